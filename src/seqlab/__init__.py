@@ -1,0 +1,15 @@
+"""seqlab: deep learning for sequence data, on PyTorch.
+
+>>> import seqlab
+>>> from seqlab import layers
+>>> m = seqlab.Sequential([layers.Dense(1)], input_shape=(3,))
+>>> m.count_params()
+4
+"""
+from seqlab import layers
+from seqlab.io.errors import SeqlabError
+from seqlab.sequential import Sequential
+
+__version__ = "0.1.0"
+
+__all__ = ["Sequential", "SeqlabError", "layers", "__version__"]

@@ -1,0 +1,55 @@
+"""Keras-style model summaries: one row per layer with its output shape and parameter count.
+
+>>> from seqlab.nn.core import Dense
+>>> from seqlab.nn.container import LayerStack
+>>> print(summary_table(LayerStack([Dense(1)], input_shape=(50,))))  # doctest: +ELLIPSIS
+Model: "sequential"
+...
+"""
+from __future__ import annotations
+
+
+def format_shape(shape, image_channels_last: bool = False) -> str:
+    """``(None, 60, 256)``: the batch axis shown as None, as Keras prints it."""
+    dims = list(shape) if shape is not None else []
+    if image_channels_last and len(dims) == 3:  # engine (C, H, W) printed as Keras's (H, W, C)
+        dims = [dims[1], dims[2], dims[0]]
+    return "(" + ", ".join(["None"] + [str(d) for d in dims]) + ")"
+
+
+def _human_bytes(n_params: int) -> str:
+    size = n_params * 4.0
+    for unit in ("Byte", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.2f} {unit}"
+        size /= 1024
+    return f"{size:.2f} GB"
+
+
+def summary_table(stack, name: str = "sequential") -> str:
+    """The summary of a built layer stack as text: name (type), output shape, params; totals."""
+    rows = []
+    for layer in stack.layers:
+        shape = layer.output_shape_
+        channels_last = getattr(layer, "image_layout", False)
+        rows.append((f"{layer.name} ({type(layer).__name__})",
+                     format_shape(shape, channels_last) if shape is not None else "(unbuilt)",
+                     f"{layer.count_params():,}"))
+    total = sum(layer.count_params() for layer in stack.layers)
+    trainable = sum(layer.count_trainable_params() for layer in stack.layers)
+    w0 = max([len("Layer (type)")] + [len(r[0]) for r in rows]) + 2
+    w1 = max([len("Output Shape")] + [len(r[1]) for r in rows]) + 2
+    w2 = max([len("Param #")] + [len(r[2]) for r in rows])
+    width = w0 + w1 + w2
+    lines = [f'Model: "{name}"', "_" * width,
+             f"{'Layer (type)':<{w0}}{'Output Shape':<{w1}}{'Param #':>{w2}}", "=" * width]
+    for i, (a, b, c) in enumerate(rows):
+        lines.append(f"{a:<{w0}}{b:<{w1}}{c:>{w2}}")
+        lines.append("_" * width if i < len(rows) - 1 else "=" * width)
+    if not rows:
+        lines.append("=" * width)
+    lines += [f"Total params: {total:,} ({_human_bytes(total)})",
+              f"Trainable params: {trainable:,} ({_human_bytes(trainable)})",
+              f"Non-trainable params: {total - trainable:,} ({_human_bytes(total - trainable)})",
+              "_" * width]
+    return "\n".join(lines)

@@ -1,0 +1,17 @@
+"""All seqlab layers under one roof, and the fixed table that maps a saved class name to a class.
+
+Loading a model looks class names up in ``LAYER_CLASSES`` only; it never imports a module named
+in a file.
+
+>>> from seqlab import layers
+>>> layers.Dense(3).units
+3
+"""
+from seqlab.nn.core import Activation, Dense, Dropout, Embedding, Flatten, Reshape, TimeDistributed
+
+LAYER_CLASSES = {
+    cls.__name__: cls
+    for cls in (Dense, Activation, Dropout, Flatten, Reshape, Embedding, TimeDistributed)
+}
+
+__all__ = sorted(LAYER_CLASSES) + ["LAYER_CLASSES"]

@@ -1,0 +1,153 @@
+"""The base of every seqlab layer: a ``torch.nn.Module`` that builds its weights from an input
+shape (Keras style), names its weights in Keras's order, and remembers its constructor arguments.
+
+A layer is built either eagerly by ``Sequential`` (which knows ``input_shape``) or lazily on its
+first call. Shapes never include the batch axis; ``None`` marks a length that varies.
+
+>>> import torch
+>>> from seqlab.nn.core import Dense
+>>> d = Dense(3, input_dim=2)
+>>> [w.shape for w in d.get_weights()]
+[(2, 3), (3,)]
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import torch
+
+from seqlab.io.errors import ConfigError
+
+Shape = tuple  # feature shape without the batch axis; entries may be None
+
+
+def snake_case(name: str) -> str:
+    """``SimpleRNN`` -> ``simple_rnn``, ``Conv2D`` -> ``conv2d`` (Keras's default layer names)."""
+    s = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
+    s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", s)
+    return s.lower()
+
+
+class Layer(torch.nn.Module):
+    """Base class. A subclass's ``__init__`` calls ``super().__init__(**kwargs)`` first, sets its
+    attributes, and ends with ``self.finish_init(locals())``, which stores the constructor arguments
+    for ``get_config`` and builds at once when ``input_shape`` was given. Subclasses implement
+    ``build`` (creating weights and listing them in Keras order in ``self.weight_names``),
+    ``compute_output_shape`` and ``forward``.
+
+    Args:
+        name: the layer's name in summaries (``Sequential`` assigns Keras-style names if None).
+        trainable: False freezes every weight of the layer.
+        input_shape: shape of one sample (no batch axis); lets the layer build at once.
+        input_dim: shorthand for ``input_shape=(input_dim,)``.
+    """
+
+    def __init__(self, *, name: str | None = None, trainable: bool = True,
+                 input_shape: Shape | None = None, input_dim: int | None = None):
+        super().__init__()
+        self.name = name
+        self.built = False
+        self._trainable = bool(trainable)
+        self.weight_names: list[str] = []
+        self.config: dict[str, Any] = {}
+        if input_dim is not None and input_shape is None:
+            input_shape = (input_dim,)
+        self.input_shape_arg = tuple(input_shape) if input_shape is not None else None
+        self.input_shape_: Shape | None = None
+        self.output_shape_: Shape | None = None
+
+    # ----- configuration -------------------------------------------------------------------
+    def finish_init(self, local_vars: dict[str, Any], skip: tuple[str, ...] = ()) -> None:
+        """Store constructor arguments (``locals()`` of ``__init__``) and build if the shape is known."""
+        for key, value in local_vars.items():
+            if key in ("self", "__class__", "kwargs") or key.startswith("_") or key in skip:
+                continue
+            self.config[key] = value
+        self.config["trainable"] = self._trainable
+        if self.name is not None:
+            self.config["name"] = self.name
+        if self.input_shape_arg is not None and not self.built:
+            self.build_for(self.input_shape_arg)
+
+    def get_config(self) -> dict[str, Any]:
+        """Constructor arguments (JSON-friendly) that rebuild this layer."""
+        cfg = dict(self.config)
+        if self.input_shape_arg is not None:
+            cfg["input_shape"] = list(self.input_shape_arg)
+        return cfg
+
+    # ----- building ------------------------------------------------------------------------
+    def build(self, input_shape: Shape) -> None:
+        """Create the weights for inputs of ``input_shape``. Layers without weights keep this."""
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        """Shape of one output sample for one input sample of ``input_shape``."""
+        return tuple(input_shape)
+
+    def build_for(self, input_shape: Shape) -> Shape:
+        """Build (once) for ``input_shape`` and return the output shape."""
+        input_shape = tuple(input_shape)
+        if not self.built:
+            self.build(input_shape)
+            self.built = True
+            self.trainable = self._trainable
+        self.input_shape_ = input_shape
+        self.output_shape_ = tuple(self.compute_output_shape(input_shape))
+        return self.output_shape_
+
+    def __call__(self, x, *args, **kwargs):
+        if not self.built:
+            self.build_for(tuple(x.shape[1:]) if hasattr(x, "shape") else tuple(x[0].shape[1:]))
+        return super().__call__(x, *args, **kwargs)
+
+    # ----- weights -------------------------------------------------------------------------
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+        for p in self.parameters():
+            p.requires_grad_(self._trainable)
+
+    def weight_tensors(self) -> list[torch.Tensor]:
+        """The layer's weights in Keras order (sub-layers included, as Keras lists them)."""
+        return [getattr(self, n) for n in self.weight_names]
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Weights as NumPy arrays in Keras layout and order."""
+        return [w.detach().cpu().numpy().copy() for w in self.weight_tensors()]
+
+    def set_weights(self, weights: list) -> None:
+        """Set weights from arrays in Keras layout and order (as ``get_weights`` returns them)."""
+        own = self.weight_tensors()
+        if len(weights) != len(own):
+            raise ConfigError(f"{self.name or type(self).__name__}: expected {len(own)} weight arrays "
+                              f"({', '.join(self.weight_names)}), got {len(weights)}")
+        with torch.no_grad():
+            for name, w, new in zip(self.weight_names, own, weights):
+                new = torch.as_tensor(np.asarray(new), dtype=w.dtype)
+                if tuple(new.shape) != tuple(w.shape):
+                    raise ConfigError(f"{self.name or type(self).__name__}.{name}: expected shape "
+                                      f"{tuple(w.shape)}, got {tuple(new.shape)}")
+                w.copy_(new)
+
+    def count_params(self) -> int:
+        """Number of scalars in the layer's weights (trainable or not)."""
+        return sum(int(w.numel()) for w in self.weight_tensors())
+
+    def count_trainable_params(self) -> int:
+        return sum(int(w.numel()) for w in self.weight_tensors() if w.requires_grad)
+
+    def extra_repr(self) -> str:
+        return ", ".join(f"{k}={v!r}" for k, v in self.config.items() if k not in ("trainable",))
+
+
+def new_weight(init, shape: tuple[int, ...], generator: torch.Generator | None = None) -> torch.nn.Parameter:
+    """A Parameter of ``shape`` drawn from initialiser ``init`` (a name or a function)."""
+    from seqlab.nn.initializers import get_initializer
+
+    return torch.nn.Parameter(get_initializer(init)(tuple(shape), generator).to(torch.float32))

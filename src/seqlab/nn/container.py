@@ -1,0 +1,78 @@
+"""A plain ordered stack of layers: the engine under ``seqlab.Sequential``.
+
+It builds each layer from the previous layer's output shape, passes masks from a masking layer
+(``Embedding(mask_zero=True)``) to the layers that accept ``mask=``, and knows nothing of
+training or files.
+
+>>> import torch
+>>> from seqlab.nn.core import Dense
+>>> stack = LayerStack([Dense(4), Dense(1)], input_shape=(3,))
+>>> stack(torch.ones(2, 3)).shape
+torch.Size([2, 1])
+"""
+from __future__ import annotations
+
+import inspect
+
+import torch
+
+from seqlab.nn.base import Layer, Shape, snake_case
+
+
+class LayerStack(torch.nn.Module):
+    """Layers applied in order. ``input_shape`` (no batch axis) builds every layer at once."""
+
+    def __init__(self, layers: list[Layer] | None = None, input_shape: Shape | None = None):
+        super().__init__()
+        self.layers = torch.nn.ModuleList()
+        self.input_shape = tuple(input_shape) if input_shape is not None else None
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer: Layer) -> None:
+        """Append a layer, name it Keras-style if unnamed, and build it if shapes are known."""
+        if self.input_shape is None and not self.layers and layer.input_shape_arg is not None:
+            self.input_shape = layer.input_shape_arg
+        if layer.name is None:
+            base = snake_case(type(layer).__name__)
+            taken = {l.name for l in self.layers}
+            layer.name = base if base not in taken else next(
+                f"{base}_{i}" for i in range(1, 10_000) if f"{base}_{i}" not in taken)
+        self.layers.append(layer)
+        self.build_shapes()
+
+    def build_shapes(self) -> Shape | None:
+        """Build every layer along the chain of shapes; return the final output shape."""
+        shape = self.input_shape
+        if shape is None:
+            first = self.layers[0] if self.layers else None
+            if first is not None and first.built and first.output_shape_ is not None:
+                shape = first.input_shape_  # e.g. an Embedding built without a length
+            else:
+                return None
+        for layer in self.layers:
+            shape = layer.build_for(shape)
+        return shape
+
+    @property
+    def output_shape(self) -> Shape | None:
+        return self.layers[-1].output_shape_ if self.layers else self.input_shape
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+        for layer in self.layers:
+            if hasattr(layer, "compute_mask"):
+                new_mask = layer.compute_mask(x)
+                x = layer(x)
+                mask = new_mask if new_mask is not None else mask
+                continue
+            if mask is not None and _accepts_mask(layer):
+                x = layer(x, mask=mask)
+                if x.dim() < 3:  # a layer that returned one vector per sequence ends the mask
+                    mask = None
+            else:
+                x = layer(x)
+        return x
+
+
+def _accepts_mask(layer: torch.nn.Module) -> bool:
+    return "mask" in inspect.signature(layer.forward).parameters

@@ -1,0 +1,104 @@
+"""``seqlab.Sequential``: a Keras-style model that is also a ``torch.nn.Module``.
+
+It wraps ``seqlab.nn.LayerStack`` (the engine) and adds what users expect from Keras:
+``summary``, ``count_params``, ``get_weights``/``set_weights``, ``compile``/``fit``/``evaluate``/
+``predict`` (through ``seqlab.train.Trainer``) and ``save`` (through ``seqlab.io``).
+
+>>> from seqlab import layers
+>>> model = Sequential([layers.SimpleRNN(50), layers.Dense(1)], input_shape=(5, 1))
+>>> model.count_params()
+2651
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from seqlab.inspect.summary import summary_table
+from seqlab.nn.base import Layer, Shape
+from seqlab.nn.container import LayerStack
+
+
+class Sequential(torch.nn.Module):
+    """A linear stack of seqlab layers.
+
+    Args:
+        layers: the layers, first to last.
+        input_shape: shape of one sample without the batch axis, e.g. ``(60, 1)``; builds every
+            layer at once so ``summary()`` works before any data is seen.
+        name: the model's name in the summary.
+        seed: makes weight initialisation reproducible without touching the global RNG.
+    """
+
+    def __init__(self, layers: list[Layer] | None = None, input_shape: Shape | None = None,
+                 name: str = "sequential", seed: int | None = None):
+        super().__init__()
+        self.name, self.seed = name, seed
+        with _seeded(seed):
+            self.stack = LayerStack(layers, input_shape=input_shape)
+        self.trainer = None
+
+    # ----- structure -----------------------------------------------------------------------
+    def add(self, layer: Layer) -> None:
+        """Append a layer (Keras's ``model.add``)."""
+        with _seeded(None if self.seed is None else self.seed + len(self.stack.layers)):
+            self.stack.add(layer)
+
+    @property
+    def layers(self) -> list[Layer]:
+        return list(self.stack.layers)
+
+    @property
+    def input_shape(self) -> Shape | None:
+        return self.stack.input_shape
+
+    @property
+    def output_shape(self) -> Shape | None:
+        return self.stack.output_shape
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+        return self.stack(x, mask=mask)
+
+    def summary(self) -> str:
+        """The Keras-style table as a string (``print(model.summary())``)."""
+        return summary_table(self.stack, self.name)
+
+    def count_params(self) -> int:
+        """All weights of all layers, trainable or not."""
+        return sum(layer.count_params() for layer in self.stack.layers)
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Every layer's weights, in order, Keras layout."""
+        return [w for layer in self.stack.layers for w in layer.get_weights()]
+
+    def set_weights(self, weights: list) -> None:
+        """Set every layer's weights from the flat list ``get_weights`` returns."""
+        weights = list(weights)
+        for layer in self.stack.layers:
+            n = len(layer.weight_tensors())
+            layer.set_weights(weights[:n])
+            weights = weights[n:]
+
+    def get_config(self) -> dict:
+        """What rebuilds this model: its name, input shape and each layer's class and arguments."""
+        return {"name": self.name, "input_shape": list(self.input_shape) if self.input_shape else None,
+                "layers": [{"class_name": type(l).__name__, "config": l.get_config()}
+                           for l in self.stack.layers]}
+
+
+class _seeded:
+    """Context: a forked global RNG seeded with ``seed`` (no effect for None)."""
+
+    def __init__(self, seed: int | None):
+        self.seed = seed
+        self.fork = None
+
+    def __enter__(self):
+        if self.seed is not None:
+            self.fork = torch.random.fork_rng(devices=[])
+            self.fork.__enter__()
+            torch.manual_seed(self.seed)
+
+    def __exit__(self, *exc):
+        if self.fork is not None:
+            self.fork.__exit__(*exc)
