@@ -1,1 +1,22 @@
-"""seqlab.tasks."""
+"""Estimators with fit/predict/evaluate/save/load, scikit-learn style.
+
+``TASK_MODULES`` is the fixed table from a saved class name to the seqlab module defining it;
+loading never imports anything else. Classes are imported lazily: ``seqlab.tasks.Forecaster``.
+"""
+from __future__ import annotations
+
+import importlib
+
+from seqlab.tasks.base import Task, task_class
+
+TASK_MODULES: dict[str, str] = {
+}
+
+
+def __getattr__(name: str):
+    if name in TASK_MODULES:
+        return getattr(importlib.import_module(TASK_MODULES[name]), name)
+    raise AttributeError(f"module 'seqlab.tasks' has no attribute {name!r}")
+
+
+__all__ = ["Task", "task_class", "TASK_MODULES", *TASK_MODULES]

@@ -1,0 +1,54 @@
+"""Plots every run writes, as PNG (matplotlib, Agg backend: no screen needed).
+
+>>> plot_history({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]}, "/tmp/loss.png")  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+
+def new_figure(width: float = 8.0, height: float = 4.0):
+    """A figure and axes in seqlab's house style."""
+    fig, ax = plt.subplots(figsize=(width, height), dpi=110)
+    ax.grid(True, alpha=0.3)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return fig, ax
+
+
+def save_figure(fig, path: str | Path) -> Path:
+    """Save ``fig`` as PNG at ``path`` and close it."""
+    path = Path(path)
+    fig.tight_layout()
+    fig.savefig(path, format="png")
+    plt.close(fig)
+    return path
+
+
+def plot_history(history: dict[str, list[float]], path: str | Path, title: str = "Training loss") -> Path:
+    """Plot each ``loss``-like series of a History dict per epoch (train solid, validation dashed).
+
+    Takes ``{"loss": [...], "val_loss": [...], "mae": [...], ...}``; metrics other than losses are
+    drawn on a second panel. Returns the PNG path.
+    """
+    losses = {k: v for k, v in history.items() if k.endswith("loss") and len(v)}
+    others = {k: v for k, v in history.items() if not k.endswith("loss") and len(v)
+              and all(isinstance(x, (int, float)) for x in v)}
+    fig, axes = plt.subplots(1, 2 if others else 1, figsize=(11 if others else 7, 4), dpi=110, squeeze=False)
+    for ax, series, label in ((axes[0, 0], losses, "loss"), *(((axes[0, 1], others, "metric"),) if others else ())):
+        for name, values in series.items():
+            ax.plot(range(1, len(values) + 1), values, "--" if name.startswith("val_") else "-", label=name)
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylabel(label)
+        ax.grid(True, alpha=0.3)
+        if series:
+            ax.legend()
+    axes[0, 0].set_title(title)
+    return save_figure(fig, path)

@@ -1,0 +1,29 @@
+import pytest
+
+from seqlab.io.errors import ConfigError
+from seqlab.io.rundir import run_directory
+
+
+def test_run_directory_appears_only_on_success(tmp_path):
+    out = tmp_path / "run"
+    with run_directory(out) as tmp:
+        (tmp / "metrics.json").write_text("{}")
+        assert not out.exists()
+    assert (out / "metrics.json").exists()
+
+
+def test_failed_run_leaves_nothing(tmp_path):
+    out = tmp_path / "run"
+    with pytest.raises(RuntimeError):
+        with run_directory(out) as tmp:
+            (tmp / "half.json").write_text("{")
+            raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_refuses_to_overwrite_a_non_empty_folder(tmp_path):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "keep.txt").write_text("x")
+    with pytest.raises(ConfigError, match="not empty"):
+        with run_directory(tmp_path / "run"):
+            pass
