@@ -8,8 +8,9 @@
 """
 from seqlab import layers
 from seqlab.io.errors import SeqlabError
+from seqlab.saving import load
 from seqlab.sequential import Sequential
 
 __version__ = "0.1.0"
 
-__all__ = ["Sequential", "SeqlabError", "layers", "__version__"]
+__all__ = ["Sequential", "SeqlabError", "layers", "load", "__version__"]

@@ -79,6 +79,13 @@ class Sequential(torch.nn.Module):
             layer.set_weights(weights[:n])
             weights = weights[n:]
 
+    def save(self, path) -> "Path":
+        """Write the model to the directory ``path`` (config.json + model.safetensors +
+        preprocessing.json, atomically); ``seqlab.load(path)`` rebuilds it."""
+        from seqlab.saving import save_sequential
+
+        return save_sequential(self, path)
+
     def get_config(self) -> dict:
         """What rebuilds this model: its name, input shape and each layer's class and arguments."""
         return {"name": self.name, "input_shape": list(self.input_shape) if self.input_shape else None,

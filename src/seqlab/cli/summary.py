@@ -1,0 +1,66 @@
+"""``seqlab summary``: print a model's Keras-style table, for a saved model or a course example.
+
+    seqlab summary runs/forecast-20261124-101500       # a run directory or model directory
+    seqlab summary --example cqf-stacked-lstm          # the course's architectures
+"""
+from __future__ import annotations
+
+import argparse
+
+from seqlab.io.errors import ConfigError
+
+
+def _examples() -> dict:
+    from seqlab import layers
+    from seqlab.sequential import Sequential
+
+    return {
+        "next-number-rnn": lambda: Sequential([layers.SimpleRNN(50), layers.Dense(1)], input_shape=(5, 1)),
+        "cqf-stacked-lstm": lambda: Sequential([
+            layers.LSTM(256, return_sequences=True), layers.Dropout(0.4), layers.LSTM(256), layers.Dropout(0.4),
+            layers.Dense(64, activation="relu"), layers.Dense(1)], input_shape=(60, 1)),
+        "sentiment-stacked-lstm": lambda: Sequential([
+            layers.Embedding(5000, 64), layers.Dropout(0.5), layers.LSTM(64, return_sequences=True),
+            layers.LSTM(64), layers.Dense(6, activation="softmax")]),
+        "mnist-cnn": lambda: Sequential([
+            layers.Conv2D(32, (3, 3), activation="relu"), layers.MaxPooling2D((2, 2)),
+            layers.Conv2D(64, (3, 3), activation="relu"), layers.MaxPooling2D((2, 2)),
+            layers.Conv2D(64, (3, 3), activation="relu"), layers.Flatten(),
+            layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")], input_shape=(28, 28, 1)),
+    }
+
+
+def summary_of(obj) -> str:
+    """The summary text of a Sequential, or of a task holding one (``model_``)."""
+    if hasattr(obj, "summary") and callable(obj.summary):
+        return obj.summary()
+    inner = getattr(obj, "model_", None)
+    if inner is not None and hasattr(inner, "summary"):
+        return inner.summary()
+    if inner is not None:
+        total = sum(p.numel() for p in inner.parameters())
+        return f"{type(obj).__name__} wrapping {type(inner).__name__}: {total:,} parameters\n{inner}"
+    return f"{type(obj).__name__}: no layer table for this model"
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.example:
+        examples = _examples()
+        if args.example not in examples:
+            raise ConfigError(f"unknown example {args.example!r}; choose one of {', '.join(examples)}")
+        print(examples[args.example]().summary())
+        return 0
+    if not args.path:
+        raise ConfigError("give a model or run directory, or --example NAME")
+    from seqlab.saving import load
+
+    print(summary_of(load(args.path)))
+    return 0
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("summary", help="print a model's layer table (saved model or course example)",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("path", nargs="?", help="a model directory or a run directory holding model/")
+    p.add_argument("--example", help="next-number-rnn, cqf-stacked-lstm, sentiment-stacked-lstm, mnist-cnn")
+    p.set_defaults(func=run)
