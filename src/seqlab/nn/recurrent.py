@@ -1,0 +1,245 @@
+"""Recurrent layers: SimpleRNN, LSTM, GRU. A layer runs its cell over a sequence.
+
+A layer knows sequences: direction (``go_backwards``), initial and carried states
+(``initial_state=``, ``stateful``), dropout masks drawn once per sequence and reused at every
+step (seed 004), padding masks, and what to return (``return_sequences``, ``return_state``).
+
+Two paths compute the same function with the same parameters:
+
+* the readable path: the input half of every gate for all steps in one GEMM
+  (``cell.project_inputs``), then one ``cell.step`` per time step (one GEMM for the recurrence);
+* the fast path: PyTorch's fused ops (``torch.lstm``, ``torch.gru``, ``torch.rnn_tanh``,
+  ``torch.rnn_relu``, the functions ``torch.nn.LSTM`` and friends call), with the weights handed
+  over in PyTorch's layout. It is used when the cell has a fused equivalent, no padding mask is
+  given and recurrent dropout is off (or not training). ``use_fast_path=False`` forces the
+  readable path; ``True`` raises if the configuration cannot use the fast path.
+
+>>> import torch
+>>> lstm = LSTM(8, return_sequences=True, input_shape=(5, 3))
+>>> lstm(torch.zeros(2, 5, 3)).shape
+torch.Size([2, 5, 8])
+"""
+from __future__ import annotations
+
+import torch
+
+from seqlab.io.errors import ConfigError
+from seqlab.nn.base import Layer, Shape
+from seqlab.nn.cells import GRUCell, LSTMCell, RecurrentCell, SimpleRNNCell
+
+
+class RNN(Layer):
+    """Runs ``cell`` over ``(batch, time, features)`` inputs.
+
+    Args:
+        cell: a ``RecurrentCell``.
+        return_sequences: return every step's output ``(batch, time, units)`` instead of the
+            last one ``(batch, units)``.
+        return_state: also return the final states: ``[output, h]`` or ``[output, h, c]`` (LSTM).
+        go_backwards: read the sequence from its end; returned sequences are in that reversed order (Keras).
+        stateful: start each batch from the final states of the previous one (same batch size)
+            until ``reset_states()``.
+        dropout: fraction of input features dropped, one mask per sequence, while training.
+        recurrent_dropout: fraction of ``h_{t-1}`` dropped in the recurrence, one mask per sequence.
+        use_fast_path: None picks the fast path when it applies; False never; True always (or raise).
+
+    Call: ``layer(x, initial_state=None, mask=None)``; ``mask`` ``(batch, time)`` is True at real
+    steps; a masked step leaves the states unchanged and outputs the previous output (zeros
+    before the first real step), as Keras does.
+    """
+
+    def __init__(self, cell: RecurrentCell, return_sequences: bool = False, return_state: bool = False,
+                 go_backwards: bool = False, stateful: bool = False, dropout: float = 0.0,
+                 recurrent_dropout: float = 0.0, use_fast_path: bool | None = None, **kwargs):
+        for what, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
+            if not 0.0 <= rate < 1.0:
+                raise ConfigError(f"{what} must be in [0, 1), got {rate}")
+        super().__init__(**kwargs)
+        self.cell = cell
+        self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
+        self.go_backwards, self.stateful = bool(go_backwards), bool(stateful)
+        self.dropout, self.recurrent_dropout = float(dropout), float(recurrent_dropout)
+        self.use_fast_path = use_fast_path
+        self.states: list[torch.Tensor] | None = None  # carried between batches when stateful
+
+    @property
+    def units(self) -> int:
+        return self.cell.units
+
+    def build(self, input_shape: Shape) -> None:
+        if len(input_shape) != 2:
+            raise ConfigError(f"{type(self).__name__} takes sequences (time, features) per sample, "
+                              f"got shape {tuple(input_shape)}; reshape to (batch, time, features)")
+        self.cell.build_for((input_shape[-1],))
+        self.weight_names = list(self.cell.weight_names)
+
+    def weight_tensors(self) -> list[torch.Tensor]:
+        return self.cell.weight_tensors()
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        return (input_shape[0], self.units) if self.return_sequences else (self.units,)
+
+    def reset_states(self, states: list | None = None) -> None:
+        """Forget the carried states (zeros next batch), or set them to ``states``."""
+        self.states = None if states is None else [torch.as_tensor(s, dtype=torch.float32) for s in states]
+
+    def can_use_fast_path(self, mask=None) -> bool:
+        """True when the fused PyTorch op computes exactly what the readable cell computes."""
+        recurrent_dropout_on = self.training and self.recurrent_dropout > 0
+        return self.cell.fused_weights() is not None and mask is None and not recurrent_dropout_on
+
+    def forward(self, x: torch.Tensor, initial_state=None, mask: torch.Tensor | None = None):
+        if x.dim() != 3 or x.shape[-1] != self.cell.kernel.shape[0]:
+            raise ConfigError(f"{self.name or type(self).__name__} expects (batch, time, "
+                              f"{self.cell.kernel.shape[0]}) inputs, got {tuple(x.shape)}")
+        if mask is not None:
+            mask = mask.to(torch.bool)
+            if mask.shape != x.shape[:2]:
+                raise ConfigError(f"mask must be (batch, time) = {tuple(x.shape[:2])}, got {tuple(mask.shape)}")
+        if self.go_backwards:
+            x = x.flip(1)
+            mask = mask.flip(1) if mask is not None else None
+        states = self._start_states(x, initial_state)
+        if self.training and self.dropout > 0:
+            keep = x.new_empty(x.shape[0], 1, x.shape[2]).bernoulli_(1 - self.dropout)
+            x = x * keep / (1 - self.dropout)  # one mask per sequence, every step
+        fast = self.can_use_fast_path(mask) if self.use_fast_path is None else self.use_fast_path
+        if fast:
+            if not self.can_use_fast_path(mask):
+                raise ConfigError(f"{self.name or type(self).__name__}: this configuration (mask, recurrent "
+                                  f"dropout, peephole, coupled gates or activations) has no fused kernel; "
+                                  f"use use_fast_path=None or False")
+            outputs, states = self._run_fused(x, states)
+        else:
+            outputs, states = self._run_steps(x, states, mask)
+        if self.stateful:
+            self.states = [s.detach() for s in states]
+        out = outputs if self.return_sequences else outputs[:, -1]
+        return [out, *states] if self.return_state else out
+
+    def _start_states(self, x: torch.Tensor, initial_state) -> list[torch.Tensor]:
+        batch, size = x.shape[0], self.cell.state_size
+        if initial_state is None and self.stateful and self.states is not None:
+            initial_state = self.states
+            if initial_state[0].shape[0] != batch:
+                raise ConfigError(f"stateful {type(self).__name__} holds states for {initial_state[0].shape[0]} "
+                                  f"sequences but got a batch of {batch}; keep the batch size fixed or call "
+                                  f"reset_states()")
+        if initial_state is None:
+            return self.cell.initial_states(batch, x)
+        if isinstance(initial_state, torch.Tensor):
+            initial_state = [initial_state]
+        states = [torch.as_tensor(s).to(x) for s in initial_state]
+        if len(states) != size or any(tuple(s.shape) != (batch, self.units) for s in states):
+            raise ConfigError(f"{type(self).__name__} initial_state must be {size} tensor(s) of shape "
+                              f"(batch, units) = ({batch}, {self.units}), got {[tuple(s.shape) for s in states]}")
+        return states
+
+    def _run_steps(self, x, states, mask):
+        rec_mask = None
+        if self.training and self.recurrent_dropout > 0:
+            keep = x.new_empty(x.shape[0], self.units).bernoulli_(1 - self.recurrent_dropout)
+            rec_mask = keep / (1 - self.recurrent_dropout)
+        x_proj = self.cell.project_inputs(x).transpose(0, 1).contiguous()  # all steps, one GEMM; time-major
+        outputs = []
+        out = x.new_zeros(x.shape[0], self.units)
+        for t in range(x.shape[1]):
+            new_out, new_states = self.cell.step(x_proj[t], states, rec_mask)
+            if mask is None:
+                out, states = new_out, new_states
+            else:  # a padded step keeps the states and repeats the previous output
+                m = mask[:, t, None]
+                out = torch.where(m, new_out, out)
+                states = [torch.where(m, new, old) for new, old in zip(new_states, states)]
+            outputs.append(out)
+        return torch.stack(outputs, dim=1), states
+
+    def _run_fused(self, x, states):
+        op, params, has_biases = self.cell.fused_weights()
+        if op == "lstm":
+            hx = (states[0].unsqueeze(0), states[1].unsqueeze(0))
+            outputs, h, c = torch.lstm(x, hx, params, has_biases, 1, 0.0, self.training, False, True)
+            return outputs, [h[0], c[0]]
+        outputs, h = getattr(torch, op)(x, states[0].unsqueeze(0), params, has_biases, 1, 0.0, self.training,
+                                        False, True)
+        return outputs, [h[0]]
+
+
+
+class SimpleRNN(RNN):
+    """Fully connected RNN (seed 000/004): ``h_t = activation(x_t W + h_{t-1} U + b)``.
+
+    Takes ``(batch, time, features)``; returns ``(batch, units)``, or ``(batch, time, units)``
+    with ``return_sequences``; ``return_state`` adds ``h``. Weights: kernel ``(features, units)``,
+    recurrent_kernel ``(units, units)``, bias ``(units,)``. Fast path for tanh and relu.
+    Other arguments as :class:`RNN`.
+
+    >>> SimpleRNN(50, input_shape=(5, 1)).count_params()
+    2600
+    """
+
+    def __init__(self, units: int, activation="tanh", use_bias: bool = True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", return_sequences: bool = False, return_state: bool = False,
+                 go_backwards: bool = False, stateful: bool = False, dropout: float = 0.0,
+                 recurrent_dropout: float = 0.0, use_fast_path: bool | None = None, **kwargs):
+        cell = SimpleRNNCell(units, activation, use_bias, kernel_initializer, recurrent_initializer,
+                             bias_initializer)
+        super().__init__(cell, return_sequences, return_state, go_backwards, stateful, dropout,
+                         recurrent_dropout, use_fast_path, **kwargs)
+        activation = cell.activation_name
+        self.finish_init(locals(), skip=("cell",))
+
+
+class LSTM(RNN):
+    """Long short-term memory layer (seed 002; variants of seed 003), see :class:`LSTMCell`.
+
+    Takes ``(batch, time, features)``; returns ``(batch, units)`` or ``(batch, time, units)``;
+    ``return_state`` adds ``h`` and ``C``. Weights: kernel ``(features, 4*units)``,
+    recurrent_kernel ``(units, 4*units)``, bias ``(4*units,)`` in gate order i, f, c, o, plus
+    three peephole vectors with ``peephole=True``; ``coupled_gates=True`` drops the input gate
+    (three blocks f, c, o). Other arguments as :class:`RNN`.
+
+    >>> LSTM(256, return_sequences=True, input_shape=(60, 1)).count_params()
+    264192
+    """
+
+    def __init__(self, units: int, activation="tanh", recurrent_activation="sigmoid", use_bias: bool = True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", unit_forget_bias: bool = True, peephole: bool = False,
+                 coupled_gates: bool = False, return_sequences: bool = False, return_state: bool = False,
+                 go_backwards: bool = False, stateful: bool = False, dropout: float = 0.0,
+                 recurrent_dropout: float = 0.0, use_fast_path: bool | None = None, **kwargs):
+        cell = LSTMCell(units, activation, recurrent_activation, use_bias, kernel_initializer,
+                        recurrent_initializer, bias_initializer, unit_forget_bias, peephole, coupled_gates)
+        super().__init__(cell, return_sequences, return_state, go_backwards, stateful, dropout,
+                         recurrent_dropout, use_fast_path, **kwargs)
+        activation, recurrent_activation = cell.activation_name, cell.recurrent_activation_name
+        self.finish_init(locals(), skip=("cell",))
+
+
+class GRU(RNN):
+    """Gated recurrent unit layer (seed 004), see :class:`GRUCell`.
+
+    Takes ``(batch, time, features)``; returns ``(batch, units)`` or ``(batch, time, units)``;
+    ``return_state`` adds ``h``. Weights: kernel ``(features, 3*units)``, recurrent_kernel
+    ``(units, 3*units)``, bias ``(2, 3*units)`` (``reset_after=True``, the default) or
+    ``(3*units,)``, gate order z, r, h. Fast path only for ``reset_after=True``.
+    Other arguments as :class:`RNN`.
+
+    >>> GRU(64, input_shape=(10, 32)).count_params()
+    18816
+    """
+
+    def __init__(self, units: int, activation="tanh", recurrent_activation="sigmoid", use_bias: bool = True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", reset_after: bool = True, return_sequences: bool = False,
+                 return_state: bool = False, go_backwards: bool = False, stateful: bool = False,
+                 dropout: float = 0.0, recurrent_dropout: float = 0.0, use_fast_path: bool | None = None,
+                 **kwargs):
+        cell = GRUCell(units, activation, recurrent_activation, use_bias, kernel_initializer,
+                       recurrent_initializer, bias_initializer, reset_after)
+        super().__init__(cell, return_sequences, return_state, go_backwards, stateful, dropout,
+                         recurrent_dropout, use_fast_path, **kwargs)
+        activation, recurrent_activation = cell.activation_name, cell.recurrent_activation_name
+        self.finish_init(locals(), skip=("cell",))
