@@ -79,7 +79,7 @@ class Sequential(torch.nn.Module):
             layer.set_weights(weights[:n])
             weights = weights[n:]
 
-    def save(self, path) -> "Path":
+    def save(self, path):
         """Write the model to the directory ``path`` (config.json + model.safetensors +
         preprocessing.json, atomically); ``seqlab.load(path)`` rebuilds it."""
         from seqlab.saving import save_sequential
