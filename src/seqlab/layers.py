@@ -7,14 +7,18 @@ in a file.
 >>> layers.Dense(3).units
 3
 """
+from seqlab.nn.attention import AdditiveAttention, Attention, MultiHeadAttention
 from seqlab.nn.bidirectional import Bidirectional
 from seqlab.nn.core import Activation, Dense, Dropout, Embedding, Flatten, Reshape, TimeDistributed
 from seqlab.nn.recurrent import GRU, LSTM, SimpleRNN
+from seqlab.nn.transformer import PositionalEncoding, TransformerDecoder, TransformerEncoder
 
 LAYER_CLASSES = {
     cls.__name__: cls
     for cls in (Dense, Activation, Dropout, Flatten, Reshape, Embedding, TimeDistributed)
     + (SimpleRNN, LSTM, GRU, Bidirectional)
+    + (Attention, AdditiveAttention, MultiHeadAttention, PositionalEncoding, TransformerEncoder,
+       TransformerDecoder)
 }
 
 __all__ = sorted(LAYER_CLASSES) + ["LAYER_CLASSES"]
