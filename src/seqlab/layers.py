@@ -9,6 +9,18 @@ in a file.
 """
 from seqlab.nn.attention import AdditiveAttention, Attention, MultiHeadAttention
 from seqlab.nn.bidirectional import Bidirectional
+from seqlab.nn.conv import (
+    AveragePooling1D,
+    AveragePooling2D,
+    Conv1D,
+    Conv2D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    MaxPooling1D,
+    MaxPooling2D,
+)
 from seqlab.nn.core import Activation, Dense, Dropout, Embedding, Flatten, Reshape, TimeDistributed
 from seqlab.nn.recurrent import GRU, LSTM, SimpleRNN
 from seqlab.nn.transformer import PositionalEncoding, TransformerDecoder, TransformerEncoder
@@ -19,6 +31,8 @@ LAYER_CLASSES = {
     + (SimpleRNN, LSTM, GRU, Bidirectional)
     + (Attention, AdditiveAttention, MultiHeadAttention, PositionalEncoding, TransformerEncoder,
        TransformerDecoder)
+    + (Conv1D, Conv2D, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,
+       GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D)
 }
 
 __all__ = sorted(LAYER_CLASSES) + ["LAYER_CLASSES"]
