@@ -1,0 +1,356 @@
+"""Readers for labelled sequence data: one function per file format, one dataclass per kind.
+
+Numeric sequences come back as :class:`LabeledSeries` (a list of ``(time, channels)`` float32
+arrays, so lengths may differ) and texts as :class:`LabeledTexts`. Labels are strings in both.
+
+Formats:
+
+- ``csv``: one row per sequence, a label column, every other column one time step (a trailing run
+  of empty cells makes a shorter sequence).
+- ``ucr``: the UCR archive, label first. The 2018 ``.tsv`` files (tab separated, ``NaN`` pads
+  varying lengths) and the older ``.txt`` files (whitespace separated, labels like ``1.0000000e+00``).
+- ``ts``: the sktime/aeon text format (``@`` header lines, ``@data``, dimensions split by ``:``,
+  values by ``,``, label last), univariate or multivariate, equal or unequal length.
+- ``text``: a CSV with a text and a label column, or ``label<TAB>text`` lines (the SMS Spam
+  Collection's layout).
+
+>>> data = read_labeled("GunPoint_TRAIN.ts")                       # doctest: +SKIP
+>>> len(data), data.n_channels, data.to_array().shape              # doctest: +SKIP
+(50, 1, (50, 150, 1))
+"""
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from seqlab.io.errors import ConfigError, DataError
+
+FORMATS = ("csv", "ucr", "ts", "text")
+
+
+@dataclass
+class LabeledSeries:
+    """Numeric sequences with one label each.
+
+    Attributes:
+        X: list of ``n`` float32 arrays, each ``(time_i, channels)``.
+        y: ``(n,)`` array of label strings.
+        format: the format read (``csv``, ``ucr`` or ``ts``).
+    """
+
+    X: list
+    y: np.ndarray
+    format: str
+
+    def __len__(self) -> int:
+        return len(self.X)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.array([len(s) for s in self.X])
+
+    @property
+    def n_channels(self) -> int:
+        return int(self.X[0].shape[1]) if self.X else 0
+
+    @property
+    def equal_length(self) -> bool:
+        return len(set(self.lengths.tolist())) <= 1
+
+    def to_array(self) -> np.ndarray:
+        """``(n, time, channels)`` float32; only for equal-length data."""
+        if not self.equal_length:
+            raise DataError(f"series lengths differ ({self.lengths.min()}..{self.lengths.max()}); "
+                            "this needs equal lengths")
+        return np.stack(self.X).astype(np.float32)
+
+
+@dataclass
+class LabeledTexts:
+    """Texts with one label each: ``texts`` (list of ``n`` str), ``y`` ((n,) label strings)."""
+
+    texts: list
+    y: np.ndarray
+    format: str = "text"
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def _label_str(value) -> str:
+    """Labels as strings; ``1.0000000e+00`` (old UCR) and ``1.0`` both become ``1``."""
+    s = str(value).strip()
+    try:
+        f = float(s)
+    except ValueError:
+        return s
+    return str(int(f)) if math.isfinite(f) and f == int(f) else s
+
+
+def _check_nonempty(path: Path, n: int, what: str = "sequences") -> None:
+    if n == 0:
+        raise DataError(f"{path} holds no {what}; give a file with at least one labelled row")
+
+
+def _open_lines(path: str | Path) -> tuple[Path, list[str]]:
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DataError(f"{path} is not UTF-8 text; convert it (e.g. iconv -t utf-8)") from None
+    return path, text.splitlines()
+
+
+def _strip_trailing_nan(values: np.ndarray, path: Path, row: int) -> np.ndarray:
+    """Varying-length rows are padded with NaN at the end; a NaN inside a series is an error."""
+    finite = ~np.isnan(values)
+    if not finite.any():
+        raise DataError(f"{path} row {row}: the series has no values")
+    end = int(np.nonzero(finite)[0][-1]) + 1
+    if not finite[:end].all():
+        raise DataError(f"{path} row {row}: missing value inside the series; fill or interpolate it first")
+    if np.isinf(values[:end]).any():
+        raise DataError(f"{path} row {row}: infinite value; remove or clip it")
+    return values[:end]
+
+
+def read_ucr(path: str | Path) -> LabeledSeries:
+    """Read a UCR archive file: ``label v1 v2 ...`` per line (tabs, commas or spaces).
+
+    Returns a univariate :class:`LabeledSeries` (each series ``(time, 1)``).
+    """
+    path, lines = _open_lines(path)
+    X, y = [], []
+    for i, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        parts = [p for p in re.split(r"[\t, ]+", line.strip()) if p]
+        if len(parts) < 2:
+            raise DataError(f"{path} line {i}: expected a label and at least one value")
+        try:
+            values = np.array([float(p) for p in parts[1:]], dtype=np.float64)
+        except ValueError:
+            raise DataError(f"{path} line {i}: non-numeric value; a UCR file holds 'label v1 v2 ...' "
+                            "(for text use --format text)") from None
+        X.append(_strip_trailing_nan(values, path, i).astype(np.float32)[:, None])
+        y.append(_label_str(parts[0]))
+    _check_nonempty(path, len(X))
+    return LabeledSeries(X, np.array(y, dtype=object), "ucr")
+
+
+def read_ts(path: str | Path) -> LabeledSeries:
+    """Read the sktime/aeon ``.ts`` format (multivariate and unequal length included).
+
+    Returns a :class:`LabeledSeries` whose series are ``(time, dimensions)``. ``?`` marks a
+    missing value and is only accepted as trailing padding.
+    """
+    path, lines = _open_lines(path)
+    header: dict[str, str] = {}
+    X, y = [], []
+    in_data = False
+    for i, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if not in_data:
+            if not line.startswith("@"):
+                raise DataError(f"{path} line {i}: expected an @ header line or @data; is this a .ts file?")
+            key, _, value = line[1:].partition(" ")
+            header[key.lower()] = value.strip()
+            if key.lower() == "data":
+                in_data = True
+            continue
+        if header.get("timestamps", "false").lower() == "true":
+            raise DataError(f"{path}: time-stamped .ts files are not supported; export the values only")
+        has_label = header.get("classlabel", "false").split(" ")[0].lower() == "true"
+        dims = line.split(":")
+        if has_label:
+            y.append(_label_str(dims.pop()))
+        else:
+            raise DataError(f"{path}: @classLabel is not true; a classifier needs labelled cases")
+        channels = []
+        for d in dims:
+            try:
+                values = np.array([float("nan") if v.strip() == "?" else float(v) for v in d.split(",")])
+            except ValueError:
+                raise DataError(f"{path} line {i}: non-numeric value in a series") from None
+            channels.append(_strip_trailing_nan(values, path, i))
+        if len({len(c) for c in channels}) > 1:
+            raise DataError(f"{path} line {i}: the dimensions of one case have different lengths")
+        X.append(np.stack(channels, axis=1).astype(np.float32))
+    if not in_data:
+        raise DataError(f"{path}: no @data line; is this a .ts file?")
+    _check_nonempty(path, len(X))
+    if len({x.shape[1] for x in X}) > 1:
+        raise DataError(f"{path}: cases have different numbers of dimensions")
+    return LabeledSeries(X, np.array(y, dtype=object), "ts")
+
+
+def _read_table(path: Path, sep: str | None = None) -> pd.DataFrame:
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    try:
+        return pd.read_csv(path, sep=sep or ",", dtype=str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as e:
+        raise DataError(f"{path} cannot be read as a table: {str(e).splitlines()[0]}") from None
+
+
+def _label_column(df: pd.DataFrame, path: Path, label_col: str) -> pd.Series:
+    if label_col not in df.columns:
+        raise DataError(f"{path}: no label column {label_col!r}; columns are: "
+                        f"{', '.join(map(str, df.columns[:12]))}{' ...' if len(df.columns) > 12 else ''} "
+                        "(choose one with --label-col)")
+    labels = df[label_col].str.strip()
+    if (labels == "").any():
+        row = int(np.nonzero((labels == "").to_numpy())[0][0]) + 2
+        raise DataError(f"{path} line {row}: empty label in column {label_col!r}")
+    return labels
+
+
+def read_csv_series(path: str | Path, label_col: str = "label") -> LabeledSeries:
+    """Read a CSV with one univariate sequence per row: ``label_col`` plus one column per step.
+
+    Empty cells at the end of a row make that sequence shorter.
+    """
+    path = Path(path)
+    df = _read_table(path)
+    labels = _label_column(df, path, label_col)
+    values = df.drop(columns=[label_col])
+    if values.shape[1] == 0:
+        raise DataError(f"{path}: no value columns beside {label_col!r}")
+    X = []
+    for i, row in enumerate(values.itertuples(index=False), 2):
+        try:
+            arr = np.array([float(v) if str(v).strip() else float("nan") for v in row])
+        except ValueError:
+            raise DataError(f"{path} line {i}: text where a number belongs (for texts use --format text "
+                            "with --text-col)") from None
+        X.append(_strip_trailing_nan(arr, path, i).astype(np.float32)[:, None])
+    _check_nonempty(path, len(X))
+    return LabeledSeries(X, np.array([_label_str(v) for v in labels], dtype=object), "csv")
+
+
+def read_texts(path: str | Path, text_col: str | None = None, label_col: str | None = None) -> LabeledTexts:
+    """Read labelled texts.
+
+    With ``text_col`` (or a ``.csv`` file) the file is a table with a header and the columns
+    ``text_col`` (default ``text``) and ``label_col`` (default ``label``); ``.tsv`` files are tab
+    separated. Otherwise each line is ``label<TAB>text`` (the SMS Spam Collection's layout).
+    Empty texts are an error.
+    """
+    path = Path(path)
+    if text_col is not None or label_col is not None or path.suffix.lower() == ".csv":
+        df = _read_table(path, sep="\t" if path.suffix.lower() == ".tsv" else ",")
+        text_col, label_col = text_col or "text", label_col or "label"
+        if text_col not in df.columns:
+            raise DataError(f"{path}: no text column {text_col!r}; columns are: "
+                            f"{', '.join(map(str, df.columns[:12]))} (choose one with --text-col)")
+        labels = _label_column(df, path, label_col).tolist()
+        texts = df[text_col].tolist()
+        first_line = 2
+    else:
+        path, lines = _open_lines(path)
+        labels, texts = [], []
+        for i, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            label, tab, text = line.partition("\t")
+            if not tab:
+                raise DataError(f"{path} line {i}: expected 'label<TAB>text'; for a CSV give --text-col "
+                                "and --label-col")
+            labels.append(label.strip())
+            texts.append(text)
+        first_line = 1
+    _check_nonempty(path, len(texts), "texts")
+    empty = [i for i, t in enumerate(texts) if not str(t).strip()]
+    if empty:
+        raise DataError(f"{path}: {len(empty)} empty text(s) (first at row {empty[0] + first_line}); "
+                        "remove them or fill them in")
+    return LabeledTexts([str(t) for t in texts], np.array([_label_str(v) for v in labels], dtype=object))
+
+
+def detect_format(path: str | Path, text_col: str | None = None) -> str:
+    """The format implied by a file name: ``.ts`` -> ts, ``.tsv``/``.txt`` -> ucr, ``.csv`` -> csv
+    (text when ``text_col`` is given). Raises ConfigError when the name says nothing."""
+    suffix = Path(path).suffix.lower()
+    if text_col is not None:
+        return "text"
+    found = {".ts": "ts", ".tsv": "ucr", ".txt": "ucr", ".csv": "csv"}.get(suffix)
+    if found is None:
+        raise ConfigError(f"cannot tell the format of {path} from its name; give --format "
+                          f"({'|'.join(FORMATS)})")
+    return found
+
+
+def read_labeled(path: str | Path, format: str | None = None, label_col: str | None = None,
+                 text_col: str | None = None) -> LabeledSeries | LabeledTexts:
+    """Read ``path`` in ``format`` (detected from the name if None); see the module docstring."""
+    format = format or detect_format(path, text_col)
+    if format not in FORMATS:
+        raise ConfigError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
+    if format == "text":
+        return read_texts(path, text_col, label_col)
+    if format == "csv":
+        return read_csv_series(path, label_col or "label")
+    if label_col is not None:
+        raise ConfigError(f"--label-col does not apply to the {format} format (its label position is fixed)")
+    return read_ucr(path) if format == "ucr" else read_ts(path)
+
+
+def read_unlabeled(path: str | Path, format: str, text_col: str | None = None,
+                   label_col: str | None = None) -> list:
+    """Inputs to predict on: texts (``format='text'``: a CSV column, or one text per line) or a
+    list of ``(time, channels)`` arrays (csv rows of values, with an optional header whose
+    ``label_col`` column is dropped; or ucr/ts files, whose labels are ignored)."""
+    path = Path(path)
+    if format == "text":
+        if text_col is not None or path.suffix.lower() == ".csv":
+            df = _read_table(path)
+            col = text_col or "text"
+            if col not in df.columns:
+                raise DataError(f"{path}: no text column {col!r}; columns are: {', '.join(map(str, df.columns))}")
+            texts = df[col].tolist()
+        else:
+            _, lines = _open_lines(path)
+            texts = [line for line in lines if line.strip()]
+        _check_nonempty(path, len(texts), "texts")
+        empty = [i for i, t in enumerate(texts) if not str(t).strip()]
+        if empty:
+            raise DataError(f"{path}: {len(empty)} empty text(s) (first at row {empty[0] + 1}); remove them")
+        return [str(t) for t in texts]
+    if format == "csv":
+        _, lines = _open_lines(path)
+        rows = [r for r in csv.reader(lines) if any(c.strip() for c in r)]
+        if rows and not all(_is_number(c) for c in rows[0] if c.strip()):
+            header, rows = rows[0], rows[1:]
+            if label_col in header:
+                k = header.index(label_col)
+                rows = [r[:k] + r[k + 1:] for r in rows]
+        X = []
+        for i, row in enumerate(rows, 1):
+            try:
+                arr = np.array([float(v) if v.strip() else float("nan") for v in row])
+            except ValueError:
+                raise DataError(f"{path} row {i}: text where a number belongs") from None
+            X.append(_strip_trailing_nan(arr, path, i).astype(np.float32)[:, None])
+        _check_nonempty(path, len(X))
+        return X
+    if format in ("ucr", "ts"):
+        return read_labeled(path, format).X
+    raise ConfigError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+    except ValueError:
+        return False
+    return True
