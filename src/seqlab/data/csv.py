@@ -1,0 +1,157 @@
+"""Reading a CSV (or a text file) and validating it, so bad input fails early and says why.
+
+Rows are numbered as data rows from 1 (the first row after the header), which is line
+``row + 1`` of the file.
+
+>>> df = read_csv("prices.csv", target="Open", time_col="Date")      # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from seqlab.io.errors import ConfigError, DataError
+
+FILLS = ("ffill", "interpolate", None)
+
+
+def read_csv(path, target=None, time_col: str | None = None, features=None, fill: str | None = None,
+             sep: str = ",", thousands: str | None = None) -> pd.DataFrame:
+    """Read ``path`` with pandas and check it is fit for training.
+
+    Args:
+        path: the CSV file.
+        target: a column name, or a list of them, that must exist and be numeric.
+        time_col: a column to parse as dates/times; rows are sorted by it (stable) and it
+            stays a ``datetime64`` column.
+        features: more column names that must exist and be numeric.
+        fill: what to do with NaN/inf in the checked columns: ``None`` raises DataError giving
+            their count and first row; ``"ffill"`` carries the last value forward (leading gaps
+            take the first valid value); ``"interpolate"`` fills linearly (ends held constant).
+        sep: field separator. thousands: thousands separator in numbers (e.g. ``","``).
+
+    Returns:
+        The clean DataFrame: all columns of the file, checked columns as float64, sorted by
+        ``time_col`` if given, with a fresh ``RangeIndex``.
+
+    Raises:
+        DataError: missing or empty file, unparsable CSV, a column not there (the message lists
+        the columns that are), text in a numeric column (column, row, value), NaN/inf without
+        ``fill`` (column, count, first row), a time value that is not a date, or a column that is
+        all NaN after filling.
+
+    >>> import io, pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
+    >>> _ = p.write_text("t,v\\n2020-01-02,2\\n2020-01-01,1\\n")
+    >>> read_csv(p, target="v", time_col="t")["v"].tolist()
+    [1.0, 2.0]
+    """
+    if fill not in FILLS:
+        raise ConfigError(f"fill must be one of {FILLS}, got {fill!r}")
+    df = _read_frame(Path(path), sep, thousands)
+    targets = [] if target is None else [target] if isinstance(target, str) else list(target)
+    checked = targets + [c for c in (features or []) if c not in targets]
+    wanted = checked + ([time_col] if time_col is not None else [])
+    missing = [c for c in wanted if c not in df.columns]
+    if missing:
+        raise DataError(f"{path}: column(s) {', '.join(map(repr, missing))} not found; "
+                        f"columns are: {', '.join(map(str, df.columns))}")
+    if time_col is not None:
+        df[time_col] = _parse_time(df[time_col], time_col, path)
+    gaps = {}
+    for col in checked:
+        df[col] = _numeric_column(df[col], col, path)
+        bad = ~np.isfinite(df[col].to_numpy())
+        if bad.any() and fill is None:
+            raise DataError(f"{path}: column {col!r} has {int(bad.sum())} NaN/inf value(s), first at row "
+                            f"{int(np.argmax(bad)) + 1}; pass fill='ffill' or fill='interpolate', or clean the file")
+        gaps[col] = bad
+    for col, bad in gaps.items():
+        df[col] = df[col].where(~bad)
+    if time_col is not None:
+        df = df.sort_values(time_col, kind="stable").reset_index(drop=True)
+    for col in checked:
+        if df[col].isna().any():
+            df[col] = df[col].ffill().bfill() if fill == "ffill" else df[col].interpolate(limit_direction="both")
+            if df[col].isna().any():
+                raise DataError(f"{path}: column {col!r} has no finite value to fill from")
+    return df
+
+
+def read_lines(path, skip_empty: bool = True, encoding: str = "utf-8") -> list[str]:
+    """Read a text file as a list of lines (without line ends), e.g. one name or message each.
+
+    Raises DataError for a missing file, a file that is not text in ``encoding``, or one with no
+    non-empty line.
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "names.txt"
+    >>> _ = p.write_text("emma\\n\\nolivia")
+    >>> read_lines(p)
+    ['emma', 'olivia']
+    """
+    path = Path(path)
+    _check_file(path)
+    try:
+        text = path.read_text(encoding=encoding)
+    except UnicodeDecodeError as e:
+        raise DataError(f"{path}: not {encoding} text ({e.reason} at byte {e.start}); "
+                        "pass the right encoding=") from None
+    lines = text.splitlines()
+    if skip_empty:
+        lines = [line for line in lines if line.strip()]
+    if not any(line.strip() for line in lines):
+        raise DataError(f"{path}: the file is empty (no text); give a file with at least one line of text")
+    return lines
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise DataError(f"file not found: {path}")
+    if path.is_dir():
+        raise DataError(f"{path} is a folder; give a file")
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: the file is empty")
+
+
+def _read_frame(path: Path, sep: str, thousands: str | None) -> pd.DataFrame:
+    _check_file(path)
+    try:
+        df = pd.read_csv(path, sep=sep, thousands=thousands, skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: the file is empty (no header, no rows)") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as e:
+        raise DataError(f"{path}: not a readable CSV: {str(e).strip().splitlines()[-1]}") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    if len(df) == 0:
+        raise DataError(f"{path}: has a header ({', '.join(df.columns)}) but no data rows")
+    return df
+
+
+def _numeric_column(col: pd.Series, name: str, path) -> pd.Series:
+    if pd.api.types.is_bool_dtype(col):
+        return col.astype("float64")
+    if pd.api.types.is_numeric_dtype(col):
+        return col.astype("float64")
+    numbers = pd.to_numeric(col, errors="coerce")
+    text = numbers.isna() & col.notna()
+    if text.any():
+        first = int(np.argmax(text.to_numpy()))
+        raise DataError(f"{path}: column {name!r} should be numeric but row {first + 1} holds "
+                        f"{col.iloc[first]!r} ({int(text.sum())} such row(s)); fix the file, choose "
+                        "another column, or pass thousands=',' for numbers like 1,234")
+    return numbers.astype("float64")
+
+
+def _parse_time(raw: pd.Series, col: str, path) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        return raw
+    times = pd.to_datetime(raw, errors="coerce", format="mixed")
+    bad = times.isna().to_numpy()
+    if bad.any():
+        first = int(np.argmax(bad))
+        raise DataError(f"{path}: time column {col!r} row {first + 1} holds {raw.iloc[first]!r}, "
+                        f"which is not a date/time ({int(bad.sum())} such row(s))")
+    return times

@@ -1,0 +1,190 @@
+"""Text to integer sequences and back, with the semantics of Keras's ``Tokenizer``.
+
+Index 0 is reserved for padding; index 1 is the most frequent word (or ``oov_token`` if one is
+given); ties keep the order of first appearance. ``num_words=N`` keeps the words with index < N
+(the top N-1, counting ``oov_token``) when converting, while ``word_index`` keeps every word.
+
+>>> t = Tokenizer()
+>>> t.fit_on_texts(["the cat sat", "the dog"])
+>>> t.word_index
+{'the': 1, 'cat': 2, 'sat': 3, 'dog': 4}
+>>> t.texts_to_sequences(["The dog sat!"])
+[[1, 4, 3]]
+"""
+from __future__ import annotations
+
+import json
+
+from seqlab.io.errors import DataError
+
+KERAS_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
+
+
+def text_to_word_sequence(text: str, filters: str = KERAS_FILTERS, lower: bool = True, split: str = " ") -> list[str]:
+    """Split ``text`` into words: lower-case it, turn every ``filters`` character into ``split``,
+    split, and drop empty pieces (Keras's function of the same name).
+
+    >>> text_to_word_sequence("Hello, world!  Again")
+    ['hello', 'world', 'again']
+    """
+    if lower:
+        text = text.lower()
+    text = text.translate(str.maketrans({c: split for c in filters}))
+    return [w for w in text.split(split) if w]
+
+
+class Tokenizer:
+    """Learn a vocabulary from texts and map texts to index sequences (word or character level).
+
+    Args:
+        num_words: keep only indices below ``num_words`` when converting (``None`` = all).
+        filters: characters removed (replaced by ``split``) at word level; Keras's default.
+        lower: lower-case texts first. split: the word separator.
+        char_level: every character is a token (``filters`` are not applied, as in Keras).
+        oov_token: if given, it takes index 1 and stands for unknown (or cut-off) words;
+            otherwise unknown words are dropped.
+
+    Fitted attributes: ``word_counts`` (token -> count, in first-seen order), ``word_docs``
+    (token -> number of texts containing it), ``word_index`` (token -> index, from 1),
+    ``index_word`` (the inverse), ``document_count``.
+
+    Unlike Keras, ``sequences_to_texts`` joins characters without spaces when ``char_level=True``,
+    so a character round trip gives back the text, and it drops padding index 0 instead of
+    turning it into the ``oov_token``.
+
+    >>> t = Tokenizer(num_words=3, oov_token="<unk>")
+    >>> t.fit_on_texts(["a a b c"])
+    >>> t.word_index["<unk>"], t.texts_to_sequences(["a b c z"])
+    (1, [[2, 1, 1, 1]])
+    """
+
+    def __init__(self, num_words: int | None = None, filters: str = KERAS_FILTERS, lower: bool = True,
+                 split: str = " ", char_level: bool = False, oov_token: str | None = None):
+        self.num_words = num_words
+        self.filters = filters
+        self.lower = lower
+        self.split = split
+        self.char_level = char_level
+        self.oov_token = oov_token
+        self.word_counts: dict[str, int] = {}
+        self.word_docs: dict[str, int] = {}
+        self.word_index: dict[str, int] = {}
+        self.index_word: dict[int, str] = {}
+        self.document_count = 0
+
+    def _tokens(self, text) -> list[str]:
+        if self.char_level or isinstance(text, list):
+            if self.lower:
+                text = [t.lower() for t in text] if isinstance(text, list) else text.lower()
+            return list(text)
+        if not isinstance(text, str):
+            raise DataError(f"texts must be strings (or lists of tokens), got {type(text).__name__}")
+        return text_to_word_sequence(text, self.filters, self.lower, self.split)
+
+    def fit_on_texts(self, texts) -> None:
+        """Count the tokens of ``texts`` (an iterable of strings, or of token lists) and
+        rebuild ``word_index``. Can be called again to add more texts.
+
+        Raises DataError if no token has been seen at all (an empty corpus)."""
+        if isinstance(texts, str):
+            raise DataError("fit_on_texts takes a list of texts, not one string; wrap it: [text]")
+        for text in texts:
+            self.document_count += 1
+            seq = self._tokens(text)
+            for w in seq:
+                self.word_counts[w] = self.word_counts.get(w, 0) + 1
+            for w in set(seq):
+                self.word_docs[w] = self.word_docs.get(w, 0) + 1
+        if not self.word_counts:
+            raise DataError(f"the corpus is empty: {self.document_count} text(s) and no tokens; "
+                            "check the file or column you read the texts from")
+        # sorted() is stable: equal counts keep first-seen order, as in Keras
+        ranked = [w for w, _ in sorted(self.word_counts.items(), key=lambda kv: kv[1], reverse=True)]
+        vocab = ([self.oov_token] if self.oov_token is not None else []) + ranked
+        self.word_index = dict(zip(vocab, range(1, len(vocab) + 1)))
+        self.index_word = {i: w for w, i in self.word_index.items()}
+
+    def texts_to_sequences(self, texts) -> list[list[int]]:
+        """Map each text to a list of indices. Words not in the vocabulary, or with index
+        ``>= num_words``, become the ``oov_token``'s index, or are dropped if there is none.
+
+        >>> t = Tokenizer(char_level=True); t.fit_on_texts(["abba"])
+        >>> t.texts_to_sequences(["bad"])
+        [[2, 1]]
+        """
+        if isinstance(texts, str):
+            raise DataError("texts_to_sequences takes a list of texts, not one string; wrap it: [text]")
+        oov = self.word_index.get(self.oov_token) if self.oov_token is not None else None
+        out = []
+        for text in texts:
+            seq = []
+            for w in self._tokens(text):
+                i = self.word_index.get(w)
+                if i is not None and not (self.num_words and i >= self.num_words):
+                    seq.append(i)
+                elif oov is not None:
+                    seq.append(oov)
+            out.append(seq)
+        return out
+
+    def sequences_to_texts(self, sequences) -> list[str]:
+        """Map index sequences back to texts (tokens joined by a space, or by nothing at
+        character level). Padding (0) and unknown indices are dropped, or become the
+        ``oov_token`` if there is one; indices ``>= num_words`` become the ``oov_token``.
+
+        >>> t = Tokenizer(); t.fit_on_texts(["hi there"])
+        >>> t.sequences_to_texts([[0, 0, 1, 2]])
+        ['hi there']
+        """
+        oov = self.word_index.get(self.oov_token) if self.oov_token is not None else None
+        joiner = "" if self.char_level else " "
+        out = []
+        for seq in sequences:
+            words = []
+            for num in seq:
+                num = int(num)
+                word = self.index_word.get(num)
+                if word is not None and not (self.num_words and num >= self.num_words):
+                    words.append(word)
+                elif oov is not None and (word is not None or num != 0):
+                    words.append(self.index_word[oov])
+            out.append(joiner.join(words))
+        return out
+
+    @property
+    def vocab_size(self) -> int:
+        """Rows an ``Embedding`` needs: ``len(word_index) + 1`` (index 0 is padding), capped at ``num_words``."""
+        size = len(self.word_index) + 1
+        return min(size, self.num_words) if self.num_words else size
+
+    def to_dict(self) -> dict:
+        """Configuration and vocabulary as plain JSON types (for ``preprocessing.json``)."""
+        return {"class_name": "Tokenizer",
+                "config": {"num_words": self.num_words, "filters": self.filters, "lower": self.lower,
+                           "split": self.split, "char_level": self.char_level, "oov_token": self.oov_token},
+                "document_count": self.document_count,
+                "word_counts": list(self.word_counts.items()),
+                "word_docs": list(self.word_docs.items()),
+                "word_index": list(self.word_index.items())}
+
+    def to_json(self) -> str:
+        """The whole tokenizer as a JSON string; ``Tokenizer.from_json`` rebuilds it exactly."""
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, state: dict) -> Tokenizer:
+        """Rebuild a tokenizer from ``to_dict()``'s output."""
+        if not isinstance(state, dict) or state.get("class_name") != "Tokenizer":
+            raise DataError(f"not a Tokenizer state: {str(state)[:80]}")
+        t = cls(**state["config"])
+        t.document_count = state["document_count"]
+        t.word_counts = {w: c for w, c in state["word_counts"]}
+        t.word_docs = {w: c for w, c in state["word_docs"]}
+        t.word_index = {w: i for w, i in state["word_index"]}
+        t.index_word = {i: w for w, i in t.word_index.items()}
+        return t
+
+    @classmethod
+    def from_json(cls, text) -> Tokenizer:
+        """Rebuild a tokenizer from ``to_json()``'s string (or its parsed dict)."""
+        return cls.from_dict(json.loads(text) if isinstance(text, str) else text)

@@ -1,0 +1,103 @@
+import numpy as np
+import pytest
+
+from seqlab import SeqlabError
+from seqlab.data import read_csv, read_lines
+from seqlab.io.errors import ConfigError, DataError
+
+
+def write(tmp_path, text, name="data.csv"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_reads_parses_time_and_sorts(tmp_path):
+    path = write(tmp_path, "date,price,label\n2020-01-03,3,c\n2020-01-01,1,a\n2020-01-02,2,b\n")
+    df = read_csv(path, target="price", time_col="date")
+    assert df["price"].tolist() == [1.0, 2.0, 3.0]
+    assert df["label"].tolist() == ["a", "b", "c"]
+    assert str(df["date"].dtype).startswith("datetime64")
+    assert df.index.tolist() == [0, 1, 2]
+
+
+def test_missing_file_is_a_data_error(tmp_path):
+    with pytest.raises(DataError, match="file not found"):
+        read_csv(tmp_path / "nope.csv", target="x")
+
+
+@pytest.mark.parametrize("text", ["", "a,b\n"])
+def test_empty_file_or_header_only_is_a_data_error(tmp_path, text):
+    with pytest.raises(DataError, match="empty|no data rows"):
+        read_csv(write(tmp_path, text), target="a")
+
+
+def test_unknown_column_lists_the_columns_there_are(tmp_path):
+    path = write(tmp_path, "Date,Open,Volume\n2020-01-01,1,2\n")
+    with pytest.raises(DataError, match="'Close' not found; columns are: Date, Open, Volume"):
+        read_csv(path, target="Close")
+    with pytest.raises(DataError, match="'when' not found"):
+        read_csv(path, target="Open", time_col="when")
+
+
+def test_text_in_a_numeric_column_names_the_column_and_first_bad_row(tmp_path):
+    path = write(tmp_path, "a,b\n1,2\n3,oops\n5,x\n")
+    with pytest.raises(DataError, match=r"column 'b' .* row 2 holds 'oops' \(2 such row"):
+        read_csv(path, target="a", features=["b"])
+
+
+def test_nan_and_inf_are_counted_with_the_first_row(tmp_path):
+    path = write(tmp_path, "v\n1\n\n2\nnan\ninf\n", name="gaps.csv")
+    path.write_text("v\n1\n2\nNaN\n4\ninf\n")
+    with pytest.raises(DataError, match=r"2 NaN/inf value\(s\), first at row 3; pass fill="):
+        read_csv(path, target="v")
+
+
+def test_fill_forward_and_interpolate(tmp_path):
+    path = write(tmp_path, "v\nNaN\n1\nNaN\n3\ninf\n")
+    assert read_csv(path, target="v", fill="ffill")["v"].tolist() == [1.0, 1.0, 1.0, 3.0, 3.0]
+    assert read_csv(path, target="v", fill="interpolate")["v"].tolist() == [1.0, 1.0, 2.0, 3.0, 3.0]
+    with pytest.raises(ConfigError):
+        read_csv(path, target="v", fill="zero")
+
+
+def test_fill_happens_in_time_order(tmp_path):
+    path = write(tmp_path, "t,v\n2020-01-03,3\n2020-01-01,1\n2020-01-02,\n")
+    assert read_csv(path, target="v", time_col="t", fill="interpolate")["v"].tolist() == [1.0, 2.0, 3.0]
+
+
+def test_all_nan_column_cannot_be_filled(tmp_path):
+    with pytest.raises(DataError, match="no finite value"):
+        read_csv(write(tmp_path, "v,w\n,1\n,2\n"), target="v", fill="ffill")
+
+
+def test_bad_time_value_is_reported(tmp_path):
+    path = write(tmp_path, "t,v\n2020-01-01,1\nyesterday,2\n")
+    with pytest.raises(DataError, match="row 2 holds 'yesterday'"):
+        read_csv(path, target="v", time_col="t")
+
+
+def test_thousands_separators_and_header_spaces(tmp_path):
+    path = write(tmp_path, 'Date,Close, Volume\n1/3/2012,"1,008.64","7,380,500"\n')
+    df = read_csv(path, target="Close", features=["Volume"], time_col="Date", thousands=",")
+    assert df["Close"].iloc[0] == 1008.64 and df["Volume"].iloc[0] == 7380500.0
+
+
+def test_folder_instead_of_file(tmp_path):
+    with pytest.raises(SeqlabError, match="folder"):
+        read_csv(tmp_path, target="v")
+
+
+def test_read_lines_and_empty_text_file(tmp_path):
+    assert read_lines(write(tmp_path, "emma\nolivia\n", "names.txt")) == ["emma", "olivia"]
+    with pytest.raises(DataError, match="empty"):
+        read_lines(write(tmp_path, "", "empty.txt"))
+    with pytest.raises(DataError, match="empty"):
+        read_lines(write(tmp_path, "\n  \n", "blank.txt"))
+    with pytest.raises(DataError, match="file not found"):
+        read_lines(tmp_path / "missing.txt")
+
+
+def test_clean_numeric_columns_are_float(tmp_path):
+    df = read_csv(write(tmp_path, "a,b\n1,2\n3,4\n"), target=["a", "b"])
+    assert df.dtypes.tolist() == [np.float64, np.float64]
