@@ -21,6 +21,7 @@ from seqlab.nn.conv import (
     MaxPooling1D,
     MaxPooling2D,
 )
+from seqlab.nn.convlstm import ConvLSTM2D
 from seqlab.nn.core import Activation, Dense, Dropout, Embedding, Flatten, Reshape, TimeDistributed
 from seqlab.nn.recurrent import GRU, LSTM, SimpleRNN
 from seqlab.nn.transformer import PositionalEncoding, TransformerDecoder, TransformerEncoder
@@ -32,7 +33,7 @@ LAYER_CLASSES = {
     + (Attention, AdditiveAttention, MultiHeadAttention, PositionalEncoding, TransformerEncoder,
        TransformerDecoder)
     + (Conv1D, Conv2D, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,
-       GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D)
+       GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, ConvLSTM2D)
 }
 
 __all__ = sorted(LAYER_CLASSES) + ["LAYER_CLASSES"]

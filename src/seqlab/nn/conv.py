@@ -86,10 +86,16 @@ def _torch_pad(pads: list[tuple[int, int]]) -> list[int]:
     return [p for pair in reversed(pads) for p in pair]
 
 
+def _channels_first(shape: Shape) -> Shape:
+    """``(..., H, W, C)`` -> ``(..., C, H, W)``."""
+    return (*shape[:-3], shape[-1], shape[-3], shape[-2])
+
+
 class _Windowed(Layer):
     """Shared machinery of convolution and pooling: window geometry and the channels-last entry."""
 
     rank = 2
+    keras_layout = "(H, W, C)"  # what a channels-last input_shape holds
 
     def _setup(self, kernel, strides, padding, dilation, data_format, kwargs) -> dict:
         self.kernel_size = _ints(kernel, self.rank, "kernel_size")
@@ -103,15 +109,13 @@ class _Windowed(Layer):
         self.padding, self.data_format = padding, data_format
         self._keras_input_shape = None
         if self.rank == 2 and kwargs.get("input_shape") is not None:
-            self.image_layout = True
             shape = tuple(kwargs["input_shape"])
-            if len(shape) != 3:
-                raise ConfigError(f"{type(self).__name__} input_shape must be (H, W, C), got {shape}")
+            if len(shape) != self.keras_layout.count(",") + 1:
+                raise ConfigError(f"{type(self).__name__} input_shape must be {self.keras_layout}, got {shape}")
             if data_format == "channels_last":
                 self._keras_input_shape = shape
-                kwargs["input_shape"] = (shape[2], shape[0], shape[1])
-        if self.rank == 2:
-            self.image_layout = True
+                kwargs["input_shape"] = _channels_first(shape)
+        self.image_layout = self.rank == 2
         return kwargs
 
     def get_config(self) -> dict:
@@ -123,17 +127,17 @@ class _Windowed(Layer):
     def _engine_shape(self, shape: Shape) -> Shape:
         shape = tuple(shape)
         if self._keras_input_shape is not None and shape == self._keras_input_shape:
-            return (shape[2], shape[0], shape[1])
+            return _channels_first(shape)
         return shape
 
     def build_for(self, input_shape: Shape) -> Shape:
         return super().build_for(self._engine_shape(input_shape))
 
     def _enter(self, x: torch.Tensor) -> torch.Tensor:
-        """Permute a channels-last batch ``(B, H, W, C)`` to ``(B, C, H, W)`` at the model's entry."""
+        """Move the channels of a channels-last batch ``(B, ..., H, W, C)`` before H at the model's entry."""
         k = self._keras_input_shape
-        if k is not None and x.dim() == 4 and all(a is None or a == b for a, b in zip(k, x.shape[1:])):
-            return x.permute(0, 3, 1, 2)
+        if k is not None and x.dim() == len(k) + 1 and all(a is None or a == b for a, b in zip(k, x.shape[1:])):
+            return x.movedim(-1, -3)
         return x
 
     def _spatial_out(self, sizes) -> tuple:
