@@ -181,10 +181,9 @@ class LSTMCell(RecurrentCell):
         u = self.units
         if not self.unit_forget_bias:
             return new_weight(self.bias_initializer, (self.gates * u,))
-        parts = [new_weight(self.bias_initializer, (u,)).data, torch.ones(u),
-                 new_weight(self.bias_initializer, ((self.gates - 2) * u,)).data]
-        if self.coupled_gates:  # blocks f, c, o: the forget block comes first
-            parts = parts[1:]
+        parts = [torch.ones(u), new_weight(self.bias_initializer, (2 * u,)).data]  # f, then c and o
+        if not self.coupled_gates:
+            parts.insert(0, new_weight(self.bias_initializer, (u,)).data)  # i comes first
         return torch.nn.Parameter(torch.cat(parts))
 
     def build(self, input_shape: Shape) -> None:

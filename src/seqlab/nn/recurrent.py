@@ -140,11 +140,12 @@ class RNN(Layer):
         if self.training and self.recurrent_dropout > 0:
             keep = x.new_empty(x.shape[0], self.units).bernoulli_(1 - self.recurrent_dropout)
             rec_mask = keep / (1 - self.recurrent_dropout)
-        x_proj = self.cell.project_inputs(x).transpose(0, 1).contiguous()  # all steps, one GEMM; time-major
+        # The input half of all steps in one GEMM; unbind (not x_proj[t]) so backward gathers once.
+        x_steps = self.cell.project_inputs(x).transpose(0, 1).contiguous().unbind(0)
         outputs = []
         out = x.new_zeros(x.shape[0], self.units)
-        for t in range(x.shape[1]):
-            new_out, new_states = self.cell.step(x_proj[t], states, rec_mask)
+        for t, x_proj in enumerate(x_steps):
+            new_out, new_states = self.cell.step(x_proj, states, rec_mask)
             if mask is None:
                 out, states = new_out, new_states
             else:  # a padded step keeps the states and repeats the previous output
