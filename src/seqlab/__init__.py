@@ -6,11 +6,11 @@
 >>> m.count_params()
 4
 """
-from seqlab import layers
+from seqlab import datasets, layers
 from seqlab.io.errors import SeqlabError
 from seqlab.saving import load
 from seqlab.sequential import Sequential
 
 __version__ = "0.1.0"
 
-__all__ = ["Sequential", "SeqlabError", "layers", "load", "__version__"]
+__all__ = ["Sequential", "SeqlabError", "datasets", "layers", "load", "__version__"]
