@@ -277,6 +277,35 @@ def read_texts(path: str | Path, text_col: str | None = None, label_col: str | N
     return LabeledTexts([str(t) for t in texts], np.array([_label_str(v) for v in labels], dtype=object))
 
 
+def read_word_vectors(path: str | Path, word_index: dict[str, int], vocab_size: int) -> np.ndarray:
+    """An embedding matrix ``(vocab_size, dim)`` from a GloVe/word2vec text file (``word v1 ... vdim``
+    per line; a word2vec ``count dim`` first line is skipped). Row ``i`` holds the vector of the word
+    with index ``i``; words without a vector (and row 0, padding) stay zero (seed 000's
+    ``embedding_matrix``)."""
+    path, lines = _open_lines(path)
+    matrix, dim, found = None, None, 0
+    for i, line in enumerate(lines, 1):
+        parts = line.rstrip().split(" ")
+        if len(parts) < 3:
+            continue  # blank or the word2vec header
+        word, values = parts[0], parts[1:]
+        if dim is None:
+            dim = len(values)
+            matrix = np.zeros((vocab_size, dim), dtype=np.float32)
+        if len(values) != dim:
+            raise DataError(f"{path} line {i}: {len(values)} numbers where earlier lines have {dim}")
+        idx = word_index.get(word)
+        if idx is not None and idx < vocab_size:
+            try:
+                matrix[idx] = [float(v) for v in values]
+            except ValueError:
+                raise DataError(f"{path} line {i}: a vector holds text where numbers belong") from None
+            found += 1
+    if matrix is None or found == 0:
+        raise DataError(f"{path}: no vectors for any word of the vocabulary; is it a GloVe/word2vec text file?")
+    return matrix
+
+
 def detect_format(path: str | Path, text_col: str | None = None) -> str:
     """The format implied by a file name: ``.ts`` -> ts, ``.tsv``/``.txt`` -> ucr, ``.csv`` -> csv
     (text when ``text_col`` is given). Raises ConfigError when the name says nothing."""

@@ -19,6 +19,8 @@ Encoders (seed 001's LSTM families, seed 004, Wang et al. 2017 for the FCN):
 ``transformer``      projection + sinusoidal positions + ``TransformerEncoder`` blocks +
                      average pooling over real steps
 ``bag_of_embeddings`` mean of the (embedded) steps + a ReLU layer: the honest simple baseline
+``mlp``              the whole series flattened into two ReLU layers: fixed length only
+                     (seed 001's limit of MLPs), so every series must have ``length`` steps
 ==================== =====================================================================
 
 Padded steps never change a result: recurrent layers hold their state over them, convolution
@@ -37,16 +39,18 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import torch
 
-from seqlab.io.errors import ConfigError
+from seqlab.io.errors import ConfigError, DataError
 from seqlab.nn.bidirectional import Bidirectional
 from seqlab.nn.conv import Conv1D
 from seqlab.nn.core import Dense, Dropout, Embedding
 from seqlab.nn.recurrent import GRU, LSTM
 from seqlab.nn.transformer import PositionalEncoding, TransformerEncoder
 
-ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn1d", "cnn_lstm", "transformer", "bag_of_embeddings")
+ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn1d", "cnn_lstm", "transformer", "bag_of_embeddings",
+            "mlp")
 TEXT_ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn1d", "transformer", "bag_of_embeddings")
-SERIES_ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn1d", "cnn_lstm", "transformer")
+SERIES_ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn1d", "cnn_lstm", "transformer", "mlp")
+FIXED_LENGTH_ENCODERS = ("mlp",)
 TAGGER_ENCODERS = ("lstm", "gru", "bilstm", "cnn1d", "transformer")
 
 
@@ -65,6 +69,7 @@ class ClassifierConfig:
         filters, kernel_sizes: the convolution blocks of ``cnn1d`` (``cnn_lstm`` uses the first two).
         num_heads, num_layers: transformer blocks.
         per_step: one prediction per time step (``SequenceTagger``) instead of one per sequence.
+        length: the fixed number of steps (``mlp`` only).
     """
 
     n_classes: int
@@ -79,6 +84,7 @@ class ClassifierConfig:
     num_heads: int = 4
     num_layers: int = 2
     per_step: bool = False
+    length: int | None = None
 
     def __post_init__(self):
         if self.encoder not in ENCODERS:
@@ -90,6 +96,8 @@ class ClassifierConfig:
                               f"{', '.join(TAGGER_ENCODERS)}")
         if self.encoder == "transformer" and self.units % self.num_heads:
             raise ConfigError(f"transformer units ({self.units}) must be divisible by num_heads ({self.num_heads})")
+        if self.encoder in FIXED_LENGTH_ENCODERS and not self.length:
+            raise ConfigError(f"encoder {self.encoder!r} needs the fixed series length (length=...)")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -201,6 +209,10 @@ class ClassifierNet(torch.nn.Module):
                 TransformerEncoder(2 * cfg.units, cfg.num_heads, dropout=cfg.dropout, input_shape=(None, cfg.units))
                 for _ in range(cfg.num_layers))
             out = cfg.units
+        elif enc == "mlp":
+            self.hidden = Dense(cfg.units, activation="relu", input_shape=(cfg.length * width,))
+            self.hidden2 = Dense(cfg.units, activation="relu", input_shape=(cfg.units,))
+            out = cfg.units
         else:  # bag_of_embeddings
             self.hidden = Dense(cfg.units, activation="relu", input_shape=(width,))
             out = cfg.units
@@ -222,6 +234,12 @@ class ClassifierNet(torch.nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         h, mask = self.split_input(x)
+        if self.config.encoder in FIXED_LENGTH_ENCODERS:
+            if h.shape[1] != self.config.length or not bool(mask.all()):
+                raise DataError(f"encoder {self.config.encoder!r} takes series of exactly {self.config.length} "
+                                f"steps; got a batch of up to {h.shape[1]} steps with padding. Resample the "
+                                "series to that length or use a recurrent or convolutional encoder")
+            return self.head(self.head_dropout(self.hidden2(self.hidden(h.reshape(h.shape[0], -1)))))
         if not self.config.per_step:  # steps after the last real one of the batch add nothing
             real = mask.any(dim=0).nonzero()
             end = int(real.max()) + 1 if len(real) else 1

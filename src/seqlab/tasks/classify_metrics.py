@@ -1,0 +1,78 @@
+"""Held-out scores of a classifier, and the same scores of the majority-class baseline.
+
+``classification_metrics`` returns accuracy, macro precision / recall / F1, per-class precision /
+recall / F1 / support, ROC-AUC (binary: of the second class's probability; multi-class:
+one-vs-rest macro) and the confusion matrix (rows true, columns predicted, in ``labels`` order).
+
+>>> m = classification_metrics(["a", "b", "b"], ["a", "b", "a"], labels=["a", "b"])
+>>> m["accuracy"], m["per_class"]["b"]["recall"]
+(0.6666666666666666, 0.5)
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn import metrics as skm
+
+from seqlab.io.errors import DataError
+
+
+def classification_metrics(y_true, y_pred, labels, proba=None) -> dict:
+    """Scores of predictions ``y_pred`` against ``y_true`` (1-D label arrays of equal length).
+
+    Args:
+        labels: every class, in the order of ``proba``'s columns and of the confusion matrix.
+        proba: optional ``(n, len(labels))`` class probabilities, for ROC-AUC.
+
+    Returns a JSON-friendly dict (floats, lists, nested dicts).
+    """
+    y_true, y_pred = np.asarray(y_true).ravel(), np.asarray(y_pred).ravel()
+    labels = list(labels)
+    if len(y_true) != len(y_pred):
+        raise DataError(f"{len(y_true)} true labels but {len(y_pred)} predictions")
+    if len(y_true) == 0:
+        raise DataError("no examples to score; the test split is empty")
+    p, r, f, s = skm.precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    out = {
+        "n": int(len(y_true)),
+        "accuracy": float(skm.accuracy_score(y_true, y_pred)),
+        "precision_macro": float(np.mean(p)),
+        "recall_macro": float(np.mean(r)),
+        "f1_macro": float(np.mean(f)),
+        "per_class": {str(c): {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]),
+                               "support": int(s[i])} for i, c in enumerate(labels)},
+        "confusion_matrix": skm.confusion_matrix(y_true, y_pred, labels=labels).tolist(),
+        "labels": [str(c) for c in labels],
+    }
+    out["roc_auc"] = None
+    present = set(np.unique(y_true).tolist())
+    if proba is not None and len(present) >= 2:
+        proba = np.asarray(proba, dtype=np.float64)
+        if len(labels) == 2:
+            out["roc_auc"] = float(skm.roc_auc_score(y_true == labels[1], proba[:, 1]))
+        elif present == set(labels):
+            rows = proba / np.clip(proba.sum(axis=1, keepdims=True), 1e-12, None)
+            out["roc_auc"] = float(skm.roc_auc_score(y_true, rows, multi_class="ovr", labels=labels))
+    return out
+
+
+def majority_baseline(y_train, y_test, labels) -> dict:
+    """``classification_metrics`` of always predicting the most frequent training class (ties:
+    the first in ``labels``), with the training class frequencies as its probabilities."""
+    y_train = np.asarray(y_train).ravel()
+    labels = list(labels)
+    counts = np.array([(y_train == c).sum() for c in labels], dtype=np.float64)
+    majority = labels[int(np.argmax(counts))]
+    n = len(np.asarray(y_test).ravel())
+    proba = np.tile(counts / counts.sum(), (n, 1))
+    out = classification_metrics(y_test, np.full(n, majority, dtype=object), labels, proba)
+    out["predicts"] = str(majority)
+    return out
+
+
+def summary_row(metrics: dict, positive: str | None = None) -> dict:
+    """The headline numbers of a metrics dict: accuracy, macro F1, ROC-AUC, and the F1 of
+    ``positive`` (e.g. ``spam``) when given."""
+    row = {"accuracy": metrics["accuracy"], "f1_macro": metrics["f1_macro"], "roc_auc": metrics.get("roc_auc")}
+    if positive is not None and positive in metrics["per_class"]:
+        row[f"f1_{positive}"] = metrics["per_class"][positive]["f1"]
+    return row
