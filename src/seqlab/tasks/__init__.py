@@ -10,6 +10,10 @@ import importlib
 from seqlab.tasks.base import Task, task_class
 
 TASK_MODULES: dict[str, str] = {
+    "Forecaster": "seqlab.tasks.forecaster",
+    "TextClassifier": "seqlab.tasks.classifier",
+    "SequenceClassifier": "seqlab.tasks.classifier",
+    "SequenceTagger": "seqlab.tasks.tagger",
 }
 
 
