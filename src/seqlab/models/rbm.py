@@ -1,0 +1,180 @@
+"""Restricted Boltzmann machines trained with contrastive divergence, and deep belief networks.
+
+Bernoulli visible units ``v`` (n_visible) and hidden units ``h`` (n_hidden), weights ``W`` of
+shape ``(n_visible, n_hidden)`` as in seed 003's worked example (row i = visible node i), hidden
+bias ``b`` and visible bias ``a``:
+
+    p(h_j = 1 | v) = sigmoid(v W + b)_j          p(v_i = 1 | h) = sigmoid(h W^T + a)_i
+    F(v) = -v.a - sum_j softplus(v W + b)_j      (free energy)
+
+CD-k (seed 003): start the chain at the data ``v0``, alternate k Gibbs steps to ``vk`` and move
+the weights by ``v0^T p(h|v0) - vk^T p(h|vk)`` (times ``learning_rate / batch``). Persistent CD
+starts each negative chain where the previous one stopped. Missing inputs are negative numbers
+(-1 = not rated); as in the seed's recommender they are clamped to that value at every Gibbs step
+and never scored.
+
+>>> import torch
+>>> rbm = RestrictedBoltzmannMachine.from_weights(torch.zeros(3, 2), torch.zeros(2), torch.zeros(3))
+>>> rbm.hidden_probs(torch.ones(1, 3))
+tensor([[0.5000, 0.5000]])
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from seqlab.io.errors import ConfigError
+
+
+class RestrictedBoltzmannMachine(torch.nn.Module):
+    """A Bernoulli-Bernoulli RBM.
+
+    Args: n_visible, n_hidden: layer sizes; seed: for the initial weights (N(0, 0.01), biases 0).
+    Tensors: ``W (n_visible, n_hidden)``, ``hidden_bias (n_hidden,)``, ``visible_bias (n_visible,)``;
+    they are buffers, changed by ``contrastive_divergence``, not by autograd.
+
+    >>> rbm = RestrictedBoltzmannMachine(6, 2, seed=0)
+    >>> rbm.hidden_probs(torch.ones(4, 6)).shape
+    torch.Size([4, 2])
+    """
+
+    def __init__(self, n_visible: int, n_hidden: int, seed: int | None = None):
+        super().__init__()
+        if int(n_visible) < 1 or int(n_hidden) < 1:
+            raise ConfigError(f"an RBM needs >= 1 visible and hidden unit, got {n_visible} and {n_hidden}")
+        g = torch.Generator().manual_seed(0 if seed is None else int(seed))
+        self.register_buffer("W", torch.randn(int(n_visible), int(n_hidden), generator=g) * 0.01)
+        self.register_buffer("hidden_bias", torch.zeros(int(n_hidden)))
+        self.register_buffer("visible_bias", torch.zeros(int(n_visible)))
+        self.chain: torch.Tensor | None = None          # persistent CD's visible state
+
+    @classmethod
+    def from_weights(cls, W, hidden_bias, visible_bias) -> "RestrictedBoltzmannMachine":
+        """An RBM with the given ``W (n_visible, n_hidden)``, ``hidden_bias``, ``visible_bias``."""
+        W = torch.as_tensor(np.asarray(W, dtype=np.float32))
+        b = torch.as_tensor(np.asarray(hidden_bias, dtype=np.float32)).reshape(-1)
+        a = torch.as_tensor(np.asarray(visible_bias, dtype=np.float32)).reshape(-1)
+        if W.ndim != 2 or W.shape != (len(a), len(b)):
+            raise ConfigError(f"W must be (n_visible, n_hidden) = ({len(a)}, {len(b)}), got {tuple(W.shape)}")
+        rbm = cls(W.shape[0], W.shape[1])
+        rbm.W.copy_(W)
+        rbm.hidden_bias.copy_(b)
+        rbm.visible_bias.copy_(a)
+        return rbm
+
+    @property
+    def n_visible(self) -> int:
+        return self.W.shape[0]
+
+    @property
+    def n_hidden(self) -> int:
+        return self.W.shape[1]
+
+    def hidden_probs(self, v: torch.Tensor) -> torch.Tensor:
+        """p(h = 1 | v): ``(n, n_visible) -> (n, n_hidden)``."""
+        return torch.sigmoid(v @ self.W + self.hidden_bias)
+
+    def visible_probs(self, h: torch.Tensor) -> torch.Tensor:
+        """p(v = 1 | h): ``(n, n_hidden) -> (n, n_visible)``."""
+        return torch.sigmoid(h @ self.W.T + self.visible_bias)
+
+    def sample_hidden(self, v: torch.Tensor, generator: torch.Generator | None = None):
+        """``(p(h|v), a Bernoulli sample of it)``."""
+        p = self.hidden_probs(v)
+        return p, torch.bernoulli(p, generator=generator)
+
+    def sample_visible(self, h: torch.Tensor, generator: torch.Generator | None = None):
+        """``(p(v|h), a Bernoulli sample of it)``."""
+        p = self.visible_probs(h)
+        return p, torch.bernoulli(p, generator=generator)
+
+    def gibbs(self, v: torch.Tensor, k: int = 1, generator: torch.Generator | None = None,
+              clamp: torch.Tensor | None = None) -> torch.Tensor:
+        """``k`` steps v -> h -> v of sampling; entries where ``clamp`` (bool, like v) is True
+        keep their value from ``v`` (the seed's missing ratings). Returns the visible sample."""
+        vk = v
+        for _ in range(int(k)):
+            _, hk = self.sample_hidden(vk, generator)
+            _, vk = self.sample_visible(hk, generator)
+            if clamp is not None:
+                vk = torch.where(clamp, v, vk)
+        return vk
+
+    def free_energy(self, v: torch.Tensor) -> torch.Tensor:
+        """F(v) = -v.a - sum softplus(v W + b): ``(n, n_visible) -> (n,)``; lower = more probable."""
+        return -(v @ self.visible_bias) - F.softplus(v @ self.W + self.hidden_bias).sum(-1)
+
+    def apply_update(self, v0, vk, ph0, phk, learning_rate: float = 1.0) -> None:
+        """Seed 003's ``train``: W += lr (v0^T ph0 - vk^T phk) / n, b += lr sum(ph0 - phk) / n,
+        a += lr sum(v0 - vk) / n, with ``n`` the batch size."""
+        scale = float(learning_rate) / len(v0)
+        self.W.add_((v0.T @ ph0 - vk.T @ phk) * scale)
+        self.hidden_bias.add_((ph0 - phk).sum(0) * scale)
+        self.visible_bias.add_((v0 - vk).sum(0) * scale)
+
+    @torch.no_grad()
+    def contrastive_divergence(self, v0: torch.Tensor, k: int = 1, learning_rate: float = 0.1,
+                               persistent: bool = False,
+                               generator: torch.Generator | None = None) -> float:
+        """One CD-k (or persistent CD-k) update on the batch ``v0 (n, n_visible)``; negative
+        entries are missing and stay clamped. Returns the mean absolute reconstruction error
+        over the observed entries (the seed's training loss)."""
+        missing = v0 < 0
+        ph0 = self.hidden_probs(v0)
+        start = v0
+        if persistent:
+            if self.chain is None or self.chain.shape != v0.shape:
+                self.chain = v0.clone()
+            start = torch.where(missing, v0, self.chain)
+        vk = self.gibbs(start, k, generator, clamp=missing)
+        if persistent:
+            self.chain = vk.clone()
+        phk = self.hidden_probs(vk)
+        self.apply_update(v0, vk, ph0, phk, learning_rate)
+        observed = ~missing
+        return float((v0[observed] - vk[observed]).abs().mean()) if observed.any() else 0.0
+
+
+class DeepBeliefNetwork(torch.nn.Module):
+    """A greedy layer-wise stack of RBMs (seed 003): RBM i learns the hidden probabilities of
+    RBM i-1. ``layer_sizes = [n_visible, h1, h2, ...]``.
+
+    ``encoder_weights()`` gives ``[(kernel (in, out), bias (out,)), ...]`` in Dense layout, bottom
+    up, and ``decoder_weights()`` the mirrored stack (kernel = W^T, bias = visible bias), top down,
+    to initialise a deep autoencoder.
+
+    >>> dbn = DeepBeliefNetwork([6, 4, 2], seed=0)
+    >>> [k.shape for k, _ in dbn.encoder_weights()]
+    [(6, 4), (4, 2)]
+    """
+
+    def __init__(self, layer_sizes: Sequence[int], seed: int | None = None):
+        super().__init__()
+        sizes = [int(s) for s in layer_sizes]
+        if len(sizes) < 2:
+            raise ConfigError(f"a DBN needs at least [n_visible, n_hidden], got {list(layer_sizes)}")
+        base = 0 if seed is None else int(seed)
+        self.rbms = torch.nn.ModuleList(RestrictedBoltzmannMachine(i, o, seed=base + n)
+                                        for n, (i, o) in enumerate(zip(sizes[:-1], sizes[1:])))
+
+    def transform(self, v: torch.Tensor, upto: int | None = None) -> torch.Tensor:
+        """Hidden probabilities of layer ``upto`` (default the top): ``(n, sizes[upto])``."""
+        for rbm in list(self.rbms)[:upto]:
+            v = rbm.hidden_probs(v)
+        return v
+
+    def reconstruct(self, v: torch.Tensor) -> torch.Tensor:
+        """Up the stack with probabilities and back down: ``(n, n_visible)``."""
+        h = self.transform(v)
+        for rbm in reversed(self.rbms):
+            h = rbm.visible_probs(h)
+        return h
+
+    def encoder_weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [(r.W.numpy().copy(), r.hidden_bias.numpy().copy()) for r in self.rbms]
+
+    def decoder_weights(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [(r.W.T.numpy().copy(), r.visible_bias.numpy().copy()) for r in reversed(self.rbms)]
