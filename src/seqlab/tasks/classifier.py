@@ -111,7 +111,8 @@ class NetTask(Task):
     def _get_state(self):
         tensors = {k: v.detach().cpu().contiguous() for k, v in self.model_.state_dict().items()}
         config = {"net": self.config_.to_dict(), "classes": [str(c) for c in self.classes_]}
-        return config, tensors, {**self._extra_state(), "history": self.history_}
+        return config, tensors, {**self._extra_state(), "history": self.history_,
+                                 "input": getattr(self, "input_", None)}
 
     def _set_state(self, config, tensors, preprocessing):
         self.config_ = ClassifierConfig(**config["net"])
@@ -120,6 +121,7 @@ class NetTask(Task):
         self.model_.eval()
         self.classes_ = np.array(config["classes"], dtype=object)
         self.history_ = preprocessing.get("history", {})
+        self.input_ = preprocessing.get("input")  # how the training file was read (format, columns)
 
     # ----- prediction ------------------------------------------------------------------------
     def predict_proba(self, X) -> np.ndarray:

@@ -1,0 +1,222 @@
+"""``seqlab classify``: train a sequence or text classifier and write a run directory.
+
+    seqlab classify GunPoint_TRAIN.ts --test GunPoint_TEST.ts --model cnn1d
+    seqlab classify SMSSpamCollection --format text --model lstm --epochs 10
+    seqlab classify sms-spam                       # a bundled data set by name
+    seqlab classify series.csv --label-col label   # one row per series; stratified 80/20 split
+
+The run directory holds ``model/``, ``metrics.json`` (test metrics and the majority-class
+``baseline``), ``history.json``, ``confusion.png``, ``loss.png`` and ``report.html``.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+from pathlib import Path
+
+import numpy as np
+
+from seqlab.data.formats import FORMATS, LabeledSeries, LabeledTexts, detect_format, read_labeled
+from seqlab.io.errors import ConfigError, DataError
+from seqlab.io.rundir import default_out, run_directory
+from seqlab.models.classifiers import SERIES_ENCODERS, TEXT_ENCODERS
+
+BUNDLED = {"sms-spam": ("SMSSpamCollection", None, "text"), "gunpoint": ("GunPoint_TRAIN.ts", "GunPoint_TEST.ts", "ts"),
+           "italy-power-demand": ("ItalyPowerDemand_TRAIN.ts", "ItalyPowerDemand_TEST.ts", "ts"),
+           "basic-motions": ("BasicMotions_TRAIN.ts", "BasicMotions_TEST.ts", "ts")}
+
+
+def _bundled(name: str):
+    """``(train, test)`` data of a bundled classification set, or None if ``name`` is not one."""
+    if name not in BUNDLED or Path(name).exists():
+        return None
+    from seqlab import datasets
+
+    train_file, test_file, fmt = BUNDLED[name]
+    if fmt == "text":
+        df = datasets.load(name)
+        return LabeledTexts(df["text"].tolist(), df["label"].to_numpy(dtype=object)), None, fmt
+    folder = datasets.path(name)
+    return read_labeled(folder / train_file, fmt), read_labeled(folder / test_file, fmt), fmt
+
+
+def load_data(args):
+    """Read TRAIN (and --test) as the same format; returns ``(train, test_or_None, format)``."""
+    bundled = _bundled(args.train)
+    if bundled is not None:
+        if args.test:
+            raise ConfigError(f"{args.train} is a bundled set with its own test split; do not give --test")
+        return bundled
+    fmt = args.format or detect_format(args.train, args.text_col)
+    train = read_labeled(args.train, fmt, args.label_col, args.text_col)
+    test = None
+    if args.test:
+        test_fmt = args.format or detect_format(args.test, args.text_col)
+        if test_fmt != fmt:
+            raise DataError(f"--test {args.test} looks like the {test_fmt} format but TRAIN is {fmt}; "
+                            "give both in one format (or set --format)")
+        test = read_labeled(args.test, fmt, args.label_col, args.text_col)
+        if isinstance(train, LabeledSeries) and test.n_channels != train.n_channels:
+            raise DataError(f"TRAIN series have {train.n_channels} channel(s) but --test series have "
+                            f"{test.n_channels}; they must match")
+    return train, test, fmt
+
+
+def _subset(data, idx):
+    if isinstance(data, LabeledTexts):
+        return LabeledTexts([data.texts[i] for i in idx], data.y[idx])
+    return LabeledSeries([data.X[i] for i in idx], data.y[idx], data.format)
+
+
+def split_data(train, test_size: float, seed: int, dedupe: bool):
+    """Drop exact duplicate texts (first kept), then a stratified split; returns (train, test, record)."""
+    from sklearn.model_selection import train_test_split
+
+    record = {"kind": "stratified", "test_size": test_size, "seed": seed}
+    keep = np.arange(len(train))
+    if dedupe and isinstance(train, LabeledTexts):
+        seen: dict[str, int] = {}
+        keep = np.array([i for i, t in enumerate(train.texts) if seen.setdefault(t, i) == i])
+        record["duplicates_removed"] = int(len(train) - len(keep))
+    y = train.y[keep]
+    classes, counts = np.unique(y, return_counts=True)
+    if len(classes) < 2:
+        raise DataError(f"the labels hold one class only ({classes[0]}); a classifier needs at least two")
+    if not 0 < test_size < 1:
+        raise ConfigError(f"--test-size must be a fraction in (0, 1), got {test_size}")
+    stratify = y if counts.min() >= 2 else None
+    if stratify is None:
+        record["kind"] = "random (a class has a single example)"
+    try:
+        tr, te = train_test_split(keep, test_size=test_size, random_state=seed, stratify=stratify)
+    except ValueError as e:
+        raise DataError(f"cannot split {len(keep)} examples with --test-size {test_size}: {e}") from None
+    record.update(n_train=int(len(tr)), n_test=int(len(te)))
+    return _subset(train, np.sort(tr)), _subset(train, np.sort(te)), record, np.sort(te)
+
+
+def build_task(data, args):
+    from seqlab.tasks.classifier import SequenceClassifier, TextClassifier
+
+    common = dict(epochs=args.epochs, seed=args.seed, class_weight=args.class_weight,
+                  validation_split=args.validation_split, verbose=args.verbose)
+    if args.batch_size:
+        common["batch_size"] = args.batch_size
+    if args.lr:
+        common["lr"] = args.lr
+    if isinstance(data, LabeledTexts):
+        model = args.model or "lstm"
+        if model not in TEXT_ENCODERS:
+            raise ConfigError(f"--model {model} is not a text encoder; choose one of {', '.join(TEXT_ENCODERS)}")
+        extra = {"units": args.units} if args.units else {}
+        return TextClassifier(encoder=model, maxlen=args.maxlen, char_level=args.char_level,
+                              embeddings=args.embeddings, **extra, **common)
+    model = args.model or "cnn1d"
+    if model not in SERIES_ENCODERS:
+        raise ConfigError(f"--model {model} is not a series encoder; choose one of {', '.join(SERIES_ENCODERS)}")
+    extra = {"units": args.units} if args.units else {}
+    return SequenceClassifier(encoder=model, **extra, **common)
+
+
+def misclassified_html(texts, y_true, y_pred, proba, classes, limit: int = 25) -> str:
+    """An HTML table of up to ``limit`` misclassified texts, most confident mistakes first."""
+    index = {c: i for i, c in enumerate(classes)}
+    wrong = [i for i in range(len(texts)) if y_true[i] != y_pred[i]]
+    if not wrong:
+        return "<p>No test example was misclassified.</p>"
+    wrong.sort(key=lambda i: -proba[i, index[y_pred[i]]])
+    rows = "".join(f"<tr><td>{html.escape(texts[i][:300])}</td><td>{html.escape(str(y_true[i]))}</td>"
+                   f"<td>{html.escape(str(y_pred[i]))}</td><td>{proba[i, index[y_pred[i]]]:.3f}</td></tr>"
+                   for i in wrong[:limit])
+    return (f"<p>{len(wrong)} of {len(texts)} test texts misclassified; the {min(limit, len(wrong))} most "
+            "confident mistakes:</p><table><tr><th>text</th><th>true</th><th>predicted</th><th>p</th></tr>"
+            f"{rows}</table>")
+
+
+def run(args: argparse.Namespace) -> int:
+    from seqlab.inspect.classify_plots import plot_confusion
+    from seqlab.inspect.plots import plot_history
+    from seqlab.inspect.report import write_json, write_report
+    from seqlab.tasks.classify_metrics import majority_baseline
+
+    if args.epochs < 1:
+        raise ConfigError(f"--epochs must be >= 1, got {args.epochs}")
+    train, test, fmt = load_data(args)
+    split, test_rows = {"kind": "given", "test_file": args.test}, None
+    if test is None:
+        train, test, split, test_rows = split_data(train, args.test_size, args.seed, not args.keep_duplicates)
+    if len(set(train.y.tolist())) < 2:
+        raise DataError(f"the training labels hold one class only ({train.y[0]}); a classifier needs at least two")
+    task = build_task(train, args)
+    out = Path(args.out) if args.out else default_out("classify")
+    with run_directory(out) as tmp:
+        task.fit(train)
+        task.input_ = {"format": fmt, "label_col": args.label_col, "text_col": args.text_col}
+        test_x = test.texts if isinstance(test, LabeledTexts) else test.X
+        metrics = task.evaluate(test_x, test.y)
+        baseline = majority_baseline(train.y, test.y, task.classes_)
+        task.save(tmp / "model")
+        write_json(tmp / "metrics.json", {**metrics, "baseline": baseline, "split": split,
+                                          "model": task.encoder, "format": fmt, "n_train": len(train)})
+        write_json(tmp / "history.json", task.history_)
+        if test_rows is not None:
+            write_json(tmp / "split.json", {"test_rows": test_rows.tolist(), **split})
+        plot_confusion(metrics["confusion_matrix"], list(task.classes_), tmp / "confusion.png")
+        plot_history(task.history_, tmp / "loss.png")
+        headline = {"accuracy": metrics["accuracy"], "f1_macro": metrics["f1_macro"],
+                    "roc_auc": metrics["roc_auc"]}
+        sections = [("Test metrics vs majority-class baseline",
+                     {"model": headline, "baseline": {k: baseline[k] for k in headline}}),
+                    ("Per class", metrics["per_class"]), ("Confusion matrix", "confusion.png"),
+                    ("Training", "loss.png"), ("Split", split)]
+        if isinstance(test, LabeledTexts):
+            proba = task.predict_proba(test.texts)
+            pred = task.classes_[proba.argmax(axis=1)]
+            sections.append(("Misclassified examples", misclassified_html(
+                test.texts, [str(v) for v in test.y], pred, proba, list(task.classes_))))
+        write_report(tmp, f"seqlab classify: {Path(args.train).name} ({task.encoder})", sections,
+                     settings={k: v for k, v in vars(args).items() if k != "func"})
+    print(f"test accuracy {metrics['accuracy']:.4f}  macro F1 {metrics['f1_macro']:.4f}  "
+          f"(majority class '{baseline['predicts']}': accuracy {baseline['accuracy']:.4f})")
+    print(f"run written to {out}")
+    return 0
+
+
+def add_parser(subparsers) -> None:
+    """Register ``seqlab classify``."""
+    p = subparsers.add_parser(
+        "classify", help="train a sequence or text classifier (writes a run directory)",
+        description="Train a classifier on labelled sequences or texts. TRAIN is a file (csv: one row per "
+                    "series with a label column; ucr: .tsv/.txt, label first; ts: sktime/aeon .ts; text: "
+                    "CSV with --text-col or label<TAB>text lines) or a bundled set (sms-spam, gunpoint, "
+                    "italy-power-demand, basic-motions). Without --test a stratified split is made and recorded.")
+    p.add_argument("train", help="training file or bundled data set name")
+    p.add_argument("--test", help="test file in the same format (default: a stratified split of TRAIN)")
+    p.add_argument("--format", choices=FORMATS, help="file format (default: from the file name)")
+    p.add_argument("--label-col", help="label column (csv/text tables; default 'label')")
+    p.add_argument("--text-col", help="text column of a CSV of texts (implies --format text)")
+    p.add_argument("--model", help=f"encoder: text {', '.join(TEXT_ENCODERS)}; series {', '.join(SERIES_ENCODERS)} "
+                                   "(default lstm for text, cnn1d for series)")
+    p.add_argument("--epochs", type=int, default=10, help="training epochs (default 10)")
+    p.add_argument("--batch-size", type=int, help="mini-batch size (default 64 text, 16 series)")
+    p.add_argument("--lr", type=float, help="Adam learning rate (default 0.001)")
+    p.add_argument("--units", type=int, help="encoder width (default 64)")
+    p.add_argument("--maxlen", type=int, default=100, help="tokens kept per text (default 100)")
+    p.add_argument("--char-level", action="store_true", help="tokenise texts into characters")
+    p.add_argument("--embeddings", help="GloVe/word2vec text file to start the embedding from")
+    p.add_argument("--class-weight", choices=["balanced"], help="weight classes by inverse frequency")
+    p.add_argument("--validation-split", type=float, default=0.0,
+                   help="fraction of TRAIN held out for early stopping (default 0: fixed epochs)")
+    p.add_argument("--test-size", type=float, default=0.2, help="test fraction when --test is not given")
+    p.add_argument("--keep-duplicates", action="store_true",
+                   help="keep exact duplicate texts before splitting (default: drop them, else scores inflate)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--verbose", type=int, default=0, choices=[0, 1, 2], help="training output")
+    p.add_argument("--out", help="run directory (default runs/classify-<timestamp>)")
+    p.set_defaults(func=run)
+
+
+def _metrics_of(run_dir: str | Path) -> dict:
+    """The metrics.json of a classify run (used by tests and benchmarks)."""
+    return json.loads((Path(run_dir) / "metrics.json").read_text())
