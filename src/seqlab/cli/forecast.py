@@ -1,0 +1,174 @@
+"""``seqlab forecast CSV --target COL``: train a forecaster, score it against the naive forecast on
+held-out test rows, and write a run directory (model/, metrics.json, history.json, forecast.png,
+loss.png, report.html). ``--compare lstm,gru,mlp,naive`` trains several on the same split.
+
+>>> main(["forecast", "prices.csv", "--target", "Open", "--model", "gru"])    # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from seqlab.data import read_csv
+from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
+from seqlab.inspect.plots import plot_history
+from seqlab.inspect.report import write_json, write_report
+from seqlab.io.errors import ConfigError
+from seqlab.io.rundir import default_out, run_directory
+from seqlab.models.forecasting import MODEL_NAMES
+from seqlab.tasks.forecast_metrics import METRIC_NAMES
+from seqlab.tasks.forecaster import Forecaster
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("forecast", help="train a forecaster on a CSV and compare it with the naive forecast",
+                       description="Train a forecaster on a CSV column, score it on the last rows against the "
+                                   "naive (last value) forecast, and write a run directory.")
+    p.add_argument("csv", help="the CSV file")
+    p.add_argument("--target", required=True, help="column(s) to forecast (comma-separated)")
+    p.add_argument("--time-col", help="date/time column (rows are sorted by it)")
+    p.add_argument("--features", help="covariate columns, comma-separated (multivariate input)")
+    p.add_argument("--model", default="lstm", help=f"one of: {', '.join(MODEL_NAMES)} (default lstm)")
+    p.add_argument("--compare", help="several models on the same split, e.g. lstm,gru,mlp,naive")
+    add_training_args(p)
+    p.add_argument("--thousands", help="thousands separator in numbers, e.g. ','")
+    p.add_argument("--out", help="run directory (default runs/forecast-<time>)")
+    p.set_defaults(func=run)
+
+
+def add_training_args(p) -> None:
+    """Options shared by ``seqlab forecast`` and ``seqlab quickstart``."""
+    p.add_argument("--lookback", type=int, default=12, help="past rows per input window (default 12)")
+    p.add_argument("--horizon", type=int, default=1, help="steps ahead to forecast (default 1)")
+    p.add_argument("--strategy", default="direct", choices=["direct", "recursive", "seq2seq"])
+    p.add_argument("--epochs", type=int, default=100, help="training epochs (early stopping on validation)")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--units", type=int, default=32)
+    p.add_argument("--layers", type=int, default=None, help="stacked recurrent/transformer layers")
+    p.add_argument("--dropout", type=float, default=0.0)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--quantiles", help="e.g. 0.1,0.5,0.9: pinball loss and prediction intervals")
+    p.add_argument("--difference", action="store_true", help="model first differences (trending series)")
+    p.add_argument("--scaler", default="minmax", choices=["minmax", "standard", "none"])
+    p.add_argument("--season", type=int, help="seasonal period in rows (default: inferred)")
+    p.add_argument("--test-size", type=float, default=0.2, help="last rows held out: fraction or count")
+    p.add_argument("--val-size", type=float, default=0.1, help="rows before the test rows for early stopping")
+    p.add_argument("--fill", choices=["ffill", "interpolate", "zero"], help="fill NaN/inf (default: refuse)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _floats(text: str | None, what: str):
+    if not text:
+        return None
+    try:
+        return [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise ConfigError(f"{what} must be comma-separated numbers, got {text!r}") from None
+
+
+def forecaster_from_args(args, model: str, target, features) -> Forecaster:
+    """A Forecaster configured from parsed command-line options."""
+    size = lambda v: int(v) if v >= 1 else v
+    return Forecaster(model=model, target=target, features=features, time_col=args.time_col,
+                      lookback=args.lookback, horizon=args.horizon, strategy=args.strategy,
+                      quantiles=_floats(args.quantiles, "--quantiles"), units=args.units, num_layers=args.layers,
+                      dropout=args.dropout, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                      scaler=None if args.scaler == "none" else args.scaler, difference=args.difference,
+                      season=args.season, val_size=size(args.val_size), test_size=size(args.test_size),
+                      fill=args.fill, seed=args.seed, verbose=0 if args.quiet else 1)
+
+
+def check_args(args, models: list[str]) -> None:
+    """Refuse bad options before any work is done (one line, exit 2)."""
+    unknown = [m for m in models if m not in MODEL_NAMES]
+    if unknown:
+        raise ConfigError(f"unknown model {unknown[0]!r}; choose one of {', '.join(MODEL_NAMES)}")
+    for name in ("lookback", "horizon", "epochs", "batch_size", "units"):
+        if getattr(args, name) < 1:
+            raise ConfigError(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
+
+
+def run(args) -> int:
+    models = [m.strip() for m in (args.compare or args.model).split(",") if m.strip()]
+    check_args(args, models)
+    targets = [c.strip() for c in args.target.split(",") if c.strip()]
+    features = [c.strip() for c in args.features.split(",") if c.strip()] if args.features else None
+    df = read_csv(args.csv, time_col=args.time_col, thousands=args.thousands)
+    out = Path(args.out) if args.out else default_out("forecast")
+    title = f"seqlab forecast: {', '.join(targets)} from {Path(args.csv).name}"
+    fitted = fit_and_report(df, args, models, targets, features, out, title)
+    print_summary(fitted, out)
+    return 0
+
+
+def fit_and_report(df, args, models: list[str], targets, features, out: Path, title: str) -> dict:
+    """Fit each model on ``df`` inside a run directory that appears only if everything succeeds;
+    returns ``{model: fitted Forecaster}``."""
+    with run_directory(out) as tmp:
+        fitted = {m: forecaster_from_args(args, m, targets, features).fit(df) for m in models}
+        best = min(fitted, key=lambda m: fitted[m].metrics_["rmse"])
+        f = fitted[best]
+        f.save(tmp / "model")
+        metrics = dict(f.metrics_)
+        if len(fitted) > 1:
+            metrics["best"] = best
+            metrics["compare"] = {m: _point(g.metrics_) for m, g in fitted.items()}
+            for m, g in fitted.items():
+                g.save(tmp / "models" / m)
+            plot_comparison({m: g.test_forecasts_ for m, g in fitted.items()},
+                            {m: g.metrics_ for m, g in fitted.items()}, tmp / "compare.png")
+        write_json(tmp / "metrics.json", metrics)
+        write_json(tmp / "history.json", f.history_)
+        plot_forecast({**f.test_forecasts_, "label": best}, tmp / "forecast.png")
+        sections = [("Test metrics (model vs naive)", metric_table(f.metrics_, best))]
+        if len(fitted) > 1:
+            sections.append(("Comparison on the same split", {m: _point(g.metrics_) for m, g in fitted.items()}))
+            sections.append(("Models side by side", "compare.png"))
+        sections.append((f"Forecast ({best})", "forecast.png"))
+        if f.history_:
+            plot_history(f.history_, tmp / "loss.png")
+            sections.append(("Training", "loss.png"))
+        sections.append(("Model", f.summary()))
+        settings = {k: v for k, v in vars(args).items() if k != "func"}
+        write_report(tmp, title, sections, settings=json.loads(json.dumps(settings, default=str)))
+    return fitted
+
+
+def _point(m: dict) -> dict:
+    return {k: m[k] for k in METRIC_NAMES}
+
+
+def metric_table(m: dict, name: str) -> dict:
+    """``{metric: {name: value, "naive": value}}`` rows for the report."""
+    rows = {k.upper(): {name: m[k], "naive": m["baseline"][k]} for k in METRIC_NAMES}
+    if "seasonal_naive" in m:
+        for k in METRIC_NAMES:
+            rows[k.upper()][f"seasonal naive ({m['seasonal_naive']['season']})"] = m["seasonal_naive"][k]
+    return rows
+
+
+def print_summary(fitted: dict, out: Path) -> None:
+    """The short table at the end of a run: each model vs naive on each metric, then the files."""
+    first = next(iter(fitted.values()))
+    base = first.metrics_["baseline"]
+    names = list(fitted) + ["naive"]
+    width = max(10, *(len(n) + 2 for n in names))
+    print(f"\nTest: {first.metrics_['test_windows']} forecasts of {', '.join(first.targets_)}, "
+          f"{first.horizon} step(s) ahead (lookback {first.lookback}, last {first.n_rows_ - first.val_end_} rows)")
+    print("metric".ljust(8) + "".join(n.rjust(width) for n in names))
+    for k in METRIC_NAMES:
+        row = [fitted[m].metrics_[k] for m in fitted] + [base[k]]
+        print(k.upper().ljust(8) + "".join(f"{v:{width}.3f}" for v in row))
+    best = min(fitted, key=lambda m: fitted[m].metrics_["rmse"])
+    ratio = fitted[best].metrics_["rmse"] / base["rmse"] if base["rmse"] else float("nan")
+    verdict = "beats" if ratio < 1 else "does NOT beat"
+    print(f"{best} {verdict} the naive forecast: RMSE {ratio:.2f}x naive")
+    if "interval_coverage" in fitted[best].metrics_:
+        q = fitted[best].metrics_["quantiles"]
+        print(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} of test values")
+    print(f"\nplot:    {out / 'forecast.png'}")
+    if len(fitted) > 1:
+        print(f"compare: {out / 'compare.png'}")
+    print(f"report:  {out / 'report.html'}")
+    print(f"model:   {out / 'model'}  (seqlab predict {out} NEW.csv)")

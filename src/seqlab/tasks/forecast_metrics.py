@@ -1,0 +1,87 @@
+"""Point-forecast errors, computed on values in the data's own units (after inverse scaling).
+
+Every function takes ``y_true`` and ``y_pred`` of the same shape (any shape; all entries count
+equally) and returns a float. ``mase`` also needs the training series, whose in-sample
+(seasonal) naive error is the scale.
+
+>>> import numpy as np
+>>> y, p = np.array([1.0, 2.0, 4.0]), np.array([1.0, 3.0, 2.0])
+>>> mae(y, p), round(rmse(y, p), 4)
+(1.0, 1.291)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from seqlab.io.errors import DataError
+
+METRIC_NAMES = ("mae", "rmse", "mape", "smape", "mase")
+
+
+def _pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+    y_true, y_pred = np.asarray(y_true, dtype=np.float64), np.asarray(y_pred, dtype=np.float64)
+    if y_true.shape != y_pred.shape:
+        raise DataError(f"y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}; they must match")
+    if y_true.size == 0:
+        raise DataError("no values to score: the test split is empty; use a longer series or a larger test size")
+    return y_true, y_pred
+
+
+def mae(y_true, y_pred) -> float:
+    """Mean absolute error ``mean(|y - p|)``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return float(np.mean(np.abs(y_true - y_pred)))
+
+
+def rmse(y_true, y_pred) -> float:
+    """Root mean squared error ``sqrt(mean((y - p)^2))``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return float(np.sqrt(np.mean((y_true - y_pred) ** 2)))
+
+
+def mape(y_true, y_pred) -> float:
+    """Mean absolute percentage error ``100 * mean(|y - p| / |y|)``, over entries with ``y != 0``
+    (NaN when every true value is 0)."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    keep = y_true != 0
+    if not keep.any():
+        return float("nan")
+    return float(100.0 * np.mean(np.abs(y_true[keep] - y_pred[keep]) / np.abs(y_true[keep])))
+
+
+def smape(y_true, y_pred) -> float:
+    """Symmetric MAPE ``100 * mean(2|y - p| / (|y| + |p|))`` in [0, 200]; a pair of zeros counts 0."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    denom = np.abs(y_true) + np.abs(y_pred)
+    ratio = np.divide(2.0 * np.abs(y_true - y_pred), denom, out=np.zeros_like(denom), where=denom > 0)
+    return float(100.0 * np.mean(ratio))
+
+
+def mase(y_true, y_pred, y_train, season: int = 1) -> float:
+    """Mean absolute scaled error (Hyndman & Koehler 2006): MAE divided by the in-sample MAE of the
+    seasonal naive forecast ``y[t] = y[t - season]`` on ``y_train`` ``(rows,)`` or ``(rows, targets)``.
+    Below 1 beats that naive forecast on average; NaN when the training series is constant."""
+    y_train = np.asarray(y_train, dtype=np.float64)
+    if len(y_train) <= season:
+        raise DataError(f"MASE needs more than season={season} training rows, got {len(y_train)}")
+    scale = float(np.mean(np.abs(y_train[season:] - y_train[:-season])))
+    return mae(y_true, y_pred) / scale if scale > 0 else float("nan")
+
+
+def forecast_metrics(y_true, y_pred, y_train, season: int = 1) -> dict[str, float]:
+    """All five metrics as ``{"mae", "rmse", "mape", "smape", "mase"}``.
+
+    >>> import numpy as np
+    >>> m = forecast_metrics([2.0, 3.0], [2.0, 2.0], y_train=[0.0, 1.0, 2.0])
+    >>> m["mae"], m["mase"]
+    (0.5, 0.5)
+    """
+    return {"mae": mae(y_true, y_pred), "rmse": rmse(y_true, y_pred), "mape": mape(y_true, y_pred),
+            "smape": smape(y_true, y_pred), "mase": mase(y_true, y_pred, y_train, season)}
+
+
+def pinball_loss(y_true, y_pred, q: float) -> float:
+    """Quantile (pinball) loss ``mean(max(q * (y - p), (q - 1) * (y - p)))`` for quantile ``q``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    diff = y_true - y_pred
+    return float(np.mean(np.maximum(q * diff, (q - 1.0) * diff)))
