@@ -82,3 +82,17 @@ def test_stacked_bidirectional_and_recurrent_layers_train_through_sequential():
         opt.step()
         losses.append(loss.item())
     assert losses[-1] < 0.7 * losses[0]
+
+
+def test_recurrent_stack_survives_save_and_load(tmp_path):
+    model = seqlab.Sequential([
+        layers.Bidirectional(layers.GRU(4, return_sequences=True), merge_mode="sum"),
+        layers.LSTM(5, peephole=True, return_sequences=True),
+        layers.SimpleRNN(3, activation="relu"),
+        layers.Dense(1),
+    ], input_shape=(7, 2), seed=1).eval()
+    model.save(tmp_path / "m")
+    loaded = seqlab.load(tmp_path / "m")
+    assert [type(l).__name__ for l in loaded.layers] == ["Bidirectional", "LSTM", "SimpleRNN", "Dense"]
+    x = torch.randn(3, 7, 2)
+    torch.testing.assert_close(loaded(x), model(x))
