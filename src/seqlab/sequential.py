@@ -92,6 +92,62 @@ class Sequential(torch.nn.Module):
                 "layers": [{"class_name": type(l).__name__, "config": l.get_config()}
                            for l in self.stack.layers]}
 
+    # ----- training: forwarded to seqlab.train.Trainer ------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, clipnorm=None, clipvalue=None,
+                lr=None, device=None, seed=None, global_clipnorm=None) -> None:
+        """Choose optimiser, loss and metrics (Keras's ``compile``); see ``seqlab.train.Trainer``.
+
+        Calling it again (e.g. after changing ``trainable``) builds a fresh optimiser over the
+        weights that are trainable now. ``seed`` defaults to the model's own seed.
+
+        >>> from seqlab import layers
+        >>> m = Sequential([layers.Dense(1)], input_shape=(2,))
+        >>> m.compile(optimizer="adam", loss="mse", metrics=["mae"])
+        """
+        from seqlab.train import Trainer
+
+        self.trainer = Trainer(self, loss=loss, optimizer=optimizer, metrics=metrics or (), lr=lr,
+                               clipnorm=clipnorm, clipvalue=clipvalue, device=device,
+                               seed=self.seed if seed is None else seed, global_clipnorm=global_clipnorm)
+
+    def _compiled(self):
+        if self.trainer is None or self.trainer.loss is None:
+            from seqlab.io.errors import ConfigError
+
+            raise ConfigError("the model is not compiled; call model.compile(optimizer='adam', loss='mse') first")
+        return self.trainer
+
+    def _any_trainer(self):
+        if self.trainer is None:
+            from seqlab.train import Trainer
+
+            self.trainer = Trainer(self, loss=None, metrics=(), seed=self.seed)
+        return self.trainer
+
+    def fit(self, x, y, epochs: int = 1, batch_size: int | None = None, **kwargs):
+        """Train on ``(x, y)``; returns a ``History`` (arguments as ``Trainer.fit``)."""
+        return self._compiled().fit(x, y, epochs=epochs, batch_size=batch_size, **kwargs)
+
+    def evaluate(self, x, y, batch_size: int | None = None, verbose: int = 0, **kwargs) -> dict:
+        """``{"loss": .., metric: ..}`` over ``(x, y)``."""
+        return self._compiled().evaluate(x, y, batch_size=batch_size or 32, verbose=verbose, **kwargs)
+
+    def predict(self, x, batch_size: int | None = None, verbose: int = 0) -> np.ndarray:
+        """Outputs for every sample of ``x`` as a NumPy array ``(n, *output_shape)``."""
+        return self._any_trainer().predict(x, batch_size=batch_size or 32, verbose=verbose)
+
+    def train_on_batch(self, x, y, sample_weight=None) -> dict:
+        """One optimiser update on this batch; returns its loss and metrics."""
+        return self._compiled().train_on_batch(x, y, sample_weight=sample_weight)
+
+    def test_on_batch(self, x, y) -> dict:
+        """Loss and metrics of this batch, no update."""
+        return self._compiled().test_on_batch(x, y)
+
+    def predict_on_batch(self, x) -> np.ndarray:
+        """Outputs for this batch as a NumPy array."""
+        return self._any_trainer().predict_on_batch(x)
+
 
 class _seeded:
     """Context: a forked global RNG seeded with ``seed`` (no effect for None)."""

@@ -1,0 +1,116 @@
+"""Batches gathered from the caller's data without copying it whole.
+
+``x`` and ``y`` may be NumPy arrays, torch tensors, lists/tuples of those (a model with several
+inputs, called as ``model(*xs)``), or any object with ``len()`` and fancy indexing
+``x[int_index_array]`` (e.g. a strided window view). NumPy arrays are viewed as tensors without
+a copy (``torch.from_numpy``, strides kept); each batch is then one ``index_select``. Floating
+batches become float32. Integer batches become int64 (token ids, class labels) where integers
+are wanted: targets, and inputs of a model that ``wants_integer_input``; other integer inputs
+become float32, as Keras casts them to its float input (seed 000 feeds ``np.array([[1, 2, ...]])``).
+
+>>> src = as_source(np.arange(12.0).reshape(6, 2))
+>>> gather(src, np.array([4, 1]), torch.device("cpu")).tolist()
+[[8.0, 9.0], [2.0, 3.0]]
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import torch
+
+from seqlab.io.errors import DataError
+
+
+class MultiInput(tuple):
+    """Several inputs of one model, each indexed alongside the others."""
+
+
+def _has_rows(a) -> bool:
+    return hasattr(a, "shape") and hasattr(a, "__len__") and len(getattr(a, "shape", ())) > 0
+
+
+def as_source(x):
+    """Wrap ``x`` for batch gathering (see module doc); None stays None."""
+    if x is None or isinstance(x, MultiInput):
+        return x
+    if isinstance(x, (list, tuple)) and x and all(_has_rows(a) for a in x):
+        return MultiInput(as_source(a) for a in x)
+    if isinstance(x, list):
+        x = np.asarray(x)
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind not in "fiub":
+            raise DataError(f"data must be numeric, got an array of dtype {x.dtype}; convert text "
+                            "with a Tokenizer and categories to integer codes first")
+        if x.ndim == 0:
+            raise DataError("data must have a batch axis; got a single scalar")
+        if all(s >= 0 for s in x.strides):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # read-only views stay read-only
+                return torch.from_numpy(x)
+    if not hasattr(x, "__len__") or not hasattr(x, "__getitem__"):
+        raise DataError(f"data must be an array, a tensor or support len() and x[indices]; got {type(x).__name__}")
+    return x
+
+
+def length(src) -> int:
+    """Number of samples in a source (all inputs of a MultiInput must agree)."""
+    if isinstance(src, MultiInput):
+        sizes = {len(s) for s in src}
+        if len(sizes) != 1:
+            raise DataError(f"the model's inputs have different numbers of samples: {sorted(sizes)}")
+        return sizes.pop()
+    return len(src)
+
+
+def wants_integer_input(model: torch.nn.Module) -> bool:
+    """True if ``model.input_dtype`` is an integer dtype, or its first weighted leaf module is an
+    embedding (token ids go in as integers)."""
+    declared = getattr(model, "input_dtype", None)
+    if declared is not None:
+        return not torch.empty((), dtype=declared).is_floating_point()
+    for module in model.modules():
+        if next(module.children(), None) is None:
+            if "Embedding" in type(module).__name__:
+                return True
+            if next(module.parameters(), None) is not None:
+                return False
+    return False
+
+
+def _to_tensor(batch, float_ints: bool = False) -> torch.Tensor:
+    if not isinstance(batch, torch.Tensor):
+        batch = torch.from_numpy(np.ascontiguousarray(np.asarray(batch)))
+    if batch.is_floating_point() or (float_ints and batch.dtype != torch.bool):
+        return batch if batch.dtype == torch.float32 else batch.float()
+    if batch.dtype in (torch.int32, torch.int16, torch.int8, torch.uint8):
+        return batch.long()
+    if batch.dtype == torch.bool:
+        return batch.float()
+    return batch
+
+
+def gather(src, idx: np.ndarray, device: torch.device, idx_t: torch.Tensor | None = None,
+           float_ints: bool = False):
+    """The rows ``idx`` of ``src`` as a tensor on ``device`` (a tuple for a MultiInput);
+    ``float_ints`` turns integer data into float32."""
+    if isinstance(src, MultiInput):
+        return tuple(gather(s, idx, device, idx_t, float_ints) for s in src)
+    if isinstance(src, torch.Tensor):
+        if idx_t is None:
+            idx_t = torch.from_numpy(np.asarray(idx, dtype=np.int64))
+        batch = src.index_select(0, idx_t.to(src.device))
+    else:
+        batch = src[idx]
+    return _to_tensor(batch, float_ints).to(device, non_blocking=True)
+
+
+def labels_of(y_src, idx: np.ndarray) -> np.ndarray:
+    """Integer class of each sample ``idx`` (argmax for one-hot rows, rounding for 0/1 targets)."""
+    y = gather(y_src, idx, torch.device("cpu")).numpy()
+    if y.ndim > 1 and y.shape[-1] > 1:
+        if y.ndim > 2:
+            raise DataError("class_weight needs one label per sample; got targets of shape "
+                            f"{y.shape} (use sample weights for sequence targets)")
+        return y.argmax(-1)
+    return np.rint(y.reshape(len(y), -1)[:, 0]).astype(np.int64)

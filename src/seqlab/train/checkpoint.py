@@ -1,0 +1,166 @@
+"""Training checkpoints: weights, optimiser state, epoch, history and RNG states as
+safetensors + JSON. Nothing is pickled and nothing is read with ``torch.load``.
+
+A resume directory holds one sub-directory per saved epoch and ``latest.json`` naming the
+newest complete one. A checkpoint is written into a temporary directory, renamed into place,
+and only then does ``latest.json`` (replaced atomically) point at it, so a run killed at any
+instant leaves a readable checkpoint behind.
+
+    ckpt/latest.json                  {"dir": "epoch-000003"}
+    ckpt/epoch-000003/tensors.safetensors   model.*, optim.*, rng.torch
+    ckpt/epoch-000003/state.json      epoch, history, optimiser groups, numpy/python RNG, callbacks
+
+>>> import torch, tempfile, os
+>>> m = torch.nn.Linear(2, 1)
+>>> d = tempfile.mkdtemp()
+>>> save_weights(os.path.join(d, "w.safetensors"), m)
+>>> load_weights(os.path.join(d, "w.safetensors"), torch.nn.Linear(2, 1)) is None
+True
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import tempfile
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+
+from seqlab.io.errors import ModelFileError
+
+FORMAT_VERSION = 1
+
+
+def _atomic_json(path: str, obj) -> None:
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", suffix=".tmp")
+    with os.fdopen(fd, "w") as f:
+        json.dump(obj, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _contiguous(tensors: dict) -> dict:
+    return {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
+
+
+def save_weights(path: str, model: torch.nn.Module, meta: dict | None = None) -> None:
+    """Write ``model.state_dict()`` to ``path`` (safetensors) and ``meta`` beside it as JSON."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    save_file(_contiguous(model.state_dict()), path + ".tmp")
+    os.replace(path + ".tmp", path)
+    if meta is not None:
+        _atomic_json(os.path.splitext(path)[0] + ".json", meta)
+
+
+def load_weights(path: str, model: torch.nn.Module) -> None:
+    """Load weights written by ``save_weights`` into ``model`` (names and shapes must match)."""
+    try:
+        tensors = load_file(path)
+    except (OSError, Exception) as err:  # safetensors raises its own error type
+        raise ModelFileError(f"cannot read weights {path!r}: {err}") from None
+    missing, unexpected = model.load_state_dict(tensors, strict=False)
+    if missing or unexpected:
+        raise ModelFileError(f"{path!r} does not fit this model (missing {missing}, unexpected {unexpected})")
+
+
+def _split_optimizer_state(opt: torch.optim.Optimizer) -> tuple[dict, dict]:
+    """Tensors (``optim.<param>.<key>``) and a JSON-friendly rest of ``opt.state_dict()``."""
+    sd = opt.state_dict()
+    tensors, plain = {}, {}
+    for idx, state in sd["state"].items():
+        for key, value in state.items():
+            if isinstance(value, torch.Tensor):
+                tensors[f"optim.{idx}.{key}"] = value
+            else:
+                plain.setdefault(str(idx), {})[key] = value
+    return tensors, {"state": plain, "param_groups": sd["param_groups"]}
+
+
+def _join_optimizer_state(tensors: dict, plain: dict) -> dict:
+    state: dict = {}
+    for name, value in tensors.items():
+        if name.startswith("optim."):
+            _, idx, key = name.split(".", 2)
+            state.setdefault(int(idx), {})[key] = value
+    for idx, extra in plain["state"].items():
+        state.setdefault(int(idx), {}).update(extra)
+    groups = [{k: tuple(v) if k == "betas" else v for k, v in g.items()} for g in plain["param_groups"]]
+    return {"state": state, "param_groups": groups}
+
+
+def rng_state(np_rng: np.random.Generator) -> tuple[dict, dict]:
+    """(tensors, JSON) capturing torch's CPU RNG, the trainer's NumPy generator and Python's."""
+    py = random.getstate()
+    return ({"rng.torch": torch.get_rng_state()},
+            {"numpy": np_rng.bit_generator.state, "python": [py[0], list(py[1]), py[2]]})
+
+
+def set_rng_state(tensors: dict, plain: dict, np_rng: np.random.Generator) -> None:
+    torch.set_rng_state(tensors["rng.torch"])
+    np_rng.bit_generator.state = plain["numpy"]
+    v, internal, gauss = plain["python"]
+    random.setstate((v, tuple(internal), gauss))
+
+
+def save_checkpoint(directory: str, *, model: torch.nn.Module, optimizer: torch.optim.Optimizer, epoch: int,
+                    history: dict, np_rng: np.random.Generator, callbacks: list | None = None,
+                    keep: int = 2) -> str:
+    """Write the checkpoint of a finished ``epoch`` (0-based) into ``directory``; return its path."""
+    os.makedirs(directory, exist_ok=True)
+    opt_tensors, opt_plain = _split_optimizer_state(optimizer)
+    rng_tensors, rng_plain = rng_state(np_rng)
+    tensors = {**{f"model.{k}": v for k, v in model.state_dict().items()}, **opt_tensors, **rng_tensors}
+    state = {"format_version": FORMAT_VERSION, "epoch": epoch, "history": history, "optimizer": opt_plain,
+             "rng": rng_plain, "callbacks": [cb.state_dict() for cb in callbacks or []]}
+    name = f"epoch-{epoch:06d}"
+    tmp = tempfile.mkdtemp(dir=directory, prefix=".tmp-")
+    save_file(_contiguous(tensors), os.path.join(tmp, "tensors.safetensors"))
+    with open(os.path.join(tmp, "state.json"), "w") as f:
+        json.dump(state, f)
+    final = os.path.join(directory, name)
+    if os.path.exists(final):
+        shutil.rmtree(final)
+    os.replace(tmp, final)
+    _atomic_json(os.path.join(directory, "latest.json"), {"dir": name})
+    old = sorted(d for d in os.listdir(directory) if d.startswith("epoch-") and d != name)
+    for d in old[:max(0, len(old) - (keep - 1))]:
+        shutil.rmtree(os.path.join(directory, d), ignore_errors=True)
+    return final
+
+
+def has_checkpoint(directory: str | None) -> bool:
+    """True if ``directory`` holds a complete checkpoint."""
+    return directory is not None and os.path.exists(os.path.join(directory, "latest.json"))
+
+
+def load_checkpoint(directory: str) -> tuple[dict, dict]:
+    """``(tensors, state)`` of the newest checkpoint in ``directory``; ModelFileError if unreadable."""
+    try:
+        with open(os.path.join(directory, "latest.json")) as f:
+            sub = os.path.join(directory, json.load(f)["dir"])
+        with open(os.path.join(sub, "state.json")) as f:
+            state = json.load(f)
+        tensors = load_file(os.path.join(sub, "tensors.safetensors"))
+    except Exception as err:
+        raise ModelFileError(f"cannot resume from {directory!r}: {err}; delete the directory to start "
+                             "afresh") from None
+    if state.get("format_version") != FORMAT_VERSION:
+        raise ModelFileError(f"checkpoint in {directory!r} has format {state.get('format_version')}, "
+                             f"this seqlab writes {FORMAT_VERSION}; delete it to start afresh")
+    return tensors, state
+
+
+def restore_checkpoint(tensors: dict, state: dict, *, model: torch.nn.Module,
+                       optimizer: torch.optim.Optimizer, np_rng: np.random.Generator,
+                       callbacks: list | None = None) -> None:
+    """Put a loaded checkpoint back into the model, optimiser, RNGs and callbacks."""
+    weights = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
+    model.load_state_dict(weights)
+    optimizer.load_state_dict(_join_optimizer_state(tensors, state["optimizer"]))
+    set_rng_state(tensors, state["rng"], np_rng)
+    for cb, cb_state in zip(callbacks or [], state.get("callbacks", [])):
+        cb.load_state_dict(cb_state)

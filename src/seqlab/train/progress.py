@@ -1,0 +1,50 @@
+"""Per-epoch progress output: a tqdm bar (verbose=1), one line (verbose=2) or nothing (0).
+
+The bar is refreshed about 20 times per epoch, so the running loss is read from the device
+(one host sync) only then.
+
+>>> format_logs({"loss": 0.25, "val_loss": 0.5})
+'loss: 0.2500 - val_loss: 0.5000'
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+from tqdm.auto import tqdm
+
+
+def format_logs(logs: dict) -> str:
+    """``loss: 0.1234 - mae: 0.2000`` (Keras's epoch line; tiny values in 4 significant digits)."""
+    return " - ".join(f"{k}: {v:.4e}" if 0 < abs(v) < 1e-3 else f"{k}: {v:.4f}" for k, v in logs.items())
+
+
+class Progress:
+    """Output for one epoch of ``steps`` batches."""
+
+    def __init__(self, verbose: int, epoch: int, epochs: int, steps: int):
+        self.verbose, self.epoch, self.epochs, self.steps = verbose, epoch, epochs, steps
+        self.every = max(1, steps // 20)
+        self.start = time.perf_counter()
+        self.bar = None
+        if verbose == 1:
+            self.bar = tqdm(total=steps, desc=f"Epoch {epoch + 1}/{epochs}", unit="batch", file=sys.stderr,
+                            mininterval=0.25, dynamic_ncols=True, leave=True)
+
+    def update(self, batch: int, loss_sum, count: int) -> None:
+        """After batch ``batch`` (0-based): move the bar and show the running mean loss."""
+        if self.bar is None or ((batch + 1) % self.every and batch + 1 != self.steps):
+            return
+        self.bar.update(batch + 1 - self.bar.n)
+        if count:
+            self.bar.set_postfix_str(f"loss: {float(loss_sum) / count:.4f}", refresh=False)
+
+    def close(self, logs: dict | None) -> None:
+        """End the epoch, showing its final ``logs`` (None: stopped early, nothing to show)."""
+        if self.bar is not None:
+            if logs:
+                self.bar.set_postfix_str(format_logs(logs), refresh=False)
+            self.bar.close()
+        elif self.verbose == 2 and logs:
+            print(f"Epoch {self.epoch + 1}/{self.epochs} - {time.perf_counter() - self.start:.1f}s - "
+                  f"{format_logs(logs)}", flush=True)
