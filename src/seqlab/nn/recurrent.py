@@ -46,6 +46,10 @@ class RNN(Layer):
     Call: ``layer(x, initial_state=None, mask=None)``; ``mask`` ``(batch, time)`` is True at real
     steps; a masked step leaves the states unchanged and outputs the previous output (zeros
     before the first real step), as Keras does.
+
+    >>> from seqlab.nn.cells import GRUCell
+    >>> RNN(GRUCell(4), return_sequences=True)(torch.zeros(2, 5, 3)).shape
+    torch.Size([2, 5, 4])
     """
 
     def __init__(self, cell: RecurrentCell, return_sequences: bool = False, return_state: bool = False,
