@@ -14,6 +14,11 @@ TASK_MODULES: dict[str, str] = {
     "TextClassifier": "seqlab.tasks.classifier",
     "SequenceClassifier": "seqlab.tasks.classifier",
     "SequenceTagger": "seqlab.tasks.tagger",
+    "SOM": "seqlab.tasks.som",
+    "RBM": "seqlab.tasks.rbm",
+    "DBN": "seqlab.tasks.rbm",
+    "MovieRecommender": "seqlab.tasks.rbm",
+    "EchoStateNetwork": "seqlab.tasks.esn",
 }
 
 
