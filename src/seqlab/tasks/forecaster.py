@@ -199,7 +199,7 @@ class Forecaster(Task):
         self.last_time_, self.freq_ = None, None
         if s.times is not None and len(s.times) >= 3:
             self.last_time_ = str(pd.Timestamp(s.times[-1]))
-            self.freq_ = pd.infer_freq(pd.DatetimeIndex(s.times[-min(len(s.times), 50):]))
+            self.freq_ = _infer_freq(s.times)
 
     # ----- forecasting ---------------------------------------------------------------------
     def _network_forecast(self, windows: np.ndarray) -> np.ndarray:
@@ -275,7 +275,7 @@ class Forecaster(Task):
             values, last_time, freq = s.values, None, None
             if s.times is not None and len(s.times) >= 3:
                 last_time = str(pd.Timestamp(s.times[-1]))
-                freq = pd.infer_freq(pd.DatetimeIndex(s.times[-min(len(s.times), 50):]))
+                freq = _infer_freq(s.times)
         z = self.transform_.forward(values)
         start = np.array([len(values) - self.lookback])
         origins = start + self.lookback - 1
@@ -334,7 +334,8 @@ class Forecaster(Task):
             clone = type(self)(**{**self.get_params(), "time_col": None, "target": s.targets,
                                   "features": s.features or None, "test_size": test_size, "verbose": 0})
             m = clone.fit(frame.iloc[:end]).metrics_
-            rows_out.append({"fold": fold + 1, "train_rows": clone.train_end_, "test_rows": test_size,
+            rows_out.append({"fold": fold + 1, "train_rows": clone.train_end_, "test_start": clone.val_end_,
+                             "test_rows": test_size,
                              **{k: m[k] for k in ("mae", "rmse", "mape", "smape", "mase")},
                              "naive_mae": m["baseline"]["mae"], "naive_rmse": m["baseline"]["rmse"]})
         return pd.DataFrame(rows_out).set_index("fold")
@@ -400,3 +401,13 @@ class _EpochBar(Callback):
     def on_train_end(self, logs=None):
         if self.bar is not None:
             self.bar.close()
+
+
+def _infer_freq(times) -> str | None:
+    """The time step of the last rows as a pandas frequency string (``"MS"``, ``"h"``), or None."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        freq = pd.infer_freq(pd.DatetimeIndex(times[-min(len(times), 50):]))
+    return getattr(freq, "freqstr", freq)

@@ -1,0 +1,76 @@
+"""``seqlab forecast`` and ``seqlab quickstart``: run directories, the comparison, and bad input."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from seqlab.cli import main
+
+
+@pytest.fixture
+def csv(tmp_path):
+    t = np.arange(96)
+    df = pd.DataFrame({"date": pd.date_range("2001-01-01", periods=96, freq="MS").strftime("%Y-%m"),
+                       "sales": 50 + t + 8 * np.sin(2 * np.pi * t / 12), "temp": np.cos(t / 3.0),
+                       "label": ["a"] * 96})
+    path = tmp_path / "sales.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+def test_forecast_writes_the_run_directory(csv, tmp_path, capsys):
+    out = tmp_path / "run"
+    code = main(["forecast", str(csv), "--target", "sales", "--time-col", "date", "--model", "gru",
+                 "--epochs", "2", "--units", "4", "--quantiles", "0.1,0.5,0.9", "--quiet", "--out", str(out)])
+    assert code == 0
+    names = {p.name for p in out.iterdir()}
+    assert {"model", "metrics.json", "history.json", "forecast.png", "loss.png", "report.html"} <= names
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert "baseline" in metrics and metrics["baseline"]["model"] == "naive"
+    assert len(json.loads((out / "history.json").read_text())["loss"]) == 2
+    text = capsys.readouterr().out
+    assert "RMSE" in text and "naive" in text and str(out / "report.html") in text
+
+
+def test_compare_trains_each_model_on_the_same_split(csv, tmp_path, capsys):
+    out = tmp_path / "cmp"
+    code = main(["forecast", str(csv), "--target", "sales", "--features", "temp", "--compare", "linear,mlp,naive",
+                 "--epochs", "2", "--difference", "--quiet", "--out", str(out)])
+    assert code == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert set(metrics["compare"]) == {"linear", "mlp", "naive"}
+    assert metrics["compare"]["naive"]["rmse"] == pytest.approx(metrics["baseline"]["rmse"])
+    assert (out / "compare.png").is_file() and (out / "models" / "mlp" / "config.json").is_file()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--target", "price"], "not found"),
+    (["--target", "label"], "numeric"),
+    (["--target", "gappy"], "NaN"),
+    (["--target", "sales", "--lookback", "90"], "too short"),
+    (["--target", "sales", "--horizon", "0"], "horizon"),
+    (["--target", "sales", "--model", "prophet"], "unknown model"),
+])
+def test_bad_input_is_one_line_exit_2_and_leaves_nothing(csv, tmp_path, capsys, args, message):
+    df = pd.read_csv(csv)
+    df["gappy"] = df["sales"].where(df.index != 10)
+    df.to_csv(csv, index=False)
+    out = tmp_path / "bad"
+    code = main(["forecast", str(csv), *args, "--epochs", "1", "--quiet", "--out", str(out)])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1 and message in err and "Traceback" not in err
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".bad")]
+
+
+def test_missing_file_is_a_clean_error(tmp_path, capsys):
+    assert main(["forecast", str(tmp_path / "none.csv"), "--target", "y", "--out", str(tmp_path / "o")]) == 2
+    assert "not found" in capsys.readouterr().err
+
+
+def test_quickstart_runs_on_bundled_airline_data(tmp_path, capsys):
+    out = tmp_path / "qs"
+    assert main(["quickstart", "--epochs", "2", "--quiet", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "airline" in text and "naive" in text and (out / "forecast.png").is_file()
