@@ -59,7 +59,10 @@ def test_fast_path_is_chosen_automatically_only_when_exact():
     layer = LSTM(4, recurrent_dropout=0.5, input_shape=(3, 2))
     assert not layer.can_use_fast_path()            # training: the recurrent mask needs the cell
     assert layer.eval().can_use_fast_path()          # inference: no recurrent dropout
-    assert not LSTM(4, input_shape=(3, 2)).can_use_fast_path(mask=torch.ones(1, 3, dtype=torch.bool))
+    padded = torch.tensor([[True, True, True], [False, True, True], [True, False, False]])
+    assert LSTM(4, input_shape=(3, 2)).can_use_fast_path(mask=padded)                  # one block per row
+    assert not LSTM(4, input_shape=(3, 2)).can_use_fast_path(mask=torch.tensor([[True, False, True]]))
+    assert not LSTM(4, input_shape=(3, 2)).can_use_fast_path(mask=torch.tensor([[False, False, False]]))
     with pytest.raises(ConfigError, match="fused"):
         LSTM(4, peephole=True, use_fast_path=True, input_shape=(3, 2))(torch.zeros(1, 3, 2))
 
@@ -151,10 +154,12 @@ def test_masked_steps_keep_state_and_repeat_previous_output():
     assert h.item() == pytest.approx(6.5)
 
 
+@pytest.mark.parametrize("fast", [None, False], ids=["packed", "readable"])
 @pytest.mark.parametrize("make", [lambda: LSTM(4, return_state=True), lambda: GRU(4, return_state=True)])
-def test_padded_batch_gives_each_sequence_its_unpadded_result(make):
+def test_padded_batch_gives_each_sequence_its_unpadded_result(make, fast):
     torch.manual_seed(0)
     layer = make()
+    layer.use_fast_path = fast
     x = torch.randn(2, 5, 3)
     lengths = [5, 3]
     post = torch.arange(5)[None] < torch.tensor(lengths)[:, None]       # post-padding
@@ -171,6 +176,34 @@ def test_padded_batch_gives_each_sequence_its_unpadded_result(make):
     torch.testing.assert_close(out[1:2], ref_out)
     for s, r in zip(states, ref_states):
         torch.testing.assert_close(s[1:2], r)
+
+
+MASKS = {
+    "post": [[1, 1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0, 0, 0, 0]],
+    "pre": [[0, 0, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1, 1], [0, 0, 0, 0, 0, 0, 0, 1, 1]],
+    "middle": [[0, 1, 1, 1, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1, 0], [0, 0, 0, 0, 1, 1, 1, 1, 1]],
+}
+
+
+@pytest.mark.parametrize("go_backwards", [False, True])
+@pytest.mark.parametrize("padding", sorted(MASKS))
+@pytest.mark.parametrize("variant", ["lstm", "gru", "simple_rnn_tanh"])
+def test_packed_fast_path_matches_readable_cell_on_padded_batches(variant, padding, go_backwards):
+    fast, readable = twin_layers(lambda **kw: FAST_CAPABLE[variant](go_backwards=go_backwards, **kw))
+    mask = torch.tensor(MASKS[padding], dtype=torch.bool)
+    assert fast.can_use_fast_path(mask)
+    x = torch.randn(3, 9, 4)
+    init = [torch.randn(3, 6) * 0.5 for _ in range(fast.cell.state_size)]
+    results = []
+    for layer in (fast, readable):
+        xi = x.clone().requires_grad_(True)
+        si = [s.clone().requires_grad_(True) for s in init]
+        out, *states = layer(xi, initial_state=si, mask=mask)
+        loss = (out * torch.linspace(-1, 1, out.numel()).reshape(out.shape)).sum() + sum(s.sum() for s in states)
+        loss.backward()
+        results.append([out, *states, xi.grad, *(s.grad for s in si), *(p.grad for p in layer.weight_tensors())])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), atol=1e-5, rtol=1e-5)
 
 
 def test_stateful_layer_carries_state_across_batches_until_reset():

@@ -10,8 +10,9 @@ Two paths compute the same function with the same parameters:
   (``cell.project_inputs``), then one ``cell.step`` per time step (one GEMM for the recurrence);
 * the fast path: PyTorch's fused ops (``torch.lstm``, ``torch.gru``, ``torch.rnn_tanh``,
   ``torch.rnn_relu``, the functions ``torch.nn.LSTM`` and friends call), with the weights handed
-  over in PyTorch's layout. It is used when the cell has a fused equivalent, no padding mask is
-  given and recurrent dropout is off (or not training). ``use_fast_path=False`` forces the
+  over in PyTorch's layout. It is used when the cell has a fused equivalent, recurrent dropout is
+  off (or not training), and the padding mask, if any, marks one block of real steps per sequence
+  (pre- or post-padding; run as a packed sequence). ``use_fast_path=False`` forces the
   readable path; ``True`` raises if the configuration cannot use the fast path.
 
 >>> import torch
@@ -22,6 +23,7 @@ torch.Size([2, 5, 8])
 from __future__ import annotations
 
 import torch
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from seqlab.io.errors import ConfigError
 from seqlab.nn.base import Layer, Shape
@@ -88,9 +90,13 @@ class RNN(Layer):
         self.states = None if states is None else [torch.as_tensor(s, dtype=torch.float32) for s in states]
 
     def can_use_fast_path(self, mask=None) -> bool:
-        """True when the fused PyTorch op computes exactly what the readable cell computes."""
+        """True when the fused PyTorch op computes exactly what the readable cell computes: a cell with
+        a fused kernel, no recurrent dropout while training, and no mask or a mask whose real steps
+        form one block per sequence (pre- or post-padding, run as a packed sequence)."""
         recurrent_dropout_on = self.training and self.recurrent_dropout > 0
-        return self.cell.fused_weights() is not None and mask is None and not recurrent_dropout_on
+        if self.cell.fused_weights() is None or recurrent_dropout_on:
+            return False
+        return mask is None or mask_blocks(mask.to(torch.bool)) is not None
 
     def forward(self, x: torch.Tensor, initial_state=None, mask: torch.Tensor | None = None):
         if x.dim() != 3 or x.shape[-1] != self.cell.kernel.shape[0]:
@@ -113,7 +119,7 @@ class RNN(Layer):
                 raise ConfigError(f"{self.name or type(self).__name__}: this configuration (mask, recurrent "
                                   f"dropout, peephole, coupled gates or activations) has no fused kernel; "
                                   f"use use_fast_path=None or False")
-            outputs, states = self._run_fused(x, states)
+            outputs, states = self._run_fused(x, states) if mask is None else self._run_packed(x, states, mask)
         else:
             outputs, states = self._run_steps(x, states, mask)
         if self.stateful:
@@ -168,6 +174,41 @@ class RNN(Layer):
         outputs, h = getattr(torch, op)(x, states[0].unsqueeze(0), params, has_biases, 1, 0.0, self.training,
                                         False, True)
         return outputs, [h[0]]
+
+    def _run_packed(self, x, states, mask):
+        """The fast path for padded batches: move each sequence's block of real steps to the front,
+        run the fused op on the packed batch, and put the outputs back where the readable path puts
+        them (zeros before the block, the block's outputs, then its last output repeated)."""
+        op, params, has_biases = self.cell.fused_weights()
+        start, length = mask_blocks(mask)
+        steps = torch.arange(x.shape[1], device=x.device)
+        src = (start[:, None] + steps).clamp(max=x.shape[1] - 1)
+        x_front = x.gather(1, src[:, :, None].expand(-1, -1, x.shape[2]))
+        packed = pack_padded_sequence(x_front, length.cpu(), batch_first=True, enforce_sorted=False)
+        hx = [s.index_select(0, packed.sorted_indices).unsqueeze(0) for s in states]
+        if op == "lstm":
+            data, *final = torch.lstm(packed.data, packed.batch_sizes, tuple(hx), params, has_biases, 1, 0.0,
+                                      self.training, False)
+        else:
+            data, *final = getattr(torch, op)(packed.data, packed.batch_sizes, hx[0], params, has_biases, 1, 0.0,
+                                              self.training, False)
+        final = [s[0].index_select(0, packed.unsorted_indices) for s in final]
+        out_front, _ = pad_packed_sequence(packed._replace(data=data), batch_first=True, total_length=x.shape[1])
+        position = (steps - start[:, None]).clamp(min=0).minimum(length[:, None] - 1)
+        outputs = out_front.gather(1, position[:, :, None].expand(-1, -1, out_front.shape[2]))
+        return outputs.masked_fill((steps < start[:, None])[:, :, None], 0.0), final
+
+
+def mask_blocks(mask: torch.Tensor):
+    """``(start, length)`` per sequence when each row of ``mask`` (batch, time) holds one non-empty
+    block of True (pre- or post-padding), else None."""
+    steps = torch.arange(mask.shape[1], device=mask.device)
+    length = mask.sum(1)
+    start = mask.float().argmax(1)  # the first True
+    block = (steps >= start[:, None]) & (steps < (start + length)[:, None])
+    if bool((length == 0).any()) or not torch.equal(block, mask):
+        return None
+    return start, length
 
 
 
