@@ -19,6 +19,7 @@ TASK_MODULES: dict[str, str] = {
     "DBN": "seqlab.tasks.rbm",
     "MovieRecommender": "seqlab.tasks.rbm",
     "EchoStateNetwork": "seqlab.tasks.esn",
+    "CharGenerator": "seqlab.tasks.generator",
 }
 
 

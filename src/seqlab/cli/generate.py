@@ -1,0 +1,141 @@
+"""``seqlab generate``: train a character-level generator, sample from it, look inside it.
+
+    seqlab generate train names.txt --lines --model transformer --steps 3000 --out runs/names
+    seqlab generate sample runs/names --prefix Al --n 10 --temperature 0.8 --seed 1
+    seqlab generate inspect runs/lstm text.txt --unit 7          # HTML coloured by unit 7
+    seqlab generate inspect runs/lstm text.txt --pattern quotes  # units that follow quotes
+
+``train`` writes model/, metrics.json (``test_loss`` in nats per character on the held-out
+split), history.json, loss.png, samples.txt and report.html. ``sample`` prints one sample per line
+on stdout and nothing else there.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from seqlab.io.errors import ConfigError, ModelFileError
+from seqlab.io.rundir import default_out, run_directory
+
+
+def _load(run_dir: str):
+    from seqlab.tasks.generator import CharGenerator
+
+    path = Path(run_dir)
+    if not path.exists():
+        raise ModelFileError(f"{path} not found; give a run directory written by 'seqlab generate train'")
+    model_dir = path / "model" if (path / "model").is_dir() else path
+    return CharGenerator.load(model_dir)
+
+
+def train(args: argparse.Namespace) -> int:
+    from seqlab.inspect.plots import plot_history
+    from seqlab.inspect.report import write_json, write_report
+    from seqlab.tasks.generator import CharGenerator, read_text
+
+    text = read_text(args.text)
+    gen = CharGenerator(model=args.model, lines=args.lines, steps=args.steps, epochs=args.epochs,
+                        batch_size=args.batch_size, learning_rate=args.learning_rate, n_embd=args.n_embd,
+                        units=args.units, n_layer=args.n_layer, block_size=args.block_size,
+                        dropout=args.dropout, seed=args.seed, verbose=True)
+    out = Path(args.out) if args.out else default_out("generate")
+    with run_directory(out) as tmp:
+        gen.fit(text)
+        samples = gen.sample(n=args.samples, seed=args.seed)
+        novelty = gen.novelty(samples)
+        gen.save(tmp / "model")
+        metrics = {"test_loss": gen.test_loss_, "unit": "nats per character", "model": args.model,
+                   "params": gen.model_.num_params(), "steps": gen.steps_,
+                   "seconds": round(gen.train_seconds_, 1), "samples": novelty["n"],
+                   "samples_new": novelty["new"], "fraction_new": novelty["fraction_new"]}
+        write_json(tmp / "metrics.json", metrics)
+        write_json(tmp / "history.json", gen.history_)
+        plot_history({"loss": gen.history_["loss"], "val_loss": gen.history_["val_loss"]}, tmp / "loss.png",
+                     title=f"{args.model}: nats per character (one point = {gen.history_['step'][0]} steps)")
+        (tmp / "samples.txt").write_text("\n".join(samples) + "\n", encoding="utf-8")
+        write_report(tmp, f"Character generator ({args.model})", [
+            ("Held-out loss", metrics), ("Loss", "loss.png"),
+            (f"Samples ({novelty['new']} of {novelty['n']} new)", "\n".join(samples))],
+            settings={k: v for k, v in vars(args).items() if k != "func"})
+    print(f"test_loss {gen.test_loss_:.4f} nats/char; {novelty['new']}/{novelty['n']} samples new; "
+          f"run written to {out}")
+    return 0
+
+
+def sample(args: argparse.Namespace) -> int:
+    gen = _load(args.run_dir)
+    for line in gen.sample(n=args.n, prefix=args.prefix, temperature=args.temperature, top_k=args.top_k,
+                           top_p=args.top_p, seed=args.seed, max_length=args.max_length):
+        sys.stdout.write(line.replace("\n", "\\n") + "\n")  # running text: one sample per line
+    return 0
+
+
+def inspect(args: argparse.Namespace) -> int:
+    from seqlab.inspect.activations import correlated_units, pattern_signal, write_activation_html
+    from seqlab.tasks.generator import read_text
+
+    if args.unit is None and args.pattern is None:
+        raise ConfigError("give --unit K (colour the text by unit K) and/or --pattern P (find units)")
+    gen = _load(args.run_dir)
+    text = read_text(args.text) if Path(args.text).is_file() else args.text
+    acts = gen.activations(text, layer=args.layer)
+    if args.unit is not None:
+        if not 0 <= args.unit < acts.shape[1]:
+            raise ConfigError(f"--unit must be in 0..{acts.shape[1] - 1} (the layer has {acts.shape[1]} units)")
+        out = Path(args.out) if args.out else Path(args.run_dir) / f"activations_unit{args.unit}.html"
+        what = "tanh(C_t)" if gen.model_.config.backbone == "lstm" else "h_t"
+        write_activation_html(out, text, acts[:, args.unit], f"Unit {args.unit}: {what} at each character")
+        print(out)
+    if args.pattern is not None:
+        ranked = correlated_units(acts, pattern_signal(text, args.pattern), top=args.top)
+        print(json.dumps([{"unit": u, "r": round(r, 4)} for u, r in ranked]))
+    return 0
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("generate", help="character-level generation: train, sample, inspect",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    cmds = p.add_subparsers(dest="generate_command", metavar="{train,sample,inspect}")
+    p.set_defaults(func=lambda args: p.print_help() or 2)
+
+    t = cmds.add_parser("train", help="learn a text file")
+    t.add_argument("text", help="a UTF-8 text file")
+    t.add_argument("--lines", action="store_true", help="one item per line (names, words); default: running text")
+    t.add_argument("--model", default="transformer", help="bigram, mlp, rnn, lstm, gru or transformer")
+    budget = t.add_mutually_exclusive_group()
+    budget.add_argument("--steps", type=int, help="optimisation steps (default 2000)")
+    budget.add_argument("--epochs", type=int, help="passes over the training split")
+    t.add_argument("--batch-size", type=int, default=64)
+    t.add_argument("--learning-rate", type=float)
+    t.add_argument("--n-embd", type=int, help="embedding size / transformer width")
+    t.add_argument("--units", type=int, help="hidden units of the mlp or recurrent layers")
+    t.add_argument("--n-layer", type=int, help="recurrent layers or transformer blocks")
+    t.add_argument("--block-size", type=int, help="context window for running text (default 64)")
+    t.add_argument("--dropout", type=float, default=0.0)
+    t.add_argument("--samples", type=int, default=20, help="samples to write and judge for novelty")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--out", help="run directory (default runs/generate-<timestamp>)")
+    t.set_defaults(func=train)
+
+    s = cmds.add_parser("sample", help="print samples, one per line")
+    s.add_argument("run_dir")
+    s.add_argument("--prefix", default="", help="text every sample starts with")
+    s.add_argument("--n", type=int, default=10)
+    s.add_argument("--temperature", type=float, default=1.0)
+    s.add_argument("--top-k", type=int)
+    s.add_argument("--top-p", type=float)
+    s.add_argument("--max-length", type=int, help="characters per sample (running text; default 200)")
+    s.add_argument("--seed", type=int, default=None)
+    s.set_defaults(func=sample)
+
+    i = cmds.add_parser("inspect", help="colour a text by a unit's activation; find units following a pattern")
+    i.add_argument("run_dir")
+    i.add_argument("text", help="a text file, or the text itself")
+    i.add_argument("--unit", type=int, help="unit to colour the text by")
+    i.add_argument("--pattern", help="quotes, position, or a regular expression")
+    i.add_argument("--layer", type=int, default=-1, help="recurrent layer (default: the last)")
+    i.add_argument("--top", type=int, default=5, help="how many units --pattern lists")
+    i.add_argument("--out", help="HTML file (default RUN_DIR/activations_unitK.html)")
+    i.set_defaults(func=inspect)

@@ -1,0 +1,74 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from seqlab.cli import main
+
+NAMES = Path("/work/shared/data/names/names.txt")
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("gen")
+    text = root / "names.txt"
+    text.write_text("\n".join(NAMES.read_text().splitlines()[:300]))
+    out = root / "run"
+    assert main(["generate", "train", str(text), "--lines", "--model", "lstm", "--steps", "20",
+                 "--units", "16", "--n-embd", "8", "--samples", "5", "--out", str(out)]) == 0
+    return out
+
+
+def test_train_writes_a_complete_run_directory(run_dir):
+    for name in ("model/config.json", "model/model.safetensors", "model/preprocessing.json", "metrics.json",
+                 "history.json", "loss.png", "samples.txt", "report.html"):
+        assert (run_dir / name).is_file(), name
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert metrics["test_loss"] > 0 and metrics["steps"] == 20 and metrics["samples"] == 5
+
+
+def test_sample_prints_only_samples_that_start_with_the_prefix(run_dir, capsys):
+    capsys.readouterr()
+    assert main(["generate", "sample", str(run_dir), "--prefix", "al", "--n", "6", "--seed", "3"]) == 0
+    first = capsys.readouterr().out.splitlines()
+    assert len(first) == 6 and all(s.startswith("al") for s in first)
+    assert main(["generate", "sample", str(run_dir), "--prefix", "al", "--n", "6", "--seed", "3",
+                 "--temperature", "0.7", "--top-k", "5"]) == 0
+    assert main(["generate", "sample", str(run_dir), "--prefix", "al", "--n", "6", "--seed", "3"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[6:] == first
+
+
+@pytest.mark.parametrize("extra,match", [(["--prefix", "Al"], "vocabulary"), (["--temperature", "0"], "temperature"),
+                                         (["--temperature", "-1"], "temperature")])
+def test_bad_sampling_options_exit_2_with_one_line(run_dir, capsys, extra, match):
+    capsys.readouterr()
+    assert main(["generate", "sample", str(run_dir), *extra]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert len(captured.err.strip().splitlines()) == 1 and match in captured.err
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary\x00"])
+def test_empty_or_binary_text_exits_2_and_leaves_nothing(tmp_path, capsys, content):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    assert main(["generate", "train", str(path), "--lines", "--steps", "2", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "r").exists()
+
+
+def test_missing_run_directory_exits_2(tmp_path, capsys):
+    assert main(["generate", "sample", str(tmp_path / "nope")]) == 2
+    assert "not found" in capsys.readouterr().err
+
+
+def test_inspect_colours_a_text_and_ranks_units(run_dir, tmp_path, capsys):
+    page = tmp_path / "unit3.html"
+    assert main(["generate", "inspect", str(run_dir), "anna\nbob\nalice", "--unit", "3", "--out", str(page),
+                 "--pattern", "position", "--top", "3"]) == 0
+    assert "<span" in page.read_text()
+    ranked = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert len(ranked) == 3 and {"unit", "r"} <= set(ranked[0])
+    assert main(["generate", "inspect", str(run_dir), "anna", "--unit", "99"]) == 2
