@@ -1,0 +1,104 @@
+"""``seqlab som DATA``: seed 003's fraud finder. MinMax-scales the numeric columns, trains a
+self-organising map, and writes into the run directory the U-matrix plot (``umatrix.png``, with
+markers per label when ``--label-col`` is given), the rows in the outlying cells
+(``outliers.csv``, original units), ``metrics.json``, the model and ``report.html``.
+
+    seqlab som Credit_Card_Applications.csv --label-col Class --x 10 --y 10 --out runs/som1
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from seqlab.io.errors import DataError
+from seqlab.io.rundir import default_out, run_directory
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("som", help="self-organising map: U-matrix and outlying rows (fraud detection)",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("data", help="CSV of numeric columns")
+    p.add_argument("--label-col", help="column drawn as markers on the map, not trained on")
+    p.add_argument("--x", type=int, default=10)
+    p.add_argument("--y", type=int, default=10)
+    p.add_argument("--sigma", type=float, default=1.0)
+    p.add_argument("--learning-rate", type=float, default=0.5)
+    p.add_argument("--iterations", type=int, default=10000)
+    p.add_argument("--threshold", type=float, default=0.9, help="U-matrix value of an outlying cell")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", help="run directory (default runs/som-<time>)")
+    p.set_defaults(func=run)
+
+
+def _read(path: str, label_col: str | None):
+    f = Path(path)
+    if not f.is_file():
+        raise DataError(f"{path} not found; pass a CSV file")
+    try:
+        df = pd.read_csv(f)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        raise DataError(f"{path} is not a readable CSV: {str(e).strip().splitlines()[-1]}") from None
+    labels = None
+    if label_col is not None:
+        if label_col not in df.columns:
+            raise DataError(f"--label-col {label_col!r} not found; columns are: {', '.join(map(str, df.columns))}")
+        labels = df.pop(label_col)
+    if len(df) < 2:
+        raise DataError(f"{path} has {len(df)} rows; a map needs at least 2")
+    return df, labels
+
+
+def _plot(som, X, labels, path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 6), dpi=110)
+    mesh = ax.pcolor(som.distance_map().T, cmap="bone")
+    fig.colorbar(mesh, ax=ax, label="mean distance to neighbours (U-matrix)")
+    if labels is not None:
+        cells = som.predict(X)
+        markers, colors = ["o", "s", "^", "D", "v"], ["r", "g", "b", "m", "c"]
+        for n, value in enumerate(pd.unique(labels)[:5]):
+            c = cells[np.asarray(labels == value)]
+            ax.plot(c[:, 0] + 0.5, c[:, 1] + 0.5, markers[n], markeredgecolor=colors[n], markerfacecolor="none",
+                    markersize=10, markeredgewidth=2, linestyle="none", label=f"{labels.name} = {value}")
+        ax.legend(loc="upper right", fontsize=8, framealpha=0.8)
+    ax.set_title("SOM U-matrix (light = far from neighbours = outlying)")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def run(args: argparse.Namespace) -> int:
+    from seqlab.inspect.report import write_report
+    from seqlab.tasks.som import SOM
+
+    df, labels = _read(args.data, args.label_col)
+    som = SOM(args.x, args.y, sigma=args.sigma, learning_rate=args.learning_rate, seed=args.seed, scale=True)
+    som.fit(df, num_iteration=args.iterations)                 # raises DataError on text columns
+    metrics = som.evaluate(df)
+    cells = som.outlying_cells(args.threshold)
+    owners = som.win_map(df, return_indices=True)
+    rows = sorted(i for c in cells for i in owners.get(c, []))
+    outliers = df.iloc[rows].copy()
+    outliers.insert(0, "cell", [str(tuple(int(v) for v in som.predict(df.iloc[[r]])[0])) for r in rows])
+    metrics.update(outlying_cells=[list(c) for c in cells], outlying_rows=len(rows))
+    out = Path(args.out) if args.out else default_out("som")
+    with run_directory(out) as tmp:
+        som.save(tmp / "model")
+        _plot(som, df, labels, tmp / "umatrix.png")
+        outliers.to_csv(tmp / "outliers.csv", index=False)
+        (tmp / "metrics.json").write_text(json.dumps(metrics, indent=2))
+        write_report(tmp, "Self-organising map", [
+            ("U-matrix", "umatrix.png"),
+            ("Metrics", {k: v for k, v in metrics.items() if not isinstance(v, list)}),
+            (f"Rows in outlying cells (U-matrix >= {args.threshold})", outliers.head(50).to_html(index=False)),
+        ], settings=vars(args) | {"func": "som"})
+    print(f"{len(rows)} rows in {len(cells)} outlying cells; quantization error "
+          f"{metrics['quantization_error']:.4f}; wrote {out}")
+    return 0
