@@ -101,3 +101,12 @@ def test_read_lines_and_empty_text_file(tmp_path):
 def test_clean_numeric_columns_are_float(tmp_path):
     df = read_csv(write(tmp_path, "a,b\n1,2\n3,4\n"), target=["a", "b"])
     assert df.dtypes.tolist() == [np.float64, np.float64]
+
+
+def test_ragged_or_binary_file_is_a_data_error(tmp_path):
+    with pytest.raises(DataError, match="line 3"):
+        read_csv(write(tmp_path, "a,b\n1,2\n3,4,5,6\n"), target="b")
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"a,b\n\xff\xfe\x80,1\n")
+    with pytest.raises(DataError, match="not a readable CSV"):
+        read_csv(path, target="b")

@@ -108,3 +108,9 @@ def test_bad_window_settings_raise_config_error(kwargs):
 def test_three_dimensional_series_is_refused():
     with pytest.raises(DataError, match="1-D"):
         make_windows(np.zeros((10, 2, 2)), lookback=2, horizon=1)
+
+
+def test_text_columns_are_refused_with_their_names():
+    df = pd.DataFrame({"pm": [1.0, 2.0, 3.0, 4.0], "wind": ["NW", "SE", "cv", "NE"]})
+    with pytest.raises(DataError, match="non-numeric columns: wind"):
+        make_windows(df, lookback=2, horizon=1)

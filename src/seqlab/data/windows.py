@@ -65,6 +65,11 @@ def make_windows(series, lookback: int, horizon: int = 1, stride: int = 1, targe
         values = values[:, None]
     if values.ndim != 2:
         raise DataError(f"series must be 1-D (rows,) or 2-D (rows, features), got shape {values.shape}")
+    if not (np.issubdtype(values.dtype, np.number) or values.dtype == np.bool_):
+        where = [c for c in columns if not pd.api.types.is_numeric_dtype(series[c])] if columns else []
+        raise DataError(f"series must be numeric, got dtype {values.dtype}"
+                        + (f" (non-numeric columns: {', '.join(map(str, where))})" if where else "")
+                        + "; drop or encode those columns first")
     rows, features = values.shape
     if rows < lookback + horizon:
         raise DataError(f"series has {rows} rows but lookback={lookback} + horizon={horizon} needs at least "
