@@ -1,12 +1,14 @@
 """Forward+backward time of LSTM(256) on (batch 32, 60 steps, 1 feature): the seed 002 layer.
 
-Three contenders with the same weights, measured in the same run, repetitions interleaved
+Contenders with the same weights, measured in the same run, repetitions interleaved
 (a, b, c, a, b, c, ...) so drifts in machine load hit all of them alike; medians reported as
 ratios against ``torch.nn.LSTM``:
 
 * seqlab fast path (``torch.lstm`` on Keras-layout weights),
 * seqlab readable cell (one GEMM for the inputs of all steps, one per step for the recurrence),
-* ``torch.nn.LSTM``.
+* ``torch.nn.LSTM`` (the baseline; on CPU it runs oneDNN's fused LSTM primitive),
+* ``torch.nn.LSTM`` with oneDNN disabled: PyTorch's own step-by-step implementation under
+  autograd, the fair peer of the readable cell.
 
 Run: ``OMP_NUM_THREADS=1 python benchmarks/recurrent.py [--repeats 30] [--threads 1]``
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+import warnings
 
 import torch
 
@@ -22,7 +25,7 @@ from seqlab.nn.recurrent import LSTM
 
 
 def make_contenders(units: int, features: int):
-    """Three modules computing the same LSTM: seqlab fast, seqlab readable, torch.nn.LSTM."""
+    """Functions x -> output sequence computing the same LSTM: seqlab fast, seqlab readable, torch.nn.LSTM."""
     fast = LSTM(units, return_sequences=True, input_shape=(None, features), use_fast_path=True)
     readable = LSTM(units, return_sequences=True, input_shape=(None, features), use_fast_path=False)
     readable.set_weights(fast.get_weights())
@@ -33,8 +36,12 @@ def make_contenders(units: int, features: int):
         reference.weight_hh_l0.copy_(torch.from_numpy(recurrent_kernel.T))
         reference.bias_ih_l0.copy_(torch.from_numpy(bias))
         reference.bias_hh_l0.zero_()
+    def reference_without_onednn(x):  # PyTorch's own per-step implementation, the readable cell's peer
+        with torch.backends.mkldnn.flags(enabled=False):
+            return reference(x)[0]
+
     return {"seqlab fast path": lambda x: fast(x), "seqlab readable cell": lambda x: readable(x),
-            "torch.nn.LSTM": lambda x: reference(x)[0]}
+            "torch.nn.LSTM": lambda x: reference(x)[0], "torch.nn.LSTM, oneDNN off": reference_without_onednn}
 
 
 def time_forward_backward(run, x: torch.Tensor) -> float:
@@ -53,6 +60,7 @@ def main(argv=None) -> None:
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
+    warnings.filterwarnings("ignore", message=".*TF32.*")  # printed when toggling oneDNN on a CPU build
     torch.manual_seed(0)
     contenders = make_contenders(args.units, args.features)
     x = torch.randn(args.batch, args.steps, args.features, requires_grad=True)
