@@ -10,6 +10,8 @@ import importlib
 from seqlab.tasks.base import Task, task_class
 
 TASK_MODULES: dict[str, str] = {
+    "TabularClassifier": "seqlab.tasks.tabular",
+    "ImageClassifier": "seqlab.tasks.image",
     "Forecaster": "seqlab.tasks.forecaster",
     "TextClassifier": "seqlab.tasks.classifier",
     "SequenceClassifier": "seqlab.tasks.classifier",
