@@ -11,7 +11,7 @@ from seqlab.io.errors import DataError
 @pytest.fixture
 def jena_file(tmp_path):
     rng = np.random.default_rng(0)
-    n = 3000
+    n = 6400
     df = pd.DataFrame(rng.normal(size=(n, 14)) + np.arange(14), columns=JENA_COLUMNS)
     df.insert(0, "Date Time", pd.date_range("2009-01-01", periods=n, freq="10min").strftime("%d.%m.%Y %H:%M:%S"))
     path = tmp_path / "jena_climate_2009_2016.csv"

@@ -25,12 +25,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from seqlab.data.jena import jena_climate
 from seqlab.datasets.registry import DATASETS
 from seqlab.io.errors import ConfigError, DataError
 
 FILES = Path(__file__).parent / "files"
 
-__all__ = ["describe", "load", "movielens_100k", "names", "path", "source"]
+__all__ = ["describe", "jena_climate", "load", "movielens_100k", "names", "path", "source"]
 
 
 def names() -> list[str]:
