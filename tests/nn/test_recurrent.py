@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from seqlab.io.errors import ConfigError
+import seqlab
+from seqlab import layers
+from seqlab.io.errors import ConfigError, DataError
 from seqlab.nn.recurrent import GRU, LSTM, SimpleRNN
 
 FAST_CAPABLE = {
@@ -238,6 +240,16 @@ def test_return_state_and_initial_state_shapes():
         layer(torch.randn(3, 4, 2), initial_state=[torch.zeros(3, 5)])
     with pytest.raises(ConfigError, match="expects"):
         layer(torch.randn(3, 4, 7))
+    with pytest.raises(DataError, match="no time steps"):
+        layer(torch.randn(3, 0, 2))
+
+
+def test_embedding_mask_zero_reaches_the_lstm_through_sequential():
+    model = seqlab.Sequential([layers.Embedding(20, 6, mask_zero=True), layers.LSTM(5)], seed=0)
+    padded = torch.tensor([[0, 0, 3, 7, 2], [4, 1, 9, 8, 5]])   # pad_sequences' default: pre-padding
+    out = model(padded)
+    torch.testing.assert_close(out[0:1], model(padded[0:1, 2:]))  # as if the padding were not there
+    torch.testing.assert_close(out[1:2], model(padded[1:2]))
 
 
 def test_input_dropout_uses_one_mask_per_sequence():

@@ -25,7 +25,7 @@ from __future__ import annotations
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from seqlab.io.errors import ConfigError
+from seqlab.io.errors import ConfigError, DataError
 from seqlab.nn.base import Layer, Shape
 from seqlab.nn.cells import GRUCell, LSTMCell, RecurrentCell, SimpleRNNCell
 
@@ -102,6 +102,8 @@ class RNN(Layer):
         if x.dim() != 3 or x.shape[-1] != self.cell.kernel.shape[0]:
             raise ConfigError(f"{self.name or type(self).__name__} expects (batch, time, "
                               f"{self.cell.kernel.shape[0]}) inputs, got {tuple(x.shape)}")
+        if x.shape[1] == 0:
+            raise DataError(f"{self.name or type(self).__name__} got sequences with no time steps")
         if mask is not None:
             mask = mask.to(torch.bool)
             if mask.shape != x.shape[:2]:
