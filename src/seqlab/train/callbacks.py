@@ -143,7 +143,7 @@ class ReduceLROnPlateau(_Monitoring):
     """Multiply the learning rate by ``factor`` after ``patience`` epochs without improvement.
 
     After a reduction, ``cooldown`` epochs pass before counting again; the rate never goes below
-    ``min_lr``. Adds ``learning_rate`` to the epoch's logs.
+    ``min_lr``. Adds ``learning_rate`` (the rate the epoch trained with) to the epoch's logs.
 
     >>> ReduceLROnPlateau(factor=0.5, patience=2).factor
     0.5
@@ -160,6 +160,7 @@ class ReduceLROnPlateau(_Monitoring):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
+        logs["learning_rate"] = self.trainer.get_lr()  # the rate this epoch trained with (Keras)
         current = self.current(logs)
         if current is not None:
             if self.cooldown_counter > 0:
@@ -175,7 +176,6 @@ class ReduceLROnPlateau(_Monitoring):
                     self.cooldown_counter, self.wait = self.cooldown, 0
                     if self.verbose:
                         print(f"Epoch {epoch + 1}: ReduceLROnPlateau learning rate -> {self.trainer.get_lr():.6g}")
-        logs["learning_rate"] = self.trainer.get_lr()
 
     def state_dict(self):
         return {"best": self.best, "wait": self.wait, "cooldown_counter": self.cooldown_counter}

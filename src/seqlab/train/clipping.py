@@ -36,11 +36,12 @@ def check_clip_settings(clipnorm=None, clipvalue=None, global_clipnorm=None) -> 
 def clip_gradients(params: Iterable[torch.Tensor], clipnorm: float | None = None,
                    clipvalue: float | None = None, global_clipnorm: float | None = None) -> None:
     """Clip the ``.grad`` of ``params`` in place by the rules above (no host syncs)."""
-    grads = [p.grad for p in params if p.grad is not None]
-    if not grads:
+    params = [p for p in params if p.grad is not None]
+    if not params:
         return
+    grads = [p.grad for p in params]
     if global_clipnorm is not None:
-        torch.nn.utils.clip_grad_norm_(grads, max_norm=float(global_clipnorm), foreach=True)
+        torch.nn.utils.clip_grad_norm_(params, max_norm=float(global_clipnorm), foreach=True)
     if clipnorm is not None:
         c = float(clipnorm)
         norms = torch._foreach_norm(grads)

@@ -112,7 +112,7 @@ def run_fit(t, x, y, *, epochs, batch_size, validation_split, validation_data, s
                 for m in metrics:
                     m.update(probs, yb)
             if batch_hooks:
-                logs = {"loss": float(loss)}
+                logs = {"loss": float(loss.detach())}
                 for cb in batch_hooks:
                     cb.on_train_batch_end(b, logs)
             bar.update(b, loss_sum, count)

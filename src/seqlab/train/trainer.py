@@ -182,7 +182,7 @@ class Trainer:
         return self._batch_logs(pred.detach(), yb, loss)
 
     def _batch_logs(self, pred, yb, loss) -> dict:
-        logs = {"loss": float(loss)}
+        logs = {"loss": float(loss.detach())}
         for m in self._metrics():
             m.update(self._probs(pred), yb)
             logs[m.name] = m.result()
