@@ -99,3 +99,11 @@ def test_scaler_errors_are_clear():
         MinMaxScaler().fit(np.zeros((3, 2))).transform(np.zeros((3, 3)))
     with pytest.raises(DataError, match="not a StandardScaler"):
         StandardScaler.from_json(MinMaxScaler().fit(np.zeros((2, 1))).to_json())
+
+
+def test_float32_in_gives_float32_out():
+    x = np.arange(6, dtype="float32").reshape(3, 2)
+    scaler = MinMaxScaler().fit(x)
+    assert scaler.transform(x).dtype == np.float32
+    assert scaler.inverse_transform(scaler.transform(x)).dtype == np.float32
+    assert scaler.transform(x.astype("float64")).dtype == np.float64

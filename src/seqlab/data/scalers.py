@@ -22,6 +22,11 @@ import pandas as pd
 from seqlab.io.errors import ConfigError, DataError, NotFittedError
 
 
+def _like(out: np.ndarray, x) -> np.ndarray:
+    """``out`` as float32 if ``x`` was float32 (computed in float64 either way)."""
+    return out.astype(np.float32) if getattr(x, "dtype", None) == np.float32 else out
+
+
 class _Scaler:
     """Shared machinery: ``x * scale_ + offset_`` per column, and its inverse."""
 
@@ -49,11 +54,12 @@ class _Scaler:
         return self.fit(x).transform(x)
 
     def transform(self, x) -> np.ndarray:
-        """Scale ``x`` (same layout as in ``fit``); returns a float64 array of ``x``'s shape."""
+        """Scale ``x`` (same layout as in ``fit``); returns an array of ``x``'s shape, float32 for
+        float32 input (so it feeds a model directly), else float64."""
         self._check_fitted()
         values = self._as_2d(x)
         out = values * self.scale_ + self.offset_
-        return out.reshape(np.shape(x)) if np.ndim(x) == 1 else out
+        return _like(out.reshape(np.shape(x)) if np.ndim(x) == 1 else out, x)
 
     def inverse_transform(self, x, column=None) -> np.ndarray:
         """Undo ``transform``.
@@ -65,10 +71,10 @@ class _Scaler:
         self._check_fitted()
         if column is not None:
             j = self._column_index(column)
-            return (np.asarray(x, dtype=np.float64) - self.offset_[j]) / self.scale_[j]
+            return _like((np.asarray(x, dtype=np.float64) - self.offset_[j]) / self.scale_[j], x)
         values = self._as_2d(x)
         out = (values - self.offset_) / self.scale_
-        return out.reshape(np.shape(x)) if np.ndim(x) == 1 else out
+        return _like(out.reshape(np.shape(x)) if np.ndim(x) == 1 else out, x)
 
     def to_dict(self) -> dict:
         """The fitted state as plain JSON types (for ``preprocessing.json``)."""
