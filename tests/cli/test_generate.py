@@ -29,17 +29,17 @@ def test_train_writes_a_complete_run_directory(run_dir):
 
 def test_sample_prints_only_samples_that_start_with_the_prefix(run_dir, capsys):
     capsys.readouterr()
-    assert main(["generate", "sample", str(run_dir), "--prefix", "al", "--n", "6", "--seed", "3"]) == 0
+    assert main(["generate", "sample", str(run_dir), "--prefix", "Al", "--n", "6", "--seed", "3"]) == 0
     first = capsys.readouterr().out.splitlines()
-    assert len(first) == 6 and all(s.startswith("al") for s in first)
+    assert len(first) == 6 and all(s.startswith("Al") for s in first)
     assert main(["generate", "sample", str(run_dir), "--prefix", "al", "--n", "6", "--seed", "3",
                  "--temperature", "0.7", "--top-k", "5"]) == 0
-    assert main(["generate", "sample", str(run_dir), "--prefix", "al", "--n", "6", "--seed", "3"]) == 0
+    assert main(["generate", "sample", str(run_dir), "--prefix", "Al", "--n", "6", "--seed", "3"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[6:] == first
 
 
-@pytest.mark.parametrize("extra,match", [(["--prefix", "Al"], "vocabulary"), (["--temperature", "0"], "temperature"),
+@pytest.mark.parametrize("extra,match", [(["--prefix", "Al1"], "vocabulary"), (["--temperature", "0"], "temperature"),
                                          (["--temperature", "-1"], "temperature")])
 def test_bad_sampling_options_exit_2_with_one_line(run_dir, capsys, extra, match):
     capsys.readouterr()

@@ -53,9 +53,15 @@ def test_held_out_loss_is_nats_per_character(lstm_gen):
     assert abs(lstm_gen.evaluate()["loss"] - total / count) < 1e-4
 
 
+def test_capitalised_prefix_works_on_a_lowercase_vocabulary(lstm_gen):
+    out = lstm_gen.sample(n=6, prefix="Al", seed=5)
+    assert all(s.startswith("Al") for s in out)
+    assert [s.lower() for s in out] == lstm_gen.sample(n=6, prefix="al", seed=5)
+
+
 def test_bad_sampling_requests_are_seqlab_errors(lstm_gen):
     with pytest.raises(seqlab.SeqlabError, match="vocabulary"):
-        lstm_gen.sample(prefix="Al")           # capital A never appears in names.txt
+        lstm_gen.sample(prefix="Zoë")          # no digits or accents in names.txt
     with pytest.raises(seqlab.SeqlabError, match="temperature"):
         lstm_gen.sample(temperature=0)
     with pytest.raises(seqlab.SeqlabError, match="top_p"):

@@ -178,7 +178,7 @@ class CharGenerator(Task):
         self.stoi_ = {c: i for i, c in enumerate(self.vocab_)}
         defaults = DEFAULTS[self.model]
         if self.lines:
-            self.max_length_ = max(len(w) for w in data)
+            self.max_length_ = max(len(w) for w in list(data) + list(test))
             block = self.max_length_ + 1
         else:
             block = min(self.block_size or 64, len(train) - 1, max(1, len(test) - 1))
@@ -216,14 +216,21 @@ class CharGenerator(Task):
             0.1 + 0.45 * (1 + math.cos(math.pi * (s - warmup) / max(1, total - warmup)))
         every = max(1, total // 20)
         self.history_ = {"loss": [], "val_loss": [], "step": []}
+        if y is not None:
+            # four buckets of equal size by item length; a batch comes from one bucket, cut to its
+            # longest item, so short names do not pay for 16 padded steps (unbiased: equal odds)
+            order = torch.argsort((y >= 0).sum(1), stable=True)
+            buckets = [b for b in order.chunk(min(4, len(order))) if len(b)]
+            widths = [int((y[b] >= 0).sum(1).max()) for b in buckets]
         running, start = [], time.perf_counter()
         model.train()
         for step in range(total):
             for group in opt.param_groups:
                 group["lr"] = lr * schedule(step)
             if y is not None:
-                idx = torch.randint(0, len(x), (self.batch_size,), generator=gen)
-                xb, yb = x[idx], y[idx]
+                k = int(torch.randint(0, len(buckets), (1,), generator=gen))
+                idx = buckets[k][torch.randint(0, len(buckets[k]), (self.batch_size,), generator=gen)]
+                xb, yb = x[idx, :widths[k]], y[idx, :widths[k]]
             else:
                 starts = torch.randint(0, len(x) - model.config.block_size, (self.batch_size,), generator=gen)
                 xb, yb = self._windows(x, starts)
@@ -290,7 +297,8 @@ class CharGenerator(Task):
 
         ``temperature`` > 0 sharpens (< 1) or flattens (> 1) the distribution; ``top_k`` keeps the k
         likeliest characters; ``top_p`` keeps the smallest set holding probability ``top_p``.
-        The same ``seed`` gives the same samples.
+        The same ``seed`` gives the same samples. A model whose vocabulary has no capital letters
+        reads the prefix in lower case and returns it as given (prefix "Al" -> "Alyssa").
         """
         self._check_fitted()
         if not isinstance(n, int) or n < 1:
@@ -304,7 +312,9 @@ class CharGenerator(Task):
             raise ConfigError(f"top_p must be in (0, 1], got {top_p}")
         if self.lines and "\n" in prefix:
             raise DataError("a prefix for a one-item-per-line model cannot hold a newline")
-        ids = self._ids(prefix)
+        # a vocabulary without capitals (names.txt) reads "Al" as "al"; samples keep the user's "Al"
+        caseless = not any(c.isupper() for c in self.vocab_)
+        ids = self._ids(prefix.lower() if caseless else prefix)
         if self.lines:
             ids = [0] + ids
             limit = max_length or self.max_length_

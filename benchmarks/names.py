@@ -1,0 +1,73 @@
+"""Names benchmark (issue 6, acceptance 1): makemore's split, test loss in nats per character.
+
+Trains bigram, mlp, rnn, lstm, gru and transformer on the bundled names list (32,033 names) with
+makemore's split (the last ``min(1000, 10%)`` names of ``torch.randperm`` seeded 3407 are the test
+set; 26 letters + the end token) and prints, per model, the test loss, parameters, training steps
+and seconds. makemore publishes ~1.92 for its default ~200K-parameter transformer on this split.
+Ratios of time are against the bigram measured in the same run.
+
+    OMP_NUM_THREADS=2 python benchmarks/names.py                 # the full table (~10-15 min, 2 cores)
+    python benchmarks/names.py --models transformer --scale 0.2  # a quick look
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+import torch
+
+from seqlab.tasks.generator import CharGenerator, split_items
+
+# Budgets chosen so the whole table runs in about 15 minutes on 2 CPU cores.
+RUNS = {
+    "bigram": dict(steps=1000, batch_size=256),
+    "mlp": dict(steps=4000, batch_size=128),
+    "rnn": dict(steps=3000, batch_size=128),
+    "lstm": dict(steps=3000, batch_size=128),
+    "gru": dict(steps=3000, batch_size=128),
+    "transformer": dict(steps=6000, batch_size=128),
+}
+
+
+def load_names() -> list[str]:
+    """The bundled names in file order (as makemore reads them: stripped, no empty lines)."""
+    from seqlab import datasets
+
+    words = [str(w).strip() for w in datasets.load("names")["name"]]
+    return [w for w in words if w]
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--models", default=",".join(RUNS), help="comma-separated subset")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every step budget")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    words = load_names()
+    train, test = split_items(words, seed=3407)
+    print(f"names: {len(words)} ({len(train)} train, {len(test)} test); torch threads {torch.get_num_threads()}")
+    rows, base = [], None
+    for name in args.models.split(","):
+        run = dict(RUNS[name])
+        run["steps"] = max(1, int(run["steps"] * args.scale))
+        start = time.perf_counter()
+        gen = CharGenerator(model=name, seed=args.seed, **run).fit(train, validation=test)
+        seconds = time.perf_counter() - start
+        base = base or seconds
+        samples = gen.sample(n=200, seed=1)
+        row = dict(model=name, test_loss=gen.test_loss_, params=gen.model_.num_params(), steps=gen.steps_,
+                   batch=run["batch_size"], seconds=seconds, ratio=seconds / base,
+                   new=gen.novelty(samples)["fraction_new"])
+        rows.append(row)
+        print(f"{name:12s} test {row['test_loss']:.4f} nats/char  params {row['params']:>8,}  steps {row['steps']:>6}"
+              f"  batch {row['batch']:>4}  {row['seconds']:7.1f} s ({row['ratio']:.1f}x bigram)"
+              f"  new samples {row['new']:.0%}  e.g. {', '.join(samples[:4])}", flush=True)
+    best = min(rows, key=lambda r: r["test_loss"])
+    total = sum(r["seconds"] for r in rows)
+    print(f"\nbest: {best['model']} {best['test_loss']:.4f} nats/char (makemore's transformer: ~1.92); "
+          f"{'meets' if best['test_loss'] <= 1.92 else 'MISSES'} the <= 1.92 target; total {total:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
