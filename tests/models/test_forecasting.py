@@ -32,6 +32,8 @@ def test_stacked_lstm_defaults_to_two_layers_returning_sequences():
     lstms = [m for m in net.body.layers if type(m).__name__ == "LSTM"]
     assert [m.return_sequences for m in lstms] == [True, False]
     assert sum(p.numel() for p in lstms[0].parameters()) == 264192     # seed 002's summary
+    cqf = build_network(NetworkConfig("stacked_lstm", lookback=60, features=1, units=256, dropout=0.4, head_units=64))
+    assert sum(p.numel() for p in cqf.parameters()) == 806017          # seed 002's total
 
 
 def test_quantile_outputs_split_the_last_axis():

@@ -60,6 +60,8 @@ class NetworkConfig:
         num_layers: stacked recurrent or transformer layers (None: 2 for stacked_lstm, else 1).
         dropout: Dropout rate after each recurrent layer / hidden Dense layer.
         kernel_size: Conv1D kernel size (cnn1d, cnn_lstm). num_heads: attention heads (transformer).
+        head_units: a Dense(head_units, relu) before the output layer of the recurrent networks
+            (seed 002's stacked LSTM has Dense(64, relu)); 0 leaves it out.
     """
 
     architecture: str
@@ -72,6 +74,7 @@ class NetworkConfig:
     dropout: float = 0.0
     kernel_size: int = 3
     num_heads: int = 4
+    head_units: int = 0
 
     def layers_(self) -> int:
         return self.num_layers if self.num_layers is not None else (2 if self.architecture == "stacked_lstm" else 1)
@@ -169,7 +172,8 @@ def build_network(cfg: NetworkConfig) -> torch.nn.Module:
         layers = [Flatten(), Dense(cfg.units, activation="relu"), *drop, Dense(cfg.units, activation="relu"),
                   *drop, Dense(flat)]
     elif name in _RECURRENT:
-        layers = _recurrent_layers(cfg) + [Dense(flat)]
+        head = [Dense(cfg.head_units, activation="relu")] if cfg.head_units else []
+        layers = _recurrent_layers(cfg) + head + [Dense(flat)]
     elif name == "bilstm":
         layers = [Bidirectional(LSTM(cfg.units)), *drop, Dense(flat)]
     elif name == "cnn1d":
@@ -183,6 +187,8 @@ def check_config(cfg: NetworkConfig) -> None:
     """Raise ConfigError for an unknown architecture or a size out of range."""
     if cfg.architecture not in NETWORKS:
         raise ConfigError(f"unknown model {cfg.architecture!r}; choose one of {', '.join(MODEL_NAMES)}")
+    if cfg.head_units < 0:
+        raise ConfigError(f"head_units must be >= 0, got {cfg.head_units}")
     for what in ("lookback", "features", "horizon", "outputs", "units", "kernel_size", "num_heads"):
         if int(getattr(cfg, what)) < 1:
             raise ConfigError(f"{what} must be >= 1, got {getattr(cfg, what)}")

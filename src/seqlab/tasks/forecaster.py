@@ -59,7 +59,7 @@ class Forecaster(Task):
             predictions; inputs must be targets only) or ``"seq2seq"`` (encoder-decoder network).
         quantiles: e.g. ``[0.1, 0.5, 0.9]``: train with the pinball loss; the lowest and highest
             quantiles give the prediction interval, the middle one the point forecast.
-        units, num_layers, dropout: network size (see ``NetworkConfig``).
+        units, num_layers, dropout, head_units: network size (see ``NetworkConfig``).
         epochs, batch_size, lr, loss: training (Adam; loss ``"mse"`` or ``"mae"``).
         patience: early stopping on validation loss (best weights kept); 0 turns it off.
         scaler: ``"minmax"``, ``"standard"`` or None, fitted on training rows only.
@@ -75,14 +75,15 @@ class Forecaster(Task):
 
     def __init__(self, model: str = "lstm", target=None, features=None, time_col: str | None = None,
                  lookback: int = 12, horizon: int = 1, strategy: str = "direct", quantiles=None,
-                 units: int = 32, num_layers: int | None = None, dropout: float = 0.0, epochs: int = 100,
+                 units: int = 32, num_layers: int | None = None, dropout: float = 0.0, head_units: int = 0,
+                 epochs: int = 100,
                  batch_size: int = 32, lr: float = 1e-3, loss: str = "mse", patience: int = 20,
                  scaler: str | None = "minmax", difference: bool = False, season: int | None = None,
                  val_size: float = 0.1, test_size: float = 0.2, fill: str | None = None, seed: int = 0,
                  verbose: int = 0):
         self.model, self.target, self.features, self.time_col = model, target, features, time_col
         self.lookback, self.horizon, self.strategy, self.quantiles = lookback, horizon, strategy, quantiles
-        self.units, self.num_layers, self.dropout = units, num_layers, dropout
+        self.units, self.num_layers, self.dropout, self.head_units = units, num_layers, dropout, head_units
         self.epochs, self.batch_size, self.lr, self.loss, self.patience = epochs, batch_size, lr, loss, patience
         self.scaler, self.difference, self.season = scaler, difference, season
         self.val_size, self.test_size, self.fill, self.seed, self.verbose = val_size, test_size, fill, seed, verbose
@@ -155,7 +156,7 @@ class Forecaster(Task):
     def _new_network(self, n_features: int, horizon: int, k: int) -> torch.nn.Module:
         nq = len(self._quantiles)
         cfg = NetworkConfig(self.architecture, self.lookback, n_features, horizon, k * max(nq, 1), self.units,
-                            self.num_layers, float(self.dropout))
+                            self.num_layers, float(self.dropout), head_units=int(self.head_units))
         check_config(cfg)
         self.network_config_ = network_config_dict(cfg)
         with torch.random.fork_rng(devices=[]):
