@@ -135,12 +135,19 @@ class MaskedBatchNorm(torch.nn.Module):
         self.register_buffer("running_mean", torch.zeros(features))
         self.register_buffer("running_var", torch.ones(features))
 
+        self.totals: list[torch.Tensor] | None = None  # [n, sum, sum of squares] while recalibrating
+
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         if self.training:
             w = mask.to(x.dtype).unsqueeze(-1)
             n = w.sum().clamp_min(1.0)
             mean = (x * w).sum(dim=(0, 1)) / n
             var = (((x - mean) ** 2) * w).sum(dim=(0, 1)) / n
+            if self.totals is not None:
+                self.totals[0] += w.sum()
+                self.totals[1] += (x * w).sum(dim=(0, 1)).detach()
+                self.totals[2] += (x * x * w).sum(dim=(0, 1)).detach()
+                return (x - mean) / torch.sqrt(var + self.eps) * self.weight + self.bias
             with torch.no_grad():
                 unbiased = var * n / (n - 1).clamp_min(1.0)
                 self.running_mean.lerp_(mean, self.momentum)
@@ -148,6 +155,34 @@ class MaskedBatchNorm(torch.nn.Module):
         else:
             mean, var = self.running_mean, self.running_var
         return (x - mean) / torch.sqrt(var + self.eps) * self.weight + self.bias
+
+
+@torch.no_grad()
+def recalibrate_batch_norm(net: torch.nn.Module, x, batch_size: int = 256) -> None:
+    """Replace the running statistics of every ``MaskedBatchNorm`` in ``net`` by the population
+    statistics of the inputs ``x`` (precise batch norm, Wu & Johnson 2021): a moving average over
+    the last few small batches lags the weights and can be far from what evaluation sees."""
+    norms = [m for m in net.modules() if isinstance(m, MaskedBatchNorm)]
+    if not norms:
+        return
+    was_training = net.training
+    net.train()
+    dropouts = [m for m in net.modules() if isinstance(m, Dropout)]
+    for d in dropouts:
+        d.eval()
+    for norm in norms:  # one layer at a time, so each sees the final statistics of the layers before it
+        norm.totals = [torch.zeros(()), torch.zeros_like(norm.running_mean), torch.zeros_like(norm.running_mean)]
+        for start in range(0, len(x), batch_size):
+            net(torch.as_tensor(x[start:start + batch_size]))
+        n, total, squares = norm.totals
+        norm.totals = None
+        mean = total / n.clamp_min(1.0)
+        norm.running_mean.copy_(mean)
+        norm.running_var.copy_((squares / n.clamp_min(1.0) - mean ** 2).clamp_min(0.0) * n / (n - 1).clamp_min(1.0))
+        norm.eval()
+    for norm in norms:
+        norm.train()
+    net.train(was_training)
 
 
 def _masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:

@@ -29,6 +29,7 @@ from seqlab.models.classifiers import (
     ClassifierConfig,
     ClassifierNet,
     pack_series,
+    recalibrate_batch_norm,
 )
 from seqlab.tasks.base import Task
 from seqlab.tasks.classify_metrics import classification_metrics
@@ -90,10 +91,12 @@ class NetTask(Task):
             x, y, validation_data = _hold_out(x, y, self.validation_split, self.seed)
         callbacks = [EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True)
                      ] if validation_data is not None else None
-        history = trainer.fit(x, y, epochs=self.epochs, batch_size=self.batch_size,
+        batches = -(-len(x) // self.batch_size)  # equal batches: no tiny last batch to upset batch norm
+        history = trainer.fit(x, y, epochs=self.epochs, batch_size=-(-len(x) // batches),
                               validation_data=validation_data, class_weight=class_weight,
                               callbacks=callbacks, verbose=self.verbose)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        recalibrate_batch_norm(self.model_, x)
         self.model_.eval()
 
     def _logits(self, x, batch_size: int = 256) -> np.ndarray:
