@@ -50,7 +50,7 @@ def test_apply_kernel_reproduces_seed002_horizontal_edge_and_same_padding():
 def test_feature_maps_of_kernels_writes_a_png(tmp_path):
     image = np.zeros((16, 16))
     image[4:12, 4:12] = 1.0
-    out = feature_maps("all", image, tmp_path / "maps.png")
+    out = feature_maps(["vertical_edge", "sharpen", np.ones((2, 2))], image, tmp_path / "maps.png")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
