@@ -6,8 +6,11 @@ loss.png, report.html). ``--compare lstm,gru,mlp,naive`` trains several on the s
 """
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
+
+import torch
 
 from seqlab.data import read_csv
 from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
@@ -55,6 +58,8 @@ def add_training_args(p) -> None:
     p.add_argument("--val-size", type=float, default=0.1, help="rows before the test rows for early stopping")
     p.add_argument("--fill", choices=["ffill", "interpolate", "zero"], help="fill NaN/inf (default: refuse)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=1,
+                   help="CPU threads for training (default 1: fastest for small networks on a shared machine)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -84,9 +89,20 @@ def check_args(args, models: list[str]) -> None:
     unknown = [m for m in models if m not in MODEL_NAMES]
     if unknown:
         raise ConfigError(f"unknown model {unknown[0]!r}; choose one of {', '.join(MODEL_NAMES)}")
-    for name in ("lookback", "horizon", "epochs", "batch_size", "units"):
+    for name in ("lookback", "horizon", "epochs", "batch_size", "units", "threads"):
         if getattr(args, name) < 1:
             raise ConfigError(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
+
+
+@contextlib.contextmanager
+def torch_threads(n: int):
+    """Train with ``n`` CPU threads, then restore the previous setting."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def run(args) -> int:
@@ -97,7 +113,8 @@ def run(args) -> int:
     df = read_csv(args.csv, time_col=args.time_col, thousands=args.thousands)
     out = Path(args.out) if args.out else default_out("forecast")
     title = f"seqlab forecast: {', '.join(targets)} from {Path(args.csv).name}"
-    fitted = fit_and_report(df, args, models, targets, features, out, title)
+    with torch_threads(args.threads):
+        fitted = fit_and_report(df, args, models, targets, features, out, title)
     print_summary(fitted, out)
     return 0
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from seqlab import datasets
-from seqlab.cli.forecast import add_training_args, check_args, fit_and_report, print_summary
+from seqlab.cli.forecast import add_training_args, check_args, fit_and_report, print_summary, torch_threads
 from seqlab.io.rundir import default_out
 
 SETTINGS = {"lookback": 12, "difference": True, "epochs": 300, "units": 32, "time_col": "Month"}
@@ -35,7 +35,8 @@ def run(args) -> int:
     out = Path(args.out) if args.out else default_out("quickstart")
     print(f"seqlab quickstart: {args.model} on airline passengers (144 months, 1949-1960), "
           f"lookback {args.lookback}, differenced, test = last {args.test_size:.0%} of months")
-    fitted = fit_and_report(df, args, [args.model], ["Passengers"], None, out,
-                            "seqlab quickstart: airline passengers")
+    with torch_threads(args.threads):
+        fitted = fit_and_report(df, args, [args.model], ["Passengers"], None, out,
+                                "seqlab quickstart: airline passengers")
     print_summary(fitted, out)
     return 0
