@@ -134,6 +134,7 @@ class NetTask(Task):
 
     def predict(self, X) -> np.ndarray:
         """Predicted labels ``(n,)`` (strings from ``classes_``)."""
+        self._check_fitted()
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
     def evaluate(self, X, y) -> dict:
@@ -278,7 +279,8 @@ class TextClassifier(NetTask):
             dim = matrix.shape[1]
         self._build_net(ClassifierConfig(
             n_classes=len(self.classes_), encoder=self.encoder, vocab_size=int(vocab), embedding_dim=dim,
-            units=self.units, dropout=self.dropout, num_heads=self.num_heads, num_layers=self.num_layers))
+            units=self.units, dropout=self.dropout, num_heads=self.num_heads, num_layers=self.num_layers,
+            filters=[self.units] * 3, kernel_sizes=[5, 3, 3]))  # text cnn1d: n-gram detectors of encoder width
         if matrix is not None:
             self.model_.embedding.set_weights([matrix])
             self.model_.embedding.trainable = bool(self.trainable)

@@ -1,0 +1,102 @@
+"""``seqlab classify``: run directory contents and one-line errors (exit 2) for bad input."""
+import json
+
+import numpy as np
+import pytest
+
+from seqlab.cli import main
+
+
+def _series_csv(path, n=24, length=10, seed=0, label_col="label"):
+    rng = np.random.default_rng(seed)
+    rows = [",".join(f"t{i}" for i in range(length)) + f",{label_col}"]
+    for k in range(n):
+        up = k % 2
+        values = (1 if up else -1) * np.linspace(0, 1, length) + 0.1 * rng.normal(size=length)
+        rows.append(",".join(f"{v:.4f}" for v in values) + f",{'up' if up else 'down'}")
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def _texts_file(path, n=30):
+    spam, ham = ["win cash prize now", "free prize claim"], ["see you at lunch", "meeting moved to noon"]
+    path.write_text("".join(f"spam\t{spam[i % 2]} {i}\n" if i % 3 == 0 else f"ham\t{ham[i % 2]} {i}\n"
+                            for i in range(n)))
+    return path
+
+
+def _fails(argv, capsys, match):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("seqlab: error:") and match in err, err
+
+
+def test_classify_series_csv_writes_a_complete_run(tmp_path, capsys):
+    train = _series_csv(tmp_path / "train.csv")
+    test = _series_csv(tmp_path / "test.csv", n=10, seed=1)
+    out = tmp_path / "run"
+    assert main(["classify", str(train), "--test", str(test), "--model", "gru", "--epochs", "2",
+                 "--units", "4", "--out", str(out)]) == 0
+    for name in ("model/config.json", "model/model.safetensors", "model/preprocessing.json", "metrics.json",
+                 "history.json", "confusion.png", "loss.png", "report.html"):
+        assert (out / name).is_file(), name
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n"] == 10 and "baseline" in metrics and metrics["baseline"]["accuracy"] == 0.5
+    assert len(json.loads((out / "history.json").read_text())["loss"]) == 2
+    assert "test accuracy" in capsys.readouterr().out
+
+
+def test_classify_text_without_test_records_a_stratified_split(tmp_path):
+    data = _texts_file(tmp_path / "sms")
+    out = tmp_path / "run"
+    assert main(["classify", str(data), "--format", "text", "--model", "bag_of_embeddings", "--epochs", "1",
+                 "--out", str(out)]) == 0
+    split = json.loads((out / "split.json").read_text())
+    assert split["kind"] == "stratified" and split["n_test"] == 6 and split["duplicates_removed"] == 0
+    assert "Misclassified" in (out / "report.html").read_text()
+
+
+def test_unknown_label_column(tmp_path, capsys):
+    train = _series_csv(tmp_path / "train.csv")
+    _fails(["classify", str(train), "--label-col", "target", "--out", str(tmp_path / "r")], capsys,
+           "no label column 'target'")
+    assert not (tmp_path / "r").exists()
+
+
+def test_one_class_only(tmp_path, capsys):
+    f = tmp_path / "one.csv"
+    f.write_text("t0,t1,label\n1,2,a\n2,3,a\n3,4,a\n")
+    _fails(["classify", str(f), "--out", str(tmp_path / "r")], capsys, "one class only")
+
+
+def test_empty_texts(tmp_path, capsys):
+    f = tmp_path / "t.csv"
+    f.write_text("text,label\nhello there,a\n,b\nbye,b\n")
+    _fails(["classify", str(f), "--text-col", "text", "--out", str(tmp_path / "r")], capsys, "empty text")
+
+
+def test_mismatched_train_and_test_formats(tmp_path, capsys):
+    train = _series_csv(tmp_path / "train.csv")
+    test = tmp_path / "test.tsv"
+    test.write_text("1\t0.1\t0.2\n")
+    _fails(["classify", str(train), "--test", str(test), "--out", str(tmp_path / "r")], capsys,
+           "looks like the ucr format but TRAIN is csv")
+
+
+def test_unequal_lengths_where_the_model_needs_equal_lengths(tmp_path, capsys):
+    train = _series_csv(tmp_path / "train.csv", length=10)
+    test = _series_csv(tmp_path / "test.csv", n=4, length=7)
+    _fails(["classify", str(train), "--test", str(test), "--model", "mlp", "--epochs", "1",
+            "--out", str(tmp_path / "r")], capsys, "needs that length")
+    assert not (tmp_path / "r").exists() and not list(tmp_path.glob(".r.tmp-*"))
+
+
+def test_text_encoder_for_series_is_rejected(tmp_path, capsys):
+    train = _series_csv(tmp_path / "train.csv")
+    _fails(["classify", str(train), "--model", "bag_of_embeddings", "--out", str(tmp_path / "r")], capsys,
+           "not a series encoder")
+
+
+@pytest.mark.parametrize("name", ["missing.csv"])
+def test_missing_file(tmp_path, capsys, name):
+    _fails(["classify", str(tmp_path / name), "--out", str(tmp_path / "r")], capsys, "no such file")
