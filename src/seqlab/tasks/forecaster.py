@@ -166,8 +166,7 @@ class Forecaster(Task):
 
     def _train(self, X, Y, starts) -> dict:
         loss = quantile_loss(self._quantiles) if self._quantiles else self.loss
-        trainer = Trainer(self.network_, loss=loss, optimizer="adam", metrics=() if self._quantiles else ("mae",),
-                          lr=self.lr, seed=self.seed)
+        trainer = Trainer(self.network_, loss=loss, optimizer="adam", metrics=(), lr=self.lr, seed=self.seed)
         tr, va = starts["train"], starts["val"]
         validation = (X[va], Y[va]) if len(va) else None
         stopper = EarlyStopping(patience=self.patience, restore_best_weights=True) if validation and self.patience \
