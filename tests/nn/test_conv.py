@@ -234,3 +234,18 @@ def test_bad_conv_arguments_are_config_errors():
         layers.Conv2D(1, (3, 3, 3))
     with pytest.raises(seqlab.SeqlabError, match="filters"):
         layers.Conv1D(0, 3)
+
+
+def test_conv_model_survives_save_and_load(tmp_path):
+    model = seqlab.Sequential([
+        layers.Conv2D(4, 3, padding="same", activation="relu", input_shape=(8, 8, 1)), layers.MaxPooling2D(2),
+        layers.AveragePooling2D(2, padding="same"), layers.Flatten(), layers.Dense(2)], seed=0)
+    model.save(tmp_path / "m")
+    same = seqlab.load(tmp_path / "m")
+    x = torch.randn(2, 8, 8, 1)
+    torch.testing.assert_close(same(x), model(x))
+    seq = seqlab.Sequential([layers.Conv1D(3, 2, padding="causal", input_shape=(6, 2)), layers.MaxPooling1D(2),
+                             layers.GlobalMaxPooling1D()], seed=0)
+    seq.save(tmp_path / "s")
+    x = torch.randn(2, 6, 2)
+    torch.testing.assert_close(seqlab.load(tmp_path / "s")(x), seq(x))

@@ -96,3 +96,13 @@ def test_convlstm2d_keras_parameter_count_and_summary():
 def test_convlstm2d_rejects_frames_without_time_axis():
     with pytest.raises(seqlab.SeqlabError, match=r"\(time, H, W, C\)"):
         layers.ConvLSTM2D(2, 3, input_shape=(8, 8, 1))
+
+
+def test_convlstm2d_model_survives_save_and_load(tmp_path):
+    model = seqlab.Sequential([
+        layers.ConvLSTM2D(2, 3, padding="same", return_sequences=True, input_shape=(3, 6, 6, 1)),
+        layers.TimeDistributed(layers.GlobalAveragePooling2D()), layers.LSTM(3)], seed=0)
+    model.save(tmp_path / "m")
+    same = seqlab.load(tmp_path / "m")
+    x = torch.randn(2, 3, 6, 6, 1)
+    torch.testing.assert_close(same(x), model(x))

@@ -128,9 +128,7 @@ class ConvLSTM2D(_Windowed):
                  recurrent_initializer="orthogonal", bias_initializer="zeros", unit_forget_bias: bool = True,
                  return_sequences: bool = False, return_state: bool = False, go_backwards: bool = False,
                  dropout: float = 0.0, recurrent_dropout: float = 0.0, **kwargs):
-        for what, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
-            if not 0.0 <= rate < 1.0:
-                raise ConfigError(f"{what} must be in [0, 1), got {rate}")
+        _check_rates(dropout=dropout, recurrent_dropout=recurrent_dropout)
         if int(filters) < 1:
             raise ConfigError(f"ConvLSTM2D needs filters >= 1, got {filters}")
         kwargs = self._setup(kernel_size, strides, padding, dilation_rate, data_format, kwargs)
@@ -185,3 +183,9 @@ class ConvLSTM2D(_Windowed):
             outputs.append(out)
         out = torch.stack(outputs, dim=1) if self.return_sequences else outputs[-1]
         return [out, *states] if self.return_state else out
+
+
+def _check_rates(**rates) -> None:
+    for what, rate in rates.items():
+        if not 0.0 <= rate < 1.0:
+            raise ConfigError(f"{what} must be in [0, 1), got {rate}")
