@@ -99,10 +99,11 @@ def gather(src, idx: np.ndarray, device: torch.device, idx_t: torch.Tensor | Non
     if isinstance(src, torch.Tensor):
         if idx_t is None:
             idx_t = torch.from_numpy(np.asarray(idx, dtype=np.int64))
-        batch = src.index_select(0, idx_t.to(src.device))
+        batch = src.index_select(0, idx_t if idx_t.device == src.device else idx_t.to(src.device))
     else:
         batch = src[idx]
-    return _to_tensor(batch, float_ints).to(device, non_blocking=True)
+    batch = _to_tensor(batch, float_ints)
+    return batch if batch.device == device else batch.to(device, non_blocking=True)
 
 
 def labels_of(y_src, idx: np.ndarray) -> np.ndarray:

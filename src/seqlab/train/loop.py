@@ -17,7 +17,7 @@ from seqlab.train import checkpoint as ckpt
 from seqlab.train.batching import as_source, gather, length
 from seqlab.train.distributed import all_reduce_sum, shard_batch
 from seqlab.train.history import History
-from seqlab.train.progress import Progress
+from seqlab.train.progress import Progress, weighted_sum
 
 
 def _split(xs, ys, n, validation_split, validation_data):
@@ -81,8 +81,7 @@ def run_fit(t, x, y, *, epochs, batch_size, validation_split, validation_data, s
             cb.on_epoch_begin(epoch)
         order = train_idx[t.np_rng.permutation(len(train_idx))] if shuffle else train_idx
         metrics = t._metrics()
-        loss_sum = torch.zeros((), dtype=torch.float64, device=device)
-        count = 0
+        batch_losses, batch_sizes = [], []  # summed once per epoch: no per-batch accumulation ops
         bar = Progress(verbose, epoch, epochs, steps)
         for b in range(steps):
             batch = order[b * batch_size:(b + 1) * batch_size]
@@ -105,8 +104,8 @@ def run_fit(t, x, y, *, epochs, batch_size, validation_split, validation_data, s
                 t.history.stop_reason, t.stop_training = msg, True
                 bar.close(None)
                 break
-            loss_sum += loss.detach().double() * real
-            count += real
+            batch_losses.append(loss.detach())
+            batch_sizes.append(real)
             if real:
                 probs = t._probs(pred.detach())
                 for m in metrics:
@@ -115,11 +114,12 @@ def run_fit(t, x, y, *, epochs, batch_size, validation_split, validation_data, s
                 logs = {"loss": float(loss.detach())}
                 for cb in batch_hooks:
                     cb.on_train_batch_end(b, logs)
-            bar.update(b, loss_sum, count)
+            bar.update(b, batch_losses, batch_sizes)
             if t.stop_training:
                 break
         if t.history.stop_reason is not None and t.stop_training:
             break
+        loss_sum, count = weighted_sum(batch_losses, batch_sizes, device), sum(batch_sizes)
         if info.active:
             totals = all_reduce_sum(torch.stack([loss_sum, torch.tensor(float(count), dtype=torch.float64,
                                                                         device=device)]), info)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from seqlab.io.errors import ConfigError
 from seqlab.train.losses import EPSILON, match_rank
@@ -44,34 +45,44 @@ class Metric:
 
 
 class _Mean(Metric):
-    """Mean of an element-wise value over every element seen in the epoch."""
+    """Mean of an element-wise value over every element seen in the epoch.
+
+    Each batch appends one on-device partial sum; they are added up (in float64) in ``result``.
+    """
 
     def __init__(self):
         self.reset()
 
     def reset(self):
-        self.total, self.count = None, 0
+        self.sums, self.count = [], 0
 
     def values(self, pred, target) -> torch.Tensor:
         return self.elementwise(pred, match_rank(pred, target).to(pred.dtype))
 
+    def batch_sum(self, pred, target) -> tuple[torch.Tensor, int]:
+        v = self.values(pred, target)
+        return v.sum(), v.numel()
+
     def update(self, pred, target):
-        v = self.values(pred.detach(), target)
-        s = v.sum(dtype=torch.float64)
-        self.total = s if self.total is None else self.total + s
-        self.count += v.numel()
+        s, n = self.batch_sum(pred.detach(), target)
+        self.sums.append(s)
+        self.count += n
+
+    def total(self) -> torch.Tensor:
+        if not self.sums:
+            return torch.zeros((), dtype=torch.float64)
+        return torch.stack(self.sums).double().sum()
 
     def sync(self):
         import torch.distributed as dist
 
-        total = self.total if self.total is not None else torch.zeros((), dtype=torch.float64)
-        both = torch.stack([total.double(), torch.tensor(float(self.count), dtype=torch.float64,
-                                                         device=total.device)])
+        total = self.total()
+        both = torch.stack([total, torch.tensor(float(self.count), dtype=torch.float64, device=total.device)])
         dist.all_reduce(both)
-        self.total, self.count = both[0], int(both[1].item())
+        self.sums, self.count = [both[0]], int(both[1].item())
 
     def result(self):
-        return float(self.total) / max(self.count, 1) if self.total is not None else float("nan")
+        return float(self.total()) / self.count if self.count else float("nan")
 
 
 class MAE(_Mean):
@@ -80,12 +91,20 @@ class MAE(_Mean):
     def elementwise(self, pred, target):
         return (pred - target).abs()
 
+    def batch_sum(self, pred, target):  # one fused kernel
+        target = match_rank(pred, target).to(pred.dtype)
+        return F.l1_loss(pred, target, reduction="sum"), pred.numel()
+
 
 class MSE(_Mean):
     name = "mse"
 
     def elementwise(self, pred, target):
         return (pred - target).square()
+
+    def batch_sum(self, pred, target):
+        target = match_rank(pred, target).to(pred.dtype)
+        return F.mse_loss(pred, target, reduction="sum"), pred.numel()
 
 
 class RMSE(MSE):

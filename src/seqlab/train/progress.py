@@ -11,12 +11,20 @@ from __future__ import annotations
 import sys
 import time
 
+import torch
 from tqdm.auto import tqdm
 
 
 def format_logs(logs: dict) -> str:
     """``loss: 0.1234 - mae: 0.2000`` (Keras's epoch line; tiny values in 4 significant digits)."""
     return " - ".join(f"{k}: {v:.4e}" if 0 < abs(v) < 1e-3 else f"{k}: {v:.4f}" for k, v in logs.items())
+
+
+def weighted_sum(losses: list, sizes: list, device) -> torch.Tensor:
+    """``sum(loss_b * size_b)`` in float64 over the batch losses (tensors) of an epoch."""
+    if not losses:
+        return torch.zeros((), dtype=torch.float64, device=device)
+    return (torch.stack(losses).double() * torch.tensor(sizes, dtype=torch.float64, device=device)).sum()
 
 
 class Progress:
@@ -31,13 +39,14 @@ class Progress:
             self.bar = tqdm(total=steps, desc=f"Epoch {epoch + 1}/{epochs}", unit="batch", file=sys.stderr,
                             mininterval=0.25, dynamic_ncols=True, leave=True)
 
-    def update(self, batch: int, loss_sum, count: int) -> None:
+    def update(self, batch: int, losses: list, sizes: list) -> None:
         """After batch ``batch`` (0-based): move the bar and show the running mean loss."""
         if self.bar is None or ((batch + 1) % self.every and batch + 1 != self.steps):
             return
         self.bar.update(batch + 1 - self.bar.n)
-        if count:
-            self.bar.set_postfix_str(f"loss: {float(loss_sum) / count:.4f}", refresh=False)
+        if sum(sizes):
+            mean = float(weighted_sum(losses, sizes, losses[0].device)) / sum(sizes)
+            self.bar.set_postfix_str(f"loss: {mean:.4f}", refresh=False)
 
     def close(self, logs: dict | None) -> None:
         """End the epoch, showing its final ``logs`` (None: stopped early, nothing to show)."""

@@ -15,6 +15,7 @@ per-sample SGD), then evaluates the validation data and runs the callbacks.
 from __future__ import annotations
 
 import copy
+import math
 import warnings
 
 import numpy as np
@@ -150,10 +151,10 @@ class Trainer:
             loss, data_loss = loss + penalty, data_loss + penalty
         self.optimizer.zero_grad(set_to_none=True)
         data_loss.backward()
-        bad = ~torch.isfinite(loss.detach())
+        finite = math.isfinite(loss.item())  # the one host sync per batch: stop before a NaN update
         if self.dist.active:
-            bad = all_reduce_sum(bad.to(torch.float32), self.dist) > 0
-        if bool(bad):
+            finite = float(all_reduce_sum(torch.tensor(float(not finite)), self.dist)) == 0.0
+        if not finite:
             return pred, None
         if self.clipping:
             clip_gradients(self.model.parameters(), **self.clip)
