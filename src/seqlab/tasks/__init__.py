@@ -22,6 +22,11 @@ TASK_MODULES: dict[str, str] = {
     "MovieRecommender": "seqlab.tasks.rbm",
     "EchoStateNetwork": "seqlab.tasks.esn",
     "CharGenerator": "seqlab.tasks.generator",
+    "Autoencoder": "seqlab.tasks.autoencoder",
+    "VAE": "seqlab.tasks.autoencoder",
+    "AnomalyDetector": "seqlab.tasks.anomaly",
+    "GAN": "seqlab.tasks.gan",
+    "AutoencoderRecommender": "seqlab.tasks.recommender_ae",
 }
 
 
