@@ -80,6 +80,7 @@ if __name__ == "__main__":
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--only", choices=["google", "cqf"], help="run one of the two models")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     g = datasets.load("google-stock")
@@ -92,6 +93,8 @@ if __name__ == "__main__":
     print(f"threads {args.threads}, epochs {args.epochs}, best of {args.repeats} (samples/s, higher is better)")
     print(f"{'model':<28}{'torch.nn.LSTM':>15}{'Forecaster':>13}{'ratio':>8}")
     for name, cfg in MODELS.items():
+        if args.only and not name.lower().startswith(args.only):
+            continue
         base, ours = 0.0, 0.0
         for _ in range(args.repeats):             # interleaved, so both see the same machine load
             base = max(base, torch_loop(X, y, cfg, args.epochs))
