@@ -22,6 +22,7 @@ TASK_MODULES: dict[str, str] = {
     "MovieRecommender": "seqlab.tasks.rbm",
     "EchoStateNetwork": "seqlab.tasks.esn",
     "CharGenerator": "seqlab.tasks.generator",
+    "Seq2Seq": "seqlab.tasks.seq2seq",
     "Autoencoder": "seqlab.tasks.autoencoder",
     "VAE": "seqlab.tasks.autoencoder",
     "AnomalyDetector": "seqlab.tasks.anomaly",

@@ -1,0 +1,282 @@
+"""Sequence pairs for sequence-to-sequence learning (seed 001's fourth problem type).
+
+Read (input, target) pairs from a two-column CSV/TSV file, or make them with a bundled
+generator: integer addition ("535+61" -> "596", seed 001's "program execution"), sequence
+reversal ("abc" -> "cba") and date normalisation ("3 May 1998" -> "1998-05-03"). A
+``CharVocab`` maps characters to ids with three reserved tokens (pad 0, start 1, end 2) and
+saves as plain JSON.
+
+>>> pairs = addition_pairs(5, seed=0)
+>>> all(str(eval(q)) == a for q, a in pairs)
+True
+>>> vocab = CharVocab.from_texts(a for _, a in pairs)
+>>> vocab.decode(vocab.encode(pairs[0][1], end=True)) == pairs[0][1]
+True
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from seqlab.io.errors import DataError
+
+PAD, START, END = 0, 1, 2
+SPECIAL_TOKENS = ("<pad>", "<s>", "</s>")
+HEADER_WORDS = {"input", "output", "source", "target", "question", "answer", "src", "tgt", "x", "y"}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+Pair = tuple[str, str]
+
+
+class CharVocab:
+    """Characters <-> integer ids, with ``<pad>`` = 0, ``<s>`` (start) = 1, ``</s>`` (end) = 2.
+
+    Args:
+        chars: the characters of the vocabulary (ids 3, 4, ... in this order).
+
+    >>> v = CharVocab("abc")
+    >>> v.encode("cab", start=True, end=True)
+    [1, 5, 3, 4, 2]
+    >>> v.decode([5, 3, 2, 4])
+    'ca'
+    >>> CharVocab.from_dict(v.to_dict()).tokens == v.tokens
+    True
+    """
+
+    def __init__(self, chars: Iterable[str]):
+        chars = list(dict.fromkeys(chars))
+        bad = [c for c in chars if not isinstance(c, str) or len(c) != 1]
+        if bad:
+            raise DataError(f"a character vocabulary holds single characters, got {bad[:5]!r}")
+        self.tokens = [*SPECIAL_TOKENS, *chars]
+        self.index = {c: i for i, c in enumerate(self.tokens)}
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> "CharVocab":
+        """The sorted set of characters in ``texts``."""
+        return cls(sorted(set().union(*(set(t) for t in texts))))
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    @property
+    def chars(self) -> list[str]:
+        return self.tokens[len(SPECIAL_TOKENS):]
+
+    def encode(self, text: str, start: bool = False, end: bool = False) -> list[int]:
+        """Ids of ``text``'s characters, optionally framed by ``<s>`` and ``</s>``.
+
+        Raises ``DataError`` naming any character the vocabulary does not hold.
+        """
+        unknown = sorted(set(text) - set(self.chars))
+        if unknown:
+            raise DataError(f"characters {''.join(unknown)!r} in {text!r} are not in the vocabulary "
+                            f"{''.join(self.chars)!r}; use only those characters")
+        ids = [self.index[c] for c in text]
+        return ([START] if start else []) + ids + ([END] if end else [])
+
+    def encode_batch(self, texts: Sequence[str], start: bool = False, end: bool = False,
+                     width: int | None = None) -> np.ndarray:
+        """``(len(texts), width)`` int64 ids, post-padded with 0 (width: the longest encoded text)."""
+        rows = [self.encode(t, start, end) for t in texts]
+        width = max(map(len, rows), default=0) if width is None else width
+        out = np.full((len(rows), width), PAD, dtype=np.int64)
+        for i, row in enumerate(rows):
+            if len(row) > width:
+                raise DataError(f"{texts[i]!r} is longer ({len(row)} tokens) than the model allows ({width})")
+            out[i, :len(row)] = row
+        return out
+
+    def decode(self, ids: Iterable[int]) -> str:
+        """The text of ``ids`` up to the first ``</s>``, pads and ``<s>`` left out."""
+        chars = []
+        for i in ids:
+            i = int(i)
+            if i == END:
+                break
+            if i >= len(SPECIAL_TOKENS):
+                chars.append(self.tokens[i])
+        return "".join(chars)
+
+    def to_dict(self) -> dict:
+        """A JSON-friendly description; ``CharVocab.from_dict`` reads it back."""
+        return {"tokens": list(self.tokens)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "CharVocab":
+        tokens = list(d["tokens"])
+        if tuple(tokens[:len(SPECIAL_TOKENS)]) != SPECIAL_TOKENS:
+            raise DataError(f"a saved vocabulary must start with {SPECIAL_TOKENS}, got {tokens[:3]}")
+        return cls(tokens[len(SPECIAL_TOKENS):])
+
+
+# ----- reading ------------------------------------------------------------------------------
+def read_pairs(path: str | Path, header: bool | None = None) -> list[Pair]:
+    """(input, target) pairs from a two-column CSV or TSV file (UTF-8, strings kept exactly).
+
+    The delimiter is a tab for ``.tsv``/``.tab`` files or when the first line holds a tab, else a
+    comma (CSV quoting rules apply). ``header=None`` skips a first row whose two fields are
+    header words (input/output, source/target, question/answer, ...).
+
+    Raises ``DataError`` for a missing, binary, non-UTF-8 or empty file, a row without exactly
+    two columns, or an empty field, naming the line.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"pairs file {path} not found; give a CSV/TSV file with two columns: input,target")
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise DataError(f"{path} looks binary (it holds NUL bytes); give a UTF-8 CSV/TSV file of input,target pairs")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DataError(f"{path} is not UTF-8 text (byte {e.start} cannot be decoded); convert it to UTF-8") from None
+    if not text.strip():
+        raise DataError(f"{path} is empty; give one input,target pair per line")
+    first = text.splitlines()[0]
+    delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") or "\t" in first else ","
+    rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1) if r]
+    if header or (header is None and rows and len(rows[0][1]) == 2
+                  and all(f.strip().lower() in HEADER_WORDS for f in rows[0][1])):
+        rows = rows[1:]
+    pairs = []
+    sep = "tab" if delimiter == "\t" else "comma"
+    for line, row in rows:
+        if len(row) != 2:
+            raise DataError(f"{path} line {line}: expected 2 columns (input{delimiter}target, {sep}-separated), "
+                            f"got {len(row)}: {delimiter.join(row)[:60]!r}; quote fields that hold a {sep}")
+        if not row[0] or not row[1]:
+            raise DataError(f"{path} line {line}: the {'input' if not row[0] else 'target'} is empty; every "
+                            f"pair needs a non-empty input and target")
+        pairs.append((row[0], row[1]))
+    if not pairs:
+        raise DataError(f"{path} holds no pairs (only a header?); give one input,target pair per line")
+    return pairs
+
+
+def check_pairs(pairs) -> list[Pair]:
+    """``pairs`` as a list of ``(str, str)``; raises ``DataError`` for anything else or an empty list."""
+    if isinstance(pairs, (str, Path)):
+        return read_pairs(pairs)
+    if hasattr(pairs, "itertuples"):  # a two-column DataFrame
+        if pairs.shape[1] != 2:
+            raise DataError(f"a pairs DataFrame needs 2 columns (input, target), got {pairs.shape[1]}")
+        pairs = list(pairs.itertuples(index=False, name=None))
+    out = []
+    for i, p in enumerate(pairs):
+        if not isinstance(p, (tuple, list)) or len(p) != 2 or not all(isinstance(s, str) for s in p):
+            raise DataError(f"pair {i} is {p!r}; give (input, target) pairs of strings")
+        if not p[0] or not p[1]:
+            raise DataError(f"pair {i} has an empty {'input' if not p[0] else 'target'}; both must be non-empty")
+        out.append((p[0], p[1]))
+    if not out:
+        raise DataError("no pairs given; give a list of (input, target) strings or a CSV/TSV file")
+    return out
+
+
+def split_pairs(pairs: Sequence[Pair], test: float = 0.1, seed: int = 0) -> tuple[list[Pair], list[Pair]]:
+    """Shuffle with ``seed`` and hold out a ``test`` fraction (at least one pair): ``(train, test)``.
+
+    >>> train, test = split_pairs([(str(i), str(i)) for i in range(20)], test=0.25)
+    >>> len(train), len(test)
+    (15, 5)
+    """
+    if len(pairs) < 2:
+        raise DataError(f"need at least 2 pairs to hold some out for testing, got {len(pairs)}")
+    order = np.random.default_rng(seed).permutation(len(pairs))
+    n_test = min(len(pairs) - 1, max(1, int(round(len(pairs) * test))))
+    return [pairs[i] for i in order[n_test:]], [pairs[i] for i in order[:n_test]]
+
+
+# ----- bundled generators -------------------------------------------------------------------
+def _random_number(rng: np.random.Generator, max_digits: int) -> int:
+    """Keras's addition example: a digit count in 1..max_digits, then that many random digits."""
+    return int("".join(rng.choice(list("0123456789"), size=rng.integers(1, max_digits + 1))))
+
+
+def addition_pairs(n: int, max_digits: int = 3, seed: int = 0) -> list[Pair]:
+    """``n`` distinct questions ``"a+b"`` -> ``"a+b evaluated"`` with up to ``max_digits`` digits each.
+
+    Numbers are drawn as in Keras's addition example (a random digit count, then random digits),
+    so "535+61" -> "596". Questions are unique; ``n`` is capped at what the digit count allows.
+
+    >>> addition_pairs(2, seed=1)[0][0].count("+")
+    1
+    """
+    if n < 1 or max_digits < 1:
+        raise DataError(f"addition_pairs needs n >= 1 and max_digits >= 1, got {n}, {max_digits}")
+    rng = np.random.default_rng(seed)
+    n = min(n, 10 ** (2 * max_digits) // 2)
+    seen: dict[str, str] = {}
+    while len(seen) < n:
+        a, b = _random_number(rng, max_digits), _random_number(rng, max_digits)
+        seen.setdefault(f"{a}+{b}", str(a + b))
+    return list(seen.items())
+
+
+def reversal_pairs(n: int, length: int = 20, alphabet: str = "abcdefghijklmnopqrstuvwxyz",
+                   min_length: int | None = None, seed: int = 0) -> list[Pair]:
+    """``n`` random strings over ``alphabet`` and their reversals; lengths in ``min_length..length``
+    (default: all exactly ``length``).
+
+    >>> reversal_pairs(1, length=5, seed=0)[0][1] == reversal_pairs(1, length=5, seed=0)[0][0][::-1]
+    True
+    """
+    min_length = length if min_length is None else min_length
+    if n < 1 or not 1 <= min_length <= length or not alphabet:
+        raise DataError(f"reversal_pairs needs n >= 1, 1 <= min_length <= length and an alphabet, "
+                        f"got {n}, {min_length}, {length}, {alphabet!r}")
+    rng = np.random.default_rng(seed)
+    letters = np.array(list(alphabet))
+    out = []
+    for _ in range(n):
+        s = "".join(rng.choice(letters, size=rng.integers(min_length, length + 1)))
+        out.append((s, s[::-1]))
+    return out
+
+
+def _date_formats(d: dt.date) -> list[str]:
+    month, wd = MONTHS[d.month - 1], WEEKDAYS[d.weekday()]
+    return [f"{d.day} {month} {d.year}", f"{month} {d.day}, {d.year}", f"{d.day} {month[:3]} {d.year}",
+            f"{month[:3]} {d.day} {d.year}", f"{d.day:02d}.{d.month:02d}.{d.year}",
+            f"{wd}, {d.day} {month} {d.year}", f"{wd[:3]} {month[:3]} {d.day} {d.year}",
+            f"{d.day} {month.lower()} {d.year}", f"{d.year}/{d.month:02d}/{d.day:02d}",
+            f"{month.upper()} {d.day}, {d.year}"]
+
+
+def date_pairs(n: int, seed: int = 0, first_year: int = 1950, last_year: int = 2049) -> list[Pair]:
+    """``n`` human-written dates in ten formats -> ISO ``YYYY-MM-DD`` ("3 May 1998" -> "1998-05-03").
+
+    Day-first numeric dates use dots ("03.05.1998"); no format is ambiguous.
+
+    >>> date_pairs(3, seed=0)[0][1][4]
+    '-'
+    """
+    if n < 1 or first_year > last_year:
+        raise DataError(f"date_pairs needs n >= 1 and first_year <= last_year, got {n}, {first_year}, {last_year}")
+    rng = np.random.default_rng(seed)
+    start = dt.date(first_year, 1, 1).toordinal()
+    days = dt.date(last_year, 12, 31).toordinal() - start + 1
+    out = []
+    for _ in range(n):
+        d = dt.date.fromordinal(start + int(rng.integers(days)))
+        forms = _date_formats(d)
+        out.append((forms[int(rng.integers(len(forms)))], d.isoformat()))
+    return out
+
+
+GENERATORS = {"addition": addition_pairs, "reversal": reversal_pairs, "dates": date_pairs}
+
+
+def make_pairs(task: str, n: int, seed: int = 0, **kwargs) -> list[Pair]:
+    """Pairs from the bundled generator ``task`` (``"addition"``, ``"reversal"`` or ``"dates"``)."""
+    if task not in GENERATORS:
+        raise DataError(f"unknown task {task!r}; choose one of {', '.join(GENERATORS)}")
+    return GENERATORS[task](n, seed=seed, **kwargs)

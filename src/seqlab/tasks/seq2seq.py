@@ -1,0 +1,216 @@
+"""``Seq2Seq``: learn to map one character sequence to another (seed 001's sequence-to-sequence problem).
+
+Fit on (input, target) pairs of strings: a list, a two-column DataFrame, or a CSV/TSV file;
+``seqlab.data.pairs`` makes the seeds' problems ("535+61" -> "596", reversal, dates).
+
+>>> from seqlab.data.pairs import reversal_pairs
+>>> s2s = Seq2Seq(units=32, epochs=2).fit(reversal_pairs(200, length=4, alphabet="abc"))  # doctest: +SKIP
+>>> s2s.translate("abca")                                                                # doctest: +SKIP
+'acba'
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+
+import numpy as np
+import torch
+
+from seqlab.data.pairs import CharVocab, check_pairs
+from seqlab.io.errors import ConfigError, DataError
+from seqlab.models.decoding import beam_search, greedy_decode
+from seqlab.models.seq2seq import Seq2SeqConfig, Seq2SeqModel, sequence_loss
+from seqlab.tasks.base import Task
+from seqlab.train import Trainer
+
+PREDICT_BATCH = 512
+
+
+def char_accuracy(predicted: list[str], expected: list[str]) -> float:
+    """Characters right at their position, over ``max(len(pred), len(true))`` positions per pair
+    (a missing or extra character counts as wrong).
+
+    >>> char_accuracy(["596", "12"], ["596", "123"])
+    0.8333333333333334
+    """
+    right = sum(sum(a == b for a, b in zip(p, e)) for p, e in zip(predicted, expected))
+    total = sum(max(len(p), len(e)) for p, e in zip(predicted, expected))
+    return right / max(total, 1)
+
+
+class Seq2Seq(Task):
+    """Encoder-decoder over characters (see ``seqlab.models.seq2seq`` for the architectures).
+
+    Args:
+        model: ``"lstm"``, ``"gru"`` or ``"transformer"``.
+        attention: ``"none"``, ``"additive"`` (Bahdanau) or ``"dot"`` (Luong); recurrent models only.
+        units, embedding_dim: recurrent units (transformer width) and embedding size.
+        num_layers, num_heads, intermediate_dim: transformer blocks, heads, feed-forward width.
+        dropout: dropout on embeddings (and inside transformer blocks).
+        teacher_forcing: chance of feeding the true previous character while training (1.0: always).
+        epochs, batch_size, learning_rate, clipnorm: training (Adam; default rate 2e-3 recurrent,
+            1e-3 transformer).
+        validation_split: last fraction of the pairs held out for ``val_loss`` (0 for none).
+        max_output_length: longest output decoding writes (default: 1.5 x the longest target + 2).
+        seed: initialisation, batch order and teacher-forcing draws.
+        verbose: one line per epoch on stderr.
+
+    Fitted: ``model_`` (a ``Seq2SeqModel``), ``src_vocab_``/``tgt_vocab_`` (``CharVocab``),
+    ``history_`` (``loss``/``val_loss`` per epoch, nats per target character), ``train_seconds_``.
+
+    >>> from seqlab.data.pairs import reversal_pairs
+    >>> s2s = Seq2Seq(units=8, embedding_dim=4, epochs=1).fit(reversal_pairs(20, length=3, alphabet="ab"))
+    >>> len(s2s.predict(["aba", "bb"]))
+    2
+    """
+
+    def __init__(self, model: str = "lstm", attention: str = "additive", units: int = 128,
+                 embedding_dim: int = 32, num_layers: int = 2, num_heads: int = 4, intermediate_dim: int = 256,
+                 dropout: float = 0.0, teacher_forcing: float = 1.0, epochs: int = 20, batch_size: int = 64,
+                 learning_rate: float | None = None, clipnorm: float | None = 1.0, validation_split: float = 0.1,
+                 max_output_length: int | None = None, seed: int = 0, verbose: bool = False):
+        self.model, self.attention, self.units, self.embedding_dim = model, attention, units, embedding_dim
+        self.num_layers, self.num_heads, self.intermediate_dim = num_layers, num_heads, intermediate_dim
+        self.dropout, self.teacher_forcing = dropout, teacher_forcing
+        self.epochs, self.batch_size, self.learning_rate, self.clipnorm = epochs, batch_size, learning_rate, clipnorm
+        self.validation_split, self.max_output_length = validation_split, max_output_length
+        self.seed, self.verbose = seed, verbose
+
+    # ----- fitting ------------------------------------------------------------------------
+    def _config(self) -> Seq2SeqConfig:
+        return Seq2SeqConfig(len(self.src_vocab_), len(self.tgt_vocab_), model=self.model,
+                             attention=self.attention, embedding_dim=self.embedding_dim, units=self.units,
+                             num_layers=self.num_layers, num_heads=self.num_heads,
+                             intermediate_dim=self.intermediate_dim, dropout=self.dropout,
+                             teacher_forcing=self.teacher_forcing)
+
+    def _arrays(self, pairs):
+        src = self.src_vocab_.encode_batch([p[0] for p in pairs])
+        tgt = self.tgt_vocab_.encode_batch([p[1] for p in pairs], start=True, end=True)
+        return (src, tgt[:, :-1]), tgt[:, 1:]            # decoder reads <s> y.., predicts y.. </s>
+
+    def fit(self, pairs, validation=None, callbacks=None) -> "Seq2Seq":
+        """Learn from ``pairs`` (list of (input, target) strings, a two-column DataFrame, or a CSV/TSV
+        path). ``validation`` pairs replace ``validation_split``. Returns self."""
+        for name in ("epochs", "batch_size"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be a whole number >= 1, got {getattr(self, name)!r}")
+        pairs = check_pairs(pairs)
+        validation = check_pairs(validation) if validation is not None else None
+        every = pairs + (validation or [])
+        self.src_vocab_ = CharVocab.from_texts(p[0] for p in every)
+        self.tgt_vocab_ = CharVocab.from_texts(p[1] for p in every)
+        config = self._config()
+        config.validate()
+        longest = max(len(p[1]) for p in every)
+        self.max_output_length_ = int(self.max_output_length or int(1.5 * longest) + 2)
+        torch.manual_seed(self.seed)                        # layer initialisers draw from torch's generator
+        self.model_ = Seq2SeqModel(config)
+        lr = self.learning_rate or (1e-3 if self.model == "transformer" else 2e-3)
+        trainer = Trainer(self.model_, loss=sequence_loss, optimizer="adam", metrics=(), lr=lr,
+                          clipnorm=self.clipnorm, device="cpu", seed=self.seed)
+        x, y = self._arrays(pairs)
+        fit_args = dict(validation_data=self._arrays(validation)) if validation else \
+            dict(validation_split=self.validation_split if len(pairs) >= 10 else 0.0)
+        start = time.perf_counter()
+        history = trainer.fit(x, y, epochs=self.epochs, batch_size=self.batch_size, callbacks=callbacks,
+                              verbose=2 if self.verbose else 0, **fit_args)
+        self.train_seconds_ = time.perf_counter() - start
+        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        self.model_.eval()
+        return self
+
+    # ----- using --------------------------------------------------------------------------
+    def _src_ids(self, inputs) -> torch.Tensor:
+        if isinstance(inputs, str) or not all(isinstance(t, str) for t in inputs):
+            raise DataError("give a list of input strings (translate() also takes one string)")
+        if not inputs:
+            raise DataError("no inputs given; give at least one input string")
+        empty = [i for i, t in enumerate(inputs) if not t]
+        if empty:
+            raise DataError(f"input {empty[0]} is empty; give non-empty strings")
+        return torch.from_numpy(self.src_vocab_.encode_batch(list(inputs)))
+
+    def _decode(self, src: torch.Tensor, beam_width: int):
+        self.model_.eval()
+        if beam_width == 1:
+            return greedy_decode(self.model_, src, self.max_output_length_)
+        return beam_search(self.model_, src, beam_width, self.max_output_length_)
+
+    def predict(self, inputs, beam_width: int = 1) -> list[str]:
+        """Output strings for a list of input strings; ``beam_width > 1`` uses beam search.
+
+        Raises ``DataError`` for characters the model has not seen.
+        """
+        self._check_fitted()
+        if not isinstance(beam_width, int) or beam_width < 1:
+            raise ConfigError(f"beam width must be a whole number >= 1, got {beam_width!r}")
+        src = self._src_ids(inputs)
+        out = []
+        for i in range(0, len(src), PREDICT_BATCH):
+            chunk = src[i:i + PREDICT_BATCH]
+            chunk = chunk[:, :int((chunk != 0).sum(1).max())]   # cut padding shared by the whole chunk
+            ids, _ = self._decode(chunk, beam_width)
+            out += [self.tgt_vocab_.decode(row) for row in ids.tolist()]
+        return out
+
+    def translate(self, inputs, beam_width: int = 1):
+        """``predict`` for a list, or the output string for one input string."""
+        if isinstance(inputs, str):
+            return self.predict([inputs], beam_width)[0]
+        return self.predict(inputs, beam_width)
+
+    def evaluate(self, pairs, beam_width: int = 1) -> dict:
+        """On held-out ``pairs``: ``exact_match`` (whole output right), ``char_accuracy`` (see
+        ``char_accuracy``), ``loss`` (teacher-forced nats per target character) and ``n``."""
+        self._check_fitted()
+        pairs = check_pairs(pairs)
+        predicted = self.predict([p[0] for p in pairs], beam_width)
+        expected = [p[1] for p in pairs]
+        (src, tgt_in), tgt_out = self._arrays(pairs)
+        total, count = 0.0, 0
+        with torch.no_grad():
+            for i in range(0, len(src), PREDICT_BATCH):
+                y = torch.from_numpy(tgt_out[i:i + PREDICT_BATCH])
+                logits = self.model_(torch.from_numpy(src[i:i + PREDICT_BATCH]),
+                                     torch.from_numpy(tgt_in[i:i + PREDICT_BATCH]))
+                n = int((y != 0).sum())
+                total, count = total + float(sequence_loss(logits, y)) * n, count + n
+        return {"exact_match": float(np.mean([p == e for p, e in zip(predicted, expected)])),
+                "char_accuracy": char_accuracy(predicted, expected), "loss": total / max(count, 1),
+                "n": len(pairs)}
+
+    def attention_weights(self, text: str, beam_width: int = 1):
+        """Where the decoder looked while writing the output for ``text``.
+
+        Returns ``(weights, input_tokens, output_tokens)``: weights ``(len(output) + 1, len(text))``,
+        one row per written character plus ``</s>``, each row summing to 1 (a transformer: the
+        last decoder block's cross-attention averaged over heads).
+        """
+        self._check_fitted()
+        if self.model_.config.model != "transformer" and self.model_.config.attention == "none":
+            raise ConfigError("this model has no attention (attention='none'); train with "
+                              "attention='additive' or 'dot' to see attention weights")
+        if not isinstance(text, str):
+            raise DataError("attention_weights takes one input string")
+        ids, weights = self._decode(self._src_ids([text]), beam_width)
+        output = self.tgt_vocab_.decode(ids[0].tolist())
+        rows = min(len(output) + 1, weights.shape[1])
+        out_tokens = list(output) + (["</s>"] if rows > len(output) else [])
+        return weights[0, :rows].numpy(), list(text), out_tokens
+
+    # ----- persistence --------------------------------------------------------------------
+    def _get_state(self):
+        tensors = {k: v.detach().clone().contiguous() for k, v in self.model_.state_dict().items()}
+        config = {"model_config": asdict(self.model_.config)}
+        preprocessing = {"src_vocab": self.src_vocab_.to_dict(), "tgt_vocab": self.tgt_vocab_.to_dict(),
+                         "max_output_length": self.max_output_length_}
+        return config, tensors, preprocessing
+
+    def _set_state(self, config, tensors, preprocessing):
+        self.src_vocab_ = CharVocab.from_dict(preprocessing["src_vocab"])
+        self.tgt_vocab_ = CharVocab.from_dict(preprocessing["tgt_vocab"])
+        self.max_output_length_ = int(preprocessing["max_output_length"])
+        self.model_ = Seq2SeqModel(Seq2SeqConfig(**config["model_config"]))
+        self.model_.load_state_dict(tensors)
+        self.model_.eval()
