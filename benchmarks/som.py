@@ -3,7 +3,8 @@
 1. Credit-card data (MinMax-scaled, seed 003), 10x10, sigma 1.0, lr 0.5, 10,000 iterations of
    train_random: quantization and topographic error of seqlab and MiniSom, mean over 5 seeds.
 2. Speed, 30x30 map, 50,000 samples of 15 features: train_random with 50,000 iterations (the
-   same sequential rule in both), and one pass of the offline batch map (train_batch_offline).
+   same sequential rule in both; seqlab's loop is compiled by numba), and one pass of the offline
+   batch map (train_batch_offline).
 
     OMP_NUM_THREADS=1 python benchmarks/som.py
 """
@@ -46,7 +47,7 @@ def speed():
     ours, ref = SelfOrganizingMap(30, 30, 15, seed=0), MiniSom(30, 30, 15, random_seed=0)
     ours.random_weights_init(X)
     ref.random_weights_init(X)
-    ours.train_random(X[:100], 10)                       # compile the TorchScript loop first
+    ours.train_random(X[:100], 10)                       # compile the numba loop first (cached on disk)
     t0 = time.perf_counter()
     ours.train_random(X, 50000)
     t_ours = time.perf_counter() - t0

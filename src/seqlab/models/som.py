@@ -11,7 +11,8 @@ with MiniSom's asymptotic decay ``p(t) = p / (1 + t / (T / 2))`` for both ``lr``
 order), exactly as MiniSom does; ``train_batch_offline`` is Kohonen's batch map, one update per
 pass over the data, computed with a few matrix products.
 
-The sequential loops are TorchScript functions that touch only the neurons the neighbourhood can
+The sequential loop is compiled with numba (one step costs no Python; the schedules of lr and
+sigma are computed for the whole run first) and touches only the neurons the neighbourhood can
 still move: cells whose update ``lr * h * (x - w)`` is below the float64 resolution for unit-scale
 data (``h < 2.2e-16``) are skipped, which is the only difference from updating the whole grid.
 
@@ -25,8 +26,6 @@ data (``h < 2.2e-16``) are skipped, which is the only difference from updating t
 from __future__ import annotations
 
 import math
-import warnings
-from typing import List
 
 import numpy as np
 import torch
@@ -51,64 +50,60 @@ def decayed(value: float, t: np.ndarray, max_iter: int, decay: str, to_one: bool
     return value * (1 - t / max_iter)
 
 
-def _script(fn):
-    """TorchScript ``fn`` (its loop runs without Python per step); torch 2.13 flags ``jit.script``
-    as deprecated but keeps it, and it is the one way left to compile a data-dependent loop on CPU."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return torch.jit.script(fn)
-
-
-@_script
-def _train_gaussian_rect(W3: torch.Tensor, wn: torch.Tensor, xs: torch.Tensor, ea: torch.Tensor,
-                         radius: List[int]) -> None:
-    """Sequential updates with a separable Gaussian: h * lr = ea[t][di] * ea[t][dj]."""
-    nx, ny, d = W3.shape[0], W3.shape[1], W3.shape[2]
-    W = W3.view(nx * ny, d)
-    wn2 = wn.view(nx, ny)
-    R = (ea.shape[1] - 1) // 2
+def _train_loop(W, xs, eta, sigma, ri, rj, xx, yy, kind, separable):
+    """The sequential rule in place on ``W (x, y, input_len)`` for samples ``xs (T, input_len)``:
+    BMU by squared Euclidean distance (first minimum, as ``argmin``), then
+    ``w += eta[t] * h * (x - w)`` on the window of ``ri[t]`` rows and ``rj[t]`` columns around it.
+    ``kind``: 0 gaussian, 1 bubble, 2 mexican hat; ``xx, yy``: neuron positions ``(x, y)``;
+    ``separable``: a Gaussian on the rectangular grid, h = exp(-di^2/d) exp(-dj^2/d) from one
+    exp per row and column. Compiled with numba (``_compiled``), so one step costs no Python."""
+    nx, ny, d = W.shape
+    ex = np.empty(nx)
+    ey = np.empty(ny)
     for t in range(xs.shape[0]):
         x = xs[t]
-        k = int(torch.addmv(wn, W, x, alpha=-2.0).argmin())   # |w|^2 - 2 w.x ranks like |x - w|
-        i = k // ny
-        j = k - i * ny
-        r = radius[t]
-        i0, i1, j0, j1 = max(i - r, 0), min(i + r + 1, nx), max(j - r, 0), min(j + r + 1, ny)
-        e = ea[t]
-        g = torch.outer(e[i0 - i + R:i1 - i + R], e[j0 - j + R:j1 - j + R]).unsqueeze(-1)
-        wv = W3[i0:i1, j0:j1]
-        wv.addcmul_(g, x - wv)                                  # w += lr * h * (x - w)
-        wn2[i0:i1, j0:j1] = (wv * wv).sum(-1)
+        best, bi, bj = np.inf, 0, 0
+        for i in range(nx):
+            for j in range(ny):
+                s = 0.0
+                for f in range(d):
+                    s += (x[f] - W[i, j, f]) ** 2
+                if s < best:
+                    best, bi, bj = s, i, j
+        i0, i1 = max(bi - ri[t], 0), min(bi + ri[t] + 1, nx)
+        j0, j1 = max(bj - rj[t], 0), min(bj + rj[t] + 1, ny)
+        den = 2.0 * sigma[t] * sigma[t]
+        if separable:
+            for i in range(i0, i1):
+                ex[i] = np.exp(-((i - bi) ** 2) / den)
+            for j in range(j0, j1):
+                ey[j] = np.exp(-((j - bj) ** 2) / den)
+        for i in range(i0, i1):
+            for j in range(j0, j1):
+                if kind == 1:                           # bubble: the window is the support
+                    g = eta[t]
+                elif separable:
+                    g = ex[i] * ey[j] * eta[t]
+                elif kind == 0:
+                    g = np.exp(-(xx[i, j] - xx[bi, bj]) ** 2 / den) * np.exp(-(yy[i, j] - yy[bi, bj]) ** 2 / den) \
+                        * eta[t]
+                else:                                   # mexican hat: exp(-p/d) (1 - 2p/d)
+                    p = (xx[i, j] - xx[bi, bj]) ** 2 + (yy[i, j] - yy[bi, bj]) ** 2
+                    g = np.exp(-p / den) * (1.0 - 2.0 / den * p) * eta[t]
+                for f in range(d):
+                    W[i, j, f] += g * (x[f] - W[i, j, f])
 
 
-@_script
-def _train_general(W3: torch.Tensor, wn: torch.Tensor, xs: torch.Tensor, xx: torch.Tensor,
-                   yy: torch.Tensor, eta: List[float], sigma: List[float], ri: List[int],
-                   rj: List[int], kind: int) -> None:
-    """Sequential updates for any neighbourhood (0 gaussian, 1 bubble, 2 mexican hat) on the
-    Euclidean neuron positions ``xx, yy`` (rectangular or hexagonal)."""
-    nx, ny, d = W3.shape[0], W3.shape[1], W3.shape[2]
-    W = W3.view(nx * ny, d)
-    wn2 = wn.view(nx, ny)
-    for t in range(xs.shape[0]):
-        x = xs[t]
-        k = int(torch.addmv(wn, W, x, alpha=-2.0).argmin())
-        i = k // ny
-        j = k - i * ny
-        i0, i1 = max(i - ri[t], 0), min(i + ri[t] + 1, nx)
-        j0, j1 = max(j - rj[t], 0), min(j + rj[t] + 1, ny)
-        wv = W3[i0:i1, j0:j1]
-        if kind == 1:                                           # bubble: the window is the support
-            wv.add_(x - wv, alpha=eta[t])
-        else:
-            dx = xx[i0:i1, j0:j1] - xx[i, j]
-            dy = yy[i0:i1, j0:j1] - yy[i, j]
-            p = (dx * dx + dy * dy) / (2 * sigma[t] * sigma[t])
-            g = torch.exp(-p) * eta[t]
-            if kind == 2:
-                g = g * (1 - 2 * p)
-            wv.addcmul_(g.unsqueeze(-1), x - wv)
-        wn2[i0:i1, j0:j1] = (wv * wv).sum(-1)
+_COMPILED = {}
+
+
+def _compiled(fn):
+    """``fn`` compiled by numba on first use (cached on disk), so importing seqlab stays quick."""
+    if fn not in _COMPILED:
+        import numba
+
+        _COMPILED[fn] = numba.njit(cache=True)(fn)
+    return _COMPILED[fn]
 
 
 class SelfOrganizingMap:
@@ -246,31 +241,22 @@ class SelfOrganizingMap:
         t = np.arange(T)
         eta = decayed(self.learning_rate, t, T, self.decay)
         sig = decayed(self.sigma, t, T, self.decay, to_one=True)
-        xs = X[torch.from_numpy(order)].contiguous()
-        W3 = self.weights.clone().contiguous()
-        wn = (W3 * W3).sum(-1).reshape(-1).contiguous()
-        q = math.log(1 / _EPS)                             # h < eps beyond this many sigma^2/2
-        if self.neighborhood == "gaussian" and self.topology == "rectangular":
-            radius = np.ceil(sig * math.sqrt(2 * q)).astype(int)
-            R = int(min(radius.max(), max(self.x, self.y)))
-            k = np.arange(-R, R + 1, dtype=np.float64)
-            ea = np.sqrt(eta)[:, None] * np.exp(-k[None, :] ** 2 / (2 * sig[:, None] ** 2))
-            _train_gaussian_rect(W3, wn, xs, torch.from_numpy(ea), np.minimum(radius, R).tolist())
+        if self.neighborhood == "bubble":                   # |i - c| < sigma
+            ri = rj = np.maximum(np.ceil(sig) - 1, 0)
+            kind = 1
         else:
-            if self.neighborhood == "bubble":
-                ri = rj = np.maximum(np.ceil(sig) - 1, 0).astype(int)
-                kind = 1
-            else:
-                kind = 0 if self.neighborhood == "gaussian" else 2
-                q = q + 6 if kind == 2 else q               # the hat's (1 - 2p) factor widens its tail
-                reach = sig * math.sqrt(2 * q)
-                hex_ = self.topology == "hexagonal"
-                ri = (np.ceil(reach) + hex_).astype(int)
-                rj = (np.ceil(reach / (_HEX if hex_ else 1.0)) + hex_).astype(int)
-            big = max(self.x, self.y)
-            _train_general(W3, wn, xs, self._xx, self._yy, eta.tolist(), sig.tolist(),
-                           np.minimum(ri, big).tolist(), np.minimum(rj, big).tolist(), kind)
-        self.weights = W3
+            kind = 0 if self.neighborhood == "gaussian" else 2
+            q = math.log(1 / _EPS) + (6 if kind == 2 else 0)  # the hat's (1 - 2p) factor widens its tail
+            reach = sig * math.sqrt(2 * q)                  # h < eps beyond this distance
+            hex_ = self.topology == "hexagonal"
+            ri = np.ceil(reach) + hex_
+            rj = np.ceil(reach / (_HEX if hex_ else 1.0)) + hex_
+        big = max(self.x, self.y)
+        W = self.weights.numpy().copy()
+        _compiled(_train_loop)(W, X.numpy()[order], eta, sig, np.minimum(ri, big).astype(np.int64),
+                               np.minimum(rj, big).astype(np.int64), self._xx.numpy(), self._yy.numpy(), kind,
+                               kind == 0 and self.topology == "rectangular")
+        self.weights = torch.from_numpy(W)
 
     def train_random(self, data, num_iteration: int) -> None:
         """``num_iteration`` updates with samples in random order (MiniSom's ``train_random``)."""
