@@ -107,6 +107,7 @@ class Autoencoder(Task):
             noise_level; contractive_weight: the variants' settings (filled in by ``kind``).
         scale: None | "minmax" | "standard", fitted on the training data.
         epochs, batch_size, lr, validation_split, pretrain_epochs (stacked and deep), seed, verbose.
+        loss: the reconstruction loss ("mse"; "binary_crossentropy" as seed 000, for [0, 1] data).
 
     ``fit(X)`` with ``X`` of shape ``(n, features)``, ``(n, time, features)`` (lstm) or
     ``(n, C, H, W)`` (conv); ``transform(X) -> (n, code_size)``; ``inverse_transform(codes)`` and
@@ -124,7 +125,8 @@ class Autoencoder(Task):
                  sparsity_weight: float = 1e-4, sparsity_target: float = 0.05, noise: str | None = None,
                  noise_level: float = 0.2, contractive_weight: float = 0.0, scale: str | None = "minmax",
                  epochs: int = 50, batch_size: int = 32, lr: float | None = None, validation_split: float = 0.0,
-                 pretrain_epochs: int = 10, seed: int | None = None, verbose: int = 0):
+                 pretrain_epochs: int = 10, loss: str = "mse", seed: int | None = None, verbose: int = 0):
+        self.loss = loss
         self.kind, self.code_size, self.hidden, self.activation = kind, code_size, hidden, activation
         self.output_activation, self.sparsity, self.sparsity_weight = output_activation, sparsity, sparsity_weight
         self.sparsity_target, self.noise, self.noise_level = sparsity_target, noise, noise_level
@@ -172,7 +174,7 @@ class Autoencoder(Task):
             self._pretrain_greedy(Xs)
         elif self.kind == "deep":
             self._pretrain_dbn(Xs)
-        fine = _fit_module(self.model_, Xs, Xs, "mse", self.epochs, self.batch_size, self.lr,
+        fine = _fit_module(self.model_, Xs, Xs, self.loss, self.epochs, self.batch_size, self.lr,
                            self.validation_split, self.seed, self.verbose)
         self.history_.update(fine)
         return self
