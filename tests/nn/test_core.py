@@ -29,3 +29,11 @@ def test_embedding_summary_shows_unknown_length():
     m = seqlab.Sequential([layers.Embedding(5000, 64), layers.Dropout(0.5)])
     assert "(None, None, 64)" in m.summary()
     assert m.count_params() == 320_000
+
+
+def test_default_names_follow_keras():
+    from seqlab.nn.base import snake_case
+
+    names = {"SimpleRNN": "simple_rnn", "Conv2D": "conv2d", "MaxPooling2D": "max_pooling2d",
+             "GlobalAveragePooling1D": "global_average_pooling1d", "TimeDistributed": "time_distributed"}
+    assert {k: snake_case(k) for k in names} == names

@@ -12,8 +12,8 @@ from __future__ import annotations
 def format_shape(shape, image_channels_last: bool = False) -> str:
     """``(None, 60, 256)``: the batch axis shown as None, as Keras prints it."""
     dims = list(shape) if shape is not None else []
-    if image_channels_last and len(dims) == 3:  # engine (C, H, W) printed as Keras's (H, W, C)
-        dims = [dims[1], dims[2], dims[0]]
+    if image_channels_last and len(dims) >= 3:  # engine (..., C, H, W) printed as Keras's (..., H, W, C)
+        dims = dims[:-3] + dims[-2:] + [dims[-3]]
     return "(" + ", ".join(["None"] + [str(d) for d in dims]) + ")"
 
 

@@ -24,10 +24,10 @@ Shape = tuple  # feature shape without the batch axis; entries may be None
 
 
 def snake_case(name: str) -> str:
-    """``SimpleRNN`` -> ``simple_rnn``, ``Conv2D`` -> ``conv2d`` (Keras's default layer names)."""
-    s = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
-    s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", s)
-    return s.lower()
+    """Keras's default layer name for a class: ``SimpleRNN`` -> ``simple_rnn``, ``Conv2D`` -> ``conv2d``,
+    ``MaxPooling2D`` -> ``max_pooling2d`` (and, as in Keras, ``ConvLSTM2D`` -> ``conv_lst_m2d``)."""
+    s = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
 
 
 class Layer(torch.nn.Module):

@@ -142,6 +142,7 @@ class ConvLSTM2D(_Windowed):
         self.dropout, self.recurrent_dropout = float(dropout), float(recurrent_dropout)
         activation, recurrent_activation = activation_name(activation), activation_name(recurrent_activation)
         kernel_size, strides, dilation_rate = list(self.kernel_size), list(self.strides), list(self.dilation_rate)
+        self.image_layout = True  # summaries print (time, H, W, C) / (H, W, C) as Keras does
         self.finish_init(locals())
 
     def build(self, input_shape: Shape) -> None:

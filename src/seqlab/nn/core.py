@@ -192,6 +192,11 @@ class TimeDistributed(Layer):
         cfg["layer"] = {"class_name": type(self.layer).__name__, "config": self.layer.get_config()}
         return cfg
 
+    @property
+    def image_layout(self) -> bool:
+        """Print (time, H, W, C) in summaries when the wrapped layer works on images."""
+        return getattr(self.layer, "image_layout", False)
+
     def build(self, input_shape: Shape) -> None:
         self.layer.build_for(tuple(input_shape[1:]))
 
