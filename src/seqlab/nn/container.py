@@ -33,6 +33,8 @@ class LayerStack(torch.nn.Module):
         """Append a layer, name it Keras-style if unnamed, and build it if shapes are known."""
         if self.input_shape is None and not self.layers and layer.input_shape_arg is not None:
             self.input_shape = layer.input_shape_arg
+        elif not self.layers and self.input_shape is not None and layer.input_shape_arg is None:
+            self.input_shape = _enter_shape(layer, self.input_shape)
         if layer.name is None:
             base = snake_case(type(layer).__name__)
             taken = {l.name for l in self.layers}
@@ -72,6 +74,16 @@ class LayerStack(torch.nn.Module):
             else:
                 x = layer(x)
         return x
+
+
+def _enter_shape(first: Layer, input_shape: Shape) -> Shape:
+    """The model's ``input_shape`` as the first layer sees it: a channels-last image layer reads a
+    Keras ``(H, W, C)`` shape as if it had been given ``input_shape`` itself (DESIGN: converted at the edge)."""
+    if getattr(first, "image_layout", False) and getattr(first, "data_format", None) == "channels_last" \
+            and hasattr(first, "_keras_input_shape") and len(input_shape) == 3:
+        first._keras_input_shape = tuple(input_shape)
+        return (input_shape[2], input_shape[0], input_shape[1])
+    return input_shape
 
 
 def _accepts_mask(layer: torch.nn.Module) -> bool:
