@@ -34,7 +34,8 @@ class RBM(Task):
     update is learning_rate = batch_size); epochs; batch_size; persistent: PCD; seed.
     ``fit(X (n, n_visible) of 0/1, negatives missing)``; ``transform`` -> p(h|v) ``(n, n_hidden)``;
     ``predict`` -> p(v|h(v)) reconstruction; ``sample(n, gibbs_steps)``; ``evaluate`` ->
-    ``{"reconstruction_error", "free_energy"}``. Fitted: ``model_``, ``history_``.
+    ``{"reconstruction_error", "free_energy"}``. Fitted: ``model_``, ``history_`` (per epoch: the
+    seed's training ``loss`` and the mean ``free_energy`` of the training rows).
     ``RBM.from_weights(W, hidden_bias, visible_bias)`` builds a fitted one from given weights.
 
     >>> rbm = RBM.from_weights([[0.1, 0.2]], [0.0, 0.0], [0.0])
@@ -61,14 +62,16 @@ class RBM(Task):
         V = _binary_matrix(X, self.batch_size)
         self.model_ = RestrictedBoltzmannMachine(V.shape[1], int(self.n_hidden), seed=self.seed)
         g = torch.Generator().manual_seed(0 if self.seed is None else int(self.seed))
-        self.history_ = {"loss": []}
+        self.history_ = {"loss": [], "free_energy": []}
         bs = int(self.batch_size)
+        observed = torch.where(V < 0, 0.0, V)                   # missing entries count as 0 in F(v)
         for _ in range(int(self.epochs)):
             order = torch.randperm(len(V), generator=g)
             losses = [self.model_.contrastive_divergence(V[order[s:s + bs]], int(self.k), self.learning_rate,
                                                          self.persistent, g)
                       for s in range(0, len(V) - bs + 1, bs)]
             self.history_["loss"].append(float(np.mean(losses)))
+            self.history_["free_energy"].append(float(self.model_.free_energy(observed).mean()))
         return self
 
     def hidden_probs(self, v) -> np.ndarray:

@@ -1,0 +1,67 @@
+"""``seqlab rbm``: the run directories it writes, and one-line errors for bad input."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from seqlab.cli import main
+
+MOVIELENS = Path("/work/shared/data/movielens-100k")
+
+
+def write_patterns(path, n=60, header=True):
+    rng = np.random.default_rng(0)
+    rows = np.array([[1, 1, 1, 0, 0, 0], [0, 0, 0, 1, 1, 1]])[rng.integers(0, 2, n)]
+    lines = ([",".join(f"u{i}" for i in range(6))] if header else []) + [",".join(map(str, r)) for r in rows]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("header", [True, False])
+def test_rbm_on_a_binary_csv_writes_model_free_energy_and_report(tmp_path, capsys, header):
+    out = tmp_path / "run"
+    data = write_patterns(tmp_path / "bits.csv", header=header)
+    args = ["rbm", str(data), "--hidden", "4", "--epochs", "5", "--batch-size", "10", "--learning-rate", "0.5"]
+    assert main([*args, "--out", str(out)]) == 0
+    for name in ("model/config.json", "model/model.safetensors", "metrics.json", "history.json",
+                 "free_energy.png", "report.html"):
+        assert (out / name).is_file(), name
+    history = json.loads((out / "history.json").read_text())
+    assert len(history["free_energy"]) == 5 and len(history["loss"]) == 5
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert 0 <= metrics["reconstruction_error"] <= 1
+    assert "reconstruction error" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not (MOVIELENS / "u1.base").is_file(), reason="MovieLens-100k is not on this machine")
+def test_rbm_movielens_writes_the_course_loss_beside_the_all_liked_baseline(tmp_path):
+    out = tmp_path / "ml"
+    assert main(["rbm", str(MOVIELENS), "--movielens", "--epochs", "1", "--k", "1", "--hidden", "8",
+                 "--out", str(out)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert 0 < metrics["test_loss"] < 1 and metrics["users"] == 459   # u1.test rates 459 users
+    # share of not-liked test ratings, per user, computed here from u1.test directly
+    test = np.loadtxt(MOVIELENS / "u1.test", dtype=int)
+    per_user = [np.mean(test[test[:, 0] == u, 2] < 3) for u in np.unique(test[:, 0])]
+    assert metrics["baseline"]["test_loss"] == pytest.approx(np.mean(per_user), abs=1e-6)
+    for name in ("model/config.json", "history.json", "loss.png", "report.html"):
+        assert (out / name).is_file(), name
+
+
+def test_rbm_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
+    text = tmp_path / "text.csv"
+    text.write_text("a,b\n1,x\n0,y\n1,z\n")
+    big = tmp_path / "big.csv"
+    big.write_text("a,b\n1,2\n0,1\n")
+    negative = tmp_path / "neg.csv"
+    negative.write_text("a,b\n1,-1\n0,1\n")
+    few = write_patterns(tmp_path / "few.csv", n=5)
+    cases = [[str(text)], [str(big), "--batch-size", "1"], [str(negative), "--batch-size", "1"],
+             [str(few), "--batch-size", "10"], [str(tmp_path / "missing.csv")],
+             [str(tmp_path / "no-folder"), "--movielens"], [str(few), "--hidden", "0", "--batch-size", "1"]]
+    for args in cases:
+        assert main(["rbm", *args, "--out", str(tmp_path / "o")]) == 2, args
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("seqlab: error:") and "\n" not in err, (args, err)
+        assert not (tmp_path / "o").exists()
