@@ -20,9 +20,11 @@ def main(argv=None) -> dict:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--epochs", type=int, default=100)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--train-days", type=int, default=None, help="train on the last N training days only (quick runs)")
     args = p.parse_args(argv)
     g = datasets.load("google-stock")
-    df = pd.concat([g["train"], g["test"]], ignore_index=True)
+    train = g["train"] if args.train_days is None else g["train"].tail(args.train_days)
+    df = pd.concat([train, g["test"]], ignore_index=True)
     f = Forecaster("stacked_lstm", target="Open", time_col="Date", lookback=60, units=50, num_layers=4, dropout=0.2,
                    epochs=args.epochs, batch_size=32, test_size=len(g["test"]), val_size=0, seed=args.seed, verbose=0)
     f.fit(df)

@@ -36,12 +36,12 @@ def test_airline_lstm_uses_brownlees_split():
 
 
 def test_google_stock_lstm_scores_january_2017():
-    m = recipe("google_stock_lstm")(["--epochs", "1"])
+    m = recipe("google_stock_lstm")(["--epochs", "1", "--train-days", "150"])
     assert m["test_windows"] == 20 and m["baseline"]["rmse"] == pytest.approx(8.416, abs=1e-3)
 
 
 def test_cqf_stacked_lstm_has_806017_parameters():
-    assert recipe("cqf_stacked_lstm")(["--epochs", "1"])["params"] == 806017
+    assert recipe("cqf_stacked_lstm")(["--epochs", "1", "--train-days", "150"])["params"] == 806017
 
 
 def test_jena_temperature_runs_on_a_file_with_the_jena_columns(tmp_path):
