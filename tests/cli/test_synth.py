@@ -1,0 +1,40 @@
+"""seqlab synth: synthetic.csv in original units, the two TimeGAN scores, plots; bad input exits 2."""
+import json
+
+import numpy as np
+import pandas as pd
+
+from seqlab.cli import main
+
+
+def _series(tmp_path, text=False):
+    t = np.arange(120.0)
+    df = pd.DataFrame({"date": pd.date_range("2020", periods=120).astype(str), "x": 100 + 10 * np.sin(t / 5),
+                       "y": 5 + np.cos(t / 7)})
+    if text:
+        df["note"] = "n"
+    path = tmp_path / "s.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+def test_synth_writes_windows_scores_and_plots(tmp_path):
+    out = tmp_path / "run"
+    assert main(["synth", str(_series(tmp_path)), "--time-col", "date", "--seq-len", "8", "--epochs", "2",
+                 "--n", "20", "--batch-size", "16", "--metric-iterations", "20", "--out", str(out)]) == 0
+    syn = pd.read_csv(out / "synthetic.csv")
+    assert list(syn.columns) == ["sample", "step", "x", "y"] and len(syn) == 20 * 8
+    assert syn["x"].between(90 - 1e-3, 110 + 1e-3).all()          # original units
+    m = json.loads((out / "metrics.json").read_text())
+    assert 0 <= m["discriminative_score"] <= 0.5 and m["predictive_score"] >= 0
+    for name in ("embedding.png", "samples.png", "loss.png", "report.html", "model/model.safetensors"):
+        assert (out / name).exists(), name
+
+
+def test_synth_refuses_text_columns_and_short_series(tmp_path, capsys):
+    assert main(["synth", str(_series(tmp_path, text=True)), "--seq-len", "8", "--out", str(tmp_path / "a")]) == 2
+    assert "non-numeric" in capsys.readouterr().err
+    assert main(["synth", str(_series(tmp_path)), "--time-col", "date", "--seq-len", "110",
+                 "--out", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err
+    assert "batch-size" in err and err.count("\n") == 1 and not (tmp_path / "b").exists()
