@@ -35,6 +35,7 @@ import torch.nn.functional as F
 from seqlab.data.pairs import PAD
 from seqlab.io.errors import ConfigError
 from seqlab.nn.attention import AdditiveAttention, Attention
+from seqlab.nn.bidirectional import Bidirectional
 from seqlab.nn.core import Dense, Embedding
 from seqlab.nn.recurrent import GRU, LSTM
 from seqlab.nn.transformer import PositionalEncoding, TransformerDecoder, TransformerEncoder
@@ -57,6 +58,7 @@ class Seq2SeqConfig:
     intermediate_dim: int = 256    # transformer feed-forward width
     dropout: float = 0.0
     teacher_forcing: float = 1.0   # chance of feeding the true previous token while training
+    bidirectional: bool = False    # recurrent encoder reads both ways (units/2 each, concatenated)
 
     def validate(self) -> None:
         if self.model not in MODELS:
@@ -73,6 +75,8 @@ class Seq2SeqConfig:
             raise ConfigError(f"dropout must be in [0, 1), got {self.dropout}")
         if not 0.0 <= self.teacher_forcing <= 1.0:
             raise ConfigError(f"teacher_forcing must be in [0, 1], got {self.teacher_forcing}")
+        if self.bidirectional and self.model != "transformer" and self.units % 2:
+            raise ConfigError(f"a bidirectional encoder splits units in two halves; units ({self.units}) must be even")
         if self.model == "transformer" and self.teacher_forcing < 1.0:
             raise ConfigError("a transformer decoder trains on all steps at once with teacher_forcing=1.0")
 
@@ -111,7 +115,10 @@ class Seq2SeqModel(torch.nn.Module):
         e, u, rnn = cfg.embedding_dim, cfg.units, RECURRENT[cfg.model]
         self.src_embedding = Embedding(cfg.src_vocab_size, e)
         self.tgt_embedding = Embedding(cfg.tgt_vocab_size, e)
-        self.encoder = rnn(u, return_sequences=True, return_state=True, input_shape=(None, e))
+        if cfg.bidirectional:   # [h->_j; h<-_j]: each source step knows what precedes and follows it
+            self.encoder = Bidirectional(rnn(u // 2, return_sequences=True, return_state=True), input_shape=(None, e))
+        else:
+            self.encoder = rnn(u, return_sequences=True, return_state=True, input_shape=(None, e))
         extra = u if cfg.attention == "additive" else 0   # Bahdanau feeds the context into the RNN
         self.decoder = rnn(u, return_sequences=True, return_state=True, input_shape=(None, e + extra))
         if cfg.attention != "none":
@@ -137,7 +144,13 @@ class Seq2SeqModel(torch.nn.Module):
             return {"memory": memory, "mask": mask, "tokens": src.new_zeros(src.shape[0], 0)}
         x = F.dropout(self.src_embedding(src), self.config.dropout, self.training)
         memory, *states = self.encoder(x, mask=None if bool(mask.all()) else mask)
-        return {"memory": memory, "mask": mask, "states": states}
+        if self.config.bidirectional:                              # forward and backward halves side by side
+            n = len(states) // 2
+            states = [torch.cat([f, b], dim=-1) for f, b in zip(states[:n], states[n:])]
+        state = {"memory": memory, "mask": mask, "states": states}
+        if self.config.attention == "additive":   # W_k m_j does not change while decoding: once, not per step
+            state["keys"] = memory @ self.attention.key_kernel
+        return state
 
     def _embed(self, embedding, ids):
         x = embedding(ids) * math.sqrt(self.config.units)        # Vaswani et al.: scale, then add positions
@@ -151,14 +164,24 @@ class Seq2SeqModel(torch.nn.Module):
             logits, weights = self._transformer_decode(tokens, state["memory"], state["mask"], want_weights)
             return logits[:, -1], {**state, "tokens": tokens}, None if weights is None else weights[:, -1]
         x = F.dropout(self.tgt_embedding(token), self.config.dropout, self.training)
-        out, states, weights = self._recurrent_step(x, state["states"], state["memory"], state["mask"])
+        out, states, weights = self._recurrent_step(x, state["states"], state["memory"], state["mask"],
+                                                    state.get("keys"))
         return self.output(out), {**state, "states": states}, weights
 
-    def _recurrent_step(self, x, states, memory, mask):
+    def _additive_context(self, query, keys, memory, mask):
+        """Bahdanau attention of ``self.attention`` with the key half ``W_k m_j`` precomputed:
+        ``score_j = v . tanh(W_q s + W_k m_j + b)``; returns ``(context (batch, units), weights (batch, S))``."""
+        a = self.attention
+        hidden = torch.tanh((query @ a.query_kernel)[:, None, :] + keys + a.bias)     # (batch, S, units)
+        scores = (hidden @ a.score_vector)[..., 0].masked_fill(~mask, float("-inf"))  # every input has a token
+        weights = scores.softmax(-1)
+        return (weights[:, None, :] @ memory)[:, 0], weights
+
+    def _recurrent_step(self, x, states, memory, mask, keys=None):
         cell, kind = self.decoder.cell, self.config.attention
         weights = None
         if kind == "additive":                                    # c_t from s_{t-1}, fed into the RNN
-            context, weights = self.attention(states[0], memory, mask=mask)
+            context, weights = self._additive_context(states[0], keys, memory, mask)
             x = torch.cat([x, context], dim=-1)
         h, states = cell.step(cell.project_inputs(x), states)
         if kind == "dot":                                         # c_t from h_t (Luong)

@@ -46,6 +46,7 @@ class Seq2Seq(Task):
         attention: ``"none"``, ``"additive"`` (Bahdanau) or ``"dot"`` (Luong); recurrent models only.
         units, embedding_dim: recurrent units (transformer width) and embedding size.
         num_layers, num_heads, intermediate_dim: transformer blocks, heads, feed-forward width.
+        bidirectional: the recurrent encoder reads both ways (``units // 2`` per direction).
         dropout: dropout on embeddings (and inside transformer blocks).
         teacher_forcing: chance of feeding the true previous character while training (1.0: always).
         epochs, batch_size, learning_rate, clipnorm: training (Adam; default rate 2e-3 recurrent,
@@ -66,12 +67,13 @@ class Seq2Seq(Task):
 
     def __init__(self, model: str = "lstm", attention: str = "additive", units: int = 128,
                  embedding_dim: int = 32, num_layers: int = 2, num_heads: int = 4, intermediate_dim: int = 256,
-                 dropout: float = 0.0, teacher_forcing: float = 1.0, epochs: int = 20, batch_size: int = 64,
+                 bidirectional: bool = False, dropout: float = 0.0, teacher_forcing: float = 1.0,
+                 epochs: int = 20, batch_size: int = 64,
                  learning_rate: float | None = None, clipnorm: float | None = 1.0, validation_split: float = 0.1,
                  max_output_length: int | None = None, seed: int = 0, verbose: bool = False):
         self.model, self.attention, self.units, self.embedding_dim = model, attention, units, embedding_dim
         self.num_layers, self.num_heads, self.intermediate_dim = num_layers, num_heads, intermediate_dim
-        self.dropout, self.teacher_forcing = dropout, teacher_forcing
+        self.bidirectional, self.dropout, self.teacher_forcing = bidirectional, dropout, teacher_forcing
         self.epochs, self.batch_size, self.learning_rate, self.clipnorm = epochs, batch_size, learning_rate, clipnorm
         self.validation_split, self.max_output_length = validation_split, max_output_length
         self.seed, self.verbose = seed, verbose
@@ -82,7 +84,7 @@ class Seq2Seq(Task):
                              attention=self.attention, embedding_dim=self.embedding_dim, units=self.units,
                              num_layers=self.num_layers, num_heads=self.num_heads,
                              intermediate_dim=self.intermediate_dim, dropout=self.dropout,
-                             teacher_forcing=self.teacher_forcing)
+                             teacher_forcing=self.teacher_forcing, bidirectional=self.bidirectional)
 
     def _arrays(self, pairs):
         src = self.src_vocab_.encode_batch([p[0] for p in pairs])
