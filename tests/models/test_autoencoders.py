@@ -77,7 +77,8 @@ def test_penalties_reach_regularization_loss_only_in_training_mode():
     x = torch.rand(4, 6)
     net.train()
     net(x)
-    assert float(net.regularization_loss()) == pytest.approx(float(net.encode(x).abs().sum(1).mean()), rel=1e-5)
+    want = float(net.encode(x).abs().sum(1).mean().detach())
+    assert float(net.regularization_loss().detach()) == pytest.approx(want, rel=1e-5)
     net.eval()
     net(x)
     assert float(net.regularization_loss()) == 0.0
