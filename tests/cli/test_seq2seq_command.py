@@ -1,0 +1,70 @@
+import json
+
+import pytest
+
+from seqlab.cli import main
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("s2s")
+    pairs = root / "pairs.tsv"
+    rows = [(w, w[::-1]) for w in ("abc", "cab", "bca", "aab", "bba", "cc", "ab", "ba", "abcc", "ccba")] * 3
+    pairs.write_text("input\ttarget\n" + "".join(f"{a}\t{b}\n" for a, b in rows), encoding="utf-8")
+    out = root / "run"
+    assert main(["seq2seq", "train", str(pairs), "--attention", "dot", "--epochs", "2", "--units", "8",
+                 "--embedding-dim", "4", "--out", str(out)]) == 0
+    return out
+
+
+def test_train_writes_a_complete_run_directory(run_dir):
+    for name in ("model/config.json", "model/model.safetensors", "model/preprocessing.json", "metrics.json",
+                 "history.json", "loss.png", "attention.png", "report.html"):
+        assert (run_dir / name).is_file(), name
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert 0.0 <= metrics["exact_match"] <= metrics["char_accuracy"] + 1e-9 <= 1.0 + 1e-9
+    assert metrics["n"] == 3 and metrics["attention"] == "dot"
+    history = json.loads((run_dir / "history.json").read_text())
+    assert len(history["loss"]) == 2
+
+
+def test_translate_prints_one_line_per_input(run_dir, capsys):
+    capsys.readouterr()
+    assert main(["seq2seq", "translate", str(run_dir), "abc", "ba", "--beam", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and all(set(line) <= set("abc") for line in lines)
+
+
+def test_generated_task_trains_without_attention(tmp_path):
+    out = tmp_path / "run"
+    assert main(["seq2seq", "train", "--task", "addition", "--n", "60", "--attention", "none", "--epochs", "1",
+                 "--units", "8", "--embedding-dim", "4", "--out", str(out)]) == 0
+    assert (out / "report.html").is_file() and not (out / "attention.png").exists()
+    assert json.loads((out / "metrics.json").read_text())["data"] == "addition (60 generated pairs)"
+
+
+@pytest.mark.parametrize("content,match", [(b"", "empty"), (b"abc\ncba\nab\n", "2 columns")])
+def test_empty_or_one_column_pairs_exit_2_with_one_line(tmp_path, capsys, content, match):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    assert main(["seq2seq", "train", str(path), "--epochs", "1", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and match in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_unknown_characters_at_translate_time_exit_2_with_one_line(run_dir, capsys):
+    capsys.readouterr()
+    assert main(["seq2seq", "translate", str(run_dir), "abz"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.strip().splitlines()) == 1 and "'z'" in captured.err
+
+
+@pytest.mark.parametrize("argv,match", [
+    (["seq2seq", "train", "--epochs", "1"], "pairs file"),
+    (["seq2seq", "translate", "/nonexistent/run", "abc"], "not found"),
+])
+def test_missing_inputs_exit_2_with_one_line(capsys, argv, match):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and match in err
