@@ -96,6 +96,27 @@ def test_update_is_the_seeds_train_rule(seed_rbm):
     np.testing.assert_allclose(seed_rbm.visible_bias.numpy(), a + (n0 - nk).sum(0), atol=1e-7)
 
 
+def test_momentum_and_weight_decay_follow_the_classical_rule(seed_rbm):
+    # step_t = m * step_{t-1} + lr/n * (v0^T ph0 - vk^T phk) - lr * wd * W_t   (Hinton 2010, 9 and 10)
+    v0 = torch.tensor([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
+    vk = torch.tensor([[1.0, 1.0, 0.0], [0.0, 1.0, 0.0]])
+    lr, m, wd = 0.4, 0.7, 0.01
+    w, b, a = np.array(W, dtype=np.float64), np.array(HIDDEN_BIAS), np.array(VISIBLE_BIAS)
+    sw, sb, sa = np.zeros_like(w), np.zeros_like(b), np.zeros_like(a)
+    n0, nk = v0.numpy().astype(np.float64), vk.numpy().astype(np.float64)
+    for _ in range(3):
+        p0 = 1 / (1 + np.exp(-(n0 @ w + b)))
+        pk = 1 / (1 + np.exp(-(nk @ w + b)))
+        sw = m * sw + lr / 2 * (n0.T @ p0 - nk.T @ pk) - lr * wd * w
+        sb = m * sb + lr / 2 * (p0 - pk).sum(0)
+        sa = m * sa + lr / 2 * (n0 - nk).sum(0)
+        w, b, a = w + sw, b + sb, a + sa
+        seed_rbm.apply_update(v0, vk, seed_rbm.hidden_probs(v0), seed_rbm.hidden_probs(vk), lr, m, wd)
+    np.testing.assert_allclose(seed_rbm.W.numpy(), w, atol=1e-6)
+    np.testing.assert_allclose(seed_rbm.hidden_bias.numpy(), b, atol=1e-6)
+    np.testing.assert_allclose(seed_rbm.visible_bias.numpy(), a, atol=1e-6)
+
+
 def test_missing_inputs_stay_clamped_through_the_chain():
     rbm = RestrictedBoltzmannMachine(6, 3, seed=0)
     v = torch.tensor([[1.0, -1.0, 0.0, -1.0, 1.0, 1.0]] * 50)

@@ -50,6 +50,7 @@ class RestrictedBoltzmannMachine(torch.nn.Module):
         self.register_buffer("hidden_bias", torch.zeros(int(n_hidden)))
         self.register_buffer("visible_bias", torch.zeros(int(n_visible)))
         self.chain: torch.Tensor | None = None          # persistent CD's visible state
+        self.velocity: list[torch.Tensor] | None = None  # momentum's last step (W, b, a)
 
     @classmethod
     def from_weights(cls, W, hidden_bias, visible_bias) -> "RestrictedBoltzmannMachine":
@@ -107,21 +108,34 @@ class RestrictedBoltzmannMachine(torch.nn.Module):
         """F(v) = -v.a - sum softplus(v W + b): ``(n, n_visible) -> (n,)``; lower = more probable."""
         return -(v @ self.visible_bias) - F.softplus(v @ self.W + self.hidden_bias).sum(-1)
 
-    def apply_update(self, v0, vk, ph0, phk, learning_rate: float = 1.0) -> None:
+    def apply_update(self, v0, vk, ph0, phk, learning_rate: float = 1.0, momentum: float = 0.0,
+                     weight_decay: float = 0.0) -> None:
         """Seed 003's ``train``: W += lr (v0^T ph0 - vk^T phk) / n, b += lr sum(ph0 - phk) / n,
-        a += lr sum(v0 - vk) / n, with ``n`` the batch size."""
+        a += lr sum(v0 - vk) / n, with ``n`` the batch size. With ``momentum`` each step adds
+        ``momentum`` times the previous step (Hinton's practical guide, section 9); ``weight_decay``
+        adds ``-lr * weight_decay * W`` to the weight step (L2, section 10). Both 0: the seed's rule."""
         scale = float(learning_rate) / len(v0)
-        self.W.add_((v0.T @ ph0 - vk.T @ phk) * scale)
-        self.hidden_bias.add_((ph0 - phk).sum(0) * scale)
-        self.visible_bias.add_((v0 - vk).sum(0) * scale)
+        steps = [(v0.T @ ph0 - vk.T @ phk) * scale, (ph0 - phk).sum(0) * scale, (v0 - vk).sum(0) * scale]
+        if weight_decay:
+            steps[0] -= float(learning_rate) * float(weight_decay) * self.W
+        params = (self.W, self.hidden_bias, self.visible_bias)
+        if momentum:
+            if self.velocity is None:
+                self.velocity = [torch.zeros_like(p) for p in params]
+            for v, step in zip(self.velocity, steps):
+                v.mul_(float(momentum)).add_(step)
+            steps = self.velocity
+        for p, step in zip(params, steps):
+            p.add_(step)
 
     @torch.no_grad()
     def contrastive_divergence(self, v0: torch.Tensor, k: int = 1, learning_rate: float = 0.1,
-                               persistent: bool = False,
-                               generator: torch.Generator | None = None) -> float:
+                               persistent: bool = False, generator: torch.Generator | None = None,
+                               momentum: float = 0.0, weight_decay: float = 0.0) -> float:
         """One CD-k (or persistent CD-k) update on the batch ``v0 (n, n_visible)``; negative
         entries are missing and stay clamped. Returns the mean absolute reconstruction error
-        over the observed entries (the seed's training loss)."""
+        over the observed entries (the seed's training loss). ``momentum``, ``weight_decay``:
+        see ``apply_update``."""
         missing = v0 < 0
         ph0 = self.hidden_probs(v0)
         start = v0
@@ -133,7 +147,7 @@ class RestrictedBoltzmannMachine(torch.nn.Module):
         if persistent:
             self.chain = vk.clone()
         phk = self.hidden_probs(vk)
-        self.apply_update(v0, vk, ph0, phk, learning_rate)
+        self.apply_update(v0, vk, ph0, phk, learning_rate, momentum, weight_decay)
         observed = ~missing
         return float((v0[observed] - vk[observed]).abs().mean()) if observed.any() else 0.0
 

@@ -31,7 +31,8 @@ class RBM(Task):
     """Bernoulli RBM trained with CD-k or persistent CD.
 
     Args: n_hidden; k: Gibbs steps per update; learning_rate (per sample; the seed's summed
-    update is learning_rate = batch_size); epochs; batch_size; persistent: PCD; seed.
+    update is learning_rate = batch_size); epochs; batch_size; persistent: PCD; seed; momentum
+    and weight_decay (L2 on W), both 0 in the seed.
     ``fit(X (n, n_visible) of 0/1, negatives missing)``; ``transform`` -> p(h|v) ``(n, n_hidden)``;
     ``predict`` -> p(v|h(v)) reconstruction; ``sample(n, gibbs_steps)``; ``evaluate`` ->
     ``{"reconstruction_error", "free_energy"}``. Fitted: ``model_``, ``history_`` (per epoch: the
@@ -44,9 +45,11 @@ class RBM(Task):
     """
 
     def __init__(self, n_hidden: int = 100, k: int = 1, learning_rate: float = 0.1, epochs: int = 10,
-                 batch_size: int = 100, persistent: bool = False, seed: int | None = None):
+                 batch_size: int = 100, persistent: bool = False, seed: int | None = None,
+                 momentum: float = 0.0, weight_decay: float = 0.0):
         self.n_hidden, self.k, self.learning_rate = n_hidden, k, learning_rate
         self.epochs, self.batch_size, self.persistent, self.seed = epochs, batch_size, persistent, seed
+        self.momentum, self.weight_decay = momentum, weight_decay
 
     @classmethod
     def from_weights(cls, W, hidden_bias, visible_bias) -> "RBM":
@@ -59,6 +62,9 @@ class RBM(Task):
         """Train on ``X``; ``y`` is ignored. Returns self."""
         if int(self.batch_size) < 1 or int(self.k) < 1 or int(self.epochs) < 1:
             raise ConfigError("batch_size, k and epochs must be >= 1")
+        if not 0 <= float(self.momentum) < 1 or float(self.weight_decay) < 0:
+            raise ConfigError(f"momentum must be in [0, 1) and weight_decay >= 0, got {self.momentum} "
+                              f"and {self.weight_decay}")
         V = _binary_matrix(X, self.batch_size)
         self.model_ = RestrictedBoltzmannMachine(V.shape[1], int(self.n_hidden), seed=self.seed)
         g = torch.Generator().manual_seed(0 if self.seed is None else int(self.seed))
@@ -68,7 +74,7 @@ class RBM(Task):
         for _ in range(int(self.epochs)):
             order = torch.randperm(len(V), generator=g)
             losses = [self.model_.contrastive_divergence(V[order[s:s + bs]], int(self.k), self.learning_rate,
-                                                         self.persistent, g)
+                                                         self.persistent, g, self.momentum, self.weight_decay)
                       for s in range(0, len(V) - bs + 1, bs)]
             self.history_["loss"].append(float(np.mean(losses)))
             self.history_["free_energy"].append(float(self.model_.free_energy(observed).mean()))
