@@ -64,3 +64,69 @@ def test_predict_bad_inputs_exit_2(text_run, tmp_path, capsys):
     assert "no texts" in capsys.readouterr().err
     assert main(["predict", str(text_run), str(empty), "--format", "ts"]) == 2
     assert "takes texts" in capsys.readouterr().err
+
+
+def test_predict_tabular_classifier_reads_a_csv_table_with_the_training_columns(tmp_path, capsys):
+    from seqlab.tasks.tabular import TabularClassifier
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"Geography": rng.choice(["France", "Spain", "Germany"], 60),
+                       "Gender": rng.choice(["Female", "Male"], 60), "Age": rng.integers(18, 80, 60),
+                       "Balance": rng.normal(5e4, 2e4, 60)})
+    y = (df["Age"] > 45).astype(int)
+    TabularClassifier(units=(4,), epochs=2, seed=0).fit(df, y).save(tmp_path / "model")
+    new = df.head(5).assign(Exited=y[:5], Surname="Smith")  # extra columns (label, text) are ignored
+    new.to_csv(tmp_path / "churn.csv", index=False)
+    capsys.readouterr()
+    assert main(["predict", str(tmp_path / "model"), str(tmp_path / "churn.csv")]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert list(table.columns) == ["row", "prediction", "p_0", "p_1"]
+    expected = Task.load(tmp_path / "model").predict_proba(df.head(5))
+    np.testing.assert_allclose(table[["p_0", "p_1"]].to_numpy(), expected, atol=1e-5)
+    df.drop(columns="Age").to_csv(tmp_path / "short.csv", index=False)
+    assert main(["predict", str(tmp_path / "model"), str(tmp_path / "short.csv")]) == 2
+    assert "'Age'" in capsys.readouterr().err
+
+
+def test_predict_image_classifier_takes_a_folder_or_one_image_file(tmp_path, capsys):
+    from PIL import Image
+
+    from seqlab.tasks.image import ImageClassifier
+
+    rng = np.random.default_rng(0)
+    for name, level in (("cats", 40), ("dogs", 210)):
+        (tmp_path / "train" / name).mkdir(parents=True)
+        for i in range(4):
+            pixels = np.clip(level + rng.integers(-30, 30, (10, 10, 3)), 0, 255).astype(np.uint8)
+            Image.fromarray(pixels).save(tmp_path / "train" / name / f"{i}.png")
+    ImageClassifier(target_size=(8, 8), filters=(2,), units=4, epochs=1, seed=0).fit(
+        tmp_path / "train").save(tmp_path / "model")
+    capsys.readouterr()
+    assert main(["predict", str(tmp_path / "model"), str(tmp_path / "train")]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert list(table.columns) == ["file", "prediction", "p_cats", "p_dogs"] and len(table) == 8
+    assert table["file"].iloc[0] == "cats/0.png"
+    files = sorted((tmp_path / "train").rglob("*.png"))
+    expected = Task.load(tmp_path / "model").predict_proba(files)
+    np.testing.assert_allclose(table[["p_cats", "p_dogs"]].to_numpy(), expected, atol=1e-5)
+    assert main(["predict", str(tmp_path / "model"), str(files[-1])]) == 0
+    one = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert one["file"].tolist() == ["3.png"]
+    np.testing.assert_allclose(one[["p_cats", "p_dogs"]].to_numpy(), expected[-1:], atol=1e-5)
+    (tmp_path / "empty").mkdir()
+    assert main(["predict", str(tmp_path / "model"), str(tmp_path / "empty")]) == 2
+    assert "no image files" in capsys.readouterr().err
+
+
+def test_predict_forecaster_forecasts_after_a_csv_history(tmp_path, capsys):
+    from seqlab.tasks.forecaster import Forecaster
+
+    history = pd.DataFrame({"y": 10 + np.sin(np.arange(80) / 3.0)})
+    Forecaster("linear", target="y", lookback=6, horizon=2, epochs=2, verbose=0).fit(history).save(tmp_path / "m")
+    history.tail(20).to_csv(tmp_path / "history.csv", index=False)
+    capsys.readouterr()
+    assert main(["predict", str(tmp_path / "m"), str(tmp_path / "history.csv")]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    expected = Task.load(tmp_path / "m").predict(history.tail(20))
+    assert list(table.columns) == ["step", "y"]
+    np.testing.assert_allclose(table["y"].to_numpy(), expected["y"].to_numpy(), rtol=1e-5)

@@ -2,12 +2,29 @@
 
     seqlab predict runs/classify-20261124-101500 new_texts.txt           # CSV on stdout
     seqlab predict runs/classify-20261124-101500 GunPoint_TEST.ts --output preds.csv
+    seqlab predict runs/churn/model Churn_Modelling.csv          # a TabularClassifier
+    seqlab predict runs/cats/model new_photos/                   # an ImageClassifier: folder or file
 
-RUN_DIR is a run directory (its ``model/`` is used) or a model directory. INPUT is read in the
-format the model was trained on (recorded in the model), unless ``--format`` says otherwise:
-texts one per line (or a CSV column), series as csv rows / UCR / .ts (labels, if present, are
-ignored). Classifiers give the predicted label and one probability column per class; a tagger
-gives one row per step. Any other task is called with the input read as a CSV table.
+RUN_DIR is a run directory (its ``model/`` is used) or a model directory. How INPUT is read
+depends on the saved task (``READERS``):
+
+===================================== ==========================================================
+TextClassifier, SequenceClassifier,   the format the model was trained on (recorded in the
+SequenceTagger                        model) unless ``--format`` says otherwise: texts one per
+                                      line (or a CSV column), series as csv rows / UCR / .ts
+                                      (labels, if present, are ignored); a tagger gives one row
+                                      per step
+TabularClassifier                     a CSV table holding the training columns (others, such
+                                      as the label, are ignored)
+ImageClassifier                       an image file, or a folder searched for image files (a
+                                      folder of class sub-folders works too)
+Forecaster                            a CSV history with the training columns: the next
+                                      ``horizon`` steps after its last row
+any other task                        a CSV table handed to the task's ``predict`` (or
+                                      ``transform``)
+===================================== ==========================================================
+
+Classifiers give the predicted label and one probability column per class.
 """
 from __future__ import annotations
 
@@ -65,39 +82,86 @@ def classifier_table(task, args) -> pd.DataFrame:
                 rows.append({"sequence": s, "step": t, "prediction": classes[int(row.argmax())],
                              **{f"p_{c}": float(v) for c, v in zip(classes, row)}})
         return pd.DataFrame(rows)
-    table = pd.DataFrame({"row": np.arange(len(proba)), "prediction": np.asarray(classes, dtype=object)[
-        proba.argmax(axis=1)]})
+    first = {"row": np.arange(len(proba))}
     if is_text:
-        table.insert(1, "text", [t[:200] for t in inputs])
+        first["text"] = [t[:200] for t in inputs]
+    return _with_probabilities(first, task, proba)
+
+
+def _read_csv(path: str | Path) -> pd.DataFrame:
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file" + ("; this model takes a CSV file, not a folder" if path.is_dir()
+                                                   else ""))
+    try:
+        frame = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        raise DataError(f"{path} cannot be read as CSV: {str(e).splitlines()[0]}") from None
+    if frame.empty:
+        raise DataError(f"{path} holds no rows to predict")
+    return frame
+
+
+def _with_probabilities(first: dict, task, proba: np.ndarray) -> pd.DataFrame:
+    classes = [str(c) for c in task.classes_]
+    table = pd.DataFrame({**first, "prediction": np.asarray(classes, dtype=object)[proba.argmax(axis=1)]})
     for j, c in enumerate(classes):
         table[f"p_{c}"] = proba[:, j]
     return table
 
 
-def generic_table(task, args) -> pd.DataFrame:
-    """Any other task: INPUT read as a CSV table and handed to ``task.predict``."""
+def tabular_table(task, args) -> pd.DataFrame:
+    """A TabularClassifier: INPUT is a CSV with the training columns; one row per input row."""
+    frame = _read_csv(args.input)
+    return _with_probabilities({"row": np.arange(len(frame))}, task, task.predict_proba(frame))
+
+
+def image_table(task, args) -> pd.DataFrame:
+    """An ImageClassifier: INPUT is an image file or a folder searched (recursively) for images."""
+    from seqlab.data.images import IMAGE_EXTENSIONS
+
     path = Path(args.input)
-    if not path.is_file():
-        raise DataError(f"{path}: no such file")
-    try:
-        frame = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-        raise DataError(f"{path} cannot be read as CSV: {str(e).splitlines()[0]}") from None
-    out = task.predict(frame)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS)
+        if not files:
+            raise DataError(f"{path} holds no image files ({', '.join(IMAGE_EXTENSIONS)})")
+        names = [str(p.relative_to(path)) for p in files]
+    elif path.is_file():
+        files, names = [path], [path.name]
+    else:
+        raise DataError(f"{path}: no such image file or folder")
+    return _with_probabilities({"file": names}, task, task.predict_proba(files))
+
+
+def forecast_table(task, args) -> pd.DataFrame:
+    """A Forecaster: INPUT is a CSV history; the ``horizon`` steps after its last row."""
+    return task.predict(_read_csv(args.input)).reset_index()
+
+
+def generic_table(task, args) -> pd.DataFrame:
+    """Any other task: INPUT read as a CSV table and handed to ``task.predict`` (or ``transform``)."""
+    method = getattr(task, "predict", None) or getattr(task, "transform", None)
+    if method is None:
+        raise ConfigError(f"a {type(task).__name__} does not predict from data; use its own command "
+                          "(see seqlab --help), e.g. seqlab generate sample for a CharGenerator")
+    out = method(_read_csv(args.input))
     if isinstance(out, pd.DataFrame):
         return out
     out = np.asarray(out)
     return pd.DataFrame(out.reshape(len(out), -1) if out.ndim > 1 else {"prediction": out})
 
 
+READERS = {  # saved task class -> how INPUT is read and the predictions tabulated
+    "TextClassifier": classifier_table, "SequenceClassifier": classifier_table, "SequenceTagger": classifier_table,
+    "TabularClassifier": tabular_table, "ImageClassifier": image_table, "Forecaster": forecast_table,
+}
+
+
 def run(args: argparse.Namespace) -> int:
     from seqlab.tasks.base import Task
 
     task = Task.load(model_dir(args.run_dir))
-    if hasattr(task, "predict_proba") and hasattr(task, "classes_"):
-        table = classifier_table(task, args)
-    else:
-        table = generic_table(task, args)
+    table = READERS.get(type(task).__name__, generic_table)(task, args)
     if args.output:
         out = Path(args.output)
         if out.is_dir():
@@ -122,7 +186,7 @@ def add_parser(subparsers) -> None:
         description="Load the model of RUN_DIR (or a model directory) and predict INPUT, read in the format "
                     "the model was trained on. Prints CSV (prediction and class probabilities) or writes --output.")
     p.add_argument("run_dir", help="run directory (with model/) or model directory")
-    p.add_argument("input", help="file to predict")
+    p.add_argument("input", help="file to predict (an image file or folder for an image model)")
     p.add_argument("--format", choices=FORMATS, help="read INPUT in this format (default: as in training)")
     p.add_argument("--text-col", help="text column when INPUT is a CSV of texts")
     p.add_argument("--output", help="write predictions to this CSV instead of printing them")
