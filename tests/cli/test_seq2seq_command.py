@@ -68,3 +68,12 @@ def test_missing_inputs_exit_2_with_one_line(capsys, argv, match):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and match in err
+
+
+def test_seqlab_predict_applies_a_saved_seq2seq_to_a_csv_column(run_dir, tmp_path, capsys):
+    path = tmp_path / "inputs.csv"
+    path.write_text("input\nabc\nba\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["predict", str(run_dir), str(path)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0] == "prediction" and len(lines) == 3

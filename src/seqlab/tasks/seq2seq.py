@@ -124,8 +124,11 @@ class Seq2Seq(Task):
 
     # ----- using --------------------------------------------------------------------------
     def _src_ids(self, inputs) -> torch.Tensor:
+        if hasattr(inputs, "columns"):          # a table (seqlab predict RUN_DIR file.csv): its first column
+            inputs = inputs.iloc[:, 0].astype(str)
         if isinstance(inputs, str) or not all(isinstance(t, str) for t in inputs):
             raise DataError("give a list of input strings (translate() also takes one string)")
+        inputs = list(inputs)
         if not inputs:
             raise DataError("no inputs given; give at least one input string")
         empty = [i for i, t in enumerate(inputs) if not t]
@@ -140,7 +143,8 @@ class Seq2Seq(Task):
         return beam_search(self.model_, src, beam_width, self.max_output_length_)
 
     def predict(self, inputs, beam_width: int = 1) -> list[str]:
-        """Output strings for a list of input strings; ``beam_width > 1`` uses beam search.
+        """Output strings for a list of input strings (or a DataFrame's first column);
+        ``beam_width > 1`` uses beam search.
 
         Raises ``DataError`` for characters the model has not seen.
         """
