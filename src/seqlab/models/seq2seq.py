@@ -47,6 +47,12 @@ RECURRENT = {"lstm": LSTM, "gru": GRU}
 
 @dataclass
 class Seq2SeqConfig:
+    """Sizes and choices of a ``Seq2SeqModel``; ``validate()`` raises ``ConfigError`` for bad values.
+
+    >>> Seq2SeqConfig(src_vocab_size=13, tgt_vocab_size=13, attention="dot").units
+    128
+    """
+
     src_vocab_size: int
     tgt_vocab_size: int
     model: str = "lstm"            # lstm | gru | transformer
