@@ -1,6 +1,6 @@
 """``seqlab generate``: train a character-level generator, sample from it, look inside it.
 
-    seqlab generate train names.txt --lines --model transformer --steps 3000 --out runs/names
+    seqlab generate train names.txt --lines --model gru --steps 3000 --batch-size 128 --out runs/names
     seqlab generate sample runs/names --prefix Al --n 10 --temperature 0.8 --seed 1
     seqlab generate inspect runs/lstm text.txt --unit 7          # HTML coloured by unit 7
     seqlab generate inspect runs/lstm text.txt --pattern quotes  # units that follow quotes
@@ -103,17 +103,17 @@ def add_parser(sub) -> None:
     t = cmds.add_parser("train", help="learn a text file")
     t.add_argument("text", help="a UTF-8 text file")
     t.add_argument("--lines", action="store_true", help="one item per line (names, words); default: running text")
-    t.add_argument("--model", default="transformer", help="bigram, mlp, rnn, lstm, gru or transformer")
+    t.add_argument("--model", default="gru", help="bigram, mlp, rnn, lstm, gru (default) or transformer")
     budget = t.add_mutually_exclusive_group()
-    budget.add_argument("--steps", type=int, help="optimisation steps (default 2000)")
+    budget.add_argument("--steps", type=int, help="optimisation steps (default 3000)")
     budget.add_argument("--epochs", type=int, help="passes over the training split")
-    t.add_argument("--batch-size", type=int, default=64)
+    t.add_argument("--batch-size", type=int, default=128)
     t.add_argument("--learning-rate", type=float)
     t.add_argument("--n-embd", type=int, help="embedding size / transformer width")
     t.add_argument("--units", type=int, help="hidden units of the mlp or recurrent layers")
     t.add_argument("--n-layer", type=int, help="recurrent layers or transformer blocks")
     t.add_argument("--block-size", type=int, help="context window for running text (default 64)")
-    t.add_argument("--dropout", type=float, default=0.0)
+    t.add_argument("--dropout", type=float, help="default per model (0.1 for lstm and gru)")
     t.add_argument("--samples", type=int, default=20, help="samples to write and judge for novelty")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--out", help="run directory (default runs/generate-<timestamp>)")
