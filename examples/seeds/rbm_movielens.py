@@ -2,7 +2,8 @@
 
 Ratings become liked (3-5) = 1, not liked (1-2) = 0, not rated = -1; unrated movies stay clamped
 at -1 through the Gibbs chain and are never scored. The RBM has 100 hidden units and learns from
-batches of 100 users with CD-10 (persistent here; see MovieRecommender for the settings). The
+batches of 100 users with CD-10 for 10 epochs, the seed's summed update (MovieRecommender's
+defaults; it starts from small weights where the seed draws N(0, 1), and shuffles users). The
 test loss is the seed's: for every user with test ratings, sample h from their training row, sample
 v from h, and take the mean |liked - v| over their test movies; then average over users. The
 all-liked baseline (predict "liked" everywhere) is printed beside it.

@@ -28,7 +28,7 @@ def add_parser(sub) -> None:
     p.add_argument("data", help="CSV of 0/1 values, or with --movielens the ml-100k folder")
     p.add_argument("--movielens", action="store_true", help="DATA is a MovieLens-100k folder (u1 split)")
     p.add_argument("--hidden", type=int, default=100, help="hidden units (default 100)")
-    p.add_argument("--epochs", type=int, help="passes over the data (default: 20 MovieLens, 10 CSV)")
+    p.add_argument("--epochs", type=int, help="passes over the data (default 10)")
     p.add_argument("--k", type=int, help="Gibbs steps per update, CD-k (default: 10 MovieLens, 1 CSV)")
     p.add_argument("--batch-size", type=int, default=100)
     p.add_argument("--learning-rate", type=float, help="per-sample step (default: the model's)")
