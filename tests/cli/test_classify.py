@@ -100,3 +100,50 @@ def test_text_encoder_for_series_is_rejected(tmp_path, capsys):
 @pytest.mark.parametrize("name", ["missing.csv"])
 def test_missing_file(tmp_path, capsys, name):
     _fails(["classify", str(tmp_path / name), "--out", str(tmp_path / "r")], capsys, "no such file")
+
+
+def test_tagger_on_the_bundled_event_streams_scores_steps_and_events(tmp_path, capsys):
+    out = tmp_path / "tag"
+    assert main(["classify", "events", "--tagger", "--streams", "20", "--model", "gru", "--units", "4",
+                 "--epochs", "1", "--out", str(out)]) == 0
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["task"] == "tagger" and m["baseline"]["predicts"] == "background"
+    assert m["baseline"]["events"]["detected"] == 0 and m["events"]["events"] == m["baseline"]["events"]["events"] > 0
+    assert len(m["split"]["test_ids"]) == 4
+    for name in ("model/config.json", "confusion.png", "loss.png", "report.html", "history.json"):
+        assert (out / name).exists(), name
+    assert "events detected" in capsys.readouterr().out
+
+
+def _step_table(path, n_streams=6, length=30, seed=0):
+    rng = np.random.default_rng(seed)
+    lines = ["sequence,value,event"]
+    for s in range(n_streams):
+        for t in range(length):
+            on = 10 <= t < 16
+            lines.append(f"s{s},{(3.0 if on else 0.0) + rng.normal(0, 0.2):.3f},{'spike' if on else 'none'}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_tagger_on_a_step_csv_then_predict_gives_one_row_per_step(tmp_path, capsys):
+    data = _step_table(tmp_path / "steps.csv")
+    out = tmp_path / "run"
+    assert main(["classify", str(data), "--tagger", "--label-col", "event", "--model", "lstm", "--units", "4",
+                 "--epochs", "1", "--out", str(out)]) == 0
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["events"]["background"] == "none" and m["events"]["events"] == 1  # 1 of 6 streams held out
+    new = tmp_path / "new.csv"
+    new.write_text("sequence,value\n" + "".join(f"q,{v}\n" for v in (0.1, 3.2, 2.9, 0.0)))
+    capsys.readouterr()
+    assert main(["predict", str(out), str(new)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "sequence,step,prediction,p_none,p_spike" and len(lines) == 5
+    assert lines[1].startswith("q,0,")
+
+
+def test_tagger_bad_input_exits_2(tmp_path, capsys):
+    data = _step_table(tmp_path / "steps.csv")
+    _fails(["classify", str(data), "--tagger"], capsys, "no per-step label column 'label'")
+    _fails(["classify", str(data), "--tagger", "--label-col", "event", "--model", "mlp"], capsys, "cannot tag")
+    _fails(["classify", "events", "--tagger", "--test", str(data)], capsys, "do not give --test")

@@ -115,3 +115,35 @@ def test_config_rejects_unknown_encoder_and_one_class():
         ClassifierConfig(n_classes=1)
     with pytest.raises(ConfigError, match="tagger"):
         ClassifierConfig(n_classes=2, encoder="bag_of_embeddings", per_step=True)
+
+
+@pytest.mark.parametrize("encoder,pooling", [("lstm", "max"), ("bilstm", "max"), ("gru", "mean"),
+                                             ("stacked_lstm", "max")])
+def test_pooled_recurrent_encoders_ignore_padding(encoder, pooling):
+    net = _net(encoder, vocab_size=30, pooling=pooling)
+    alone = net(torch.tensor([[4, 9, 2]]))
+    batch = net(torch.tensor([[4, 9, 2, 0, 0, 0, 0], [5, 6, 7, 8, 1, 3, 2]]))
+    torch.testing.assert_close(batch[0], alone[0], rtol=1e-5, atol=1e-6)
+
+
+def test_max_pooling_is_the_max_over_time_of_torch_lstm_outputs():
+    net = _net("lstm", n_features=2, pooling="max")
+    ref = torch.nn.LSTM(2, 8, batch_first=True)  # Keras layout -> torch: gates i, f, c(g), o in both
+    kernel, recurrent, bias = (torch.as_tensor(w) for w in net.rnn.get_weights())
+    with torch.no_grad():
+        ref.weight_ih_l0.copy_(kernel.T)
+        ref.weight_hh_l0.copy_(recurrent.T)
+        ref.bias_ih_l0.copy_(bias)
+        ref.bias_hh_l0.zero_()
+    x = np.random.default_rng(3).normal(size=(5, 2)).astype(np.float32)
+    steps, _ = ref(torch.tensor(x)[None])
+    expected = net.head(steps.amax(dim=1))
+    torch.testing.assert_close(net(torch.tensor(pack_series([x, np.zeros((9, 2), np.float32)])))[:1], expected,
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_pooling_is_refused_where_it_does_not_apply():
+    with pytest.raises(ConfigError, match="pooling"):
+        ClassifierConfig(n_classes=2, encoder="cnn1d", pooling="max")
+    with pytest.raises(ConfigError, match="unknown pooling"):
+        ClassifierConfig(n_classes=2, encoder="lstm", pooling="min")

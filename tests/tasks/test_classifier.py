@@ -8,7 +8,7 @@ from sklearn import metrics as skm
 from seqlab.data.events import make_event_streams
 from seqlab.io.errors import DataError, NotFittedError
 from seqlab.tasks import SequenceClassifier, SequenceTagger, Task, TextClassifier
-from seqlab.tasks.classify_metrics import classification_metrics, majority_baseline
+from seqlab.tasks.classify_metrics import classification_metrics, event_scores, majority_baseline
 from seqlab.tasks.tagger import PAD_LABEL, MaskedStepLoss
 
 
@@ -142,3 +142,25 @@ def test_majority_baseline_predicts_the_most_frequent_training_class():
     m = classification_metrics(["a", "b", "b"], ["a", "a", "b"], ["a", "b"])
     assert m["confusion_matrix"] == [[1, 0], [1, 1]]
     assert m["per_class"]["a"]["precision"] == 0.5 and m["f1_macro"] == pytest.approx(2 / 3)
+
+
+def test_event_scores_count_detections_types_and_false_alarms():
+    truth = [np.array(["-", "a", "a", "-", "b", "b", "-", "-"]), np.array(["a", "a", "-", "-"])]
+    pred = [np.array(["-", "-", "b", "-", "-", "-", "-", "a"]), np.array(["a", "-", "-", "b"])]
+    # events: (a 1-2) flagged as b -> detected, wrong type; (b 4-5) missed; (a 0-1) detected with type.
+    # predicted runs: b@2 (hits), a@7 (false alarm), a@0 (hits), b@3 (false alarm)
+    s = event_scores(truth, pred, background="-")
+    assert (s["events"], s["detected"], s["predicted_events"], s["false_alarms"]) == (3, 2, 4, 2)
+    assert s["recall"] == 2 / 3 and s["recall_typed"] == 1 / 3 and s["precision"] == 0.5
+
+
+def test_sequence_tagger_scores_events_against_the_training_background(tmp_path):
+    X, y = make_event_streams(8, length=60, width=(8, 12), events_per_stream=(1, 2), seed=1)
+    tagger = SequenceTagger(encoder="gru", units=4, epochs=1, seed=0).fit(X, y)
+    assert tagger.background_ == "0"
+    m = tagger.evaluate(X, y)
+    pred = [np.asarray([str(v) for v in p], dtype=object) for p in tagger.predict(X)]
+    truth = [np.asarray([str(v) for v in row], dtype=object) for row in y]
+    assert m["events"] == {"background": "0", **event_scores(truth, pred, "0")}
+    tagger.save(tmp_path / "tag")
+    assert Task.load(tmp_path / "tag").background_ == "0"

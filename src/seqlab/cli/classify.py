@@ -4,6 +4,7 @@
     seqlab classify SMSSpamCollection --format text --model lstm --epochs 10
     seqlab classify sms-spam                       # a bundled data set by name
     seqlab classify series.csv --label-col label   # one row per series; stratified 80/20 split
+    seqlab classify events --tagger                # per-step labels (see seqlab.cli.tagging)
 
 The run directory holds ``model/``, ``metrics.json`` (test metrics and the majority-class
 ``baseline``), ``history.json``, ``confusion.png``, ``loss.png`` and ``report.html``.
@@ -110,12 +111,16 @@ def build_task(data, args):
         if model not in TEXT_ENCODERS:
             raise ConfigError(f"--model {model} is not a text encoder; choose one of {', '.join(TEXT_ENCODERS)}")
         extra = {"units": args.units} if args.units else {}
+        if args.pooling:
+            extra["pooling"] = args.pooling
         return TextClassifier(encoder=model, maxlen=args.maxlen, char_level=args.char_level,
                               embeddings=args.embeddings, **extra, **common)
     model = args.model or "cnn1d"
     if model not in SERIES_ENCODERS:
         raise ConfigError(f"--model {model} is not a series encoder; choose one of {', '.join(SERIES_ENCODERS)}")
     extra = {"units": args.units} if args.units else {}
+    if args.pooling:
+        extra["pooling"] = args.pooling
     return SequenceClassifier(encoder=model, **extra, **common)
 
 
@@ -140,6 +145,10 @@ def run(args: argparse.Namespace) -> int:
     from seqlab.inspect.report import write_json, write_report
     from seqlab.tasks.classify_metrics import majority_baseline
 
+    if args.tagger:
+        from seqlab.cli.tagging import run_tagger
+
+        return run_tagger(args)
     if args.epochs < 1:
         raise ConfigError(f"--epochs must be >= 1, got {args.epochs}")
     train, test, fmt = load_data(args)
@@ -211,6 +220,14 @@ def add_parser(subparsers) -> None:
     p.add_argument("--test-size", type=float, default=0.2, help="test fraction when --test is not given")
     p.add_argument("--keep-duplicates", action="store_true",
                    help="keep exact duplicate texts before splitting (default: drop them, else scores inflate)")
+    p.add_argument("--pooling", choices=["last", "max", "mean"],
+                   help="recurrent encoders: last step (default), or max / mean over the steps")
+    p.add_argument("--tagger", action="store_true",
+                   help="label every step (SequenceTagger, event detection): TRAIN is 'events' (bundled synthetic "
+                        "streams) or a CSV with one row per step, a per-step --label-col and a --sequence-col")
+    p.add_argument("--sequence-col", default="sequence", help="--tagger: column naming each stream (default sequence)")
+    p.add_argument("--streams", type=int, default=300, help="--tagger events: streams to generate (default 300)")
+    p.add_argument("--chunk", type=int, default=200, help="--tagger: train on pieces of this many steps (default 200)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--verbose", type=int, default=0, choices=[0, 1, 2], help="training output")
     p.add_argument("--out", help="run directory (default runs/classify-<timestamp>)")

@@ -13,7 +13,8 @@ TextClassifier, SequenceClassifier,   the format the model was trained on (recor
 SequenceTagger                        model) unless ``--format`` says otherwise: texts one per
                                       line (or a CSV column), series as csv rows / UCR / .ts
                                       (labels, if present, are ignored); a tagger gives one row
-                                      per step
+                                      per step, and one trained by ``classify --tagger`` reads
+                                      a step table (``seqlab.data.steps``)
 TabularClassifier                     a CSV table holding the training columns (others, such
                                       as the label, are ignored)
 ImageClassifier                       an image file, or a folder searched for image files (a
@@ -110,6 +111,21 @@ def _with_probabilities(first: dict, task, proba: np.ndarray) -> pd.DataFrame:
     return table
 
 
+def tagger_table(task, args) -> pd.DataFrame:
+    """A SequenceTagger trained by ``classify --tagger``: INPUT is a step table (one row per step,
+    the training value columns, the sequence column if any); one output row per step."""
+    from seqlab.data.steps import read_step_table
+
+    recorded = getattr(task, "input_", None) or {}
+    if recorded.get("format") not in ("steps", "events"):
+        return classifier_table(task, args)  # trained on series files
+    table = read_step_table(args.input, label_col=recorded.get("label_col"),
+                            sequence_col=recorded.get("sequence_col") or "sequence", channels=recorded["channels"])
+    proba = task.predict_proba(table.X)
+    rows = [{"sequence": sid, "step": t} for sid, p in zip(table.ids, proba) for t in range(len(p))]
+    return _with_probabilities(pd.DataFrame(rows).to_dict("list"), task, np.concatenate(proba))
+
+
 def tabular_table(task, args) -> pd.DataFrame:
     """A TabularClassifier: INPUT is a CSV with the training columns; one row per input row."""
     frame = _read_csv(args.input)
@@ -152,7 +168,7 @@ def generic_table(task, args) -> pd.DataFrame:
 
 
 READERS = {  # saved task class -> how INPUT is read and the predictions tabulated
-    "TextClassifier": classifier_table, "SequenceClassifier": classifier_table, "SequenceTagger": classifier_table,
+    "TextClassifier": classifier_table, "SequenceClassifier": classifier_table, "SequenceTagger": tagger_table,
     "TabularClassifier": tabular_table, "ImageClassifier": image_table, "Forecaster": forecast_table,
 }
 

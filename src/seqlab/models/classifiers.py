@@ -23,6 +23,11 @@ Encoders (seed 001's LSTM families, seed 004, Wang et al. 2017 for the FCN):
                      (seed 001's limit of MLPs), so every series must have ``length`` steps
 ==================== =====================================================================
 
+``pooling`` turns the recurrent encoders' (``lstm``, ``gru``, ``bilstm``, ``stacked_lstm``,
+``cnn_lstm``) step outputs into one vector: ``"last"`` (the output at the last real step, as in
+the seeds), ``"max"`` (max over time of every unit, over real steps: Conneau et al. 2017's
+BiLSTM-max) or ``"mean"``.
+
 Padded steps never change a result: recurrent layers hold their state over them, convolution
 outputs are zeroed there after every block (so the next block sees what ``padding="same"`` would),
 batch norm and pooling count real steps only, and attention ignores them.
@@ -52,6 +57,8 @@ TEXT_ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn1d", "transformer"
 SERIES_ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn1d", "cnn_lstm", "transformer", "mlp")
 FIXED_LENGTH_ENCODERS = ("mlp",)
 TAGGER_ENCODERS = ("lstm", "gru", "bilstm", "cnn1d", "transformer")
+RECURRENT_ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn_lstm")
+POOLINGS = ("last", "max", "mean")
 
 
 @dataclass
@@ -70,6 +77,7 @@ class ClassifierConfig:
         num_heads, num_layers: transformer blocks.
         per_step: one prediction per time step (``SequenceTagger``) instead of one per sequence.
         length: the fixed number of steps (``mlp`` only).
+        pooling: ``"last"``, ``"max"`` or ``"mean"`` over time of a recurrent encoder's outputs.
     """
 
     n_classes: int
@@ -85,6 +93,7 @@ class ClassifierConfig:
     num_layers: int = 2
     per_step: bool = False
     length: int | None = None
+    pooling: str = "last"
 
     def __post_init__(self):
         if self.encoder not in ENCODERS:
@@ -94,6 +103,11 @@ class ClassifierConfig:
         if self.per_step and self.encoder not in TAGGER_ENCODERS:
             raise ConfigError(f"encoder {self.encoder!r} gives one vector per sequence; a tagger needs one of "
                               f"{', '.join(TAGGER_ENCODERS)}")
+        if self.pooling not in POOLINGS:
+            raise ConfigError(f"unknown pooling {self.pooling!r}; choose one of {', '.join(POOLINGS)}")
+        if self.pooling != "last" and self.encoder not in RECURRENT_ENCODERS:
+            raise ConfigError(f"pooling={self.pooling!r} applies to the recurrent encoders "
+                              f"({', '.join(RECURRENT_ENCODERS)}); {self.encoder!r} pools on its own")
         if self.encoder == "transformer" and self.units % self.num_heads:
             raise ConfigError(f"transformer units ({self.units}) must be divisible by num_heads ({self.num_heads})")
         if self.encoder in FIXED_LENGTH_ENCODERS and not self.length:
@@ -209,7 +223,7 @@ class ClassifierNet(torch.nn.Module):
         width = cfg.embedding_dim if text else cfg.n_features
         if text:
             self.embedding = Embedding(cfg.vocab_size, cfg.embedding_dim, mask_zero=True)
-        rs = cfg.per_step
+        rs = cfg.per_step or cfg.pooling != "last"  # pooling needs every step's output
         enc = cfg.encoder
         if enc in ("lstm", "gru"):
             self.rnn = (LSTM if enc == "lstm" else GRU)(cfg.units, return_sequences=rs, input_shape=(None, width))
@@ -220,7 +234,7 @@ class ClassifierNet(torch.nn.Module):
         elif enc == "stacked_lstm":
             self.rnn1 = LSTM(cfg.units, return_sequences=True, input_shape=(None, width))
             self.between = Dropout(cfg.dropout)
-            self.rnn = LSTM(cfg.units, input_shape=(None, cfg.units))
+            self.rnn = LSTM(cfg.units, return_sequences=rs, input_shape=(None, cfg.units))
             out = cfg.units
         elif enc in ("cnn1d", "cnn_lstm"):
             n_blocks = 3 if enc == "cnn1d" else 2
@@ -285,20 +299,30 @@ class ClassifierNet(torch.nn.Module):
     def _rnn(self, layer, h, mask):
         return layer(h, mask=None if bool(mask.all()) else mask)  # all real: the fused kernel applies
 
+    def _pool(self, h: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """A recurrent layer's outputs -> one vector per sequence, as ``pooling`` says (real steps only)."""
+        if self.config.per_step or self.config.pooling == "last":
+            return h
+        if self.config.pooling == "mean":
+            return _masked_mean(h, mask)
+        m = mask.unsqueeze(-1)
+        top = h.masked_fill(~m, float("-inf")).amax(dim=1)
+        return torch.where(m.any(dim=1), top, torch.zeros_like(top))  # a sequence of padding only: zeros
+
     def encode(self, h: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Features ``(batch, time, width)`` -> ``(batch, out)`` (or ``(batch, time, out)`` per step)."""
         enc, per_step = self.config.encoder, self.config.per_step
         if enc in ("lstm", "gru", "bilstm"):
-            return self._rnn(self.rnn, h, mask)
+            return self._pool(self._rnn(self.rnn, h, mask), mask)
         if enc == "stacked_lstm":
-            return self._rnn(self.rnn, self.between(self._rnn(self.rnn1, h, mask)), mask)
+            return self._pool(self._rnn(self.rnn, self.between(self._rnn(self.rnn1, h, mask)), mask), mask)
         m = mask.to(h.dtype).unsqueeze(-1)
         if enc in ("cnn1d", "cnn_lstm"):
             h = h * m
             for conv, norm in zip(self.convs, self.norms):
                 h = torch.relu(norm(conv(h), mask)) * m  # zero padded steps: the next conv sees 'same' padding
             if enc == "cnn_lstm":
-                return self._rnn(self.rnn, h, mask)
+                return self._pool(self._rnn(self.rnn, h, mask), mask)
             return h if per_step else _masked_mean(h, mask)
         if enc == "transformer":
             h = self.positions(self.project(h))

@@ -151,7 +151,7 @@ class SequenceClassifier(NetTask):
     Args:
         encoder: ``lstm``, ``gru``, ``bilstm``, ``stacked_lstm``, ``cnn1d`` (FCN), ``cnn_lstm``,
             ``transformer`` or ``mlp`` (fixed length only).
-        units, dropout, filters, kernel_sizes, num_heads, num_layers: see ``ClassifierConfig``.
+        units, dropout, filters, kernel_sizes, num_heads, num_layers, pooling: see ``ClassifierConfig``.
         normalize: ``"channel"`` standardises each channel with the training mean and std; None keeps values.
         epochs, batch_size, lr: training (Adam; ``lr=None`` is Adam's default 0.001).
         class_weight: None, ``"balanced"`` or a dict label -> weight.
@@ -170,8 +170,8 @@ class SequenceClassifier(NetTask):
                  filters: tuple = (128, 256, 128), kernel_sizes: tuple = (8, 5, 3), num_heads: int = 4,
                  num_layers: int = 2, normalize: str | None = "channel", epochs: int = 100, batch_size: int = 16,
                  lr: float | None = None, class_weight=None, validation_split: float = 0.0, patience: int = 10,
-                 seed: int | None = None, verbose: int = 0):
-        self.encoder, self.units, self.dropout = encoder, units, dropout
+                 pooling: str = "last", seed: int | None = None, verbose: int = 0):
+        self.encoder, self.units, self.dropout, self.pooling = encoder, units, dropout, pooling
         self.filters, self.kernel_sizes = filters, kernel_sizes
         self.num_heads, self.num_layers, self.normalize = num_heads, num_layers, normalize
         self.epochs, self.batch_size, self.lr = epochs, batch_size, lr
@@ -200,7 +200,7 @@ class SequenceClassifier(NetTask):
         self._build_net(ClassifierConfig(
             n_classes=len(self.classes_), encoder=self.encoder, n_features=self.n_features_, units=self.units,
             dropout=self.dropout, filters=list(self.filters), kernel_sizes=list(self.kernel_sizes),
-            num_heads=self.num_heads, num_layers=self.num_layers, length=self.length_))
+            num_heads=self.num_heads, num_layers=self.num_layers, length=self.length_, pooling=self.pooling))
         val = None
         if validation_data is not None:
             val = (self._inputs(validation_data[0]), self._label_index(validation_data[1]))
@@ -238,6 +238,8 @@ class TextClassifier(NetTask):
         num_words: vocabulary size kept by the Tokenizer (seed 000: 10000); ``char_level`` for characters.
         maxlen: steps kept per text (longer texts are cut at the end; None = the longest training text).
         embedding_dim, units, dropout: model sizes.
+        pooling: how a recurrent encoder's outputs become one vector: ``"last"`` step (the seeds),
+            ``"max"`` or ``"mean"`` over the real steps.
         embeddings: path of a GloVe/word2vec text file (``word v1 v2 ...`` per line) to start the
             embedding from (seed 000's ``weights=[embedding_matrix]``); ``trainable`` freezes it if False.
         epochs, batch_size, lr, class_weight, validation_split, patience, seed: as SequenceClassifier.
@@ -252,8 +254,10 @@ class TextClassifier(NetTask):
                  char_level: bool = False, embedding_dim: int = 64, units: int = 64, dropout: float = 0.2,
                  embeddings: str | None = None, trainable: bool = True, num_heads: int = 4, num_layers: int = 1,
                  epochs: int = 10, batch_size: int = 64, lr: float | None = None, class_weight=None,
-                 validation_split: float = 0.0, patience: int = 3, seed: int | None = None, verbose: int = 0):
+                 validation_split: float = 0.0, patience: int = 3, pooling: str = "last", seed: int | None = None,
+                 verbose: int = 0):
         self.encoder, self.num_words, self.maxlen, self.char_level = encoder, num_words, maxlen, char_level
+        self.pooling = pooling
         self.embedding_dim, self.units, self.dropout = embedding_dim, units, dropout
         self.embeddings, self.trainable = embeddings, trainable
         self.num_heads, self.num_layers = num_heads, num_layers
@@ -280,7 +284,8 @@ class TextClassifier(NetTask):
         self._build_net(ClassifierConfig(
             n_classes=len(self.classes_), encoder=self.encoder, vocab_size=int(vocab), embedding_dim=dim,
             units=self.units, dropout=self.dropout, num_heads=self.num_heads, num_layers=self.num_layers,
-            filters=[self.units] * 3, kernel_sizes=[5, 3, 3]))  # text cnn1d: n-gram detectors of encoder width
+            filters=[self.units] * 3, kernel_sizes=[5, 3, 3],  # text cnn1d: n-gram detectors of encoder width
+            pooling=self.pooling))
         if matrix is not None:
             self.model_.embedding.set_weights([matrix])
             self.model_.embedding.trainable = bool(self.trainable)

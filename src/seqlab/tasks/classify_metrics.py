@@ -76,3 +76,51 @@ def summary_row(metrics: dict, positive: str | None = None) -> dict:
     if positive is not None and positive in metrics["per_class"]:
         row[f"f1_{positive}"] = metrics["per_class"][positive]["f1"]
     return row
+
+
+def _runs(labels: np.ndarray, background) -> list[tuple[int, int, object]]:
+    """``(start, end, label)`` of every maximal run of equal non-background labels (end exclusive)."""
+    runs, start = [], 0
+    for t in range(1, len(labels) + 1):
+        if t == len(labels) or labels[t] != labels[start]:
+            if labels[start] != background:
+                runs.append((start, t, labels[start]))
+            start = t
+    return runs
+
+
+def event_scores(y_true, y_pred, background) -> dict:
+    """Event-level scores of per-step labels (seed 004's event detection).
+
+    An event is a maximal run of equal labels other than ``background`` in one sequence. A true
+    event counts as *detected* if any of its steps is predicted as an event (any non-background
+    label), and as *detected with its type* if any step is predicted as its own label. A predicted
+    event that touches no true event is a *false alarm*.
+
+    Args:
+        y_true, y_pred: lists of 1-D label arrays, one pair per sequence (equal lengths per pair).
+        background: the label of "no event".
+
+    Returns ``{"events", "detected", "recall", "recall_typed", "predicted_events", "false_alarms",
+    "precision"}`` (recall/precision None when there is nothing to divide by).
+
+    >>> event_scores([np.array([0, 1, 1, 0, 2, 2])], [np.array([0, 0, 1, 0, 0, 0])], background=0)["recall"]
+    0.5
+    """
+    events = detected = typed = predicted = false_alarms = 0
+    for truth, pred in zip(y_true, y_pred):
+        truth, pred = np.asarray(truth, dtype=object).ravel(), np.asarray(pred, dtype=object).ravel()
+        if len(truth) != len(pred):
+            raise DataError(f"a sequence has {len(truth)} true step labels but {len(pred)} predictions")
+        flagged, true_event = pred != background, truth != background
+        for start, end, label in _runs(truth, background):
+            events += 1
+            detected += bool(flagged[start:end].any())
+            typed += bool((pred[start:end] == label).any())
+        for start, end, _ in _runs(pred, background):
+            predicted += 1
+            false_alarms += not bool(true_event[start:end].any())
+    return {"events": events, "detected": detected, "recall": detected / events if events else None,
+            "recall_typed": typed / events if events else None, "predicted_events": predicted,
+            "false_alarms": false_alarms,
+            "precision": (predicted - false_alarms) / predicted if predicted else None}

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.classifiers import TAGGER_ENCODERS, ClassifierConfig, pack_series
 from seqlab.tasks.classifier import NetTask, _softmax, as_series_list, balanced_weights
-from seqlab.tasks.classify_metrics import classification_metrics
+from seqlab.tasks.classify_metrics import classification_metrics, event_scores
 
 PAD_LABEL = -1  # target of padded steps: left out of the loss
 
@@ -45,7 +45,8 @@ class SequenceTagger(NetTask):
     ``fit(X, Y)``: X ``(n, time[, channels])`` or a list of ``(time_i, channels)`` arrays; Y the
     step labels, ``(n, time)`` or a list of ``(time_i,)`` arrays. ``predict`` returns labels in
     the same layout (an array when all lengths match, else a list); ``predict_proba`` gives
-    ``(time_i, n_classes)`` per sequence.
+    ``(time_i, n_classes)`` per sequence. ``background_`` is the most frequent training step
+    label ("no event"), against which ``evaluate`` also scores whole events.
     """
 
     def __init__(self, encoder: str = "bilstm", units: int = 64, dropout: float = 0.0,
@@ -76,6 +77,7 @@ class SequenceTagger(NetTask):
         series, _ = as_series_list(X)
         steps = self._steps(series, Y)
         flat = self._fit_labels(np.concatenate(steps))
+        self.background_ = str(self.classes_[np.bincount(flat).argmax()])
         stacked = np.concatenate(series)
         self.n_features_ = int(stacked.shape[1])
         self.mean_ = stacked.mean(axis=0) if self.normalize else np.zeros(self.n_features_)
@@ -124,20 +126,27 @@ class SequenceTagger(NetTask):
         return np.stack(out) if len({len(o) for o in out}) == 1 else out
 
     def evaluate(self, X, Y) -> dict:
-        """Step-level scores over every real step (see ``classification_metrics``)."""
+        """Step-level scores over every real step (see ``classification_metrics``), and under
+        ``"events"`` the event-level scores against ``background_`` (see ``event_scores``)."""
         series, _ = as_series_list(X)
-        steps = self._steps(series, Y)
-        proba = np.concatenate(self.predict_proba(series))
-        y_true = np.asarray([str(v) for v in np.concatenate(steps)], dtype=object)
+        steps = [np.asarray([str(v) for v in s], dtype=object) for s in self._steps(series, Y)]
+        per_seq = self.predict_proba(series)
+        proba = np.concatenate(per_seq)
+        y_true = np.concatenate(steps)
         self._label_index(y_true)
-        return classification_metrics(y_true, self.classes_[proba.argmax(axis=1)], self.classes_, proba)
+        out = classification_metrics(y_true, self.classes_[proba.argmax(axis=1)], self.classes_, proba)
+        if getattr(self, "background_", None) is not None:
+            out["events"] = {"background": self.background_, **event_scores(
+                steps, [self.classes_[p.argmax(axis=1)] for p in per_seq], self.background_)}
+        return out
 
     def _extra_state(self) -> dict:
         return {"mean": np.asarray(self.mean_).tolist(), "std": np.asarray(self.std_).tolist(),
-                "n_features": self.n_features_}
+                "n_features": self.n_features_, "background": self.background_}
 
     def _set_state(self, config, tensors, preprocessing):
         super()._set_state(config, tensors, preprocessing)
         self.mean_ = np.asarray(preprocessing["mean"], dtype=np.float32)
         self.std_ = np.asarray(preprocessing["std"], dtype=np.float32)
         self.n_features_, self.length_ = int(preprocessing["n_features"]), None
+        self.background_ = preprocessing.get("background")  # None in models saved before event scores
