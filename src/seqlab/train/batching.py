@@ -3,7 +3,11 @@
 ``x`` and ``y`` may be NumPy arrays, torch tensors, lists/tuples of those (a model with several
 inputs, called as ``model(*xs)``), or any object with ``len()`` and fancy indexing
 ``x[int_index_array]`` (e.g. a strided window view). NumPy arrays are viewed as tensors without
-a copy (``torch.from_numpy``, strides kept); each batch is then one ``index_select``. Floating
+a copy (``torch.from_numpy``, strides kept); each batch is then one ``index_select``. During
+``fit`` a ``Feeder`` does better for an in-memory (contiguous) array: it converts the array to
+the batch dtype once, gathers each epoch's shuffled rows in one ``index_select`` and hands out
+contiguous slices; strided views and other objects are still gathered batch by batch, so
+memory stays O(rows) for windows. Floating
 batches become float32. Integer batches become int64 (token ids, class labels) where integers
 are wanted: targets, and inputs of a model that ``wants_integer_input``; other integer inputs
 become float32, as Keras casts them to its float input (seed 000 feeds ``np.array([[1, 2, ...]])``).
@@ -115,3 +119,70 @@ def labels_of(y_src, idx: np.ndarray) -> np.ndarray:
                             f"{y.shape} (use sample weights for sequence targets)")
         return y.argmax(-1)
     return np.rint(y.reshape(len(y), -1)[:, 0]).astype(np.int64)
+
+
+EPOCH_GATHER_BYTES = 1 << 30  # an in-memory source up to this size is gathered once per epoch
+
+
+def _whole(src, device: torch.device, float_ints: bool) -> torch.Tensor | None:
+    """``src`` converted to its batch dtype on ``device``, if it is an in-memory (contiguous)
+    tensor small enough to gather once per epoch; None otherwise (gather per batch)."""
+    if not isinstance(src, torch.Tensor) or not src.is_contiguous() or src.dim() == 0:
+        return None
+    converted = _to_tensor(src[:1], float_ints)
+    if src.numel() * converted.element_size() > EPOCH_GATHER_BYTES:
+        return None
+    whole = _to_tensor(src, float_ints)
+    return whole if whole.device == device else whole.to(device)
+
+
+class Feeder:
+    """The batches of one source (``x``, ``y`` or a MultiInput) during ``fit``.
+
+    Call ``start(order, order_t)`` once per epoch with the epoch's sample order (NumPy and torch
+    int64), then ``batch(lo, hi)`` for the rows ``order[lo:hi]``. A contiguous tensor source is
+    gathered once per epoch and sliced; anything else is gathered per batch by ``gather``.
+    ``per_batch=True`` (used under torchrun, where each rank takes a shard) always gathers per
+    batch: then pass the rows as ``batch(lo, hi, idx, idx_t)``.
+
+    >>> f = Feeder(as_source(np.arange(6.0).reshape(3, 2)), torch.device("cpu"))
+    >>> order = np.array([2, 0, 1]); f.start(order, torch.from_numpy(order))
+    >>> f.batch(0, 2).tolist()
+    [[4.0, 5.0], [0.0, 1.0]]
+    """
+
+    def __init__(self, src, device: torch.device, float_ints: bool = False, per_batch: bool = False):
+        self.src, self.device, self.float_ints = src, device, float_ints
+        self.parts = [Feeder(s, device, float_ints, per_batch) for s in src] if isinstance(src, MultiInput) else None
+        self.whole = None if self.parts is not None or per_batch else _whole(src, device, float_ints)
+        self.epoch = None
+        self.order, self.order_t = None, None
+
+    @property
+    def gathers_per_batch(self) -> bool:
+        """True if some part is gathered batch by batch (needs the row indices)."""
+        if self.parts is not None:
+            return any(p.gathers_per_batch for p in self.parts)
+        return self.whole is None
+
+    def start(self, order: np.ndarray, order_t: torch.Tensor, is_range: bool = False) -> None:
+        """Begin an epoch visiting the samples in ``order``; ``is_range``: order is ``a, a+1, ..., b``."""
+        self.order, self.order_t = order, order_t
+        if self.parts is not None:
+            for p in self.parts:
+                p.start(order, order_t, is_range)
+        elif self.whole is not None:
+            if is_range:
+                self.epoch = self.whole[int(order[0]):int(order[0]) + len(order)] if len(order) else self.whole[:0]
+            else:
+                self.epoch = self.whole.index_select(0, order_t.to(self.whole.device))
+
+    def batch(self, lo: int, hi: int, idx: np.ndarray | None = None, idx_t: torch.Tensor | None = None):
+        """Rows ``order[lo:hi]`` (or the given ``idx``) as a tensor on the device (a tuple for a MultiInput)."""
+        if self.parts is not None:
+            return tuple(p.batch(lo, hi, idx, idx_t) for p in self.parts)
+        if self.epoch is not None and idx is None:
+            return self.epoch[lo:hi]
+        if idx is None:
+            idx, idx_t = self.order[lo:hi], self.order_t[lo:hi]
+        return gather(self.src, idx, self.device, idx_t, self.float_ints)

@@ -136,7 +136,16 @@ class EarlyStopping(_Monitoring):
                       f"at epoch {self.best_epoch + 1})")
 
     def state_dict(self):
-        return {"best": self.best, "wait": self.wait, "best_epoch": self.best_epoch}
+        return {"best": self.best, "wait": self.wait, "best_epoch": self.best_epoch,
+                "stopped_epoch": self.stopped_epoch}
+
+    def state_tensors(self) -> dict:
+        """The best weights (saved in resume checkpoints as safetensors), if they are kept."""
+        return dict(self.best_weights) if self.best_weights is not None else {}
+
+    def load_state_tensors(self, tensors: dict) -> None:
+        device = next((p.device for p in self.trainer.model.parameters()), None) if self.trainer else None
+        self.best_weights = {k: v.to(device) if device is not None else v for k, v in tensors.items()}
 
 
 class ReduceLROnPlateau(_Monitoring):

@@ -7,8 +7,9 @@ and only then does ``latest.json`` (replaced atomically) point at it, so a run k
 instant leaves a readable checkpoint behind.
 
     ckpt/latest.json                  {"dir": "epoch-000003"}
-    ckpt/epoch-000003/tensors.safetensors   model.*, optim.*, rng.torch
-    ckpt/epoch-000003/state.json      epoch, history, optimiser groups, numpy/python RNG, callbacks
+    ckpt/epoch-000003/tensors.safetensors   model.*, optim.*, rng.torch, callback<i>.* (e.g. best weights)
+    ckpt/epoch-000003/state.json      epoch, history, optimiser groups, numpy/python RNG, callbacks,
+                                      whether the run had stopped (then resuming trains no further)
 
 >>> import torch, tempfile, os
 >>> m = torch.nn.Linear(2, 1)
@@ -106,16 +107,32 @@ def set_rng_state(tensors: dict, plain: dict, np_rng: np.random.Generator) -> No
     random.setstate((v, tuple(internal), gauss))
 
 
+def _callback_tensors(callbacks: list) -> dict:
+    """``callback<i>.<name>`` for the tensors each callback keeps (``state_tensors()``)."""
+    out = {}
+    for i, cb in enumerate(callbacks):
+        for name, value in (cb.state_tensors() if hasattr(cb, "state_tensors") else {}).items():
+            out[f"callback{i}.{name}"] = value
+    return out
+
+
 def save_checkpoint(directory: str, *, model: torch.nn.Module, optimizer: torch.optim.Optimizer, epoch: int,
                     history: dict, np_rng: np.random.Generator, callbacks: list | None = None,
-                    keep: int = 2) -> str:
-    """Write the checkpoint of a finished ``epoch`` (0-based) into ``directory``; return its path."""
+                    keep: int = 2, stopped: bool = False, stop_reason: str | None = None) -> str:
+    """Write the checkpoint of a finished ``epoch`` (0-based) into ``directory``; return its path.
+
+    ``stopped`` records that training ended after this epoch (EarlyStopping, ...): resuming from
+    it then trains no further. Callbacks' tensors (``state_tensors()``, e.g. EarlyStopping's best
+    weights) are saved with the weights.
+    """
     os.makedirs(directory, exist_ok=True)
     opt_tensors, opt_plain = _split_optimizer_state(optimizer)
     rng_tensors, rng_plain = rng_state(np_rng)
-    tensors = {**{f"model.{k}": v for k, v in model.state_dict().items()}, **opt_tensors, **rng_tensors}
+    tensors = {**{f"model.{k}": v for k, v in model.state_dict().items()}, **opt_tensors, **rng_tensors,
+               **_callback_tensors(callbacks or [])}
     state = {"format_version": FORMAT_VERSION, "epoch": epoch, "history": history, "optimizer": opt_plain,
-             "rng": rng_plain, "callbacks": [cb.state_dict() for cb in callbacks or []]}
+             "rng": rng_plain, "callbacks": [cb.state_dict() for cb in callbacks or []],
+             "stopped": bool(stopped), "stop_reason": stop_reason}
     name = f"epoch-{epoch:06d}"
     tmp = tempfile.mkdtemp(dir=directory, prefix=".tmp-")
     save_file(_contiguous(tensors), os.path.join(tmp, "tensors.safetensors"))
@@ -162,5 +179,9 @@ def restore_checkpoint(tensors: dict, state: dict, *, model: torch.nn.Module,
     model.load_state_dict(weights)
     optimizer.load_state_dict(_join_optimizer_state(tensors, state["optimizer"]))
     set_rng_state(tensors, state["rng"], np_rng)
-    for cb, cb_state in zip(callbacks or [], state.get("callbacks", [])):
+    for i, (cb, cb_state) in enumerate(zip(callbacks or [], state.get("callbacks", []))):
         cb.load_state_dict(cb_state)
+        prefix = f"callback{i}."
+        own = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+        if own and hasattr(cb, "load_state_tensors"):
+            cb.load_state_tensors(own)

@@ -30,6 +30,7 @@ import torch.nn.functional as F
 from seqlab.io.errors import ConfigError, DataError
 
 EPSILON = 1e-7  # Keras's backend epsilon: probabilities are clipped to [eps, 1 - eps]
+_NO_INDEX = -(2 ** 62)  # nll_loss's ignore_index set to a label nobody uses (its default -100 skips a label)
 
 
 def match_rank(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -130,11 +131,13 @@ class BinaryCrossentropy(Loss):
     def __init__(self, from_logits: bool = False):
         self.from_logits = from_logits
 
-    def elementwise(self, pred, target):
+    def elementwise(self, pred, target, reduction="none"):
         if self.from_logits:
-            return F.binary_cross_entropy_with_logits(pred, target, reduction="none")
-        p = pred.clamp(EPSILON, 1.0 - EPSILON)
-        return -(target * p.log() + (1.0 - target) * (1.0 - p).log())
+            return F.binary_cross_entropy_with_logits(pred, target, reduction=reduction)
+        return F.binary_cross_entropy(pred.clamp(EPSILON, 1.0 - EPSILON), target, reduction=reduction)
+
+    def mean(self, pred, target):  # one fused kernel; equal sample sizes make it the mean of means
+        return self.elementwise(pred, match_rank(pred, target).to(pred.dtype), reduction="mean")
 
 
 class CategoricalCrossentropy(Loss):
@@ -178,13 +181,21 @@ class SparseCategoricalCrossentropy(Loss):
             raise DataError(f"sparse labels of shape {tuple(target.shape)} do not match predictions "
                             f"{tuple(pred.shape)}; labels need the prediction shape without the "
                             "class axis (use categorical_crossentropy for one-hot targets)")
-        target = target.long()
+        return _mean_per_sample(-self._log_probs(pred).gather(-1, target.long().unsqueeze(-1)).squeeze(-1))
+
+    def _log_probs(self, pred):
         if self.from_logits:
-            log_p = pred.log_softmax(dim=-1)
-        else:
-            p = pred / pred.sum(dim=-1, keepdim=True)
-            log_p = p.clamp(EPSILON, 1.0 - EPSILON).log()
-        return _mean_per_sample(-log_p.gather(-1, target.unsqueeze(-1)).squeeze(-1))
+            return pred.log_softmax(dim=-1)
+        p = pred / pred.sum(dim=-1, keepdim=True)
+        return p.clamp(EPSILON, 1.0 - EPSILON).log()
+
+    def mean(self, pred, target):  # nll_loss gathers, negates and averages in one kernel
+        if target.dim() == pred.dim() and target.shape[-1] == 1:
+            target = target.squeeze(-1)
+        if target.shape != pred.shape[:-1] or target.is_floating_point():
+            return self.per_sample(pred, target).mean()  # float labels, or a shape error to report
+        log_p = self._log_probs(pred).reshape(-1, pred.shape[-1])
+        return F.nll_loss(log_p, target.reshape(-1).long(), ignore_index=_NO_INDEX)
 
 
 class QuantileLoss(Loss):

@@ -221,6 +221,48 @@ class AUC(_Collected):
                                  labels=np.arange(pred.shape[-1]))
 
 
+class EpochMetrics:
+    """Feeds an epoch's batches to ``metrics`` a chunk at a time instead of batch by batch.
+
+    ``add(pred, target)`` only keeps the (detached) tensors; every ``limit`` prediction elements,
+    when the batch shape changes, and at ``flush()`` the kept batches are concatenated and each
+    metric is updated once, so the per-batch cost is one list append whatever the metrics are.
+    ``to_probs`` maps raw predictions to what the metrics expect (e.g. a sigmoid for logits).
+
+    >>> acc = EpochMetrics([get_metric("mae")])
+    >>> acc.add(torch.tensor([[1.0]]), torch.tensor([0.0])); acc.add(torch.tensor([[3.0]]), torch.tensor([0.0]))
+    >>> acc.flush(); acc.metrics[0].result()
+    2.0
+    """
+
+    def __init__(self, metrics: list, to_probs=None, limit: int = 1 << 20):
+        self.metrics, self.to_probs, self.limit = metrics, to_probs, limit
+        self.preds, self.targets, self.size = [], [], 0
+
+    def add(self, pred: torch.Tensor, target: torch.Tensor) -> None:
+        """Keep one batch's predictions and targets."""
+        if self.preds and (pred.shape[1:] != self.preds[-1].shape[1:]
+                           or target.shape[1:] != self.targets[-1].shape[1:]):
+            self.flush()
+        self.preds.append(pred.detach())
+        self.targets.append(target)
+        self.size += pred.numel()
+        if self.size >= self.limit:
+            self.flush()
+
+    def flush(self) -> None:
+        """Update every metric with the batches kept so far."""
+        if not self.preds:
+            return
+        pred = self.preds[0] if len(self.preds) == 1 else torch.cat(self.preds)
+        target = self.targets[0] if len(self.targets) == 1 else torch.cat(self.targets)
+        self.preds, self.targets, self.size = [], [], 0
+        if self.to_probs is not None:
+            pred = self.to_probs(pred)
+        for m in self.metrics:
+            m.update(pred, target)
+
+
 METRICS = {"accuracy": Accuracy, "acc": Accuracy, "precision": Precision, "recall": Recall, "f1": F1,
            "auc": AUC, "mae": MAE, "mean_absolute_error": MAE, "mse": MSE, "mean_squared_error": MSE,
            "rmse": RMSE, "mape": MAPE, "mean_absolute_percentage_error": MAPE}

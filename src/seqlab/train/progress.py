@@ -1,7 +1,7 @@
 """Per-epoch progress output: a tqdm bar (verbose=1), one line (verbose=2) or nothing (0).
 
-The bar is refreshed about 20 times per epoch, so the running loss is read from the device
-(one host sync) only then.
+The bar is refreshed at most about four times a second (and at the end of the epoch), so the
+running loss is read from the device (one host sync) only then.
 
 >>> format_logs({"loss": 0.25, "val_loss": 0.5})
 'loss: 0.2500 - val_loss: 0.5000'
@@ -30,10 +30,11 @@ def weighted_sum(losses: list, sizes: list, device) -> torch.Tensor:
 class Progress:
     """Output for one epoch of ``steps`` batches."""
 
+    interval = 0.25  # seconds between bar refreshes
+
     def __init__(self, verbose: int, epoch: int, epochs: int, steps: int):
         self.verbose, self.epoch, self.epochs, self.steps = verbose, epoch, epochs, steps
-        self.every = max(1, steps // 20)
-        self.start = time.perf_counter()
+        self.start = self.shown = time.perf_counter()
         self.bar = None
         if verbose == 1:
             self.bar = tqdm(total=steps, desc=f"Epoch {epoch + 1}/{epochs}", unit="batch", file=sys.stderr,
@@ -41,8 +42,12 @@ class Progress:
 
     def update(self, batch: int, losses: list, sizes: list) -> None:
         """After batch ``batch`` (0-based): move the bar and show the running mean loss."""
-        if self.bar is None or ((batch + 1) % self.every and batch + 1 != self.steps):
+        if self.bar is None:
             return
+        now = time.perf_counter()
+        if now - self.shown < self.interval and batch + 1 != self.steps:
+            return
+        self.shown = now
         self.bar.update(batch + 1 - self.bar.n)
         if sum(sizes):
             mean = float(weighted_sum(losses, sizes, losses[0].device)) / sum(sizes)

@@ -82,6 +82,7 @@ class Trainer:
         self.history = History()
         self.stop_training = False
         self.resuming = False
+        self.nan_check_every = 32  # batches between loss checks in fit (1: check each batch)
 
     # ----- set-up --------------------------------------------------------------------------
     def _ensure_ready(self, x_src=None) -> None:
@@ -101,6 +102,12 @@ class Trainer:
         self.optimizer = build_optimizer(self.optimizer_spec, trainable, self.lr)
         self.net = wrap_model(self.model, self.dist, self.device)
         self.has_penalties = has_regularization(self.model)
+        self._cache_params()
+
+    def _cache_params(self) -> None:
+        """The parameter lists the training step walks (refreshed at every ``fit``)."""
+        self._grad_params = [p for g in self.optimizer.param_groups for p in g["params"]]
+        self._model_params = [p for p in self.model.parameters() if p.requires_grad]
 
     def gather_x(self, xs, idx, idx_t=None):
         """Input rows ``idx`` on the device (integers as float32 unless the model wants ids)."""
@@ -141,25 +148,35 @@ class Trainer:
         return pred.sigmoid() if pred.dim() == 1 or pred.shape[-1] == 1 else pred.softmax(-1)
 
     # ----- one batch -----------------------------------------------------------------------
-    def _step(self, xb, yb, wb, scale: float = 1.0):
-        """Forward, backward, clip and update; returns (pred, loss) or (pred, None) if the loss is not finite."""
+    def _train_step(self, xb, yb, wb, scale: float = 1.0, check: bool = False):
+        """Forward, backward, clip and update; returns ``(pred, detached loss)``.
+
+        ``check=True`` reads the loss first and returns ``(pred, None)`` without updating when it is
+        NaN or infinite; otherwise nothing is read back to the host (``fit`` checks losses a window
+        at a time, see ``seqlab.train.guard``).
+        """
         pred = self._forward(self.net, xb)
         loss = self.loss(pred, yb, wb)
         data_loss = loss if scale == 1.0 else loss * scale
         if self.has_penalties:
             penalty = regularization_loss(self.model)
             loss, data_loss = loss + penalty, data_loss + penalty
-        self.optimizer.zero_grad(set_to_none=True)
+        for p in self._grad_params:  # zero_grad(set_to_none=True) without the optimiser's wrapper
+            p.grad = None
         data_loss.backward()
-        finite = math.isfinite(loss.item())  # the one host sync per batch: stop before a NaN update
-        if self.dist.active:
-            finite = float(all_reduce_sum(torch.tensor(float(not finite)), self.dist)) == 0.0
-        if not finite:
+        if check and not self._finite(loss):
             return pred, None
         if self.clipping:
-            clip_gradients(self.model.parameters(), **self.clip)
+            clip_gradients(self._model_params, **self.clip)
         self.optimizer.step()
-        return pred, loss
+        return pred, loss.detach()
+
+    def _finite(self, loss: torch.Tensor) -> bool:
+        """Whether ``loss`` is finite on every rank (one host read)."""
+        finite = math.isfinite(loss.item())
+        if self.dist.active:
+            finite = float(all_reduce_sum(torch.tensor(float(not finite)), self.dist)) == 0.0
+        return finite
 
     def _check_compiled(self):
         if self.loss is None:
@@ -174,8 +191,9 @@ class Trainer:
         xb, yb = self.gather_x(xs, idx), gather(ys, idx, self.device)
         wb = None if sample_weight is None else torch.as_tensor(sample_weight, dtype=torch.float32,
                                                                  device=self.device)
-        self.net.train()
-        pred, loss = self._step(xb, yb, wb)
+        if not self.net.training:
+            self.net.train()
+        pred, loss = self._train_step(xb, yb, wb, check=True)
         if loss is None:
             warnings.warn("train_on_batch: the loss is NaN or infinite; the update was skipped. Try "
                           "clipnorm=1.0 or a lower learning rate", RuntimeWarning, stacklevel=2)
