@@ -8,7 +8,13 @@ Two honest departures: the 403 duplicate texts are removed before splitting (els
 messages sit in the training set and inflate the score), and the seed's ``embedding_matrix``
 (pre-trained vectors, not shipped) is used only when ``--embeddings glove.txt`` is given.
 
-    python examples/seeds/spam_lstm.py [--epochs 10] [--embeddings glove.6B.50d.txt]
+    python examples/seeds/spam_lstm.py [--epochs 10] [--embeddings glove.6B.50d.txt] [--limit N]
+
+Measured (``OMP_NUM_THREADS=1 python examples/seeds/spam_lstm.py``, seed 0, all 10 epochs, no
+pre-trained vectors, 1,035 test messages): test loss 0.0603, accuracy 0.9845, spam F1 0.9360;
+always-ham 0.8734. The last epoch's validation accuracy was 0.9891 (val_loss 0.0438, best 0.0402
+at epoch 8); epoch 6 had a spike (val_loss 0.51) that RMSprop recovered from. About 14 minutes
+on one shared core (38-106 s per epoch under load).
 """
 from __future__ import annotations
 
@@ -33,9 +39,12 @@ def main(argv=None) -> dict:
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--embeddings", help="GloVe/word2vec text file with 50-d vectors (the seed's embedding_matrix)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--limit", type=int, help="use a random subset of this many messages (quick checks)")
     args = p.parse_args(argv)
 
     df = datasets.load("sms-spam").drop_duplicates("text")          # 5,574 -> 5,171 messages
+    if args.limit:
+        df = df.sample(n=min(args.limit, len(df)), random_state=args.seed)
     spam_messages, spam_classes = df["text"].tolist(), (df["label"] == "spam").to_numpy().astype(int)
 
     spam_tokenizer = Tokenizer(num_words=VOCAB_WORDS)
