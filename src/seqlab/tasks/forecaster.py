@@ -167,8 +167,8 @@ class Forecaster(Task):
     def _train(self, X, Y, starts) -> dict:
         loss = quantile_loss(self._quantiles) if self._quantiles else self.loss
         trainer = Trainer(self.network_, loss=loss, optimizer="adam", metrics=(), lr=self.lr, seed=self.seed)
-        tr, va = starts["train"], starts["val"]
-        validation = (X[va], Y[va]) if len(va) else None
+        tr, va = _as_slice(starts["train"]), _as_slice(starts["val"])  # views of the windows: nothing copied
+        validation = (X[va], Y[va]) if len(starts["val"]) else None
         stopper = EarlyStopping(patience=self.patience, restore_best_weights=True) if validation and self.patience \
             else None
         callbacks = [c for c in (stopper, _EpochBar(self.epochs, self.model) if self.verbose else None) if c]
@@ -401,6 +401,14 @@ class _EpochBar(Callback):
     def on_train_end(self, logs=None):
         if self.bar is not None:
             self.bar.close()
+
+
+def _as_slice(starts: np.ndarray):
+    """Consecutive window starts ``a, a+1, ..., b`` as ``slice(a, b + 1)`` (indexing the strided
+    window view with it gives a view, not a copy); any other ``starts`` as they are."""
+    if len(starts) and int(starts[-1]) - int(starts[0]) == len(starts) - 1:
+        return slice(int(starts[0]), int(starts[-1]) + 1)
+    return starts
 
 
 def _infer_freq(times) -> str | None:
