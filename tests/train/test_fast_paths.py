@@ -139,3 +139,13 @@ def test_resuming_a_run_that_stopped_early_trains_no_further(tmp_path):
     again, h2, _ = early_stopping_run(tmp_path, 30)
     assert h2.epoch == h.epoch and h2.history == h.history
     assert torch.equal(again.weight, net.weight)
+
+
+def test_models_too_large_to_snapshot_are_checked_batch_by_batch(monkeypatch):
+    from seqlab.train import guard
+
+    net = torch.nn.Linear(3, 1)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    assert guard.NonFiniteGuard(net, opt, torch.device("cpu"), every=32).every == 32
+    monkeypatch.setattr(guard, "SNAPSHOT_BYTES", 16)
+    assert guard.NonFiniteGuard(net, opt, torch.device("cpu"), every=32).every == 1

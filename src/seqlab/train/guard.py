@@ -25,6 +25,7 @@ import torch
 
 from seqlab.train.distributed import DistInfo, all_reduce_sum
 
+SNAPSHOT_BYTES = 256 << 20  # models whose snapshot would exceed this are checked batch by batch
 _TENSOR = object()  # marks an optimiser-state entry whose value sits in the tensor snapshot
 
 
@@ -36,14 +37,19 @@ class NonFiniteGuard:
         optimizer: its optimiser (the per-parameter state is snapshotted).
         device: the training device (its RNG state is saved too when it is a GPU).
         every: batches per window (1 means: check each batch before its update; no snapshots).
+            Models whose snapshot would exceed ``SNAPSHOT_BYTES`` always use 1.
         dist: the distributed set-up; under torchrun every rank sees the same verdict.
     """
 
     def __init__(self, model: torch.nn.Module, optimizer: torch.optim.Optimizer, device: torch.device,
                  every: int = 32, dist: DistInfo | None = None):
         self.model, self.optimizer, self.device = model, optimizer, device
-        self.every, self.dist = max(1, int(every)), dist or DistInfo()
         self.model_tensors = [t for t in (*model.parameters(), *model.buffers())]
+        size = sum(t.numel() * t.element_size() for t in self.model_tensors)
+        # a large model's snapshot (weights and about twice that in optimiser state) would cost
+        # memory, while one loss read per batch costs it little against its compute: check eagerly
+        self.every = 1 if size * 3 > SNAPSHOT_BYTES else max(1, int(every))
+        self.dist = dist or DistInfo()
         self.batch = 0
         self._live, self._saved, self._items, self._rng = None, None, None, None
 

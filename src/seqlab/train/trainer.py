@@ -54,6 +54,10 @@ class Trainer:
         device: ``"cpu"``, ``"cuda"``, ...; default cuda when available.
         seed: seeds torch's global RNG (dropout) now and the trainer's own shuffling RNG, so a
             run on CPU is bit-for-bit repeatable.
+
+    Attribute ``nan_check_every`` (default 32): ``fit`` reads the batch losses back and checks
+    them for NaN/inf once per this many batches, restoring a snapshot and replaying the good
+    batches when one is bad (``seqlab.train.guard``); 1 checks each loss before its update.
     """
 
     def __init__(self, model: torch.nn.Module, loss="mse", optimizer="adam", metrics=("mae",), lr=None,
@@ -295,7 +299,9 @@ class Trainer:
             callbacks: ``seqlab.train.callbacks`` objects.
             verbose: 0 silent, 1 progress bar per epoch, 2 one line per epoch.
             resume: a directory: checkpoint there after every epoch and, if it already holds a
-                checkpoint, continue from it (weights, optimiser, epoch, history, RNG states).
+                checkpoint, continue from it (weights, optimiser, epoch, history, RNG states,
+                callback states such as EarlyStopping's best weights). A run whose checkpoint
+                says it had stopped early is not trained further.
             initial_epoch: epoch to start counting from (Keras).
             sample_weight: one weight per sample, multiplied with class weights.
         """
