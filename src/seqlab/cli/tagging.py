@@ -10,6 +10,11 @@ per step, a ``--sequence-col`` naming each stream (absent: the file is one strea
 streams are held out at random; a file holding one stream is split in time instead (last 20%).
 Long streams are cut into pieces of ``--chunk`` steps for training.
 
+Measured (``OMP_NUM_THREADS=1 seqlab classify events --tagger --epochs 30 --lr 0.01``: 300
+streams, 60 held out, BiLSTM 64 units, seed 0): step accuracy 0.9724, macro F1 0.9522 (always
+background 0.7726); 156 of 158 events detected (0.987, all with their type), 8 of 168 predicted
+events false alarms. The default 10 epochs at lr 0.001 learn much less.
+
 The run directory holds ``model/``, ``metrics.json`` (step-level scores, event-level scores under
 ``events`` and the always-background ``baseline``), ``history.json``, ``confusion.png``,
 ``loss.png`` and ``report.html``.
