@@ -74,3 +74,13 @@ def test_quickstart_runs_on_bundled_airline_data(tmp_path, capsys):
     assert main(["quickstart", "--epochs", "2", "--quiet", "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "airline" in text and "naive" in text and (out / "forecast.png").is_file()
+
+
+@pytest.mark.parametrize("out_name", ["afile", "afile/run"])
+def test_out_pointing_at_a_file_is_one_line_exit_2(csv, tmp_path, capsys, out_name):
+    (tmp_path / "afile").write_text("keep")
+    code = main(["forecast", str(csv), "--target", "sales", "--model", "naive", "--quiet",
+                 "--out", str(tmp_path / out_name)])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and "--out" in err
+    assert (tmp_path / "afile").read_text() == "keep"

@@ -27,3 +27,14 @@ def test_refuses_to_overwrite_a_non_empty_folder(tmp_path):
     with pytest.raises(ConfigError, match="not empty"):
         with run_directory(tmp_path / "run"):
             pass
+
+
+def test_out_that_is_a_file_is_a_config_error(tmp_path):
+    (tmp_path / "afile").write_text("keep")
+    with pytest.raises(ConfigError, match="is a file"):
+        with run_directory(tmp_path / "afile"):
+            pass
+    with pytest.raises(ConfigError, match="cannot create"):
+        with run_directory(tmp_path / "afile" / "run"):
+            pass
+    assert (tmp_path / "afile").read_text() == "keep"

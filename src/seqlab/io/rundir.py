@@ -27,10 +27,15 @@ def default_out(command: str) -> Path:
 def run_directory(out: str | Path, overwrite: bool = False):
     """Yield a temporary folder beside ``out``; rename it to ``out`` on success, delete it on error."""
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out} is a file, not a folder; choose a folder name")
     if out.exists() and any(out.iterdir()) and not overwrite:
         raise ConfigError(f"--out {out} already exists and is not empty; choose another folder")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as e:  # the parent is a file, read-only, ...
+        raise ConfigError(f"cannot create --out {out}: {e.strerror}; choose a writable folder") from None
     try:
         yield tmp
     except BaseException:
