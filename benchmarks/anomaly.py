@@ -11,6 +11,10 @@ Time series: 6,000 steps of two noisy seasonal sines with 24 injected anomalies 
 shifts, noise bursts, frozen readings); scores per time step, windows of 32 steps. IsolationForest
 sees the same windows; its window scores are mapped to steps the same way.
 
+Measured (seeds 0-2, 215 s), ROC-AUC: credit-card as is dense 0.499 / vae 0.442 / forest 0.394;
+approved + 5 % rejected 0.783 / 0.791 / 0.771; churn stayed + 5 % exited 0.635 / 0.652 / 0.689
+(the forest wins); series dense 0.949 / lstm 0.942 / vae 0.930 / forest 0.892 (PR-AUC ~0.80 vs 0.32).
+
     OMP_NUM_THREADS=1 python benchmarks/anomaly.py [--seeds 0 1 2]
 """
 from __future__ import annotations
