@@ -26,7 +26,7 @@ def save_figure(fig, path: str | Path) -> Path:
     """Save ``fig`` as PNG at ``path`` and close it."""
     path = Path(path)
     fig.tight_layout()
-    fig.savefig(path, format="png")
+    fig.savefig(path, format="png", bbox_inches="tight")  # long tick labels are never clipped
     plt.close(fig)
     return path
 
