@@ -51,6 +51,10 @@ def test_compare_trains_each_model_on_the_same_split(csv, tmp_path, capsys):
     (["--target", "sales", "--lookback", "90"], "too short"),
     (["--target", "sales", "--horizon", "0"], "horizon"),
     (["--target", "sales", "--model", "prophet"], "unknown model"),
+    (["--target", "sales", "--compare", ","], "at least one model"),
+    (["--target", "sales", "--thousands", "ab"], "one character"),
+    (["--target", "sales", "--season", "-3"], "season"),
+    (["--target", "sales", "--time-col", "sales"], "time column"),
 ])
 def test_bad_input_is_one_line_exit_2_and_leaves_nothing(csv, tmp_path, capsys, args, message):
     df = pd.read_csv(csv)
@@ -84,3 +88,11 @@ def test_out_pointing_at_a_file_is_one_line_exit_2(csv, tmp_path, capsys, out_na
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1 and "--out" in err
     assert (tmp_path / "afile").read_text() == "keep"
+
+
+def test_non_utf8_file_is_one_line_exit_2(tmp_path, capsys):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("t,v\n1,caf\xe9\n".encode("latin-1"))
+    assert main(["forecast", str(path), "--target", "v", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "UTF-8" in err and not (tmp_path / "o").exists()

@@ -106,7 +106,9 @@ def torch_threads(n: int):
 
 
 def run(args) -> int:
-    models = [m.strip() for m in (args.compare or args.model).split(",") if m.strip()]
+    models = list(dict.fromkeys(m.strip() for m in (args.compare or args.model).split(",") if m.strip()))
+    if not models:
+        raise ConfigError("give at least one model name, e.g. --compare lstm,gru,naive")
     check_args(args, models)
     targets = [c.strip() for c in args.target.split(",") if c.strip()]
     features = [c.strip() for c in args.features.split(",") if c.strip()] if args.features else None

@@ -112,17 +112,22 @@ def _check_file(path: Path) -> None:
         raise DataError(f"file not found: {path}")
     if path.is_dir():
         raise DataError(f"{path} is a folder; give a file")
-    if path.stat().st_size == 0:
+    if path.is_file() and path.stat().st_size == 0:  # a pipe (<(...)) reports size 0
         raise DataError(f"{path}: the file is empty")
 
 
 def _read_frame(path: Path, sep: str, thousands: str | None) -> pd.DataFrame:
     _check_file(path)
+    if thousands is not None and len(thousands) != 1:
+        raise ConfigError(f"the thousands separator must be one character, e.g. ',', got {thousands!r}")
     try:
         df = pd.read_csv(path, sep=sep, thousands=thousands, skipinitialspace=True)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty (no header, no rows)") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as e:
+    except UnicodeDecodeError as e:
+        raise DataError(f"{path}: not a readable CSV: not UTF-8 text ({e.reason} at byte {e.start}); save it as "
+                        "UTF-8") from None
+    except pd.errors.ParserError as e:
         raise DataError(f"{path}: not a readable CSV: {str(e).strip().splitlines()[-1]}") from None
     df.columns = [str(c).strip() for c in df.columns]
     if len(df) == 0:

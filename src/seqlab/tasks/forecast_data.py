@@ -70,7 +70,10 @@ def series_from(data, target=None, features=None, time_col: str | None = None, f
         if len(numeric) != 1:
             raise ConfigError(f"say which column to forecast with target=...; columns are: {', '.join(df.columns)}")
         targets = numeric
-    covariates = [c for c in covariates if c not in targets]
+    targets = list(dict.fromkeys(targets))
+    covariates = [c for c in dict.fromkeys(covariates) if c not in targets]
+    if time_col and time_col in targets + covariates:
+        raise ConfigError(f"column {time_col!r} is the time column; it cannot also be a target or feature")
     missing = [c for c in targets + covariates + ([time_col] if time_col else []) if c not in df.columns]
     if missing:
         raise DataError(f"column(s) {', '.join(map(repr, missing))} not found; columns are: {', '.join(df.columns)}")

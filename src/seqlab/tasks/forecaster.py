@@ -94,6 +94,9 @@ class Forecaster(Task):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ConfigError(f"{name} must be an integer >= 1, got {value!r}")
+        season = self.season
+        if season is not None and (isinstance(season, bool) or not isinstance(season, (int, np.integer)) or season < 1):
+            raise ConfigError(f"season must be an integer >= 1 (or None to infer it), got {season!r}")
         if self.model not in MODEL_NAMES:
             raise ConfigError(f"unknown model {self.model!r}; choose one of {', '.join(MODEL_NAMES)}")
         if self.strategy not in STRATEGIES:
