@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from seqlab import SeqlabError
-from seqlab.data import read_csv, read_lines
+from seqlab.data import read_csv, read_feature_table, read_lines
 from seqlab.io.errors import ConfigError, DataError
 
 
@@ -110,3 +110,29 @@ def test_ragged_or_binary_file_is_a_data_error(tmp_path):
     path.write_bytes(b"a,b\n\xff\xfe\x80,1\n")
     with pytest.raises(DataError, match="not a readable CSV"):
         read_csv(path, target="b")
+
+
+def test_feature_table_splits_off_label_and_time_and_keeps_integer_columns(tmp_path):
+    path = write(tmp_path, "day,id,x,y\nmon,7,0.5,0\ntue,9,1.5,1\n")
+    X, labels, times = read_feature_table(path, label_col="y", time_col="day")
+    assert list(X.columns) == ["id", "x"] and X["id"].tolist() == [7, 9]
+    assert X["id"].dtype.kind == "i"                                   # written back as 7, not 7.0
+    assert labels.tolist() == [0, 1] and times.tolist() == ["mon", "tue"]
+    X, labels, times = read_feature_table(path, time_col="day")
+    assert list(X.columns) == ["id", "x", "y"] and labels is None
+
+
+@pytest.mark.parametrize("text,kwargs,message", [
+    ("a,b\n1,x\n2,y\n", {}, r"column 'b' is non-numeric: row 1 holds 'x' \(2 such row"),
+    ("a,b\n1,2\n3,inf\n", {}, r"column 'b' has 1 NaN/inf value\(s\), first at row 2"),
+    ("a,b\n1,2\n", {"label_col": "nope"}, "'nope' not found; columns are: a, b"),
+    ("t,y\n1,0\n", {"label_col": "y", "time_col": "t"}, "no feature columns"),
+])
+def test_feature_table_refuses_text_gaps_unknown_columns_and_no_features(tmp_path, text, kwargs, message):
+    with pytest.raises(DataError, match=message):
+        read_feature_table(write(tmp_path, text), **kwargs)
+
+
+def test_feature_table_refuses_one_column_as_label_and_time(tmp_path):
+    with pytest.raises(ConfigError, match="both the label and the time column"):
+        read_feature_table(write(tmp_path, "t,a\n1,2\n"), label_col="t", time_col="t")

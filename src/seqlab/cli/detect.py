@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.io.errors import DataError
+from seqlab.data.csv import read_feature_table
 from seqlab.io.rundir import default_out, run_directory
 
 
@@ -38,23 +38,6 @@ def add_parser(sub) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", help="run directory (default runs/detect-<time>)")
     p.set_defaults(func=run)
-
-
-def _read(path: str, label_col: str | None, time_col: str | None):
-    f = Path(path)
-    if not f.is_file():
-        raise DataError(f"{path} not found; pass a CSV file")
-    try:
-        df = pd.read_csv(f)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-        raise DataError(f"{path} is not a readable CSV: {str(e).strip().splitlines()[-1]}") from None
-    extra = {}
-    for opt, col in (("--label-col", label_col), ("--time-col", time_col)):
-        if col is not None:
-            if col not in df.columns:
-                raise DataError(f"{opt} {col!r} not found; columns are: {', '.join(map(str, df.columns))}")
-            extra[opt] = df.pop(col)
-    return df, extra.get("--label-col"), extra.get("--time-col")
 
 
 def _plot(scores, flags, threshold, labels, times, window, path: Path) -> None:
@@ -93,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     from seqlab.inspect.report import write_report
     from seqlab.tasks.anomaly import AnomalyDetector
 
-    df, labels, times = _read(args.data, args.label_col, args.time_col)
+    df, labels, times = read_feature_table(args.data, label_col=args.label_col, time_col=args.time_col)
     det = AnomalyDetector(model=args.model, window=args.window, contamination=args.contamination,
                           code_size=args.code_size, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed)
     det.fit(df)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from seqlab.data.csv import read_feature_table
 from seqlab.io.errors import DataError
 from seqlab.io.rundir import default_out, run_directory
 
@@ -32,24 +33,6 @@ def add_parser(sub) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", help="run directory (default runs/som-<time>)")
     p.set_defaults(func=run)
-
-
-def _read(path: str, label_col: str | None):
-    f = Path(path)
-    if not f.is_file():
-        raise DataError(f"{path} not found; pass a CSV file")
-    try:
-        df = pd.read_csv(f)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-        raise DataError(f"{path} is not a readable CSV: {str(e).strip().splitlines()[-1]}") from None
-    labels = None
-    if label_col is not None:
-        if label_col not in df.columns:
-            raise DataError(f"--label-col {label_col!r} not found; columns are: {', '.join(map(str, df.columns))}")
-        labels = df.pop(label_col)
-    if len(df) < 2:
-        raise DataError(f"{path} has {len(df)} rows; a map needs at least 2")
-    return df, labels
 
 
 def _plot(som, X, labels, path: Path) -> None:
@@ -78,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
     from seqlab.inspect.report import write_report
     from seqlab.tasks.som import SOM
 
-    df, labels = _read(args.data, args.label_col)
+    df, labels, _ = read_feature_table(args.data, label_col=args.label_col)
+    if len(df) < 2:
+        raise DataError(f"{args.data} has {len(df)} rows; a map needs at least 2")
     som = SOM(args.x, args.y, sigma=args.sigma, learning_rate=args.learning_rate, seed=args.seed, scale=True)
     som.fit(df, num_iteration=args.iterations)                 # raises DataError on text columns
     metrics = som.evaluate(df)

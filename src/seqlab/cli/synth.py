@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from seqlab.data.csv import read_feature_table
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.io.rundir import default_out, run_directory
 
@@ -43,26 +44,6 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _read(path: str, time_col: str | None) -> pd.DataFrame:
-    f = Path(path)
-    if not f.is_file():
-        raise DataError(f"{path} not found; pass a CSV file")
-    try:
-        df = pd.read_csv(f)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-        raise DataError(f"{path} is not a readable CSV: {str(e).strip().splitlines()[-1]}") from None
-    if time_col is not None:
-        if time_col not in df.columns:
-            raise DataError(f"--time-col {time_col!r} not found; columns are: {', '.join(map(str, df.columns))}")
-        df = df.drop(columns=[time_col])
-    text = [str(c) for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
-    if text:
-        raise DataError(f"{path} has non-numeric columns {text}; drop them or name a date column with --time-col")
-    if df.empty or not np.isfinite(df.to_numpy(dtype=float)).all():
-        raise DataError(f"{path} is empty or has NaN/inf values; fill or drop them first")
-    return df
-
-
 def _plot_samples(real, fake, columns, path: Path) -> None:
     from seqlab.inspect.plots import new_figure, save_figure
 
@@ -84,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.seq_len < 2 or (args.n is not None and args.n < 5):
         raise ConfigError("--seq-len must be >= 2 and --n >= 5")
-    df = _read(args.data, args.time_col)
+    df, _, _ = read_feature_table(args.data, time_col=args.time_col)
     values = df.to_numpy(dtype=np.float64)
     lo, hi = values.min(0), values.max(0)
     real = timegan_windows(values, args.seq_len, reverse=False)

@@ -54,10 +54,7 @@ def read_csv(path, target=None, time_col: str | None = None, features=None, fill
     targets = [] if target is None else [target] if isinstance(target, str) else list(target)
     checked = targets + [c for c in (features or []) if c not in targets]
     wanted = checked + ([time_col] if time_col is not None else [])
-    missing = [c for c in wanted if c not in df.columns]
-    if missing:
-        raise DataError(f"{path}: column(s) {', '.join(map(repr, missing))} not found; "
-                        f"columns are: {', '.join(map(str, df.columns))}")
+    _require_columns(df, wanted, path)
     if time_col is not None:
         df[time_col] = _parse_time(df[time_col], time_col, path)
     gaps = {}
@@ -65,8 +62,7 @@ def read_csv(path, target=None, time_col: str | None = None, features=None, fill
         df[col] = _numeric_column(df[col], col, path)
         bad = ~np.isfinite(df[col].to_numpy())
         if bad.any() and fill is None:
-            raise DataError(f"{path}: column {col!r} has {int(bad.sum())} NaN/inf value(s), first at row "
-                            f"{int(np.argmax(bad)) + 1}; pass fill='ffill' or fill='interpolate', or clean the file")
+            raise _non_finite(path, col, bad, "pass fill='ffill' or fill='interpolate', or clean the file")
         gaps[col] = bad
     for col, bad in gaps.items():
         df[col] = df[col].where(~bad)
@@ -78,6 +74,49 @@ def read_csv(path, target=None, time_col: str | None = None, features=None, fill
             if df[col].isna().any():
                 raise DataError(f"{path}: column {col!r} has no finite value to fill from")
     return df
+
+
+def read_feature_table(path, label_col: str | None = None, time_col: str | None = None, sep: str = ",",
+                       thousands: str | None = None):
+    """Read a CSV whose columns are all numeric features, apart from an optional label column and
+    an optional time column, which are split off as they are (not parsed, not sorted).
+
+    Args:
+        path: the CSV file. label_col, time_col: column names, or None.
+        sep, thousands: as in :func:`read_csv`.
+
+    Returns:
+        ``(features, labels, times)``: a DataFrame of the other columns (numeric dtypes kept as
+        read, numbers read as text become float64) with the file's row order, and the label and
+        time columns as Series, or None for a column not asked for.
+
+    Raises:
+        DataError: as :func:`read_csv` for the file and for a column not there; a feature column
+        holding text (column, row, value), NaN/inf in a feature column (column, count, first
+        row), or no feature column left. ConfigError: the same column named as label and time.
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text("day,a,b,y\\nmon,1,2.5,0\\ntue,3,4.5,1\\n")
+    >>> X, y, t = read_feature_table(p, label_col="y", time_col="day")
+    >>> list(X.columns), y.tolist(), t.tolist()
+    (['a', 'b'], [0, 1], ['mon', 'tue'])
+    """
+    if label_col is not None and label_col == time_col:
+        raise ConfigError(f"column {label_col!r} is named as both the label and the time column; name two columns")
+    df = _read_frame(Path(path), sep, thousands)
+    _require_columns(df, [c for c in (label_col, time_col) if c is not None], path)
+    labels = df.pop(label_col) if label_col is not None else None
+    times = df.pop(time_col) if time_col is not None else None
+    if df.shape[1] == 0:
+        raise DataError(f"{path}: no feature columns besides the label/time column; give numeric columns to learn from")
+    for col in df.columns:
+        if not pd.api.types.is_numeric_dtype(df[col]):
+            df[col] = _numeric_column(df[col], col, path)
+        bad = ~np.isfinite(df[col].to_numpy(dtype=np.float64))
+        if bad.any():
+            raise _non_finite(path, col, bad, "fill or drop those rows first")
+    return df, labels, times
 
 
 def read_lines(path, skip_empty: bool = True, encoding: str = "utf-8") -> list[str]:
@@ -105,6 +144,18 @@ def read_lines(path, skip_empty: bool = True, encoding: str = "utf-8") -> list[s
     if not any(line.strip() for line in lines):
         raise DataError(f"{path}: the file is empty (no text); give a file with at least one line of text")
     return lines
+
+
+def _require_columns(df: pd.DataFrame, wanted, path) -> None:
+    missing = [c for c in wanted if c not in df.columns]
+    if missing:
+        raise DataError(f"{path}: column(s) {', '.join(map(repr, missing))} not found; "
+                        f"columns are: {', '.join(map(str, df.columns))}")
+
+
+def _non_finite(path, col: str, bad: np.ndarray, fix: str) -> DataError:
+    return DataError(f"{path}: column {col!r} has {int(bad.sum())} NaN/inf value(s), first at row "
+                     f"{int(np.argmax(bad)) + 1}; {fix}")
 
 
 def _check_file(path: Path) -> None:
@@ -144,7 +195,7 @@ def _numeric_column(col: pd.Series, name: str, path) -> pd.Series:
     text = numbers.isna() & col.notna()
     if text.any():
         first = int(np.argmax(text.to_numpy()))
-        raise DataError(f"{path}: column {name!r} should be numeric but row {first + 1} holds "
+        raise DataError(f"{path}: column {name!r} is non-numeric: row {first + 1} holds "
                         f"{col.iloc[first]!r} ({int(text.sum())} such row(s)); fix the file, choose "
                         "another column, or pass thousands=',' for numbers like 1,234")
     return numbers.astype("float64")
