@@ -7,7 +7,7 @@ from seqlab.models.forecasting import NETWORKS, NetworkConfig, QuantileOutputs, 
 from seqlab.nn.base import Layer
 
 
-@pytest.mark.parametrize("name", NETWORKS)
+@pytest.mark.parametrize("name", [n for n in NETWORKS if n != "esn"])  # esn learns no gradient: own tests
 def test_every_network_maps_windows_to_horizon_outputs_with_seqlab_layers(name):
     torch.manual_seed(0)
     net = build_network(NetworkConfig(name, lookback=10, features=3, horizon=4, outputs=2, units=8, dropout=0.1))

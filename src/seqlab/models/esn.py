@@ -60,3 +60,41 @@ def ridge_readout(features: torch.Tensor, targets: torch.Tensor, alpha: float) -
     reg = alpha * torch.eye(F1.shape[1], dtype=F1.dtype)
     reg[-1, -1] = 0                                           # the bias is not shrunk
     return torch.linalg.solve(F1.T @ F1 + reg, F1.T @ targets.to(F1.dtype))
+
+
+class ESNForecastNetwork(torch.nn.Module):
+    """An echo-state network as a forecasting model (``Forecaster("esn")``): each window
+    ``(batch, lookback, features)`` drives the fixed reservoir; the read-out maps its last state and
+    the last input row to ``(batch, horizon, outputs)``. Only the read-out is learned, in closed form
+    (``fit_readout``): no gradient steps.
+
+    >>> net = ESNForecastNetwork(features=1, units=20, horizon=2, outputs=1, seed=0)
+    >>> x = torch.randn(50, 10, 1)
+    >>> net.fit_readout(x, torch.randn(50, 2, 1))(x).shape
+    torch.Size([50, 2, 1])
+    """
+
+    def __init__(self, features: int, units: int, horizon: int, outputs: int, spectral_radius: float = 0.9,
+                 leak_rate: float = 1.0, ridge: float = 1e-3, seed: int | None = None):
+        super().__init__()
+        self.reservoir = Reservoir(features, units, spectral_radius, leak_rate, seed=seed)
+        self.horizon, self.outputs, self.ridge = int(horizon), int(outputs), float(ridge)
+        self.register_buffer("readout", torch.zeros(units + features + 1, self.horizon * self.outputs,
+                                                    dtype=torch.float64))
+
+    def _features(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.cat([self.reservoir.run(x)[:, -1], x[:, -1].to(torch.float64)], dim=1)
+
+    @torch.no_grad()
+    def fit_readout(self, x, y) -> "ESNForecastNetwork":
+        """Solve the ridge read-out on windows ``x`` and targets ``y`` ``(n, horizon, outputs)``; returns self."""
+        x = torch.as_tensor(np.ascontiguousarray(x), dtype=torch.float64)
+        y = torch.as_tensor(np.ascontiguousarray(y), dtype=torch.float64).reshape(len(x), -1)
+        feats = torch.cat([self._features(x[i:i + 4096]) for i in range(0, len(x), 4096)])
+        self.readout.copy_(ridge_readout(feats, y, self.ridge * len(feats)))
+        return self
+
+    @torch.no_grad()
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self._features(x) @ self.readout[:-1] + self.readout[-1]
+        return out.to(torch.float32).reshape(len(x), self.horizon, self.outputs)

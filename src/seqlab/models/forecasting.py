@@ -19,6 +19,7 @@ cnn1d              two causal Conv1D(units, kernel_size, relu), Flatten, Dense
 cnn_lstm           causal Conv1D feature extractor, then LSTM(units), Dense (seed 002)
 seq2seq            encoder LSTM -> states -> decoder LSTM unrolled over the horizon (seed 001)
 transformer        Dense(units) embedding, positional encoding, TransformerEncoder x num_layers
+esn                echo-state network: fixed reservoir of ``units`` (use ~200), ridge read-out in closed form
 =================  ==============================================================================
 
 >>> import torch
@@ -33,6 +34,7 @@ from dataclasses import asdict, dataclass
 import torch
 
 from seqlab.io.errors import ConfigError
+from seqlab.models.esn import ESNForecastNetwork
 from seqlab.nn.bidirectional import Bidirectional
 from seqlab.nn.container import LayerStack
 from seqlab.nn.conv import Conv1D
@@ -42,7 +44,7 @@ from seqlab.nn.transformer import PositionalEncoding, TransformerEncoder
 
 BASELINES = ("naive", "seasonal_naive")
 NETWORKS = ("linear", "mlp", "rnn", "lstm", "gru", "stacked_lstm", "bilstm", "cnn1d", "cnn_lstm",
-            "seq2seq", "transformer")
+            "seq2seq", "transformer", "esn")
 MODEL_NAMES = BASELINES + NETWORKS
 
 _RECURRENT = {"rnn": SimpleRNN, "lstm": LSTM, "gru": GRU, "stacked_lstm": LSTM}
@@ -166,6 +168,9 @@ def build_network(cfg: NetworkConfig) -> torch.nn.Module:
         return Seq2SeqNetwork(cfg)
     if name == "transformer":
         return TransformerNetwork(cfg)
+    if name == "esn":  # the reservoir is drawn from the (seeded) global RNG, so seed= reproduces it
+        return ESNForecastNetwork(cfg.features, cfg.units, cfg.horizon, cfg.outputs,
+                                  seed=int(torch.randint(0, 2**31 - 1, (1,))))
     if name == "linear":
         layers = [Flatten(), Dense(flat)]
     elif name == "mlp":

@@ -103,6 +103,9 @@ class Forecaster(Task):
             raise ConfigError(f"unknown strategy {self.strategy!r}; choose one of {', '.join(STRATEGIES)}")
         if self.strategy == "seq2seq" and self.model not in ("seq2seq", "lstm"):
             raise ConfigError(f"strategy 'seq2seq' uses the seq2seq network; got model {self.model!r}")
+        if self.model == "esn" and (self.quantiles is not None or self.loss != "mse"):
+            raise ConfigError("the echo-state network's read-out is a least-squares fit: it takes loss='mse' "
+                              "and no quantiles")
         if self.loss not in ("mse", "mae"):
             raise ConfigError(f"loss must be 'mse' or 'mae', got {self.loss!r}")
         if self.quantiles is not None:
@@ -150,6 +153,8 @@ class Forecaster(Task):
             self.network_ = self._new_network(s.values.shape[1], step, k)
             if self.architecture == "linear" and not self._quantiles and self.loss == "mse":
                 self._solve_linear(X[starts["train"]], Y[starts["train"]])
+            elif self.architecture == "esn":  # only the read-out learns, in closed form
+                self.network_.fit_readout(X[starts["train"]], Y[starts["train"]]).eval()
             else:
                 self.history_ = self._train(X, Y, starts)
         self._keep_history(s)
