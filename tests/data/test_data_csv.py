@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from seqlab import SeqlabError
-from seqlab.data import read_csv, read_feature_table, read_lines
+from seqlab.data import read_csv, read_feature_table, read_lines, read_text
 from seqlab.io.errors import ConfigError, DataError
 
 
@@ -136,3 +136,22 @@ def test_feature_table_refuses_text_gaps_unknown_columns_and_no_features(tmp_pat
 def test_feature_table_refuses_one_column_as_label_and_time(tmp_path):
     with pytest.raises(ConfigError, match="both the label and the time column"):
         read_feature_table(write(tmp_path, "t,a\n1,2\n"), label_col="t", time_col="t")
+
+
+@pytest.mark.parametrize("content,match", [
+    (b"", "empty; give a poem"), (b" \n\t\n", "empty; give a poem"), (b"ab\x00cd", "binary"),
+    (b"\xff\xfe\xfa", "not UTF-8 text"),
+])
+def test_read_text_refuses_empty_binary_and_undecodable_files_with_the_advice_given(tmp_path, content, match):
+    path = tmp_path / "t.txt"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=match):
+        read_text(path, "a poem")
+
+
+def test_read_text_keeps_the_text_exactly(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_bytes("\ufeffé\r\nx\n".encode())
+    assert read_text(path) == "\ufeffé\r\nx\n"
+    with pytest.raises(DataError, match="file not found: .*; give a poem"):
+        read_text(tmp_path / "nope.txt", "a poem")

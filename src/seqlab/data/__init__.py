@@ -12,7 +12,7 @@ Knows nothing of models: everything here takes and gives NumPy arrays or pandas 
 ((90, 10, 1), (90, 1))
 """
 from seqlab.data.bucketing import bucket_by_length
-from seqlab.data.csv import read_csv, read_feature_table, read_lines
+from seqlab.data.csv import read_csv, read_feature_table, read_lines, read_text
 from seqlab.data.padding import pad_sequences, padding_mask
 from seqlab.data.scalers import MinMaxScaler, StandardScaler
 from seqlab.data.split import TimeSplit, time_split
@@ -22,5 +22,5 @@ from seqlab.data.windows import make_windows
 __all__ = [
     "KERAS_FILTERS", "MinMaxScaler", "StandardScaler", "TimeSplit", "Tokenizer", "bucket_by_length",
     "make_windows", "pad_sequences", "padding_mask", "read_csv", "read_feature_table", "read_lines",
-    "text_to_word_sequence", "time_split",
+    "read_text", "text_to_word_sequence", "time_split",
 ]

@@ -119,11 +119,39 @@ def read_feature_table(path, label_col: str | None = None, time_col: str | None 
     return df, labels, times
 
 
+def read_text(path, expected: str = "a UTF-8 text file", encoding: str = "utf-8") -> str:
+    """The whole text of a file (a byte-order mark, if any, is kept as a character).
+
+    Raises DataError for a missing file, a folder, a binary file (NUL bytes), one that is not
+    text in ``encoding``, or one holding only whitespace; ``expected`` ends each message's
+    advice ("... give a CSV/TSV file of input,target pairs").
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "poem.txt"
+    >>> _ = p.write_text("roses are red\\n")
+    >>> read_text(p)
+    'roses are red\\n'
+    """
+    path = Path(path)
+    _check_file(path, f"; give {expected}")
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise DataError(f"{path} looks binary (it holds NUL bytes); give {expected}")
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise DataError(f"{path} is not {encoding.upper()} text (byte {e.start} cannot be decoded); convert it "
+                        f"to {encoding.upper()} or give the right encoding") from None
+    if not text.strip():
+        raise DataError(f"{path} is empty; give {expected}")
+    return text
+
+
 def read_lines(path, skip_empty: bool = True, encoding: str = "utf-8") -> list[str]:
     """Read a text file as a list of lines (without line ends), e.g. one name or message each.
 
-    Raises DataError for a missing file, a file that is not text in ``encoding``, or one with no
-    non-empty line.
+    Raises DataError as :func:`read_text` does: a missing, binary or empty file, or one that is
+    not text in ``encoding``.
 
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "names.txt"
@@ -131,19 +159,8 @@ def read_lines(path, skip_empty: bool = True, encoding: str = "utf-8") -> list[s
     >>> read_lines(p)
     ['emma', 'olivia']
     """
-    path = Path(path)
-    _check_file(path)
-    try:
-        text = path.read_text(encoding=encoding)
-    except UnicodeDecodeError as e:
-        raise DataError(f"{path}: not {encoding} text ({e.reason} at byte {e.start}); "
-                        "pass the right encoding=") from None
-    lines = text.splitlines()
-    if skip_empty:
-        lines = [line for line in lines if line.strip()]
-    if not any(line.strip() for line in lines):
-        raise DataError(f"{path}: the file is empty (no text); give a file with at least one line of text")
-    return lines
+    lines = read_text(path, "a file with at least one line of text", encoding).splitlines()
+    return [line for line in lines if line.strip()] if skip_empty else lines
 
 
 def _require_columns(df: pd.DataFrame, wanted, path) -> None:
@@ -158,13 +175,13 @@ def _non_finite(path, col: str, bad: np.ndarray, fix: str) -> DataError:
                      f"{int(np.argmax(bad)) + 1}; {fix}")
 
 
-def _check_file(path: Path) -> None:
+def _check_file(path: Path, advice: str = "") -> None:
     if not path.exists():
-        raise DataError(f"file not found: {path}")
+        raise DataError(f"file not found: {path}{advice}")
     if path.is_dir():
-        raise DataError(f"{path} is a folder; give a file")
+        raise DataError(f"{path} is a folder{advice or '; give a file'}")
     if path.is_file() and path.stat().st_size == 0:  # a pipe (<(...)) reports size 0
-        raise DataError(f"{path}: the file is empty")
+        raise DataError(f"{path}: the file is empty{advice}")
 
 
 def _read_frame(path: Path, sep: str, thousands: str | None) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from seqlab.data.csv import read_text
 from seqlab.io.errors import DataError
 
 PAD, START, END = 0, 1, 2
@@ -129,17 +130,7 @@ def read_pairs(path: str | Path, header: bool | None = None) -> list[Pair]:
     two columns, or an empty field, naming the line.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataError(f"pairs file {path} not found; give a CSV/TSV file with two columns: input,target")
-    raw = path.read_bytes()
-    if b"\x00" in raw:
-        raise DataError(f"{path} looks binary (it holds NUL bytes); give a UTF-8 CSV/TSV file of input,target pairs")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise DataError(f"{path} is not UTF-8 text (byte {e.start} cannot be decoded); convert it to UTF-8") from None
-    if not text.strip():
-        raise DataError(f"{path} is empty; give one input,target pair per line")
+    text = read_text(path, "a UTF-8 CSV/TSV file with one input,target pair per line").removeprefix("\ufeff")
     first = text.splitlines()[0]
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") or "\t" in first else ","
     rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1) if r]
