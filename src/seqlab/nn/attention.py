@@ -62,6 +62,7 @@ class _QueryValueAttention(Layer):
     """Shared plumbing: builds from (query, key) shapes, handles 2-D queries and masks."""
 
     causal = False
+    key_dim_ = None  # the key's size, seen on the first call; None: the query's size
 
     def __call__(self, query, value=None, key=None, mask=None, **kwargs):
         value = query if value is None else value
@@ -88,6 +89,11 @@ class _QueryValueAttention(Layer):
             return context[:, 0], weights[:, 0]
         return context, weights
 
+    def _query_key_dims(self, input_shape: Shape) -> tuple[int, int]:
+        """(query size, key size) for ``build``; the key has the query's size unless seen otherwise."""
+        query_dim = input_shape[-1]
+        return query_dim, self.key_dim_ if self.key_dim_ is not None else query_dim
+
 
 class Attention(_QueryValueAttention):
     """Dot-product attention (Luong et al. 2015): ``softmax(score(q, k)) @ v``.
@@ -112,13 +118,11 @@ class Attention(_QueryValueAttention):
         if score_mode not in SCORE_MODES:
             raise ConfigError(f"unknown score_mode {score_mode!r}; choose one of {', '.join(SCORE_MODES)}")
         self.score_mode, self.use_scale, self.causal = score_mode, bool(use_scale), bool(causal)
-        self.key_dim_ = None
         super().__init__(**kwargs)
         self.finish_init(locals())
 
     def build(self, input_shape: Shape) -> None:
-        query_dim = input_shape[-1]
-        key_dim = self.key_dim_ if self.key_dim_ is not None else query_dim
+        query_dim, key_dim = self._query_key_dims(input_shape)
         self.weight_names = []
         if self.score_mode == "general":
             self.kernel = new_weight("glorot_uniform", (query_dim, key_dim))
@@ -163,13 +167,11 @@ class AdditiveAttention(_QueryValueAttention):
         if units is not None and units < 1:
             raise ConfigError(f"AdditiveAttention needs units >= 1, got {units}")
         self.units, self.causal = units, bool(causal)
-        self.key_dim_ = None
         super().__init__(**kwargs)
         self.finish_init(locals())
 
     def build(self, input_shape: Shape) -> None:
-        query_dim = input_shape[-1]
-        key_dim = self.key_dim_ if self.key_dim_ is not None else query_dim
+        query_dim, key_dim = self._query_key_dims(input_shape)
         units = self.units or query_dim
         self.query_kernel = new_weight("glorot_uniform", (query_dim, units))
         self.key_kernel = new_weight("glorot_uniform", (key_dim, units))
