@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import numpy as np
-import pandas as pd
 import torch
 
+from seqlab.data.arrays import numeric_array
 from seqlab.data.scalers import MinMaxScaler, StandardScaler
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.autoencoders import AutoencoderConfig, AutoencoderNet
@@ -33,21 +33,7 @@ SCALERS = {"minmax": MinMaxScaler, "standard": StandardScaler}
 def numeric_samples(X, batch_size: int | None = None, what: str = "data") -> np.ndarray:
     """``X`` (DataFrame or array ``(n, ...)``) as finite float32 samples, else DataError; with
     ``batch_size``, at least that many rows."""
-    if isinstance(X, pd.DataFrame):
-        text = [str(c) for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
-        if text:
-            raise DataError(f"{what} has non-numeric columns {text}; drop or encode them first")
-        X = X.to_numpy()
-    try:
-        arr = np.asarray(X, dtype=np.float32)
-    except (TypeError, ValueError):
-        raise DataError(f"{what} must be numeric; drop or encode text columns first") from None
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    if arr.size == 0:
-        raise DataError(f"{what} is empty")
-    if not np.isfinite(arr).all():
-        raise DataError(f"{what} contains NaN or inf; fill or drop those rows first")
+    arr = numeric_array(X, np.float32, what)
     if batch_size is not None and len(arr) < int(batch_size):
         raise DataError(f"{what} has {len(arr)} rows, fewer than batch_size={batch_size}; "
                         "give more rows or lower batch_size")

@@ -10,9 +10,9 @@ with MiniSom's method names forwarded to the map (seed 003's fraud detection use
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import torch
 
+from seqlab.data.arrays import numeric_array
 from seqlab.io.errors import ConfigError, DataError, ModelFileError
 from seqlab.models.som import SelfOrganizingMap
 from seqlab.tasks.base import Task
@@ -20,22 +20,7 @@ from seqlab.tasks.base import Task
 
 def numeric_matrix(X, what: str = "data") -> np.ndarray:
     """``X`` (DataFrame or array-like) as a finite float64 ``(n, features)`` array, or DataError."""
-    if isinstance(X, pd.DataFrame):
-        text = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
-        if text:
-            raise DataError(f"{what} has non-numeric columns {text}; drop or encode them first")
-        X = X.to_numpy()
-    try:
-        arr = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise DataError(f"{what} must be numeric; drop or encode text columns first") from None
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    if arr.ndim != 2 or len(arr) == 0:
-        raise DataError(f"{what} must be a non-empty table (rows, features), got shape {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise DataError(f"{what} contains NaN or inf; fill or drop those rows first")
-    return arr
+    return numeric_array(X, np.float64, what, table=True)
 
 
 class SOM(Task):
