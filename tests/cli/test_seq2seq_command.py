@@ -1,5 +1,6 @@
 import json
 
+import numpy as np
 import pytest
 
 from seqlab.cli import main
@@ -77,3 +78,41 @@ def test_seqlab_predict_applies_a_saved_seq2seq_to_a_csv_column(run_dir, tmp_pat
     assert main(["predict", str(run_dir), str(path)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0] == "prediction" and len(lines) == 3
+
+
+def test_model_with_a_wrongly_shaped_tensor_exits_2_with_one_line(run_dir, tmp_path, capsys):
+    import shutil
+
+    from safetensors.numpy import load_file, save_file
+
+    bad = tmp_path / "bad"
+    shutil.copytree(run_dir, bad)
+    tensors = load_file(bad / "model" / "model.safetensors")
+    name = sorted(tensors)[0]
+    tensors[name] = np.zeros((3, 3), dtype=tensors[name].dtype)
+    save_file(tensors, bad / "model" / "model.safetensors")
+    capsys.readouterr()
+    assert main(["seq2seq", "translate", str(bad), "abc"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "does not match" in err
+
+
+def test_held_out_characters_missing_from_training_exit_2_before_training(tmp_path, capsys):
+    path = tmp_path / "pairs.csv"
+    path.write_text("".join(f"{c},{c}\n" for c in "abcdefghij"), encoding="utf-8")  # each pair its own letter
+    code = main(["seq2seq", "train", str(path), "--epochs", "1", "--units", "4", "--embedding-dim", "2",
+                 "--out", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "held-out" in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_metrics_json_holds_no_wall_time(run_dir):
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert "seconds" not in metrics                            # wall time would differ between identical runs
+
+
+def test_zero_learning_rate_is_refused(tmp_path, capsys):
+    code = main(["seq2seq", "train", "--task", "reversal", "--n", "20", "--learning-rate", "0", "--epochs", "1",
+                 "--units", "4", "--embedding-dim", "2", "--out", str(tmp_path / "r")])
+    assert code == 2 and "lr" in capsys.readouterr().err and not (tmp_path / "r").exists()

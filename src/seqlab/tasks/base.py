@@ -80,8 +80,11 @@ class Task:
             obj = klass(**params)
             obj._set_state(loaded.config, loaded.tensors, loaded.preprocessing)
         except (TypeError, KeyError, RuntimeError, ValueError) as e:
+            reason = " ".join(str(e).split())               # torch's state-dict errors span several lines
+            reason = reason if len(reason) <= 300 else reason[:297] + "..."
             raise ModelFileError(f"{path} does not match this seqlab's {loaded.class_name} "
-                                 f"(written by seqlab {loaded.seqlab_version or 'unknown'}): {e}") from None
+                                 f"(written by seqlab {loaded.seqlab_version or 'unknown'}): {reason}; "
+                                 "re-train it with this seqlab") from None
         return obj
 
 

@@ -108,7 +108,7 @@ class Seq2Seq(Task):
         self.max_output_length_ = int(self.max_output_length or int(1.5 * longest) + 2)
         torch.manual_seed(self.seed)                        # layer initialisers draw from torch's generator
         self.model_ = Seq2SeqModel(config)
-        lr = self.learning_rate or (1e-3 if self.model == "transformer" else 2e-3)
+        lr = self.learning_rate if self.learning_rate is not None else (1e-3 if self.model == "transformer" else 2e-3)
         trainer = Trainer(self.model_, loss=sequence_loss, optimizer="adam", metrics=(), lr=lr,
                           clipnorm=self.clipnorm, device="cpu", seed=self.seed)
         x, y = self._arrays(pairs)
