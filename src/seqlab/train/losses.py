@@ -49,6 +49,12 @@ def match_rank(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return target
 
 
+def target_like(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """``match_rank(pred, target)`` in ``pred``'s dtype (no cast when it already is)."""
+    target = match_rank(pred, target)
+    return target if target.dtype == pred.dtype else target.to(pred.dtype)
+
+
 def _mean_per_sample(values: torch.Tensor) -> torch.Tensor:
     return values.reshape(values.shape[0], -1).mean(dim=1) if values.dim() > 1 else values
 
@@ -64,7 +70,7 @@ class Loss:
     from_logits = False
 
     def per_sample(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        return _mean_per_sample(self.elementwise(pred, match_rank(pred, target).to(pred.dtype)))
+        return _mean_per_sample(self.elementwise(pred, target_like(pred, target)))
 
     def elementwise(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         raise ConfigError(f"{type(self).__name__} must define per_sample or elementwise")
@@ -93,7 +99,7 @@ class MeanSquaredError(Loss):
         return (pred - target).square()
 
     def mean(self, pred, target):  # every sample has the same size, so this is the mean of means
-        return F.mse_loss(pred, match_rank(pred, target).to(pred.dtype))
+        return F.mse_loss(pred, target_like(pred, target))
 
 
 class MeanAbsoluteError(Loss):
@@ -105,7 +111,7 @@ class MeanAbsoluteError(Loss):
         return (pred - target).abs()
 
     def mean(self, pred, target):
-        return F.l1_loss(pred, match_rank(pred, target).to(pred.dtype))
+        return F.l1_loss(pred, target_like(pred, target))
 
 
 class Huber(Loss):
@@ -137,7 +143,10 @@ class BinaryCrossentropy(Loss):
         return F.binary_cross_entropy(pred.clamp(EPSILON, 1.0 - EPSILON), target, reduction=reduction)
 
     def mean(self, pred, target):  # one fused kernel; equal sample sizes make it the mean of means
-        return self.elementwise(pred, match_rank(pred, target).to(pred.dtype), reduction="mean")
+        target = target_like(pred, target)
+        if self.from_logits:
+            return F.binary_cross_entropy_with_logits(pred, target)
+        return F.binary_cross_entropy(pred.clamp(EPSILON, 1.0 - EPSILON), target)
 
 
 class CategoricalCrossentropy(Loss):
@@ -153,7 +162,7 @@ class CategoricalCrossentropy(Loss):
         self.from_logits = from_logits
 
     def per_sample(self, pred, target):
-        target = match_rank(pred, target).to(pred.dtype)
+        target = target_like(pred, target)
         if self.from_logits:
             log_p = pred.log_softmax(dim=-1)
         else:

@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from seqlab.io.errors import ConfigError
-from seqlab.train.losses import EPSILON, match_rank
+from seqlab.train.losses import EPSILON, match_rank, target_like
 
 
 class Metric:
@@ -57,7 +57,7 @@ class _Mean(Metric):
         self.sums, self.count = [], 0
 
     def values(self, pred, target) -> torch.Tensor:
-        return self.elementwise(pred, match_rank(pred, target).to(pred.dtype))
+        return self.elementwise(pred, target_like(pred, target))
 
     def batch_sum(self, pred, target) -> tuple[torch.Tensor, int]:
         v = self.values(pred, target)
@@ -92,7 +92,7 @@ class MAE(_Mean):
         return (pred - target).abs()
 
     def batch_sum(self, pred, target):  # one fused kernel
-        target = match_rank(pred, target).to(pred.dtype)
+        target = target_like(pred, target)
         return F.l1_loss(pred, target, reduction="sum"), pred.numel()
 
 
@@ -103,7 +103,7 @@ class MSE(_Mean):
         return (pred - target).square()
 
     def batch_sum(self, pred, target):
-        target = match_rank(pred, target).to(pred.dtype)
+        target = target_like(pred, target)
         return F.mse_loss(pred, target, reduction="sum"), pred.numel()
 
 
