@@ -23,7 +23,8 @@ def test_som_writes_map_outliers_metrics_and_report(tmp_path, capsys):
 def test_som_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
     text = tmp_path / "text.csv"
     text.write_text("a,b\n1,x\n2,y\n3,z\n")
-    cases = [[str(text)], [CREDIT, "--x", "0"], [str(tmp_path / "missing.csv")], [CREDIT, "--label-col", "nope"]]
+    cases = [[str(text)], [CREDIT, "--x", "0"], [str(tmp_path / "missing.csv")], [CREDIT, "--label-col", "nope"],
+             [CREDIT, "--x", "100000", "--y", "100000"]]
     for args in cases:
         assert main(["som", *args, "--out", str(tmp_path / "o")]) == 2
         err = capsys.readouterr().err.strip()

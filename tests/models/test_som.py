@@ -131,6 +131,8 @@ def test_pca_init_spans_the_first_two_components():
 def test_bad_maps_and_data_are_refused():
     with pytest.raises(ConfigError, match="at least 1x1"):
         SelfOrganizingMap(0, 10, 3)
+    with pytest.raises(ConfigError, match="smaller map"):
+        SelfOrganizingMap(100_000, 100_000, 16)
     with pytest.raises(ConfigError, match="neighborhood"):
         SelfOrganizingMap(2, 2, 3, neighborhood="cone")
     som = SelfOrganizingMap(2, 2, 3)

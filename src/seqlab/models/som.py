@@ -106,6 +106,9 @@ def _compiled(fn):
     return _COMPILED[fn]
 
 
+MAX_WEIGHTS = 2**27  # float64 weights (1 GiB); a bigger map is a typo, not a plan
+
+
 class SelfOrganizingMap:
     """A ``x`` by ``y`` grid of neurons with ``input_len`` weights each (MiniSom's arguments).
 
@@ -129,6 +132,9 @@ class SelfOrganizingMap:
             raise ConfigError(f"the map must be at least 1x1, got {x}x{y}; pass x >= 1 and y >= 1")
         if int(input_len) < 1:
             raise ConfigError(f"input_len must be >= 1, got {input_len}")
+        if int(x) * int(y) * int(input_len) > MAX_WEIGHTS:
+            raise ConfigError(f"a {x}x{y} map of {input_len} features needs "
+                              f"{int(x) * int(y) * int(input_len) * 8 / 2**30:.1f} GiB of weights; use a smaller map")
         for name, value, allowed in (("neighborhood", neighborhood, NEIGHBORHOODS),
                                      ("topology", topology, TOPOLOGIES), ("decay", decay, DECAYS)):
             if value not in allowed:
