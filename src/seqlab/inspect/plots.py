@@ -43,9 +43,13 @@ def plot_history(history: dict[str, list[float]], path: str | Path, title: str =
     fig, axes = plt.subplots(1, 2 if others else 1, figsize=(11 if others else 7, 4), dpi=110, squeeze=False)
     for ax, series, label in ((axes[0, 0], losses, "loss"), *(((axes[0, 1], others, "metric"),) if others else ())):
         for name, values in series.items():
-            ax.plot(range(1, len(values) + 1), values, "--" if name.startswith("val_") else "-", label=name)
+            ax.plot(range(1, len(values) + 1), values, "--" if name.startswith("val_") else "-", label=name,
+                    marker="o" if len(values) == 1 else None)     # one epoch: a line of one point is invisible
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if max((len(v) for v in series.values()), default=0) == 1:
+            ax.set_xlim(0.5, 1.5)
+            ax.set_xticks([1])
         ax.set_ylabel(label)
         ax.grid(True, alpha=0.3)
         if series:
