@@ -6,7 +6,7 @@ import seqlab
 from seqlab.layers import Dense, SimpleRNN
 
 
-def test_seed000_simple_rnn_predicts_the_next_number():
+def test_seed000_simple_rnn_predicts_the_next_number(tmp_path):
     # seed 000, "A Simple Example of RNN", line for line (plus seed= for a repeatable test)
     X = np.array([[1, 2, 3, 4, 5], [2, 3, 4, 5, 6], [3, 4, 5, 6, 7], [4, 5, 6, 7, 8]])
     y = np.array([6, 7, 8, 9])
@@ -20,6 +20,8 @@ def test_seed000_simple_rnn_predicts_the_next_number():
     assert predicted.shape == (1, 1)
     assert predicted.flatten()[0] == pytest.approx(10.0, abs=1.0)
     assert history.history["loss"][-1] < 0.01 * history.history["loss"][0]
+    model.save(tmp_path / "next_number")                       # and the saved model predicts the same
+    np.testing.assert_array_equal(seqlab.load(tmp_path / "next_number").predict(test_input, verbose=0), predicted)
 
 
 def test_evaluate_and_batch_methods_on_a_sequential_model():
