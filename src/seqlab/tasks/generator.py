@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from seqlab.data.csv import read_text as read_text_file
 from seqlab.inspect.activations import cell_activations
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.language import (
@@ -49,21 +50,8 @@ MAX_SAVED_TEXT = 4_000_000  # characters of training text kept with the model to
 
 
 def read_text(path: str | Path) -> str:
-    """The text of a UTF-8 file; a missing, binary or empty file raises ``DataError``."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"text file {path} not found; give the path of a UTF-8 text file")
-    raw = path.read_bytes()
-    if b"\x00" in raw:
-        raise DataError(f"{path} looks binary (it holds NUL bytes); give a UTF-8 text file")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise DataError(f"{path} is not UTF-8 text (byte {e.start} cannot be decoded); convert it to "
-                        f"UTF-8") from None
-    if not text.strip():
-        raise DataError(f"{path} is empty; give a text with at least a few lines or sentences")
-    return text
+    """The text of a UTF-8 file; a missing, binary, non-UTF-8 or empty file raises ``DataError``."""
+    return read_text_file(path, "a UTF-8 text with at least a few lines or sentences")
 
 
 def split_items(items: list[str], seed: int = 3407) -> tuple[list[str], list[str]]:
