@@ -59,7 +59,10 @@ def test_rbm_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
     few = write_patterns(tmp_path / "few.csv", n=5)
     cases = [[str(text)], [str(big), "--batch-size", "1"], [str(negative), "--batch-size", "1"],
              [str(few), "--batch-size", "10"], [str(tmp_path / "missing.csv")],
-             [str(tmp_path / "no-folder"), "--movielens"], [str(few), "--hidden", "0", "--batch-size", "1"]]
+             [str(tmp_path / "no-folder"), "--movielens"], [str(few), "--hidden", "0", "--batch-size", "1"],
+             [str(few), "--learning-rate", "0", "--batch-size", "1"],
+             [str(few), "--learning-rate", "-1", "--batch-size", "1"],
+             [str(few), "--hidden", "100000000", "--batch-size", "1"], [str(tmp_path)]]
     for args in cases:
         assert main(["rbm", *args, "--out", str(tmp_path / "o")]) == 2, args
         err = capsys.readouterr().err.strip()

@@ -40,6 +40,8 @@ def add_parser(sub) -> None:
 def read_binary_csv(path: str) -> pd.DataFrame:
     """A CSV of numbers in [0, 1], with or without a header row; DataError otherwise."""
     f = Path(path)
+    if f.is_dir():
+        raise DataError(f"{path} is a folder; pass a CSV of 0/1 values, or add --movielens for the ml-100k folder")
     if not f.is_file():
         raise DataError(f"{path} not found; pass a CSV of 0/1 values (or --movielens with a folder)")
     try:

@@ -28,6 +28,8 @@ import torch.nn.functional as F
 
 from seqlab.io.errors import ConfigError
 
+MAX_WEIGHTS = 2**28  # float32 weights (1 GiB); a bigger RBM is a typo, not a plan
+
 
 class RestrictedBoltzmannMachine(torch.nn.Module):
     """A Bernoulli-Bernoulli RBM.
@@ -45,6 +47,10 @@ class RestrictedBoltzmannMachine(torch.nn.Module):
         super().__init__()
         if int(n_visible) < 1 or int(n_hidden) < 1:
             raise ConfigError(f"an RBM needs >= 1 visible and hidden unit, got {n_visible} and {n_hidden}")
+        if int(n_visible) * int(n_hidden) > MAX_WEIGHTS:
+            gib = int(n_visible) * int(n_hidden) * 4 / 2**30
+            raise ConfigError(f"{n_visible} visible x {n_hidden} hidden units need {gib:.1f} GiB of weights; "
+                              "use fewer hidden units")
         g = torch.Generator().manual_seed(0 if seed is None else int(seed))
         self.register_buffer("W", torch.randn(int(n_visible), int(n_hidden), generator=g) * 0.01)
         self.register_buffer("hidden_bias", torch.zeros(int(n_hidden)))

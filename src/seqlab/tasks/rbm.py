@@ -62,6 +62,8 @@ class RBM(Task):
         """Train on ``X``; ``y`` is ignored. Returns self."""
         if int(self.batch_size) < 1 or int(self.k) < 1 or int(self.epochs) < 1:
             raise ConfigError("batch_size, k and epochs must be >= 1")
+        if not float(self.learning_rate) > 0:
+            raise ConfigError(f"learning_rate must be > 0, got {self.learning_rate}")
         if not 0 <= float(self.momentum) < 1 or float(self.weight_decay) < 0:
             raise ConfigError(f"momentum must be in [0, 1) and weight_decay >= 0, got {self.momentum} "
                               f"and {self.weight_decay}")
