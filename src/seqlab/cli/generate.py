@@ -53,7 +53,7 @@ def train(args: argparse.Namespace) -> int:
         write_json(tmp / "metrics.json", metrics)
         write_json(tmp / "history.json", gen.history_)
         plot_history({"loss": gen.history_["loss"], "val_loss": gen.history_["val_loss"]}, tmp / "loss.png",
-                     title=f"{args.model}: nats per character (one point = {gen.history_['step'][0]} steps)")
+                     title=f"{args.model}: nats per character", x=gen.history_["step"], xlabel="training step")
         (tmp / "samples.txt").write_text("\n".join(samples) + "\n", encoding="utf-8")
         write_report(tmp, f"Character generator ({args.model})", [
             ("Held-out loss", metrics), ("Loss", "loss.png"),

@@ -31,11 +31,13 @@ def save_figure(fig, path: str | Path) -> Path:
     return path
 
 
-def plot_history(history: dict[str, list[float]], path: str | Path, title: str = "Training loss") -> Path:
+def plot_history(history: dict[str, list[float]], path: str | Path, title: str = "Training loss",
+                 x: list | None = None, xlabel: str = "epoch") -> Path:
     """Plot each ``loss``-like series of a History dict per epoch (train solid, validation dashed).
 
     Takes ``{"loss": [...], "val_loss": [...], "mae": [...], ...}``; metrics other than losses are
-    drawn on a second panel. Returns the PNG path.
+    drawn on a second panel. ``x`` gives the positions of the points (default epochs 1, 2, ...) and
+    ``xlabel`` names them (e.g. ``x=history["step"], xlabel="training step"``). Returns the PNG path.
     """
     losses = {k: v for k, v in history.items() if k.endswith("loss") and len(v)}
     others = {k: v for k, v in history.items() if not k.endswith("loss") and len(v)
@@ -43,11 +45,12 @@ def plot_history(history: dict[str, list[float]], path: str | Path, title: str =
     fig, axes = plt.subplots(1, 2 if others else 1, figsize=(11 if others else 7, 4), dpi=110, squeeze=False)
     for ax, series, label in ((axes[0, 0], losses, "loss"), *(((axes[0, 1], others, "metric"),) if others else ())):
         for name, values in series.items():
-            ax.plot(range(1, len(values) + 1), values, "--" if name.startswith("val_") else "-", label=name,
+            xs = list(x)[:len(values)] if x is not None else range(1, len(values) + 1)
+            ax.plot(xs, values, "--" if name.startswith("val_") else "-", label=name,
                     marker="o" if len(values) == 1 else None)     # one epoch: a line of one point is invisible
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(xlabel)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        if max((len(v) for v in series.values()), default=0) == 1:
+        if x is None and max((len(v) for v in series.values()), default=0) == 1:
             ax.set_xlim(0.5, 1.5)
             ax.set_xticks([1])
         ax.set_ylabel(label)
