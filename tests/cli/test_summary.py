@@ -18,3 +18,20 @@ def test_summary_of_missing_directory_is_one_line_and_exit_2(tmp_path, capsys):
 def test_unknown_example_is_exit_2(capsys):
     assert main(["summary", "--example", "nope"]) == 2
     assert "choose one of" in capsys.readouterr().err
+
+
+def test_summary_of_a_saved_rbm_counts_its_weights(tmp_path, capsys):
+    import numpy as np
+
+    from seqlab.tasks import RBM
+
+    x = (np.arange(40).reshape(10, 4) % 3 == 0).astype(float)
+    RBM(n_hidden=3, epochs=1, batch_size=5, seed=0).fit(x).save(tmp_path / "m")
+    assert main(["summary", str(tmp_path / "m")]) == 0
+    out = capsys.readouterr().out
+    assert f"{4 * 3 + 3 + 4} parameters" in out and "(4, 3)" in out   # W, hidden and visible biases
+
+
+def test_path_and_example_together_is_exit_2(tmp_path, capsys):
+    assert main(["summary", str(tmp_path), "--example", "mnist-cnn"]) == 2
+    assert "not both" in capsys.readouterr().err

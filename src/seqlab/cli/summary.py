@@ -38,12 +38,18 @@ def summary_of(obj) -> str:
     if inner is not None and hasattr(inner, "summary"):
         return inner.summary()
     if inner is not None:
-        total = sum(p.numel() for p in inner.parameters())
-        return f"{type(obj).__name__} wrapping {type(inner).__name__}: {total:,} parameters\n{inner}"
+        state = inner.state_dict()  # parameters and buffers: an RBM keeps its weights as buffers (CD, not autograd)
+        total = sum(t.numel() for t in state.values())
+        head = f"{type(obj).__name__} wrapping {type(inner).__name__}: {total:,} parameters"
+        if list(inner.children()):
+            return f"{head}\n{inner}"
+        return "\n".join([head, *(f"  {name:<16} {tuple(t.shape)}" for name, t in state.items())])
     return f"{type(obj).__name__}: no layer table for this model"
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.example and args.path:
+        raise ConfigError("give a model or run directory, or --example NAME, not both")
     if args.example:
         examples = _examples()
         if args.example not in examples:
