@@ -22,7 +22,7 @@ SETTINGS = {"lookback": 12, "difference": True, "epochs": 300, "units": 32, "tim
 def add_parser(sub) -> None:
     p = sub.add_parser("quickstart", help="train an LSTM on bundled airline passengers; compare with naive",
                        description="Train an LSTM on the bundled airline-passengers series and compare it with "
-                                   "the naive forecast on the last 20%% of the months.")
+                                   "the naive forecast on the last 20% of the months.")
     p.add_argument("--model", default="lstm", help="model name (default lstm)")
     p.add_argument("--out", help="run directory (default runs/quickstart-<time>)")
     add_training_args(p)
