@@ -96,3 +96,15 @@ def test_non_utf8_file_is_one_line_exit_2(tmp_path, capsys):
     assert main(["forecast", str(path), "--target", "v", "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "UTF-8" in err and not (tmp_path / "o").exists()
+
+
+def test_compare_with_naive_prints_one_naive_column_and_says_nothing_beat_it(csv, tmp_path, capsys):
+    out = tmp_path / "cmp"
+    code = main(["forecast", str(csv), "--target", "sales", "--compare", "naive,seasonal_naive", "--season", "5",
+                 "--quiet", "--out", str(out)])
+    assert code == 0
+    text = capsys.readouterr().out
+    header = next(line for line in text.splitlines() if line.startswith("metric"))
+    assert header.split() == ["metric", "naive", "seasonal_naive"]
+    best = json.loads((out / "metrics.json").read_text())["best"]
+    assert ("naive has the lowest" in text) == (best == "naive") and "naive does NOT beat" not in text

@@ -171,18 +171,21 @@ def print_summary(fitted: dict, out: Path) -> None:
     """The short table at the end of a run: each model vs naive on each metric, then the files."""
     first = next(iter(fitted.values()))
     base = first.metrics_["baseline"]
-    names = list(fitted) + ["naive"]
+    names = list(fitted) + ([] if "naive" in fitted else ["naive"])     # --compare ...,naive: one column
     width = max(10, *(len(n) + 2 for n in names))
     print(f"\nTest: {first.metrics_['test_windows']} forecasts of {', '.join(first.targets_)}, "
           f"{first.horizon} step(s) ahead (lookback {first.lookback}, last {first.n_rows_ - first.val_end_} rows)")
     print("metric".ljust(8) + "".join(n.rjust(width) for n in names))
     for k in METRIC_NAMES:
-        row = [fitted[m].metrics_[k] for m in fitted] + [base[k]]
+        row = [fitted[m].metrics_[k] for m in fitted] + ([] if "naive" in fitted else [base[k]])
         print(k.upper().ljust(8) + "".join(f"{v:{width}.3f}" for v in row))
     best = min(fitted, key=lambda m: fitted[m].metrics_["rmse"])
     ratio = fitted[best].metrics_["rmse"] / base["rmse"] if base["rmse"] else float("nan")
     verdict = "beats" if ratio < 1 else "does NOT beat"
-    print(f"{best} {verdict} the naive forecast: RMSE {ratio:.2f}x naive")
+    if best == "naive":
+        print("no other model beats the naive forecast: naive has the lowest test RMSE")
+    else:
+        print(f"{best} {verdict} the naive forecast: RMSE {ratio:.2f}x naive")
     if "interval_coverage" in fitted[best].metrics_:
         q = fitted[best].metrics_["quantiles"]
         print(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} of test values")
