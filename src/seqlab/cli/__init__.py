@@ -2,7 +2,9 @@
 and exposes ``add_parser(subparsers)``, which registers the command and sets ``func`` to a
 function of the parsed arguments that returns an exit status.
 
-Any ``SeqlabError`` (bad input) becomes one line on stderr and exit status 2.
+Any ``SeqlabError`` (bad input) becomes one line on stderr and exit status 2. Every parser uses
+``HelpFormatter`` (docstring line breaks kept, defaults shown), and a command's ``description`` may be
+its module docstring: ``help_text`` strips the reStructuredText literal markup for the terminal.
 
 >>> main(["--version"])  # doctest: +SKIP
 """
@@ -11,7 +13,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
+import textwrap
 
 from seqlab.io.errors import SeqlabError
 
@@ -22,7 +26,55 @@ COMMAND_MODULES = [
 ]
 
 
+def help_text(doc: str | None) -> str | None:
+    """Return ``doc`` (a docstring or help string) without the reStructuredText literal markup
+    (two backquotes either side) that a terminal would print as is; None stays None.
+
+    >>> help_text("``seqlab som DATA``: writes ``umatrix.png``")
+    'seqlab som DATA: writes umatrix.png'
+    """
+    return None if doc is None else re.sub(r"``(.+?)``", r"\1", doc, flags=re.DOTALL)
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Help layout of every seqlab command.
+
+    The description keeps its paragraphs and its indented lines (command examples stay one per
+    line); a paragraph of prose is re-wrapped to the terminal width. An option's help gets
+    ``(default: X)`` appended, unless the default is None, False or empty, or the help already
+    says its default (``"default: per model"``).
+    """
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        blocks, prose = [], []
+        for line in text.strip("\n").splitlines() + [""]:
+            if line.strip() and not line[0].isspace():
+                prose.append(line.strip())
+                continue
+            if prose:
+                blocks.append(textwrap.fill(" ".join(prose), width, initial_indent=indent,
+                                            subsequent_indent=indent, break_on_hyphens=False))
+                prose = []
+            blocks.append(indent + line.rstrip() if line.strip() else "")
+        return "\n".join(blocks).rstrip("\n")
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        default = action.default
+        if "default" in text or default is None or default is False or default == "" or (
+                default is argparse.SUPPRESS or not action.option_strings and action.nargs not in ("?", "*")):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
 class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser with seqlab's help formatting and one-line usage errors."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        kwargs["description"] = help_text(kwargs.get("description"))
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str):  # argparse's own usage errors: one line, exit 2
         self.exit(2, f"seqlab: error: {message} (see 'seqlab {self.prog.split(' ', 1)[-1]} --help')\n"
                   if " " in self.prog else f"seqlab: error: {message} (see 'seqlab --help')\n")

@@ -27,11 +27,11 @@ def run(args: argparse.Namespace) -> int:
 
 def add_parser(sub) -> None:
     p = sub.add_parser("bench", help="speed of seqlab's LSTM paths against torch.nn.LSTM, as ratios",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=__doc__)
     p.add_argument("what", choices=["recurrent"], help="what to measure")
-    p.add_argument("--units", type=int, default=256)
-    p.add_argument("--batch", type=int, default=32)
-    p.add_argument("--steps", type=int, default=60)
-    p.add_argument("--repeats", type=int, default=20)
-    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--units", type=int, default=256, help="LSTM units (hidden size)")
+    p.add_argument("--batch", type=int, default=32, help="sequences per batch")
+    p.add_argument("--steps", type=int, default=60, help="time steps per sequence")
+    p.add_argument("--repeats", type=int, default=20, help="timed runs per path; the median is reported")
+    p.add_argument("--threads", type=int, default=1, help="CPU threads torch may use")
     p.set_defaults(func=run)

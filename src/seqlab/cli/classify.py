@@ -203,20 +203,20 @@ def add_parser(subparsers) -> None:
     p.add_argument("train", help="training file or bundled data set name")
     p.add_argument("--test", help="test file in the same format (default: a stratified split of TRAIN)")
     p.add_argument("--format", choices=FORMATS, help="file format (default: from the file name)")
-    p.add_argument("--label-col", help="label column (csv/text tables; default 'label')")
+    p.add_argument("--label-col", help="label column of csv/text tables (default: label)")
     p.add_argument("--text-col", help="text column of a CSV of texts (implies --format text)")
     p.add_argument("--model", help=f"encoder: text {', '.join(TEXT_ENCODERS)}; series {', '.join(SERIES_ENCODERS)} "
-                                   "(default lstm for text, cnn1d for series)")
-    p.add_argument("--epochs", type=int, default=10, help="training epochs (default 10)")
-    p.add_argument("--batch-size", type=int, help="mini-batch size (default 64 text, 16 series)")
-    p.add_argument("--lr", type=float, help="Adam learning rate (default 0.001)")
-    p.add_argument("--units", type=int, help="encoder width (default 64)")
-    p.add_argument("--maxlen", type=int, default=100, help="tokens kept per text (default 100)")
+                                   "(default: lstm for text, cnn1d for series)")
+    p.add_argument("--epochs", type=int, default=10, help="training epochs")
+    p.add_argument("--batch-size", type=int, help="mini-batch size (default: 64 text, 16 series)")
+    p.add_argument("--lr", type=float, help="Adam learning rate (default: 0.001)")
+    p.add_argument("--units", type=int, help="encoder width: units of the recurrent/dense layers (default: 64)")
+    p.add_argument("--maxlen", type=int, default=100, help="tokens kept per text, as Keras pad_sequences maxlen")
     p.add_argument("--char-level", action="store_true", help="tokenise texts into characters")
     p.add_argument("--embeddings", help="GloVe/word2vec text file to start the embedding from")
     p.add_argument("--class-weight", choices=["balanced"], help="weight classes by inverse frequency")
     p.add_argument("--validation-split", type=float, default=0.0,
-                   help="fraction of TRAIN held out for early stopping (default 0: fixed epochs)")
+                   help="fraction of TRAIN held out for early stopping; 0 trains for fixed epochs")
     p.add_argument("--test-size", type=float, default=0.2, help="test fraction when --test is not given")
     p.add_argument("--keep-duplicates", action="store_true",
                    help="keep exact duplicate texts before splitting (default: drop them, else scores inflate)")
@@ -225,12 +225,13 @@ def add_parser(subparsers) -> None:
     p.add_argument("--tagger", action="store_true",
                    help="label every step (SequenceTagger, event detection): TRAIN is 'events' (bundled synthetic "
                         "streams) or a CSV with one row per step, a per-step --label-col and a --sequence-col")
-    p.add_argument("--sequence-col", default="sequence", help="--tagger: column naming each stream (default sequence)")
-    p.add_argument("--streams", type=int, default=300, help="--tagger events: streams to generate (default 300)")
-    p.add_argument("--chunk", type=int, default=200, help="--tagger: train on pieces of this many steps (default 200)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--verbose", type=int, default=0, choices=[0, 1, 2], help="training output")
-    p.add_argument("--out", help="run directory (default runs/classify-<timestamp>)")
+    p.add_argument("--sequence-col", default="sequence", help="--tagger: column naming each stream")
+    p.add_argument("--streams", type=int, default=300, help="--tagger events: streams to generate")
+    p.add_argument("--chunk", type=int, default=200, help="--tagger: train on pieces of this many steps")
+    p.add_argument("--seed", type=int, default=0, help="random seed")
+    p.add_argument("--verbose", type=int, default=0, choices=[0, 1, 2],
+                   help="training output: 0 silent, 1 progress bar, 2 one line per epoch")
+    p.add_argument("--out", help="run directory (default: runs/classify-<timestamp>)")
     p.set_defaults(func=run)
 
 

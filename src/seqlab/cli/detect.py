@@ -25,18 +25,20 @@ from seqlab.io.rundir import default_out, run_directory
 
 def add_parser(sub) -> None:
     p = sub.add_parser("detect", help="anomaly detection: autoencoder reconstruction error per row or time step",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=__doc__)
     p.add_argument("data", help="CSV of numeric columns")
-    p.add_argument("--model", choices=["dense", "lstm", "vae"], default="dense")
+    p.add_argument("--model", choices=["dense", "lstm", "vae"], default="dense",
+                   help="autoencoder: dense, LSTM (with --window) or variational")
     p.add_argument("--label-col", help="0/1 column (1 = anomaly) used only for ROC-AUC / PR-AUC")
     p.add_argument("--time-col", help="column kept for the output and plot, not trained on")
     p.add_argument("--window", type=int, help="steps per window: treat DATA as a time series")
     p.add_argument("--contamination", type=float, default=0.05, help="expected anomaly fraction, in (0, 0.5]")
-    p.add_argument("--code-size", type=int)
-    p.add_argument("--epochs", type=int, default=50)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", help="run directory (default runs/detect-<time>)")
+    p.add_argument("--code-size", type=int,
+                   help="units of the bottleneck code (default: a quarter of the inputs, at least 2)")
+    p.add_argument("--epochs", type=int, default=50, help="passes over the training rows")
+    p.add_argument("--batch-size", type=int, default=32, help="rows (or windows) per mini-batch")
+    p.add_argument("--seed", type=int, default=0, help="random seed")
+    p.add_argument("--out", help="run directory (default: runs/detect-<time>)")
     p.set_defaults(func=run)
 
 

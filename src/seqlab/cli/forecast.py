@@ -31,35 +31,39 @@ def add_parser(sub) -> None:
     p.add_argument("--target", required=True, help="column(s) to forecast (comma-separated)")
     p.add_argument("--time-col", help="date/time column (rows are sorted by it)")
     p.add_argument("--features", help="covariate columns, comma-separated (multivariate input)")
-    p.add_argument("--model", default="lstm", help=f"one of: {', '.join(MODEL_NAMES)} (default lstm)")
+    p.add_argument("--model", default="lstm", help=f"one of: {', '.join(MODEL_NAMES)} ")
     p.add_argument("--compare", help="several models on the same split, e.g. lstm,gru,mlp,naive")
     add_training_args(p)
     p.add_argument("--thousands", help="thousands separator in numbers, e.g. ','")
-    p.add_argument("--out", help="run directory (default runs/forecast-<time>)")
+    p.add_argument("--out", help="run directory (default: runs/forecast-<time>)")
     p.set_defaults(func=run)
 
 
 def add_training_args(p) -> None:
     """Options shared by ``seqlab forecast`` and ``seqlab quickstart``."""
-    p.add_argument("--lookback", type=int, default=12, help="past rows per input window (default 12)")
-    p.add_argument("--horizon", type=int, default=1, help="steps ahead to forecast (default 1)")
-    p.add_argument("--strategy", default="direct", choices=["direct", "recursive", "seq2seq"])
-    p.add_argument("--epochs", type=int, default=100, help="training epochs (early stopping on validation)")
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--units", type=int, default=32)
-    p.add_argument("--layers", type=int, default=None, help="stacked recurrent/transformer layers")
-    p.add_argument("--dropout", type=float, default=0.0)
-    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--lookback", type=int, default=12, help="past rows per input window")
+    p.add_argument("--horizon", type=int, default=1, help="steps ahead to forecast")
+    p.add_argument("--strategy", default="direct", choices=["direct", "recursive", "seq2seq"],
+                   help="multi-step: one output per step, feed back 1-step forecasts, or encoder-decoder")
+    p.add_argument("--epochs", type=int, default=100,
+                   help="most training epochs; early stopping on the validation rows ends sooner")
+    p.add_argument("--batch-size", type=int, default=32, help="windows per mini-batch")
+    p.add_argument("--units", type=int, default=32, help="units per recurrent/dense layer (transformer width)")
+    p.add_argument("--layers", type=int, default=None,
+                   help="stacked recurrent/transformer layers (default: 2 for stacked_lstm, else 1)")
+    p.add_argument("--dropout", type=float, default=0.0, help="fraction of units dropped while training")
+    p.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate")
     p.add_argument("--quantiles", help="e.g. 0.1,0.5,0.9: pinball loss and prediction intervals")
     p.add_argument("--difference", action="store_true", help="model first differences (trending series)")
-    p.add_argument("--scaler", default="minmax", choices=["minmax", "standard", "none"])
+    p.add_argument("--scaler", default="minmax", choices=["minmax", "standard", "none"],
+                   help="scaling fitted on the training rows (MinMaxScaler, StandardScaler or none)")
     p.add_argument("--season", type=int, help="seasonal period in rows (default: inferred)")
     p.add_argument("--test-size", type=float, default=0.2, help="last rows held out: fraction or count")
     p.add_argument("--val-size", type=float, default=0.1, help="rows before the test rows for early stopping")
     p.add_argument("--fill", choices=["ffill", "interpolate", "zero"], help="fill NaN/inf (default: refuse)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="random seed")
     p.add_argument("--threads", type=int, default=1,
-                   help="CPU threads for training (default 1: fastest for small networks on a shared machine)")
+                   help="CPU threads for training; 1 is fastest for small networks on a shared machine")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 

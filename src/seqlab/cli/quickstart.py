@@ -23,8 +23,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser("quickstart", help="train an LSTM on bundled airline passengers; compare with naive",
                        description="Train an LSTM on the bundled airline-passengers series and compare it with "
                                    "the naive forecast on the last 20% of the months.")
-    p.add_argument("--model", default="lstm", help="model name (default lstm)")
-    p.add_argument("--out", help="run directory (default runs/quickstart-<time>)")
+    p.add_argument("--model", default="lstm", help="model name, as in seqlab forecast --model")
+    p.add_argument("--out", help="run directory (default: runs/quickstart-<time>)")
     add_training_args(p)
     p.set_defaults(func=run, **SETTINGS)
 

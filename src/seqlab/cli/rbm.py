@@ -24,16 +24,16 @@ from seqlab.io.rundir import default_out, run_directory
 
 def add_parser(sub) -> None:
     p = sub.add_parser("rbm", help="restricted Boltzmann machine: 0/1 data or the MovieLens recommender",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=__doc__)
     p.add_argument("data", help="CSV of 0/1 values, or with --movielens the ml-100k folder")
     p.add_argument("--movielens", action="store_true", help="DATA is a MovieLens-100k folder (u1 split)")
-    p.add_argument("--hidden", type=int, default=100, help="hidden units (default 100)")
-    p.add_argument("--epochs", type=int, help="passes over the data (default 10)")
+    p.add_argument("--hidden", type=int, default=100, help="hidden units")
+    p.add_argument("--epochs", type=int, help="passes over the data (default: 10)")
     p.add_argument("--k", type=int, help="Gibbs steps per update, CD-k (default: 10 MovieLens, 1 CSV)")
-    p.add_argument("--batch-size", type=int, default=100)
+    p.add_argument("--batch-size", type=int, default=100, help="rows (users) per update")
     p.add_argument("--learning-rate", type=float, help="per-sample step (default: the model's)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", help="run directory (default runs/rbm-<time>)")
+    p.add_argument("--seed", type=int, default=0, help="random seed")
+    p.add_argument("--out", help="run directory (default: runs/rbm-<time>)")
     p.set_defaults(func=run)
 
 

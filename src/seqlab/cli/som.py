@@ -21,17 +21,18 @@ from seqlab.io.rundir import default_out, run_directory
 
 def add_parser(sub) -> None:
     p = sub.add_parser("som", help="self-organising map: U-matrix and outlying rows (fraud detection)",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=__doc__)
     p.add_argument("data", help="CSV of numeric columns")
     p.add_argument("--label-col", help="column drawn as markers on the map, not trained on")
-    p.add_argument("--x", type=int, default=10)
-    p.add_argument("--y", type=int, default=10)
-    p.add_argument("--sigma", type=float, default=1.0)
-    p.add_argument("--learning-rate", type=float, default=0.5)
-    p.add_argument("--iterations", type=int, default=10000)
-    p.add_argument("--threshold", type=float, default=0.9, help="U-matrix value of an outlying cell")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", help="run directory (default runs/som-<time>)")
+    p.add_argument("--x", type=int, default=10, help="map width in cells (MiniSom x)")
+    p.add_argument("--y", type=int, default=10, help="map height in cells (MiniSom y)")
+    p.add_argument("--sigma", type=float, default=1.0, help="radius of the neighbourhood at the start")
+    p.add_argument("--learning-rate", type=float, default=0.5,
+                   help="learning rate at the start; it decays over the iterations")
+    p.add_argument("--iterations", type=int, default=10000, help="training iterations (one row each)")
+    p.add_argument("--threshold", type=float, default=0.9, help="U-matrix value (0-1) above which a cell is outlying")
+    p.add_argument("--seed", type=int, default=0, help="random seed")
+    p.add_argument("--out", help="run directory (default: runs/som-<time>)")
     p.set_defaults(func=run)
 
 

@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
 
 def add_parser(sub) -> None:
     p = sub.add_parser("summary", help="print a model's layer table (saved model or course example)",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=__doc__)
     p.add_argument("path", nargs="?", help="a model directory or a run directory holding model/")
-    p.add_argument("--example", help="next-number-rnn, cqf-stacked-lstm, sentiment-stacked-lstm, mnist-cnn")
+    p.add_argument("--example",
+                   help="a course architecture: next-number-rnn, cqf-stacked-lstm, sentiment-stacked-lstm, mnist-cnn")
     p.set_defaults(func=run)

@@ -25,22 +25,23 @@ from seqlab.io.rundir import default_out, run_directory
 
 def add_parser(sub) -> None:
     p = sub.add_parser("synth", help="synthetic sequences from a GAN, with TimeGAN's quality scores",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=__doc__)
     p.add_argument("data", help="CSV of numeric columns, oldest row first")
     p.add_argument("--seq-len", type=int, required=True, help="steps per window")
     p.add_argument("--model", choices=["rnn", "lstm", "dense"], default="rnn",
                    help="GAN architecture (rnn: per-step noise, LSTM generator, GRU critic)")
     p.add_argument("--loss", choices=["non-saturating", "minimax", "wasserstein", "wasserstein-gp"],
-                   default="non-saturating")
+                   default="non-saturating",
+                   help="GAN loss (seed 002): generator's log D trick, the original minimax, WGAN clipping, WGAN-GP")
     p.add_argument("--time-col", help="column to drop before training (dates)")
     p.add_argument("--n", type=int, help="synthetic windows to write (default: as many as real windows)")
-    p.add_argument("--epochs", type=int, default=100)
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--units", type=int, default=24)
+    p.add_argument("--epochs", type=int, default=100, help="passes over the real windows")
+    p.add_argument("--batch-size", type=int, default=64, help="windows per mini-batch")
+    p.add_argument("--units", type=int, default=24, help="hidden units of generator and critic")
     p.add_argument("--metric-iterations", type=int, default=2000,
-                   help="training steps of each post-hoc GRU (TimeGAN: 2000 and 5000)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", help="run directory (default runs/synth-<time>)")
+                   help="training steps of each post-hoc GRU; TimeGAN uses 2000 and 5000")
+    p.add_argument("--seed", type=int, default=0, help="random seed")
+    p.add_argument("--out", help="run directory (default: runs/synth-<time>)")
     p.set_defaults(func=run)
 
 
