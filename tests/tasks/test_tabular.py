@@ -113,3 +113,13 @@ def test_bad_tables_are_seqlab_errors():
         clf.predict(df.drop(columns=["Balance"]))
     with pytest.raises(seqlab.SeqlabError, match="one class"):
         TabularClassifier(epochs=1).fit(df[["Age"]], np.zeros(len(df)))
+
+
+def test_wider_dropout_variant_has_dropout_layers_and_predicts_deterministically():
+    df = churn_rows(200)
+    clf = TabularClassifier(units=(16, 16), dropout=0.2, epochs=1, seed=0).fit(df.iloc[:, 3:-1], df["Exited"])
+    # 12 -> 16 -> 16 -> 1: (12*16 + 16) + (16*16 + 16) + (16 + 1); dropout adds no weights
+    assert clf.model_.count_params() == 208 + 272 + 17
+    assert [type(l).__name__ for l in clf.model_.layers] == ["Dense", "Dropout", "Dense", "Dropout", "Dense"]
+    # dropout is off at prediction time: two calls give the same probabilities
+    np.testing.assert_array_equal(clf.predict_proba(df.iloc[:, 3:-1]), clf.predict_proba(df.iloc[:, 3:-1]))
