@@ -25,10 +25,27 @@ def _x(forecasts: dict, step: int) -> np.ndarray:
     return rows
 
 
+def _ahead(step: int, horizon: int) -> str:
+    """``"1 step ahead"`` or, for a multi-step model, ``"1 step ahead (step 1 of 3)"``."""
+    ahead = "1 step ahead" if step == 0 else f"{step + 1} steps ahead"
+    return ahead if horizon == 1 else f"{ahead} (step {step + 1} of {horizon})"
+
+
+def _plot_paths(ax, forecasts: dict, target: int, n_paths: int = 6) -> None:
+    """The model's full multi-step forecast from ``n_paths`` evenly spaced test origins."""
+    n, horizon = forecasts["model"].shape[:2]
+    xs = np.stack([_x(forecasts, s) for s in range(horizon)], axis=1)       # (n, horizon)
+    for k, i in enumerate(np.unique(np.linspace(0, n - 1, min(n_paths, n)).astype(int))):
+        ax.plot(xs[i], forecasts["model"][i, :, target], color="#ee7733", lw=1.2, marker=".", ms=4,
+                label=f"model, all {horizon} steps from a few origins" if k == 0 else None)
+
+
 def plot_forecast(forecasts: dict, path: str | Path, title: str | None = None, step: int = 0,
                   target: int = 0) -> Path:
     """Plot one target's test period ``step + 1`` steps ahead: actual (black), model (blue), naive
-    (grey dashed), seasonal naive if present (dotted), and the shaded interval. Returns the PNG path."""
+    (grey dashed), seasonal naive if present (dotted), and the shaded interval. With a horizon above
+    1 the title says which of the steps is drawn, and the model's whole ``horizon``-step path from a
+    few origins is overlaid (orange). Returns the PNG path."""
     x = _x(forecasts, step)
     name = forecasts.get("targets", ["value"])[target]
     fig, ax = new_figure(9, 4.2)
@@ -36,14 +53,21 @@ def plot_forecast(forecasts: dict, path: str | Path, title: str | None = None, s
     if lower is not None and upper is not None:
         ax.fill_between(x, lower[:, step, target], upper[:, step, target], color="#4477aa", alpha=0.2,
                         label="prediction interval")
-    ax.plot(x, forecasts["actual"][:, step, target], color="black", lw=1.6, label="actual")
+    horizon = forecasts["model"].shape[1]
+    actual = forecasts["actual"][:, step, target]
+    if step == 0 and horizon > 1:   # the last origin's later steps: actual values up to the end of the test period
+        x = np.concatenate([x, [_x(forecasts, s)[-1] for s in range(1, horizon)]])
+        actual = np.concatenate([actual, forecasts["actual"][-1, 1:, target]])
+    ax.plot(x, actual, color="black", lw=1.6, label="actual")
+    x = x[: len(forecasts["naive"])]
     ax.plot(x, forecasts["naive"][:, step, target], color="#999999", ls="--", lw=1.2, label="naive (last value)")
     if forecasts.get("seasonal") is not None:
         ax.plot(x, forecasts["seasonal"][:, step, target], color="#ccbb44", ls=":", lw=1.2, label="seasonal naive")
     ax.plot(x, forecasts["model"][:, step, target], color="#4477aa", lw=1.8,
             label=forecasts.get("label", "model"))
-    ahead = "1 step" if step == 0 else f"{step + 1} steps"
-    ax.set_title(title or f"{name}: test forecasts, {ahead} ahead")
+    if horizon > 1:
+        _plot_paths(ax, forecasts, target)
+    ax.set_title(title or f"{name}: test forecasts, {_ahead(step, horizon)}")
     ax.set_ylabel(name)
     ax.legend(loc="best", fontsize=9)
     fig.autofmt_xdate()
@@ -66,7 +90,7 @@ def plot_comparison(results: dict[str, dict], metrics: dict[str, dict], path: st
     ax.plot(x, first["actual"][:, 0, 0], color="black", lw=1.8, label="actual")
     for name, f in results.items():
         ax.plot(_x(f, 0), f["model"][:, 0, 0], lw=1.2, label=name)
-    ax.set_title(f"{first.get('targets', ['value'])[0]}: test forecasts, 1 step ahead")
+    ax.set_title(f"{first.get('targets', ['value'])[0]}: test forecasts, {_ahead(0, first['model'].shape[1])}")
     ax.legend(fontsize=8)
     ax.grid(True, alpha=0.3)
     names = list(metrics) + ["naive (baseline)"]
