@@ -6,7 +6,7 @@ files are there, that the format version is one this seqlab reads, and that the 
 
 >>> import torch, tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp()) / "m"
->>> save_model_dir(d, "Demo", {"units": 3}, {"w": torch.ones(2)}, {"lookback": 5})
+>>> _ = save_model_dir(d, "Demo", {"units": 3}, {"w": torch.ones(2)}, {"lookback": 5})
 >>> load_model_dir(d, ["Demo"]).config["units"]
 3
 """
