@@ -9,6 +9,7 @@ from seqlab.models.classifiers import (
     TAGGER_ENCODERS,
     ClassifierConfig,
     ClassifierNet,
+    EnsembleNet,
     MaskedBatchNorm,
     pack_series,
     recalibrate_batch_norm,
@@ -118,7 +119,7 @@ def test_config_rejects_unknown_encoder_and_one_class():
 
 
 @pytest.mark.parametrize("encoder,pooling", [("lstm", "max"), ("bilstm", "max"), ("gru", "mean"),
-                                             ("stacked_lstm", "max")])
+                                             ("stacked_lstm", "max"), ("bilstm", "max_mean")])
 def test_pooled_recurrent_encoders_ignore_padding(encoder, pooling):
     net = _net(encoder, vocab_size=30, pooling=pooling)
     alone = net(torch.tensor([[4, 9, 2]]))
@@ -147,3 +148,45 @@ def test_pooling_is_refused_where_it_does_not_apply():
         ClassifierConfig(n_classes=2, encoder="cnn1d", pooling="max")
     with pytest.raises(ConfigError, match="unknown pooling"):
         ClassifierConfig(n_classes=2, encoder="lstm", pooling="min")
+
+
+def test_max_mean_pooling_concatenates_max_and_mean_of_torch_lstm_outputs():
+    net = _net("lstm", n_features=2, pooling="max_mean")
+    ref = torch.nn.LSTM(2, 8, batch_first=True)
+    kernel, recurrent, bias = (torch.as_tensor(w) for w in net.rnn.get_weights())
+    with torch.no_grad():
+        ref.weight_ih_l0.copy_(kernel.T)
+        ref.weight_hh_l0.copy_(recurrent.T)
+        ref.bias_ih_l0.copy_(bias)
+        ref.bias_hh_l0.zero_()
+    x = np.random.default_rng(4).normal(size=(6, 2)).astype(np.float32)
+    steps, _ = ref(torch.tensor(x)[None])
+    expected = net.head(torch.cat([steps.amax(dim=1), steps.mean(dim=1)], dim=-1))
+    torch.testing.assert_close(net(torch.tensor(pack_series([x, np.zeros((10, 2), np.float32)])))[:1], expected,
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_textcnn_is_kims_parallel_convolutions_max_pooled_as_torch_conv1d():
+    net = _net("textcnn", vocab_size=30, filters=[4, 5], kernel_sizes=[3, 5])
+    ids = torch.tensor([[4, 9, 2, 7, 11, 3]])
+    emb = net.embedding(ids).transpose(1, 2)  # (batch, dim, time)
+    pooled = []
+    for layer, k in zip(net.convs, (3, 5)):
+        kernel, bias = (torch.as_tensor(w) for w in layer.get_weights())
+        ref = torch.nn.Conv1d(8, kernel.shape[2], k, padding=k // 2)  # odd k: TF 'same' pads k//2 each side
+        with torch.no_grad():
+            ref.weight.copy_(kernel.permute(2, 1, 0))
+            ref.bias.copy_(bias)
+        pooled.append(torch.relu(ref(emb)).amax(dim=2))
+    expected = net.head(torch.cat(pooled, dim=-1))
+    torch.testing.assert_close(net(ids), expected, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ConfigError, match="one filters entry per kernel size"):
+        ClassifierNet(ClassifierConfig(n_classes=2, encoder="textcnn", vocab_size=9, filters=[4], kernel_sizes=[3, 4]))
+
+
+def test_ensemble_probabilities_are_the_mean_of_its_members():
+    members = [_net("gru", vocab_size=30), _net("lstm", vocab_size=30)]
+    ids = torch.tensor([[4, 9, 2, 0], [5, 6, 7, 8]])
+    expected = torch.stack([torch.softmax(m(ids), dim=-1) for m in members]).mean(dim=0)
+    torch.testing.assert_close(torch.softmax(EnsembleNet(members)(ids), dim=-1), expected, rtol=1e-5, atol=1e-6)
+    assert all(k.startswith(("members.0.", "members.1.")) for k in EnsembleNet(members).state_dict())

@@ -99,6 +99,24 @@ def test_text_classifier_learns_keywords_and_ignores_padding(tmp_path):
     np.testing.assert_allclose(Task.load(tmp_path / "t").predict_proba(texts), clf.predict_proba(texts), rtol=1e-6)
 
 
+@pytest.mark.parametrize("options", [dict(encoder="textcnn", dropout=0.5), dict(encoder="lstm", ensemble=3),
+                                     dict(encoder="bilstm", pooling="max_mean")])
+def test_text_classifier_options_learn_ignore_padding_and_round_trip(tmp_path, options):
+    texts, y = _texts()
+    clf = TextClassifier(units=8, embedding_dim=8, epochs=12, batch_size=8, lr=0.02, seed=0, **options)
+    clf.fit(texts, y)
+    assert clf.evaluate(texts, y)["accuracy"] == 1.0
+    alone = clf.predict_proba(["free cash"])
+    np.testing.assert_allclose(alone, clf.predict_proba(["free cash", "see you at lunch " * 5])[:1],
+                               rtol=1e-5, atol=1e-6)
+    clf.save(tmp_path / "t")
+    loaded = Task.load(tmp_path / "t")
+    np.testing.assert_allclose(loaded.predict_proba(texts), clf.predict_proba(texts), rtol=1e-6)
+    if options.get("ensemble"):  # members differ (seeds 0, 1, 2) and the prediction is their mean
+        members = loaded.model_.members
+        assert len(members) == 3 and not torch.equal(members[0].head.kernel, members[1].head.kernel)
+
+
 def test_text_classifier_empty_texts_are_an_error():
     with pytest.raises(DataError, match="empty text"):
         TextClassifier(epochs=1).fit(["hello", "  "], ["a", "b"])

@@ -18,6 +18,8 @@ Encoders (seed 001's LSTM families, seed 004, Wang et al. 2017 for the FCN):
 ``cnn_lstm``         two ``Conv1D`` blocks, then an ``LSTM`` over the feature maps
 ``transformer``      projection + sinusoidal positions + ``TransformerEncoder`` blocks +
                      average pooling over real steps
+``textcnn``          Kim (2014): parallel ``Conv1D`` branches (``kernel_sizes``, ``filters`` each,
+                     ReLU), each max-pooled over the real steps, concatenated (text n-gram detectors)
 ``bag_of_embeddings`` mean of the (embedded) steps + a ReLU layer: the honest simple baseline
 ``mlp``              the whole series flattened into two ReLU layers: fixed length only
                      (seed 001's limit of MLPs), so every series must have ``length`` steps
@@ -26,7 +28,9 @@ Encoders (seed 001's LSTM families, seed 004, Wang et al. 2017 for the FCN):
 ``pooling`` turns the recurrent encoders' (``lstm``, ``gru``, ``bilstm``, ``stacked_lstm``,
 ``cnn_lstm``) step outputs into one vector: ``"last"`` (the output at the last real step, as in
 the seeds), ``"max"`` (max over time of every unit, over real steps: Conneau et al. 2017's
-BiLSTM-max) or ``"mean"``.
+BiLSTM-max), ``"mean"``, or ``"max_mean"`` (both concatenated: twice the width).
+
+:class:`EnsembleNet` averages the class probabilities of independently trained nets.
 
 Padded steps never change a result: recurrent layers hold their state over them, convolution
 outputs are zeroed there after every block (so the next block sees what ``padding="same"`` would),
@@ -52,13 +56,13 @@ from seqlab.nn.recurrent import GRU, LSTM
 from seqlab.nn.transformer import PositionalEncoding, TransformerEncoder
 
 ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn1d", "cnn_lstm", "transformer", "bag_of_embeddings",
-            "mlp")
-TEXT_ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn1d", "transformer", "bag_of_embeddings")
+            "mlp", "textcnn")
+TEXT_ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn1d", "textcnn", "transformer", "bag_of_embeddings")
 SERIES_ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn1d", "cnn_lstm", "transformer", "mlp")
 FIXED_LENGTH_ENCODERS = ("mlp",)
 TAGGER_ENCODERS = ("lstm", "gru", "bilstm", "cnn1d", "transformer")
 RECURRENT_ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn_lstm")
-POOLINGS = ("last", "max", "mean")
+POOLINGS = ("last", "max", "mean", "max_mean")
 
 
 @dataclass
@@ -73,11 +77,12 @@ class ClassifierConfig:
         n_features: channels of numeric input (without the mask channel).
         units: recurrent units / transformer width / bag-of-embeddings hidden size.
         dropout: dropout before the head (and between stacked layers, inside transformer blocks).
-        filters, kernel_sizes: the convolution blocks of ``cnn1d`` (``cnn_lstm`` uses the first two).
+        filters, kernel_sizes: the convolution blocks of ``cnn1d`` (``cnn_lstm`` uses the first two);
+            for ``textcnn`` the parallel branches (one per kernel size).
         num_heads, num_layers: transformer blocks.
         per_step: one prediction per time step (``SequenceTagger``) instead of one per sequence.
         length: the fixed number of steps (``mlp`` only).
-        pooling: ``"last"``, ``"max"`` or ``"mean"`` over time of a recurrent encoder's outputs.
+        pooling: ``"last"``, ``"max"``, ``"mean"`` or ``"max_mean"`` over time of a recurrent encoder's outputs.
     """
 
     n_classes: int
@@ -204,6 +209,12 @@ def _masked_mean(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     return (x * w).sum(dim=1) / w.sum(dim=1).clamp_min(1.0)
 
 
+def _masked_max(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    m = mask.unsqueeze(-1)
+    top = x.masked_fill(~m, float("-inf")).amax(dim=1)
+    return torch.where(m.any(dim=1), top, torch.zeros_like(top))  # a sequence of padding only: zeros
+
+
 class ClassifierNet(torch.nn.Module):
     """Input stage + encoder + head; maps a batch to class logits.
 
@@ -251,6 +262,13 @@ class ClassifierNet(torch.nn.Module):
             if enc == "cnn_lstm":
                 self.rnn = LSTM(cfg.units, return_sequences=rs, input_shape=(None, prev))
                 out = cfg.units
+        elif enc == "textcnn":
+            filters, kernels = list(cfg.filters), list(cfg.kernel_sizes)
+            if not kernels or len(filters) != len(kernels):
+                raise ConfigError(f"textcnn needs one filters entry per kernel size, got {filters} and {kernels}")
+            self.convs = torch.nn.ModuleList(Conv1D(f, k, padding="same", activation="relu", input_shape=(None, width))
+                                             for f, k in zip(filters, kernels))
+            out = sum(filters)
         elif enc == "transformer":
             self.project = Dense(cfg.units, input_shape=(width,))
             self.positions = PositionalEncoding(input_shape=(None, cfg.units))
@@ -265,6 +283,8 @@ class ClassifierNet(torch.nn.Module):
         else:  # bag_of_embeddings
             self.hidden = Dense(cfg.units, activation="relu", input_shape=(width,))
             out = cfg.units
+        if cfg.pooling == "max_mean" and not cfg.per_step:
+            out *= 2
         self.head_dropout = Dropout(cfg.dropout)
         self.head = Dense(cfg.n_classes, input_shape=(out,))
 
@@ -305,9 +325,9 @@ class ClassifierNet(torch.nn.Module):
             return h
         if self.config.pooling == "mean":
             return _masked_mean(h, mask)
-        m = mask.unsqueeze(-1)
-        top = h.masked_fill(~m, float("-inf")).amax(dim=1)
-        return torch.where(m.any(dim=1), top, torch.zeros_like(top))  # a sequence of padding only: zeros
+        if self.config.pooling == "max_mean":
+            return torch.cat([_masked_max(h, mask), _masked_mean(h, mask)], dim=-1)
+        return _masked_max(h, mask)
 
     def encode(self, h: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Features ``(batch, time, width)`` -> ``(batch, out)`` (or ``(batch, time, out)`` per step)."""
@@ -324,9 +344,34 @@ class ClassifierNet(torch.nn.Module):
             if enc == "cnn_lstm":
                 return self._pool(self._rnn(self.rnn, h, mask), mask)
             return h if per_step else _masked_mean(h, mask)
+        if enc == "textcnn":
+            h = h * m  # padded steps read as zeros, exactly what padding="same" adds past the end
+            return torch.cat([_masked_max(conv(h), mask) for conv in self.convs], dim=-1)
         if enc == "transformer":
             h = self.positions(self.project(h))
             for block in self.blocks:
                 h = block(h, mask=mask)
             return h if per_step else _masked_mean(h, mask)
         return self.hidden(_masked_mean(h, mask))  # bag_of_embeddings
+
+
+class EnsembleNet(torch.nn.Module):
+    """Average of the class probabilities of independently trained ``ClassifierNet`` members.
+
+    Takes the members' input and returns ``log(mean_i softmax(member_i(x)))`` ``(batch, n_classes)``:
+    logits whose softmax is the averaged probabilities. Member ``i``'s weights are named
+    ``members.i.<name>`` in the state dict.
+
+    >>> cfg = ClassifierConfig(n_classes=2, encoder="lstm", vocab_size=20, units=4)
+    >>> EnsembleNet([ClassifierNet(cfg), ClassifierNet(cfg)])(torch.tensor([[3, 4, 0]])).shape
+    torch.Size([1, 2])
+    """
+
+    def __init__(self, members: list):
+        super().__init__()
+        self.members = torch.nn.ModuleList(members)
+        self.config = members[0].config
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        probs = torch.stack([torch.softmax(m(x), dim=-1) for m in self.members]).mean(dim=0)
+        return torch.log(probs.clamp_min(1e-30))

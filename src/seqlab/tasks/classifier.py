@@ -28,6 +28,7 @@ from seqlab.models.classifiers import (
     TEXT_ENCODERS,
     ClassifierConfig,
     ClassifierNet,
+    EnsembleNet,
     pack_series,
     recalibrate_batch_norm,
 )
@@ -114,12 +115,16 @@ class NetTask(Task):
     def _get_state(self):
         tensors = {k: v.detach().cpu().contiguous() for k, v in self.model_.state_dict().items()}
         config = {"net": self.config_.to_dict(), "classes": [str(c) for c in self.classes_]}
+        if isinstance(self.model_, EnsembleNet):
+            config["ensemble"] = len(self.model_.members)
         return config, tensors, {**self._extra_state(), "history": self.history_,
                                  "input": getattr(self, "input_", None)}
 
     def _set_state(self, config, tensors, preprocessing):
         self.config_ = ClassifierConfig(**config["net"])
-        self.model_ = ClassifierNet(self.config_)
+        k = int(config.get("ensemble", 1))
+        self.model_ = ClassifierNet(self.config_) if k == 1 else EnsembleNet(
+            [ClassifierNet(self.config_) for _ in range(k)])
         self.model_.load_state_dict({k: torch.as_tensor(v) for k, v in tensors.items()}, strict=True)
         self.model_.eval()
         self.classes_ = np.array(config["classes"], dtype=object)
@@ -239,7 +244,12 @@ class TextClassifier(NetTask):
         maxlen: steps kept per text (longer texts are cut at the end; None = the longest training text).
         embedding_dim, units, dropout: model sizes.
         pooling: how a recurrent encoder's outputs become one vector: ``"last"`` step (the seeds),
-            ``"max"`` or ``"mean"`` over the real steps.
+            ``"max"``, ``"mean"`` or ``"max_mean"`` (both concatenated) over the real steps.
+        kernel_sizes: convolution widths; default ``(5, 3, 3)`` for ``cnn1d``'s stacked blocks and
+            ``(3, 4, 5)`` for ``textcnn``'s parallel branches (Kim 2014), each with ``units`` filters.
+        ensemble: train this many nets (seeds ``seed``, ``seed + 1``, ...; each on the same data
+            and validation) and average their class probabilities; costs ``ensemble`` times the
+            training and prediction time. Saved as one file, member ``i``'s weights as ``members.i.*``.
         embeddings: path of a GloVe/word2vec text file (``word v1 v2 ...`` per line) to start the
             embedding from (seed 000's ``weights=[embedding_matrix]``); ``trainable`` freezes it if False.
         epochs, batch_size, lr, class_weight, validation_split, patience, seed: as SequenceClassifier.
@@ -255,9 +265,9 @@ class TextClassifier(NetTask):
                  embeddings: str | None = None, trainable: bool = True, num_heads: int = 4, num_layers: int = 1,
                  epochs: int = 10, batch_size: int = 64, lr: float | None = None, class_weight=None,
                  validation_split: float = 0.0, patience: int = 3, pooling: str = "last", seed: int | None = None,
-                 verbose: int = 0):
+                 verbose: int = 0, kernel_sizes: tuple | None = None, ensemble: int = 1):
         self.encoder, self.num_words, self.maxlen, self.char_level = encoder, num_words, maxlen, char_level
-        self.pooling = pooling
+        self.pooling, self.kernel_sizes, self.ensemble = pooling, kernel_sizes, ensemble
         self.embedding_dim, self.units, self.dropout = embedding_dim, units, dropout
         self.embeddings, self.trainable = embeddings, trainable
         self.num_heads, self.num_layers = num_heads, num_layers
@@ -281,18 +291,34 @@ class TextClassifier(NetTask):
         if self.embeddings is not None:
             matrix = read_word_vectors(self.embeddings, self.tokenizer_.word_index, int(vocab))
             dim = matrix.shape[1]
-        self._build_net(ClassifierConfig(
+        if int(self.ensemble) < 1:
+            raise ConfigError(f"ensemble must be a whole number >= 1, got {self.ensemble!r}")
+        kernels = list(self.kernel_sizes or ((3, 4, 5) if self.encoder == "textcnn" else (5, 3, 3)))
+        config = ClassifierConfig(
             n_classes=len(self.classes_), encoder=self.encoder, vocab_size=int(vocab), embedding_dim=dim,
             units=self.units, dropout=self.dropout, num_heads=self.num_heads, num_layers=self.num_layers,
-            filters=[self.units] * 3, kernel_sizes=[5, 3, 3],  # text cnn1d: n-gram detectors of encoder width
-            pooling=self.pooling))
-        if matrix is not None:
-            self.model_.embedding.set_weights([matrix])
-            self.model_.embedding.trainable = bool(self.trainable)
+            filters=[self.units] * len(kernels), kernel_sizes=kernels,  # n-gram detectors of encoder width
+            pooling=self.pooling)
         val = None
         if validation_data is not None:
             val = (self._inputs(validation_data[0]), self._label_index(validation_data[1]))
-        self._train(self._pad(seqs), y_idx, val, class_weight=self._class_weight(y_idx))
+        x, seed, members, histories = self._pad(seqs), self.seed, [], []
+        try:
+            for i in range(int(self.ensemble)):
+                self.seed = None if seed is None else seed + i
+                self._build_net(config)
+                if matrix is not None:
+                    self.model_.embedding.set_weights([matrix])
+                    self.model_.embedding.trainable = bool(self.trainable)
+                self._train(x, y_idx, val, class_weight=self._class_weight(y_idx))
+                members.append(self.model_)
+                histories.append(self.history_)
+        finally:
+            self.seed = seed
+        if len(members) > 1:
+            self.model_ = EnsembleNet(members).eval()
+            self.history_ = histories[0]  # loss.png shows the first member
+            self.member_epochs_ = [len(h.get("loss", [])) for h in histories]
         return self
 
     def _pad(self, seqs) -> np.ndarray:
