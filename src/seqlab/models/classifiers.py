@@ -38,7 +38,7 @@ batch norm and pooling count real steps only, and attention ignores them.
 
 >>> import torch
 >>> net = ClassifierNet(ClassifierConfig(n_classes=3, encoder="gru", n_features=2, units=8))
->>> net(pack_series([torch.randn(5, 2).numpy(), torch.randn(3, 2).numpy()])).shape
+>>> net(torch.from_numpy(pack_series([np.ones((5, 2)), np.ones((3, 2))]))).shape
 torch.Size([2, 3])
 """
 from __future__ import annotations
