@@ -16,18 +16,15 @@ import json
 import sys
 from pathlib import Path
 
-from seqlab.io.errors import ConfigError, ModelFileError
+from seqlab.io.errors import ConfigError
+from seqlab.io.modeldir import model_dir_of
 from seqlab.io.rundir import default_out, run_directory
 
 
 def _load(run_dir: str):
     from seqlab.tasks.generator import CharGenerator
 
-    path = Path(run_dir)
-    if not path.exists():
-        raise ModelFileError(f"{path} not found; give a run directory written by 'seqlab generate train'")
-    model_dir = path / "model" if (path / "model").is_dir() else path
-    return CharGenerator.load(model_dir)
+    return CharGenerator.load(model_dir_of(run_dir, "'seqlab generate train'"))
 
 
 def train(args: argparse.Namespace) -> int:

@@ -39,14 +39,12 @@ import pandas as pd
 
 from seqlab.data.formats import FORMATS, detect_format, read_unlabeled
 from seqlab.io.errors import ConfigError, DataError
+from seqlab.io.modeldir import model_dir_of
 
 
 def model_dir(run_dir: str | Path) -> Path:
     """``RUN_DIR/model`` when it exists, else ``RUN_DIR`` itself."""
-    run_dir = Path(run_dir)
-    if not run_dir.exists():
-        raise DataError(f"{run_dir}: no such run or model directory")
-    return run_dir / "model" if (run_dir / "model").is_dir() else run_dir
+    return model_dir_of(run_dir, "a seqlab command that trains")
 
 
 def _input_format(task, args) -> str:

@@ -16,7 +16,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from seqlab.io.errors import ConfigError, DataError, ModelFileError
+from seqlab.io.errors import ConfigError, DataError
+from seqlab.io.modeldir import model_dir_of
 from seqlab.io.rundir import default_out, run_directory
 
 TASK_SIZES = {"addition": 50_000, "reversal": 20_000, "dates": 20_000}
@@ -91,10 +92,7 @@ def train(args: argparse.Namespace) -> int:
 def translate(args: argparse.Namespace) -> int:
     from seqlab.tasks.seq2seq import Seq2Seq
 
-    path = Path(args.run_dir)
-    if not path.exists():
-        raise ModelFileError(f"{path} not found; give a run directory written by 'seqlab seq2seq train'")
-    s2s = Seq2Seq.load(path / "model" if (path / "model").is_dir() else path)
+    s2s = Seq2Seq.load(model_dir_of(args.run_dir, "'seqlab seq2seq train'"))
     for line in s2s.predict(list(args.inputs), beam_width=args.beam):
         sys.stdout.write(line + "\n")
     return 0

@@ -68,6 +68,18 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+def model_dir_of(path: str | Path, written_by: str = "seqlab") -> Path:
+    """The model directory of ``path``: ``path/model`` for a run directory, else ``path`` itself.
+
+    Raises ModelFileError when ``path`` does not exist, naming ``written_by`` (the command that
+    writes such directories) in the advice.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ModelFileError(f"{path} not found: no such run or model directory; give one written by {written_by}")
+    return path / "model" if (path / "model").is_dir() else path
+
+
 def save_model_dir(path: str | Path, class_name: str, config: dict, tensors: dict,
                    preprocessing: dict | None = None) -> Path:
     """Write a model directory at ``path`` atomically and return its path.
