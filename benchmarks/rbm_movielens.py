@@ -13,12 +13,15 @@ the deterministic variant (p(v | p(h|v)) > 0.5) and the all-liked baseline, for
 """
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
 
 from seqlab.datasets import movielens_100k
 from seqlab.tasks.rbm import MovieRecommender, ratings_matrix
+
+MOVIELENS = str(Path(__file__).resolve().parents[2] / "shared" / "data" / "movielens-100k")  # shared/ beside the repo
 
 
 def seed_003_as_written(training_set, test_set, nb_epoch, seed):
@@ -61,7 +64,7 @@ def seed_003_as_written(training_set, test_set, nb_epoch, seed):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("folder", nargs="?", default="/work/shared/data/movielens-100k")
+    p.add_argument("folder", nargs="?", default=MOVIELENS)
     p.add_argument("--seeds", type=int, default=3)
     p.add_argument("--seed-epochs", type=int, default=100, help="epochs of the seed's code (it says 100)")
     args = p.parse_args()

@@ -5,18 +5,21 @@ users' training ratings; the course reports about 0.95, target <= 0.95), the poo
 and two baselines measured in the same run: every rating predicted as the training mean, and
 each movie's training mean rating (global mean for unseen movies).
 
-    OMP_NUM_THREADS=1 python benchmarks/recommender_ae.py [--data /work/shared/data/movielens-100k] [--seeds 0 1]
+    OMP_NUM_THREADS=1 python benchmarks/recommender_ae.py [--data ../shared/data/movielens-100k] [--seeds 0 1]
 """
 from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
 
 from seqlab import datasets
 from seqlab.tasks.recommender_ae import AutoencoderRecommender, rating_matrix
+
+MOVIELENS = str(Path(__file__).resolve().parents[2] / "shared" / "data" / "movielens-100k")  # shared/ beside the repo
 
 
 def baselines(train, test, n_users, n_movies) -> dict:
@@ -36,7 +39,7 @@ def baselines(train, test, n_users, n_movies) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default="/work/shared/data/movielens-100k")
+    ap.add_argument("--data", default=MOVIELENS)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
     ap.add_argument("--epochs", type=int, default=100)
     args = ap.parse_args()

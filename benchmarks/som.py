@@ -12,18 +12,17 @@ import time
 import warnings
 
 import numpy as np
-import pandas as pd
 
+from seqlab import datasets
 from seqlab.models.som import SelfOrganizingMap
 
 warnings.simplefilter("ignore")
-CREDIT = "/work/shared/data/credit-card-applications/Credit_Card_Applications.csv"
 
 
 def quality():
     from minisom import MiniSom
 
-    X = pd.read_csv(CREDIT).iloc[:, :-1].to_numpy(float)
+    X = datasets.load("credit-card-applications").iloc[:, :-1].to_numpy(float)  # the bundled copy
     X = (X - X.min(0)) / (X.max(0) - X.min(0))
     rows = []
     for seed in range(5):

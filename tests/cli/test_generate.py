@@ -1,11 +1,11 @@
 import json
-from pathlib import Path
 
 import pytest
+from support import SHARED_DATA
 
 from seqlab.cli import main
 
-NAMES = Path("/work/shared/data/names/names.txt")
+NAMES = SHARED_DATA / "names/names.txt"
 
 
 @pytest.fixture(scope="module")

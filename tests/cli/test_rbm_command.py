@@ -1,13 +1,13 @@
 """``seqlab rbm``: the run directories it writes, and one-line errors for bad input."""
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from support import SHARED_DATA
 
 from seqlab.cli import main
 
-MOVIELENS = Path("/work/shared/data/movielens-100k")
+MOVIELENS = SHARED_DATA / "movielens-100k"
 
 
 def write_patterns(path, n=60, header=True):

@@ -2,10 +2,11 @@
 import json
 
 import pandas as pd
+from support import SHARED_DATA
 
 from seqlab.cli import main
 
-CREDIT = "/work/shared/data/credit-card-applications/Credit_Card_Applications.csv"
+CREDIT = str(SHARED_DATA / "credit-card-applications/Credit_Card_Applications.csv")
 
 
 def test_som_writes_map_outliers_metrics_and_report(tmp_path, capsys):

@@ -1,8 +1,8 @@
 """Readers for labelled sequences and texts (csv, UCR tsv/txt, sktime .ts, text)."""
-from pathlib import Path
 
 import numpy as np
 import pytest
+from support import SHARED_DATA
 
 from seqlab.data.events import EVENT_NAMES, make_event_streams
 from seqlab.data.formats import (
@@ -17,7 +17,7 @@ from seqlab.data.formats import (
 )
 from seqlab.io.errors import ConfigError, DataError
 
-DATA = Path("/work/shared/data")
+DATA = SHARED_DATA
 GUNPOINT = DATA / "gunpoint"
 
 

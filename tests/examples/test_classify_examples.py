@@ -1,15 +1,5 @@
 """Seed 000's spam classifier recipe runs end to end on a small subset (full run: see its docstring)."""
-import importlib.util
-from pathlib import Path
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "seeds"
-
-
-def example(name):
-    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from support import example
 
 
 def test_spam_lstm_recipe_trains_the_seed_model_and_scores_the_held_out_fifth(capsys):

@@ -1,22 +1,12 @@
 """The CNN/MLP recipes of examples/seeds run end to end (tiny settings; the full runs are in
 benchmarks/cnn.py)."""
-import importlib.util
 import runpy
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "seeds"
-
-
-def example(name):
-    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from support import EXAMPLES, example
 
 
 def test_churn_ann_recipe_runs(tmp_path):

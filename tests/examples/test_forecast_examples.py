@@ -1,21 +1,15 @@
 """Every forecasting recipe in examples/seeds runs end to end with a tiny epoch count."""
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from support import example
 
 from seqlab.data.jena import JENA_COLUMNS
 
-SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
-
 
 def recipe(name):
-    spec = importlib.util.spec_from_file_location(f"recipe_{name}", SEEDS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.main
+    return example(name).main
 
 
 def test_next_number_rnn_has_the_seeds_2651_parameters(capsys):

@@ -1,15 +1,5 @@
 """Seed 000's generative recipes run end to end with tiny settings (full runs: see their docstrings)."""
-import importlib.util
-from pathlib import Path
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "seeds"
-
-
-def example(name):
-    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from support import example
 
 
 def test_gan_sine_recipe_plots_every_n_eval_epochs(tmp_path):

@@ -1,20 +1,11 @@
 """The SOM and RBM recipes of examples/seeds run end to end (tiny settings; the full runs are in
 benchmarks/som.py and benchmarks/rbm_movielens.py)."""
-import importlib.util
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from support import SHARED_DATA, example
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "seeds"
-MOVIELENS = Path("/work/shared/data/movielens-100k")
-
-
-def example(name):
-    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+MOVIELENS = SHARED_DATA / "movielens-100k"
 
 
 def test_som_fraud_lists_the_customers_of_the_outlying_cells(tmp_path, capsys):
@@ -23,7 +14,7 @@ def test_som_fraud_lists_the_customers_of_the_outlying_cells(tmp_path, capsys):
     assert (out / "umatrix.png").stat().st_size > 0
     frauds = pd.read_csv(out / "frauds.csv")
     assert len(frauds) == len(result["frauds"]) and "CustomerID" in frauds.columns
-    data = pd.read_csv(Path("/work/shared/data/credit-card-applications/Credit_Card_Applications.csv"))
+    data = pd.read_csv(SHARED_DATA / "credit-card-applications/Credit_Card_Applications.csv")
     assert set(frauds["CustomerID"]) <= set(data["CustomerID"])   # rows in original units, not scaled
     if result["cells"]:
         assert len(frauds) > 0

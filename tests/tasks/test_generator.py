@@ -1,14 +1,14 @@
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from support import SHARED_DATA
 
 import seqlab
 from seqlab.inspect.activations import correlated_units, pattern_signal
 from seqlab.tasks.generator import CharGenerator, read_text, split_items
 
-NAMES = Path("/work/shared/data/names/names.txt")
+NAMES = SHARED_DATA / "names/names.txt"
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,12 @@
 import numpy as np
 import pandas as pd
 import pytest
+from support import SHARED_DATA
 
 from seqlab.io.errors import ConfigError, DataError, NotFittedError
 from seqlab.tasks import SOM, Task
 
-CREDIT = "/work/shared/data/credit-card-applications/Credit_Card_Applications.csv"
+CREDIT = str(SHARED_DATA / "credit-card-applications/Credit_Card_Applications.csv")
 
 
 def test_fit_returns_self_and_predicts_bmus_of_scaled_rows():

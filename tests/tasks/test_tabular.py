@@ -6,12 +6,13 @@ import pandas as pd
 import pytest
 from sklearn.compose import ColumnTransformer
 from sklearn.preprocessing import LabelEncoder, OneHotEncoder, StandardScaler
+from support import SHARED_DATA
 
 import seqlab
 from seqlab.tasks import Task
 from seqlab.tasks.tabular import TabularClassifier
 
-CHURN = "/work/shared/data/churn-modelling/Churn_Modelling.csv"
+CHURN = str(SHARED_DATA / "churn-modelling/Churn_Modelling.csv")
 
 
 def churn_rows(n=400):
