@@ -1,13 +1,15 @@
 """``seqlab synth DATA --seq-len N``: synthetic sequences from a GAN, scored the TimeGAN way.
 
 The numeric columns of DATA (oldest row first) are min-max scaled and cut into every window of
-``--seq-len`` steps; a GAN learns them and samples ``--n`` new windows. Writes ``synthetic.csv``
+``--seq-len`` steps; a GAN (``--model timegan``: TimeGAN, Yoon et al. 2019) learns them and
+samples ``--n`` new windows. Writes ``synthetic.csv``
 (long format: sample, step, one column per feature, original units), ``metrics.json`` with the
 discriminative score (|accuracy - 0.5| of a post-hoc GRU classifier, 0 is best) and the
 predictive score (MAE on real data of a GRU trained on synthetic data), ``embedding.png``
 (PCA/t-SNE overlay), ``samples.png``, ``loss.png``, the model and ``report.html``.
 
     seqlab synth stock_data.csv --seq-len 24 --model rnn --epochs 200 --out runs/synth1
+    seqlab synth stock_data.csv --seq-len 24 --model timegan --iterations 2000 2000 1000 --batch-size 128
 """
 from __future__ import annotations
 
@@ -28,14 +30,18 @@ def add_parser(sub) -> None:
                        description=__doc__)
     p.add_argument("data", help="CSV of numeric columns, oldest row first")
     p.add_argument("--seq-len", type=int, required=True, help="steps per window")
-    p.add_argument("--model", choices=["rnn", "lstm", "dense"], default="rnn",
-                   help="GAN architecture (rnn: per-step noise, LSTM generator, GRU critic)")
+    p.add_argument("--model", choices=["rnn", "lstm", "dense", "timegan"], default="rnn",
+                   help="GAN architecture (rnn: per-step noise, LSTM generator, GRU critic; timegan: "
+                        "TimeGAN's embedder/recovery/generator/supervisor/discriminator, 3-layer GRUs)")
     p.add_argument("--loss", choices=["non-saturating", "minimax", "wasserstein", "wasserstein-gp"],
                    default="non-saturating",
                    help="GAN loss (seed 002): generator's log D trick, the original minimax, WGAN clipping, WGAN-GP")
     p.add_argument("--time-col", help="column to drop before training (dates)")
     p.add_argument("--n", type=int, help="synthetic windows to write (default: as many as real windows)")
-    p.add_argument("--epochs", type=int, default=100, help="passes over the real windows")
+    p.add_argument("--epochs", type=int, default=100, help="passes over the real windows (not timegan)")
+    p.add_argument("--iterations", type=int, nargs="+", default=[2000, 2000, 2000], metavar="N",
+                   help="timegan: mini-batch iterations of its embedding, supervised and joint phases "
+                        "(one N for all three; the paper runs 50000 each)")
     p.add_argument("--batch-size", type=int, default=64, help="windows per mini-batch")
     p.add_argument("--units", type=int, default=24, help="hidden units of generator and critic")
     p.add_argument("--metric-iterations", type=int, default=2000,
@@ -73,12 +79,20 @@ def run(args: argparse.Namespace) -> int:
     if len(real) < args.batch_size:
         raise DataError(f"{len(real)} windows of {args.seq_len} steps is fewer than --batch-size {args.batch_size}; "
                         "give a longer series or lower --batch-size / --seq-len")
-    latent = 3 if args.model == "lstm" else real.shape[2]
-    gan = GAN(arch=args.model, loss=args.loss, latent_dim=latent, units=args.units, epochs=args.epochs,
-              batch_size=args.batch_size, scale="minmax", seed=args.seed).fit(real)
+    if args.model == "timegan":
+        from seqlab.tasks.timegan import TimeGAN
+
+        its = args.iterations * 3 if len(args.iterations) == 1 else args.iterations
+        gan = TimeGAN(hidden=args.units, iterations=its, batch_size=args.batch_size, scale="minmax",
+                      seed=args.seed).fit(real)
+    else:
+        latent = 3 if args.model == "lstm" else real.shape[2]
+        gan = GAN(arch=args.model, loss=args.loss, latent_dim=latent, units=args.units, epochs=args.epochs,
+                  batch_size=args.batch_size, scale="minmax", seed=args.seed).fit(real)
     n = args.n or len(real)
     fake = np.clip(gan.sample(n, seed=args.seed), 0.0, 1.0).astype(np.float32)
-    metrics = {"model": args.model, "loss": args.loss, "real_windows": len(real), "synthetic_windows": n,
+    loss_name = "timegan" if args.model == "timegan" else args.loss
+    metrics = {"model": args.model, "loss": loss_name, "real_windows": len(real), "synthetic_windows": n,
                "discriminative_score": discriminative_score(real, fake, args.metric_iterations, seed=args.seed),
                "predictive_score": (predictive_score(real, fake, args.metric_iterations, seed=args.seed)
                                     if real.shape[2] >= 2 else None),
@@ -94,7 +108,11 @@ def run(args: argparse.Namespace) -> int:
         table.to_csv(tmp / "synthetic.csv", index=False)
         plot_embedding(real, fake, tmp / "embedding.png", n=min(1000, len(real), n), seed=args.seed)
         _plot_samples(real, fake, list(df.columns), tmp / "samples.png")
-        plot_history(gan.history_, tmp / "loss.png", title="GAN losses")
+        if args.model == "timegan":
+            plot_history({k: v for k, v in gan.history_.items() if k != "seconds"}, tmp / "loss.png",
+                         title="TimeGAN losses", xlabel=f"log point (every {gan.log_every} iterations of its phase)")
+        else:
+            plot_history(gan.history_, tmp / "loss.png", title="GAN losses")
         (tmp / "metrics.json").write_text(json.dumps(metrics, indent=2))
         write_report(tmp, "Synthetic sequences", [
             ("Scores (TimeGAN's measures; discriminative: 0 best; predictive: lower is better)", metrics),

@@ -27,6 +27,7 @@ TASK_MODULES: dict[str, str] = {
     "VAE": "seqlab.tasks.autoencoder",
     "AnomalyDetector": "seqlab.tasks.anomaly",
     "GAN": "seqlab.tasks.gan",
+    "TimeGAN": "seqlab.tasks.timegan",
     "AutoencoderRecommender": "seqlab.tasks.recommender_ae",
 }
 
