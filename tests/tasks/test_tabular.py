@@ -1,5 +1,6 @@
 """TabularClassifier: seed 003's churn preprocessing inside the estimator, saved as JSON."""
 import json
+import math
 
 import numpy as np
 import pandas as pd
@@ -124,3 +125,13 @@ def test_wider_dropout_variant_has_dropout_layers_and_predicts_deterministically
     assert [type(l).__name__ for l in clf.model_.layers] == ["Dense", "Dropout", "Dense", "Dropout", "Dense"]
     # dropout is off at prediction time: two calls give the same probabilities
     np.testing.assert_array_equal(clf.predict_proba(df.iloc[:, 3:-1]), clf.predict_proba(df.iloc[:, 3:-1]))
+
+
+def test_cosine_lr_schedule_follows_the_formula_and_bad_names_are_refused():
+    df = churn_rows(64)
+    clf = TabularClassifier(units=(4,), epochs=4, lr=0.01, lr_schedule="cosine", seed=0)
+    clf.fit(df.iloc[:, 3:-1], df["Exited"])
+    expected = [0.01 * 0.5 * (1 + math.cos(math.pi * e / 4)) for e in range(4)]  # Keras CosineDecay per epoch
+    np.testing.assert_allclose(clf.history_["learning_rate"], expected, rtol=1e-6)
+    with pytest.raises(seqlab.SeqlabError, match="lr_schedule"):
+        TabularClassifier(epochs=1, lr_schedule="linear").fit(df.iloc[:, 3:-1], df["Exited"])

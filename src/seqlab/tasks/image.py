@@ -39,7 +39,8 @@ class ImageClassifier(NetClassifier):
         rescale: pixel values are multiplied by this (1/255 for 0..255 images).
         shear_range, zoom_range, horizontal_flip: training augmentation (Keras's
             ``ImageDataGenerator`` meanings; shear in degrees).
-        epochs, batch_size, lr, validation_split, patience, seed, verbose: training.
+        epochs, batch_size, lr, lr_schedule, validation_split, patience, seed, verbose: training
+            (``lr_schedule``: None = constant, ``"cosine"`` = annealed to 0 over ``epochs``).
 
     ``fit(X, y=None)``: X is a folder of class sub-folders (labels are the folder names) or an
     array of images ``(n, H, W)`` / ``(n, H, W, C)`` with labels ``y``. ``predict`` takes the same
@@ -50,12 +51,13 @@ class ImageClassifier(NetClassifier):
                  pool_size: int = 2, padding: str = "valid", units: int = 128, dropout: float = 0.0,
                  rescale: float = 1 / 255, shear_range: float = 0.2, zoom_range: float = 0.2,
                  horizontal_flip: bool = True, epochs: int = 25, batch_size: int = 32, lr: float | None = None,
-                 validation_split: float = 0.0, patience: int = 5, seed: int | None = None, verbose: int = 0):
+                 lr_schedule: str | None = None, validation_split: float = 0.0, patience: int = 5,
+                 seed: int | None = None, verbose: int = 0):
         self.target_size, self.color_mode = target_size, color_mode
         self.filters, self.kernel_size, self.pool_size, self.padding = filters, kernel_size, pool_size, padding
         self.units, self.dropout, self.rescale = units, dropout, rescale
         self.shear_range, self.zoom_range, self.horizontal_flip = shear_range, zoom_range, horizontal_flip
-        self.epochs, self.batch_size, self.lr = epochs, batch_size, lr
+        self.epochs, self.batch_size, self.lr, self.lr_schedule = epochs, batch_size, lr, lr_schedule
         self.validation_split, self.patience, self.seed, self.verbose = validation_split, patience, seed, verbose
 
     # ----- inputs --------------------------------------------------------------------------------

@@ -13,19 +13,25 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from seqlab.io.errors import DataError
+from seqlab.io.errors import ConfigError, DataError
 from seqlab.nn.core import Dense
 from seqlab.sequential import Sequential
 from seqlab.tasks.base import Task
 from seqlab.tasks.classify_metrics import classification_metrics
 from seqlab.train import Trainer
-from seqlab.train.callbacks import EarlyStopping
+from seqlab.train.callbacks import EarlyStopping, LearningRateScheduler
+from seqlab.train.schedules import cosine_decay
+
+LR_SCHEDULES = (None, "cosine")
 
 
 class NetClassifier(Task):
     """Base: subclasses set the constructor parameters (``epochs``, ``batch_size``, ``lr``,
-    ``validation_split``, ``patience``, ``seed``, ``verbose``) and implement ``_hidden_layers()``
-    (the layers before the output) and ``_input_shape()``."""
+    ``lr_schedule``, ``validation_split``, ``patience``, ``seed``, ``verbose``) and implement
+    ``_hidden_layers()`` (the layers before the output) and ``_input_shape()``.
+
+    ``lr_schedule="cosine"`` anneals the learning rate from ``lr`` to 0 over ``epochs`` (Keras's
+    ``CosineDecay`` per epoch, ``seqlab.train.schedules.cosine_decay``); None keeps it constant."""
 
     # ----- labels ------------------------------------------------------------------------------
     def _fit_labels(self, y) -> np.ndarray:
@@ -59,6 +65,9 @@ class NetClassifier(Task):
         return Sequential([*self._hidden_layers(), out], input_shape=self._input_shape(), seed=self.seed)
 
     def _train(self, x, y_idx: np.ndarray, validation_data=None) -> None:
+        schedule = getattr(self, "lr_schedule", None)
+        if schedule not in LR_SCHEDULES:
+            raise ConfigError(f"lr_schedule must be one of {LR_SCHEDULES}, got {schedule!r}")
         self.model_ = self._build_model()
         binary = self._binary
         trainer = Trainer(self.model_, loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
@@ -66,9 +75,11 @@ class NetClassifier(Task):
         target = (lambda v: v.astype(np.float32)[:, None]) if binary else (lambda v: v)
         if validation_data is not None:
             validation_data = (validation_data[0], target(validation_data[1]))
-        callbacks = None
+        callbacks = []
         if validation_data is not None or self.validation_split > 0:
-            callbacks = [EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True)]
+            callbacks.append(EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True))
+        if schedule == "cosine":
+            callbacks.append(LearningRateScheduler(cosine_decay(self.lr or 0.001, self.epochs)))
         history = trainer.fit(x, target(y_idx), epochs=self.epochs, batch_size=self.batch_size,
                               validation_split=0.0 if validation_data is not None else self.validation_split,
                               validation_data=validation_data, callbacks=callbacks, verbose=self.verbose)

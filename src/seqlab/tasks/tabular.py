@@ -39,6 +39,7 @@ class TabularClassifier(NetClassifier):
             distinct values -> label encoding (0/1, sorted like ``LabelEncoder``), more -> one-hot.
         max_categories: a text column with more distinct values is refused (drop it instead).
         epochs, batch_size, lr: training (Adam; ``lr=None`` is 0.001). Seed 003: 100 epochs, batch 32.
+        lr_schedule: None (constant, seed 003) or ``"cosine"`` (annealed to 0 over ``epochs``).
         validation_split, patience: hold out the last fraction for early stopping (0 = off).
         seed: makes initialisation and shuffling repeatable.
 
@@ -49,12 +50,12 @@ class TabularClassifier(NetClassifier):
 
     def __init__(self, units=(6, 6), activation: str = "relu", dropout: float = 0.0, drop=(),
                  label_encode=None, one_hot=None, max_categories: int = 20, epochs: int = 100,
-                 batch_size: int = 32, lr: float | None = None, validation_split: float = 0.0,
-                 patience: int = 10, seed: int | None = None, verbose: int = 0):
+                 batch_size: int = 32, lr: float | None = None, lr_schedule: str | None = None,
+                 validation_split: float = 0.0, patience: int = 10, seed: int | None = None, verbose: int = 0):
         self.units, self.activation, self.dropout = units, activation, dropout
         self.drop, self.label_encode, self.one_hot = drop, label_encode, one_hot
         self.max_categories = max_categories
-        self.epochs, self.batch_size, self.lr = epochs, batch_size, lr
+        self.epochs, self.batch_size, self.lr, self.lr_schedule = epochs, batch_size, lr, lr_schedule
         self.validation_split, self.patience, self.seed, self.verbose = validation_split, patience, seed, verbose
 
     # ----- the pipeline --------------------------------------------------------------------------
