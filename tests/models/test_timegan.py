@@ -136,4 +136,4 @@ def test_joint_phase_lowers_the_generators_moment_and_supervised_losses():
     with torch.no_grad():
         after = (float(moment_loss(net.generate(z), x)), float(supervised_loss(net, net.embedder(x))))
     assert after[0] < 0.5 * before[0] and after[1] < before[1]
-    assert {"g_loss_u", "supervised_loss", "moment_loss", "reconstruction_loss", "d_loss"} <= set(logs)
+    assert {"g_adversarial_loss", "supervised_loss", "moment_loss", "reconstruction_loss", "d_loss"} <= set(logs)

@@ -201,7 +201,7 @@ def generator_step(net: TimeGANNet, x: torch.Tensor, z: torch.Tensor, opt) -> di
         _step(opt, adv + float(net.cfg.gamma) * adv_e + 100 * torch.sqrt(sup) + 100 * mom)
     finally:
         _set_trainable((net.recovery, net.discriminator), True)
-    return {"g_loss_u": float(adv.detach()), "supervised_loss": float(sup.detach()),
+    return {"g_adversarial_loss": float(adv.detach()), "supervised_loss": float(sup.detach()),
             "moment_loss": float(mom.detach())}
 
 
