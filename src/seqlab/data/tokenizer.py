@@ -10,10 +10,14 @@ given); ties keep the order of first appearance. ``num_words=N`` keeps the words
 {'the': 1, 'cat': 2, 'sat': 3, 'dog': 4}
 >>> t.texts_to_sequences(["The dog sat!"])
 [[1, 4, 3]]
+
+``shapes=True`` is an option beyond Keras for short, noisy texts such as SMS, where the marks of
+spam are phone numbers, short codes, prices and links: see :func:`shape_words`.
 """
 from __future__ import annotations
 
 import json
+import re
 
 from seqlab.io.errors import DataError
 
@@ -33,6 +37,50 @@ def text_to_word_sequence(text: str, filters: str = KERAS_FILTERS, lower: bool =
     return [w for w in text.split(split) if w]
 
 
+SHAPE_SYMBOLS = "£$€!?&+"
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|net|org|co\.uk|biz|info)\b\S*", re.IGNORECASE)
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_PIECE = re.compile(r"(?P<url>\x00URL\x00)|(?P<email>\x00EMAIL\x00)|(?P<num>\d+(?:,\d{3})*)|"
+                    r"(?P<word>[^\W\d_]+(?:'[^\W\d_]+)*)|(?P<sym>[" + re.escape(SHAPE_SYMBOLS) + r"])")
+
+
+def shape_words(text: str, lower: bool = True, max_digits: int = 12) -> list[str]:
+    """Split ``text`` into words that keep the marks a Keras filter loses.
+
+    - web addresses become ``<url>``, e-mail addresses ``<email>``;
+    - a run of 1-2 digits stays as it is ("2", "4", "16"); a longer run (thousands commas
+      included: "100,000") becomes ``<numN>``, ``N`` its digit count (``max_digits`` and more:
+      ``<num12+>``), so every 11-digit phone number is one known word and every 5-digit short
+      code another;
+    - digits and letters are split apart ("150p" -> ``<num3>``, ``p``);
+    - each of ``£ $ € ! ? & +`` is a word of its own; other punctuation is dropped;
+    - with ``lower``, a word of two or more letters written all in capitals is lower-cased and
+      preceded by ``<caps>``.
+
+    Returns the list of words.
+
+    >>> shape_words("WIN £1000! Call 09061701461 or www.x.com")
+    ['<caps>', 'win', '£', '<num4>', '!', 'call', '<num11>', 'or', '<url>']
+    """
+    text = _EMAIL.sub(" \x00EMAIL\x00 ", text)
+    text = _URL.sub(" \x00URL\x00 ", text)
+    out = []
+    for m in _PIECE.finditer(text):
+        kind, piece = m.lastgroup, m.group()
+        if kind in ("url", "email"):
+            out.append(f"<{kind}>")
+        elif kind == "num":
+            n = len(piece.replace(",", ""))
+            out.append(piece if n <= 2 else f"<num{n}>" if n < max_digits else f"<num{max_digits}+>")
+        elif kind == "word" and lower:
+            if len(piece) >= 2 and piece.isupper():
+                out.append("<caps>")
+            out.append(piece.lower())
+        else:
+            out.append(piece)
+    return out
+
+
 class Tokenizer:
     """Learn a vocabulary from texts and map texts to index sequences (word or character level).
 
@@ -43,6 +91,8 @@ class Tokenizer:
         char_level: every character is a token (``filters`` are not applied, as in Keras).
         oov_token: if given, it takes index 1 and stands for unknown (or cut-off) words;
             otherwise unknown words are dropped.
+        shapes: word level only, not Keras: split words with :func:`shape_words` (number
+            shapes, ``<url>``, ``£``/``!`` kept, ``<caps>`` marks) instead of ``filters``/``split``.
 
     Fitted attributes: ``word_counts`` (token -> count, in first-seen order), ``word_docs``
     (token -> number of texts containing it), ``word_index`` (token -> index, from 1),
@@ -59,13 +109,14 @@ class Tokenizer:
     """
 
     def __init__(self, num_words: int | None = None, filters: str = KERAS_FILTERS, lower: bool = True,
-                 split: str = " ", char_level: bool = False, oov_token: str | None = None):
+                 split: str = " ", char_level: bool = False, oov_token: str | None = None, shapes: bool = False):
         self.num_words = num_words
         self.filters = filters
         self.lower = lower
         self.split = split
         self.char_level = char_level
         self.oov_token = oov_token
+        self.shapes = bool(shapes)
         self.word_counts: dict[str, int] = {}
         self.word_docs: dict[str, int] = {}
         self.word_index: dict[str, int] = {}
@@ -79,6 +130,8 @@ class Tokenizer:
             return list(text)
         if not isinstance(text, str):
             raise DataError(f"texts must be strings (or lists of tokens), got {type(text).__name__}")
+        if self.shapes:
+            return shape_words(text, self.lower)
         return text_to_word_sequence(text, self.filters, self.lower, self.split)
 
     def fit_on_texts(self, texts) -> None:
@@ -103,6 +156,16 @@ class Tokenizer:
         vocab = ([self.oov_token] if self.oov_token is not None else []) + ranked
         self.word_index = dict(zip(vocab, range(1, len(vocab) + 1)))
         self.index_word = {i: w for w, i in self.word_index.items()}
+
+    def texts_to_words(self, texts) -> list[list[str]]:
+        """The tokens of each text, before they become indices (all of them, known or not).
+
+        >>> Tokenizer().texts_to_words(["Hi, there!"])
+        [['hi', 'there']]
+        """
+        if isinstance(texts, str):
+            raise DataError("texts_to_words takes a list of texts, not one string; wrap it: [text]")
+        return [self._tokens(text) for text in texts]
 
     def texts_to_sequences(self, texts) -> list[list[int]]:
         """Map each text to a list of indices. Words not in the vocabulary, or with index
@@ -161,7 +224,8 @@ class Tokenizer:
         """Configuration and vocabulary as plain JSON types (for ``preprocessing.json``)."""
         return {"class_name": "Tokenizer",
                 "config": {"num_words": self.num_words, "filters": self.filters, "lower": self.lower,
-                           "split": self.split, "char_level": self.char_level, "oov_token": self.oov_token},
+                           "split": self.split, "char_level": self.char_level, "oov_token": self.oov_token,
+                           "shapes": self.shapes},
                 "document_count": self.document_count,
                 "word_counts": list(self.word_counts.items()),
                 "word_docs": list(self.word_docs.items()),

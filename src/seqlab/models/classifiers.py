@@ -21,6 +21,9 @@ Encoders (seed 001's LSTM families, seed 004, Wang et al. 2017 for the FCN):
 ``textcnn``          Kim (2014): parallel ``Conv1D`` branches (``kernel_sizes``, ``filters`` each,
                      ReLU), each max-pooled over the real steps, concatenated (text n-gram detectors)
 ``bag_of_embeddings`` mean of the (embedded) steps + a ReLU layer: the honest simple baseline
+``fasttext``         Joulin et al. (2017): the mean of the embedded steps straight into the
+                     head (no hidden layer); its steps are words and hashed n-grams
+                     (:func:`seqlab.data.ngrams.ngram_bag`)
 ``mlp``              the whole series flattened into two ReLU layers: fixed length only
                      (seed 001's limit of MLPs), so every series must have ``length`` steps
 ==================== =====================================================================
@@ -56,8 +59,9 @@ from seqlab.nn.recurrent import GRU, LSTM
 from seqlab.nn.transformer import PositionalEncoding, TransformerEncoder
 
 ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn1d", "cnn_lstm", "transformer", "bag_of_embeddings",
-            "mlp", "textcnn")
-TEXT_ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn1d", "textcnn", "transformer", "bag_of_embeddings")
+            "mlp", "textcnn", "fasttext")
+TEXT_ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn1d", "textcnn", "transformer", "bag_of_embeddings",
+                 "fasttext")
 SERIES_ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn1d", "cnn_lstm", "transformer", "mlp")
 FIXED_LENGTH_ENCODERS = ("mlp",)
 TAGGER_ENCODERS = ("lstm", "gru", "bilstm", "cnn1d", "transformer")
@@ -280,6 +284,8 @@ class ClassifierNet(torch.nn.Module):
             self.hidden = Dense(cfg.units, activation="relu", input_shape=(cfg.length * width,))
             self.hidden2 = Dense(cfg.units, activation="relu", input_shape=(cfg.units,))
             out = cfg.units
+        elif enc == "fasttext":
+            out = width
         else:  # bag_of_embeddings
             self.hidden = Dense(cfg.units, activation="relu", input_shape=(width,))
             out = cfg.units
@@ -352,6 +358,8 @@ class ClassifierNet(torch.nn.Module):
             for block in self.blocks:
                 h = block(h, mask=mask)
             return h if per_step else _masked_mean(h, mask)
+        if enc == "fasttext":
+            return _masked_mean(h, mask)
         return self.hidden(_masked_mean(h, mask))  # bag_of_embeddings
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from seqlab.data.formats import LabeledSeries, LabeledTexts, read_word_vectors
+from seqlab.data.ngrams import ngram_bag
 from seqlab.data.padding import pad_sequences
 from seqlab.data.tokenizer import Tokenizer
 from seqlab.io.errors import ConfigError, DataError
@@ -238,9 +239,13 @@ class TextClassifier(NetTask):
     """Classify texts: Tokenizer (word or character level) + Embedding + encoder + softmax.
 
     Args:
-        encoder: ``lstm``, ``gru``, ``bilstm``, ``stacked_lstm``, ``cnn1d``, ``transformer`` or
-            ``bag_of_embeddings``.
+        encoder: ``lstm``, ``gru``, ``bilstm``, ``stacked_lstm``, ``cnn1d``, ``textcnn``,
+            ``transformer``, ``bag_of_embeddings`` or ``fasttext`` (Joulin et al. 2017: the mean
+            of the vectors of the words, word bigrams and ``char_ngrams`` character n-grams, the
+            n-grams hashed into ``buckets`` rows; see ``seqlab.data.ngrams``; ``maxlen`` cuts words).
         num_words: vocabulary size kept by the Tokenizer (seed 000: 10000); ``char_level`` for characters.
+        shapes: word level: tokenize with ``Tokenizer(shapes=True)`` (number shapes such as
+            ``<num11>``, ``<url>``, ``£`` and ``!`` kept, ``<caps>`` marks) instead of Keras's filters.
         maxlen: steps kept per text (longer texts are cut at the end; None = the longest training text).
         embedding_dim, units, dropout: model sizes.
         pooling: how a recurrent encoder's outputs become one vector: ``"last"`` step (the seeds),
@@ -265,8 +270,10 @@ class TextClassifier(NetTask):
                  embeddings: str | None = None, trainable: bool = True, num_heads: int = 4, num_layers: int = 1,
                  epochs: int = 10, batch_size: int = 64, lr: float | None = None, class_weight=None,
                  validation_split: float = 0.0, patience: int = 3, pooling: str = "last", seed: int | None = None,
-                 verbose: int = 0, kernel_sizes: tuple | None = None, ensemble: int = 1):
+                 verbose: int = 0, kernel_sizes: tuple | None = None, ensemble: int = 1, shapes: bool = False,
+                 buckets: int = 65536, char_ngrams: tuple | None = (2, 5)):
         self.encoder, self.num_words, self.maxlen, self.char_level = encoder, num_words, maxlen, char_level
+        self.shapes, self.buckets, self.char_ngrams = shapes, buckets, char_ngrams
         self.pooling, self.kernel_sizes, self.ensemble = pooling, kernel_sizes, ensemble
         self.embedding_dim, self.units, self.dropout = embedding_dim, units, dropout
         self.embeddings, self.trainable = embeddings, trainable
@@ -281,11 +288,18 @@ class TextClassifier(NetTask):
             raise ConfigError(f"unknown text encoder {self.encoder!r}; choose one of {', '.join(TEXT_ENCODERS)}")
         texts, y = as_text_list(texts, y)
         y_idx = self._fit_labels(y)
-        self.tokenizer_ = Tokenizer(num_words=self.num_words, char_level=self.char_level, oov_token="<unk>")
+        self.tokenizer_ = Tokenizer(num_words=self.num_words, char_level=self.char_level, oov_token="<unk>",
+                                    shapes=bool(self.shapes) and not self.char_level)
         self.tokenizer_.fit_on_texts(texts)
-        seqs = self.tokenizer_.texts_to_sequences(texts)
-        self.maxlen_ = int(self.maxlen or max(len(s) for s in seqs) or 1)
         vocab = self.tokenizer_.vocab_size
+        self.bag_ = None
+        if self.encoder == "fasttext":  # words, word bigrams and character n-grams, hashed after the words
+            self.bag_ = {"vocab": int(vocab), "buckets": int(self.buckets), "words": self.maxlen,
+                         "char_ngrams": None if self.char_ngrams is None else [int(n) for n in self.char_ngrams]}
+            vocab += int(self.buckets)
+        self.maxlen_ = None
+        seqs = self._sequences(texts)
+        self.maxlen_ = int((self.maxlen if self.bag_ is None else None) or max(len(s) for s in seqs) or 1)
         matrix = None
         dim = self.embedding_dim
         if self.embeddings is not None:
@@ -324,17 +338,28 @@ class TextClassifier(NetTask):
     def _pad(self, seqs) -> np.ndarray:
         return pad_sequences(seqs, maxlen=self.maxlen_, padding="post", truncating="post").astype(np.int64)
 
+    def _sequences(self, texts) -> list[list[int]]:
+        seqs = self.tokenizer_.texts_to_sequences(texts)
+        bag = getattr(self, "bag_", None)
+        if bag is None:
+            return seqs
+        cut = bag["words"] or None
+        ngrams = tuple(bag["char_ngrams"]) if bag["char_ngrams"] else None
+        return [ngram_bag(words[:cut], ids[:cut], bag["vocab"], bag["buckets"], ngrams)
+                for words, ids in zip(self.tokenizer_.texts_to_words(texts), seqs)]
+
     def _inputs(self, texts) -> np.ndarray:
         texts, _ = as_text_list(texts, None)
-        return self._pad(self.tokenizer_.texts_to_sequences(texts))
+        return self._pad(self._sequences(texts))
 
     def _extra_state(self) -> dict:
-        return {"tokenizer": self.tokenizer_.to_dict(), "maxlen": self.maxlen_}
+        return {"tokenizer": self.tokenizer_.to_dict(), "maxlen": self.maxlen_, "bag": self.bag_}
 
     def _set_state(self, config, tensors, preprocessing):
         super()._set_state(config, tensors, preprocessing)
         self.tokenizer_ = Tokenizer.from_dict(preprocessing["tokenizer"])
         self.maxlen_ = int(preprocessing["maxlen"])
+        self.bag_ = preprocessing.get("bag")
 
 
 # ----- input checking ----------------------------------------------------------------------------

@@ -1,0 +1,51 @@
+"""TextClassifier(encoder="fasttext") and TextClassifier(shapes=True): the net is the mean of the
+bag's embedding rows into a linear head (checked with NumPy), padding changes nothing, save/load."""
+import numpy as np
+import torch
+
+from seqlab.data.ngrams import ngram_bag
+from seqlab.tasks import Task, TextClassifier
+
+
+def _texts(n=40):
+    spam = ["WIN cash prize now call 09061701461", "free prize! claim now txt 87066", "£1000 cash winner call"]
+    ham = ["see you at lunch", "are we meeting today", "call me when home"]
+    texts = [spam[i % 3] if i % 2 else ham[i % 3] for i in range(n)]
+    return texts, ["spam" if i % 2 else "ham" for i in range(n)]
+
+
+def test_fasttext_is_a_linear_head_on_the_mean_of_word_and_ngram_vectors(tmp_path):
+    texts, y = _texts()
+    clf = TextClassifier(encoder="fasttext", shapes=True, buckets=97, char_ngrams=(2, 3), embedding_dim=8,
+                         epochs=15, batch_size=8, lr=0.02, dropout=0.0, seed=0).fit(texts, y)
+    assert clf.evaluate(texts, y)["accuracy"] == 1.0
+    text = "call 08000930705 now!"
+    tok = clf.tokenizer_
+    words, ids = tok.texts_to_words([text])[0], tok.texts_to_sequences([text])[0]
+    bag = ngram_bag(words, ids, tok.vocab_size, 97, (2, 3))
+    table = clf.model_.embedding.get_weights()[0]
+    kernel, bias = clf.model_.head.get_weights()
+    logits = table[bag].mean(axis=0) @ kernel + bias
+    expected = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
+    np.testing.assert_allclose(clf.predict_proba([text])[0], expected, rtol=1e-5, atol=1e-6)
+    alone = clf.predict_proba([text])
+    np.testing.assert_allclose(alone, clf.predict_proba([text, "see you at lunch " * 9])[:1], rtol=1e-5, atol=1e-6)
+    clf.save(tmp_path / "ft")
+    loaded = Task.load(tmp_path / "ft")
+    np.testing.assert_allclose(loaded.predict_proba(texts), clf.predict_proba(texts), rtol=1e-6)
+    assert loaded.tokenizer_.shapes and loaded.bag_["char_ngrams"] == [2, 3]
+
+
+def test_shapes_tokenizer_saves_with_a_recurrent_classifier(tmp_path):
+    texts, y = _texts()
+    clf = TextClassifier(encoder="bilstm", pooling="max", shapes=True, units=4, embedding_dim=4, epochs=2,
+                         batch_size=8, seed=0).fit(texts, y)
+    assert "<num11>" in clf.tokenizer_.word_index and "<caps>" in clf.tokenizer_.word_index
+    clf.save(tmp_path / "b")
+    loaded = Task.load(tmp_path / "b")
+    probe = ["WIN now call 07700900123", "lunch?"]
+    np.testing.assert_allclose(loaded.predict_proba(probe), clf.predict_proba(probe), rtol=1e-6)
+    with torch.no_grad():
+        ids = torch.as_tensor(loaded._inputs(probe[:1]))
+        padded = torch.cat([ids, torch.zeros(1, 7, dtype=ids.dtype)], dim=1)
+        torch.testing.assert_close(loaded.model_(padded), loaded.model_(ids))
