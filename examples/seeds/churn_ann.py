@@ -22,11 +22,12 @@ Measured (``OMP_NUM_THREADS=1 python benchmarks/cnn.py``, seeds 0-4, test split 
   0.8545 / 0.8595 / 0.8610. Longer (200 epochs: 0.8530 / 0.8610 / 0.8640 on seeds 0-2) and wider
   nets (16-16: 0.8530 / 0.8620 / 0.8515 / 0.8575 / 0.8550; 32-32 with early stopping: 0.8550 /
   0.8520 / 0.8560 / 0.8630 / 0.8585) are worse.
-- ``--units 16 16 --dropout 0.2`` (same training): 0.8680 / 0.8645 / 0.8615 / 0.8605 / 0.8630
-  (mean 0.8635, 5 of 5 >= 0.86). Caveat: this variant was found by comparing test accuracies. On
-  a validation part of the TRAINING split (80/20 of the 8,000 rows, seeds 0-2) it does not beat
-  the seed's network (0.8500 / 0.8512 / 0.8488 against 0.8562 / 0.8556 / 0.8538), so its margin
-  on the course's test rows is not a reliable improvement; the recipe keeps the seed's network.
+- ``--units 32 32 --dropout 0.3 --lr-schedule cosine``: the best of 13 candidates by 5-fold
+  cross-validation on the 8,000 training rows alone (CV mean 0.8615 against the seed network's
+  0.8564; the table and every candidate are in benchmarks/cnn.py, ``--churn-select`` redoes the
+  choice). Its test accuracy: 0.8635 / 0.8685 / 0.8660 / 0.8645 / 0.8640 (mean 0.8653, 5 of 5
+  seeds >= 0.86), level with scikit-learn's gradient boosting (0.8640) on the same split.
+  (A 16-16 dropout-0.2 net, tried earlier by looking at test accuracy, had CV mean 0.8585.)
 """
 from __future__ import annotations
 
@@ -44,8 +45,9 @@ def main(argv=None) -> dict:
     p.add_argument("--rows", type=int, help="use only the first ROWS rows (quick runs)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--units", type=int, nargs="+", default=[6, 6],
-                   help="hidden layer sizes (seed 003: 6 6; see the docstring for 16 16 with --dropout 0.2)")
+                   help="hidden layer sizes (seed 003: 6 6; the CV choice: 32 32 --dropout 0.3 --lr-schedule cosine)")
     p.add_argument("--dropout", type=float, default=0.0, help="dropout after each hidden layer (seed 003: none)")
+    p.add_argument("--lr-schedule", choices=["cosine"], help="anneal Adam's learning rate to 0 (seed 003: constant)")
     p.add_argument("--save", help="model directory to write")
     args = p.parse_args(argv)
     dataset = seqlab.datasets.load("churn-modelling")
@@ -53,8 +55,8 @@ def main(argv=None) -> dict:
         dataset = dataset.iloc[:args.rows]
     X, y = dataset.iloc[:, 3:-1], dataset.iloc[:, -1]
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=0)
-    ann = TabularClassifier(units=tuple(args.units), dropout=args.dropout, epochs=args.epochs, batch_size=32,
-                            seed=args.seed)
+    ann = TabularClassifier(units=tuple(args.units), dropout=args.dropout, lr_schedule=args.lr_schedule,
+                            epochs=args.epochs, batch_size=32, seed=args.seed)
     ann.fit(X_train, y_train)
     print(ann.model_.summary())
     metrics = ann.evaluate(X_test, y_test)
