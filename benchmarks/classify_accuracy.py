@@ -59,6 +59,11 @@ TEXT_MODELS = {  # repeated over --seeds; --text-model picks one (chosen on the 
     "bilstm-max-mean": ("bilstm", dict(epochs=20, pooling="max_mean", early_stop=True)),
     "textcnn": ("textcnn", dict(epochs=20, units=100, dropout=0.5, early_stop=True)),  # Kim 2014: 3,4,5 x 100
     "bilstm-max-ens3": ("bilstm", dict(epochs=20, pooling="max", ensemble=3, early_stop=True)),
+    "fasttext": ("fasttext", dict(epochs=20, buckets=16384, early_stop=True)),  # words + bigrams + char 2-5-grams
+    "fasttext-shapes": ("fasttext", dict(epochs=20, buckets=16384, shapes=True, early_stop=True)),
+    "bilstm-max+fasttext": ("bilstm+fasttext", dict(epochs=20, pooling="max", buckets=16384, early_stop=True)),
+    "bilstm-max+fasttext-shapes": ("bilstm+fasttext", dict(epochs=20, pooling="max", buckets=16384, shapes=True,
+                                                           early_stop=True)),
 }
 BEST_TEXT = "bilstm-max"
 

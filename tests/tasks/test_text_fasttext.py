@@ -49,3 +49,24 @@ def test_shapes_tokenizer_saves_with_a_recurrent_classifier(tmp_path):
         ids = torch.as_tensor(loaded._inputs(probe[:1]))
         padded = torch.cat([ids, torch.zeros(1, 7, dtype=ids.dtype)], dim=1)
         torch.testing.assert_close(loaded.model_(padded), loaded.model_(ids))
+
+
+def test_bilstm_plus_fasttext_averages_two_members_that_share_the_bag_input(tmp_path):
+    texts, y = _texts()
+    clf = TextClassifier(encoder="bilstm+fasttext", pooling="max", buckets=53, char_ngrams=(3, 3), units=4,
+                         embedding_dim=8, epochs=10, batch_size=8, lr=0.02, seed=0).fit(texts, y)
+    assert clf.evaluate(texts, y)["accuracy"] == 1.0
+    lstm, bag = clf.model_.members
+    assert (lstm.config.encoder, bag.config.encoder) == ("bilstm", "fasttext")
+    words = clf.tokenizer_.vocab_size
+    assert lstm.config.words == words and bag.config.vocab_size == words + 53
+    x = torch.as_tensor(clf._inputs(["free prize! call 09061701461", "lunch?"]))
+    with torch.no_grad():  # the word member reads the word ids at the front of the bag and nothing else
+        only_words = torch.where(x < words, x, torch.zeros_like(x))
+        torch.testing.assert_close(lstm(x), lstm(only_words))
+        mean = (torch.softmax(lstm(x), -1) + torch.softmax(bag(x), -1)) / 2
+        torch.testing.assert_close(torch.softmax(clf.model_(x), -1), mean)
+    probe = ["free prize! call 09061701461", "see you at lunch " * 9]
+    np.testing.assert_allclose(clf.predict_proba(probe[:1]), clf.predict_proba(probe)[:1], rtol=1e-5, atol=1e-6)
+    clf.save(tmp_path / "blend")
+    np.testing.assert_allclose(Task.load(tmp_path / "blend").predict_proba(texts), clf.predict_proba(texts), rtol=1e-6)

@@ -87,6 +87,8 @@ class ClassifierConfig:
         per_step: one prediction per time step (``SequenceTagger``) instead of one per sequence.
         length: the fixed number of steps (``mlp`` only).
         pooling: ``"last"``, ``"max"``, ``"mean"`` or ``"max_mean"`` over time of a recurrent encoder's outputs.
+        words: text only: ids ``>= words`` are read as padding (the hashed n-gram ids of a fasttext
+            bag, which lists the word ids first), so a word-sequence net can share the bag input.
     """
 
     n_classes: int
@@ -103,6 +105,7 @@ class ClassifierConfig:
     per_step: bool = False
     length: int | None = None
     pooling: str = "last"
+    words: int | None = None
 
     def __post_init__(self):
         if self.encoder not in ENCODERS:
@@ -300,6 +303,8 @@ class ClassifierNet(torch.nn.Module):
             if x.dim() != 2:
                 raise ConfigError(f"text input must be token ids (batch, time), got shape {tuple(x.shape)}")
             ids = x.long()
+            if self.config.words:
+                ids = ids.masked_fill(ids >= self.config.words, 0)
             return self.embedding(ids), self.embedding.compute_mask(ids)
         if x.dim() != 3 or x.shape[-1] != self.config.n_features + 1:
             raise ConfigError(f"series input must be (batch, time, {self.config.n_features} features + 1 mask "

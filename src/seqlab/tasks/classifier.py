@@ -25,6 +25,7 @@ from seqlab.data.tokenizer import Tokenizer
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.classifiers import (
     FIXED_LENGTH_ENCODERS,
+    RECURRENT_ENCODERS,
     SERIES_ENCODERS,
     TEXT_ENCODERS,
     ClassifierConfig,
@@ -38,6 +39,8 @@ from seqlab.tasks.classify_metrics import classification_metrics
 from seqlab.train import Trainer
 from seqlab.train.callbacks import EarlyStopping
 from seqlab.train.losses import SparseCategoricalCrossentropy
+
+FASTTEXT_LR = 0.005  # Adam's rate for fasttext when lr=None: a linear model on averaged vectors learns slowly at 0.001
 
 
 def balanced_weights(y_idx: np.ndarray, n_classes: int) -> dict[int, float]:
@@ -85,9 +88,9 @@ class NetTask(Task):
         self.config_ = config
         self.model_ = ClassifierNet(config)
 
-    def _train(self, x, y, validation_data=None, loss=None, class_weight=None) -> None:
+    def _train(self, x, y, validation_data=None, loss=None, class_weight=None, lr=None) -> None:
         trainer = Trainer(self.model_, loss=loss or SparseCategoricalCrossentropy(from_logits=True),
-                          optimizer="adam", metrics=() if loss is not None else ("accuracy",), lr=self.lr,
+                          optimizer="adam", metrics=() if loss is not None else ("accuracy",), lr=lr or self.lr,
                           seed=self.seed)
         if validation_data is None and self.validation_split > 0:
             x, y, validation_data = _hold_out(x, y, self.validation_split, self.seed)
@@ -118,14 +121,16 @@ class NetTask(Task):
         config = {"net": self.config_.to_dict(), "classes": [str(c) for c in self.classes_]}
         if isinstance(self.model_, EnsembleNet):
             config["ensemble"] = len(self.model_.members)
+            config["members"] = [m.config.to_dict() for m in self.model_.members]
         return config, tensors, {**self._extra_state(), "history": self.history_,
                                  "input": getattr(self, "input_", None)}
 
     def _set_state(self, config, tensors, preprocessing):
         self.config_ = ClassifierConfig(**config["net"])
         k = int(config.get("ensemble", 1))
+        members = config.get("members") or [config["net"]] * k  # members of different encoders: own configs
         self.model_ = ClassifierNet(self.config_) if k == 1 else EnsembleNet(
-            [ClassifierNet(self.config_) for _ in range(k)])
+            [ClassifierNet(ClassifierConfig(**m)) for m in members])
         self.model_.load_state_dict({k: torch.as_tensor(v) for k, v in tensors.items()}, strict=True)
         self.model_.eval()
         self.classes_ = np.array(config["classes"], dtype=object)
@@ -284,8 +289,10 @@ class TextClassifier(NetTask):
 
     def fit(self, texts, y=None, validation_data=None) -> "TextClassifier":
         """Learn the vocabulary and train on ``texts`` (list of str or ``LabeledTexts``) with labels ``y``."""
-        if self.encoder not in TEXT_ENCODERS:
-            raise ConfigError(f"unknown text encoder {self.encoder!r}; choose one of {', '.join(TEXT_ENCODERS)}")
+        encoders = str(self.encoder).split("+")
+        if any(e not in TEXT_ENCODERS for e in encoders):
+            raise ConfigError(f"unknown text encoder {self.encoder!r}; choose one of {', '.join(TEXT_ENCODERS)} "
+                              "(or two joined by '+', e.g. bilstm+fasttext)")
         texts, y = as_text_list(texts, y)
         y_idx = self._fit_labels(y)
         self.tokenizer_ = Tokenizer(num_words=self.num_words, char_level=self.char_level, oov_token="<unk>",
@@ -293,7 +300,7 @@ class TextClassifier(NetTask):
         self.tokenizer_.fit_on_texts(texts)
         vocab = self.tokenizer_.vocab_size
         self.bag_ = None
-        if self.encoder == "fasttext":  # words, word bigrams and character n-grams, hashed after the words
+        if "fasttext" in encoders:  # words, word bigrams and character n-grams, hashed after the words
             self.bag_ = {"vocab": int(vocab), "buckets": int(self.buckets), "words": self.maxlen,
                          "char_ngrams": None if self.char_ngrams is None else [int(n) for n in self.char_ngrams]}
             vocab += int(self.buckets)
@@ -303,28 +310,38 @@ class TextClassifier(NetTask):
         matrix = None
         dim = self.embedding_dim
         if self.embeddings is not None:
+            if self.bag_ is not None:
+                raise ConfigError("pretrained embeddings= do not combine with the fasttext encoder, which "
+                                  "learns its n-gram vectors; drop embeddings= or choose another encoder")
             matrix = read_word_vectors(self.embeddings, self.tokenizer_.word_index, int(vocab))
             dim = matrix.shape[1]
-        if int(self.ensemble) < 1:
-            raise ConfigError(f"ensemble must be a whole number >= 1, got {self.ensemble!r}")
-        kernels = list(self.kernel_sizes or ((3, 4, 5) if self.encoder == "textcnn" else (5, 3, 3)))
-        config = ClassifierConfig(
-            n_classes=len(self.classes_), encoder=self.encoder, vocab_size=int(vocab), embedding_dim=dim,
-            units=self.units, dropout=self.dropout, num_heads=self.num_heads, num_layers=self.num_layers,
-            filters=[self.units] * len(kernels), kernel_sizes=kernels,  # n-gram detectors of encoder width
-            pooling=self.pooling)
+        if int(self.ensemble) < 1 or (len(encoders) > 1 and int(self.ensemble) != 1):
+            raise ConfigError(f"ensemble must be a whole number >= 1 (and 1 with members 'a+b'), got {self.ensemble!r}")
+        words = self.tokenizer_.vocab_size
+
+        def config(encoder):  # a word-sequence member of a fasttext blend reads the bag's word ids only
+            kernels = list(self.kernel_sizes or ((3, 4, 5) if encoder == "textcnn" else (5, 3, 3)))
+            own = self.bag_ is not None and encoder != "fasttext"
+            return ClassifierConfig(
+                n_classes=len(self.classes_), encoder=encoder, vocab_size=int(words if own else vocab),
+                embedding_dim=dim, units=self.units, dropout=self.dropout, num_heads=self.num_heads,
+                num_layers=self.num_layers, filters=[self.units] * len(kernels), kernel_sizes=kernels,
+                pooling=self.pooling if len(encoders) == 1 or encoder in RECURRENT_ENCODERS else "last",
+                words=int(words) if own else None)
+        plan = encoders if len(encoders) > 1 else encoders * int(self.ensemble)
         val = None
         if validation_data is not None:
             val = (self._inputs(validation_data[0]), self._label_index(validation_data[1]))
         x, seed, members, histories = self._pad(seqs), self.seed, [], []
         try:
-            for i in range(int(self.ensemble)):
+            for i, encoder in enumerate(plan):
                 self.seed = None if seed is None else seed + i
-                self._build_net(config)
+                self._build_net(config(encoder))
                 if matrix is not None:
                     self.model_.embedding.set_weights([matrix])
                     self.model_.embedding.trainable = bool(self.trainable)
-                self._train(x, y_idx, val, class_weight=self._class_weight(y_idx))
+                lr = FASTTEXT_LR if self.lr is None and encoder == "fasttext" else None
+                self._train(x, y_idx, val, class_weight=self._class_weight(y_idx), lr=lr)
                 members.append(self.model_)
                 histories.append(self.history_)
         finally:
