@@ -53,5 +53,6 @@ def test_hashed_rows_are_crc32_and_bags_put_words_first():
     assert bag == [3, 4] + [10 + hashed_row(g, 7) for g in grams]
     assert all(1 <= i < 17 for i in bag)
     assert ngram_bag(["a"], [2], 10, 7, char_range=None, word_bigrams=False) == [2]
+    assert ngram_bag(["a"], [2], 10, 7, None, False, extra_words=["<num11>"]) == [2, 10 + hashed_row("#<num11>", 7)]
     with pytest.raises(ConfigError):
         ngram_bag(["a"], [2], 10, 7, char_range=(3, 2))

@@ -70,3 +70,14 @@ def test_bilstm_plus_fasttext_averages_two_members_that_share_the_bag_input(tmp_
     np.testing.assert_allclose(clf.predict_proba(probe[:1]), clf.predict_proba(probe)[:1], rtol=1e-5, atol=1e-6)
     clf.save(tmp_path / "blend")
     np.testing.assert_allclose(Task.load(tmp_path / "blend").predict_proba(texts), clf.predict_proba(texts), rtol=1e-6)
+
+
+def test_refit_trains_again_on_train_and_validation_for_the_best_epoch_count():
+    texts, y = _texts(24)
+    kw = dict(encoder="bag_of_embeddings", units=4, embedding_dim=4, batch_size=8, lr=0.05, seed=3)
+    clf = TextClassifier(epochs=6, patience=6, refit=True, **kw).fit(texts, y, validation_data=(texts, y))
+    best = int(np.argmin(clf.history_["val_loss"])) + 1
+    assert clf.refit_epochs_ == [best] and len(clf.history_["loss"]) == 6
+    # the same net trained directly on both parts (a doubled corpus keeps the vocabulary's order)
+    direct = TextClassifier(epochs=best, **kw).fit(texts + texts, y + y)
+    np.testing.assert_allclose(clf.predict_proba(texts), direct.predict_proba(texts), rtol=1e-5, atol=1e-6)

@@ -34,7 +34,8 @@ def hashed_row(gram: str, buckets: int) -> int:
 
 
 def ngram_bag(words: list[str], word_ids: list[int], vocab_size: int, buckets: int,
-              char_range: tuple[int, int] | None = (2, 5), word_bigrams: bool = True) -> list[int]:
+              char_range: tuple[int, int] | None = (2, 5), word_bigrams: bool = True,
+              extra_words: list[str] = ()) -> list[int]:
     """The fastText bag of one text.
 
     Args:
@@ -43,8 +44,11 @@ def ngram_bag(words: list[str], word_ids: list[int], vocab_size: int, buckets: i
         buckets: rows of the hashed n-gram table (>= 1).
         char_range: ``(minn, maxn)`` of the character n-grams, or None for none.
         word_bigrams: add one id per pair of neighbouring words.
+        extra_words: more words, hashed (as ``"#" + word``) after the character n-grams, e.g. the
+            text's ``shape_words`` beside the Keras words.
 
-    Returns the list of ids: ``word_ids``, then the bigram ids, then the character n-gram ids;
+    Returns the list of ids: ``word_ids``, then the bigram ids, the character n-gram ids and the
+    extra words' ids;
     every id is in ``[1, vocab_size + buckets)`` (0 stays the padding id).
     """
     if buckets < 1:
@@ -57,4 +61,5 @@ def ngram_bag(words: list[str], word_ids: list[int], vocab_size: int, buckets: i
         if not 1 <= minn <= maxn:
             raise ConfigError(f"char_ngrams must be (minn, maxn) with 1 <= minn <= maxn, got {char_range}")
         out += [vocab_size + hashed_row(g, buckets) for w in words for g in char_ngrams(w, minn, maxn)]
+    out += [vocab_size + hashed_row("#" + w, buckets) for w in extra_words]
     return out

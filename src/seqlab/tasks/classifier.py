@@ -21,7 +21,7 @@ import torch
 from seqlab.data.formats import LabeledSeries, LabeledTexts, read_word_vectors
 from seqlab.data.ngrams import ngram_bag
 from seqlab.data.padding import pad_sequences
-from seqlab.data.tokenizer import Tokenizer
+from seqlab.data.tokenizer import Tokenizer, shape_words
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.classifiers import (
     FIXED_LENGTH_ENCODERS,
@@ -88,16 +88,16 @@ class NetTask(Task):
         self.config_ = config
         self.model_ = ClassifierNet(config)
 
-    def _train(self, x, y, validation_data=None, loss=None, class_weight=None, lr=None) -> None:
+    def _train(self, x, y, validation_data=None, loss=None, class_weight=None, lr=None, epochs=None) -> None:
         trainer = Trainer(self.model_, loss=loss or SparseCategoricalCrossentropy(from_logits=True),
                           optimizer="adam", metrics=() if loss is not None else ("accuracy",), lr=lr or self.lr,
                           seed=self.seed)
-        if validation_data is None and self.validation_split > 0:
+        if validation_data is None and self.validation_split > 0 and epochs is None:
             x, y, validation_data = _hold_out(x, y, self.validation_split, self.seed)
         callbacks = [EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True)
                      ] if validation_data is not None else None
         batches = -(-len(x) // self.batch_size)  # equal batches: no tiny last batch to upset batch norm
-        history = trainer.fit(x, y, epochs=self.epochs, batch_size=-(-len(x) // batches),
+        history = trainer.fit(x, y, epochs=epochs or self.epochs, batch_size=-(-len(x) // batches),
                               validation_data=validation_data, class_weight=class_weight,
                               callbacks=callbacks, verbose=self.verbose)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
@@ -248,9 +248,15 @@ class TextClassifier(NetTask):
             ``transformer``, ``bag_of_embeddings`` or ``fasttext`` (Joulin et al. 2017: the mean
             of the vectors of the words, word bigrams and ``char_ngrams`` character n-grams, the
             n-grams hashed into ``buckets`` rows; see ``seqlab.data.ngrams``; ``maxlen`` cuts words).
+            Two joined by ``+`` (e.g. ``"bilstm+fasttext"``, the best on the SMS spam validation
+            part) train one net each (seeds ``seed``, ``seed + 1``) and average their probabilities;
+            a word-sequence member beside ``fasttext`` reads the word ids at the front of the bag.
+            ``lr=None`` is Adam's 0.001, but 0.005 for a ``fasttext`` net.
         num_words: vocabulary size kept by the Tokenizer (seed 000: 10000); ``char_level`` for characters.
         shapes: word level: tokenize with ``Tokenizer(shapes=True)`` (number shapes such as
             ``<num11>``, ``<url>``, ``£`` and ``!`` kept, ``<caps>`` marks) instead of Keras's filters.
+        bag_shapes: fasttext: keep the tokenizer as it is, and add the text's ``shape_words``
+            (hashed) to the bag.
         maxlen: steps kept per text (longer texts are cut at the end; None = the longest training text).
         embedding_dim, units, dropout: model sizes.
         pooling: how a recurrent encoder's outputs become one vector: ``"last"`` step (the seeds),
@@ -263,6 +269,9 @@ class TextClassifier(NetTask):
         embeddings: path of a GloVe/word2vec text file (``word v1 v2 ...`` per line) to start the
             embedding from (seed 000's ``weights=[embedding_matrix]``); ``trainable`` freezes it if False.
         epochs, batch_size, lr, class_weight, validation_split, patience, seed: as SequenceClassifier.
+        refit: after early stopping on the validation texts, train each net again from the same
+            start on the training and validation texts together, for the number of epochs that
+            had the lowest validation loss (``refit_epochs_``); the vocabulary stays the training one.
 
     Texts are padded at the end with id 0, which the Embedding masks, so padding never changes a prediction.
 
@@ -276,9 +285,11 @@ class TextClassifier(NetTask):
                  epochs: int = 10, batch_size: int = 64, lr: float | None = None, class_weight=None,
                  validation_split: float = 0.0, patience: int = 3, pooling: str = "last", seed: int | None = None,
                  verbose: int = 0, kernel_sizes: tuple | None = None, ensemble: int = 1, shapes: bool = False,
-                 buckets: int = 65536, char_ngrams: tuple | None = (2, 5)):
+                 buckets: int = 65536, char_ngrams: tuple | None = (2, 5), refit: bool = False,
+                 bag_shapes: bool = False):
         self.encoder, self.num_words, self.maxlen, self.char_level = encoder, num_words, maxlen, char_level
-        self.shapes, self.buckets, self.char_ngrams = shapes, buckets, char_ngrams
+        self.shapes, self.buckets, self.char_ngrams, self.refit = shapes, buckets, char_ngrams, refit
+        self.bag_shapes = bag_shapes
         self.pooling, self.kernel_sizes, self.ensemble = pooling, kernel_sizes, ensemble
         self.embedding_dim, self.units, self.dropout = embedding_dim, units, dropout
         self.embeddings, self.trainable = embeddings, trainable
@@ -302,7 +313,8 @@ class TextClassifier(NetTask):
         self.bag_ = None
         if "fasttext" in encoders:  # words, word bigrams and character n-grams, hashed after the words
             self.bag_ = {"vocab": int(vocab), "buckets": int(self.buckets), "words": self.maxlen,
-                         "char_ngrams": None if self.char_ngrams is None else [int(n) for n in self.char_ngrams]}
+                         "char_ngrams": None if self.char_ngrams is None else [int(n) for n in self.char_ngrams],
+                         "shapes": bool(self.bag_shapes)}
             vocab += int(self.buckets)
         self.maxlen_ = None
         seqs = self._sequences(texts)
@@ -332,7 +344,7 @@ class TextClassifier(NetTask):
         val = None
         if validation_data is not None:
             val = (self._inputs(validation_data[0]), self._label_index(validation_data[1]))
-        x, seed, members, histories = self._pad(seqs), self.seed, [], []
+        x, seed, members, histories, refits = self._pad(seqs), self.seed, [], [], []
         try:
             for i, encoder in enumerate(plan):
                 self.seed = None if seed is None else seed + i
@@ -342,10 +354,22 @@ class TextClassifier(NetTask):
                     self.model_.embedding.trainable = bool(self.trainable)
                 lr = FASTTEXT_LR if self.lr is None and encoder == "fasttext" else None
                 self._train(x, y_idx, val, class_weight=self._class_weight(y_idx), lr=lr)
+                if self.refit and "val_loss" in self.history_:  # again from the same start, on all the texts
+                    stopped, best = self.history_, int(np.argmin(self.history_["val_loss"])) + 1
+                    x_all, y_all = (x, y_idx) if val is None else (np.concatenate([x, val[0]]),
+                                                                   np.concatenate([y_idx, val[1]]))
+                    self._build_net(config(encoder))
+                    if matrix is not None:
+                        self.model_.embedding.set_weights([matrix])
+                        self.model_.embedding.trainable = bool(self.trainable)
+                    self._train(x_all, y_all, None, class_weight=self._class_weight(y_all), lr=lr, epochs=best)
+                    self.history_ = stopped  # loss.png shows the run that chose the epochs
+                    refits.append(best)
                 members.append(self.model_)
                 histories.append(self.history_)
         finally:
             self.seed = seed
+        self.refit_epochs_ = refits
         if len(members) > 1:
             self.model_ = EnsembleNet(members).eval()
             self.history_ = histories[0]  # loss.png shows the first member
@@ -362,8 +386,9 @@ class TextClassifier(NetTask):
             return seqs
         cut = bag["words"] or None
         ngrams = tuple(bag["char_ngrams"]) if bag["char_ngrams"] else None
-        return [ngram_bag(words[:cut], ids[:cut], bag["vocab"], bag["buckets"], ngrams)
-                for words, ids in zip(self.tokenizer_.texts_to_words(texts), seqs)]
+        extra = [shape_words(t) if bag.get("shapes") else () for t in texts]
+        return [ngram_bag(words[:cut], ids[:cut], bag["vocab"], bag["buckets"], ngrams, extra_words=more)
+                for words, ids, more in zip(self.tokenizer_.texts_to_words(texts), seqs, extra)]
 
     def _inputs(self, texts) -> np.ndarray:
         texts, _ = as_text_list(texts, None)
