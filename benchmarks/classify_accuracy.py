@@ -11,15 +11,32 @@ the same run and the published figures.
   spam F1 0.954). Target: accuracy >= 0.985 and spam F1 >= 0.95. Runs marked "early stop" hold
   out a stratified 15% of the training split (seed 0) as validation: training stops when its
   loss has not improved for 3 epochs and the best weights are kept. The test split is used for
-  nothing but the printed scores. The chosen model (``--text-model``, default BiLSTM with
-  max-over-time pooling) is repeated for every training seed of ``--seeds`` (default 0-4); each
-  seed prints its validation and test scores, then the count of seeds meeting the target.
+  nothing but the printed scores. The chosen model (``--text-model``, default a BiLSTM with
+  max-over-time pooling beside a fastText net, shapes tokenizer) is repeated for every training
+  seed of ``--seeds`` (default 0-4); each seed prints its validation and test scores, then the
+  count of seeds meeting the target.
   Alternatives, compared on the validation part only: ``textcnn`` (Kim 2014), ``bilstm-max-mean``
   (max and mean pooling concatenated), ``bilstm-max-ens3`` (3 nets with seeds s, s+1, s+2,
   probabilities averaged: 3x the training and prediction time).
   Measured (seeds 0-4, validation acc mean / test seeds meeting the target): bilstm-max 0.9900 /
-  2 of 5; textcnn 0.9881 / 1; bilstm-max-mean 0.9881 / 2; bilstm-max-ens3 0.9897 / 2. None beats
-  the default on validation, so it stays.
+  2 of 5; textcnn 0.9881 / 1; bilstm-max-mean 0.9881 / 2; bilstm-max-ens3 0.9897 / 2.
+  Second round (validation acc / spam F1 / log-loss, means over seeds 0-4; trained on the other
+  85%): bilstm-max 0.9900 / 0.9602 / 0.0324; bilstm-max with ``shapes=True`` (number shapes,
+  ``<url>``, ``£ ! <caps>`` tokens) 0.9871 / 0.9488 / 0.0322; ``fasttext`` (words + word bigrams
+  + character 2-5-grams, all words, lr 0.003, no dropout) 0.9903 / 0.9605 / 0.0344, with shapes
+  0.9897 / 0.9575 / 0.0326; ``fasttext`` as run here (16384 buckets, lr 0.005, dropout 0.2)
+  0.9894 / 0.9568 / 0.0359; bag_of_embeddings 0.9842 / 0.9371 / 0.0566, with shapes 0.9855 /
+  0.9418 / 0.0471; ``bilstm-max+fasttext`` (the two nets' probabilities averaged) 0.9903 /
+  0.9611 / 0.0285; ``bilstm-max+fasttext-shapes`` 0.9926 / 0.9697 / 0.0292 (min 0.9919 /
+  0.9669): the best, so it is the default here. ``refit=True`` (train again on train +
+  validation for the best epoch count), checked by a nested split of the 85% part and scored on
+  the 15%: 0.9903 / 0.9604 / 0.0318 against 0.9919 / 0.9671 / 0.0340 without: not taken.
+  ``bag_shapes=True`` (Keras words for both nets, shape words hashed into the fastText bag):
+  0.9900 / 0.9598 / 0.0278: not taken.
+  Test, bilstm-max+fasttext-shapes, seeds 0-4: acc .9874 .9884 .9874 .9865 .9865, spam F1
+  .9486 .9531 .9494 .9457 .9457 (mean .9872 / .9485; bilstm-max: .9867 / .9460, min F1 .9339):
+  accuracy >= 0.985 on every seed, F1 >= 0.95 on 1 of 5; the TF-IDF + LR baseline of the same
+  run scores 0.9845 / 0.9360 on this split.
 - GunPoint, ItalyPowerDemand (UCR) and BasicMotions (UEA): the archive's own train/test split.
   Baselines: majority class and 1-NN Euclidean. Published best deep model (Fawaz et al. 2019,
   FCN/ResNet; InceptionTime; LSTM-FCN): GunPoint 100, ItalyPowerDemand 96.5. Target: best seqlab
@@ -64,8 +81,10 @@ TEXT_MODELS = {  # repeated over --seeds; --text-model picks one (chosen on the 
     "bilstm-max+fasttext": ("bilstm+fasttext", dict(epochs=20, pooling="max", buckets=16384, early_stop=True)),
     "bilstm-max+fasttext-shapes": ("bilstm+fasttext", dict(epochs=20, pooling="max", buckets=16384, shapes=True,
                                                            early_stop=True)),
+    "bilstm-max+fasttext-shapes-refit": ("bilstm+fasttext", dict(epochs=20, pooling="max", buckets=16384, shapes=True,
+                                                                 early_stop=True, refit=True)),
 }
-BEST_TEXT = "bilstm-max"
+BEST_TEXT = "bilstm-max+fasttext-shapes"
 
 
 def row(name, acc, f1, seconds=None, note=""):
@@ -108,10 +127,12 @@ def bench_text(seeds=(0,), model=BEST_TEXT):
         m = clf.evaluate(test.texts, test.y)
         runs = getattr(clf, "member_epochs_", [len(clf.history_["loss"])])
         note = " ".join(f"{k}={v}" for k, v in kw.items()) + (
-            f" early stop ({'/'.join(map(str, runs))} epochs run)" if early else "") + f" seed={seed}"
+            f" early stop ({'/'.join(map(str, runs))} epochs run)" if early else "") + (
+            f", refit on train+validation for {'/'.join(map(str, clf.refit_epochs_))}" if kw.get("refit") else ""
+        ) + f" seed={seed}"
         seconds = time.time() - t
         row(f"seqlab {encoder}", m["accuracy"], m["per_class"]["spam"]["f1"], seconds, note)
-        v = clf.evaluate(*validation) if early else None
+        v = clf.evaluate(*validation) if early and not kw.get("refit") else None  # refit: trained on it
         return m["accuracy"], m["per_class"]["spam"]["f1"], v, seconds
 
     for encoder, kw in TEXT_RUNS:
@@ -124,8 +145,8 @@ def bench_text(seeds=(0,), model=BEST_TEXT):
         ok = acc >= 0.985 and f1 >= 0.95
         met += ok
         accs.append(acc), f1s.append(f1), secs.append(seconds)
-        print(f"  -> {model}, seed {seed}: validation acc {v['accuracy']:.4f} spam F1 "
-              f"{v['per_class']['spam']['f1']:.4f} | test acc {acc:.4f} spam F1 {f1:.4f}: "
+        val = "n/a (refit on it)" if v is None else f"{v['accuracy']:.4f} spam F1 {v['per_class']['spam']['f1']:.4f}"
+        print(f"  -> {model}, seed {seed}: validation acc {val} | test acc {acc:.4f} spam F1 {f1:.4f}: "
               f"target (>= 0.985, >= 0.95) {'MET' if ok else 'NOT MET'}", flush=True)
     print(f"  {model}: test acc mean {np.mean(accs):.4f} (min {min(accs):.4f}), spam F1 mean {np.mean(f1s):.4f} "
           f"(min {min(f1s):.4f}), {np.mean(secs):.0f}s per seed; target met for {met} of {len(seeds)} seed(s)")
