@@ -147,3 +147,14 @@ def test_tagger_bad_input_exits_2(tmp_path, capsys):
     _fails(["classify", str(data), "--tagger"], capsys, "no per-step label column 'label'")
     _fails(["classify", str(data), "--tagger", "--label-col", "event", "--model", "mlp"], capsys, "cannot tag")
     _fails(["classify", "events", "--tagger", "--test", str(data)], capsys, "do not give --test")
+
+
+def test_classify_text_with_a_two_encoder_blend_and_shapes(tmp_path, capsys):
+    data = _texts_file(tmp_path / "sms")
+    out = tmp_path / "run"
+    assert main(["classify", str(data), "--format", "text", "--model", "bag_of_embeddings+fasttext", "--shapes",
+                 "--epochs", "1", "--out", str(out)]) == 0
+    config = json.loads((out / "model" / "config.json").read_text())
+    assert "bag_of_embeddings+fasttext" in json.dumps(config) and '"shapes": true' in json.dumps(config)
+    _fails(["classify", str(data), "--format", "text", "--model", "bilstm+nonsense", "--out", str(tmp_path / "x")],
+           capsys, "is not a text encoder")

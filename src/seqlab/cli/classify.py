@@ -108,13 +108,14 @@ def build_task(data, args):
         common["lr"] = args.lr
     if isinstance(data, LabeledTexts):
         model = args.model or "lstm"
-        if model not in TEXT_ENCODERS:
-            raise ConfigError(f"--model {model} is not a text encoder; choose one of {', '.join(TEXT_ENCODERS)}")
+        if not all(part in TEXT_ENCODERS for part in model.split("+")):
+            raise ConfigError(f"--model {model} is not a text encoder; choose one of {', '.join(TEXT_ENCODERS)} "
+                              "(or two joined by '+', e.g. bilstm+fasttext)")
         extra = {"units": args.units} if args.units else {}
         if args.pooling:
             extra["pooling"] = args.pooling
         return TextClassifier(encoder=model, maxlen=args.maxlen, char_level=args.char_level,
-                              embeddings=args.embeddings, **extra, **common)
+                              embeddings=args.embeddings, shapes=args.shapes, **extra, **common)
     model = args.model or "cnn1d"
     if model not in SERIES_ENCODERS:
         raise ConfigError(f"--model {model} is not a series encoder; choose one of {', '.join(SERIES_ENCODERS)}")
@@ -205,7 +206,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--format", choices=FORMATS, help="file format (default: from the file name)")
     p.add_argument("--label-col", help="label column of csv/text tables (default: label)")
     p.add_argument("--text-col", help="text column of a CSV of texts (implies --format text)")
-    p.add_argument("--model", help=f"encoder: text {', '.join(TEXT_ENCODERS)}; series {', '.join(SERIES_ENCODERS)} "
+    p.add_argument("--model", help=f"encoder: text {', '.join(TEXT_ENCODERS)} (or two joined by '+', e.g. "
+                                   f"bilstm+fasttext, probabilities averaged); series {', '.join(SERIES_ENCODERS)} "
                                    "(default: lstm for text, cnn1d for series)")
     p.add_argument("--epochs", type=int, default=10, help="training epochs")
     p.add_argument("--batch-size", type=int, help="mini-batch size (default: 64 text, 16 series)")
@@ -213,6 +215,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--units", type=int, help="encoder width: units of the recurrent/dense layers (default: 64)")
     p.add_argument("--maxlen", type=int, default=100, help="tokens kept per text, as Keras pad_sequences maxlen")
     p.add_argument("--char-level", action="store_true", help="tokenise texts into characters")
+    p.add_argument("--shapes", action="store_true",
+                   help="word tokens: long numbers as their shape (<num11>), <url>/<email>, keep £ $ ! ?, <caps> marks")
     p.add_argument("--embeddings", help="GloVe/word2vec text file to start the embedding from")
     p.add_argument("--class-weight", choices=["balanced"], help="weight classes by inverse frequency")
     p.add_argument("--validation-split", type=float, default=0.0,
