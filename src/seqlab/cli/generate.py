@@ -97,7 +97,11 @@ def add_parser(sub) -> None:
     cmds = p.add_subparsers(dest="generate_command", metavar="{train,sample,inspect}")
     p.set_defaults(func=lambda args: p.print_help() or 2)
 
-    t = cmds.add_parser("train", help="learn a text file")
+    t = cmds.add_parser("train", help="learn a text file",
+                        description="Learn a text file (or, with --lines, one item per line such as names) "
+                                    "and write model/, metrics.json, history.json, loss.png, samples.txt and "
+                                    "report.html.\n\n    seqlab generate train names.txt --lines --model gru "
+                                    "--steps 3000 --out runs/names")
     t.add_argument("text", help="a UTF-8 text file")
     t.add_argument("--lines", action="store_true", help="one item per line (names, words); default: running text")
     t.add_argument("--model", default="gru", help="bigram, mlp, rnn, lstm, gru or transformer")
@@ -117,7 +121,9 @@ def add_parser(sub) -> None:
     t.add_argument("--out", help="run directory (default: runs/generate-<timestamp>)")
     t.set_defaults(func=train)
 
-    s = cmds.add_parser("sample", help="print samples, one per line")
+    s = cmds.add_parser("sample", help="print samples, one per line",
+                        description="Print samples of a trained generator on stdout, one per line.\n\n"
+                                    "    seqlab generate sample runs/names --prefix Al --n 10 --seed 1")
     s.add_argument("run_dir", help="run directory of seqlab generate train (or its model/)")
     s.add_argument("--prefix", default="", help="text every sample starts with")
     s.add_argument("--n", type=int, default=10, help="samples to print")
@@ -130,7 +136,11 @@ def add_parser(sub) -> None:
     s.add_argument("--seed", type=int, default=None, help="random seed (default: a different draw each run)")
     s.set_defaults(func=sample)
 
-    i = cmds.add_parser("inspect", help="colour a text by a unit's activation; find units following a pattern")
+    i = cmds.add_parser("inspect", help="colour a text by a unit's activation; find units following a pattern",
+                        description="Colour a text by one recurrent unit's activation (HTML), or list the units "
+                                    "whose activation follows a pattern.\n\n"
+                                    "    seqlab generate inspect runs/lstm text.txt --unit 7\n"
+                                    "    seqlab generate inspect runs/lstm text.txt --pattern quotes")
     i.add_argument("run_dir", help="run directory of seqlab generate train (recurrent model)")
     i.add_argument("text", help="a text file, or the text itself")
     i.add_argument("--unit", type=int, help="unit to colour the text by")

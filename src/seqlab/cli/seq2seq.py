@@ -104,7 +104,10 @@ def add_parser(sub) -> None:
     cmds = p.add_subparsers(dest="seq2seq_command", metavar="{train,translate}")
     p.set_defaults(func=lambda args: p.print_help() or 2)
 
-    t = cmds.add_parser("train", help="learn input -> target pairs")
+    t = cmds.add_parser("train", help="learn input -> target pairs",
+                        description="Learn input -> target character pairs from a two-column CSV/TSV or a bundled "
+                                    "task, holding out 10% of the pairs for the scores.\n\n"
+                                    "    seqlab seq2seq train --task addition --attention dot --epochs 20")
     t.add_argument("pairs", nargs="?", help="CSV/TSV file with two columns: input, target")
     t.add_argument("--task", choices=sorted(TASK_SIZES), help="a bundled problem instead of a file")
     t.add_argument("--n", type=int, help="pairs to generate for --task (default: 50000 addition, 20000 others)")
@@ -127,7 +130,9 @@ def add_parser(sub) -> None:
     t.add_argument("--out", help="run directory (default: runs/seq2seq-<timestamp>)")
     t.set_defaults(func=train)
 
-    s = cmds.add_parser("translate", help="print the output for each input, one per line")
+    s = cmds.add_parser("translate", help="print the output for each input, one per line",
+                        description="Print the trained model's output for each input, one per line.\n\n"
+                                    '    seqlab seq2seq translate runs/s2s "535+61" --beam 3')
     s.add_argument("run_dir", help="run directory of seqlab seq2seq train (or its model/)")
     s.add_argument("inputs", nargs="+", help="input strings")
     s.add_argument("--beam", type=int, default=1, help="beam width; 1 is greedy decoding")
