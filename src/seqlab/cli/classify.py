@@ -98,7 +98,8 @@ def split_data(train, test_size: float, seed: int, dedupe: bool):
 
 
 def build_task(data, args):
-    from seqlab.tasks.classifier import SequenceClassifier, TextClassifier
+    from seqlab.tasks.classifier import SequenceClassifier
+    from seqlab.tasks.text_classifier import TextClassifier
 
     common = dict(epochs=args.epochs, seed=args.seed, class_weight=args.class_weight,
                   validation_split=args.validation_split, verbose=args.verbose)

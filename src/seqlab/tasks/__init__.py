@@ -13,7 +13,7 @@ TASK_MODULES: dict[str, str] = {
     "TabularClassifier": "seqlab.tasks.tabular",
     "ImageClassifier": "seqlab.tasks.image",
     "Forecaster": "seqlab.tasks.forecaster",
-    "TextClassifier": "seqlab.tasks.classifier",
+    "TextClassifier": "seqlab.tasks.text_classifier",
     "SequenceClassifier": "seqlab.tasks.classifier",
     "SequenceTagger": "seqlab.tasks.tagger",
     "SOM": "seqlab.tasks.som",
