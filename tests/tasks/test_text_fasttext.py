@@ -72,6 +72,18 @@ def test_bilstm_plus_fasttext_averages_two_members_that_share_the_bag_input(tmp_
     np.testing.assert_allclose(Task.load(tmp_path / "blend").predict_proba(texts), clf.predict_proba(texts), rtol=1e-6)
 
 
+def test_a_blend_with_ensemble_two_trains_each_member_twice_with_its_own_seed(tmp_path):
+    texts, y = _texts()
+    clf = TextClassifier(encoder="bag_of_embeddings+fasttext", buckets=53, char_ngrams=(3, 3), units=4,
+                         embedding_dim=8, epochs=2, batch_size=8, seed=0, ensemble=2).fit(texts, y)
+    members = clf.model_.members
+    assert [m.config.encoder for m in members] == ["bag_of_embeddings", "fasttext"] * 2
+    first, second = members[0].state_dict(), members[2].state_dict()  # seeds 0 and 2: different starts
+    assert any(not torch.equal(first[k], second[k]) for k in first)
+    clf.save(tmp_path / "ens")
+    np.testing.assert_allclose(Task.load(tmp_path / "ens").predict_proba(texts), clf.predict_proba(texts), rtol=1e-6)
+
+
 def test_refit_trains_again_on_train_and_validation_for_the_best_epoch_count():
     texts, y = _texts(24)
     kw = dict(encoder="bag_of_embeddings", units=4, embedding_dim=4, batch_size=8, lr=0.05, seed=3)

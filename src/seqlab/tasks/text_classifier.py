@@ -57,6 +57,7 @@ class TextClassifier(NetTask):
         ensemble: train this many nets (seeds ``seed``, ``seed + 1``, ...; each on the same data
             and validation) and average their class probabilities; costs ``ensemble`` times the
             training and prediction time. Saved as one file, member ``i``'s weights as ``members.i.*``.
+            With ``"a+b"`` every round trains both: ``a, b, a, b, ...``.
         embeddings: path of a GloVe/word2vec text file (``word v1 v2 ...`` per line) to start the
             embedding from (seed 000's ``weights=[embedding_matrix]``); ``trainable`` freezes it if False.
         epochs, batch_size, lr, class_weight, validation_split, patience, seed: as SequenceClassifier.
@@ -118,8 +119,8 @@ class TextClassifier(NetTask):
                                   "learns its n-gram vectors; drop embeddings= or choose another encoder")
             matrix = read_word_vectors(self.embeddings, self.tokenizer_.word_index, int(vocab))
             dim = matrix.shape[1]
-        if int(self.ensemble) < 1 or (len(encoders) > 1 and int(self.ensemble) != 1):
-            raise ConfigError(f"ensemble must be a whole number >= 1 (and 1 with members 'a+b'), got {self.ensemble!r}")
+        if int(self.ensemble) < 1:
+            raise ConfigError(f"ensemble must be a whole number >= 1, got {self.ensemble!r}")
         words = self.tokenizer_.vocab_size
 
         def config(encoder):  # a word-sequence member of a fasttext blend reads the bag's word ids only
@@ -131,7 +132,7 @@ class TextClassifier(NetTask):
                 num_layers=self.num_layers, filters=[self.units] * len(kernels), kernel_sizes=kernels,
                 pooling=self.pooling if len(encoders) == 1 or encoder in RECURRENT_ENCODERS else "last",
                 words=int(words) if own else None)
-        plan = encoders if len(encoders) > 1 else encoders * int(self.ensemble)
+        plan = encoders * int(self.ensemble)  # 'a+b' with ensemble=2: a, b, a, b (seeds seed, seed + 1, ...)
         val = None
         if validation_data is not None:
             val = (self._inputs(validation_data[0]), self._label_index(validation_data[1]))
