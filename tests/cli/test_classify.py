@@ -153,8 +153,9 @@ def test_classify_text_with_a_two_encoder_blend_and_shapes(tmp_path, capsys):
     data = _texts_file(tmp_path / "sms")
     out = tmp_path / "run"
     assert main(["classify", str(data), "--format", "text", "--model", "bag_of_embeddings+fasttext", "--shapes",
-                 "--epochs", "1", "--out", str(out)]) == 0
+                 "--ensemble", "2", "--epochs", "1", "--out", str(out)]) == 0
     config = json.loads((out / "model" / "config.json").read_text())
     assert "bag_of_embeddings+fasttext" in json.dumps(config) and '"shapes": true' in json.dumps(config)
+    assert [m["encoder"] for m in config["config"]["members"]] == ["bag_of_embeddings", "fasttext"] * 2
     _fails(["classify", str(data), "--format", "text", "--model", "bilstm+nonsense", "--out", str(tmp_path / "x")],
            capsys, "is not a text encoder")

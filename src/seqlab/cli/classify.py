@@ -116,7 +116,8 @@ def build_task(data, args):
         if args.pooling:
             extra["pooling"] = args.pooling
         return TextClassifier(encoder=model, maxlen=args.maxlen, char_level=args.char_level,
-                              embeddings=args.embeddings, shapes=args.shapes, **extra, **common)
+                              embeddings=args.embeddings, shapes=args.shapes, ensemble=args.ensemble, **extra,
+                              **common)
     model = args.model or "cnn1d"
     if model not in SERIES_ENCODERS:
         raise ConfigError(f"--model {model} is not a series encoder; choose one of {', '.join(SERIES_ENCODERS)}")
@@ -216,6 +217,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--units", type=int, help="encoder width: units of the recurrent/dense layers (default: 64)")
     p.add_argument("--maxlen", type=int, default=100, help="tokens kept per text, as Keras pad_sequences maxlen")
     p.add_argument("--char-level", action="store_true", help="tokenise texts into characters")
+    p.add_argument("--ensemble", type=int, default=1,
+                   help="text: train the model this many times (seeds SEED, SEED+1, ...) and average the probabilities")
     p.add_argument("--shapes", action="store_true",
                    help="word tokens: long numbers as their shape (<num11>), <url>/<email>, keep £ $ ! ?, <caps> marks")
     p.add_argument("--embeddings", help="GloVe/word2vec text file to start the embedding from")
