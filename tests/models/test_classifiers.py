@@ -127,15 +127,21 @@ def test_pooled_recurrent_encoders_ignore_padding(encoder, pooling):
     torch.testing.assert_close(batch[0], alone[0], rtol=1e-5, atol=1e-6)
 
 
-def test_max_pooling_is_the_max_over_time_of_torch_lstm_outputs():
-    net = _net("lstm", n_features=2, pooling="max")
-    ref = torch.nn.LSTM(2, 8, batch_first=True)  # Keras layout -> torch: gates i, f, c(g), o in both
+def _torch_lstm_of(net) -> torch.nn.LSTM:
+    """A torch.nn.LSTM(2, 8) holding the net's LSTM weights (Keras layout -> torch: gates i, f, c(g), o in both)."""
+    ref = torch.nn.LSTM(2, 8, batch_first=True)
     kernel, recurrent, bias = (torch.as_tensor(w) for w in net.rnn.get_weights())
     with torch.no_grad():
         ref.weight_ih_l0.copy_(kernel.T)
         ref.weight_hh_l0.copy_(recurrent.T)
         ref.bias_ih_l0.copy_(bias)
         ref.bias_hh_l0.zero_()
+    return ref
+
+
+def test_max_pooling_is_the_max_over_time_of_torch_lstm_outputs():
+    net = _net("lstm", n_features=2, pooling="max")
+    ref = _torch_lstm_of(net)
     x = np.random.default_rng(3).normal(size=(5, 2)).astype(np.float32)
     steps, _ = ref(torch.tensor(x)[None])
     expected = net.head(steps.amax(dim=1))
@@ -152,13 +158,7 @@ def test_pooling_is_refused_where_it_does_not_apply():
 
 def test_max_mean_pooling_concatenates_max_and_mean_of_torch_lstm_outputs():
     net = _net("lstm", n_features=2, pooling="max_mean")
-    ref = torch.nn.LSTM(2, 8, batch_first=True)
-    kernel, recurrent, bias = (torch.as_tensor(w) for w in net.rnn.get_weights())
-    with torch.no_grad():
-        ref.weight_ih_l0.copy_(kernel.T)
-        ref.weight_hh_l0.copy_(recurrent.T)
-        ref.bias_ih_l0.copy_(bias)
-        ref.bias_hh_l0.zero_()
+    ref = _torch_lstm_of(net)
     x = np.random.default_rng(4).normal(size=(6, 2)).astype(np.float32)
     steps, _ = ref(torch.tensor(x)[None])
     expected = net.head(torch.cat([steps.amax(dim=1), steps.mean(dim=1)], dim=-1))

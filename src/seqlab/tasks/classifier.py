@@ -259,11 +259,21 @@ def as_series_list(X, y=None) -> tuple[list[np.ndarray], np.ndarray | None]:
             raise DataError(f"series {i} has shape {s.shape}; each series must be (time, channels) with time >= 1")
         if not np.isfinite(s).all():
             raise DataError(f"series {i} holds NaN or inf; fill or drop those values first")
-    if y is not None:
-        y = np.asarray(y, dtype=object).ravel()
-        if len(y) != len(series):
-            raise DataError(f"{len(series)} series but {len(y)} labels; give one label per series")
-    return series, y
+    return series, one_label_each(y, len(series), "series", "series")
+
+
+def one_label_each(y, n: int, what: str, one: str) -> np.ndarray | None:
+    """``y`` as a flat object array of ``n`` labels (None stays None); DataError when the counts differ.
+
+    >>> one_label_each([["a"], ["b"]], 2, "texts", "text").tolist()
+    ['a', 'b']
+    """
+    if y is None:
+        return None
+    y = np.asarray(y, dtype=object).ravel()
+    if len(y) != n:
+        raise DataError(f"{n} {what} but {len(y)} labels; give one label per {one}")
+    return y
 
 
 def _hold_out(x, y, fraction: float, seed):

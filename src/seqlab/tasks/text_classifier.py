@@ -26,7 +26,7 @@ from seqlab.models.classifiers import (
     ClassifierConfig,
     EnsembleNet,
 )
-from seqlab.tasks.classifier import NetTask
+from seqlab.tasks.classifier import NetTask, one_label_each
 
 FASTTEXT_LR = 0.005  # Adam's rate for fasttext when lr=None: a linear model on averaged vectors learns slowly at 0.001
 
@@ -211,8 +211,4 @@ def as_text_list(texts, y=None) -> tuple[list[str], np.ndarray | None]:
     empty = [i for i, t in enumerate(texts) if not t.strip()]
     if empty:
         raise DataError(f"{len(empty)} empty text(s) (first at index {empty[0]}); remove them or fill them in")
-    if y is not None:
-        y = np.asarray(y, dtype=object).ravel()
-        if len(y) != len(texts):
-            raise DataError(f"{len(texts)} texts but {len(y)} labels; give one label per text")
-    return texts, y
+    return texts, one_label_each(y, len(texts), "texts", "text")
