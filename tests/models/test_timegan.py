@@ -106,21 +106,14 @@ def _sines():
     return torch.from_numpy(sine_data(64, 8, 3, seed=0))
 
 
-def test_embedding_phase_lowers_the_reconstruction_loss():
+@pytest.mark.parametrize("phase, step, loss", [("embedding", embedding_step, "reconstruction_loss"),
+                                              ("supervised", supervised_step, "supervised_loss")])
+def test_embedding_and_supervised_phases_lower_their_own_loss(phase, step, loss):
     net, x = _net(), _sines()
-    opt = make_optimizers(net, lr=1e-2)["embedding"]
-    first = embedding_step(net, x, opt)["reconstruction_loss"]
+    opt = make_optimizers(net, lr=1e-2)[phase]
+    first = step(net, x, opt)[loss]
     for _ in range(40):
-        last = embedding_step(net, x, opt)["reconstruction_loss"]
-    assert last < 0.5 * first
-
-
-def test_supervised_phase_lowers_the_supervised_loss():
-    net, x = _net(), _sines()
-    opt = make_optimizers(net, lr=1e-2)["supervised"]
-    first = supervised_step(net, x, opt)["supervised_loss"]
-    for _ in range(40):
-        last = supervised_step(net, x, opt)["supervised_loss"]
+        last = step(net, x, opt)[loss]
     assert last < 0.5 * first
 
 
