@@ -29,7 +29,7 @@ from sklearn.ensemble import IsolationForest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from seqlab import datasets
-from seqlab.tasks.anomaly import AnomalyDetector, sliding_windows, steps_from_windows
+from seqlab.tasks.unsupervised.anomaly import AnomalyDetector, sliding_windows, steps_from_windows
 
 
 def tables(seed: int) -> dict:

@@ -58,9 +58,9 @@ import numpy as np
 
 from seqlab import datasets
 from seqlab.data.formats import LabeledTexts, read_labeled
-from seqlab.tasks.classifier import SequenceClassifier
-from seqlab.tasks.classify_metrics import majority_baseline
-from seqlab.tasks.text_classifier import TextClassifier
+from seqlab.tasks.classification.classifier import SequenceClassifier
+from seqlab.tasks.classification.metrics import majority_baseline
+from seqlab.tasks.classification.text_classifier import TextClassifier
 
 PUBLISHED = {"sms-spam": "TF-IDF+LR 0.9888 / spam F1 0.954 (issue)", "gunpoint": "best deep 1.000 (FCN/ResNet)",
              "italy-power-demand": "best deep 0.965 (Fawaz et al.)", "basic-motions": "target >= 0.95"}

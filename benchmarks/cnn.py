@@ -53,8 +53,8 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 import seqlab
 import seqlab.datasets
 from seqlab import layers
-from seqlab.tasks.image import ImageClassifier
-from seqlab.tasks.tabular import TabularClassifier
+from seqlab.tasks.classification.image import ImageClassifier
+from seqlab.tasks.classification.tabular import TabularClassifier
 from seqlab.train import Trainer
 
 CHURN_SEED_NET = {"units": (6, 6)}

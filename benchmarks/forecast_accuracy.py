@@ -31,7 +31,7 @@ import torch
 
 from seqlab import datasets
 from seqlab.tasks import Forecaster
-from seqlab.tasks.forecast_metrics import mae, rmse
+from seqlab.tasks.forecasting.metrics import mae, rmse
 
 
 def score(f: Forecaster, rows: np.ndarray | None = None) -> dict:

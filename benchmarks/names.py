@@ -29,7 +29,7 @@ import time
 
 import torch
 
-from seqlab.tasks.generator import CharGenerator, split_items
+from seqlab.tasks.generation.generator import CharGenerator, split_items
 
 # Budgets chosen so the whole table runs in about 20 minutes on 2 CPU cores.
 RUNS = {

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from seqlab.datasets import movielens_100k
-from seqlab.tasks.rbm import MovieRecommender, ratings_matrix
+from seqlab.tasks.unsupervised.rbm import MovieRecommender, ratings_matrix
 
 MOVIELENS = str(Path(__file__).resolve().parents[2] / "shared" / "data" / "movielens-100k")  # shared/ beside the repo
 

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from seqlab import datasets
-from seqlab.tasks.recommender_ae import AutoencoderRecommender, rating_matrix
+from seqlab.tasks.unsupervised.recommender_ae import AutoencoderRecommender, rating_matrix
 
 MOVIELENS = str(Path(__file__).resolve().parents[2] / "shared" / "data" / "movielens-100k")  # shared/ beside the repo
 

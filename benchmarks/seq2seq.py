@@ -26,7 +26,7 @@ import time
 import torch
 
 from seqlab.data.pairs import addition_pairs, reversal_pairs, split_pairs
-from seqlab.tasks.seq2seq import Seq2Seq
+from seqlab.tasks.generation.seq2seq import Seq2Seq
 from seqlab.train.callbacks import LearningRateScheduler
 from seqlab.train.schedules import cosine_decay
 

@@ -64,9 +64,9 @@ import numpy as np
 import torch
 
 from seqlab import datasets
-from seqlab.tasks.gan import GAN
-from seqlab.tasks.synth_metrics import discriminative_score, predictive_score, sine_data, timegan_windows
-from seqlab.tasks.timegan import TimeGAN
+from seqlab.tasks.generation.gan import GAN
+from seqlab.tasks.generation.metrics import discriminative_score, predictive_score, sine_data, timegan_windows
+from seqlab.tasks.generation.timegan import TimeGAN
 
 PUBLISHED = {"sines": {"TimeGAN": (0.011, 0.093), "original data": (None, 0.094)},
              "stocks": {"TimeGAN": (0.102, 0.038), "original data": (None, 0.036)}}

@@ -14,7 +14,7 @@ import sys
 
 from seqlab.data.images import load_image_folder
 from seqlab.io.errors import SeqlabError
-from seqlab.tasks.image import ImageClassifier
+from seqlab.tasks.classification.image import ImageClassifier
 
 
 def main(argv=None) -> dict:

@@ -36,7 +36,7 @@ import argparse
 from sklearn.model_selection import train_test_split
 
 import seqlab.datasets
-from seqlab.tasks.tabular import TabularClassifier
+from seqlab.tasks.classification.tabular import TabularClassifier
 
 
 def main(argv=None) -> dict:

@@ -21,7 +21,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 from seqlab.io.errors import DataError
-from seqlab.tasks.image import ImageClassifier
+from seqlab.tasks.classification.image import ImageClassifier
 
 
 def read_idx(path: Path) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 import seqlab
 from seqlab import layers
 from seqlab.datasets import jena_climate
-from seqlab.tasks.forecast_metrics import mae
+from seqlab.tasks.forecasting.metrics import mae
 
 
 def main(argv=None) -> dict:

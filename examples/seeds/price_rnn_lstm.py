@@ -16,7 +16,7 @@ import pandas as pd
 import seqlab
 from seqlab import datasets, layers
 from seqlab.data import MinMaxScaler, make_windows
-from seqlab.tasks.forecast_metrics import mae, rmse
+from seqlab.tasks.forecasting.metrics import mae, rmse
 
 
 def main(argv=None) -> dict:

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.datasets import movielens_100k
-from seqlab.tasks.rbm import MovieRecommender, ratings_matrix
+from seqlab.tasks.unsupervised.rbm import MovieRecommender, ratings_matrix
 
 
 def recommend(rec: MovieRecommender, train: np.ndarray, user: int, n: int = 5) -> np.ndarray:

@@ -22,7 +22,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import seqlab.datasets  # noqa: E402
-from seqlab.tasks.som import SOM  # noqa: E402
+from seqlab.tasks.unsupervised.som import SOM  # noqa: E402
 
 
 def plot_u_matrix(som: SOM, X, y, path: Path) -> None:

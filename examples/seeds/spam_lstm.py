@@ -28,7 +28,7 @@ from seqlab import datasets, layers
 from seqlab.data.formats import read_word_vectors
 from seqlab.data.padding import pad_sequences
 from seqlab.data.tokenizer import Tokenizer
-from seqlab.tasks.classify_metrics import classification_metrics
+from seqlab.tasks.classification.metrics import classification_metrics
 
 VOCAB_WORDS = 10000          # max words in the vocabulary
 MAX_SEQUENCE_LENGTH = 100    # max sequence length for word sequences

@@ -1,16 +1,21 @@
 """seqlab: deep learning for sequence data, on PyTorch.
 
+A façade: everything here lives in a sub-package (``seqlab.tasks`` for ``Sequential`` and
+``load``, ``seqlab.io.errors`` for the errors).
+
 >>> import seqlab
 >>> from seqlab import layers
 >>> m = seqlab.Sequential([layers.Dense(1)], input_shape=(3,))
 >>> m.count_params()
 4
+>>> seqlab.callbacks.EarlyStopping(patience=3).patience
+3
 """
-from seqlab import datasets, layers
-from seqlab.io.errors import SeqlabError
-from seqlab.saving import load
-from seqlab.sequential import Sequential
+from seqlab import callbacks, data, datasets, layers, tasks
+from seqlab.io.errors import ConfigError, DataError, ModelFileError, NotFittedError, SeqlabError
+from seqlab.tasks import Sequential, load
 
 __version__ = "0.1.0"
 
-__all__ = ["Sequential", "SeqlabError", "datasets", "layers", "load", "__version__"]
+__all__ = ["Sequential", "load", "layers", "callbacks", "tasks", "data", "datasets", "SeqlabError", "ConfigError",
+           "DataError", "ModelFileError", "NotFittedError", "__version__"]

@@ -67,7 +67,7 @@ def test_predict_bad_inputs_exit_2(text_run, tmp_path, capsys):
 
 
 def test_predict_tabular_classifier_reads_a_csv_table_with_the_training_columns(tmp_path, capsys):
-    from seqlab.tasks.tabular import TabularClassifier
+    from seqlab.tasks.classification.tabular import TabularClassifier
 
     rng = np.random.default_rng(0)
     df = pd.DataFrame({"Geography": rng.choice(["France", "Spain", "Germany"], 60),
@@ -91,7 +91,7 @@ def test_predict_tabular_classifier_reads_a_csv_table_with_the_training_columns(
 def test_predict_image_classifier_takes_a_folder_or_one_image_file(tmp_path, capsys):
     from PIL import Image
 
-    from seqlab.tasks.image import ImageClassifier
+    from seqlab.tasks.classification.image import ImageClassifier
 
     rng = np.random.default_rng(0)
     for name, level in (("cats", 40), ("dogs", 210)):
@@ -119,7 +119,7 @@ def test_predict_image_classifier_takes_a_folder_or_one_image_file(tmp_path, cap
 
 
 def test_predict_forecaster_forecasts_after_a_csv_history(tmp_path, capsys):
-    from seqlab.tasks.forecaster import Forecaster
+    from seqlab.tasks.forecasting.forecaster import Forecaster
 
     history = pd.DataFrame({"y": 10 + np.sin(np.arange(80) / 3.0)})
     Forecaster("linear", target="y", lookback=6, horizon=2, epochs=2, verbose=0).fit(history).save(tmp_path / "m")

@@ -5,7 +5,7 @@ import torch
 
 from seqlab.io.errors import DataError, NotFittedError
 from seqlab.models.esn import Reservoir, ridge_readout
-from seqlab.tasks.esn import EchoStateNetwork
+from seqlab.tasks.forecasting.esn import EchoStateNetwork
 
 
 def mackey_glass(n, tau=17, seed=0):

@@ -18,7 +18,7 @@ from seqlab.models.timegan import (
     supervised_loss,
     supervised_step,
 )
-from seqlab.tasks.synth_metrics import sine_data
+from seqlab.tasks.generation.metrics import sine_data
 
 CFG = dict(seq_len=8, features=3, hidden=6, num_layers=2)
 

@@ -18,6 +18,7 @@ import sys
 import textwrap
 
 from seqlab.io.errors import SeqlabError
+from seqlab.io.modeldir import seqlab_version
 
 # Command modules, in the order ``seqlab --help`` lists them. A module that is not there yet is skipped.
 COMMAND_MODULES = [
@@ -81,10 +82,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from seqlab import __version__
-
     parser = _Parser(prog="seqlab", description="Deep learning for sequence data, on PyTorch.")
-    parser.add_argument("--version", action="version", version=f"seqlab {__version__}")
+    parser.add_argument("--version", action="version", version=f"seqlab {seqlab_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         try:

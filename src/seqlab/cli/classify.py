@@ -98,8 +98,8 @@ def split_data(train, test_size: float, seed: int, dedupe: bool):
 
 
 def build_task(data, args):
-    from seqlab.tasks.classifier import SequenceClassifier
-    from seqlab.tasks.text_classifier import TextClassifier
+    from seqlab.tasks.classification.classifier import SequenceClassifier
+    from seqlab.tasks.classification.text_classifier import TextClassifier
 
     common = dict(epochs=args.epochs, seed=args.seed, class_weight=args.class_weight,
                   validation_split=args.validation_split, verbose=args.verbose)
@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     from seqlab.inspect.classify_plots import plot_confusion
     from seqlab.inspect.plots import plot_history
     from seqlab.inspect.report import write_json, write_report
-    from seqlab.tasks.classify_metrics import majority_baseline
+    from seqlab.tasks.classification.metrics import majority_baseline
 
     if args.tagger:
         from seqlab.cli.tagging import run_tagger

@@ -76,7 +76,7 @@ def _plot(scores, flags, threshold, labels, times, window, path: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     from seqlab.inspect.plots import plot_history
     from seqlab.inspect.report import write_report
-    from seqlab.tasks.anomaly import AnomalyDetector
+    from seqlab.tasks.unsupervised.anomaly import AnomalyDetector
 
     df, labels, times = read_feature_table(args.data, label_col=args.label_col, time_col=args.time_col)
     det = AnomalyDetector(model=args.model, window=args.window, contamination=args.contamination,

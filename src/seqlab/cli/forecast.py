@@ -19,8 +19,8 @@ from seqlab.inspect.report import write_json, write_report
 from seqlab.io.errors import ConfigError
 from seqlab.io.rundir import default_out, run_directory
 from seqlab.models.forecasting import MODEL_NAMES
-from seqlab.tasks.forecast_metrics import METRIC_NAMES
-from seqlab.tasks.forecaster import Forecaster
+from seqlab.tasks.forecasting.forecaster import Forecaster
+from seqlab.tasks.forecasting.metrics import METRIC_NAMES
 
 
 def add_parser(sub) -> None:

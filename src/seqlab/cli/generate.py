@@ -22,7 +22,7 @@ from seqlab.io.rundir import default_out, run_directory
 
 
 def _load(run_dir: str):
-    from seqlab.tasks.generator import CharGenerator
+    from seqlab.tasks.generation.generator import CharGenerator
 
     return CharGenerator.load(model_dir_of(run_dir, "'seqlab generate train'"))
 
@@ -30,7 +30,7 @@ def _load(run_dir: str):
 def train(args: argparse.Namespace) -> int:
     from seqlab.inspect.plots import plot_history
     from seqlab.inspect.report import write_json, write_report
-    from seqlab.tasks.generator import CharGenerator, read_text
+    from seqlab.tasks.generation.generator import CharGenerator, read_text
 
     text = read_text(args.text)
     gen = CharGenerator(model=args.model, lines=args.lines, steps=args.steps, epochs=args.epochs,
@@ -71,7 +71,7 @@ def sample(args: argparse.Namespace) -> int:
 
 def inspect(args: argparse.Namespace) -> int:
     from seqlab.inspect.activations import correlated_units, pattern_signal, write_activation_html
-    from seqlab.tasks.generator import read_text
+    from seqlab.tasks.generation.generator import read_text
 
     if args.unit is None and args.pattern is None:
         raise ConfigError("give --unit K (colour the text by unit K) and/or --pattern P (find units)")

@@ -70,7 +70,7 @@ def _options(args, defaults: dict) -> dict:
 
 def run_movielens(args):
     from seqlab.datasets import movielens_100k
-    from seqlab.tasks.rbm import MovieRecommender, ratings_matrix
+    from seqlab.tasks.unsupervised.rbm import MovieRecommender, ratings_matrix
 
     ratings = movielens_100k(args.data)
     train, test = ratings_matrix(ratings["train"].to_numpy(), ratings["test"].to_numpy())
@@ -88,7 +88,7 @@ def run_movielens(args):
 
 
 def run_csv(args):
-    from seqlab.tasks.rbm import RBM
+    from seqlab.tasks.unsupervised.rbm import RBM
 
     df = read_binary_csv(args.data)
     rbm = RBM(**_options(args, {}))

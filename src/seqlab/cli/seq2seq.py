@@ -51,7 +51,7 @@ def train(args: argparse.Namespace) -> int:
     from seqlab.inspect.attention_plots import plot_attention
     from seqlab.inspect.plots import plot_history
     from seqlab.inspect.report import write_json, write_report
-    from seqlab.tasks.seq2seq import Seq2Seq
+    from seqlab.tasks.generation.seq2seq import Seq2Seq
 
     pairs, source = _pairs(args)
     train_pairs, test_pairs = split_pairs(pairs, test=0.1, seed=args.seed)
@@ -90,7 +90,7 @@ def train(args: argparse.Namespace) -> int:
 
 
 def translate(args: argparse.Namespace) -> int:
-    from seqlab.tasks.seq2seq import Seq2Seq
+    from seqlab.tasks.generation.seq2seq import Seq2Seq
 
     s2s = Seq2Seq.load(model_dir_of(args.run_dir, "'seqlab seq2seq train'"))
     for line in s2s.predict(list(args.inputs), beam_width=args.beam):

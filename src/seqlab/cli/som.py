@@ -60,7 +60,7 @@ def _plot(som, X, labels, path: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from seqlab.inspect.report import write_report
-    from seqlab.tasks.som import SOM
+    from seqlab.tasks.unsupervised.som import SOM
 
     df, labels, _ = read_feature_table(args.data, label_col=args.label_col)
     if len(df) < 2:

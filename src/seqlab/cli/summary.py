@@ -11,8 +11,8 @@ from seqlab.io.errors import ConfigError
 
 
 def _examples() -> dict:
-    from seqlab import layers
-    from seqlab.sequential import Sequential
+    from seqlab.nn import registry as layers
+    from seqlab.tasks.sequential import Sequential
 
     return {
         "next-number-rnn": lambda: Sequential([layers.SimpleRNN(50), layers.Dense(1)], input_shape=(5, 1)),
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.path:
         raise ConfigError("give a model or run directory, or --example NAME")
-    from seqlab.saving import load
+    from seqlab.tasks.loading import load
 
     print(summary_of(load(args.path)))
     return 0

@@ -67,8 +67,8 @@ def _plot_samples(real, fake, columns, path: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     from seqlab.inspect.plots import plot_history
     from seqlab.inspect.report import write_report
-    from seqlab.tasks.gan import GAN
-    from seqlab.tasks.synth_metrics import discriminative_score, plot_embedding, predictive_score, timegan_windows
+    from seqlab.tasks.generation.gan import GAN
+    from seqlab.tasks.generation.metrics import discriminative_score, plot_embedding, predictive_score, timegan_windows
 
     if args.seq_len < 2 or (args.n is not None and args.n < 5):
         raise ConfigError("--seq-len must be >= 2 and --n >= 5")
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         raise DataError(f"{len(real)} windows of {args.seq_len} steps is fewer than --batch-size {args.batch_size}; "
                         "give a longer series or lower --batch-size / --seq-len")
     if args.model == "timegan":
-        from seqlab.tasks.timegan import TimeGAN
+        from seqlab.tasks.generation.timegan import TimeGAN
 
         its = args.iterations * 3 if len(args.iterations) == 1 else args.iterations
         gan = TimeGAN(hidden=args.units, iterations=its, batch_size=args.batch_size, scale="minmax",

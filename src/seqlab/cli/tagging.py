@@ -93,8 +93,8 @@ def run_tagger(args: argparse.Namespace) -> int:
     from seqlab.inspect.classify_plots import plot_confusion
     from seqlab.inspect.plots import plot_history
     from seqlab.inspect.report import write_json, write_report
-    from seqlab.tasks.classify_metrics import event_scores, majority_baseline
-    from seqlab.tasks.tagger import SequenceTagger
+    from seqlab.tasks.classification.metrics import event_scores, majority_baseline
+    from seqlab.tasks.classification.tagger import SequenceTagger
 
     model = args.model or "bilstm"
     if model not in TAGGER_ENCODERS:

@@ -43,3 +43,18 @@ def numeric_array(X, dtype=np.float64, what: str = "data", table: bool = False) 
     if not np.isfinite(arr).all():
         raise DataError(f"{what} contains NaN or inf; fill or drop those rows first")
     return arr
+
+
+def numeric_samples(X, batch_size: int | None = None, what: str = "data") -> np.ndarray:
+    """``X`` (DataFrame or array ``(n, ...)``) as finite float32 samples, else DataError; with
+    ``batch_size``, at least that many rows."""
+    arr = numeric_array(X, np.float32, what)
+    if batch_size is not None and len(arr) < int(batch_size):
+        raise DataError(f"{what} has {len(arr)} rows, fewer than batch_size={batch_size}; "
+                        "give more rows or lower batch_size")
+    return arr
+
+
+def numeric_matrix(X, what: str = "data") -> np.ndarray:
+    """``X`` (DataFrame or array-like) as a finite float64 ``(n, features)`` array, or DataError."""
+    return numeric_array(X, np.float64, what, table=True)

@@ -180,3 +180,42 @@ class StandardScaler(_Scaler):
         constant = var <= n * eps * var + (n * self.mean_ * eps) ** 2     # scikit-learn's round-off bound
         self.std_ = np.where(constant, 1.0, np.sqrt(var))
         return 1.0 / self.std_, -self.mean_ / self.std_
+
+
+SCALERS = {"minmax": MinMaxScaler, "standard": StandardScaler}
+
+
+class ScaledData:
+    """Fit/apply a scaler (``kind``: None, "minmax" or "standard") over the feature axis (the last
+    axis), or over every value at once with ``global_scale=True`` (images); ``state()`` /
+    ``from_state`` give and take a JSON-friendly dict."""
+
+    def __init__(self, kind: str | None, global_scale: bool):
+        if kind not in (None, *SCALERS):
+            raise ConfigError(f"scale must be None, 'minmax' or 'standard', got {kind!r}")
+        self.kind, self.global_scale, self.scaler = kind, global_scale, None
+
+    def _flat(self, X):
+        return X.reshape(-1, 1) if self.global_scale else X.reshape(-1, X.shape[-1])
+
+    def fit(self, X):
+        if self.kind:
+            self.scaler = SCALERS[self.kind]().fit(self._flat(X))
+        return self
+
+    def transform(self, X):
+        return X if self.scaler is None else self.scaler.transform(self._flat(X)).reshape(X.shape).astype(np.float32)
+
+    def inverse(self, X):
+        return X if self.scaler is None else self.scaler.inverse_transform(self._flat(X)).reshape(X.shape)
+
+    def state(self):
+        return {"kind": self.kind, "global": self.global_scale,
+                "scaler": None if self.scaler is None else self.scaler.to_dict()}
+
+    @classmethod
+    def from_state(cls, state):
+        obj = cls(state["kind"], state["global"])
+        if state["scaler"] is not None:
+            obj.scaler = SCALERS[state["kind"]].from_dict(state["scaler"])
+        return obj

@@ -42,7 +42,8 @@ class LoadedModel:
     seqlab_version: str = ""
 
 
-def _seqlab_version() -> str:
+def seqlab_version() -> str:
+    """The installed seqlab's version (``0+unknown`` when run from a source tree that is not installed)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -95,7 +96,7 @@ def save_model_dir(path: str | Path, class_name: str, config: dict, tensors: dic
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
     try:
         meta = {"class_name": class_name, "format_version": FORMAT_VERSION,
-                "seqlab_version": _seqlab_version(), "config": to_jsonable(config)}
+                "seqlab_version": seqlab_version(), "config": to_jsonable(config)}
         (tmp / "config.json").write_text(json.dumps(meta, indent=2))
         flat = {k: (torch.as_tensor(np.asarray(v)) if not isinstance(v, torch.Tensor) else v)
                 .detach().cpu().contiguous() for k, v in tensors.items()}

@@ -1,41 +1,29 @@
-"""Estimators with fit/predict/evaluate/save/load, scikit-learn style.
+"""Estimators with fit/predict/evaluate/save/load, scikit-learn style, in four families:
+``forecasting``, ``classification``, ``generation`` and ``unsupervised`` (which never import
+each other). Also the Keras-style ``Sequential`` and ``load`` for any saved model.
 
-``TASK_MODULES`` is the fixed table from a saved class name to the seqlab module defining it;
-loading never imports anything else. Classes are imported lazily: ``seqlab.tasks.Forecaster``.
+Task classes are imported on first use from the fixed table ``TASK_MODULES``:
+
+>>> from seqlab.tasks import SOM
+>>> SOM(3, 3).x
+3
 """
 from __future__ import annotations
 
-import importlib
-
-from seqlab.tasks.base import Task, task_class
-
-TASK_MODULES: dict[str, str] = {
-    "TabularClassifier": "seqlab.tasks.tabular",
-    "ImageClassifier": "seqlab.tasks.image",
-    "Forecaster": "seqlab.tasks.forecaster",
-    "TextClassifier": "seqlab.tasks.text_classifier",
-    "SequenceClassifier": "seqlab.tasks.classifier",
-    "SequenceTagger": "seqlab.tasks.tagger",
-    "SOM": "seqlab.tasks.som",
-    "RBM": "seqlab.tasks.rbm",
-    "DBN": "seqlab.tasks.rbm",
-    "MovieRecommender": "seqlab.tasks.rbm",
-    "EchoStateNetwork": "seqlab.tasks.esn",
-    "CharGenerator": "seqlab.tasks.generator",
-    "Seq2Seq": "seqlab.tasks.seq2seq",
-    "Autoencoder": "seqlab.tasks.autoencoder",
-    "VAE": "seqlab.tasks.autoencoder",
-    "AnomalyDetector": "seqlab.tasks.anomaly",
-    "GAN": "seqlab.tasks.gan",
-    "TimeGAN": "seqlab.tasks.timegan",
-    "AutoencoderRecommender": "seqlab.tasks.recommender_ae",
-}
+from seqlab.tasks.base import Task
+from seqlab.tasks.loading import load
+from seqlab.tasks.registry import TASK_MODULES, task_class
+from seqlab.tasks.sequential import Sequential
 
 
 def __getattr__(name: str):
     if name in TASK_MODULES:
-        return getattr(importlib.import_module(TASK_MODULES[name]), name)
+        return task_class(name)
     raise AttributeError(f"module 'seqlab.tasks' has no attribute {name!r}")
 
 
-__all__ = ["Task", "task_class", "TASK_MODULES", *TASK_MODULES]
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+__all__ = ["Sequential", "Task", "TASK_MODULES", "load", "task_class", *TASK_MODULES]

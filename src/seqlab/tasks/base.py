@@ -7,7 +7,7 @@ A task implements two methods:
 - ``_set_state(config, tensors, preprocessing)``: restore it onto an instance made from the saved
   constructor parameters.
 
-and is listed in ``seqlab.tasks.TASK_MODULES`` (class name -> module) so ``load`` can find it.
+and is listed in ``seqlab.tasks.registry.TASK_MODULES`` (class name -> module) so ``load`` can find it.
 
 >>> class Mean(Task):
 ...     def __init__(self, scale=1.0):
@@ -24,13 +24,13 @@ and is listed in ``seqlab.tasks.TASK_MODULES`` (class name -> module) so ``load`
 """
 from __future__ import annotations
 
-import importlib
 import inspect
 from pathlib import Path
 from typing import Any
 
 from seqlab.io.errors import ModelFileError, NotFittedError
 from seqlab.io.modeldir import load_model_dir, save_model_dir
+from seqlab.tasks.registry import TASK_MODULES, task_class
 
 
 class Task:
@@ -70,8 +70,6 @@ class Task:
     @classmethod
     def load(cls, path: str | Path) -> "Task":
         """Read an estimator saved by ``save``; ``Task.load`` accepts any registered task."""
-        from seqlab.tasks import TASK_MODULES
-
         allowed = list(TASK_MODULES) if cls is Task else [cls.__name__]
         loaded = load_model_dir(path, allowed)
         klass = task_class(loaded.class_name)
@@ -87,11 +85,3 @@ class Task:
                                  "re-train it with this seqlab") from None
         return obj
 
-
-def task_class(name: str) -> type:
-    """The task class registered under ``name`` (from the fixed table ``TASK_MODULES``)."""
-    from seqlab.tasks import TASK_MODULES
-
-    if name not in TASK_MODULES:
-        raise ModelFileError(f"unknown task {name!r}; known: {', '.join(sorted(TASK_MODULES))}")
-    return getattr(importlib.import_module(TASK_MODULES[name]), name)

@@ -1,0 +1,20 @@
+"""Classification: ``SequenceClassifier``, ``TextClassifier``, ``SequenceTagger``,
+``TabularClassifier``, ``ImageClassifier``, and the classification metrics.
+
+The family never imports another family; what two families share lives in ``seqlab.data`` or
+``seqlab.inspect``. Classes load on first use (``seqlab.tasks.classification.SequenceClassifier``).
+"""
+from __future__ import annotations
+
+from seqlab.tasks.registry import task_class
+
+NAMES = ("SequenceClassifier", "TextClassifier", "SequenceTagger", "TabularClassifier", "ImageClassifier")
+
+
+def __getattr__(name: str):
+    if name in NAMES:
+        return task_class(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = list(NAMES)

@@ -1,0 +1,303 @@
+"""Sequence classification estimators (seed 001's sequence classification, seed 004's time-series
+classification) and what every classifier task shares (``NetTask``).
+
+- :class:`SequenceClassifier`: numeric series, univariate or multivariate, equal or varying length.
+- ``TextClassifier`` (``text_classifier.py``): texts (seed 000's spam classifier), built on ``NetTask``.
+
+Both are scikit-learn style: ``fit(X, y)`` returns self; ``predict`` gives labels,
+``predict_proba`` ``(n, n_classes)`` probabilities in ``classes_`` order; ``evaluate(X, y)`` gives
+accuracy, macro and per-class precision / recall / F1, ROC-AUC and the confusion matrix.
+
+>>> import numpy as np
+>>> X = np.sin(np.linspace(0, 6, 20))[None, :] * np.array([[1.0], [-1.0]] * 10)
+>>> clf = SequenceClassifier(encoder="cnn1d", epochs=2, seed=0).fit(X, ["up", "down"] * 10)
+>>> clf.predict_proba(X[:3]).shape
+(3, 2)
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from seqlab.data.formats import LabeledSeries
+from seqlab.io.errors import ConfigError, DataError
+from seqlab.models.classifiers import (
+    FIXED_LENGTH_ENCODERS,
+    SERIES_ENCODERS,
+    ClassifierConfig,
+    ClassifierNet,
+    EnsembleNet,
+    pack_series,
+    recalibrate_batch_norm,
+)
+from seqlab.tasks.base import Task
+from seqlab.tasks.classification.metrics import classification_metrics
+from seqlab.train import Trainer
+from seqlab.train.callbacks import EarlyStopping
+from seqlab.train.losses import SparseCategoricalCrossentropy
+
+
+def balanced_weights(y_idx: np.ndarray, n_classes: int) -> dict[int, float]:
+    """scikit-learn's ``"balanced"`` class weights: ``n / (n_classes * count_c)``."""
+    counts = np.bincount(y_idx.ravel(), minlength=n_classes).astype(np.float64)
+    return {c: float(len(y_idx.ravel()) / (n_classes * counts[c])) for c in range(n_classes) if counts[c] > 0}
+
+
+class NetTask(Task):
+    """What the classifier tasks share: labels to indices, training a ``ClassifierNet`` with the
+    Trainer, batched prediction, and the saved state. Subclasses turn raw inputs into net inputs."""
+
+    # ----- labels ------------------------------------------------------------------------------
+    def _fit_labels(self, y) -> np.ndarray:
+        y = np.asarray([str(v) for v in np.asarray(y, dtype=object).ravel()], dtype=object)
+        classes = sorted(set(y.tolist()), key=_natural_key)
+        if len(classes) < 2:
+            raise DataError(f"the training labels hold one class only ({classes[0] if classes else 'none'}); "
+                            "a classifier needs examples of at least two classes")
+        self.classes_ = np.array(classes, dtype=object)
+        return self._label_index(y)
+
+    def _label_index(self, y) -> np.ndarray:
+        y = np.asarray([str(v) for v in np.asarray(y, dtype=object).ravel()], dtype=object)
+        index = {c: i for i, c in enumerate(self.classes_)}
+        unknown = sorted(set(y.tolist()) - set(index))
+        if unknown:
+            raise DataError(f"labels {unknown[:5]} were not seen in training; known: {', '.join(self.classes_)}")
+        return np.array([index[v] for v in y], dtype=np.int64)
+
+    def _class_weight(self, y_idx: np.ndarray):
+        if self.class_weight is None:
+            return None
+        if self.class_weight == "balanced":
+            return balanced_weights(y_idx, len(self.classes_))
+        if isinstance(self.class_weight, dict):
+            index = {c: i for i, c in enumerate(self.classes_)}
+            return {index.get(str(k), k): float(v) for k, v in self.class_weight.items()}
+        raise ConfigError(f"class_weight must be None, 'balanced' or a dict label -> weight, got {self.class_weight!r}")
+
+    # ----- training --------------------------------------------------------------------------
+    def _build_net(self, config: ClassifierConfig) -> None:
+        if self.seed is not None:
+            torch.manual_seed(self.seed)
+        self.config_ = config
+        self.model_ = ClassifierNet(config)
+
+    def _train(self, x, y, validation_data=None, loss=None, class_weight=None, lr=None, epochs=None) -> None:
+        trainer = Trainer(self.model_, loss=loss or SparseCategoricalCrossentropy(from_logits=True),
+                          optimizer="adam", metrics=() if loss is not None else ("accuracy",), lr=lr or self.lr,
+                          seed=self.seed)
+        if validation_data is None and self.validation_split > 0 and epochs is None:
+            x, y, validation_data = _hold_out(x, y, self.validation_split, self.seed)
+        callbacks = [EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True)
+                     ] if validation_data is not None else None
+        batches = -(-len(x) // self.batch_size)  # equal batches: no tiny last batch to upset batch norm
+        history = trainer.fit(x, y, epochs=epochs or self.epochs, batch_size=-(-len(x) // batches),
+                              validation_data=validation_data, class_weight=class_weight,
+                              callbacks=callbacks, verbose=self.verbose)
+        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        recalibrate_batch_norm(self.model_, x)
+        self.model_.eval()
+
+    def _logits(self, x, batch_size: int = 256) -> np.ndarray:
+        self.model_.eval()
+        out = []
+        with torch.no_grad():
+            for start in range(0, len(x), batch_size):
+                out.append(self.model_(torch.as_tensor(x[start:start + batch_size])).float())
+        return torch.cat(out).numpy()
+
+    # ----- persistence -----------------------------------------------------------------------
+    def _extra_state(self) -> dict:
+        return {}
+
+    def _get_state(self):
+        tensors = {k: v.detach().cpu().contiguous() for k, v in self.model_.state_dict().items()}
+        config = {"net": self.config_.to_dict(), "classes": [str(c) for c in self.classes_]}
+        if isinstance(self.model_, EnsembleNet):
+            config["ensemble"] = len(self.model_.members)
+            config["members"] = [m.config.to_dict() for m in self.model_.members]
+        return config, tensors, {**self._extra_state(), "history": self.history_,
+                                 "input": getattr(self, "input_", None)}
+
+    def _set_state(self, config, tensors, preprocessing):
+        self.config_ = ClassifierConfig(**config["net"])
+        k = int(config.get("ensemble", 1))
+        members = config.get("members") or [config["net"]] * k  # members of different encoders: own configs
+        self.model_ = ClassifierNet(self.config_) if k == 1 else EnsembleNet(
+            [ClassifierNet(ClassifierConfig(**m)) for m in members])
+        self.model_.load_state_dict({k: torch.as_tensor(v) for k, v in tensors.items()}, strict=True)
+        self.model_.eval()
+        self.classes_ = np.array(config["classes"], dtype=object)
+        self.history_ = preprocessing.get("history", {})
+        self.input_ = preprocessing.get("input")  # how the training file was read (format, columns)
+
+    # ----- prediction ------------------------------------------------------------------------
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities ``(n, n_classes)``, columns in ``classes_`` order."""
+        self._check_fitted()
+        return _softmax(self._logits(self._inputs(X)))
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted labels ``(n,)`` (strings from ``classes_``)."""
+        self._check_fitted()
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def evaluate(self, X, y) -> dict:
+        """Held-out scores of ``predict`` against ``y``; see ``classification_metrics``."""
+        proba = self.predict_proba(X)
+        self._label_index(y)
+        return classification_metrics(np.asarray([str(v) for v in y], dtype=object),
+                                      self.classes_[proba.argmax(axis=1)], self.classes_, proba)
+
+
+class SequenceClassifier(NetTask):
+    """Classify numeric sequences (one label per series).
+
+    Args:
+        encoder: ``lstm``, ``gru``, ``bilstm``, ``stacked_lstm``, ``cnn1d`` (FCN), ``cnn_lstm``,
+            ``transformer`` or ``mlp`` (fixed length only).
+        units, dropout, filters, kernel_sizes, num_heads, num_layers, pooling: see ``ClassifierConfig``.
+        normalize: ``"channel"`` standardises each channel with the training mean and std; None keeps values.
+        epochs, batch_size, lr: training (Adam; ``lr=None`` is Adam's default 0.001).
+        class_weight: None, ``"balanced"`` or a dict label -> weight.
+        validation_split, patience: hold out a fraction for early stopping (best weights restored).
+        seed: makes initialisation and shuffling repeatable.
+
+    ``fit(X, y)``: X is ``(n, time)``, ``(n, time, channels)``, a list of ``(time_i, channels)``
+    arrays, or a ``LabeledSeries``; y holds ``n`` labels (ignored for a ``LabeledSeries``).
+
+    >>> X = np.random.default_rng(0).normal(size=(40, 30)); y = (X[:, :5].mean(1) > 0).astype(int)
+    >>> SequenceClassifier(encoder="gru", units=8, epochs=2, seed=0).fit(X, y).predict(X[:2]).shape  # doctest: +SKIP
+    (2,)
+    """
+
+    def __init__(self, encoder: str = "cnn1d", units: int = 64, dropout: float = 0.0,
+                 filters: tuple = (128, 256, 128), kernel_sizes: tuple = (8, 5, 3), num_heads: int = 4,
+                 num_layers: int = 2, normalize: str | None = "channel", epochs: int = 100, batch_size: int = 16,
+                 lr: float | None = None, class_weight=None, validation_split: float = 0.0, patience: int = 10,
+                 pooling: str = "last", seed: int | None = None, verbose: int = 0):
+        self.encoder, self.units, self.dropout, self.pooling = encoder, units, dropout, pooling
+        self.filters, self.kernel_sizes = filters, kernel_sizes
+        self.num_heads, self.num_layers, self.normalize = num_heads, num_layers, normalize
+        self.epochs, self.batch_size, self.lr = epochs, batch_size, lr
+        self.class_weight, self.validation_split, self.patience = class_weight, validation_split, patience
+        self.seed, self.verbose = seed, verbose
+
+    def fit(self, X, y=None, validation_data=None) -> "SequenceClassifier":
+        """Train on series ``X`` with labels ``y``; ``validation_data=(X_val, y_val)`` enables early stopping."""
+        if self.encoder not in SERIES_ENCODERS:
+            raise ConfigError(f"unknown series encoder {self.encoder!r}; choose one of {', '.join(SERIES_ENCODERS)}")
+        if self.normalize not in (None, "channel"):
+            raise ConfigError(f"normalize must be 'channel' or None, got {self.normalize!r}")
+        series, y = as_series_list(X, y)
+        y_idx = self._fit_labels(y)
+        lengths = {len(s) for s in series}
+        fixed = self.encoder in FIXED_LENGTH_ENCODERS
+        if fixed and len(lengths) > 1:
+            raise DataError(f"encoder {self.encoder!r} needs series of equal length; the training series have "
+                            f"{min(lengths)}..{max(lengths)} steps (resample them, or use lstm/cnn1d)")
+        stacked = np.concatenate(series)
+        self.n_features_ = int(stacked.shape[1])
+        self.mean_ = stacked.mean(axis=0) if self.normalize else np.zeros(self.n_features_)
+        std = stacked.std(axis=0) if self.normalize else np.ones(self.n_features_)
+        self.std_ = np.where(std > 1e-12, std, 1.0)
+        self.length_ = max(lengths) if fixed else None
+        self._build_net(ClassifierConfig(
+            n_classes=len(self.classes_), encoder=self.encoder, n_features=self.n_features_, units=self.units,
+            dropout=self.dropout, filters=list(self.filters), kernel_sizes=list(self.kernel_sizes),
+            num_heads=self.num_heads, num_layers=self.num_layers, length=self.length_, pooling=self.pooling))
+        val = None
+        if validation_data is not None:
+            val = (self._inputs(validation_data[0]), self._label_index(validation_data[1]))
+        self._train(self._inputs(series), y_idx, val, class_weight=self._class_weight(y_idx))
+        return self
+
+    def _inputs(self, X) -> np.ndarray:
+        series, _ = as_series_list(X, None)
+        if any(s.shape[1] != self.n_features_ for s in series):
+            got = sorted({s.shape[1] for s in series})
+            raise DataError(f"the model was trained on {self.n_features_} channel(s) but got series with {got}")
+        if self.length_ is not None and any(len(s) != self.length_ for s in series):
+            bad = next(len(s) for s in series if len(s) != self.length_)
+            raise DataError(f"encoder {self.encoder!r} was trained on series of {self.length_} steps and needs "
+                            f"that length; got a series of {bad} steps")
+        return pack_series([(s - self.mean_) / self.std_ for s in series])
+
+    def _extra_state(self) -> dict:
+        return {"mean": self.mean_.tolist(), "std": self.std_.tolist(), "n_features": self.n_features_,
+                "length": self.length_}
+
+    def _set_state(self, config, tensors, preprocessing):
+        super()._set_state(config, tensors, preprocessing)
+        self.mean_ = np.asarray(preprocessing["mean"], dtype=np.float32)
+        self.std_ = np.asarray(preprocessing["std"], dtype=np.float32)
+        self.n_features_, self.length_ = int(preprocessing["n_features"]), preprocessing["length"]
+
+
+def as_series_list(X, y=None) -> tuple[list[np.ndarray], np.ndarray | None]:
+    """``X`` as a list of finite float32 ``(time, channels)`` arrays (and ``y`` as an array)."""
+    if isinstance(X, LabeledSeries):
+        X, y = X.X, X.y if y is None else y
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        if X.ndim == 2:
+            X = X[:, :, None]
+        if X.ndim != 3:
+            raise DataError(f"series must be (n, time) or (n, time, channels), got shape {X.shape}")
+        series = list(X.astype(np.float32))
+    else:
+        series = []
+        for i, s in enumerate(X):
+            try:
+                a = np.asarray(s, dtype=np.float32)
+            except (TypeError, ValueError):
+                raise DataError(f"series {i} holds values that are not numbers") from None
+            series.append(a[:, None] if a.ndim == 1 else a)
+    if not series:
+        raise DataError("no series given; pass at least one")
+    for i, s in enumerate(series):
+        if s.ndim != 2 or len(s) == 0:
+            raise DataError(f"series {i} has shape {s.shape}; each series must be (time, channels) with time >= 1")
+        if not np.isfinite(s).all():
+            raise DataError(f"series {i} holds NaN or inf; fill or drop those values first")
+    return series, one_label_each(y, len(series), "series", "series")
+
+
+def one_label_each(y, n: int, what: str, one: str) -> np.ndarray | None:
+    """``y`` as a flat object array of ``n`` labels (None stays None); DataError when the counts differ.
+
+    >>> one_label_each([["a"], ["b"]], 2, "texts", "text").tolist()
+    ['a', 'b']
+    """
+    if y is None:
+        return None
+    y = np.asarray(y, dtype=object).ravel()
+    if len(y) != n:
+        raise DataError(f"{n} {what} but {len(y)} labels; give one label per {one}")
+    return y
+
+
+def _hold_out(x, y, fraction: float, seed):
+    """A random (stratified when every class has two examples) validation split of ``(x, y)``."""
+    from sklearn.model_selection import train_test_split
+
+    flat = y if y.ndim == 1 else None
+    strat = flat if flat is not None and np.bincount(flat).min(initial=2) >= 2 else None
+    try:
+        x_tr, x_val, y_tr, y_val = train_test_split(x, y, test_size=fraction, random_state=seed, stratify=strat)
+    except ValueError:
+        x_tr, x_val, y_tr, y_val = train_test_split(x, y, test_size=fraction, random_state=seed)
+    return x_tr, y_tr, (x_val, y_val)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _natural_key(label: str):
+    """Numeric labels in numeric order (2 before 10), others alphabetically."""
+    try:
+        return (0, float(label), "")
+    except ValueError:
+        return (1, 0.0, label)

@@ -1,0 +1,152 @@
+"""What the Keras-style classifiers of seed 003 share (``TabularClassifier``, ``ImageClassifier``):
+labels to class indices, a ``seqlab.Sequential`` ending in ``Dense(1, sigmoid)`` with binary
+cross-entropy for two classes or ``Dense(k, softmax)`` with sparse categorical cross-entropy for
+more, training through ``seqlab.train.Trainer``, and the saved state.
+
+``evaluate`` reports the seed's Keras metrics, ``accuracy``, ``precision``, ``recall``, ``auc``
+and ``mae`` (two classes: of the second class in ``classes_``, the "positive" one; more: macro
+averages and the mean absolute error of the one-hot probabilities), plus the full
+``classification_metrics`` (per-class scores, confusion matrix).
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from seqlab.io.errors import ConfigError, DataError
+from seqlab.nn.core import Dense
+from seqlab.tasks.base import Task
+from seqlab.tasks.classification.metrics import classification_metrics
+from seqlab.tasks.sequential import Sequential
+from seqlab.train import Trainer
+from seqlab.train.callbacks import EarlyStopping, LearningRateScheduler
+from seqlab.train.schedules import cosine_decay
+
+LR_SCHEDULES = (None, "cosine")
+
+
+class NetClassifier(Task):
+    """Base: subclasses set the constructor parameters (``epochs``, ``batch_size``, ``lr``,
+    ``lr_schedule``, ``validation_split``, ``patience``, ``seed``, ``verbose``) and implement
+    ``_hidden_layers()`` (the layers before the output) and ``_input_shape()``.
+
+    ``lr_schedule="cosine"`` anneals the learning rate from ``lr`` to 0 over ``epochs`` (Keras's
+    ``CosineDecay`` per epoch, ``seqlab.train.schedules.cosine_decay``); None keeps it constant."""
+
+    # ----- labels ------------------------------------------------------------------------------
+    def _fit_labels(self, y) -> np.ndarray:
+        y = _labels(y)
+        try:
+            classes = np.unique(y)
+        except TypeError:
+            raise DataError("labels mix types (e.g. numbers and text); give one type of label") from None
+        if len(classes) < 2:
+            raise DataError(f"the training labels hold one class only ({classes[0] if len(classes) else 'none'}); "
+                            "a classifier needs examples of at least two classes")
+        self.classes_ = classes
+        return self._label_index(y)
+
+    def _label_index(self, y) -> np.ndarray:
+        y = _labels(y)
+        index = {c: i for i, c in enumerate(self.classes_.tolist())}
+        try:
+            return np.array([index[v] for v in y.tolist()], dtype=np.int64)
+        except KeyError as e:
+            raise DataError(f"label {e.args[0]!r} was not seen in training; known: "
+                            f"{', '.join(map(str, self.classes_.tolist()))}") from None
+
+    @property
+    def _binary(self) -> bool:
+        return len(self.classes_) == 2
+
+    # ----- the network -------------------------------------------------------------------------
+    def _build_model(self) -> Sequential:
+        out = Dense(1, activation="sigmoid") if self._binary else Dense(len(self.classes_), activation="softmax")
+        return Sequential([*self._hidden_layers(), out], input_shape=self._input_shape(), seed=self.seed)
+
+    def _train(self, x, y_idx: np.ndarray, validation_data=None) -> None:
+        schedule = getattr(self, "lr_schedule", None)
+        if schedule not in LR_SCHEDULES:
+            raise ConfigError(f"lr_schedule must be one of {LR_SCHEDULES}, got {schedule!r}")
+        self.model_ = self._build_model()
+        binary = self._binary
+        trainer = Trainer(self.model_, loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
+                          optimizer="adam", metrics=("accuracy",), lr=self.lr, seed=self.seed)
+        target = (lambda v: v.astype(np.float32)[:, None]) if binary else (lambda v: v)
+        if validation_data is not None:
+            validation_data = (validation_data[0], target(validation_data[1]))
+        callbacks = []
+        if validation_data is not None or self.validation_split > 0:
+            callbacks.append(EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True))
+        if schedule == "cosine":
+            callbacks.append(LearningRateScheduler(cosine_decay(self.lr or 0.001, self.epochs)))
+        history = trainer.fit(x, target(y_idx), epochs=self.epochs, batch_size=self.batch_size,
+                              validation_split=0.0 if validation_data is not None else self.validation_split,
+                              validation_data=validation_data, callbacks=callbacks, verbose=self.verbose)
+        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        self.model_.eval()
+
+    def _proba(self, x, batch_size: int = 256) -> np.ndarray:
+        """``(n, n_classes)`` probabilities for network inputs ``x`` (indexable by slices)."""
+        self.model_.eval()
+        outs = []
+        with torch.no_grad():
+            for start in range(0, len(x), batch_size):
+                batch = x[np.arange(start, min(start + batch_size, len(x)))]
+                outs.append(self.model_(torch.as_tensor(np.asarray(batch, dtype=np.float32))))
+        p = torch.cat(outs).double().numpy()
+        return np.concatenate([1 - p, p], axis=1) if self._binary else p
+
+    # ----- results -----------------------------------------------------------------------------
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities ``(n, n_classes)``, columns in ``classes_`` order."""
+        self._check_fitted()
+        return self._proba(self._inputs(X))
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted labels ``(n,)`` from ``classes_`` (two classes: probability >= 0.5)."""
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
+
+    def evaluate(self, X, y) -> dict:
+        """The seed's Keras metrics and ``classification_metrics`` of ``predict(X)`` against ``y``."""
+        proba = self.predict_proba(X)
+        y_idx = self._label_index(y)
+        pred_idx = proba.argmax(axis=1)
+        out = classification_metrics(y_idx, pred_idx, list(range(len(self.classes_))), proba)
+        out["labels"] = [str(c) for c in self.classes_.tolist()]
+        out["per_class"] = {str(c): v for c, v in zip(self.classes_.tolist(), out["per_class"].values())}
+        onehot = np.eye(len(self.classes_))[y_idx]
+        if self._binary:
+            scores = out["per_class"][str(self.classes_[1])]
+            out.update(precision=scores["precision"], recall=scores["recall"],
+                       mae=float(np.abs(proba[:, 1] - y_idx).mean()))
+        else:
+            out.update(precision=out["precision_macro"], recall=out["recall_macro"],
+                       mae=float(np.abs(proba - onehot).mean()))
+        out["auc"] = out["roc_auc"]
+        return out
+
+    # ----- persistence -------------------------------------------------------------------------
+    def _get_state(self):
+        tensors = {k: v.detach().cpu().contiguous() for k, v in self.model_.state_dict().items()}
+        config = {"classes": self.classes_.tolist(), "model": self.model_.get_config()}
+        return config, tensors, {"history": self.history_, **self._preprocessing_state()}
+
+    def _set_state(self, config, tensors, preprocessing):
+        self.classes_ = np.array(config["classes"])
+        self._restore_preprocessing(preprocessing)
+        self.model_ = self._build_model()
+        self.model_.load_state_dict({k: torch.as_tensor(v) for k, v in tensors.items()}, strict=True)
+        self.model_.eval()
+        self.history_ = preprocessing.get("history", {})
+
+
+def _labels(y) -> np.ndarray:
+    y = np.asarray(y)
+    if y.ndim != 1 and not (y.ndim == 2 and y.shape[1] == 1):
+        raise DataError(f"y must hold one label per sample, got shape {y.shape}")
+    y = y.ravel()
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        raise DataError("labels hold NaN or infinite values; drop those rows")
+    return y

@@ -1,0 +1,214 @@
+"""``TextClassifier``: texts -> Tokenizer ids -> Embedding (padding masked) -> encoder -> softmax
+(seed 000's spam classifier, seed 004's many-to-one sentiment).
+
+Word or character tokens; encoders by name (``TEXT_ENCODERS``) or two joined by ``+`` whose
+probabilities are averaged; embeddings trainable from scratch or started from a GloVe/word2vec
+text file. The shared training, prediction and saved state live in
+:class:`seqlab.tasks.classification.classifier.NetTask`.
+
+>>> clf = TextClassifier(encoder="bag_of_embeddings", epochs=30, seed=0)        # doctest: +SKIP
+>>> clf.fit(["free prize now", "see you at lunch"] * 20, ["spam", "ham"] * 20)   # doctest: +SKIP
+>>> clf.predict(["claim your free prize"])                                     # doctest: +SKIP
+array(['spam'], dtype=object)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from seqlab.data.formats import LabeledTexts, read_word_vectors
+from seqlab.data.ngrams import ngram_bag
+from seqlab.data.padding import pad_sequences
+from seqlab.data.tokenizer import Tokenizer, shape_words
+from seqlab.io.errors import ConfigError, DataError
+from seqlab.models.classifiers import (
+    RECURRENT_ENCODERS,
+    TEXT_ENCODERS,
+    ClassifierConfig,
+    EnsembleNet,
+)
+from seqlab.tasks.classification.classifier import NetTask, one_label_each
+
+FASTTEXT_LR = 0.005  # Adam's rate for fasttext when lr=None: a linear model on averaged vectors learns slowly at 0.001
+
+
+class TextClassifier(NetTask):
+    """Classify texts: Tokenizer (word or character level) + Embedding + encoder + softmax.
+
+    Args:
+        encoder: ``lstm``, ``gru``, ``bilstm``, ``stacked_lstm``, ``cnn1d``, ``textcnn``,
+            ``transformer``, ``bag_of_embeddings`` or ``fasttext`` (Joulin et al. 2017: the mean
+            of the vectors of the words, word bigrams and ``char_ngrams`` character n-grams, the
+            n-grams hashed into ``buckets`` rows; see ``seqlab.data.ngrams``; ``maxlen`` cuts words).
+            Two joined by ``+`` (e.g. ``"bilstm+fasttext"``, the best on the SMS spam validation
+            part) train one net each (seeds ``seed``, ``seed + 1``) and average their probabilities;
+            a word-sequence member beside ``fasttext`` reads the word ids at the front of the bag.
+            ``lr=None`` is Adam's 0.001, but 0.005 for a ``fasttext`` net.
+        num_words: vocabulary size kept by the Tokenizer (seed 000: 10000); ``char_level`` for characters.
+        shapes: word level: tokenize with ``Tokenizer(shapes=True)`` (number shapes such as
+            ``<num11>``, ``<url>``, ``£`` and ``!`` kept, ``<caps>`` marks) instead of Keras's filters.
+        bag_shapes: fasttext: keep the tokenizer as it is, and add the text's ``shape_words``
+            (hashed) to the bag.
+        maxlen: steps kept per text (longer texts are cut at the end; None = the longest training text).
+        embedding_dim, units, dropout: model sizes.
+        pooling: how a recurrent encoder's outputs become one vector: ``"last"`` step (the seeds),
+            ``"max"``, ``"mean"`` or ``"max_mean"`` (both concatenated) over the real steps.
+        kernel_sizes: convolution widths; default ``(5, 3, 3)`` for ``cnn1d``'s stacked blocks and
+            ``(3, 4, 5)`` for ``textcnn``'s parallel branches (Kim 2014), each with ``units`` filters.
+        ensemble: train this many nets (seeds ``seed``, ``seed + 1``, ...; each on the same data
+            and validation) and average their class probabilities; costs ``ensemble`` times the
+            training and prediction time. Saved as one file, member ``i``'s weights as ``members.i.*``.
+            With ``"a+b"`` every round trains both: ``a, b, a, b, ...``.
+        embeddings: path of a GloVe/word2vec text file (``word v1 v2 ...`` per line) to start the
+            embedding from (seed 000's ``weights=[embedding_matrix]``); ``trainable`` freezes it if False.
+        epochs, batch_size, lr, class_weight, validation_split, patience, seed: as SequenceClassifier.
+        refit: after early stopping on the validation texts, train each net again from the same
+            start on the training and validation texts together, for the number of epochs that
+            had the lowest validation loss (``refit_epochs_``); the vocabulary stays the training one.
+
+    Texts are padded at the end with id 0, which the Embedding masks, so padding never changes a prediction.
+
+    >>> clf = TextClassifier(encoder="lstm", units=8, epochs=1, seed=0)                        # doctest: +SKIP
+    >>> clf.fit(["win cash now", "lunch at noon?"] * 8, ["spam", "ham"] * 8).predict(["cash!"])  # doctest: +SKIP
+    """
+
+    def __init__(self, encoder: str = "lstm", num_words: int | None = 10000, maxlen: int | None = 100,
+                 char_level: bool = False, embedding_dim: int = 64, units: int = 64, dropout: float = 0.2,
+                 embeddings: str | None = None, trainable: bool = True, num_heads: int = 4, num_layers: int = 1,
+                 epochs: int = 10, batch_size: int = 64, lr: float | None = None, class_weight=None,
+                 validation_split: float = 0.0, patience: int = 3, pooling: str = "last", seed: int | None = None,
+                 verbose: int = 0, kernel_sizes: tuple | None = None, ensemble: int = 1, shapes: bool = False,
+                 buckets: int = 65536, char_ngrams: tuple | None = (2, 5), refit: bool = False,
+                 bag_shapes: bool = False):
+        self.encoder, self.num_words, self.maxlen, self.char_level = encoder, num_words, maxlen, char_level
+        self.shapes, self.buckets, self.char_ngrams, self.refit = shapes, buckets, char_ngrams, refit
+        self.bag_shapes = bag_shapes
+        self.pooling, self.kernel_sizes, self.ensemble = pooling, kernel_sizes, ensemble
+        self.embedding_dim, self.units, self.dropout = embedding_dim, units, dropout
+        self.embeddings, self.trainable = embeddings, trainable
+        self.num_heads, self.num_layers = num_heads, num_layers
+        self.epochs, self.batch_size, self.lr = epochs, batch_size, lr
+        self.class_weight, self.validation_split, self.patience = class_weight, validation_split, patience
+        self.seed, self.verbose = seed, verbose
+
+    def fit(self, texts, y=None, validation_data=None) -> "TextClassifier":
+        """Learn the vocabulary and train on ``texts`` (list of str or ``LabeledTexts``) with labels ``y``."""
+        encoders = str(self.encoder).split("+")
+        if any(e not in TEXT_ENCODERS for e in encoders):
+            raise ConfigError(f"unknown text encoder {self.encoder!r}; choose one of {', '.join(TEXT_ENCODERS)} "
+                              "(or two joined by '+', e.g. bilstm+fasttext)")
+        texts, y = as_text_list(texts, y)
+        y_idx = self._fit_labels(y)
+        self.tokenizer_ = Tokenizer(num_words=self.num_words, char_level=self.char_level, oov_token="<unk>",
+                                    shapes=bool(self.shapes) and not self.char_level)
+        self.tokenizer_.fit_on_texts(texts)
+        vocab = self.tokenizer_.vocab_size
+        self.bag_ = None
+        if "fasttext" in encoders:  # words, word bigrams and character n-grams, hashed after the words
+            self.bag_ = {"vocab": int(vocab), "buckets": int(self.buckets), "words": self.maxlen,
+                         "char_ngrams": None if self.char_ngrams is None else [int(n) for n in self.char_ngrams],
+                         "shapes": bool(self.bag_shapes)}
+            vocab += int(self.buckets)
+        self.maxlen_ = None
+        seqs = self._sequences(texts)
+        self.maxlen_ = int((self.maxlen if self.bag_ is None else None) or max(len(s) for s in seqs) or 1)
+        matrix = None
+        dim = self.embedding_dim
+        if self.embeddings is not None:
+            if self.bag_ is not None:
+                raise ConfigError("pretrained embeddings= do not combine with the fasttext encoder, which "
+                                  "learns its n-gram vectors; drop embeddings= or choose another encoder")
+            matrix = read_word_vectors(self.embeddings, self.tokenizer_.word_index, int(vocab))
+            dim = matrix.shape[1]
+        if int(self.ensemble) < 1:
+            raise ConfigError(f"ensemble must be a whole number >= 1, got {self.ensemble!r}")
+        words = self.tokenizer_.vocab_size
+
+        def config(encoder):  # a word-sequence member of a fasttext blend reads the bag's word ids only
+            kernels = list(self.kernel_sizes or ((3, 4, 5) if encoder == "textcnn" else (5, 3, 3)))
+            own = self.bag_ is not None and encoder != "fasttext"
+            return ClassifierConfig(
+                n_classes=len(self.classes_), encoder=encoder, vocab_size=int(words if own else vocab),
+                embedding_dim=dim, units=self.units, dropout=self.dropout, num_heads=self.num_heads,
+                num_layers=self.num_layers, filters=[self.units] * len(kernels), kernel_sizes=kernels,
+                pooling=self.pooling if len(encoders) == 1 or encoder in RECURRENT_ENCODERS else "last",
+                words=int(words) if own else None)
+        plan = encoders * int(self.ensemble)  # 'a+b' with ensemble=2: a, b, a, b (seeds seed, seed + 1, ...)
+        val = None
+        if validation_data is not None:
+            val = (self._inputs(validation_data[0]), self._label_index(validation_data[1]))
+        x, seed, members, histories, refits = self._pad(seqs), self.seed, [], [], []
+        try:
+            for i, encoder in enumerate(plan):
+                self.seed = None if seed is None else seed + i
+                self._build_net(config(encoder))
+                if matrix is not None:
+                    self.model_.embedding.set_weights([matrix])
+                    self.model_.embedding.trainable = bool(self.trainable)
+                lr = FASTTEXT_LR if self.lr is None and encoder == "fasttext" else None
+                self._train(x, y_idx, val, class_weight=self._class_weight(y_idx), lr=lr)
+                if self.refit and "val_loss" in self.history_:  # again from the same start, on all the texts
+                    stopped, best = self.history_, int(np.argmin(self.history_["val_loss"])) + 1
+                    x_all, y_all = (x, y_idx) if val is None else (np.concatenate([x, val[0]]),
+                                                                   np.concatenate([y_idx, val[1]]))
+                    self._build_net(config(encoder))
+                    if matrix is not None:
+                        self.model_.embedding.set_weights([matrix])
+                        self.model_.embedding.trainable = bool(self.trainable)
+                    self._train(x_all, y_all, None, class_weight=self._class_weight(y_all), lr=lr, epochs=best)
+                    self.history_ = stopped  # loss.png shows the run that chose the epochs
+                    refits.append(best)
+                members.append(self.model_)
+                histories.append(self.history_)
+        finally:
+            self.seed = seed
+        self.refit_epochs_ = refits
+        if len(members) > 1:
+            self.model_ = EnsembleNet(members).eval()
+            self.history_ = histories[0]  # loss.png shows the first member
+            self.member_epochs_ = [len(h.get("loss", [])) for h in histories]
+        return self
+
+    def _pad(self, seqs) -> np.ndarray:
+        return pad_sequences(seqs, maxlen=self.maxlen_, padding="post", truncating="post").astype(np.int64)
+
+    def _sequences(self, texts) -> list[list[int]]:
+        seqs = self.tokenizer_.texts_to_sequences(texts)
+        bag = getattr(self, "bag_", None)
+        if bag is None:
+            return seqs
+        cut = bag["words"] or None
+        ngrams = tuple(bag["char_ngrams"]) if bag["char_ngrams"] else None
+        extra = [shape_words(t) if bag.get("shapes") else () for t in texts]
+        return [ngram_bag(words[:cut], ids[:cut], bag["vocab"], bag["buckets"], ngrams, extra_words=more)
+                for words, ids, more in zip(self.tokenizer_.texts_to_words(texts), seqs, extra)]
+
+    def _inputs(self, texts) -> np.ndarray:
+        texts, _ = as_text_list(texts, None)
+        return self._pad(self._sequences(texts))
+
+    def _extra_state(self) -> dict:
+        return {"tokenizer": self.tokenizer_.to_dict(), "maxlen": self.maxlen_, "bag": self.bag_}
+
+    def _set_state(self, config, tensors, preprocessing):
+        super()._set_state(config, tensors, preprocessing)
+        self.tokenizer_ = Tokenizer.from_dict(preprocessing["tokenizer"])
+        self.maxlen_ = int(preprocessing["maxlen"])
+        self.bag_ = preprocessing.get("bag")
+
+
+# ----- input checking ----------------------------------------------------------------------------
+
+
+def as_text_list(texts, y=None) -> tuple[list[str], np.ndarray | None]:
+    """``texts`` as a list of non-empty strings (and ``y`` as an array)."""
+    if isinstance(texts, LabeledTexts):
+        texts, y = texts.texts, texts.y if y is None else y
+    if isinstance(texts, str):
+        raise DataError("texts must be a list of strings, not one string; wrap it in a list")
+    texts = ["" if t is None else str(t) for t in texts]
+    if not texts:
+        raise DataError("no texts given; the corpus is empty")
+    empty = [i for i, t in enumerate(texts) if not t.strip()]
+    if empty:
+        raise DataError(f"{len(empty)} empty text(s) (first at index {empty[0]}); remove them or fill them in")
+    return texts, one_label_each(y, len(texts), "texts", "text")

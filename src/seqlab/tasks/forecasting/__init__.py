@@ -1,0 +1,20 @@
+"""Forecasting: ``Forecaster`` (one series; window models and baselines), ``EchoStateNetwork``, and
+the forecast metrics.
+
+The family never imports another family; what two families share lives in ``seqlab.data`` or
+``seqlab.inspect``. Classes load on first use (``seqlab.tasks.forecasting.Forecaster``).
+"""
+from __future__ import annotations
+
+from seqlab.tasks.registry import task_class
+
+NAMES = ("Forecaster", "EchoStateNetwork")
+
+
+def __getattr__(name: str):
+    if name in NAMES:
+        return task_class(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = list(NAMES)

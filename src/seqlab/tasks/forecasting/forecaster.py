@@ -1,0 +1,429 @@
+"""``Forecaster``: a leak-free forecasting estimator over seqlab's named networks.
+
+fit(data) splits the rows in time order (train, validation, test), fits the scaler on training
+rows only, trains on windows whose targets are all training rows, and scores the test windows in
+the data's own units against the naive (last value) and seasonal naive forecasts.
+
+>>> import numpy as np, pandas as pd
+>>> y = pd.DataFrame({"y": 10 + np.sin(np.arange(120) / 3.0)})
+>>> f = Forecaster("linear", target="y", lookback=8, epochs=30, verbose=0).fit(y)
+>>> sorted(f.metrics_)[:3]
+['baseline', 'mae', 'mape']
+>>> f.predict().shape                # the next horizon steps after the data
+(1, 1)
+"""
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pandas as pd
+import torch
+from tqdm.auto import tqdm
+
+from seqlab.data import make_windows
+from seqlab.data.series import SeriesTransform, series_from, split_rows, window_starts
+from seqlab.io.errors import ConfigError, DataError
+from seqlab.models.forecast_baselines import infer_season, naive_forecast
+from seqlab.models.forecasting import (
+    BASELINES,
+    MODEL_NAMES,
+    NETWORKS,
+    NetworkConfig,
+    QuantileOutputs,
+    build_network,
+    check_config,
+    network_config_dict,
+)
+from seqlab.tasks.base import Task
+from seqlab.tasks.forecasting.metrics import forecast_metrics
+from seqlab.train import Trainer
+from seqlab.train.callbacks import Callback, EarlyStopping
+from seqlab.train.losses import quantile_loss
+
+STRATEGIES = ("direct", "recursive", "seq2seq")
+
+
+class Forecaster(Task):
+    """Forecast one or several columns of a time series ``horizon`` steps ahead.
+
+    Args:
+        model: a name from ``seqlab.models.forecasting.MODEL_NAMES`` (``naive``, ``seasonal_naive``,
+            ``linear``, ``mlp``, ``rnn``, ``lstm``, ``gru``, ``stacked_lstm``, ``bilstm``, ``cnn1d``,
+            ``cnn_lstm``, ``seq2seq``, ``transformer``).
+        target: column name(s) to forecast (default: the only numeric column).
+        features: covariate columns also fed to the model (multivariate input).
+        time_col: date/time column (rows are sorted by it; plots and future index use it).
+        lookback: past rows in each input window. horizon: steps ahead (>= 1).
+        strategy: ``"direct"`` (one output per step), ``"recursive"`` (a one-step model fed its own
+            predictions; inputs must be targets only) or ``"seq2seq"`` (encoder-decoder network).
+        quantiles: e.g. ``[0.1, 0.5, 0.9]``: train with the pinball loss; the lowest and highest
+            quantiles give the prediction interval, the middle one the point forecast.
+        units, num_layers, dropout, head_units: network size (see ``NetworkConfig``).
+        epochs, batch_size, lr, loss: training (Adam; loss ``"mse"`` or ``"mae"``).
+        patience: early stopping on validation loss (best weights kept); 0 turns it off.
+        scaler: ``"minmax"``, ``"standard"`` or None, fitted on training rows only.
+        difference: model first differences of the targets (helps trending series).
+        season: seasonal period in rows; None infers it from the training rows.
+        val_size, test_size: the last rows held out (fractions below 1 or row counts).
+        fill: NaN handling: None (refuse), ``"ffill"``, ``"interpolate"``, ``"zero"``.
+        seed: weight initialisation and shuffling. verbose: 1 shows a progress bar.
+
+    Fitted attributes: ``network_``, ``transform_``, ``season_``, ``metrics_`` (test metrics with
+    ``"baseline"``), ``history_``, ``test_forecasts_`` (arrays for plots), ``targets_``, ``features_``.
+    """
+
+    def __init__(self, model: str = "lstm", target=None, features=None, time_col: str | None = None,
+                 lookback: int = 12, horizon: int = 1, strategy: str = "direct", quantiles=None,
+                 units: int = 32, num_layers: int | None = None, dropout: float = 0.0, head_units: int = 0,
+                 epochs: int = 100,
+                 batch_size: int = 32, lr: float = 1e-3, loss: str = "mse", patience: int = 20,
+                 scaler: str | None = "minmax", difference: bool = False, season: int | None = None,
+                 val_size: float = 0.1, test_size: float = 0.2, fill: str | None = None, seed: int = 0,
+                 verbose: int = 0):
+        self.model, self.target, self.features, self.time_col = model, target, features, time_col
+        self.lookback, self.horizon, self.strategy, self.quantiles = lookback, horizon, strategy, quantiles
+        self.units, self.num_layers, self.dropout, self.head_units = units, num_layers, dropout, head_units
+        self.epochs, self.batch_size, self.lr, self.loss, self.patience = epochs, batch_size, lr, loss, patience
+        self.scaler, self.difference, self.season = scaler, difference, season
+        self.val_size, self.test_size, self.fill, self.seed, self.verbose = val_size, test_size, fill, seed, verbose
+
+    # ----- checks --------------------------------------------------------------------------
+    def _check_params(self) -> None:
+        for name in ("lookback", "horizon", "epochs", "batch_size", "units"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ConfigError(f"{name} must be an integer >= 1, got {value!r}")
+        season = self.season
+        if season is not None and (isinstance(season, bool) or not isinstance(season, (int, np.integer)) or season < 1):
+            raise ConfigError(f"season must be an integer >= 1 (or None to infer it), got {season!r}")
+        if self.model not in MODEL_NAMES:
+            raise ConfigError(f"unknown model {self.model!r}; choose one of {', '.join(MODEL_NAMES)}")
+        if self.strategy not in STRATEGIES:
+            raise ConfigError(f"unknown strategy {self.strategy!r}; choose one of {', '.join(STRATEGIES)}")
+        if self.strategy == "seq2seq" and self.model not in ("seq2seq", "lstm"):
+            raise ConfigError(f"strategy 'seq2seq' uses the seq2seq network; got model {self.model!r}")
+        if self.model == "esn" and (self.quantiles is not None or self.loss != "mse"):
+            raise ConfigError("the echo-state network's read-out is a least-squares fit: it takes loss='mse' "
+                              "and no quantiles")
+        if self.loss not in ("mse", "mae"):
+            raise ConfigError(f"loss must be 'mse' or 'mae', got {self.loss!r}")
+        if self.quantiles is not None:
+            q = list(self.quantiles)
+            if not q or not all(0 < float(v) < 1 for v in q) or sorted(q) != q or len(set(q)) != len(q):
+                raise ConfigError(f"quantiles must be increasing values in (0, 1), e.g. [0.1, 0.5, 0.9]; got {q}")
+
+    @property
+    def architecture(self) -> str:
+        return "seq2seq" if self.strategy == "seq2seq" else self.model
+
+    @property
+    def _quantiles(self) -> list[float]:
+        return [float(q) for q in self.quantiles] if self.quantiles else []
+
+    # ----- fitting -------------------------------------------------------------------------
+    def fit(self, data) -> "Forecaster":
+        """Split, scale, train and score on the test rows. ``data``: DataFrame, Series or array. Returns self."""
+        self._check_params()
+        s = series_from(data, self.target, self.features, self.time_col, self.fill)
+        k, rows = len(s.targets), len(s.values)
+        if self.strategy == "recursive" and s.features:
+            raise ConfigError("strategy 'recursive' feeds predictions back as inputs, so it cannot use covariates "
+                              f"({', '.join(s.features)}); use strategy='direct'")
+        train_end, val_end = split_rows(rows, self.val_size, self.test_size)
+        transform = SeriesTransform(k, self.scaler, self.difference)
+        step = 1 if self.strategy == "recursive" else self.horizon
+        starts = window_starts(rows, self.lookback, step, train_end, val_end, transform.first_row)
+        test_starts = window_starts(rows, self.lookback, self.horizon, train_end, val_end, transform.first_row)["test"]
+        needed = self.lookback + self.horizon + transform.first_row
+        if len(starts["train"]) < 1 or len(test_starts) < 1 or train_end < needed:
+            raise DataError(f"the series has {rows} rows: too short for lookback={self.lookback} + horizon="
+                            f"{self.horizon} with {train_end} training and {rows - val_end} test rows; use a longer "
+                            "series or a smaller lookback, horizon or test_size")
+        self.targets_, self.features_ = s.targets, s.features
+        self.transform_ = transform.fit(s.values, train_end)
+        self.season_ = int(self.season) if self.season else infer_season(s.values[:train_end, 0])
+        self.n_rows_, self.train_end_, self.val_end_ = rows, train_end, val_end
+        self.history_ = {}
+        z = transform.forward(s.values)
+        X, Y = make_windows(z, self.lookback, step, targets=list(range(k)))
+        if self.model in BASELINES:
+            self.network_ = None
+        else:
+            self.network_ = self._new_network(s.values.shape[1], step, k)
+            if self.architecture == "linear" and not self._quantiles and self.loss == "mse":
+                self._solve_linear(X[starts["train"]], Y[starts["train"]])
+            elif self.architecture == "esn":  # only the read-out learns, in closed form
+                self.network_.fit_readout(X[starts["train"]], Y[starts["train"]]).eval()
+            else:
+                self.history_ = self._train(X, Y, starts)
+        self._keep_history(s)
+        self.metrics_, self.test_forecasts_ = self._score(s.values, z, test_starts, s.times)
+        return self
+
+    def _new_network(self, n_features: int, horizon: int, k: int) -> torch.nn.Module:
+        nq = len(self._quantiles)
+        cfg = NetworkConfig(self.architecture, self.lookback, n_features, horizon, k * max(nq, 1), self.units,
+                            self.num_layers, float(self.dropout), head_units=int(self.head_units))
+        check_config(cfg)
+        self.network_config_ = network_config_dict(cfg)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self.seed)
+            net = build_network(cfg)
+        return QuantileOutputs(net, k, nq) if nq else net
+
+    def _train(self, X, Y, starts) -> dict:
+        loss = quantile_loss(self._quantiles) if self._quantiles else self.loss
+        trainer = Trainer(self.network_, loss=loss, optimizer="adam", metrics=(), lr=self.lr, seed=self.seed)
+        tr, va = _as_slice(starts["train"]), _as_slice(starts["val"])  # views of the windows: nothing copied
+        validation = (X[va], Y[va]) if len(starts["val"]) else None
+        stopper = EarlyStopping(patience=self.patience, restore_best_weights=True) if validation and self.patience \
+            else None
+        callbacks = [c for c in (stopper, _EpochBar(self.epochs, self.model) if self.verbose else None) if c]
+        history = trainer.fit(X[tr], Y[tr], epochs=self.epochs, batch_size=self.batch_size,
+                              validation_data=validation, shuffle=True, callbacks=callbacks, verbose=0)
+        if stopper is not None and stopper.best_weights is not None and not trainer.stop_training:
+            trainer.load_weights(stopper.best_weights)
+        self.network_.eval()
+        return {k: [float(v) for v in vals] for k, vals in history.history.items()}
+
+    def _solve_linear(self, X, Y) -> None:
+        """The linear autoregression's exact least-squares weights (a tiny ridge keeps it well posed),
+        written into its Dense layer: no gradient steps needed for a convex problem."""
+        A = np.asarray(X, dtype=np.float64).reshape(len(X), -1)
+        A = np.hstack([A, np.ones((len(A), 1))])
+        B = np.asarray(Y, dtype=np.float64).reshape(len(Y), -1)
+        ridge = 1e-6 * np.eye(A.shape[1])
+        ridge[-1, -1] = 0.0
+        W = np.linalg.solve(A.T @ A + ridge * len(A), A.T @ B)
+        dense = self.network_.body.layers[1]
+        dense.set_weights([W[:-1].astype(np.float32), W[-1].astype(np.float32)])
+        self.network_.eval()
+
+    def _keep_history(self, s) -> None:
+        """The last rows ``predict()`` continues from, and the time step for a future index."""
+        keep = self.lookback + self.transform_.first_row
+        self.last_values_ = s.values[-keep:].copy()
+        self.last_time_, self.freq_ = None, None
+        if s.times is not None and len(s.times) >= 3:
+            self.last_time_ = str(pd.Timestamp(s.times[-1]))
+            self.freq_ = _infer_freq(s.times)
+
+    # ----- forecasting ---------------------------------------------------------------------
+    def _network_forecast(self, windows: np.ndarray) -> np.ndarray:
+        """Model-space forecasts ``(n, horizon, targets[, quantiles])`` for windows ``(n, lookback, features)``."""
+        net, k = self.network_, len(self.targets_)
+        out = []
+        with torch.no_grad():
+            for i in range(0, len(windows), 1024):
+                x = torch.as_tensor(np.ascontiguousarray(windows[i:i + 1024]), dtype=torch.float32)
+                if self.strategy != "recursive":
+                    out.append(net(x).numpy())
+                    continue
+                steps = []
+                for _ in range(self.horizon):
+                    y = net(x)[:, :1]                                     # (n, 1, k[, q])
+                    steps.append(y)
+                    point = y if not self._quantiles else y[..., len(self._quantiles) // 2]
+                    x = torch.cat([x[:, 1:], point.reshape(len(x), 1, k)], dim=1)
+                out.append(torch.cat(steps, dim=1).numpy())
+        return np.concatenate(out) if out else np.zeros((0, self.horizon, k))
+
+    def _forecast(self, values: np.ndarray, z: np.ndarray, starts: np.ndarray):
+        """Forecasts in the data's units: ``(point (n, h, k), lower, upper)`` for windows starting at ``starts``."""
+        origins = starts + self.lookback - 1
+        if self.network_ is None:
+            season = 1 if self.model == "naive" else self.season_
+            return naive_forecast(values[:, :len(self.targets_)], origins, self.horizon, season), None, None
+        windows = np.stack([z[s:s + self.lookback] for s in starts]) if len(starts) else \
+            np.zeros((0, self.lookback, z.shape[1]), np.float32)
+        pred = self.transform_.inverse(self._network_forecast(windows), origins, values)
+        if not self._quantiles:
+            return pred, None, None
+        return pred[..., len(self._quantiles) // 2], pred[..., 0], pred[..., -1]
+
+    def _score(self, values, z, starts, times):
+        k, h = len(self.targets_), self.horizon
+        origins = starts + self.lookback - 1
+        actual = np.stack([values[o + 1:o + 1 + h, :k] for o in origins])
+        point, lower, upper = self._forecast(values, z, starts)
+        train = values[:self.train_end_, :k]
+        season = self.season_ if len(train) > self.season_ else 1
+        metrics = {"model": self.model, **forecast_metrics(actual, point, train, season)}
+        naive = naive_forecast(values[:, :k], origins, h, 1)
+        metrics["baseline"] = {"model": "naive", **forecast_metrics(actual, naive, train, season)}
+        seasonal = None
+        if self.season_ > 1 and origins.min() + 1 >= self.season_:
+            seasonal = naive_forecast(values[:, :k], origins, h, self.season_)
+            metrics["seasonal_naive"] = {"season": self.season_, **forecast_metrics(actual, seasonal, train, season)}
+        if lower is not None:
+            metrics["interval_coverage"] = float(np.mean((actual >= lower) & (actual <= upper)))
+            metrics["quantiles"] = self._quantiles
+        metrics["test_windows"] = int(len(starts))
+        forecasts = {"origins": origins, "actual": actual, "model": point, "naive": naive, "seasonal": seasonal,
+                     "lower": lower, "upper": upper, "times": times, "targets": list(self.targets_)}
+        return metrics, forecasts
+
+    def predict(self, data=None) -> pd.DataFrame:
+        """Forecast the ``horizon`` steps after the end of the fitted data, or after the end of ``data``
+        (a new history with the same columns, at least ``lookback`` rows).
+
+        Returns a DataFrame with ``horizon`` rows (indexed by future times when the time step is
+        known, else by step 1..horizon), one column per target, and ``<target>_q<q>`` columns for quantiles.
+        """
+        self._check_fitted()
+        if data is None:
+            values, last_time, freq = self.last_values_, self.last_time_, self.freq_
+        else:
+            s = series_from(data, self.targets_, self.features_, self.time_col, self.fill)
+            need = self.lookback + self.transform_.first_row
+            if len(s.values) < need:
+                raise DataError(f"predict needs at least {need} rows of history (lookback={self.lookback}), "
+                                f"got {len(s.values)}")
+            values, last_time, freq = s.values, None, None
+            if s.times is not None and len(s.times) >= 3:
+                last_time = str(pd.Timestamp(s.times[-1]))
+                freq = _infer_freq(s.times)
+        z = self.transform_.forward(values)
+        start = np.array([len(values) - self.lookback])
+        origins = start + self.lookback - 1
+        if self.network_ is None:
+            season = 1 if self.model == "naive" else self.season_
+            full = naive_forecast(values[:, :len(self.targets_)], origins, self.horizon, season)
+            raw = None
+        else:
+            raw = self.transform_.inverse(self._network_forecast(z[start[0]:][None]), origins, values)
+            full = raw if not self._quantiles else raw[..., len(self._quantiles) // 2]
+        table = {t: full[0, :, j] for j, t in enumerate(self.targets_)}
+        if raw is not None and self._quantiles:
+            for j, t in enumerate(self.targets_):
+                for qi, q in enumerate(self._quantiles):
+                    table[f"{t}_q{q:g}"] = raw[0, :, j, qi]
+        index = pd.RangeIndex(1, self.horizon + 1, name="step")
+        if last_time is not None and freq is not None:
+            index = pd.date_range(pd.Timestamp(last_time), periods=self.horizon + 1, freq=freq)[1:]
+        return pd.DataFrame(table, index=index)
+
+    def evaluate(self, data=None) -> dict:
+        """Test metrics (MAE, RMSE, MAPE, sMAPE, MASE) with the naive ``"baseline"``: those of ``fit``
+        when ``data`` is None, else over every window of ``data`` (scaled with the fitted scaler)."""
+        self._check_fitted()
+        if data is None:
+            return self.metrics_
+        s = series_from(data, self.targets_, self.features_, self.time_col, self.fill)
+        first = self.transform_.first_row
+        starts = np.arange(max(first, 1), len(s.values) - self.lookback - self.horizon + 1)
+        if len(starts) < 1:
+            raise DataError(f"evaluate needs at least {self.lookback + self.horizon + 1} rows, got {len(s.values)}")
+        saved = self.train_end_
+        self.train_end_ = len(s.values)            # MASE scale from the data given
+        try:
+            metrics, _ = self._score(s.values, self.transform_.forward(s.values), starts, s.times)
+        finally:
+            self.train_end_ = saved
+        return metrics
+
+    def backtest(self, data, folds: int = 3, test_size: int | None = None) -> pd.DataFrame:
+        """Rolling-origin evaluation: refit on each growing prefix of ``data`` and score the next
+        ``test_size`` rows (default: this forecaster's test rows split in ``folds``), ``folds`` times,
+        the last fold ending with the data. Returns one row of metrics per fold (model and naive)."""
+        self._check_params()
+        if folds < 1:
+            raise ConfigError(f"folds must be >= 1, got {folds}")
+        s = series_from(data, self.target, self.features, self.time_col, self.fill)
+        frame = pd.DataFrame(s.values, columns=s.targets + s.features)
+        rows = len(frame)
+        if test_size is None:
+            _, val_end = split_rows(rows, self.val_size, self.test_size)
+            test_size = max(self.horizon, (rows - val_end) // folds)
+        rows_out = []
+        for fold in range(folds):
+            end = rows - (folds - 1 - fold) * test_size
+            clone = type(self)(**{**self.get_params(), "time_col": None, "target": s.targets,
+                                  "features": s.features or None, "test_size": test_size, "verbose": 0})
+            m = clone.fit(frame.iloc[:end]).metrics_
+            rows_out.append({"fold": fold + 1, "train_rows": clone.train_end_, "test_start": clone.val_end_,
+                             "test_rows": test_size,
+                             **{k: m[k] for k in ("mae", "rmse", "mape", "smape", "mase")},
+                             "naive_mae": m["baseline"]["mae"], "naive_rmse": m["baseline"]["rmse"]})
+        return pd.DataFrame(rows_out).set_index("fold")
+
+    def summary(self) -> str:
+        """The network's Keras-style layer table (or a line for a baseline)."""
+        self._check_fitted()
+        if self.network_ is None:
+            return f"{self.model}: no trainable weights (season {self.season_})"
+        from seqlab.inspect.summary import summary_table
+
+        net = self.network_.network if isinstance(self.network_, QuantileOutputs) else self.network_
+        if hasattr(net, "body"):
+            return summary_table(net.body, self.model)
+        count = sum(p.numel() for p in net.parameters())
+        return f"{self.model} ({type(net).__name__}): {count:,} parameters"
+
+    # ----- persistence ---------------------------------------------------------------------
+    def _get_state(self):
+        tensors = {} if self.network_ is None else dict(self.network_.state_dict())
+        prep = {"transform": self.transform_.to_dict(), "targets": self.targets_, "features": self.features_,
+                "season": self.season_, "last_values": self.last_values_.tolist(), "last_time": self.last_time_,
+                "freq": self.freq_, "metrics": self.metrics_, "rows": [self.n_rows_, self.train_end_, self.val_end_]}
+        return {"network": getattr(self, "network_config_", None)}, tensors, prep
+
+    def _set_state(self, config, tensors, preprocessing):
+        self.targets_, self.features_ = preprocessing["targets"], preprocessing["features"]
+        self.transform_ = SeriesTransform.from_dict(preprocessing["transform"])
+        self.season_ = int(preprocessing["season"])
+        self.last_values_ = np.asarray(preprocessing["last_values"], dtype=np.float64)
+        self.last_time_, self.freq_ = preprocessing["last_time"], preprocessing["freq"]
+        self.metrics_ = preprocessing["metrics"]
+        self.n_rows_, self.train_end_, self.val_end_ = preprocessing["rows"]
+        self.network_ = None
+        if config.get("network"):
+            cfg = NetworkConfig(**config["network"])
+            if cfg.architecture not in NETWORKS:
+                raise ValueError(f"unknown network {cfg.architecture!r}")
+            self.network_config_ = config["network"]
+            net = build_network(cfg)
+            nq = len(self._quantiles)
+            self.network_ = QuantileOutputs(net, len(self.targets_), nq) if nq else net
+            self.network_.load_state_dict(tensors)
+            self.network_.eval()
+
+
+
+class _EpochBar(Callback):
+    """One progress bar over all epochs (on stderr), showing the latest loss and validation loss."""
+
+    def __init__(self, epochs: int, label: str):
+        self.epochs, self.label, self.bar = epochs, label, None
+
+    def on_train_begin(self, logs=None):
+        self.bar = tqdm(total=self.epochs, desc=f"training {self.label}", unit="epoch", file=sys.stderr,
+                        dynamic_ncols=True, leave=False, mininterval=0.5)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.bar.update(1)
+        self.bar.set_postfix_str(" ".join(f"{k} {v:.4f}" for k, v in (logs or {}).items() if "loss" in k),
+                                 refresh=False)
+
+    def on_train_end(self, logs=None):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _as_slice(starts: np.ndarray):
+    """Consecutive window starts ``a, a+1, ..., b`` as ``slice(a, b + 1)`` (indexing the strided
+    window view with it gives a view, not a copy); any other ``starts`` as they are."""
+    if len(starts) and int(starts[-1]) - int(starts[0]) == len(starts) - 1:
+        return slice(int(starts[0]), int(starts[-1]) + 1)
+    return starts
+
+
+def _infer_freq(times) -> str | None:
+    """The time step of the last rows as a pandas frequency string (``"MS"``, ``"h"``), or None."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        freq = pd.infer_freq(pd.DatetimeIndex(times[-min(len(times), 50):]))
+    return getattr(freq, "freqstr", freq)

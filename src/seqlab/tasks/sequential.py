@@ -1,0 +1,177 @@
+"""``seqlab.Sequential``: a Keras-style model that is also a ``torch.nn.Module``.
+
+It wraps ``seqlab.nn.LayerStack`` (the engine) and adds what users expect from Keras:
+``summary``, ``count_params``, ``get_weights``/``set_weights``, ``compile``/``fit``/``evaluate``/
+``predict`` (through ``seqlab.train.Trainer``) and ``save`` (through ``seqlab.io``).
+
+>>> from seqlab import layers
+>>> model = Sequential([layers.SimpleRNN(50), layers.Dense(1)], input_shape=(5, 1))
+>>> model.count_params()
+2651
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from seqlab.inspect.summary import summary_table
+from seqlab.io.errors import ConfigError, ModelFileError
+from seqlab.io.modeldir import LoadedModel, save_model_dir
+from seqlab.nn.base import Layer, Shape
+from seqlab.nn.container import LayerStack
+from seqlab.nn.registry import layer_from_config
+from seqlab.train import Trainer
+
+
+class Sequential(torch.nn.Module):
+    """A linear stack of seqlab layers.
+
+    Args:
+        layers: the layers, first to last.
+        input_shape: shape of one sample without the batch axis, e.g. ``(60, 1)``; builds every
+            layer at once so ``summary()`` works before any data is seen.
+        name: the model's name in the summary.
+        seed: makes weight initialisation reproducible without touching the global RNG.
+    """
+
+    def __init__(self, layers: list[Layer] | None = None, input_shape: Shape | None = None,
+                 name: str = "sequential", seed: int | None = None):
+        super().__init__()
+        self.name, self.seed = name, seed
+        with _seeded(seed):
+            self.stack = LayerStack(layers, input_shape=input_shape)
+        self.trainer = None
+
+    # ----- structure -----------------------------------------------------------------------
+    def add(self, layer: Layer) -> None:
+        """Append a layer (Keras's ``model.add``)."""
+        with _seeded(None if self.seed is None else self.seed + len(self.stack.layers)):
+            self.stack.add(layer)
+
+    @property
+    def layers(self) -> list[Layer]:
+        return list(self.stack.layers)
+
+    @property
+    def input_shape(self) -> Shape | None:
+        return self.stack.input_shape
+
+    @property
+    def output_shape(self) -> Shape | None:
+        return self.stack.output_shape
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+        return self.stack(x, mask=mask)
+
+    def summary(self) -> str:
+        """The Keras-style table as a string (``print(model.summary())``)."""
+        return summary_table(self.stack, self.name)
+
+    def count_params(self) -> int:
+        """All weights of all layers, trainable or not."""
+        return sum(layer.count_params() for layer in self.stack.layers)
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Every layer's weights, in order, Keras layout."""
+        return [w for layer in self.stack.layers for w in layer.get_weights()]
+
+    def set_weights(self, weights: list) -> None:
+        """Set every layer's weights from the flat list ``get_weights`` returns."""
+        weights = list(weights)
+        for layer in self.stack.layers:
+            n = len(layer.weight_tensors())
+            layer.set_weights(weights[:n])
+            weights = weights[n:]
+
+    def save(self, path):
+        """Write the model to the directory ``path`` (config.json + model.safetensors +
+        preprocessing.json, atomically); ``seqlab.load(path)`` rebuilds it."""
+        return save_model_dir(path, "Sequential", self.get_config(), dict(self.state_dict()), {})
+
+    @classmethod
+    def from_loaded(cls, loaded: LoadedModel) -> "Sequential":
+        """Rebuild a model from a read model directory (``seqlab.io.modeldir.load_model_dir``);
+        ModelFileError when the weights do not fit the saved layers."""
+        cfg = loaded.config
+        model = cls([layer_from_config(spec) for spec in cfg.get("layers", [])],
+                    input_shape=tuple(cfg["input_shape"]) if cfg.get("input_shape") else None,
+                    name=cfg.get("name", "sequential"))
+        try:
+            model.load_state_dict(loaded.tensors, strict=True)
+        except RuntimeError as e:
+            raise ModelFileError(f"the weights do not match the saved layers: {str(e).splitlines()[0]}") from None
+        return model.eval()
+
+    def get_config(self) -> dict:
+        """What rebuilds this model: its name, input shape and each layer's class and arguments."""
+        return {"name": self.name, "input_shape": list(self.input_shape) if self.input_shape else None,
+                "layers": [{"class_name": type(l).__name__, "config": l.get_config()}
+                           for l in self.stack.layers]}
+
+    # ----- training: forwarded to seqlab.train.Trainer ------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, clipnorm=None, clipvalue=None,
+                lr=None, device=None, seed=None, global_clipnorm=None) -> None:
+        """Choose optimiser, loss and metrics (Keras's ``compile``); see ``seqlab.train.Trainer``.
+
+        Calling it again (e.g. after changing ``trainable``) builds a fresh optimiser over the
+        weights that are trainable now. ``seed`` defaults to the model's own seed.
+
+        >>> from seqlab import layers
+        >>> m = Sequential([layers.Dense(1)], input_shape=(2,))
+        >>> m.compile(optimizer="adam", loss="mse", metrics=["mae"])
+        """
+        self.trainer = Trainer(self, loss=loss, optimizer=optimizer, metrics=metrics or (), lr=lr,
+                               clipnorm=clipnorm, clipvalue=clipvalue, device=device,
+                               seed=self.seed if seed is None else seed, global_clipnorm=global_clipnorm)
+
+    def _compiled(self):
+        if self.trainer is None or self.trainer.loss is None:
+            raise ConfigError("the model is not compiled; call model.compile(optimizer='adam', loss='mse') first")
+        return self.trainer
+
+    def _any_trainer(self):
+        if self.trainer is None:
+            self.trainer = Trainer(self, loss=None, metrics=(), seed=self.seed)
+        return self.trainer
+
+    def fit(self, x, y, epochs: int = 1, batch_size: int | None = None, **kwargs):
+        """Train on ``(x, y)``; returns a ``History`` (arguments as ``Trainer.fit``)."""
+        return self._compiled().fit(x, y, epochs=epochs, batch_size=batch_size, **kwargs)
+
+    def evaluate(self, x, y, batch_size: int | None = None, verbose: int = 0, **kwargs) -> dict:
+        """``{"loss": .., metric: ..}`` over ``(x, y)``."""
+        return self._compiled().evaluate(x, y, batch_size=batch_size or 32, verbose=verbose, **kwargs)
+
+    def predict(self, x, batch_size: int | None = None, verbose: int = 0) -> np.ndarray:
+        """Outputs for every sample of ``x`` as a NumPy array ``(n, *output_shape)``."""
+        return self._any_trainer().predict(x, batch_size=batch_size or 32, verbose=verbose)
+
+    def train_on_batch(self, x, y, sample_weight=None) -> dict:
+        """One optimiser update on this batch; returns its loss and metrics."""
+        return self._compiled().train_on_batch(x, y, sample_weight=sample_weight)
+
+    def test_on_batch(self, x, y) -> dict:
+        """Loss and metrics of this batch, no update."""
+        return self._compiled().test_on_batch(x, y)
+
+    def predict_on_batch(self, x) -> np.ndarray:
+        """Outputs for this batch as a NumPy array."""
+        return self._any_trainer().predict_on_batch(x)
+
+
+class _seeded:
+    """Context: a forked global RNG seeded with ``seed`` (no effect for None)."""
+
+    def __init__(self, seed: int | None):
+        self.seed = seed
+        self.fork = None
+
+    def __enter__(self):
+        if self.seed is not None:
+            self.fork = torch.random.fork_rng(devices=[])
+            self.fork.__enter__()
+            torch.manual_seed(self.seed)
+
+    def __exit__(self, *exc):
+        if self.fork is not None:
+            self.fork.__exit__(*exc)

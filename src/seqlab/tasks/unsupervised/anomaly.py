@@ -1,0 +1,184 @@
+"""``AnomalyDetector``: reconstruction error of an autoencoder as the anomaly score (seed 000: "an
+autoencoder trained on normal data can reconstruct it accurately; anomalous data gives a higher
+reconstruction error").
+
+Two modes:
+
+- tables (``window=None``): one score per row, the mean squared reconstruction error over the
+  row's standardised features.
+- time series (``window=w``): the series ``(steps, features)`` is cut into every window of ``w``
+  steps (stride 1); each window is reconstructed, and the score of a time step is the mean
+  squared error at that step over all windows that contain it, so scores map back to time steps.
+
+The threshold is the ``1 - contamination`` quantile of the training scores (or
+``threshold_quantile`` if given); ``predict`` flags scores above it as 1.
+
+>>> import numpy as np
+>>> X = np.random.default_rng(0).normal(size=(200, 4))
+>>> det = AnomalyDetector(epochs=2, batch_size=32, seed=0).fit(X)
+>>> det.score_samples(X).shape, int(det.predict(X).sum()) > 0
+((200,), True)
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from seqlab.data.arrays import numeric_samples
+from seqlab.data.scalers import StandardScaler
+from seqlab.io.errors import ConfigError, DataError
+from seqlab.tasks.base import Task
+from seqlab.tasks.unsupervised.autoencoder import VAE, Autoencoder
+
+MODELS = ("dense", "lstm", "vae")
+
+
+def sliding_windows(values: np.ndarray, window: int) -> np.ndarray:
+    """Every window of ``window`` steps, stride 1: ``(steps, features) -> (steps - window + 1, window, features)``
+    (a read-only view)."""
+    return np.lib.stride_tricks.sliding_window_view(values, window, axis=0).transpose(0, 2, 1)
+
+
+def steps_from_windows(per_window_step: np.ndarray, n_steps: int) -> np.ndarray:
+    """Mean over the windows covering each time step: ``(n_windows, window) -> (n_steps,)``."""
+    n_win, w = per_window_step.shape
+    total, count = np.zeros(n_steps), np.zeros(n_steps)
+    for k in range(w):
+        total[k:k + n_win] += per_window_step[:, k]
+        count[k:k + n_win] += 1
+    return total / count
+
+
+class AnomalyDetector(Task):
+    """Autoencoder anomaly detector for tables and time series.
+
+    Args:
+        model: "dense" | "lstm" (needs ``window``) | "vae".
+        window: None for tables; a number of steps for a time series.
+        contamination: expected fraction of anomalies in (0, 0.5]; the threshold is the
+            ``1 - contamination`` quantile of the training scores.
+        threshold_quantile: overrides contamination with this quantile in (0, 1) of training scores.
+        code_size (None: a quarter of the inputs, at least 2), hidden, epochs, batch_size, lr, seed, verbose.
+
+    ``fit(X)`` (labels are not used); ``score_samples(X) -> (n,)`` per row or per time step;
+    ``predict(X) -> (n,)`` 0/1 flags; ``evaluate(X, y) -> {"roc_auc", "pr_auc", "precision",
+    "recall", "f1", "threshold", "flagged"}`` with ``y`` 1 = anomaly.
+    Fitted: ``scaler_``, ``model_`` (an ``Autoencoder`` or ``VAE``), ``threshold_``, ``train_scores_``.
+    """
+
+    def __init__(self, model: str = "dense", window: int | None = None, contamination: float = 0.05,
+                 threshold_quantile: float | None = None, code_size: int | None = None, hidden=(),
+                 epochs: int = 50, batch_size: int = 32, lr: float | None = None, seed: int | None = None,
+                 verbose: int = 0):
+        self.model, self.window, self.contamination = model, window, contamination
+        self.threshold_quantile, self.code_size, self.hidden = threshold_quantile, code_size, hidden
+        self.epochs, self.batch_size, self.lr, self.seed, self.verbose = epochs, batch_size, lr, seed, verbose
+
+    def _check(self) -> None:
+        if self.model not in MODELS:
+            raise ConfigError(f"model must be one of {MODELS}, got {self.model!r}")
+        c = self.contamination
+        if not isinstance(c, (int, float)) or not 0.0 < float(c) <= 0.5:
+            raise ConfigError(f"contamination must be in (0, 0.5], got {c!r}")
+        q = self.threshold_quantile
+        if q is not None and not 0.0 < float(q) < 1.0:
+            raise ConfigError(f"threshold_quantile must be in (0, 1), got {q!r}")
+        if self.window is not None and int(self.window) < 2:
+            raise ConfigError(f"window must be >= 2 steps, got {self.window}")
+        if self.model == "lstm" and self.window is None:
+            raise ConfigError("model='lstm' reads windows of a series; give window=N (e.g. --window 24)")
+
+    def _samples(self, X) -> tuple[np.ndarray, int]:
+        """Scaled model inputs and the number of rows/steps they score."""
+        arr = numeric_samples(X)
+        if arr.ndim != 2:
+            raise DataError(f"give a table (rows, features), got shape {arr.shape}")
+        values = self.scaler_.transform(arr).astype(np.float32)
+        if self.window is None:
+            return values, len(values)
+        w = int(self.window)
+        if len(values) < w:
+            raise DataError(f"the series has {len(values)} steps, fewer than window={w}")
+        win = np.ascontiguousarray(sliding_windows(values, w))
+        return (win if self.model == "lstm" else win.reshape(len(win), -1)), len(values)
+
+    def fit(self, X, y=None) -> "AnomalyDetector":
+        """Train the autoencoder on ``X`` and set the threshold from its training scores. Returns self."""
+        self._check()
+        arr = numeric_samples(X)
+        if arr.ndim != 2:
+            raise DataError(f"give a table (rows, features), got shape {arr.shape}")
+        self.scaler_ = StandardScaler().fit(arr)
+        samples, _ = self._samples(arr)
+        if len(samples) < int(self.batch_size):
+            raise DataError(f"{len(samples)} training {'windows' if self.window else 'rows'} is fewer than "
+                            f"batch_size={self.batch_size}; give more data or lower batch_size")
+        n_in = int(np.prod(samples.shape[1:]))
+        code = int(self.code_size) if self.code_size else max(2, n_in // 4)
+        common = dict(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr, seed=self.seed,
+                      verbose=self.verbose, scale=None)
+        if self.model == "vae":
+            self.model_ = VAE(latent_dim=code, hidden=tuple(self.hidden) or (max(2 * code, 8),),
+                              output_activation=None, **common)
+        else:
+            self.model_ = Autoencoder(kind="lstm" if self.model == "lstm" else "dense", code_size=code,
+                                      hidden=tuple(self.hidden), output_activation=None, **common)
+        self.model_.fit(samples)
+        self.train_scores_ = self._score(samples, len(arr))
+        q = self.threshold_quantile if self.threshold_quantile is not None else 1.0 - float(self.contamination)
+        self.threshold_ = float(np.quantile(self.train_scores_, q))
+        return self
+
+    @torch.no_grad()
+    def _score(self, samples: np.ndarray, n: int) -> np.ndarray:
+        net = self.model_.model_
+        net.eval()
+        x = torch.from_numpy(samples)
+        sq = (net(x) - x).square().numpy()
+        if self.window is None:
+            return sq.mean(1)
+        per_step = sq.reshape(len(sq), int(self.window), -1).mean(-1)     # (windows, window)
+        return steps_from_windows(per_step, n)
+
+    def score_samples(self, X) -> np.ndarray:
+        """Anomaly score (mean squared reconstruction error): ``(rows,)`` or ``(steps,)``."""
+        self._check_fitted()
+        samples, n = self._samples(X)
+        return self._score(samples, n)
+
+    def predict(self, X) -> np.ndarray:
+        """1 where the score is above ``threshold_``, else 0: ``(rows,)`` or ``(steps,)``."""
+        return (self.score_samples(X) > self.threshold_).astype(np.int64)
+
+    def evaluate(self, X, y) -> dict:
+        """Ranking quality of the scores against labels ``y`` (1 = anomaly) and the flags' precision/recall."""
+        from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score, roc_auc_score
+
+        scores = self.score_samples(X)
+        y = np.asarray(y).reshape(-1)
+        if len(y) != len(scores):
+            raise DataError(f"{len(y)} labels for {len(scores)} scored {'steps' if self.window else 'rows'}")
+        classes = set(np.unique(y).tolist())
+        if not classes <= {0, 1, True, False} or len(classes) < 2:
+            raise DataError(f"labels must be 0 (normal) and 1 (anomaly), both present; got {sorted(classes)}")
+        flags = (scores > self.threshold_).astype(int)
+        return {"roc_auc": float(roc_auc_score(y, scores)), "pr_auc": float(average_precision_score(y, scores)),
+                "precision": float(precision_score(y, flags, zero_division=0)),
+                "recall": float(recall_score(y, flags, zero_division=0)),
+                "f1": float(f1_score(y, flags, zero_division=0)), "threshold": self.threshold_,
+                "flagged": int(flags.sum()), "anomaly_rate": float(np.mean(y))}
+
+    def _get_state(self):
+        config, tensors, pre = self.model_._get_state()
+        return ({"inner": type(self.model_).__name__, "inner_params": self.model_.get_params(), "inner_config": config,
+                 "threshold": self.threshold_, "train_scores": self.train_scores_.tolist()},
+                tensors, {"scaler": self.scaler_.to_dict(), "inner": pre})
+
+    def _set_state(self, config, tensors, preprocessing):
+        klass = {"Autoencoder": Autoencoder, "VAE": VAE}[config["inner"]]
+        inner = klass(**config["inner_params"])
+        inner._set_state(config["inner_config"], tensors, preprocessing["inner"])
+        self.model_ = inner
+        self.scaler_ = StandardScaler.from_dict(preprocessing["scaler"])
+        self.threshold_ = float(config["threshold"])
+        self.train_scores_ = np.asarray(config["train_scores"])
