@@ -9,33 +9,18 @@ A new layer is added to this table, which also puts it under ``tests/contracts/t
 from typing import Any
 
 from seqlab.io.errors import ModelFileError
-from seqlab.nn.attention import AdditiveAttention, Attention, MultiHeadAttention
-from seqlab.nn.bidirectional import Bidirectional
-from seqlab.nn.conv import (
-    AveragePooling1D,
-    AveragePooling2D,
-    Conv1D,
-    Conv2D,
-    GlobalAveragePooling1D,
-    GlobalAveragePooling2D,
-    GlobalMaxPooling1D,
-    GlobalMaxPooling2D,
-    MaxPooling1D,
-    MaxPooling2D,
-)
-from seqlab.nn.convlstm import ConvLSTM2D
-from seqlab.nn.core import Activation, Dense, Dropout, Embedding, Flatten, Reshape, TimeDistributed
-from seqlab.nn.recurrent import GRU, LSTM, SimpleRNN
-from seqlab.nn.transformer import PositionalEncoding, TransformerDecoder, TransformerEncoder
+from seqlab.nn import attention, bidirectional, conv, convlstm, core, recurrent, transformer
 
-LAYER_CLASSES = {
+LAYER_CLASSES: dict[str, type] = {
     cls.__name__: cls
-    for cls in (Dense, Activation, Dropout, Flatten, Reshape, Embedding, TimeDistributed)
-    + (SimpleRNN, LSTM, GRU, Bidirectional)
-    + (Attention, AdditiveAttention, MultiHeadAttention, PositionalEncoding, TransformerEncoder,
-       TransformerDecoder)
-    + (Conv1D, Conv2D, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,
-       GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, ConvLSTM2D)
+    for cls in (core.Dense, core.Activation, core.Dropout, core.Flatten, core.Reshape, core.Embedding,
+                core.TimeDistributed)
+    + (recurrent.SimpleRNN, recurrent.LSTM, recurrent.GRU, bidirectional.Bidirectional)
+    + (attention.Attention, attention.AdditiveAttention, attention.MultiHeadAttention,
+       transformer.PositionalEncoding, transformer.TransformerEncoder, transformer.TransformerDecoder)
+    + (conv.Conv1D, conv.Conv2D, conv.MaxPooling1D, conv.MaxPooling2D, conv.AveragePooling1D,
+       conv.AveragePooling2D, conv.GlobalAveragePooling1D, conv.GlobalAveragePooling2D, conv.GlobalMaxPooling1D,
+       conv.GlobalMaxPooling2D, convlstm.ConvLSTM2D)
 }
 
 
