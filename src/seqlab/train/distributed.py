@@ -12,8 +12,10 @@ batch. Logs, progress bars and checkpoints come from rank 0 only.
 """
 from __future__ import annotations
 
+import atexit
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
 import torch
@@ -55,11 +57,32 @@ def resolve_device(device, info: DistInfo) -> torch.device:
 
 
 def init_distributed(info: DistInfo, device: torch.device) -> None:
-    """Join the process group once (gloo on CPU, nccl on CUDA)."""
+    """Join the process group once (gloo on CPU, nccl on CUDA), and leave it at interpreter exit.
+
+    A process that exits while still in the group can abort in the communication library's
+    threads ("terminate called without an active exception"), so ``leave_process_group`` runs at
+    exit: a user's own torchrun script needs no clean-up code of its own.
+    """
     if info.active and not dist.is_initialized():
         if device.type == "cuda":
             torch.cuda.set_device(device)
         dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+        atexit.register(leave_process_group)
+
+
+def leave_process_group(timeout_s: float = 60.0) -> None:
+    """Wait for every rank (up to ``timeout_s``; gloo reports a rank that died), then destroy the
+    process group. Safe to call twice or without a group."""
+    if not dist.is_initialized():
+        return
+    try:
+        if dist.get_backend() == "gloo":
+            dist.monitored_barrier(timeout=timedelta(seconds=timeout_s))
+        else:
+            dist.barrier()
+    except RuntimeError:
+        pass  # another rank is gone; still release this one's resources
+    dist.destroy_process_group()
 
 
 def wrap_model(model: torch.nn.Module, info: DistInfo, device: torch.device) -> torch.nn.Module:
