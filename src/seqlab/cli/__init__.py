@@ -17,6 +17,7 @@ import re
 import sys
 import textwrap
 
+from seqlab.cli.common import check_arguments
 from seqlab.io.errors import SeqlabError
 from seqlab.io.modeldir import seqlab_version
 
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        check_arguments(args)
         return int(args.func(args) or 0)
     except SeqlabError as e:
         print(f"seqlab: error: {e}", file=sys.stderr)

@@ -16,9 +16,9 @@ import json
 import sys
 from pathlib import Path
 
+from seqlab.cli.common import Described, add_arguments, add_command_group, training_run
 from seqlab.io.errors import ConfigError
 from seqlab.io.modeldir import model_dir_of
-from seqlab.io.rundir import default_out, run_directory
 
 
 def _load(run_dir: str):
@@ -28,36 +28,30 @@ def _load(run_dir: str):
 
 
 def train(args: argparse.Namespace) -> int:
-    from seqlab.inspect.plots import plot_history
-    from seqlab.inspect.report import write_json, write_report
     from seqlab.tasks.generation.generator import CharGenerator, read_text
 
     text = read_text(args.text)
     gen = CharGenerator(model=args.model, lines=args.lines, steps=args.steps, epochs=args.epochs,
                         batch_size=args.batch_size, learning_rate=args.learning_rate, n_embd=args.n_embd,
                         units=args.units, n_layer=args.n_layer, block_size=args.block_size,
-                        dropout=args.dropout, seed=args.seed, verbose=True)
-    out = Path(args.out) if args.out else default_out("generate")
-    with run_directory(out) as tmp:
+                        dropout=args.dropout, seed=args.seed, verbose=bool(args.verbose))
+    with training_run(args, "generate") as run:
         gen.fit(text)
         samples = gen.sample(n=args.samples, seed=args.seed)
         novelty = gen.novelty(samples)
-        gen.save(tmp / "model")
+        run.save(gen)
         metrics = {"test_loss": gen.test_loss_, "unit": "nats per character", "model": args.model,
                    "params": gen.model_.num_params(), "steps": gen.steps_,
                    "seconds": round(gen.train_seconds_, 1), "samples": novelty["n"],
                    "samples_new": novelty["new"], "fraction_new": novelty["fraction_new"]}
-        write_json(tmp / "metrics.json", metrics)
-        write_json(tmp / "history.json", gen.history_)
-        plot_history({"loss": gen.history_["loss"], "val_loss": gen.history_["val_loss"]}, tmp / "loss.png",
-                     title=f"{args.model}: nats per character", x=gen.history_["step"], xlabel="training step")
-        (tmp / "samples.txt").write_text("\n".join(samples) + "\n", encoding="utf-8")
-        write_report(tmp, f"Character generator ({args.model})", [
+        run.json("metrics.json", metrics)
+        run.history(gen.history_, plotted={"loss": gen.history_["loss"], "val_loss": gen.history_["val_loss"]},
+                    title=f"{args.model}: nats per character", x=gen.history_["step"], xlabel="training step")
+        (run.dir / "samples.txt").write_text("\n".join(samples) + "\n", encoding="utf-8")
+        run.report(f"Character generator ({args.model})", [
             ("Held-out loss", metrics), ("Loss", "loss.png"),
-            (f"Samples ({novelty['new']} of {novelty['n']} new)", "\n".join(samples))],
-            settings={k: v for k, v in vars(args).items() if k != "func"})
-    print(f"test_loss {gen.test_loss_:.4f} nats/char; {novelty['new']}/{novelty['n']} samples new; "
-          f"run written to {out}")
+            (f"Samples ({novelty['new']} of {novelty['n']} new)", "\n".join(samples))])
+        run.say(f"test_loss {gen.test_loss_:.4f} nats/char; {novelty['new']}/{novelty['n']} samples new")
     return 0
 
 
@@ -92,11 +86,8 @@ def inspect(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("generate", help="character-level generation: train, sample, inspect",
-                       description=__doc__)
-    cmds = p.add_subparsers(dest="generate_command", metavar="{train,sample,inspect}")
-    p.set_defaults(func=lambda args: p.print_help() or 2)
-
+    cmds = add_command_group(sub, "generate", "character-level generation: train, sample, inspect", __doc__,
+                             ["train", "sample", "inspect"])
     t = cmds.add_parser("train", help="learn a text file",
                         description="Learn a text file (or, with --lines, one item per line such as names) "
                                     "and write model/, metrics.json, history.json, loss.png, samples.txt and "
@@ -107,9 +98,8 @@ def add_parser(sub) -> None:
     t.add_argument("--model", default="gru", help="bigram, mlp, rnn, lstm, gru or transformer")
     budget = t.add_mutually_exclusive_group()
     budget.add_argument("--steps", type=int, help="optimisation steps (default: 3000 unless --epochs)")
-    budget.add_argument("--epochs", type=int, help="passes over the training split")
-    t.add_argument("--batch-size", type=int, default=128, help="items (or text windows) per step")
-    t.add_argument("--learning-rate", type=float, help="AdamW peak learning rate (default: per model)")
+    add_arguments(budget, "generate", epochs=Described("--steps 3000"))
+    add_arguments(t, "generate", batch_size=128, learning_rate=Described("per model"))
     t.add_argument("--n-embd", type=int, help="embedding size / transformer width (default: per model)")
     t.add_argument("--units", type=int, help="hidden units of the mlp or recurrent layers (default: per model)")
     t.add_argument("--n-layer", type=int, help="recurrent layers or transformer blocks (default: per model)")
@@ -117,8 +107,7 @@ def add_parser(sub) -> None:
     t.add_argument("--dropout", type=float,
                    help="fraction of units dropped while training (default: per model, 0.1 for lstm and gru)")
     t.add_argument("--samples", type=int, default=20, help="samples to write and judge for novelty")
-    t.add_argument("--seed", type=int, default=0, help="random seed")
-    t.add_argument("--out", help="run directory (default: runs/generate-<timestamp>)")
+    add_arguments(t, "generate", seed=0, verbose=1, out=None)
     t.set_defaults(func=train)
 
     s = cmds.add_parser("sample", help="print samples, one per line",
@@ -133,7 +122,7 @@ def add_parser(sub) -> None:
     s.add_argument("--top-p", type=float,
                    help="sample only from the most likely characters holding this probability (default: all)")
     s.add_argument("--max-length", type=int, help="characters per sample of running text (default: 200)")
-    s.add_argument("--seed", type=int, default=None, help="random seed (default: a different draw each run)")
+    add_arguments(s, "generate", seed=Described("a different draw each run"))
     s.set_defaults(func=sample)
 
     i = cmds.add_parser("inspect", help="colour a text by a unit's activation; find units following a pattern",
@@ -147,5 +136,5 @@ def add_parser(sub) -> None:
     i.add_argument("--pattern", help="quotes, position, or a regular expression")
     i.add_argument("--layer", type=int, default=-1, help="recurrent layer (default: the last)")
     i.add_argument("--top", type=int, default=5, help="how many units --pattern lists")
-    i.add_argument("--out", help="HTML file (default: RUN_DIR/activations_unitK.html)")
+    i.add_argument("--out", help="HTML file (default: RUN_DIR/activations_unitK.html)")   # a file, not a run
     i.set_defaults(func=inspect)
