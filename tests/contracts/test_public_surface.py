@@ -2,7 +2,7 @@
 
 ``public_surface.json`` beside this file is a snapshot of the public surface: the ``__all__`` of the
 package and of its public modules, the error classes, and for every command and sub-command of
-``seqlab`` (walking the argparse parsers of ``seqlab.cli.build_parser()``) its option strings, its
+``seqlab`` (walking the argparse parsers of ``seqlab.cli.commands()``) its option strings, its
 positional arguments and the choices each of them accepts. The test fails when anything in the
 snapshot is gone; new names, commands, options and choices are allowed.
 
@@ -51,14 +51,6 @@ def error_classes() -> list[str]:
     return sorted(n for n, v in vars(errors).items() if inspect.isclass(v) and issubclass(v, errors.SeqlabError))
 
 
-def _subcommands(parser: argparse.ArgumentParser, words: tuple = ("seqlab",)):
-    yield " ".join(words), parser
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                yield from _subcommands(sub, words + (name,))
-
-
 def command_surface(parser: argparse.ArgumentParser) -> dict:
     """``{option or positional: sorted choices}`` of one (sub-)command's own parser; a
     sub-command group appears as the positional ``{command}`` with the sub-commands as choices."""
@@ -76,10 +68,12 @@ def command_surface(parser: argparse.ArgumentParser) -> dict:
 def surface() -> dict:
     """The public surface of the installed ``seqlab`` (what the snapshot holds)."""
     cli = _import("seqlab.cli")
+    parser = cli.build_parser()
+    every = {("seqlab",): parser} | {("seqlab", *words): p for words, p in cli.commands(parser).items()}
     return {
         "modules": {name: module_names(_import(name)) for name in PUBLIC_MODULES},
         "errors": error_classes(),
-        "commands": {words: command_surface(p) for words, p in _subcommands(cli.build_parser())},
+        "commands": {" ".join(words): command_surface(p) for words, p in every.items()},
     }
 
 

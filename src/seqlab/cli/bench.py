@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from seqlab.cli.common import add_arguments, torch_threads
+from seqlab.cli.common import add_arguments, add_command, torch_threads
 from seqlab.io.errors import ConfigError
 
 
@@ -25,11 +25,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("bench", help="speed of seqlab's LSTM paths against torch.nn.LSTM, as ratios",
-                       description=__doc__)
+    p = add_command(sub, "bench", run, description=__doc__,
+                    help="speed of seqlab's LSTM paths against torch.nn.LSTM, as ratios")
     p.add_argument("what", choices=["recurrent"], help="what to measure")
     p.add_argument("--units", type=int, default=256, help="LSTM units (hidden size)")
     p.add_argument("--steps", type=int, default=60, help="time steps per sequence")
     p.add_argument("--repeats", type=int, default=20, help="timed runs per path; the median is reported")
     add_arguments(p, "bench", batch_size=32, threads=1)
-    p.set_defaults(func=run)

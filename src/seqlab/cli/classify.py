@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.cli.common import Described, add_arguments, given, training_run
-from seqlab.data.formats import FORMATS, LabeledSeries, LabeledTexts, detect_format, read_labeled
+from seqlab.cli.common import Described, add_arguments, add_command, given, training_run
+from seqlab.data.formats import LabeledSeries, LabeledTexts, detect_format, read_labeled
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.classifiers import SERIES_ENCODERS, TEXT_ENCODERS
 
@@ -138,6 +138,10 @@ def misclassified_html(texts, y_true, y_pred, proba, classes, limit: int = 25) -
 
 
 def run(args: argparse.Namespace) -> int:
+    """Train a classifier on labelled sequences or texts. TRAIN is a file (csv: one row per series
+    with a label column; ucr: .tsv/.txt, label first; ts: sktime/aeon .ts; text: CSV with --text-col
+    or label<TAB>text lines) or a bundled set (sms-spam, gunpoint, italy-power-demand,
+    basic-motions). Without --test a stratified split is made and recorded."""
     from seqlab.inspect.classify_plots import plot_confusion
     from seqlab.tasks.classification.metrics import majority_baseline
 
@@ -184,17 +188,11 @@ def run(args: argparse.Namespace) -> int:
 
 def add_parser(subparsers) -> None:
     """Register ``seqlab classify``."""
-    p = subparsers.add_parser(
-        "classify", help="train a sequence or text classifier (writes a run directory)",
-        description="Train a classifier on labelled sequences or texts. TRAIN is a file (csv: one row per "
-                    "series with a label column; ucr: .tsv/.txt, label first; ts: sktime/aeon .ts; text: "
-                    "CSV with --text-col or label<TAB>text lines) or a bundled set (sms-spam, gunpoint, "
-                    "italy-power-demand, basic-motions). Without --test a stratified split is made and recorded.")
+    p = add_command(subparsers, "classify", run, help="train a sequence or text classifier (writes a run directory)")
     p.add_argument("train", help="training file or bundled data set name")
     p.add_argument("--test", help="test file in the same format (default: a stratified split of TRAIN)")
-    p.add_argument("--format", choices=FORMATS, help="file format (default: from the file name)")
+    add_arguments(p, "classify", format=Described("from the file name"), text_col=None)
     p.add_argument("--label-col", help="label column of csv/text tables (default: label)")
-    p.add_argument("--text-col", help="text column of a CSV of texts (implies --format text)")
     p.add_argument("--model", help=f"encoder: text {', '.join(TEXT_ENCODERS)} (or two joined by '+', e.g. "
                                    f"bilstm+fasttext, probabilities averaged); series {', '.join(SERIES_ENCODERS)} "
                                    "(default: lstm for text, cnn1d for series)")
@@ -222,7 +220,6 @@ def add_parser(subparsers) -> None:
                   learning_rate=Described("0.001"), validation_split=0.0,
                   patience=Described("10 series, 3 text, 5 tagger; with --validation-split"), seed=0, verbose=0,
                   out=None)
-    p.set_defaults(func=run)
 
 
 def _metrics_of(run_dir: str | Path) -> dict:

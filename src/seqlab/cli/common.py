@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import inspect
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from seqlab.data.formats import FORMATS
 from seqlab.io.errors import ConfigError
 from seqlab.io.rundir import default_out, run_directory
 
@@ -58,6 +60,9 @@ SHARED = {
     "threads": Shared("--threads", "CPU threads torch may use; 1 is fastest for small networks on a shared machine",
                       minimum=1),
     "out": Shared("--out", "run directory (default: runs/{command}-<timestamp>)", str),
+    "format": Shared("--format", "how the data files are read: csv (a row per series), ucr (.tsv/.txt, label "
+                                 "first), ts (sktime/aeon) or text", str, choices=FORMATS),
+    "text_col": Shared("--text-col", "the text column of a CSV of texts (implies --format text)", str),
 }
 
 
@@ -131,13 +136,27 @@ def settings_of(args: argparse.Namespace) -> dict:
     return {k: v for k, v in vars(args).items() if k != "func"}
 
 
+def add_command(sub, name: str, run, help: str, description: str | None = None) -> argparse.ArgumentParser:
+    """Register ``seqlab ... NAME``, which calls ``run(args)``; ``--help`` describes it with ``description``
+    (default: ``run``'s docstring: prose, then example lines indented under it). Returns its parser, to
+    add its options to."""
+    p = sub.add_parser(name, help=help, description=description or inspect.getdoc(run))
+    p.set_defaults(func=run)
+    return p
+
+
 def add_command_group(sub, name: str, help: str, description: str, commands: list[str]):
-    """Register ``seqlab NAME`` with sub-commands (``generate train|sample``); returns the group to add them to.
-    ``seqlab NAME`` alone prints its help and exits 2."""
+    """Register ``seqlab NAME`` with sub-commands (``generate train|sample``); returns the group to add them to
+    (with ``add_command``). ``seqlab NAME`` alone prints its help and exits 2."""
     p = sub.add_parser(name, help=help, description=description)
     group = p.add_subparsers(dest=f"{name}_command", metavar="{" + ",".join(commands) + "}")
     p.set_defaults(func=lambda args: p.print_help() or 2)
     return group
+
+
+def add_run_dir(parser, written_by: str) -> None:
+    """The positional RUN_DIR of a command that uses a trained model: a run directory or its ``model/``."""
+    parser.add_argument("run_dir", help=f"run directory of {written_by} (or its model/)")
 
 
 @contextlib.contextmanager

@@ -18,13 +18,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.cli.common import Described, add_arguments, given, training_run
+from seqlab.cli.common import Described, add_arguments, add_command, given, training_run
 from seqlab.data.csv import read_feature_table
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("detect", help="anomaly detection: autoencoder reconstruction error per row or time step",
-                       description=__doc__)
+    p = add_command(sub, "detect", run, description=__doc__,
+                    help="anomaly detection: autoencoder reconstruction error per row or time step")
     p.add_argument("data", help="CSV of numeric columns")
     p.add_argument("--model", choices=["dense", "lstm", "vae"], default="dense",
                    help="autoencoder: dense, LSTM (with --window) or variational")
@@ -35,7 +35,6 @@ def add_parser(sub) -> None:
     p.add_argument("--code-size", type=int,
                    help="units of the bottleneck code (default: a quarter of the inputs, at least 2)")
     add_arguments(p, "detect", epochs=50, batch_size=32, learning_rate=Described("the model's"), seed=0, out=None)
-    p.set_defaults(func=run)
 
 
 def _plot(scores, flags, threshold, labels, times, window, path: Path) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from seqlab.cli.common import add_arguments, training_run
+from seqlab.cli.common import add_arguments, add_command, training_run
 from seqlab.data import read_csv
 from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
 from seqlab.io.errors import ConfigError
@@ -18,23 +18,19 @@ from seqlab.tasks.forecasting.metrics import METRIC_NAMES
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("forecast", help="train a forecaster on a CSV and compare it with the naive forecast",
-                       description="Train a forecaster on a CSV column, score it on the last rows against the "
-                                   "naive (last value) forecast, and write a run directory.")
+    p = add_command(sub, "forecast", run, help="train a forecaster on a CSV and compare it with the naive forecast")
     p.add_argument("csv", help="the CSV file")
     p.add_argument("--target", required=True, help="column(s) to forecast (comma-separated)")
     p.add_argument("--time-col", help="date/time column (rows are sorted by it)")
     p.add_argument("--features", help="covariate columns, comma-separated (multivariate input)")
     p.add_argument("--model", default="lstm", help=f"one of: {', '.join(MODEL_NAMES)} ")
     p.add_argument("--compare", help="several models on the same split, e.g. lstm,gru,mlp,naive")
-    add_training_args(p, "forecast")
     p.add_argument("--thousands", help="thousands separator in numbers, e.g. ','")
-    add_arguments(p, "forecast", out=None)
-    p.set_defaults(func=run)
+    add_training_args(p, "forecast")
 
 
 def add_training_args(p, command: str) -> None:
-    """Options shared by ``seqlab forecast`` and ``seqlab quickstart``."""
+    """Options of ``seqlab forecast`` that ``seqlab quickstart`` takes too."""
     p.add_argument("--lookback", type=int, default=12, help="past rows per input window")
     p.add_argument("--horizon", type=int, default=1, help="steps ahead to forecast")
     p.add_argument("--strategy", default="direct", choices=["direct", "recursive", "seq2seq"],
@@ -52,7 +48,7 @@ def add_training_args(p, command: str) -> None:
     p.add_argument("--fill", choices=["ffill", "interpolate", "zero"], help="fill NaN/inf (default: refuse)")
     # the validation part is the rows just before the test rows (a row count works too, as for --test-size)
     add_arguments(p, command, epochs=100, batch_size=32, learning_rate=1e-3, patience=20, validation_split=0.1,
-                  seed=0, verbose=1, threads=1)
+                  seed=0, verbose=1, threads=1, out=None)
 
 
 def _floats(text: str | None, what: str):
@@ -87,6 +83,8 @@ def check_args(args, models: list[str]) -> None:
 
 
 def run(args) -> int:
+    """Train a forecaster on a CSV column, score it on the last rows against the naive (last value)
+    forecast, and write a run directory."""
     models = list(dict.fromkeys(m.strip() for m in (args.compare or args.model).split(",") if m.strip()))
     if not models:
         raise ConfigError("give at least one model name, e.g. --compare lstm,gru,naive")

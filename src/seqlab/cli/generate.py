@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from seqlab.cli.common import Described, add_arguments, add_command_group, training_run
+from seqlab.cli.common import Described, add_arguments, add_command, add_command_group, add_run_dir, training_run
 from seqlab.io.errors import ConfigError
 from seqlab.io.modeldir import model_dir_of
 
@@ -28,6 +28,11 @@ def _load(run_dir: str):
 
 
 def train(args: argparse.Namespace) -> int:
+    """Learn a text file (or, with --lines, one item per line such as names) and write model/,
+    metrics.json, history.json, loss.png, samples.txt and report.html.
+
+        seqlab generate train names.txt --lines --model gru --steps 3000 --out runs/names
+    """
     from seqlab.tasks.generation.generator import CharGenerator, read_text
 
     text = read_text(args.text)
@@ -56,6 +61,11 @@ def train(args: argparse.Namespace) -> int:
 
 
 def sample(args: argparse.Namespace) -> int:
+    """Print samples of a trained generator on stdout, one per line (a sample of running text shows
+    its line breaks as \\n).
+
+        seqlab generate sample runs/names --prefix Al --n 10 --seed 1
+    """
     gen = _load(args.run_dir)
     for line in gen.sample(n=args.n, prefix=args.prefix, temperature=args.temperature, top_k=args.top_k,
                            top_p=args.top_p, seed=args.seed, max_length=args.max_length):
@@ -64,6 +74,12 @@ def sample(args: argparse.Namespace) -> int:
 
 
 def inspect(args: argparse.Namespace) -> int:
+    """Colour a text by one recurrent unit's activation (HTML), or list the units whose activation
+    follows a pattern.
+
+        seqlab generate inspect runs/lstm text.txt --unit 7
+        seqlab generate inspect runs/lstm text.txt --pattern quotes
+    """
     from seqlab.inspect.activations import correlated_units, pattern_signal, write_activation_html
     from seqlab.tasks.generation.generator import read_text
 
@@ -88,18 +104,13 @@ def inspect(args: argparse.Namespace) -> int:
 def add_parser(sub) -> None:
     cmds = add_command_group(sub, "generate", "character-level generation: train, sample, inspect", __doc__,
                              ["train", "sample", "inspect"])
-    t = cmds.add_parser("train", help="learn a text file",
-                        description="Learn a text file (or, with --lines, one item per line such as names) "
-                                    "and write model/, metrics.json, history.json, loss.png, samples.txt and "
-                                    "report.html.\n\n    seqlab generate train names.txt --lines --model gru "
-                                    "--steps 3000 --out runs/names")
+    t = add_command(cmds, "train", train, help="learn a text file")
     t.add_argument("text", help="a UTF-8 text file")
     t.add_argument("--lines", action="store_true", help="one item per line (names, words); default: running text")
     t.add_argument("--model", default="gru", help="bigram, mlp, rnn, lstm, gru or transformer")
     budget = t.add_mutually_exclusive_group()
     budget.add_argument("--steps", type=int, help="optimisation steps (default: 3000 unless --epochs)")
     add_arguments(budget, "generate", epochs=Described("--steps 3000"))
-    add_arguments(t, "generate", batch_size=128, learning_rate=Described("per model"))
     t.add_argument("--n-embd", type=int, help="embedding size / transformer width (default: per model)")
     t.add_argument("--units", type=int, help="hidden units of the mlp or recurrent layers (default: per model)")
     t.add_argument("--n-layer", type=int, help="recurrent layers or transformer blocks (default: per model)")
@@ -107,13 +118,10 @@ def add_parser(sub) -> None:
     t.add_argument("--dropout", type=float,
                    help="fraction of units dropped while training (default: per model, 0.1 for lstm and gru)")
     t.add_argument("--samples", type=int, default=20, help="samples to write and judge for novelty")
-    add_arguments(t, "generate", seed=0, verbose=1, out=None)
-    t.set_defaults(func=train)
+    add_arguments(t, "generate", batch_size=128, learning_rate=Described("per model"), seed=0, verbose=1, out=None)
 
-    s = cmds.add_parser("sample", help="print samples, one per line",
-                        description="Print samples of a trained generator on stdout, one per line.\n\n"
-                                    "    seqlab generate sample runs/names --prefix Al --n 10 --seed 1")
-    s.add_argument("run_dir", help="run directory of seqlab generate train (or its model/)")
+    s = add_command(cmds, "sample", sample, help="print samples, one per line")
+    add_run_dir(s, "seqlab generate train")
     s.add_argument("--prefix", default="", help="text every sample starts with")
     s.add_argument("--n", type=int, default=10, help="samples to print")
     s.add_argument("--temperature", type=float, default=1.0,
@@ -123,18 +131,13 @@ def add_parser(sub) -> None:
                    help="sample only from the most likely characters holding this probability (default: all)")
     s.add_argument("--max-length", type=int, help="characters per sample of running text (default: 200)")
     add_arguments(s, "generate", seed=Described("a different draw each run"))
-    s.set_defaults(func=sample)
 
-    i = cmds.add_parser("inspect", help="colour a text by a unit's activation; find units following a pattern",
-                        description="Colour a text by one recurrent unit's activation (HTML), or list the units "
-                                    "whose activation follows a pattern.\n\n"
-                                    "    seqlab generate inspect runs/lstm text.txt --unit 7\n"
-                                    "    seqlab generate inspect runs/lstm text.txt --pattern quotes")
-    i.add_argument("run_dir", help="run directory of seqlab generate train (recurrent model)")
+    i = add_command(cmds, "inspect", inspect,
+                    help="colour a text by a unit's activation; find units following a pattern")
+    add_run_dir(i, "seqlab generate train with a recurrent model")
     i.add_argument("text", help="a text file, or the text itself")
     i.add_argument("--unit", type=int, help="unit to colour the text by")
     i.add_argument("--pattern", help="quotes, position, or a regular expression")
     i.add_argument("--layer", type=int, default=-1, help="recurrent layer (default: the last)")
     i.add_argument("--top", type=int, default=5, help="how many units --pattern lists")
     i.add_argument("--out", help="HTML file (default: RUN_DIR/activations_unitK.html)")   # a file, not a run
-    i.set_defaults(func=inspect)

@@ -11,23 +11,22 @@ fitted on the training months only, early stopping on the 10% of months before t
 from __future__ import annotations
 
 from seqlab import datasets
-from seqlab.cli.common import add_arguments
+from seqlab.cli.common import add_command
 from seqlab.cli.forecast import add_training_args, check_args, fit_and_report
 
 SETTINGS = {"lookback": 12, "difference": True, "epochs": 300, "units": 32, "time_col": "Month"}
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("quickstart", help="train an LSTM on bundled airline passengers; compare with naive",
-                       description="Train an LSTM on the bundled airline-passengers series and compare it with "
-                                   "the naive forecast on the last 20% of the months.")
+    p = add_command(sub, "quickstart", run, help="train an LSTM on bundled airline passengers; compare with naive")
     p.add_argument("--model", default="lstm", help="model name, as in seqlab forecast --model")
-    add_arguments(p, "quickstart", out=None)
     add_training_args(p, "quickstart")
-    p.set_defaults(func=run, **SETTINGS)
+    p.set_defaults(**SETTINGS)
 
 
 def run(args) -> int:
+    """Train an LSTM on the bundled airline-passengers series and compare it with the naive forecast
+    on the last 20% of the months."""
     check_args(args, [args.model])
     df = datasets.load("airline-passengers")
     print(f"seqlab quickstart: {args.model} on airline passengers (144 months, 1949-1960), "

@@ -18,20 +18,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.cli.common import Described, add_arguments, given, training_run
+from seqlab.cli.common import Described, add_arguments, add_command, given, training_run
 from seqlab.io.errors import DataError
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("rbm", help="restricted Boltzmann machine: 0/1 data or the MovieLens recommender",
-                       description=__doc__)
+    p = add_command(sub, "rbm", run, description=__doc__,
+                    help="restricted Boltzmann machine: 0/1 data or the MovieLens recommender")
     p.add_argument("data", help="CSV of 0/1 values, or with --movielens the ml-100k folder")
     p.add_argument("--movielens", action="store_true", help="DATA is a MovieLens-100k folder (u1 split)")
     p.add_argument("--hidden", type=int, default=100, help="hidden units")
     p.add_argument("--k", type=int, help="Gibbs steps per update, CD-k (default: 10 MovieLens, 1 CSV)")
     add_arguments(p, "rbm", epochs=10, batch_size=100, learning_rate=Described("the model's, per sample"), seed=0,
                   out=None)
-    p.set_defaults(func=run)
 
 
 def read_binary_csv(path: str) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from seqlab.cli.common import Described, add_arguments, add_command_group, training_run
+from seqlab.cli.common import Described, add_arguments, add_command, add_command_group, add_run_dir, training_run
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.io.modeldir import model_dir_of
 
@@ -47,6 +47,11 @@ def _check_held_out_characters(train_pairs, test_pairs) -> None:
 
 
 def train(args: argparse.Namespace) -> int:
+    """Learn input -> target character pairs from a two-column CSV/TSV or a bundled task, holding
+    out 10% of the pairs for the scores.
+
+        seqlab seq2seq train --task addition --attention dot --epochs 20
+    """
     from seqlab.data.pairs import split_pairs
     from seqlab.inspect.attention_plots import plot_attention
     from seqlab.tasks.generation.seq2seq import Seq2Seq
@@ -85,6 +90,11 @@ def train(args: argparse.Namespace) -> int:
 
 
 def translate(args: argparse.Namespace) -> int:
+    """Print the trained model's output for each input (greedy decoding, or beam search with --beam),
+    one per line.
+
+        seqlab seq2seq translate runs/s2s "535+61" --beam 3
+    """
     from seqlab.tasks.generation.seq2seq import Seq2Seq
 
     s2s = Seq2Seq.load(model_dir_of(args.run_dir, "'seqlab seq2seq train'"))
@@ -97,10 +107,7 @@ def add_parser(sub) -> None:
     cmds = add_command_group(sub, "seq2seq", "sequence to sequence: train on pairs, translate", __doc__,
                              ["train", "translate"])
 
-    t = cmds.add_parser("train", help="learn input -> target pairs",
-                        description="Learn input -> target character pairs from a two-column CSV/TSV or a bundled "
-                                    "task, holding out 10% of the pairs for the scores.\n\n"
-                                    "    seqlab seq2seq train --task addition --attention dot --epochs 20")
+    t = add_command(cmds, "train", train, help="learn input -> target pairs")
     t.add_argument("pairs", nargs="?", help="CSV/TSV file with two columns: input, target")
     t.add_argument("--task", choices=sorted(TASK_SIZES), help="a bundled problem instead of a file")
     t.add_argument("--n", type=int, help="pairs to generate for --task (default: 50000 addition, 20000 others)")
@@ -108,8 +115,6 @@ def add_parser(sub) -> None:
                    help="encoder-decoder: recurrent (LSTM/GRU) or transformer")
     t.add_argument("--attention", default="additive", choices=["none", "additive", "dot"],
                    help="recurrent decoder attention: none, additive (Bahdanau) or dot (Luong)")
-    add_arguments(t, "seq2seq", epochs=10, batch_size=128,
-                  learning_rate=Described("0.002 recurrent, 0.001 transformer"))
     t.add_argument("--units", type=int, default=128, help="recurrent units / transformer width")
     t.add_argument("--embedding-dim", type=int, default=32, help="size of each character's embedding vector")
     t.add_argument("--num-layers", type=int, default=2, help="transformer blocks (encoder and decoder each)")
@@ -117,13 +122,10 @@ def add_parser(sub) -> None:
     t.add_argument("--dropout", type=float, default=0.0, help="fraction of units dropped while training")
     t.add_argument("--teacher-forcing", type=float, default=1.0, help="chance of feeding the true previous character")
     t.add_argument("--beam", type=int, default=1, help="beam width for the held-out evaluation; 1 is greedy decoding")
-    add_arguments(t, "seq2seq", seed=0, verbose=1, out=None)
-    t.set_defaults(func=train)
+    add_arguments(t, "seq2seq", epochs=10, batch_size=128, seed=0, verbose=1, out=None,
+                  learning_rate=Described("0.002 recurrent, 0.001 transformer"))
 
-    s = cmds.add_parser("translate", help="print the output for each input, one per line",
-                        description="Print the trained model's output for each input, one per line.\n\n"
-                                    '    seqlab seq2seq translate runs/s2s "535+61" --beam 3')
-    s.add_argument("run_dir", help="run directory of seqlab seq2seq train (or its model/)")
+    s = add_command(cmds, "translate", translate, help="print the output for each input, one per line")
+    add_run_dir(s, "seqlab seq2seq train")
     s.add_argument("inputs", nargs="+", help="input strings")
     s.add_argument("--beam", type=int, default=1, help="beam width; 1 is greedy decoding")
-    s.set_defaults(func=translate)

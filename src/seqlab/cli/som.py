@@ -13,14 +13,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.cli.common import add_arguments, training_run
+from seqlab.cli.common import add_arguments, add_command, training_run
 from seqlab.data.csv import read_feature_table
 from seqlab.io.errors import DataError
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("som", help="self-organising map: U-matrix and outlying rows (fraud detection)",
-                       description=__doc__)
+    p = add_command(sub, "som", run, description=__doc__,
+                    help="self-organising map: U-matrix and outlying rows (fraud detection)")
     p.add_argument("data", help="CSV of numeric columns")
     p.add_argument("--label-col", help="column drawn as markers on the map, not trained on")
     p.add_argument("--x", type=int, default=10, help="map width in cells (MiniSom x)")
@@ -30,7 +30,6 @@ def add_parser(sub) -> None:
     p.add_argument("--iterations", type=int, default=10000, help="training iterations (one row each)")
     p.add_argument("--threshold", type=float, default=0.9, help="U-matrix value (0-1) above which a cell is outlying")
     add_arguments(p, "som", seed=0, out=None)
-    p.set_defaults(func=run)
 
 
 def _plot(som, X, labels, path: Path) -> None:

@@ -19,14 +19,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.cli.common import Described, add_arguments, given, training_run
+from seqlab.cli.common import Described, add_arguments, add_command, given, training_run
 from seqlab.data.csv import read_feature_table
 from seqlab.io.errors import ConfigError, DataError
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("synth", help="synthetic sequences from a GAN, with TimeGAN's quality scores",
-                       description=__doc__)
+    p = add_command(sub, "synth", run, description=__doc__,
+                    help="synthetic sequences from a GAN, with TimeGAN's quality scores")
     p.add_argument("data", help="CSV of numeric columns, oldest row first")
     p.add_argument("--seq-len", type=int, required=True, help="steps per window")
     p.add_argument("--model", choices=["rnn", "lstm", "dense", "timegan"], default="rnn",
@@ -46,7 +46,6 @@ def add_parser(sub) -> None:
     p.add_argument("--metric-iterations", type=int, default=2000,
                    help="training steps of each post-hoc GRU; TimeGAN uses 2000 and 5000")
     add_arguments(p, "synth", seed=0, out=None)
-    p.set_defaults(func=run)
 
 
 def _plot_samples(real, fake, columns, path: Path) -> None:
