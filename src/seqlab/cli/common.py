@@ -1,11 +1,16 @@
-"""What every seqlab command shares: the training arguments and the run-directory sequence.
+"""What every seqlab command shares: its registration, the shared options and the run-directory sequence.
 
-**Arguments.** ``add_arguments(parser, command, epochs=100, seed=0, ...)`` adds the shared options a
+**Commands.** ``add_command(sub, "detect", run, help=...)`` registers a command (its ``--help`` text is
+``run``'s docstring); ``add_command_group`` a command with sub-commands; ``add_run_dir`` the RUN_DIR
+of a command that uses a trained model.
+
+**Options.** ``add_arguments(parser, command, epochs=100, seed=0, ...)`` adds the shared options a
 command takes, each with one spelling (Keras's words: ``--epochs``, ``--batch-size``,
-``--learning-rate``, ``--patience``, ``--validation-split``, ``--seed``, ``--verbose``, plus ``--out``
-and ``--threads``) and one help text; the command gives its own defaults. A default that depends on
-the model is written ``Described("per model")``: None on the parser, its text in ``--help``.
-``check_arguments(args)`` refuses impossible values (one line, exit 2) before any work is done.
+``--learning-rate``, ``--patience``, ``--validation-split``, ``--seed``, ``--verbose``; also ``--out``,
+``--threads``, and ``--format``/``--text-col`` of the commands that read labelled files) and one help
+text; the command gives its own defaults. A default that depends on the model is written
+``Described("per model")``: None on the parser, its text in ``--help``. ``check_arguments(args)``
+refuses impossible values (one line, exit 2) before any work is done.
 
 The spellings of the last release stay for one release (``DEPRECATED``), hidden from ``--help``;
 using one prints one line on stderr that names the new spelling.
@@ -131,11 +136,6 @@ def given(**options) -> dict:
     return {k: v for k, v in options.items() if v is not None}
 
 
-def settings_of(args: argparse.Namespace) -> dict:
-    """The parsed options of a run, as recorded in its report."""
-    return {k: v for k, v in vars(args).items() if k != "func"}
-
-
 def add_command(sub, name: str, run, help: str, description: str | None = None) -> argparse.ArgumentParser:
     """Register ``seqlab ... NAME``, which calls ``run(args)``; ``--help`` describes it with ``description``
     (default: ``run``'s docstring: prose, then example lines indented under it). Returns its parser, to
@@ -218,7 +218,7 @@ def training_run(args: argparse.Namespace, command: str):
     """The run-directory sequence of a command that trains (see the module docstring); yields a ``Run``."""
     out = Path(args.out) if args.out else default_out(command)
     with torch_threads(getattr(args, "threads", None)), run_directory(out) as tmp:
-        run = Run(tmp, out, settings_of(args))
+        run = Run(tmp, out, settings={k: v for k, v in vars(args).items() if k != "func"})
         yield run
     for line in run.lines:
         print(line)
