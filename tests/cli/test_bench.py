@@ -2,7 +2,7 @@ from seqlab.cli import main
 
 
 def test_bench_recurrent_prints_ratios_against_torch(capsys):
-    assert main(["bench", "recurrent", "--units", "8", "--steps", "4", "--batch", "2", "--repeats", "2"]) == 0
+    assert main(["bench", "recurrent", "--units", "8", "--steps", "4", "--batch-size", "2", "--repeats", "2"]) == 0
     out = capsys.readouterr().out
     assert "seqlab fast path" in out and "torch.nn.LSTM" in out and "1.00x" in out
 

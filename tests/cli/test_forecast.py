@@ -22,7 +22,7 @@ def csv(tmp_path):
 def test_forecast_writes_the_run_directory(csv, tmp_path, capsys):
     out = tmp_path / "run"
     code = main(["forecast", str(csv), "--target", "sales", "--time-col", "date", "--model", "gru",
-                 "--epochs", "2", "--units", "4", "--quantiles", "0.1,0.5,0.9", "--quiet", "--out", str(out)])
+                 "--epochs", "2", "--units", "4", "--quantiles", "0.1,0.5,0.9", "--verbose", "0", "--out", str(out)])
     assert code == 0
     names = {p.name for p in out.iterdir()}
     assert {"model", "metrics.json", "history.json", "forecast.png", "loss.png", "report.html"} <= names
@@ -36,7 +36,7 @@ def test_forecast_writes_the_run_directory(csv, tmp_path, capsys):
 def test_compare_trains_each_model_on_the_same_split(csv, tmp_path, capsys):
     out = tmp_path / "cmp"
     code = main(["forecast", str(csv), "--target", "sales", "--features", "temp", "--compare", "linear,mlp,naive",
-                 "--epochs", "2", "--difference", "--quiet", "--out", str(out)])
+                 "--epochs", "2", "--difference", "--verbose", "0", "--out", str(out)])
     assert code == 0
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics["compare"]) == {"linear", "mlp", "naive"}
@@ -61,7 +61,7 @@ def test_bad_input_is_one_line_exit_2_and_leaves_nothing(csv, tmp_path, capsys, 
     df["gappy"] = df["sales"].where(df.index != 10)
     df.to_csv(csv, index=False)
     out = tmp_path / "bad"
-    code = main(["forecast", str(csv), *args, "--epochs", "1", "--quiet", "--out", str(out)])
+    code = main(["forecast", str(csv), *args, "--epochs", "1", "--verbose", "0", "--out", str(out)])
     err = capsys.readouterr().err.strip()
     assert code == 2
     assert len(err.splitlines()) == 1 and message in err and "Traceback" not in err
@@ -75,7 +75,7 @@ def test_missing_file_is_a_clean_error(tmp_path, capsys):
 
 def test_quickstart_runs_on_bundled_airline_data(tmp_path, capsys):
     out = tmp_path / "qs"
-    assert main(["quickstart", "--epochs", "2", "--quiet", "--out", str(out)]) == 0
+    assert main(["quickstart", "--epochs", "2", "--verbose", "0", "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "airline" in text and "naive" in text and (out / "forecast.png").is_file()
 
@@ -83,7 +83,7 @@ def test_quickstart_runs_on_bundled_airline_data(tmp_path, capsys):
 @pytest.mark.parametrize("out_name", ["afile", "afile/run"])
 def test_out_pointing_at_a_file_is_one_line_exit_2(csv, tmp_path, capsys, out_name):
     (tmp_path / "afile").write_text("keep")
-    code = main(["forecast", str(csv), "--target", "sales", "--model", "naive", "--quiet",
+    code = main(["forecast", str(csv), "--target", "sales", "--model", "naive", "--verbose", "0",
                  "--out", str(tmp_path / out_name)])
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1 and "--out" in err
@@ -101,7 +101,7 @@ def test_non_utf8_file_is_one_line_exit_2(tmp_path, capsys):
 def test_compare_with_naive_prints_one_naive_column_and_says_nothing_beat_it(csv, tmp_path, capsys):
     out = tmp_path / "cmp"
     code = main(["forecast", str(csv), "--target", "sales", "--compare", "naive,seasonal_naive", "--season", "5",
-                 "--quiet", "--out", str(out)])
+                 "--verbose", "0", "--out", str(out)])
     assert code == 0
     text = capsys.readouterr().out
     header = next(line for line in text.splitlines() if line.startswith("metric"))

@@ -3,19 +3,9 @@ import argparse
 
 import pytest
 
-from seqlab.cli import HelpFormatter, build_parser, help_text, main
+from seqlab.cli import HelpFormatter, commands, help_text, main
 
-
-def _commands(parser: argparse.ArgumentParser, prefix: tuple = ()):
-    """Every (sub-)command of ``parser`` as a tuple of words, with its parser."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                yield prefix + (name,), sub
-                yield from _commands(sub, prefix + (name,))
-
-
-COMMANDS = dict(_commands(build_parser()))
+COMMANDS = commands()
 
 
 def test_every_listed_command_is_found():

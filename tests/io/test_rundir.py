@@ -38,3 +38,11 @@ def test_out_that_is_a_file_is_a_config_error(tmp_path):
         with run_directory(tmp_path / "afile" / "run"):
             pass
     assert (tmp_path / "afile").read_text() == "keep"
+
+
+def test_failed_run_removes_the_parent_folders_it_created(tmp_path):
+    (tmp_path / "runs").mkdir()
+    with pytest.raises(RuntimeError):
+        with run_directory(tmp_path / "runs" / "a" / "b" / "run"):
+            raise RuntimeError("boom")
+    assert [p.name for p in tmp_path.rglob("*")] == ["runs"]

@@ -17,6 +17,7 @@ import re
 import sys
 import textwrap
 
+from seqlab.cli.common import check_arguments
 from seqlab.io.errors import SeqlabError
 from seqlab.io.modeldir import seqlab_version
 
@@ -96,6 +97,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def commands(parser: argparse.ArgumentParser | None = None) -> dict[tuple[str, ...], argparse.ArgumentParser]:
+    """Every command and sub-command of ``parser`` (default: ``build_parser()``) with its parser, keyed by
+    its words: ``("forecast",)``, ``("generate", "train")``, ...
+
+    >>> ("generate", "sample") in commands()
+    True
+    """
+    found = {}
+    for action in (parser or build_parser())._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found[(name,)] = sub
+                found.update({(name, *words): p for words, p in commands(sub).items()})
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     parser = build_parser()
@@ -104,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        check_arguments(args)
         return int(args.func(args) or 0)
     except SeqlabError as e:
         print(f"seqlab: error: {e}", file=sys.stderr)

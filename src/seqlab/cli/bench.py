@@ -1,6 +1,6 @@
 """``seqlab bench``: quick speed checks on this machine, printed as ratios measured in one run.
 
-    seqlab bench recurrent [--units 256 --batch 32 --steps 60 --repeats 20 --threads 1]
+    seqlab bench recurrent [--units 256 --batch-size 32 --steps 60 --repeats 20 --threads 1]
 
 The full benchmark scripts (accuracy against published figures, trainer overhead, memory of
 windowing, ...) live in the repository's ``benchmarks/`` folder.
@@ -9,29 +9,26 @@ from __future__ import annotations
 
 import argparse
 
+from seqlab.cli.common import add_arguments, add_command, torch_threads
 from seqlab.io.errors import ConfigError
 
 
 def run(args: argparse.Namespace) -> int:
-    import torch
-
     from seqlab.inspect.speed import format_speed_table, lstm_speed
 
-    for name in ("units", "batch", "steps", "repeats", "threads"):
+    for name in ("units", "steps", "repeats"):   # --batch-size and --threads: check_arguments
         if getattr(args, name) < 1:
             raise ConfigError(f"--{name} must be at least 1, got {getattr(args, name)}")
-    torch.set_num_threads(args.threads)
-    print(format_speed_table(lstm_speed(args.units, args.batch, args.steps, 1, args.repeats)))
+    with torch_threads(args.threads):
+        print(format_speed_table(lstm_speed(args.units, args.batch_size, args.steps, 1, args.repeats)))
     return 0
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("bench", help="speed of seqlab's LSTM paths against torch.nn.LSTM, as ratios",
-                       description=__doc__)
+    p = add_command(sub, "bench", run, description=__doc__,
+                    help="speed of seqlab's LSTM paths against torch.nn.LSTM, as ratios")
     p.add_argument("what", choices=["recurrent"], help="what to measure")
     p.add_argument("--units", type=int, default=256, help="LSTM units (hidden size)")
-    p.add_argument("--batch", type=int, default=32, help="sequences per batch")
     p.add_argument("--steps", type=int, default=60, help="time steps per sequence")
     p.add_argument("--repeats", type=int, default=20, help="timed runs per path; the median is reported")
-    p.add_argument("--threads", type=int, default=1, help="CPU threads torch may use")
-    p.set_defaults(func=run)
+    add_arguments(p, "bench", batch_size=32, threads=1)

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.data.formats import FORMATS, LabeledSeries, LabeledTexts, detect_format, read_labeled
+from seqlab.cli.common import Described, add_arguments, add_command, given, training_run
+from seqlab.data.formats import LabeledSeries, LabeledTexts, detect_format, read_labeled
 from seqlab.io.errors import ConfigError, DataError
-from seqlab.io.rundir import default_out, run_directory
 from seqlab.models.classifiers import SERIES_ENCODERS, TEXT_ENCODERS
 
 BUNDLED = {"sms-spam": ("SMSSpamCollection", None, "text"), "gunpoint": ("GunPoint_TRAIN.ts", "GunPoint_TEST.ts", "ts"),
@@ -97,34 +97,29 @@ def split_data(train, test_size: float, seed: int, dedupe: bool):
     return _subset(train, np.sort(tr)), _subset(train, np.sort(te)), record, np.sort(te)
 
 
+def training_options(args) -> dict:
+    """The keyword arguments every classifier of ``seqlab classify`` takes from the command line."""
+    return dict(epochs=args.epochs, seed=args.seed, class_weight=args.class_weight,
+                validation_split=args.validation_split, verbose=args.verbose,
+                **given(batch_size=args.batch_size, lr=args.learning_rate, patience=args.patience, units=args.units))
+
+
 def build_task(data, args):
     from seqlab.tasks.classification.classifier import SequenceClassifier
     from seqlab.tasks.classification.text_classifier import TextClassifier
 
-    common = dict(epochs=args.epochs, seed=args.seed, class_weight=args.class_weight,
-                  validation_split=args.validation_split, verbose=args.verbose)
-    if args.batch_size:
-        common["batch_size"] = args.batch_size
-    if args.lr:
-        common["lr"] = args.lr
+    common = training_options(args) | given(pooling=args.pooling)
     if isinstance(data, LabeledTexts):
         model = args.model or "lstm"
         if not all(part in TEXT_ENCODERS for part in model.split("+")):
             raise ConfigError(f"--model {model} is not a text encoder; choose one of {', '.join(TEXT_ENCODERS)} "
                               "(or two joined by '+', e.g. bilstm+fasttext)")
-        extra = {"units": args.units} if args.units else {}
-        if args.pooling:
-            extra["pooling"] = args.pooling
         return TextClassifier(encoder=model, maxlen=args.maxlen, char_level=args.char_level,
-                              embeddings=args.embeddings, shapes=args.shapes, ensemble=args.ensemble, **extra,
-                              **common)
+                              embeddings=args.embeddings, shapes=args.shapes, ensemble=args.ensemble, **common)
     model = args.model or "cnn1d"
     if model not in SERIES_ENCODERS:
         raise ConfigError(f"--model {model} is not a series encoder; choose one of {', '.join(SERIES_ENCODERS)}")
-    extra = {"units": args.units} if args.units else {}
-    if args.pooling:
-        extra["pooling"] = args.pooling
-    return SequenceClassifier(encoder=model, **extra, **common)
+    return SequenceClassifier(encoder=model, **common)
 
 
 def misclassified_html(texts, y_true, y_pred, proba, classes, limit: int = 25) -> str:
@@ -143,17 +138,17 @@ def misclassified_html(texts, y_true, y_pred, proba, classes, limit: int = 25) -
 
 
 def run(args: argparse.Namespace) -> int:
+    """Train a classifier on labelled sequences or texts. TRAIN is a file (csv: one row per series
+    with a label column; ucr: .tsv/.txt, label first; ts: sktime/aeon .ts; text: CSV with --text-col
+    or label<TAB>text lines) or a bundled set (sms-spam, gunpoint, italy-power-demand,
+    basic-motions). Without --test a stratified split is made and recorded."""
     from seqlab.inspect.classify_plots import plot_confusion
-    from seqlab.inspect.plots import plot_history
-    from seqlab.inspect.report import write_json, write_report
     from seqlab.tasks.classification.metrics import majority_baseline
 
     if args.tagger:
         from seqlab.cli.tagging import run_tagger
 
         return run_tagger(args)
-    if args.epochs < 1:
-        raise ConfigError(f"--epochs must be >= 1, got {args.epochs}")
     train, test, fmt = load_data(args)
     split, test_rows = {"kind": "given", "test_file": args.test}, None
     if test is None:
@@ -161,21 +156,19 @@ def run(args: argparse.Namespace) -> int:
     if len(set(train.y.tolist())) < 2:
         raise DataError(f"the training labels hold one class only ({train.y[0]}); a classifier needs at least two")
     task = build_task(train, args)
-    out = Path(args.out) if args.out else default_out("classify")
-    with run_directory(out) as tmp:
+    with training_run(args, "classify") as run:
         task.fit(train)
         task.input_ = {"format": fmt, "label_col": args.label_col, "text_col": args.text_col}
         test_x = test.texts if isinstance(test, LabeledTexts) else test.X
         metrics = task.evaluate(test_x, test.y)
         baseline = majority_baseline(train.y, test.y, task.classes_)
-        task.save(tmp / "model")
-        write_json(tmp / "metrics.json", {**metrics, "baseline": baseline, "split": split,
-                                          "model": task.encoder, "format": fmt, "n_train": len(train)})
-        write_json(tmp / "history.json", task.history_)
+        run.save(task)
+        run.json("metrics.json", {**metrics, "baseline": baseline, "split": split, "model": task.encoder,
+                                  "format": fmt, "n_train": len(train)})
+        run.history(task.history_)
         if test_rows is not None:
-            write_json(tmp / "split.json", {"test_rows": test_rows.tolist(), **split})
-        plot_confusion(metrics["confusion_matrix"], list(task.classes_), tmp / "confusion.png")
-        plot_history(task.history_, tmp / "loss.png")
+            run.json("split.json", {"test_rows": test_rows.tolist(), **split})
+        plot_confusion(metrics["confusion_matrix"], list(task.classes_), run.dir / "confusion.png")
         headline = {"accuracy": metrics["accuracy"], "f1_macro": metrics["f1_macro"],
                     "roc_auc": metrics["roc_auc"]}
         sections = [("Test metrics vs majority-class baseline",
@@ -187,33 +180,22 @@ def run(args: argparse.Namespace) -> int:
             pred = task.classes_[proba.argmax(axis=1)]
             sections.append(("Misclassified examples", misclassified_html(
                 test.texts, [str(v) for v in test.y], pred, proba, list(task.classes_))))
-        write_report(tmp, f"seqlab classify: {Path(args.train).name} ({task.encoder})", sections,
-                     settings={k: v for k, v in vars(args).items() if k != "func"})
-    print(f"test accuracy {metrics['accuracy']:.4f}  macro F1 {metrics['f1_macro']:.4f}  "
-          f"(majority class '{baseline['predicts']}': accuracy {baseline['accuracy']:.4f})")
-    print(f"run written to {out}")
+        run.report(f"seqlab classify: {Path(args.train).name} ({task.encoder})", sections)
+        run.say(f"test accuracy {metrics['accuracy']:.4f}  macro F1 {metrics['f1_macro']:.4f}  "
+                f"(majority class '{baseline['predicts']}': accuracy {baseline['accuracy']:.4f})")
     return 0
 
 
 def add_parser(subparsers) -> None:
     """Register ``seqlab classify``."""
-    p = subparsers.add_parser(
-        "classify", help="train a sequence or text classifier (writes a run directory)",
-        description="Train a classifier on labelled sequences or texts. TRAIN is a file (csv: one row per "
-                    "series with a label column; ucr: .tsv/.txt, label first; ts: sktime/aeon .ts; text: "
-                    "CSV with --text-col or label<TAB>text lines) or a bundled set (sms-spam, gunpoint, "
-                    "italy-power-demand, basic-motions). Without --test a stratified split is made and recorded.")
+    p = add_command(subparsers, "classify", run, help="train a sequence or text classifier (writes a run directory)")
     p.add_argument("train", help="training file or bundled data set name")
     p.add_argument("--test", help="test file in the same format (default: a stratified split of TRAIN)")
-    p.add_argument("--format", choices=FORMATS, help="file format (default: from the file name)")
+    add_arguments(p, "classify", format=Described("from the file name"), text_col=None)
     p.add_argument("--label-col", help="label column of csv/text tables (default: label)")
-    p.add_argument("--text-col", help="text column of a CSV of texts (implies --format text)")
     p.add_argument("--model", help=f"encoder: text {', '.join(TEXT_ENCODERS)} (or two joined by '+', e.g. "
                                    f"bilstm+fasttext, probabilities averaged); series {', '.join(SERIES_ENCODERS)} "
                                    "(default: lstm for text, cnn1d for series)")
-    p.add_argument("--epochs", type=int, default=10, help="training epochs")
-    p.add_argument("--batch-size", type=int, help="mini-batch size (default: 64 text, 16 series)")
-    p.add_argument("--lr", type=float, help="Adam learning rate (default: 0.001)")
     p.add_argument("--units", type=int, help="encoder width: units of the recurrent/dense layers (default: 64)")
     p.add_argument("--maxlen", type=int, default=100, help="tokens kept per text, as Keras pad_sequences maxlen")
     p.add_argument("--char-level", action="store_true", help="tokenise texts into characters")
@@ -223,8 +205,6 @@ def add_parser(subparsers) -> None:
                    help="word tokens: long numbers as their shape (<num11>), <url>/<email>, keep £ $ ! ?, <caps> marks")
     p.add_argument("--embeddings", help="GloVe/word2vec text file to start the embedding from")
     p.add_argument("--class-weight", choices=["balanced"], help="weight classes by inverse frequency")
-    p.add_argument("--validation-split", type=float, default=0.0,
-                   help="fraction of TRAIN held out for early stopping; 0 trains for fixed epochs")
     p.add_argument("--test-size", type=float, default=0.2, help="test fraction when --test is not given")
     p.add_argument("--keep-duplicates", action="store_true",
                    help="keep exact duplicate texts before splitting (default: drop them, else scores inflate)")
@@ -236,11 +216,10 @@ def add_parser(subparsers) -> None:
     p.add_argument("--sequence-col", default="sequence", help="--tagger: column naming each stream")
     p.add_argument("--streams", type=int, default=300, help="--tagger events: streams to generate")
     p.add_argument("--chunk", type=int, default=200, help="--tagger: train on pieces of this many steps")
-    p.add_argument("--seed", type=int, default=0, help="random seed")
-    p.add_argument("--verbose", type=int, default=0, choices=[0, 1, 2],
-                   help="training output: 0 silent, 1 progress bar, 2 one line per epoch")
-    p.add_argument("--out", help="run directory (default: runs/classify-<timestamp>)")
-    p.set_defaults(func=run)
+    add_arguments(p, "classify", epochs=10, batch_size=Described("64 text, 32 tagger, 16 series"),
+                  learning_rate=Described("0.001"), validation_split=0.0,
+                  patience=Described("10 series, 3 text, 5 tagger; with --validation-split"), seed=0, verbose=0,
+                  out=None)
 
 
 def _metrics_of(run_dir: str | Path) -> dict:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from seqlab import datasets
+from seqlab.cli.common import add_command
 
 
 def _rows(rows) -> str:
@@ -13,7 +14,7 @@ def _rows(rows) -> str:
 
 
 def run(args) -> int:
-    """Print the table of bundled sets, or the description and SOURCE.md of ``args.name``."""
+    """List the bundled data sets with rows, columns and source; with NAME, print that set's SOURCE.md."""
     if args.name:
         info = datasets.describe(args.name)
         for field in ("name", "description", "rows", "columns", "source", "licence", "path"):
@@ -34,8 +35,5 @@ def run(args) -> int:
 
 def add_parser(subparsers) -> None:
     """Register ``seqlab datasets [NAME]``."""
-    p = subparsers.add_parser("datasets", help="list the bundled data sets (or show one's source and licence)",
-                              description="List the bundled data sets with rows, columns and source; "
-                                          "with NAME, print that set's SOURCE.md.")
+    p = add_command(subparsers, "datasets", run, help="list the bundled data sets (or show one's source and licence)")
     p.add_argument("name", nargs="?", help="a data set name from the list")
-    p.set_defaults(func=run)

@@ -13,19 +13,18 @@ model and ``report.html``.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from seqlab.cli.common import Described, add_arguments, add_command, given, training_run
 from seqlab.data.csv import read_feature_table
-from seqlab.io.rundir import default_out, run_directory
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("detect", help="anomaly detection: autoencoder reconstruction error per row or time step",
-                       description=__doc__)
+    p = add_command(sub, "detect", run, description=__doc__,
+                    help="anomaly detection: autoencoder reconstruction error per row or time step")
     p.add_argument("data", help="CSV of numeric columns")
     p.add_argument("--model", choices=["dense", "lstm", "vae"], default="dense",
                    help="autoencoder: dense, LSTM (with --window) or variational")
@@ -35,11 +34,7 @@ def add_parser(sub) -> None:
     p.add_argument("--contamination", type=float, default=0.05, help="expected anomaly fraction, in (0, 0.5]")
     p.add_argument("--code-size", type=int,
                    help="units of the bottleneck code (default: a quarter of the inputs, at least 2)")
-    p.add_argument("--epochs", type=int, default=50, help="passes over the training rows")
-    p.add_argument("--batch-size", type=int, default=32, help="rows (or windows) per mini-batch")
-    p.add_argument("--seed", type=int, default=0, help="random seed")
-    p.add_argument("--out", help="run directory (default: runs/detect-<time>)")
-    p.set_defaults(func=run)
+    add_arguments(p, "detect", epochs=50, batch_size=32, learning_rate=Described("the model's"), seed=0, out=None)
 
 
 def _plot(scores, flags, threshold, labels, times, window, path: Path) -> None:
@@ -74,40 +69,39 @@ def _plot(scores, flags, threshold, labels, times, window, path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from seqlab.inspect.plots import plot_history
-    from seqlab.inspect.report import write_report
     from seqlab.tasks.unsupervised.anomaly import AnomalyDetector
 
     df, labels, times = read_feature_table(args.data, label_col=args.label_col, time_col=args.time_col)
     det = AnomalyDetector(model=args.model, window=args.window, contamination=args.contamination,
-                          code_size=args.code_size, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed)
-    det.fit(df)
-    scores = det.score_samples(df)
-    flags = (scores > det.threshold_).astype(int)
-    metrics = {"model": args.model, "mode": "time series" if args.window else "table", "rows": len(df),
-               "threshold": det.threshold_, "contamination": args.contamination, "flagged": int(flags.sum())}
-    if labels is not None:
-        metrics.update(det.evaluate(df, labels.to_numpy()))
-    table = pd.DataFrame({"score": scores, "flagged": flags})
-    if times is not None:
-        table.insert(0, times.name, times.to_numpy())
-    if labels is not None:
-        table[labels.name] = labels.to_numpy()
-    flagged = df.assign(score=scores)[flags == 1].sort_values("score", ascending=False)
-    if times is not None:
-        flagged.insert(0, times.name, times[flags == 1].to_numpy())
-    out = Path(args.out) if args.out else default_out("detect")
-    with run_directory(out) as tmp:
-        det.save(tmp / "model")
-        table.to_csv(tmp / "scores.csv", index_label="row")
-        flagged.to_csv(tmp / "flagged.csv", index_label="row")
-        _plot(scores, flags, det.threshold_, labels, times, args.window, tmp / "score.png")
-        plot_history({k: v for k, v in det.model_.history_.items() if k in ("loss", "val_loss")}, tmp / "loss.png")
-        (tmp / "metrics.json").write_text(json.dumps(metrics, indent=2))
-        write_report(tmp, "Anomaly detection", [
+                          code_size=args.code_size, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
+                          **given(lr=args.learning_rate))
+    with training_run(args, "detect") as run:
+        det.fit(df)
+        scores = det.score_samples(df)
+        flags = (scores > det.threshold_).astype(int)
+        metrics = {"model": args.model, "mode": "time series" if args.window else "table", "rows": len(df),
+                   "threshold": det.threshold_, "contamination": args.contamination, "flagged": int(flags.sum())}
+        if labels is not None:
+            metrics.update(det.evaluate(df, labels.to_numpy()))
+        table = pd.DataFrame({"score": scores, "flagged": flags})
+        if times is not None:
+            table.insert(0, times.name, times.to_numpy())
+        if labels is not None:
+            table[labels.name] = labels.to_numpy()
+        flagged = df.assign(score=scores)[flags == 1].sort_values("score", ascending=False)
+        if times is not None:
+            flagged.insert(0, times.name, times[flags == 1].to_numpy())
+        run.save(det)
+        table.to_csv(run.dir / "scores.csv", index_label="row")
+        flagged.to_csv(run.dir / "flagged.csv", index_label="row")
+        _plot(scores, flags, det.threshold_, labels, times, args.window, run.dir / "score.png")
+        run.history(det.model_.history_, plotted={k: v for k, v in det.model_.history_.items()
+                                                   if k in ("loss", "val_loss")})
+        run.json("metrics.json", metrics)
+        run.report("Anomaly detection", [
             ("Metrics", metrics), ("Score", "score.png"), ("Training loss", "loss.png"),
             (f"Flagged ({int(flags.sum())}, highest scores first)", flagged.head(50).to_html()),
-        ], settings=vars(args) | {"func": "detect"})
-    auc = f"; ROC-AUC {metrics['roc_auc']:.3f}, PR-AUC {metrics['pr_auc']:.3f}" if "roc_auc" in metrics else ""
-    print(f"flagged {int(flags.sum())} of {len(scores)} {'steps' if args.window else 'rows'}{auc}; wrote {out}")
+        ])
+        auc = f"; ROC-AUC {metrics['roc_auc']:.3f}, PR-AUC {metrics['pr_auc']:.3f}" if "roc_auc" in metrics else ""
+        run.say(f"flagged {int(flags.sum())} of {len(scores)} {'steps' if args.window else 'rows'}{auc}")
     return 0

@@ -6,65 +6,49 @@ loss.png, report.html). ``--compare lstm,gru,mlp,naive`` trains several on the s
 """
 from __future__ import annotations
 
-import contextlib
-import json
 from pathlib import Path
 
-import torch
-
+from seqlab.cli.common import add_arguments, add_command, training_run
 from seqlab.data import read_csv
 from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
-from seqlab.inspect.plots import plot_history
-from seqlab.inspect.report import write_json, write_report
 from seqlab.io.errors import ConfigError
-from seqlab.io.rundir import default_out, run_directory
 from seqlab.models.forecasting import MODEL_NAMES
 from seqlab.tasks.forecasting.forecaster import Forecaster
 from seqlab.tasks.forecasting.metrics import METRIC_NAMES
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("forecast", help="train a forecaster on a CSV and compare it with the naive forecast",
-                       description="Train a forecaster on a CSV column, score it on the last rows against the "
-                                   "naive (last value) forecast, and write a run directory.")
+    p = add_command(sub, "forecast", run, help="train a forecaster on a CSV and compare it with the naive forecast")
     p.add_argument("csv", help="the CSV file")
     p.add_argument("--target", required=True, help="column(s) to forecast (comma-separated)")
     p.add_argument("--time-col", help="date/time column (rows are sorted by it)")
     p.add_argument("--features", help="covariate columns, comma-separated (multivariate input)")
     p.add_argument("--model", default="lstm", help=f"one of: {', '.join(MODEL_NAMES)} ")
     p.add_argument("--compare", help="several models on the same split, e.g. lstm,gru,mlp,naive")
-    add_training_args(p)
     p.add_argument("--thousands", help="thousands separator in numbers, e.g. ','")
-    p.add_argument("--out", help="run directory (default: runs/forecast-<time>)")
-    p.set_defaults(func=run)
+    add_training_args(p, "forecast")
 
 
-def add_training_args(p) -> None:
-    """Options shared by ``seqlab forecast`` and ``seqlab quickstart``."""
+def add_training_args(p, command: str) -> None:
+    """Options of ``seqlab forecast`` that ``seqlab quickstart`` takes too."""
     p.add_argument("--lookback", type=int, default=12, help="past rows per input window")
     p.add_argument("--horizon", type=int, default=1, help="steps ahead to forecast")
     p.add_argument("--strategy", default="direct", choices=["direct", "recursive", "seq2seq"],
                    help="multi-step: one output per step, feed back 1-step forecasts, or encoder-decoder")
-    p.add_argument("--epochs", type=int, default=100,
-                   help="most training epochs; early stopping on the validation rows ends sooner")
-    p.add_argument("--batch-size", type=int, default=32, help="windows per mini-batch")
     p.add_argument("--units", type=int, default=32, help="units per recurrent/dense layer (transformer width)")
     p.add_argument("--layers", type=int, default=None,
                    help="stacked recurrent/transformer layers (default: 2 for stacked_lstm, else 1)")
     p.add_argument("--dropout", type=float, default=0.0, help="fraction of units dropped while training")
-    p.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate")
     p.add_argument("--quantiles", help="e.g. 0.1,0.5,0.9: pinball loss and prediction intervals")
     p.add_argument("--difference", action="store_true", help="model first differences (trending series)")
     p.add_argument("--scaler", default="minmax", choices=["minmax", "standard", "none"],
                    help="scaling fitted on the training rows (MinMaxScaler, StandardScaler or none)")
     p.add_argument("--season", type=int, help="seasonal period in rows (default: inferred)")
     p.add_argument("--test-size", type=float, default=0.2, help="last rows held out: fraction or count")
-    p.add_argument("--val-size", type=float, default=0.1, help="rows before the test rows for early stopping")
     p.add_argument("--fill", choices=["ffill", "interpolate", "zero"], help="fill NaN/inf (default: refuse)")
-    p.add_argument("--seed", type=int, default=0, help="random seed")
-    p.add_argument("--threads", type=int, default=1,
-                   help="CPU threads for training; 1 is fastest for small networks on a shared machine")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    # the validation part is the rows just before the test rows (a row count works too, as for --test-size)
+    add_arguments(p, command, epochs=100, batch_size=32, learning_rate=1e-3, patience=20, validation_split=0.1,
+                  seed=0, verbose=1, threads=1, out=None)
 
 
 def _floats(text: str | None, what: str):
@@ -82,10 +66,10 @@ def forecaster_from_args(args, model: str, target, features) -> Forecaster:
     return Forecaster(model=model, target=target, features=features, time_col=args.time_col,
                       lookback=args.lookback, horizon=args.horizon, strategy=args.strategy,
                       quantiles=_floats(args.quantiles, "--quantiles"), units=args.units, num_layers=args.layers,
-                      dropout=args.dropout, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                      scaler=None if args.scaler == "none" else args.scaler, difference=args.difference,
-                      season=args.season, val_size=size(args.val_size), test_size=size(args.test_size),
-                      fill=args.fill, seed=args.seed, verbose=0 if args.quiet else 1)
+                      dropout=args.dropout, epochs=args.epochs, batch_size=args.batch_size, lr=args.learning_rate,
+                      patience=args.patience, scaler=None if args.scaler == "none" else args.scaler,
+                      difference=args.difference, season=args.season, val_size=size(args.validation_split),
+                      test_size=size(args.test_size), fill=args.fill, seed=args.seed, verbose=args.verbose)
 
 
 def check_args(args, models: list[str]) -> None:
@@ -93,23 +77,14 @@ def check_args(args, models: list[str]) -> None:
     unknown = [m for m in models if m not in MODEL_NAMES]
     if unknown:
         raise ConfigError(f"unknown model {unknown[0]!r}; choose one of {', '.join(MODEL_NAMES)}")
-    for name in ("lookback", "horizon", "epochs", "batch_size", "units", "threads"):
+    for name in ("lookback", "horizon", "units"):
         if getattr(args, name) < 1:
-            raise ConfigError(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
-
-
-@contextlib.contextmanager
-def torch_threads(n: int):
-    """Train with ``n`` CPU threads, then restore the previous setting."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
+            raise ConfigError(f"--{name} must be >= 1, got {getattr(args, name)}")
 
 
 def run(args) -> int:
+    """Train a forecaster on a CSV column, score it on the last rows against the naive (last value)
+    forecast, and write a run directory."""
     models = list(dict.fromkeys(m.strip() for m in (args.compare or args.model).split(",") if m.strip()))
     if not models:
         raise ConfigError("give at least one model name, e.g. --compare lstm,gru,naive")
@@ -117,44 +92,38 @@ def run(args) -> int:
     targets = [c.strip() for c in args.target.split(",") if c.strip()]
     features = [c.strip() for c in args.features.split(",") if c.strip()] if args.features else None
     df = read_csv(args.csv, time_col=args.time_col, thousands=args.thousands)
-    out = Path(args.out) if args.out else default_out("forecast")
-    title = f"seqlab forecast: {', '.join(targets)} from {Path(args.csv).name}"
-    with torch_threads(args.threads):
-        fitted = fit_and_report(df, args, models, targets, features, out, title)
-    print_summary(fitted, out)
+    fit_and_report(df, args, "forecast", models, targets, features,
+                   f"seqlab forecast: {', '.join(targets)} from {Path(args.csv).name}")
     return 0
 
 
-def fit_and_report(df, args, models: list[str], targets, features, out: Path, title: str) -> dict:
-    """Fit each model on ``df`` inside a run directory that appears only if everything succeeds;
-    returns ``{model: fitted Forecaster}``."""
-    with run_directory(out) as tmp:
+def fit_and_report(df, args, command: str, models: list[str], targets, features, title: str) -> dict:
+    """Fit each model on ``df`` and write the run directory of ``command``; returns ``{model: fitted Forecaster}``."""
+    with training_run(args, command) as run:
         fitted = {m: forecaster_from_args(args, m, targets, features).fit(df) for m in models}
         best = min(fitted, key=lambda m: fitted[m].metrics_["rmse"])
         f = fitted[best]
-        f.save(tmp / "model")
+        run.save(f)
         metrics = dict(f.metrics_)
         if len(fitted) > 1:
             metrics["best"] = best
             metrics["compare"] = {m: _point(g.metrics_) for m, g in fitted.items()}
             for m, g in fitted.items():
-                g.save(tmp / "models" / m)
+                run.save(g, f"models/{m}")
             plot_comparison({m: g.test_forecasts_ for m, g in fitted.items()},
-                            {m: g.metrics_ for m, g in fitted.items()}, tmp / "compare.png")
-        write_json(tmp / "metrics.json", metrics)
-        write_json(tmp / "history.json", f.history_)
-        plot_forecast({**f.test_forecasts_, "label": best}, tmp / "forecast.png")
+                            {m: g.metrics_ for m, g in fitted.items()}, run.dir / "compare.png")
+        run.json("metrics.json", metrics)
+        plot_forecast({**f.test_forecasts_, "label": best}, run.dir / "forecast.png")
         sections = [("Test metrics (model vs naive)", metric_table(f.metrics_, best))]
         if len(fitted) > 1:
             sections.append(("Comparison on the same split", {m: _point(g.metrics_) for m, g in fitted.items()}))
             sections.append(("Models side by side", "compare.png"))
         sections.append((f"Forecast ({best})", "forecast.png"))
-        if f.history_:
-            plot_history(f.history_, tmp / "loss.png")
+        if run.history(f.history_):
             sections.append(("Training", "loss.png"))
         sections.append(("Model", f.summary()))
-        settings = {k: v for k, v in vars(args).items() if k != "func"}
-        write_report(tmp, title, sections, settings=json.loads(json.dumps(settings, default=str)))
+        run.report(title, sections)
+        run.say(summary(fitted, run.out))
     return fitted
 
 
@@ -171,30 +140,31 @@ def metric_table(m: dict, name: str) -> dict:
     return rows
 
 
-def print_summary(fitted: dict, out: Path) -> None:
+def summary(fitted: dict, out: Path) -> str:
     """The short table at the end of a run: each model vs naive on each metric, then the files."""
     first = next(iter(fitted.values()))
     base = first.metrics_["baseline"]
     names = list(fitted) + ([] if "naive" in fitted else ["naive"])     # --compare ...,naive: one column
     width = max(10, *(len(n) + 2 for n in names))
-    print(f"\nTest: {first.metrics_['test_windows']} forecasts of {', '.join(first.targets_)}, "
-          f"{first.horizon} step(s) ahead (lookback {first.lookback}, last {first.n_rows_ - first.val_end_} rows)")
-    print("metric".ljust(8) + "".join(n.rjust(width) for n in names))
+    lines = [f"\nTest: {first.metrics_['test_windows']} forecasts of {', '.join(first.targets_)}, "
+             f"{first.horizon} step(s) ahead (lookback {first.lookback}, last {first.n_rows_ - first.val_end_} rows)",
+             "metric".ljust(8) + "".join(n.rjust(width) for n in names)]
     for k in METRIC_NAMES:
         row = [fitted[m].metrics_[k] for m in fitted] + ([] if "naive" in fitted else [base[k]])
-        print(k.upper().ljust(8) + "".join(f"{v:{width}.3f}" for v in row))
+        lines.append(k.upper().ljust(8) + "".join(f"{v:{width}.3f}" for v in row))
     best = min(fitted, key=lambda m: fitted[m].metrics_["rmse"])
     ratio = fitted[best].metrics_["rmse"] / base["rmse"] if base["rmse"] else float("nan")
     verdict = "beats" if ratio < 1 else "does NOT beat"
     if best == "naive":
-        print("no other model beats the naive forecast: naive has the lowest test RMSE")
+        lines.append("no other model beats the naive forecast: naive has the lowest test RMSE")
     else:
-        print(f"{best} {verdict} the naive forecast: RMSE {ratio:.2f}x naive")
+        lines.append(f"{best} {verdict} the naive forecast: RMSE {ratio:.2f}x naive")
     if "interval_coverage" in fitted[best].metrics_:
         q = fitted[best].metrics_["quantiles"]
-        print(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} of test values")
-    print(f"\nplot:    {out / 'forecast.png'}")
+        lines.append(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} "
+                     "of test values")
+    lines.append(f"\nplot:    {out / 'forecast.png'}")
     if len(fitted) > 1:
-        print(f"compare: {out / 'compare.png'}")
-    print(f"report:  {out / 'report.html'}")
-    print(f"model:   {out / 'model'}  (seqlab predict {out} NEW.csv)")
+        lines.append(f"compare: {out / 'compare.png'}")
+    lines.append(f"model:   {out / 'model'}  (seqlab predict {out} NEW.csv)")
+    return "\n".join(lines)

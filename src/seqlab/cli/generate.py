@@ -16,9 +16,9 @@ import json
 import sys
 from pathlib import Path
 
+from seqlab.cli.common import Described, add_arguments, add_command, add_command_group, add_run_dir, training_run
 from seqlab.io.errors import ConfigError
 from seqlab.io.modeldir import model_dir_of
-from seqlab.io.rundir import default_out, run_directory
 
 
 def _load(run_dir: str):
@@ -28,40 +28,44 @@ def _load(run_dir: str):
 
 
 def train(args: argparse.Namespace) -> int:
-    from seqlab.inspect.plots import plot_history
-    from seqlab.inspect.report import write_json, write_report
+    """Learn a text file (or, with --lines, one item per line such as names) and write model/,
+    metrics.json, history.json, loss.png, samples.txt and report.html.
+
+        seqlab generate train names.txt --lines --model gru --steps 3000 --out runs/names
+    """
     from seqlab.tasks.generation.generator import CharGenerator, read_text
 
     text = read_text(args.text)
     gen = CharGenerator(model=args.model, lines=args.lines, steps=args.steps, epochs=args.epochs,
                         batch_size=args.batch_size, learning_rate=args.learning_rate, n_embd=args.n_embd,
                         units=args.units, n_layer=args.n_layer, block_size=args.block_size,
-                        dropout=args.dropout, seed=args.seed, verbose=True)
-    out = Path(args.out) if args.out else default_out("generate")
-    with run_directory(out) as tmp:
+                        dropout=args.dropout, seed=args.seed, verbose=bool(args.verbose))
+    with training_run(args, "generate") as run:
         gen.fit(text)
         samples = gen.sample(n=args.samples, seed=args.seed)
         novelty = gen.novelty(samples)
-        gen.save(tmp / "model")
+        run.save(gen)
         metrics = {"test_loss": gen.test_loss_, "unit": "nats per character", "model": args.model,
                    "params": gen.model_.num_params(), "steps": gen.steps_,
                    "seconds": round(gen.train_seconds_, 1), "samples": novelty["n"],
                    "samples_new": novelty["new"], "fraction_new": novelty["fraction_new"]}
-        write_json(tmp / "metrics.json", metrics)
-        write_json(tmp / "history.json", gen.history_)
-        plot_history({"loss": gen.history_["loss"], "val_loss": gen.history_["val_loss"]}, tmp / "loss.png",
-                     title=f"{args.model}: nats per character", x=gen.history_["step"], xlabel="training step")
-        (tmp / "samples.txt").write_text("\n".join(samples) + "\n", encoding="utf-8")
-        write_report(tmp, f"Character generator ({args.model})", [
+        run.json("metrics.json", metrics)
+        run.history(gen.history_, plotted={"loss": gen.history_["loss"], "val_loss": gen.history_["val_loss"]},
+                    title=f"{args.model}: nats per character", x=gen.history_["step"], xlabel="training step")
+        (run.dir / "samples.txt").write_text("\n".join(samples) + "\n", encoding="utf-8")
+        run.report(f"Character generator ({args.model})", [
             ("Held-out loss", metrics), ("Loss", "loss.png"),
-            (f"Samples ({novelty['new']} of {novelty['n']} new)", "\n".join(samples))],
-            settings={k: v for k, v in vars(args).items() if k != "func"})
-    print(f"test_loss {gen.test_loss_:.4f} nats/char; {novelty['new']}/{novelty['n']} samples new; "
-          f"run written to {out}")
+            (f"Samples ({novelty['new']} of {novelty['n']} new)", "\n".join(samples))])
+        run.say(f"test_loss {gen.test_loss_:.4f} nats/char; {novelty['new']}/{novelty['n']} samples new")
     return 0
 
 
 def sample(args: argparse.Namespace) -> int:
+    """Print samples of a trained generator on stdout, one per line (a sample of running text shows
+    its line breaks as \\n).
+
+        seqlab generate sample runs/names --prefix Al --n 10 --seed 1
+    """
     gen = _load(args.run_dir)
     for line in gen.sample(n=args.n, prefix=args.prefix, temperature=args.temperature, top_k=args.top_k,
                            top_p=args.top_p, seed=args.seed, max_length=args.max_length):
@@ -70,6 +74,12 @@ def sample(args: argparse.Namespace) -> int:
 
 
 def inspect(args: argparse.Namespace) -> int:
+    """Colour a text by one recurrent unit's activation (HTML), or list the units whose activation
+    follows a pattern.
+
+        seqlab generate inspect runs/lstm text.txt --unit 7
+        seqlab generate inspect runs/lstm text.txt --pattern quotes
+    """
     from seqlab.inspect.activations import correlated_units, pattern_signal, write_activation_html
     from seqlab.tasks.generation.generator import read_text
 
@@ -92,24 +102,15 @@ def inspect(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("generate", help="character-level generation: train, sample, inspect",
-                       description=__doc__)
-    cmds = p.add_subparsers(dest="generate_command", metavar="{train,sample,inspect}")
-    p.set_defaults(func=lambda args: p.print_help() or 2)
-
-    t = cmds.add_parser("train", help="learn a text file",
-                        description="Learn a text file (or, with --lines, one item per line such as names) "
-                                    "and write model/, metrics.json, history.json, loss.png, samples.txt and "
-                                    "report.html.\n\n    seqlab generate train names.txt --lines --model gru "
-                                    "--steps 3000 --out runs/names")
+    cmds = add_command_group(sub, "generate", "character-level generation: train, sample, inspect", __doc__,
+                             ["train", "sample", "inspect"])
+    t = add_command(cmds, "train", train, help="learn a text file")
     t.add_argument("text", help="a UTF-8 text file")
     t.add_argument("--lines", action="store_true", help="one item per line (names, words); default: running text")
     t.add_argument("--model", default="gru", help="bigram, mlp, rnn, lstm, gru or transformer")
     budget = t.add_mutually_exclusive_group()
     budget.add_argument("--steps", type=int, help="optimisation steps (default: 3000 unless --epochs)")
-    budget.add_argument("--epochs", type=int, help="passes over the training split")
-    t.add_argument("--batch-size", type=int, default=128, help="items (or text windows) per step")
-    t.add_argument("--learning-rate", type=float, help="AdamW peak learning rate (default: per model)")
+    add_arguments(budget, "generate", epochs=Described("--steps 3000"))
     t.add_argument("--n-embd", type=int, help="embedding size / transformer width (default: per model)")
     t.add_argument("--units", type=int, help="hidden units of the mlp or recurrent layers (default: per model)")
     t.add_argument("--n-layer", type=int, help="recurrent layers or transformer blocks (default: per model)")
@@ -117,14 +118,10 @@ def add_parser(sub) -> None:
     t.add_argument("--dropout", type=float,
                    help="fraction of units dropped while training (default: per model, 0.1 for lstm and gru)")
     t.add_argument("--samples", type=int, default=20, help="samples to write and judge for novelty")
-    t.add_argument("--seed", type=int, default=0, help="random seed")
-    t.add_argument("--out", help="run directory (default: runs/generate-<timestamp>)")
-    t.set_defaults(func=train)
+    add_arguments(t, "generate", batch_size=128, learning_rate=Described("per model"), seed=0, verbose=1, out=None)
 
-    s = cmds.add_parser("sample", help="print samples, one per line",
-                        description="Print samples of a trained generator on stdout, one per line.\n\n"
-                                    "    seqlab generate sample runs/names --prefix Al --n 10 --seed 1")
-    s.add_argument("run_dir", help="run directory of seqlab generate train (or its model/)")
+    s = add_command(cmds, "sample", sample, help="print samples, one per line")
+    add_run_dir(s, "seqlab generate train")
     s.add_argument("--prefix", default="", help="text every sample starts with")
     s.add_argument("--n", type=int, default=10, help="samples to print")
     s.add_argument("--temperature", type=float, default=1.0,
@@ -133,19 +130,14 @@ def add_parser(sub) -> None:
     s.add_argument("--top-p", type=float,
                    help="sample only from the most likely characters holding this probability (default: all)")
     s.add_argument("--max-length", type=int, help="characters per sample of running text (default: 200)")
-    s.add_argument("--seed", type=int, default=None, help="random seed (default: a different draw each run)")
-    s.set_defaults(func=sample)
+    add_arguments(s, "generate", seed=Described("a different draw each run"))
 
-    i = cmds.add_parser("inspect", help="colour a text by a unit's activation; find units following a pattern",
-                        description="Colour a text by one recurrent unit's activation (HTML), or list the units "
-                                    "whose activation follows a pattern.\n\n"
-                                    "    seqlab generate inspect runs/lstm text.txt --unit 7\n"
-                                    "    seqlab generate inspect runs/lstm text.txt --pattern quotes")
-    i.add_argument("run_dir", help="run directory of seqlab generate train (recurrent model)")
+    i = add_command(cmds, "inspect", inspect,
+                    help="colour a text by a unit's activation; find units following a pattern")
+    add_run_dir(i, "seqlab generate train with a recurrent model")
     i.add_argument("text", help="a text file, or the text itself")
     i.add_argument("--unit", type=int, help="unit to colour the text by")
     i.add_argument("--pattern", help="quotes, position, or a regular expression")
     i.add_argument("--layer", type=int, default=-1, help="recurrent layer (default: the last)")
     i.add_argument("--top", type=int, default=5, help="how many units --pattern lists")
-    i.add_argument("--out", help="HTML file (default: RUN_DIR/activations_unitK.html)")
-    i.set_defaults(func=inspect)
+    i.add_argument("--out", help="HTML file (default: RUN_DIR/activations_unitK.html)")   # a file, not a run

@@ -37,7 +37,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.data.formats import FORMATS, detect_format, read_unlabeled
+from seqlab.cli.common import Described, add_arguments, add_command, add_run_dir
+from seqlab.data.formats import detect_format, read_unlabeled
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.io.modeldir import model_dir_of
 
@@ -172,6 +173,8 @@ READERS = {  # saved task class -> how INPUT is read and the predictions tabulat
 
 
 def run(args: argparse.Namespace) -> int:
+    """Load the model of RUN_DIR (or a model directory) and predict INPUT, read in the format the model
+    was trained on. Prints CSV (prediction and class probabilities) or writes --output."""
     from seqlab.tasks.base import Task
 
     task = Task.load(model_dir(args.run_dir))
@@ -195,13 +198,9 @@ def run(args: argparse.Namespace) -> int:
 
 def add_parser(subparsers) -> None:
     """Register ``seqlab predict RUN_DIR INPUT``."""
-    p = subparsers.add_parser(
-        "predict", help="apply a saved model (any task) to new data",
-        description="Load the model of RUN_DIR (or a model directory) and predict INPUT, read in the format "
-                    "the model was trained on. Prints CSV (prediction and class probabilities) or writes --output.")
-    p.add_argument("run_dir", help="run directory (with model/) or model directory")
+    p = add_command(subparsers, "predict", run, help="apply a saved model (any task) to new data")
+    add_run_dir(p, "any seqlab command that trains")
     p.add_argument("input", help="file to predict (an image file or folder for an image model)")
-    p.add_argument("--format", choices=FORMATS, help="read INPUT in this format (default: as in training)")
-    p.add_argument("--text-col", help="text column when INPUT is a CSV of texts")
+    add_arguments(p, "predict", format=Described("from the file name, else as in training"),
+                  text_col=Described("as in training"))
     p.add_argument("--output", help="write predictions to this CSV instead of printing them")
-    p.set_defaults(func=run)

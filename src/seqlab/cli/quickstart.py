@@ -10,33 +10,26 @@ fitted on the training months only, early stopping on the 10% of months before t
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from seqlab import datasets
-from seqlab.cli.forecast import add_training_args, check_args, fit_and_report, print_summary, torch_threads
-from seqlab.io.rundir import default_out
+from seqlab.cli.common import add_command
+from seqlab.cli.forecast import add_training_args, check_args, fit_and_report
 
 SETTINGS = {"lookback": 12, "difference": True, "epochs": 300, "units": 32, "time_col": "Month"}
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("quickstart", help="train an LSTM on bundled airline passengers; compare with naive",
-                       description="Train an LSTM on the bundled airline-passengers series and compare it with "
-                                   "the naive forecast on the last 20% of the months.")
+    p = add_command(sub, "quickstart", run, help="train an LSTM on bundled airline passengers; compare with naive")
     p.add_argument("--model", default="lstm", help="model name, as in seqlab forecast --model")
-    p.add_argument("--out", help="run directory (default: runs/quickstart-<time>)")
-    add_training_args(p)
-    p.set_defaults(func=run, **SETTINGS)
+    add_training_args(p, "quickstart")
+    p.set_defaults(**SETTINGS)
 
 
 def run(args) -> int:
+    """Train an LSTM on the bundled airline-passengers series and compare it with the naive forecast
+    on the last 20% of the months."""
     check_args(args, [args.model])
     df = datasets.load("airline-passengers")
-    out = Path(args.out) if args.out else default_out("quickstart")
     print(f"seqlab quickstart: {args.model} on airline passengers (144 months, 1949-1960), "
           f"lookback {args.lookback}, differenced, test = last {args.test_size:.0%} of months")
-    with torch_threads(args.threads):
-        fitted = fit_and_report(df, args, [args.model], ["Passengers"], None, out,
-                                "seqlab quickstart: airline passengers")
-    print_summary(fitted, out)
+    fit_and_report(df, args, "quickstart", [args.model], ["Passengers"], None, "seqlab quickstart: airline passengers")
     return 0

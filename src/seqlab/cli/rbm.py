@@ -18,23 +18,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from seqlab.cli.common import Described, add_arguments, add_command, given, training_run
 from seqlab.io.errors import DataError
-from seqlab.io.rundir import default_out, run_directory
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("rbm", help="restricted Boltzmann machine: 0/1 data or the MovieLens recommender",
-                       description=__doc__)
+    p = add_command(sub, "rbm", run, description=__doc__,
+                    help="restricted Boltzmann machine: 0/1 data or the MovieLens recommender")
     p.add_argument("data", help="CSV of 0/1 values, or with --movielens the ml-100k folder")
     p.add_argument("--movielens", action="store_true", help="DATA is a MovieLens-100k folder (u1 split)")
     p.add_argument("--hidden", type=int, default=100, help="hidden units")
-    p.add_argument("--epochs", type=int, help="passes over the data (default: 10)")
     p.add_argument("--k", type=int, help="Gibbs steps per update, CD-k (default: 10 MovieLens, 1 CSV)")
-    p.add_argument("--batch-size", type=int, default=100, help="rows (users) per update")
-    p.add_argument("--learning-rate", type=float, help="per-sample step (default: the model's)")
-    p.add_argument("--seed", type=int, default=0, help="random seed")
-    p.add_argument("--out", help="run directory (default: runs/rbm-<time>)")
-    p.set_defaults(func=run)
+    add_arguments(p, "rbm", epochs=10, batch_size=100, learning_rate=Described("the model's, per sample"), seed=0,
+                  out=None)
 
 
 def read_binary_csv(path: str) -> pd.DataFrame:
@@ -62,10 +58,9 @@ def read_binary_csv(path: str) -> pd.DataFrame:
     return df
 
 
-def _options(args, defaults: dict) -> dict:
-    given = {"n_hidden": args.hidden, "epochs": args.epochs, "k": args.k, "batch_size": args.batch_size,
-             "learning_rate": args.learning_rate, "seed": args.seed}
-    return defaults | {k: v for k, v in given.items() if v is not None}
+def _options(args) -> dict:
+    return given(n_hidden=args.hidden, epochs=args.epochs, k=args.k, batch_size=args.batch_size,
+                 learning_rate=args.learning_rate, seed=args.seed)
 
 
 def run_movielens(args):
@@ -74,7 +69,7 @@ def run_movielens(args):
 
     ratings = movielens_100k(args.data)
     train, test = ratings_matrix(ratings["train"].to_numpy(), ratings["test"].to_numpy())
-    rec = MovieRecommender(**_options(args, {}))
+    rec = MovieRecommender(**_options(args))
     rec.fit(train)
     m = rec.evaluate(train, test, seed=args.seed)
     metrics = {"test_loss": m["test_loss"], "test_loss_mean_field": m["test_loss_mean_field"], "users": m["users"],
@@ -91,7 +86,7 @@ def run_csv(args):
     from seqlab.tasks.unsupervised.rbm import RBM
 
     df = read_binary_csv(args.data)
-    rbm = RBM(**_options(args, {}))
+    rbm = RBM(**_options(args))
     rbm.fit(df)
     metrics = rbm.evaluate(df)
     summary = (f"reconstruction error {metrics['reconstruction_error']:.4f}, mean free energy "
@@ -100,17 +95,11 @@ def run_csv(args):
 
 
 def run(args: argparse.Namespace) -> int:
-    from seqlab.inspect.plots import plot_history
-    from seqlab.inspect.report import write_json, write_report
-
-    model, metrics, table, png, title, summary = (run_movielens if args.movielens else run_csv)(args)
-    out = Path(args.out) if args.out else default_out("rbm")
-    with run_directory(out) as tmp:
-        model.save(tmp / "model")
-        write_json(tmp / "metrics.json", metrics)
-        write_json(tmp / "history.json", model.history_)
-        plot_history(model.history_, tmp / png, title="RBM training: reconstruction error (loss); free energy beside")
-        write_report(tmp, title, [("Test metrics" if args.movielens else "Metrics", table),
-                                  ("Training", png)], settings=vars(args) | {"func": "rbm"})
-    print(f"{summary}; wrote {out}")
+    with training_run(args, "rbm") as run:
+        model, metrics, table, png, title, summary = (run_movielens if args.movielens else run_csv)(args)
+        run.save(model)
+        run.json("metrics.json", metrics)
+        run.history(model.history_, png, title="RBM training: reconstruction error (loss); free energy beside")
+        run.report(title, [("Test metrics" if args.movielens else "Metrics", table), ("Training", png)])
+        run.say(summary)
     return 0

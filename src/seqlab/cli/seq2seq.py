@@ -16,9 +16,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from seqlab.cli.common import Described, add_arguments, add_command, add_command_group, add_run_dir, training_run
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.io.modeldir import model_dir_of
-from seqlab.io.rundir import default_out, run_directory
 
 TASK_SIZES = {"addition": 50_000, "reversal": 20_000, "dates": 20_000}
 
@@ -47,10 +47,13 @@ def _check_held_out_characters(train_pairs, test_pairs) -> None:
 
 
 def train(args: argparse.Namespace) -> int:
+    """Learn input -> target character pairs from a two-column CSV/TSV or a bundled task, holding
+    out 10% of the pairs for the scores.
+
+        seqlab seq2seq train --task addition --attention dot --epochs 20
+    """
     from seqlab.data.pairs import split_pairs
     from seqlab.inspect.attention_plots import plot_attention
-    from seqlab.inspect.plots import plot_history
-    from seqlab.inspect.report import write_json, write_report
     from seqlab.tasks.generation.seq2seq import Seq2Seq
 
     pairs, source = _pairs(args)
@@ -60,19 +63,17 @@ def train(args: argparse.Namespace) -> int:
                   num_layers=args.num_layers, bidirectional=args.bidirectional, dropout=args.dropout,
                   teacher_forcing=args.teacher_forcing,
                   epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate,
-                  seed=args.seed, verbose=True)
-    out = Path(args.out) if args.out else default_out("seq2seq")
-    with run_directory(out) as tmp:
+                  seed=args.seed, verbose=bool(args.verbose))
+    with training_run(args, "seq2seq") as run:
         s2s.fit(train_pairs)
         metrics = s2s.evaluate(test_pairs, beam_width=args.beam)
         metrics.update(model=args.model, attention="multi-head" if args.model == "transformer" else args.attention,
                        beam_width=args.beam, train_pairs=len(train_pairs), params=s2s.model_.num_params(),
                        data=source)
-        s2s.save(tmp / "model")
-        write_json(tmp / "metrics.json", metrics)              # no wall time here: same seed, same file
+        run.save(s2s)
+        run.json("metrics.json", metrics)              # no wall time here: same seed, same file
         metrics["seconds"] = round(s2s.train_seconds_, 1)
-        write_json(tmp / "history.json", s2s.history_)
-        plot_history(s2s.history_, tmp / "loss.png", title="loss (nats per target character)")
+        run.history(s2s.history_, title="loss (nats per target character)")
         sample = test_pairs[: 12]
         predicted = s2s.predict([p[0] for p in sample], beam_width=args.beam)
         examples = [{"input": i, "target": t, "output": o, "right": "yes" if o == t else "no"}
@@ -80,16 +81,20 @@ def train(args: argparse.Namespace) -> int:
         sections = [("Held-out metrics", metrics), ("Loss", "loss.png"), ("Held-out examples", examples)]
         if args.model == "transformer" or args.attention != "none":
             weights, ins, outs = s2s.attention_weights(sample[0][0], beam_width=args.beam)
-            plot_attention(weights, ins, outs, tmp / "attention.png", title=f"{sample[0][0]} -> {predicted[0]}")
+            plot_attention(weights, ins, outs, run.dir / "attention.png", title=f"{sample[0][0]} -> {predicted[0]}")
             sections.insert(2, ("Attention on a held-out input", "attention.png"))
-        write_report(tmp, f"Sequence to sequence ({args.model}, attention {metrics['attention']})", sections,
-                     settings={k: v for k, v in vars(args).items() if k != "func"})
-    print(f"exact_match {metrics['exact_match']:.4f}  char_accuracy {metrics['char_accuracy']:.4f} on "
-          f"{metrics['n']} held-out pairs; run written to {out}")
+        run.report(f"Sequence to sequence ({args.model}, attention {metrics['attention']})", sections)
+        run.say(f"exact_match {metrics['exact_match']:.4f}  char_accuracy {metrics['char_accuracy']:.4f} on "
+                f"{metrics['n']} held-out pairs")
     return 0
 
 
 def translate(args: argparse.Namespace) -> int:
+    """Print the trained model's output for each input (greedy decoding, or beam search with --beam),
+    one per line.
+
+        seqlab seq2seq translate runs/s2s "535+61" --beam 3
+    """
     from seqlab.tasks.generation.seq2seq import Seq2Seq
 
     s2s = Seq2Seq.load(model_dir_of(args.run_dir, "'seqlab seq2seq train'"))
@@ -99,15 +104,10 @@ def translate(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("seq2seq", help="sequence to sequence: train on pairs, translate",
-                       description=__doc__)
-    cmds = p.add_subparsers(dest="seq2seq_command", metavar="{train,translate}")
-    p.set_defaults(func=lambda args: p.print_help() or 2)
+    cmds = add_command_group(sub, "seq2seq", "sequence to sequence: train on pairs, translate", __doc__,
+                             ["train", "translate"])
 
-    t = cmds.add_parser("train", help="learn input -> target pairs",
-                        description="Learn input -> target character pairs from a two-column CSV/TSV or a bundled "
-                                    "task, holding out 10% of the pairs for the scores.\n\n"
-                                    "    seqlab seq2seq train --task addition --attention dot --epochs 20")
+    t = add_command(cmds, "train", train, help="learn input -> target pairs")
     t.add_argument("pairs", nargs="?", help="CSV/TSV file with two columns: input, target")
     t.add_argument("--task", choices=sorted(TASK_SIZES), help="a bundled problem instead of a file")
     t.add_argument("--n", type=int, help="pairs to generate for --task (default: 50000 addition, 20000 others)")
@@ -115,10 +115,6 @@ def add_parser(sub) -> None:
                    help="encoder-decoder: recurrent (LSTM/GRU) or transformer")
     t.add_argument("--attention", default="additive", choices=["none", "additive", "dot"],
                    help="recurrent decoder attention: none, additive (Bahdanau) or dot (Luong)")
-    t.add_argument("--epochs", type=int, default=10, help="passes over the training pairs")
-    t.add_argument("--batch-size", type=int, default=128, help="pairs per mini-batch")
-    t.add_argument("--learning-rate", type=float,
-                   help="Adam learning rate (default: 0.002 recurrent, 0.001 transformer)")
     t.add_argument("--units", type=int, default=128, help="recurrent units / transformer width")
     t.add_argument("--embedding-dim", type=int, default=32, help="size of each character's embedding vector")
     t.add_argument("--num-layers", type=int, default=2, help="transformer blocks (encoder and decoder each)")
@@ -126,14 +122,10 @@ def add_parser(sub) -> None:
     t.add_argument("--dropout", type=float, default=0.0, help="fraction of units dropped while training")
     t.add_argument("--teacher-forcing", type=float, default=1.0, help="chance of feeding the true previous character")
     t.add_argument("--beam", type=int, default=1, help="beam width for the held-out evaluation; 1 is greedy decoding")
-    t.add_argument("--seed", type=int, default=0, help="random seed")
-    t.add_argument("--out", help="run directory (default: runs/seq2seq-<timestamp>)")
-    t.set_defaults(func=train)
+    add_arguments(t, "seq2seq", epochs=10, batch_size=128, seed=0, verbose=1, out=None,
+                  learning_rate=Described("0.002 recurrent, 0.001 transformer"))
 
-    s = cmds.add_parser("translate", help="print the output for each input, one per line",
-                        description="Print the trained model's output for each input, one per line.\n\n"
-                                    '    seqlab seq2seq translate runs/s2s "535+61" --beam 3')
-    s.add_argument("run_dir", help="run directory of seqlab seq2seq train (or its model/)")
+    s = add_command(cmds, "translate", translate, help="print the output for each input, one per line")
+    add_run_dir(s, "seqlab seq2seq train")
     s.add_argument("inputs", nargs="+", help="input strings")
     s.add_argument("--beam", type=int, default=1, help="beam width; 1 is greedy decoding")
-    s.set_defaults(func=translate)

@@ -8,32 +8,28 @@ markers per label when ``--label-col`` is given), the rows in the outlying cells
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from seqlab.cli.common import add_arguments, add_command, training_run
 from seqlab.data.csv import read_feature_table
 from seqlab.io.errors import DataError
-from seqlab.io.rundir import default_out, run_directory
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("som", help="self-organising map: U-matrix and outlying rows (fraud detection)",
-                       description=__doc__)
+    p = add_command(sub, "som", run, description=__doc__,
+                    help="self-organising map: U-matrix and outlying rows (fraud detection)")
     p.add_argument("data", help="CSV of numeric columns")
     p.add_argument("--label-col", help="column drawn as markers on the map, not trained on")
     p.add_argument("--x", type=int, default=10, help="map width in cells (MiniSom x)")
     p.add_argument("--y", type=int, default=10, help="map height in cells (MiniSom y)")
     p.add_argument("--sigma", type=float, default=1.0, help="radius of the neighbourhood at the start")
-    p.add_argument("--learning-rate", type=float, default=0.5,
-                   help="learning rate at the start; it decays over the iterations")
+    add_arguments(p, "som", learning_rate=0.5)   # at the start: it decays over the iterations
     p.add_argument("--iterations", type=int, default=10000, help="training iterations (one row each)")
     p.add_argument("--threshold", type=float, default=0.9, help="U-matrix value (0-1) above which a cell is outlying")
-    p.add_argument("--seed", type=int, default=0, help="random seed")
-    p.add_argument("--out", help="run directory (default: runs/som-<time>)")
-    p.set_defaults(func=run)
+    add_arguments(p, "som", seed=0, out=None)
 
 
 def _plot(som, X, labels, path: Path) -> None:
@@ -59,32 +55,30 @@ def _plot(som, X, labels, path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from seqlab.inspect.report import write_report
     from seqlab.tasks.unsupervised.som import SOM
 
     df, labels, _ = read_feature_table(args.data, label_col=args.label_col)
     if len(df) < 2:
         raise DataError(f"{args.data} has {len(df)} rows; a map needs at least 2")
-    som = SOM(args.x, args.y, sigma=args.sigma, learning_rate=args.learning_rate, seed=args.seed, scale=True)
-    som.fit(df, num_iteration=args.iterations)                 # raises DataError on text columns
-    metrics = som.evaluate(df)
-    cells = som.outlying_cells(args.threshold)
-    owners = som.win_map(df, return_indices=True)
-    rows = sorted(i for c in cells for i in owners.get(c, []))
-    outliers = df.iloc[rows].copy()
-    outliers.insert(0, "cell", [str(tuple(int(v) for v in som.predict(df.iloc[[r]])[0])) for r in rows])
-    metrics.update(outlying_cells=[list(c) for c in cells], outlying_rows=len(rows))
-    out = Path(args.out) if args.out else default_out("som")
-    with run_directory(out) as tmp:
-        som.save(tmp / "model")
-        _plot(som, df, labels, tmp / "umatrix.png")
-        outliers.to_csv(tmp / "outliers.csv", index=False)
-        (tmp / "metrics.json").write_text(json.dumps(metrics, indent=2))
-        write_report(tmp, "Self-organising map", [
+    som = SOM(x=args.x, y=args.y, sigma=args.sigma, learning_rate=args.learning_rate, seed=args.seed, scale=True)
+    with training_run(args, "som") as run:
+        som.fit(df, num_iteration=args.iterations)                 # raises DataError on text columns
+        metrics = som.evaluate(df)
+        cells = som.outlying_cells(args.threshold)
+        owners = som.win_map(df, return_indices=True)
+        rows = sorted(i for c in cells for i in owners.get(c, []))
+        outliers = df.iloc[rows].copy()
+        outliers.insert(0, "cell", [str(tuple(int(v) for v in som.predict(df.iloc[[r]])[0])) for r in rows])
+        metrics.update(outlying_cells=[list(c) for c in cells], outlying_rows=len(rows))
+        run.save(som)
+        _plot(som, df, labels, run.dir / "umatrix.png")
+        outliers.to_csv(run.dir / "outliers.csv", index=False)
+        run.json("metrics.json", metrics)
+        run.report("Self-organising map", [
             ("U-matrix", "umatrix.png"),
             ("Metrics", {k: v for k, v in metrics.items() if not isinstance(v, list)}),
             (f"Rows in outlying cells (U-matrix >= {args.threshold})", outliers.head(50).to_html(index=False)),
-        ], settings=vars(args) | {"func": "som"})
-    print(f"{len(rows)} rows in {len(cells)} outlying cells; quantization error "
-          f"{metrics['quantization_error']:.4f}; wrote {out}")
+        ])
+        run.say(f"{len(rows)} rows in {len(cells)} outlying cells; quantization error "
+                f"{metrics['quantization_error']:.4f}")
     return 0

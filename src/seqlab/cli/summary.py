@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 
+from seqlab.cli.common import add_command
 from seqlab.io.errors import ConfigError
 
 
@@ -65,9 +66,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("summary", help="print a model's layer table (saved model or course example)",
-                       description=__doc__)
+    p = add_command(sub, "summary", run, description=__doc__,
+                    help="print a model's layer table (saved model or course example)")
     p.add_argument("path", nargs="?", help="a model directory or a run directory holding model/")
     p.add_argument("--example",
                    help="a course architecture: next-number-rnn, cqf-stacked-lstm, sentiment-stacked-lstm, mnist-cnn")
-    p.set_defaults(func=run)

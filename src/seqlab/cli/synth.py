@@ -14,20 +14,19 @@ predictive score (MAE on real data of a GRU trained on synthetic data), ``embedd
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from seqlab.cli.common import Described, add_arguments, add_command, given, training_run
 from seqlab.data.csv import read_feature_table
 from seqlab.io.errors import ConfigError, DataError
-from seqlab.io.rundir import default_out, run_directory
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("synth", help="synthetic sequences from a GAN, with TimeGAN's quality scores",
-                       description=__doc__)
+    p = add_command(sub, "synth", run, description=__doc__,
+                    help="synthetic sequences from a GAN, with TimeGAN's quality scores")
     p.add_argument("data", help="CSV of numeric columns, oldest row first")
     p.add_argument("--seq-len", type=int, required=True, help="steps per window")
     p.add_argument("--model", choices=["rnn", "lstm", "dense", "timegan"], default="rnn",
@@ -38,17 +37,15 @@ def add_parser(sub) -> None:
                    help="GAN loss (seed 002): generator's log D trick, the original minimax, WGAN clipping, WGAN-GP")
     p.add_argument("--time-col", help="column to drop before training (dates)")
     p.add_argument("--n", type=int, help="synthetic windows to write (default: as many as real windows)")
-    p.add_argument("--epochs", type=int, default=100, help="passes over the real windows (not timegan)")
+    add_arguments(p, "synth", epochs=100)   # not timegan: it counts --iterations
     p.add_argument("--iterations", type=int, nargs="+", default=[2000, 2000, 2000], metavar="N",
                    help="timegan: mini-batch iterations of its embedding, supervised and joint phases "
                         "(one N for all three; the paper runs 50000 each)")
-    p.add_argument("--batch-size", type=int, default=64, help="windows per mini-batch")
+    add_arguments(p, "synth", batch_size=64, learning_rate=Described("the model's"))
     p.add_argument("--units", type=int, default=24, help="hidden units of generator and critic")
     p.add_argument("--metric-iterations", type=int, default=2000,
                    help="training steps of each post-hoc GRU; TimeGAN uses 2000 and 5000")
-    p.add_argument("--seed", type=int, default=0, help="random seed")
-    p.add_argument("--out", help="run directory (default: runs/synth-<time>)")
-    p.set_defaults(func=run)
+    add_arguments(p, "synth", seed=0, out=None)
 
 
 def _plot_samples(real, fake, columns, path: Path) -> None:
@@ -65,8 +62,6 @@ def _plot_samples(real, fake, columns, path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from seqlab.inspect.plots import plot_history
-    from seqlab.inspect.report import write_report
     from seqlab.tasks.generation.gan import GAN
     from seqlab.tasks.generation.metrics import discriminative_score, plot_embedding, predictive_score, timegan_windows
 
@@ -84,41 +79,42 @@ def run(args: argparse.Namespace) -> int:
 
         its = args.iterations * 3 if len(args.iterations) == 1 else args.iterations
         gan = TimeGAN(hidden=args.units, iterations=its, batch_size=args.batch_size, scale="minmax",
-                      seed=args.seed).fit(real)
+                      seed=args.seed, **given(lr=args.learning_rate))
     else:
         latent = 3 if args.model == "lstm" else real.shape[2]
         gan = GAN(arch=args.model, loss=args.loss, latent_dim=latent, units=args.units, epochs=args.epochs,
-                  batch_size=args.batch_size, scale="minmax", seed=args.seed).fit(real)
-    n = args.n or len(real)
-    fake = np.clip(gan.sample(n, seed=args.seed), 0.0, 1.0).astype(np.float32)
-    loss_name = "timegan" if args.model == "timegan" else args.loss
-    metrics = {"model": args.model, "loss": loss_name, "real_windows": len(real), "synthetic_windows": n,
-               "discriminative_score": discriminative_score(real, fake, args.metric_iterations, seed=args.seed),
-               "predictive_score": (predictive_score(real, fake, args.metric_iterations, seed=args.seed)
-                                    if real.shape[2] >= 2 else None),
-               "predictive_score_real_on_real": (predictive_score(real, real, args.metric_iterations, seed=args.seed)
-                                                 if real.shape[2] >= 2 else None)}
-    orig = fake * (hi - lo + 1e-7) + lo
-    table = pd.DataFrame(orig.reshape(-1, orig.shape[2]), columns=[str(c) for c in df.columns])
-    table.insert(0, "step", np.tile(np.arange(args.seq_len), n))
-    table.insert(0, "sample", np.repeat(np.arange(n), args.seq_len))
-    out = Path(args.out) if args.out else default_out("synth")
-    with run_directory(out) as tmp:
-        gan.save(tmp / "model")
-        table.to_csv(tmp / "synthetic.csv", index=False)
-        plot_embedding(real, fake, tmp / "embedding.png", n=min(1000, len(real), n), seed=args.seed)
-        _plot_samples(real, fake, list(df.columns), tmp / "samples.png")
+                  batch_size=args.batch_size, scale="minmax", seed=args.seed, **given(lr=args.learning_rate))
+    with training_run(args, "synth") as run:
+        gan.fit(real)
+        n = args.n or len(real)
+        fake = np.clip(gan.sample(n, seed=args.seed), 0.0, 1.0).astype(np.float32)
+        metrics = {"model": args.model, "loss": "timegan" if args.model == "timegan" else args.loss,
+                   "real_windows": len(real), "synthetic_windows": n,
+                   "discriminative_score": discriminative_score(real, fake, args.metric_iterations, seed=args.seed),
+                   "predictive_score": (predictive_score(real, fake, args.metric_iterations, seed=args.seed)
+                                        if real.shape[2] >= 2 else None),
+                   "predictive_score_real_on_real": (predictive_score(real, real, args.metric_iterations,
+                                                                      seed=args.seed)
+                                                     if real.shape[2] >= 2 else None)}
+        orig = fake * (hi - lo + 1e-7) + lo
+        table = pd.DataFrame(orig.reshape(-1, orig.shape[2]), columns=[str(c) for c in df.columns])
+        table.insert(0, "step", np.tile(np.arange(args.seq_len), n))
+        table.insert(0, "sample", np.repeat(np.arange(n), args.seq_len))
+        run.save(gan)
+        table.to_csv(run.dir / "synthetic.csv", index=False)
+        plot_embedding(real, fake, run.dir / "embedding.png", n=min(1000, len(real), n), seed=args.seed)
+        _plot_samples(real, fake, list(df.columns), run.dir / "samples.png")
         if args.model == "timegan":
-            plot_history({k: v for k, v in gan.history_.items() if k != "seconds"}, tmp / "loss.png",
-                         title="TimeGAN losses", xlabel=f"log point (every {gan.log_every} iterations of its phase)")
+            run.history(gan.history_, plotted={k: v for k, v in gan.history_.items() if k != "seconds"},
+                        title="TimeGAN losses", xlabel=f"log point (every {gan.log_every} iterations of its phase)")
         else:
-            plot_history(gan.history_, tmp / "loss.png", title="GAN losses")
-        (tmp / "metrics.json").write_text(json.dumps(metrics, indent=2))
-        write_report(tmp, "Synthetic sequences", [
+            run.history(gan.history_, title="GAN losses")
+        run.json("metrics.json", metrics)
+        run.report("Synthetic sequences", [
             ("Scores (TimeGAN's measures; discriminative: 0 best; predictive: lower is better)", metrics),
             ("PCA / t-SNE", "embedding.png"), ("Samples", "samples.png"), ("GAN losses", "loss.png"),
-        ], settings=vars(args) | {"func": "synth"})
-    pred = metrics["predictive_score"]
-    print(f"{n} synthetic windows; discriminative score {metrics['discriminative_score']:.3f}"
-          f"{'' if pred is None else f', predictive score {pred:.3f}'}; wrote {out}")
+        ])
+        pred = metrics["predictive_score"]
+        run.say(f"{n} synthetic windows; discriminative score {metrics['discriminative_score']:.3f}"
+                f"{'' if pred is None else f', predictive score {pred:.3f}'}")
     return 0

@@ -10,7 +10,7 @@ per step, a ``--sequence-col`` naming each stream (absent: the file is one strea
 streams are held out at random; a file holding one stream is split in time instead (last 20%).
 Long streams are cut into pieces of ``--chunk`` steps for training.
 
-Measured (``OMP_NUM_THREADS=1 seqlab classify events --tagger --epochs 30 --lr 0.01``: 300
+Measured (``OMP_NUM_THREADS=1 seqlab classify events --tagger --epochs 30 --learning-rate 0.01``: 300
 streams, 60 held out, BiLSTM 64 units, seed 0): step accuracy 0.9724, macro F1 0.9522 (always
 background 0.7726); 156 of 158 events detected (0.987, all with their type), 8 of 168 predicted
 events false alarms. The default 10 epochs at lr 0.001 learn much less.
@@ -26,10 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
+from seqlab.cli.classify import training_options
+from seqlab.cli.common import training_run
 from seqlab.data.events import EVENT_NAMES, make_event_streams
 from seqlab.data.steps import StepTable, chunk_streams, read_step_table
 from seqlab.io.errors import ConfigError, DataError
-from seqlab.io.rundir import default_out, run_directory
 from seqlab.models.classifiers import TAGGER_ENCODERS
 
 BUNDLED_STREAMS = "events"
@@ -91,25 +92,18 @@ def load_streams(args) -> tuple[StepTable, StepTable, dict, str]:
 def run_tagger(args: argparse.Namespace) -> int:
     """Train a ``SequenceTagger`` and write the run directory; returns the exit code."""
     from seqlab.inspect.classify_plots import plot_confusion
-    from seqlab.inspect.plots import plot_history
-    from seqlab.inspect.report import write_json, write_report
     from seqlab.tasks.classification.metrics import event_scores, majority_baseline
     from seqlab.tasks.classification.tagger import SequenceTagger
 
     model = args.model or "bilstm"
     if model not in TAGGER_ENCODERS:
         raise ConfigError(f"--model {model} cannot tag steps; choose one of {', '.join(TAGGER_ENCODERS)}")
-    if args.epochs < 1:
-        raise ConfigError(f"--epochs must be >= 1, got {args.epochs}")
     train, test, split, fmt = load_streams(args)
     X, y = chunk_streams(train.X, train.y, args.chunk)
     if len({v for labels in y for v in labels}) < 2:
         raise DataError("the training steps hold one label only; a tagger needs at least two")
-    extra = {k: v for k, v in (("units", args.units), ("batch_size", args.batch_size), ("lr", args.lr)) if v}
-    task = SequenceTagger(encoder=model, epochs=args.epochs, seed=args.seed, class_weight=args.class_weight,
-                          validation_split=args.validation_split, verbose=args.verbose, **extra)
-    out = Path(args.out) if args.out else default_out("classify")
-    with run_directory(out) as tmp:
+    task = SequenceTagger(encoder=model, **training_options(args))
+    with training_run(args, "classify") as run:
         task.fit(X, y)
         task.input_ = {"format": fmt, "label_col": args.label_col or "label", "sequence_col": args.sequence_col,
                        "channels": train.channels}
@@ -118,28 +112,25 @@ def run_tagger(args: argparse.Namespace) -> int:
         baseline = majority_baseline(flat_train, flat_test, task.classes_)
         baseline["events"] = event_scores(test.y, [np.full(len(s), baseline["predicts"], dtype=object)
                                                    for s in test.y], task.background_)
-        task.save(tmp / "model")
-        write_json(tmp / "metrics.json", {**metrics, "baseline": baseline, "split": split, "model": model,
-                                          "format": fmt, "n_train_streams": len(train.X), "task": "tagger"})
-        write_json(tmp / "history.json", task.history_)
-        plot_confusion(metrics["confusion_matrix"], list(task.classes_), tmp / "confusion.png",
+        run.save(task)
+        run.json("metrics.json", {**metrics, "baseline": baseline, "split": split, "model": model, "format": fmt,
+                                  "n_train_streams": len(train.X), "task": "tagger"})
+        run.history(task.history_)
+        plot_confusion(metrics["confusion_matrix"], list(task.classes_), run.dir / "confusion.png",
                        title="Confusion matrix (steps)")
-        plot_history(task.history_, tmp / "loss.png")
         headline = ("accuracy", "f1_macro")
-        write_report(tmp, f"seqlab classify --tagger: {Path(args.train).name} ({model})", [
+        run.report(f"seqlab classify --tagger: {Path(args.train).name} ({model})", [
             ("Test steps vs always-background baseline", {"model": {k: metrics[k] for k in headline},
                                                           "baseline": {k: baseline[k] for k in headline}}),
             ("Events (detected: any step of the event flagged)", {"model": metrics["events"],
                                                                    "baseline": baseline["events"]}),
             ("Per class (steps)", metrics["per_class"]), ("Confusion matrix", "confusion.png"),
-            ("Training", "loss.png"), ("Split", split)],
-            settings={k: v for k, v in vars(args).items() if k != "func"})
-    ev = metrics["events"]
-    print(f"test step accuracy {metrics['accuracy']:.4f}  macro F1 {metrics['f1_macro']:.4f}  "
-          f"(always '{baseline['predicts']}': accuracy {baseline['accuracy']:.4f})")
-    print(f"events detected {ev['detected']}/{ev['events']} (recall {_fmt(ev['recall'])}, with type "
-          f"{_fmt(ev['recall_typed'])}), false alarms {ev['false_alarms']}/{ev['predicted_events']}")
-    print(f"run written to {out}")
+            ("Training", "loss.png"), ("Split", split)])
+        ev = metrics["events"]
+        run.say(f"test step accuracy {metrics['accuracy']:.4f}  macro F1 {metrics['f1_macro']:.4f}  "
+                f"(always '{baseline['predicts']}': accuracy {baseline['accuracy']:.4f})")
+        run.say(f"events detected {ev['detected']}/{ev['events']} (recall {_fmt(ev['recall'])}, with type "
+                f"{_fmt(ev['recall_typed'])}), false alarms {ev['false_alarms']}/{ev['predicted_events']}")
     return 0
 
 

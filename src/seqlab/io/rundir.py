@@ -1,8 +1,8 @@
 """Run directories that appear whole or not at all.
 
 ``run_directory(out)`` yields a temporary sibling folder to write into; when the block ends
-without an error it is renamed to ``out``; on any error it is removed, so a failed command
-leaves nothing half-written.
+without an error it is renamed to ``out``; on any error it is removed (with the parent folders
+it had to create), so a failed command leaves nothing half-written.
 
 >>> with run_directory("runs/demo") as tmp:            # doctest: +SKIP
 ...     (tmp / "metrics.json").write_text("{}")
@@ -31,6 +31,7 @@ def run_directory(out: str | Path, overwrite: bool = False):
         raise ConfigError(f"--out {out} is a file, not a folder; choose a folder name")
     if out.exists() and any(out.iterdir()) and not overwrite:
         raise ConfigError(f"--out {out} already exists and is not empty; choose another folder")
+    made = [p for p in reversed(out.parents) if not p.exists()]  # folders this run creates, outermost first
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
@@ -40,6 +41,9 @@ def run_directory(out: str | Path, overwrite: bool = False):
         yield tmp
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        for folder in reversed(made):  # innermost first; a folder something else wrote into stays
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
     if out.exists():
         shutil.rmtree(out)
