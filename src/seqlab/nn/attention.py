@@ -125,13 +125,13 @@ class Attention(_QueryValueAttention):
         query_dim, key_dim = self._query_key_dims(input_shape)
         self.weight_names = []
         if self.score_mode == "general":
-            self.kernel = new_weight("glorot_uniform", (query_dim, key_dim))
+            self.kernel = new_weight("glorot_uniform", (query_dim, key_dim), self.build_generator)
             self.weight_names.append("kernel")
         elif query_dim != key_dim:
             raise ConfigError(f"{self.score_mode} attention needs query and key of the same size, got "
                               f"{query_dim} and {key_dim}; use score_mode='general'")
         if self.use_scale:
-            self.scale = new_weight("ones", ())
+            self.scale = new_weight("ones", (), self.build_generator)
             self.weight_names.append("scale")
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
@@ -173,10 +173,11 @@ class AdditiveAttention(_QueryValueAttention):
     def build(self, input_shape: Shape) -> None:
         query_dim, key_dim = self._query_key_dims(input_shape)
         units = self.units or query_dim
-        self.query_kernel = new_weight("glorot_uniform", (query_dim, units))
-        self.key_kernel = new_weight("glorot_uniform", (key_dim, units))
-        self.bias = new_weight("zeros", (units,))
-        self.score_vector = new_weight("glorot_uniform", (units, 1))
+        g = self.build_generator
+        self.query_kernel = new_weight("glorot_uniform", (query_dim, units), g)
+        self.key_kernel = new_weight("glorot_uniform", (key_dim, units), g)
+        self.bias = new_weight("zeros", (units,), g)
+        self.score_vector = new_weight("glorot_uniform", (units, 1), g)
         self.weight_names = ["query_kernel", "key_kernel", "bias", "score_vector"]
 
     def score(self, query: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
@@ -240,15 +241,15 @@ class MultiHeadAttention(Layer):
         out = self.output_dim or query_dim
         self.weight_names = []
         for name, fan_in, size in (("query", query_dim, dk), ("key", key_src, dk), ("value", value_src, dv)):
-            setattr(self, f"{name}_kernel", new_weight("glorot_uniform", (fan_in, h, size)))
+            setattr(self, f"{name}_kernel", new_weight("glorot_uniform", (fan_in, h, size), self.build_generator))
             self.weight_names.append(f"{name}_kernel")
             if self.use_bias:
-                setattr(self, f"{name}_bias", new_weight("zeros", (h, size)))
+                setattr(self, f"{name}_bias", new_weight("zeros", (h, size), self.build_generator))
                 self.weight_names.append(f"{name}_bias")
-        self.output_kernel = new_weight("glorot_uniform", (h, dv, out))
+        self.output_kernel = new_weight("glorot_uniform", (h, dv, out), self.build_generator)
         self.weight_names.append("output_kernel")
         if self.use_bias:
-            self.output_bias = new_weight("zeros", (out,))
+            self.output_bias = new_weight("zeros", (out,), self.build_generator)
             self.weight_names.append("output_bias")
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:

@@ -64,7 +64,8 @@ class PositionalEncoding(Layer):
         if dim is None:
             raise ConfigError("PositionalEncoding needs a known feature size; give input_shape")
         if self.mode == "learned":
-            self.position_embeddings = new_weight(self.embeddings_initializer, (self.max_length, dim))
+            self.position_embeddings = new_weight(self.embeddings_initializer, (self.max_length, dim),
+                                                  self.build_generator)
             self.weight_names = ["position_embeddings"]
 
     def encoding(self, length: int, dim: int, device=None) -> torch.Tensor:
@@ -99,8 +100,9 @@ class _Block(Layer):
         return MultiHeadAttention(self.num_heads, dim // self.num_heads, dropout=self.dropout)
 
     def _feedforward(self, dim: int) -> None:
-        self.intermediate_dense = Dense(self.intermediate_dim, input_shape=(dim,))
-        self.output_dense = Dense(dim, input_shape=(self.intermediate_dim,))
+        g = self.build_generator
+        self.intermediate_dense = Dense(self.intermediate_dim, input_shape=(dim,), generator=g)
+        self.output_dense = Dense(dim, input_shape=(self.intermediate_dim,), generator=g)
 
     def _norm(self, dim: int) -> torch.nn.LayerNorm:
         return torch.nn.LayerNorm(dim, eps=self.layer_norm_epsilon)
@@ -165,7 +167,7 @@ class TransformerEncoder(_Block):
     def build(self, input_shape: Shape) -> None:
         dim = self._check_dim(input_shape[-1])
         self.self_attention = self._attention(dim)
-        self.self_attention.build_for((None, dim))
+        self.self_attention.build_for((None, dim), self.build_generator)
         self.self_attention_norm = self._norm(dim)
         self._feedforward(dim)
         self.feedforward_norm = self._norm(dim)
@@ -220,13 +222,13 @@ class TransformerDecoder(_Block):
     def build(self, input_shape: Shape) -> None:
         dim = self._check_dim(input_shape[-1])
         self.self_attention = self._attention(dim)
-        self.self_attention.build_for((None, dim))
+        self.self_attention.build_for((None, dim), self.build_generator)
         self.self_attention_norm = self._norm(dim)
         if self.cross_attention:
             self.cross_attention_layer = self._attention(dim)
             enc = self.encoder_dim_ or dim
             self.cross_attention_layer.source_dims_ = (enc, enc)
-            self.cross_attention_layer.build_for((None, dim))
+            self.cross_attention_layer.build_for((None, dim), self.build_generator)
             self.cross_attention_norm = self._norm(dim)
         self._feedforward(dim)
         self.feedforward_norm = self._norm(dim)
