@@ -174,8 +174,9 @@ class Layer(torch.nn.Module):
         if len(weights) != len(own):
             raise ConfigError(f"{self.name or type(self).__name__}: expected {len(own)} weight arrays "
                               f"({', '.join(self.weight_names)}), got {len(weights)}")
+        names = self.weight_names if len(self.weight_names) == len(own) else [f"weight {i}" for i in range(len(own))]
         with torch.no_grad():
-            for name, w, new in zip(self.weight_names, own, weights):
+            for name, w, new in zip(names, own, weights):
                 new = torch.as_tensor(np.asarray(new), dtype=w.dtype)
                 if tuple(new.shape) != tuple(w.shape):
                     raise ConfigError(f"{self.name or type(self).__name__}.{name}: expected shape "

@@ -200,6 +200,7 @@ class TimeDistributed(Layer):
 
     def build(self, input_shape: Shape) -> None:
         self.layer.build_for(tuple(input_shape[1:]), self.build_generator)
+        self.weight_names = list(self.layer.weight_names)
 
     def weight_tensors(self):
         return self.layer.weight_tensors()
