@@ -135,7 +135,6 @@ class Seq2SeqModel(torch.nn.Module):
         self.decoder = rnn(u, return_sequences=True, return_state=True, input_shape=(None, e + extra), generator=g)
         if cfg.attention != "none":
             self.attention = AdditiveAttention(u) if cfg.attention == "additive" else Attention("dot")
-            self.attention.key_dim_ = u
             self.attention.build_for((u,), g)
             self.combine = Dense(u, activation="tanh", input_dim=2 * u, generator=g)
         self.output = Dense(cfg.tgt_vocab_size, input_dim=u, generator=g)
