@@ -18,6 +18,7 @@ import warnings
 import torch
 
 from seqlab.nn.recurrent import LSTM
+from seqlab.nn.seeding import isolated_rng
 
 
 def lstm_contenders(units: int, features: int) -> dict:
@@ -54,8 +55,7 @@ def lstm_speed(units: int = 256, batch: int = 32, steps: int = 60, features: int
     Returns ``{"setting": str, "max_abs_diff": float, "rows": {name: {"ms": .., "ratio": ..}}}``.
     """
     warnings.filterwarnings("ignore", message=".*TF32.*")  # printed when toggling oneDNN on a CPU build
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with isolated_rng(seed):  # torch.nn.LSTM initialises from the global RNG
         contenders = lstm_contenders(units, features)
         x = torch.randn(batch, steps, features, requires_grad=True)
     outs = {name: run(x).detach() for name, run in contenders.items()}

@@ -32,9 +32,11 @@ import torch.nn.functional as F
 
 from seqlab.io.errors import ConfigError
 from seqlab.nn.base import Layer, Shape
+from seqlab.nn.container import LayerStack
 from seqlab.nn.conv import Conv2D, MaxPooling2D
 from seqlab.nn.core import Dense, Flatten, Reshape
 from seqlab.nn.recurrent import LSTM
+from seqlab.nn.seeding import make_generator
 
 KINDS = ("dense", "conv", "lstm")
 
@@ -190,18 +192,14 @@ def _lstm_stacks(cfg: AutoencoderConfig):
     return enc, dec, (int(cfg.code_size),)
 
 
-def _stack(layers, input_shape):
-    from seqlab.nn.container import LayerStack
-    return LayerStack(layers, input_shape=input_shape)
-
-
 class AutoencoderNet(torch.nn.Module):
     """Encoder and decoder ``LayerStack``s for ``cfg`` (an ``AutoencoderConfig``).
 
     ``forward(x) -> reconstruction`` (same shape as ``x``); ``encode(x) -> (batch, code_size)``;
     ``decode(h) -> (batch, *input_shape)``. In training mode ``forward`` corrupts the input
     (``cfg.noise``) and stores the sparsity and contractive penalties for ``regularization_loss``.
-    ``seed`` makes the initial weights reproducible without touching the global RNG.
+    ``seed``: the initial weights come from ``make_generator(seed)`` (encoder, then decoder), so they
+    are reproducible and torch's global RNG is not touched; None draws from the global generator.
 
     >>> net = AutoencoderNet(AutoencoderConfig(kind="lstm", input_shape=(10, 2), code_size=4))
     >>> net(torch.zeros(3, 10, 2)).shape
@@ -213,12 +211,10 @@ class AutoencoderNet(torch.nn.Module):
         cfg.check()
         self.cfg = cfg
         build = {"dense": _dense_stacks, "conv": _conv_stacks, "lstm": _lstm_stacks}[cfg.kind]
-        with torch.random.fork_rng(devices=[]):
-            if seed is not None:
-                torch.manual_seed(int(seed))
-            enc, dec, code_shape = build(cfg)
-            self.encoder = _stack(enc, tuple(cfg.input_shape))
-            self.decoder = _stack(dec, code_shape)
+        generator = make_generator(seed)
+        enc, dec, code_shape = build(cfg)
+        self.encoder = LayerStack(enc, input_shape=tuple(cfg.input_shape), generator=generator)
+        self.decoder = LayerStack(dec, input_shape=code_shape, generator=generator)
         self._penalty: torch.Tensor | None = None
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:

@@ -56,6 +56,7 @@ from seqlab.nn.bidirectional import Bidirectional
 from seqlab.nn.conv import Conv1D
 from seqlab.nn.core import Dense, Dropout, Embedding
 from seqlab.nn.recurrent import GRU, LSTM
+from seqlab.nn.seeding import make_generator
 from seqlab.nn.transformer import PositionalEncoding, TransformerEncoder
 
 ENCODERS = ("lstm", "gru", "bilstm", "stacked_lstm", "cnn1d", "cnn_lstm", "transformer", "bag_of_embeddings",
@@ -227,32 +228,35 @@ class ClassifierNet(torch.nn.Module):
 
     Takes token ids ``(batch, time)`` or packed series ``(batch, time, features + 1)`` and
     returns logits ``(batch, n_classes)``, or ``(batch, time, n_classes)`` with ``per_step``.
-    Softmax of the logits gives the probabilities.
+    Softmax of the logits gives the probabilities. ``seed``: the initial weights come from
+    ``make_generator(seed)``, layer by layer; None draws them from torch's global generator.
 
     >>> net = ClassifierNet(ClassifierConfig(n_classes=2, encoder="lstm", vocab_size=50, units=4))
     >>> net(torch.tensor([[3, 7, 0, 0], [5, 0, 0, 0]])).shape
     torch.Size([2, 2])
     """
 
-    def __init__(self, config: ClassifierConfig):
+    def __init__(self, config: ClassifierConfig, seed: int | None = None):
         super().__init__()
         self.config = cfg = config
+        g = make_generator(seed)
         text = cfg.vocab_size is not None
         width = cfg.embedding_dim if text else cfg.n_features
         if text:
-            self.embedding = Embedding(cfg.vocab_size, cfg.embedding_dim, mask_zero=True)
+            self.embedding = Embedding(cfg.vocab_size, cfg.embedding_dim, mask_zero=True, generator=g)
         rs = cfg.per_step or cfg.pooling != "last"  # pooling needs every step's output
         enc = cfg.encoder
         if enc in ("lstm", "gru"):
-            self.rnn = (LSTM if enc == "lstm" else GRU)(cfg.units, return_sequences=rs, input_shape=(None, width))
+            self.rnn = (LSTM if enc == "lstm" else GRU)(cfg.units, return_sequences=rs, input_shape=(None, width),
+                                                        generator=g)
             out = cfg.units
         elif enc == "bilstm":
-            self.rnn = Bidirectional(LSTM(cfg.units, return_sequences=rs), input_shape=(None, width))
+            self.rnn = Bidirectional(LSTM(cfg.units, return_sequences=rs), input_shape=(None, width), generator=g)
             out = 2 * cfg.units
         elif enc == "stacked_lstm":
-            self.rnn1 = LSTM(cfg.units, return_sequences=True, input_shape=(None, width))
+            self.rnn1 = LSTM(cfg.units, return_sequences=True, input_shape=(None, width), generator=g)
             self.between = Dropout(cfg.dropout)
-            self.rnn = LSTM(cfg.units, return_sequences=rs, input_shape=(None, cfg.units))
+            self.rnn = LSTM(cfg.units, return_sequences=rs, input_shape=(None, cfg.units), generator=g)
             out = cfg.units
         elif enc in ("cnn1d", "cnn_lstm"):
             n_blocks = 3 if enc == "cnn1d" else 2
@@ -261,41 +265,41 @@ class ClassifierNet(torch.nn.Module):
                 raise ConfigError(f"{enc} needs {n_blocks} filters and kernel_sizes, got {filters} and {kernels}")
             convs, norms, prev = [], [], width
             for f, k in zip(filters, kernels):
-                convs.append(Conv1D(f, k, padding="same", input_shape=(None, prev)))
+                convs.append(Conv1D(f, k, padding="same", input_shape=(None, prev), generator=g))
                 norms.append(MaskedBatchNorm(f))
                 prev = f
             self.convs, self.norms = torch.nn.ModuleList(convs), torch.nn.ModuleList(norms)
             out = prev
             if enc == "cnn_lstm":
-                self.rnn = LSTM(cfg.units, return_sequences=rs, input_shape=(None, prev))
+                self.rnn = LSTM(cfg.units, return_sequences=rs, input_shape=(None, prev), generator=g)
                 out = cfg.units
         elif enc == "textcnn":
             filters, kernels = list(cfg.filters), list(cfg.kernel_sizes)
             if not kernels or len(filters) != len(kernels):
                 raise ConfigError(f"textcnn needs one filters entry per kernel size, got {filters} and {kernels}")
-            self.convs = torch.nn.ModuleList(Conv1D(f, k, padding="same", activation="relu", input_shape=(None, width))
-                                             for f, k in zip(filters, kernels))
+            self.convs = torch.nn.ModuleList(Conv1D(f, k, padding="same", activation="relu", input_shape=(None, width),
+                                                    generator=g) for f, k in zip(filters, kernels))
             out = sum(filters)
         elif enc == "transformer":
-            self.project = Dense(cfg.units, input_shape=(width,))
+            self.project = Dense(cfg.units, input_shape=(width,), generator=g)
             self.positions = PositionalEncoding(input_shape=(None, cfg.units))
             self.blocks = torch.nn.ModuleList(
-                TransformerEncoder(2 * cfg.units, cfg.num_heads, dropout=cfg.dropout, input_shape=(None, cfg.units))
-                for _ in range(cfg.num_layers))
+                TransformerEncoder(2 * cfg.units, cfg.num_heads, dropout=cfg.dropout, input_shape=(None, cfg.units),
+                                   generator=g) for _ in range(cfg.num_layers))
             out = cfg.units
         elif enc == "mlp":
-            self.hidden = Dense(cfg.units, activation="relu", input_shape=(cfg.length * width,))
-            self.hidden2 = Dense(cfg.units, activation="relu", input_shape=(cfg.units,))
+            self.hidden = Dense(cfg.units, activation="relu", input_shape=(cfg.length * width,), generator=g)
+            self.hidden2 = Dense(cfg.units, activation="relu", input_shape=(cfg.units,), generator=g)
             out = cfg.units
         elif enc == "fasttext":
             out = width
         else:  # bag_of_embeddings
-            self.hidden = Dense(cfg.units, activation="relu", input_shape=(width,))
+            self.hidden = Dense(cfg.units, activation="relu", input_shape=(width,), generator=g)
             out = cfg.units
         if cfg.pooling == "max_mean" and not cfg.per_step:
             out *= 2
         self.head_dropout = Dropout(cfg.dropout)
-        self.head = Dense(cfg.n_classes, input_shape=(out,))
+        self.head = Dense(cfg.n_classes, input_shape=(out,), generator=g)
 
     def split_input(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """``(features (batch, time, width), mask (batch, time) bool)`` from a raw batch."""

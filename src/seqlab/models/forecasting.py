@@ -40,6 +40,7 @@ from seqlab.nn.container import LayerStack
 from seqlab.nn.conv import Conv1D
 from seqlab.nn.core import Dense, Dropout, Flatten, Reshape
 from seqlab.nn.recurrent import GRU, LSTM, SimpleRNN
+from seqlab.nn.seeding import make_generator
 from seqlab.nn.transformer import PositionalEncoding, TransformerEncoder
 
 BASELINES = ("naive", "seasonal_naive")
@@ -86,13 +87,14 @@ class ForecastNetwork(torch.nn.Module):
     """A LayerStack whose flat output ``(batch, horizon*outputs)`` is reshaped to ``(batch, horizon, outputs)``.
 
     ``config`` (a NetworkConfig) rebuilds it; ``body`` holds the seqlab layers (``summary`` reads it).
+    Weights are drawn from ``generator`` (None: torch's global generator).
     """
 
-    def __init__(self, config: NetworkConfig, layers: list):
+    def __init__(self, config: NetworkConfig, layers: list, generator: torch.Generator | None = None):
         super().__init__()
         self.config = config
         self.body = LayerStack(layers + [Reshape((config.horizon, config.outputs))],
-                               input_shape=(config.lookback, config.features))
+                               input_shape=(config.lookback, config.features), generator=generator)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.body(x)
@@ -104,13 +106,14 @@ class Seq2SeqNetwork(torch.nn.Module):
     a Dense layer maps each decoder step to ``outputs`` values.
     """
 
-    def __init__(self, config: NetworkConfig):
+    def __init__(self, config: NetworkConfig, generator: torch.Generator | None = None):
         super().__init__()
         self.config = config
-        c = config
-        self.encoder = LSTM(c.units, return_state=True, input_shape=(c.lookback, c.features))
-        self.decoder = LSTM(c.units, return_sequences=True, dropout=c.dropout, input_shape=(c.horizon, c.units))
-        self.head = Dense(c.outputs, input_shape=(c.horizon, c.units))
+        c, g = config, generator
+        self.encoder = LSTM(c.units, return_state=True, input_shape=(c.lookback, c.features), generator=g)
+        self.decoder = LSTM(c.units, return_sequences=True, dropout=c.dropout, input_shape=(c.horizon, c.units),
+                            generator=g)
+        self.head = Dense(c.outputs, input_shape=(c.horizon, c.units), generator=g)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         summary, h, c = self.encoder(x)
@@ -122,15 +125,16 @@ class TransformerNetwork(torch.nn.Module):
     """Dense embedding to ``units``, sinusoidal positional encoding, ``num_layers`` encoder blocks,
     then the last step's representation through Dense to ``horizon*outputs`` values."""
 
-    def __init__(self, config: NetworkConfig):
+    def __init__(self, config: NetworkConfig, generator: torch.Generator | None = None):
         super().__init__()
         self.config = config
-        c = config
+        c, g = config, generator
         heads = max(h for h in range(1, c.num_heads + 1) if c.units % h == 0)
-        self.embed = LayerStack([Dense(c.units), PositionalEncoding()], input_shape=(c.lookback, c.features))
+        self.embed = LayerStack([Dense(c.units), PositionalEncoding()], input_shape=(c.lookback, c.features),
+                                generator=g)
         self.blocks = LayerStack([TransformerEncoder(2 * c.units, num_heads=heads, dropout=c.dropout)
-                                  for _ in range(c.layers_())], input_shape=(c.lookback, c.units))
-        self.head = Dense(c.horizon * c.outputs, input_shape=(2 * c.units,))
+                                  for _ in range(c.layers_())], input_shape=(c.lookback, c.units), generator=g)
+        self.head = Dense(c.horizon * c.outputs, input_shape=(2 * c.units,), generator=g)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         z = self.blocks(self.embed(x))
@@ -152,9 +156,9 @@ def _conv(cfg: NetworkConfig) -> Conv1D:
     return Conv1D(cfg.units, min(cfg.kernel_size, cfg.lookback), activation="relu", padding="causal")
 
 
-def build_network(cfg: NetworkConfig) -> torch.nn.Module:
-    """The network named ``cfg.architecture``, with fresh weights (seed the global RNG first for
-    reproducible weights). Returns a module mapping ``(batch, lookback, features)`` to
+def build_network(cfg: NetworkConfig, seed: int | None = None) -> torch.nn.Module:
+    """The network named ``cfg.architecture``, with fresh weights drawn from ``make_generator(seed)``
+    (None: torch's global generator). Returns a module mapping ``(batch, lookback, features)`` to
     ``(batch, horizon, outputs)``.
 
     >>> build_network(NetworkConfig("linear", lookback=4, features=2, horizon=2))(torch.ones(3, 4, 2)).shape
@@ -163,14 +167,14 @@ def build_network(cfg: NetworkConfig) -> torch.nn.Module:
     check_config(cfg)
     flat = cfg.horizon * cfg.outputs
     drop = [Dropout(cfg.dropout)] if cfg.dropout > 0 else []
-    name = cfg.architecture
+    name, g = cfg.architecture, make_generator(seed)
     if name == "seq2seq":
-        return Seq2SeqNetwork(cfg)
+        return Seq2SeqNetwork(cfg, g)
     if name == "transformer":
-        return TransformerNetwork(cfg)
-    if name == "esn":  # the reservoir is drawn from the (seeded) global RNG, so seed= reproduces it
+        return TransformerNetwork(cfg, g)
+    if name == "esn":  # the reservoir's NumPy seed is drawn from the generator, so seed= reproduces it
         return ESNForecastNetwork(cfg.features, cfg.units, cfg.horizon, cfg.outputs,
-                                  seed=int(torch.randint(0, 2**31 - 1, (1,))))
+                                  seed=int(torch.randint(0, 2**31 - 1, (1,), generator=g)))
     if name == "linear":
         layers = [Flatten(), Dense(flat)]
     elif name == "mlp":
@@ -185,7 +189,7 @@ def build_network(cfg: NetworkConfig) -> torch.nn.Module:
         layers = [_conv(cfg), _conv(cfg), Flatten(), *drop, Dense(cfg.units, activation="relu"), Dense(flat)]
     else:  # cnn_lstm
         layers = [_conv(cfg), LSTM(cfg.units), *drop, Dense(flat)]
-    return ForecastNetwork(cfg, layers)
+    return ForecastNetwork(cfg, layers, g)
 
 
 def check_config(cfg: NetworkConfig) -> None:

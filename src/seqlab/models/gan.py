@@ -42,6 +42,7 @@ from seqlab.nn.container import LayerStack
 from seqlab.nn.conv import Conv2D
 from seqlab.nn.core import Dense, Flatten, Reshape
 from seqlab.nn.recurrent import GRU, LSTM
+from seqlab.nn.seeding import make_generator
 
 ARCHS = ("dense", "dcgan", "lstm", "rnn")
 LOSSES = ("minimax", "non-saturating", "wasserstein", "wasserstein-gp")
@@ -76,39 +77,40 @@ def _size(shape) -> int:
     return int(math.prod(int(s) for s in shape))
 
 
-def _build_generator(cfg: GANConfig) -> LayerStack:
+def _build_generator(cfg: GANConfig, g: torch.Generator | None) -> LayerStack:
     shape, u, out_act = tuple(int(s) for s in cfg.sample_shape), int(cfg.units), cfg.output_activation
     z_dim = int(cfg.latent_dim) + int(cfg.n_classes)
     if cfg.arch == "dense":
         return LayerStack([Dense(u, activation="relu"), Dense(2 * u, activation="relu"),
-                           Dense(_size(shape), activation=out_act), Reshape(shape)], input_shape=(z_dim,))
+                           Dense(_size(shape), activation=out_act), Reshape(shape)], input_shape=(z_dim,),
+                          generator=g)
     if cfg.arch == "lstm":   # seed 000: Input(shape=(latent_dim, 1)) -> LSTM(150) -> Dense(LENGTH_INPUT)
         return LayerStack([Reshape((z_dim, 1)), LSTM(u), Dense(_size(shape), activation=out_act),
-                           Reshape(shape)], input_shape=(z_dim,))
+                           Reshape(shape)], input_shape=(z_dim,), generator=g)
     if cfg.arch == "rnn":    # z: (time, latent) per-step noise
         t, f = shape
         return LayerStack([LSTM(u, return_sequences=True), LSTM(u, return_sequences=True),
-                           Dense(f, activation=out_act)], input_shape=(t, z_dim))
+                           Dense(f, activation=out_act)], input_shape=(t, z_dim), generator=g)
     c, h, w = shape
     return LayerStack([Dense(2 * u * (h // 4) * (w // 4), activation="relu"),
                        Reshape((2 * u, h // 4, w // 4)), Upsample2D(2),
                        Conv2D(u, 3, padding="same", activation="relu"), Upsample2D(2),
-                       Conv2D(c, 3, padding="same", activation=out_act)], input_shape=(z_dim,))
+                       Conv2D(c, 3, padding="same", activation=out_act)], input_shape=(z_dim,), generator=g)
 
 
-def _build_discriminator(cfg: GANConfig) -> LayerStack:
+def _build_discriminator(cfg: GANConfig, g: torch.Generator | None) -> LayerStack:
     shape, u, k = tuple(int(s) for s in cfg.sample_shape), int(cfg.units), int(cfg.n_classes)
     if cfg.arch in ("dense", "lstm"):   # seed 000's discriminator: Dense(300)-Dense(250)-Dense(100)-Dense(1)
         widths = (2 * u, u) if cfg.arch == "dense" else (_size(shape), 250, 100)
         return LayerStack([*[Dense(n, activation="relu") for n in widths], Dense(1)],
-                          input_shape=(_size(shape) + k,))
+                          input_shape=(_size(shape) + k,), generator=g)
     if cfg.arch == "rnn":
         t, f = shape
-        return LayerStack([GRU(u), Dense(1)], input_shape=(t, f + k))
+        return LayerStack([GRU(u), Dense(1)], input_shape=(t, f + k), generator=g)
     c, h, w = shape
     return LayerStack([Conv2D(u, 3, strides=2, padding="same", activation="leaky_relu"),
                        Conv2D(2 * u, 3, strides=2, padding="same", activation="leaky_relu"),
-                       Flatten(), Dense(1)], input_shape=(c + k, h, w))
+                       Flatten(), Dense(1)], input_shape=(c + k, h, w), generator=g)
 
 
 class GANNet(torch.nn.Module):
@@ -116,18 +118,17 @@ class GANNet(torch.nn.Module):
 
     ``latent(n, generator=None)`` draws z: ``(n, latent_dim)``, or ``(n, time, latent_dim)`` for "rnn";
     ``generate(z, labels=None) -> (n, *sample_shape)``; ``discriminate(x, labels=None) -> (n, 1)``
-    raw scores. ``labels``: int class ids ``(n,)`` when ``n_classes > 0``.
+    raw scores. ``labels``: int class ids ``(n,)`` when ``n_classes > 0``. ``seed``: the initial
+    weights come from ``make_generator(seed)``; None draws them from torch's global generator.
     """
 
     def __init__(self, cfg: GANConfig, seed: int | None = None):
         super().__init__()
         cfg.check()
         self.cfg = cfg
-        with torch.random.fork_rng(devices=[]):
-            if seed is not None:
-                torch.manual_seed(int(seed))
-            self.generator = _build_generator(cfg)
-            self.discriminator = _build_discriminator(cfg)
+        g = make_generator(seed)  # the generator's weights first, then the discriminator's
+        self.generator = _build_generator(cfg, g)
+        self.discriminator = _build_discriminator(cfg, g)
 
     def latent(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         if self.cfg.arch == "rnn":

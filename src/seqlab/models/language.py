@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from seqlab.io.errors import ConfigError
 from seqlab.nn.core import Dense, Embedding
 from seqlab.nn.recurrent import GRU, LSTM, SimpleRNN
+from seqlab.nn.seeding import make_generator
 from seqlab.nn.transformer import PositionalEncoding, TransformerDecoder
 
 BACKBONES = ("bigram", "mlp", "rnn", "lstm", "gru", "transformer")
@@ -58,53 +59,56 @@ class LanguageModel(torch.nn.Module):
 
     ``model(idx)`` takes token ids ``(batch, T)`` and returns logits ``(batch, T, vocab_size)``.
     Recurrent backbones also step one token at a time: ``model.step(ids, state) -> (logits, state)``
-    with ``ids`` ``(batch,)``; ``state=None`` starts from zeros.
+    with ``ids`` ``(batch,)``; ``state=None`` starts from zeros. ``seed``: the initial weights come from
+    ``make_generator(seed)``; None draws them from torch's global generator.
 
     >>> m = LanguageModel(LanguageModelConfig("transformer", vocab_size=27, block_size=16, n_layer=2))
     >>> m(torch.zeros(1, 16, dtype=torch.long)).shape
     torch.Size([1, 16, 27])
     """
 
-    def __init__(self, config: LanguageModelConfig):
+    def __init__(self, config: LanguageModelConfig, seed: int | None = None):
         super().__init__()
         config.validate()
         self.config = cfg = config
+        g = make_generator(seed)
         v = cfg.vocab_size
         if cfg.backbone == "bigram":
             self.table = torch.nn.Parameter(torch.zeros(v, v))
         elif cfg.backbone == "mlp":
             # one extra id marks "before the start" in the context window (makemore)
-            self.embedding = Embedding(v + 1, cfg.n_embd)
-            self.hidden = Dense(cfg.units, activation="tanh", input_dim=cfg.context * cfg.n_embd)
-            self.head = Dense(v, input_dim=cfg.units)
+            self.embedding = Embedding(v + 1, cfg.n_embd, generator=g)
+            self.hidden = Dense(cfg.units, activation="tanh", input_dim=cfg.context * cfg.n_embd, generator=g)
+            self.head = Dense(v, input_dim=cfg.units, generator=g)
         elif cfg.backbone in RECURRENT:
-            self.embedding = Embedding(v, cfg.n_embd)
+            self.embedding = Embedding(v, cfg.n_embd, generator=g)
             layer = RECURRENT[cfg.backbone]
             self.recurrent = torch.nn.ModuleList(
                 layer(cfg.units, return_sequences=True, return_state=True, dropout=cfg.dropout if i else 0.0,
-                      input_shape=(None, cfg.n_embd if i == 0 else cfg.units))
+                      input_shape=(None, cfg.n_embd if i == 0 else cfg.units), generator=g)
                 for i in range(cfg.n_layer))
-            self.head = Dense(v, input_dim=cfg.units)
+            self.head = Dense(v, input_dim=cfg.units, generator=g)
         else:
-            self.embedding = Embedding(v, cfg.n_embd)
+            self.embedding = Embedding(v, cfg.n_embd, generator=g)
             self.positions = PositionalEncoding("learned", max_length=cfg.block_size,
-                                                input_shape=(None, cfg.n_embd))
+                                                input_shape=(None, cfg.n_embd), generator=g)
             self.blocks = torch.nn.ModuleList(
                 TransformerDecoder(4 * cfg.n_embd, cfg.n_head, dropout=cfg.dropout, activation="gelu",
-                                   normalize_first=True, cross_attention=False, input_shape=(None, cfg.n_embd))
+                                   normalize_first=True, cross_attention=False, input_shape=(None, cfg.n_embd),
+                                   generator=g)
                 for _ in range(cfg.n_layer))
             self.final_norm = torch.nn.LayerNorm(cfg.n_embd)
-            self.head = Dense(v, use_bias=False, input_dim=cfg.n_embd)
-            self._init_gpt()
+            self.head = Dense(v, use_bias=False, input_dim=cfg.n_embd, generator=g)
+            self._init_gpt(g)
 
-    def _init_gpt(self) -> None:
+    def _init_gpt(self, generator: torch.Generator | None) -> None:
         """GPT-2's initialisation: N(0, 0.02) for embeddings and kernels, zero biases."""
         with torch.no_grad():
             for name, p in self.named_parameters():
                 if "norm" in name:
                     continue
                 if p.dim() >= 2:
-                    p.normal_(0.0, 0.02)
+                    p.normal_(0.0, 0.02, generator=generator)
                 else:
                     p.zero_()
 

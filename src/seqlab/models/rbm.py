@@ -27,6 +27,7 @@ import torch
 import torch.nn.functional as F
 
 from seqlab.io.errors import ConfigError
+from seqlab.nn.seeding import make_generator
 
 MAX_WEIGHTS = 2**28  # float32 weights (1 GiB); a bigger RBM is a typo, not a plan
 
@@ -51,7 +52,7 @@ class RestrictedBoltzmannMachine(torch.nn.Module):
             gib = int(n_visible) * int(n_hidden) * 4 / 2**30
             raise ConfigError(f"{n_visible} visible x {n_hidden} hidden units need {gib:.1f} GiB of weights; "
                               "use fewer hidden units")
-        g = torch.Generator().manual_seed(0 if seed is None else int(seed))
+        g = make_generator(0 if seed is None else seed)
         self.register_buffer("W", torch.randn(int(n_visible), int(n_hidden), generator=g) * 0.01)
         self.register_buffer("hidden_bias", torch.zeros(int(n_hidden)))
         self.register_buffer("visible_bias", torch.zeros(int(n_visible)))

@@ -38,6 +38,7 @@ from seqlab.nn.attention import AdditiveAttention, Attention
 from seqlab.nn.bidirectional import Bidirectional
 from seqlab.nn.core import Dense, Embedding
 from seqlab.nn.recurrent import GRU, LSTM
+from seqlab.nn.seeding import make_generator
 from seqlab.nn.transformer import PositionalEncoding, TransformerDecoder, TransformerEncoder
 
 MODELS = ("lstm", "gru", "transformer")
@@ -94,6 +95,7 @@ class Seq2SeqModel(torch.nn.Module):
     ids, 0 = padding; returns logits ``(batch, T, tgt_vocab_size)`` for ``y_1 .. y_T``.
     Step-by-step decoding: ``state = model.start(src)``, then ``model.step(token, state)`` ->
     ``(logits (batch, V), state, weights (batch, S))`` (used by ``greedy_decode``/``beam_search``).
+    ``seed``: the initial weights come from ``make_generator(seed)``; None: torch's global generator.
 
     >>> cfg = Seq2SeqConfig(src_vocab_size=10, tgt_vocab_size=8, model="gru", attention="dot", units=16)
     >>> state = Seq2SeqModel(cfg).start(torch.tensor([[4, 5, 0]]))
@@ -103,36 +105,39 @@ class Seq2SeqModel(torch.nn.Module):
 
     input_dtype = torch.long
 
-    def __init__(self, config: Seq2SeqConfig):
+    def __init__(self, config: Seq2SeqConfig, seed: int | None = None):
         super().__init__()
         config.validate()
         self.config = cfg = config
+        g = make_generator(seed)
         if cfg.model == "transformer":
             d = cfg.units
-            self.src_embedding = Embedding(cfg.src_vocab_size, d, embeddings_initializer="glorot_uniform")
-            self.tgt_embedding = Embedding(cfg.tgt_vocab_size, d, embeddings_initializer="glorot_uniform")
+            self.src_embedding = Embedding(cfg.src_vocab_size, d, embeddings_initializer="glorot_uniform",
+                                           generator=g)
+            self.tgt_embedding = Embedding(cfg.tgt_vocab_size, d, embeddings_initializer="glorot_uniform",
+                                           generator=g)
             self.positions = PositionalEncoding()
             block = dict(intermediate_dim=cfg.intermediate_dim, num_heads=cfg.num_heads, dropout=cfg.dropout,
-                         input_shape=(None, d))
+                         input_shape=(None, d), generator=g)
             self.encoder_blocks = torch.nn.ModuleList(TransformerEncoder(**block) for _ in range(cfg.num_layers))
             self.decoder_blocks = torch.nn.ModuleList(TransformerDecoder(**block) for _ in range(cfg.num_layers))
-            self.output = Dense(cfg.tgt_vocab_size, input_dim=d)
+            self.output = Dense(cfg.tgt_vocab_size, input_dim=d, generator=g)
             return
         e, u, rnn = cfg.embedding_dim, cfg.units, RECURRENT[cfg.model]
-        self.src_embedding = Embedding(cfg.src_vocab_size, e)
-        self.tgt_embedding = Embedding(cfg.tgt_vocab_size, e)
+        self.src_embedding = Embedding(cfg.src_vocab_size, e, generator=g)
+        self.tgt_embedding = Embedding(cfg.tgt_vocab_size, e, generator=g)
         if cfg.bidirectional:   # [h->_j; h<-_j]: each source step knows what precedes and follows it
-            self.encoder = Bidirectional(rnn(u // 2, return_sequences=True, return_state=True), input_shape=(None, e))
+            self.encoder = Bidirectional(rnn(u // 2, return_sequences=True, return_state=True), input_shape=(None, e),
+                                         generator=g)
         else:
-            self.encoder = rnn(u, return_sequences=True, return_state=True, input_shape=(None, e))
+            self.encoder = rnn(u, return_sequences=True, return_state=True, input_shape=(None, e), generator=g)
         extra = u if cfg.attention == "additive" else 0   # Bahdanau feeds the context into the RNN
-        self.decoder = rnn(u, return_sequences=True, return_state=True, input_shape=(None, e + extra))
+        self.decoder = rnn(u, return_sequences=True, return_state=True, input_shape=(None, e + extra), generator=g)
         if cfg.attention != "none":
             self.attention = AdditiveAttention(u) if cfg.attention == "additive" else Attention("dot")
-            self.attention.key_dim_ = u
-            self.attention.build_for((u,))
-            self.combine = Dense(u, activation="tanh", input_dim=2 * u)
-        self.output = Dense(cfg.tgt_vocab_size, input_dim=u)
+            self.attention.build_for((u,), g)
+            self.combine = Dense(u, activation="tanh", input_dim=2 * u, generator=g)
+        self.output = Dense(cfg.tgt_vocab_size, input_dim=u, generator=g)
 
     def num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())

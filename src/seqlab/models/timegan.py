@@ -34,12 +34,14 @@ generator). Each side's optimiser only steps its own networks; the others are he
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 
 from seqlab.io.errors import ConfigError
+from seqlab.nn.seeding import isolated_rng
 
 D_LOSS_THRESHOLD = 0.15   # the discriminator trains only while L_D exceeds this (authors' code)
 
@@ -96,9 +98,8 @@ class TimeGANNet(torch.nn.Module):
         cfg.check()
         self.cfg = cfg
         f, h, k = int(cfg.features), int(cfg.hidden), int(cfg.num_layers)
-        with torch.random.fork_rng(devices=[]):
-            if seed is not None:
-                torch.manual_seed(int(seed))
+        # torch.nn's GRU and Linear initialise from the global RNG: with a seed, from a fork seeded with it
+        with isolated_rng(seed) if seed is not None else nullcontext():
             self.embedder = RecurrentNet(f, h, h, k)
             self.recovery = RecurrentNet(h, h, f, k)
             self.generator = RecurrentNet(self.z_dim, h, h, k)

@@ -25,6 +25,7 @@ import torch
 from seqlab.io.errors import ConfigError
 from seqlab.nn.container import LayerStack
 from seqlab.nn.core import Dense
+from seqlab.nn.seeding import make_generator
 
 
 @dataclass
@@ -66,25 +67,24 @@ def vae_bce_loss(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 class VAENet(torch.nn.Module):
     """``encode(x) -> (mu, log_var)`` each ``(batch, latent_dim)``; ``decode(z) -> (batch, input_dim)``;
     ``forward(x)``: reconstruction from a sampled z (training) or from mu (evaluation);
-    ``sample(n, generator=None) -> (n, input_dim)`` decodes z ~ N(0, I)."""
+    ``sample(n, generator=None) -> (n, input_dim)`` decodes z ~ N(0, I). ``seed``: the initial weights
+    come from ``make_generator(seed)``; None draws them from torch's global generator."""
 
     def __init__(self, cfg: VAEConfig, seed: int | None = None):
         super().__init__()
         cfg.check()
         self.cfg = cfg
         hidden = [int(h) for h in cfg.hidden]
-        with torch.random.fork_rng(devices=[]):
-            if seed is not None:
-                torch.manual_seed(int(seed))
-            self.body = LayerStack([Dense(h, activation=cfg.activation) for h in hidden],
-                                   input_shape=(int(cfg.input_dim),))
-            feat = hidden[-1] if hidden else int(cfg.input_dim)
-            self.mu = Dense(cfg.latent_dim, input_dim=feat)
-            self.log_var = Dense(cfg.latent_dim, input_dim=feat)
-            back = [*reversed(hidden), int(cfg.input_dim)]
-            self.decoder = LayerStack([Dense(s, activation=cfg.output_activation if i == len(back) - 1
-                                             else cfg.activation) for i, s in enumerate(back)],
-                                      input_shape=(int(cfg.latent_dim),))
+        g = make_generator(seed)  # weights drawn in this order: body, mu, log_var, decoder
+        self.body = LayerStack([Dense(h, activation=cfg.activation) for h in hidden],
+                               input_shape=(int(cfg.input_dim),), generator=g)
+        feat = hidden[-1] if hidden else int(cfg.input_dim)
+        self.mu = Dense(cfg.latent_dim, input_dim=feat, generator=g)
+        self.log_var = Dense(cfg.latent_dim, input_dim=feat, generator=g)
+        back = [*reversed(hidden), int(cfg.input_dim)]
+        self.decoder = LayerStack([Dense(s, activation=cfg.output_activation if i == len(back) - 1
+                                         else cfg.activation) for i, s in enumerate(back)],
+                                  input_shape=(int(cfg.latent_dim),), generator=g)
         self._kl: torch.Tensor | None = None
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -58,17 +58,47 @@ def _masked_softmax(scores: torch.Tensor, allowed: torch.Tensor | None) -> torch
     return scores.masked_fill(empty, 0.0).softmax(-1).masked_fill(empty, 0.0)
 
 
-class _QueryValueAttention(Layer):
-    """Shared plumbing: builds from (query, key) shapes, handles 2-D queries and masks."""
+class _TwoSources:
+    """The sizes of ``value`` and ``key`` for a layer built from the query's shape alone.
+
+    ``value_features`` (None: the query's size) and ``key_features`` (None: the value's size) are
+    taken from the first call, or given, and kept in the config, so a layer rebuilt from its config
+    (a loaded model) has weights of the same shapes.
+    """
+
+    value_features: int | None = None
+    key_features: int | None = None
+
+    def _set_sources(self, value_features: int | None, key_features: int | None) -> None:
+        self.value_features = None if value_features is None else int(value_features)
+        self.key_features = None if key_features is None else int(key_features)
+
+    def _see_sources(self, query: torch.Tensor, value: torch.Tensor, key: torch.Tensor) -> None:
+        q, v, k = int(query.shape[-1]), int(value.shape[-1]), int(key.shape[-1])
+        self._set_sources(v if v != q else None, k if k != v else None)
+
+    def _source_dims(self, query_dim: int) -> tuple[int, int]:
+        """(value size, key size) for queries of ``query_dim`` features."""
+        value_dim = self.value_features or query_dim
+        return value_dim, self.key_features or value_dim
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg["value_features"], cfg["key_features"] = self.value_features, self.key_features
+        return cfg
+
+
+class _QueryValueAttention(_TwoSources, Layer):
+    """Shared plumbing: builds from the query's shape (and the sizes of value and key), handles
+    2-D queries and masks."""
 
     causal = False
-    key_dim_ = None  # the key's size, seen on the first call; None: the query's size
 
     def __call__(self, query, value=None, key=None, mask=None, **kwargs):
         value = query if value is None else value
         key = value if key is None else key
         if not self.built:
-            self.key_dim_ = int(key.shape[-1])
+            self._see_sources(query, value, key)
             self.build_for(tuple(query.shape[1:]))
         return super().__call__(query, value, key, mask, **kwargs)
 
@@ -90,9 +120,12 @@ class _QueryValueAttention(Layer):
         return context, weights
 
     def _query_key_dims(self, input_shape: Shape) -> tuple[int, int]:
-        """(query size, key size) for ``build``; the key has the query's size unless seen otherwise."""
+        """(query size, key size) for ``build``."""
         query_dim = input_shape[-1]
-        return query_dim, self.key_dim_ if self.key_dim_ is not None else query_dim
+        return query_dim, self._source_dims(query_dim)[1]
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        return (*input_shape[:-1], self._source_dims(input_shape[-1])[0])  # the context has the value's size
 
 
 class Attention(_QueryValueAttention):
@@ -103,6 +136,8 @@ class Attention(_QueryValueAttention):
             ``"general"`` (q W k, Luong's "general"; W is ``(Dq, Dk)``).
         use_scale: multiply scores by one learned scalar (Keras's ``use_scale``), initialised to 1.
         causal: query step i only sees value steps <= i (Keras's ``use_causal_mask``).
+        value_features, key_features: sizes of value and key (None: the query's, the value's);
+            taken from the first call, and kept in the config so the layer rebuilds without data.
 
     Call ``attn(query, value, key=None, mask=None)`` -> ``(context, weights)``:
     context ``(batch, Tq, Dv)``, weights ``(batch, Tq, Tv)``; a 2-D query ``(batch, Dq)`` gives
@@ -114,10 +149,12 @@ class Attention(_QueryValueAttention):
     (torch.Size([4, 32]), torch.Size([4, 7]))
     """
 
-    def __init__(self, score_mode: str = "dot", use_scale: bool = False, causal: bool = False, **kwargs):
+    def __init__(self, score_mode: str = "dot", use_scale: bool = False, causal: bool = False,
+                 value_features: int | None = None, key_features: int | None = None, **kwargs):
         if score_mode not in SCORE_MODES:
             raise ConfigError(f"unknown score_mode {score_mode!r}; choose one of {', '.join(SCORE_MODES)}")
         self.score_mode, self.use_scale, self.causal = score_mode, bool(use_scale), bool(causal)
+        self._set_sources(value_features, key_features)
         super().__init__(**kwargs)
         self.finish_init(locals())
 
@@ -125,17 +162,14 @@ class Attention(_QueryValueAttention):
         query_dim, key_dim = self._query_key_dims(input_shape)
         self.weight_names = []
         if self.score_mode == "general":
-            self.kernel = new_weight("glorot_uniform", (query_dim, key_dim))
+            self.kernel = new_weight("glorot_uniform", (query_dim, key_dim), self.build_generator)
             self.weight_names.append("kernel")
         elif query_dim != key_dim:
             raise ConfigError(f"{self.score_mode} attention needs query and key of the same size, got "
                               f"{query_dim} and {key_dim}; use score_mode='general'")
         if self.use_scale:
-            self.scale = new_weight("ones", ())
+            self.scale = new_weight("ones", (), self.build_generator)
             self.weight_names.append("scale")
-
-    def compute_output_shape(self, input_shape: Shape) -> Shape:
-        return tuple(input_shape)  # context has the value's size; equal to the query's for "dot"
 
     def score(self, query: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
         if self.score_mode == "general":
@@ -152,6 +186,7 @@ class AdditiveAttention(_QueryValueAttention):
     Args:
         units: size of the hidden layer inside the score (default: the query's size).
         causal: query step i only sees value steps <= i.
+        value_features, key_features: sizes of value and key, as :class:`Attention`.
 
     Weights (Keras layout): query_kernel ``(Dq, units)``, key_kernel ``(Dk, units)``, bias
     ``(units,)``, score_vector ``(units,)``. Call ``attn(query, value, key=None, mask=None)`` ->
@@ -163,20 +198,23 @@ class AdditiveAttention(_QueryValueAttention):
     (torch.Size([4, 3, 32]), torch.Size([4, 3, 7]))
     """
 
-    def __init__(self, units: int | None = None, causal: bool = False, **kwargs):
+    def __init__(self, units: int | None = None, causal: bool = False, value_features: int | None = None,
+                 key_features: int | None = None, **kwargs):
         if units is not None and units < 1:
             raise ConfigError(f"AdditiveAttention needs units >= 1, got {units}")
         self.units, self.causal = units, bool(causal)
+        self._set_sources(value_features, key_features)
         super().__init__(**kwargs)
         self.finish_init(locals())
 
     def build(self, input_shape: Shape) -> None:
         query_dim, key_dim = self._query_key_dims(input_shape)
         units = self.units or query_dim
-        self.query_kernel = new_weight("glorot_uniform", (query_dim, units))
-        self.key_kernel = new_weight("glorot_uniform", (key_dim, units))
-        self.bias = new_weight("zeros", (units,))
-        self.score_vector = new_weight("glorot_uniform", (units, 1))
+        g = self.build_generator
+        self.query_kernel = new_weight("glorot_uniform", (query_dim, units), g)
+        self.key_kernel = new_weight("glorot_uniform", (key_dim, units), g)
+        self.bias = new_weight("zeros", (units,), g)
+        self.score_vector = new_weight("glorot_uniform", (units, 1), g)
         self.weight_names = ["query_kernel", "key_kernel", "bias", "score_vector"]
 
     def score(self, query: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
@@ -184,7 +222,7 @@ class AdditiveAttention(_QueryValueAttention):
         return (torch.tanh(hidden + self.bias) @ self.score_vector)[..., 0]   # (batch, Tq, Tv)
 
 
-class MultiHeadAttention(Layer):
+class MultiHeadAttention(_TwoSources, Layer):
     """Multi-head attention (Vaswani et al. 2017) on PyTorch's ``scaled_dot_product_attention``.
 
     Each head h computes ``softmax(Q_h K_h^T / sqrt(key_dim)) V_h`` with its own projections; the
@@ -197,6 +235,8 @@ class MultiHeadAttention(Layer):
         dropout: dropout on the attention weights while training.
         use_bias: biases on the four projections.
         output_dim: size of the output (default: the query's last dimension).
+        value_features, key_features: sizes of the value and key inputs (None: the query's, the
+            value's); taken from the first call, and kept in the config so the layer rebuilds without data.
 
     Weights (Keras layout): query/key/value kernels ``(D, num_heads, key_dim)`` with biases
     ``(num_heads, key_dim)``, output kernel ``(num_heads, value_dim, output_dim)`` and bias.
@@ -212,7 +252,8 @@ class MultiHeadAttention(Layer):
     """
 
     def __init__(self, num_heads: int, key_dim: int, value_dim: int | None = None, dropout: float = 0.0,
-                 use_bias: bool = True, output_dim: int | None = None, **kwargs):
+                 use_bias: bool = True, output_dim: int | None = None, value_features: int | None = None,
+                 key_features: int | None = None, **kwargs):
         if num_heads < 1 or key_dim < 1:
             raise ConfigError(f"MultiHeadAttention needs num_heads >= 1 and key_dim >= 1, "
                               f"got {num_heads} and {key_dim}")
@@ -221,7 +262,7 @@ class MultiHeadAttention(Layer):
         self.num_heads, self.key_dim = int(num_heads), int(key_dim)
         self.value_dim = int(value_dim or key_dim)
         self.dropout, self.use_bias, self.output_dim = float(dropout), bool(use_bias), output_dim
-        self.source_dims_ = None
+        self._set_sources(value_features, key_features)
         super().__init__(**kwargs)
         self.finish_init(locals())
 
@@ -229,26 +270,26 @@ class MultiHeadAttention(Layer):
         value = query if value is None else value
         key = value if key is None else key
         if not self.built:
-            self.source_dims_ = (int(value.shape[-1]), int(key.shape[-1]))
+            self._see_sources(query, value, key)
             self.build_for(tuple(query.shape[1:]))
         return super().__call__(query, value, key, mask, **kwargs)
 
     def build(self, input_shape: Shape) -> None:
         query_dim = input_shape[-1]
-        value_src, key_src = self.source_dims_ or (query_dim, query_dim)
+        value_src, key_src = self._source_dims(query_dim)
         h, dk, dv = self.num_heads, self.key_dim, self.value_dim
         out = self.output_dim or query_dim
         self.weight_names = []
         for name, fan_in, size in (("query", query_dim, dk), ("key", key_src, dk), ("value", value_src, dv)):
-            setattr(self, f"{name}_kernel", new_weight("glorot_uniform", (fan_in, h, size)))
+            setattr(self, f"{name}_kernel", new_weight("glorot_uniform", (fan_in, h, size), self.build_generator))
             self.weight_names.append(f"{name}_kernel")
             if self.use_bias:
-                setattr(self, f"{name}_bias", new_weight("zeros", (h, size)))
+                setattr(self, f"{name}_bias", new_weight("zeros", (h, size), self.build_generator))
                 self.weight_names.append(f"{name}_bias")
-        self.output_kernel = new_weight("glorot_uniform", (h, dv, out))
+        self.output_kernel = new_weight("glorot_uniform", (h, dv, out), self.build_generator)
         self.weight_names.append("output_kernel")
         if self.use_bias:
-            self.output_bias = new_weight("zeros", (out,))
+            self.output_bias = new_weight("zeros", (out,), self.build_generator)
             self.weight_names.append("output_bias")
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:

@@ -4,6 +4,13 @@ shape (Keras style), names its weights in Keras's order, and remembers its const
 A layer is built either eagerly by ``Sequential`` (which knows ``input_shape``) or lazily on its
 first call. Shapes never include the batch axis; ``None`` marks a length that varies.
 
+Initial weights are drawn from the ``torch.Generator`` that ``build_for(shape, generator)`` is given
+(a container passes its own, ``Sequential(seed=...)`` makes one), or from torch's global generator
+when there is none, as a ``torch.nn`` module does. A layer given ``input_shape`` builds at once,
+from its ``generator=`` argument or the global generator; if a container with a generator later
+builds it before its weights were changed, it draws them again from that generator, so a seed covers
+every layer of a model however the layers were written.
+
 >>> import torch
 >>> from seqlab.nn.core import Dense
 >>> d = Dense(3, input_dim=2)
@@ -42,13 +49,23 @@ class Layer(torch.nn.Module):
         trainable: False freezes every weight of the layer.
         input_shape: shape of one sample (no batch axis); lets the layer build at once.
         input_dim: shorthand for ``input_shape=(input_dim,)``.
+        generator: the ``torch.Generator`` this layer's weights are drawn from whenever it builds
+            (at once with ``input_shape``, or later); None: the generator of the container that
+            builds it, else torch's global generator. Not part of the config.
+
+    While ``build`` runs, ``self.build_generator`` is the generator to draw from (None: global);
+    ``build`` hands it to ``new_weight`` and to the ``build_for`` of any layer nested inside.
     """
 
     def __init__(self, *, name: str | None = None, trainable: bool = True,
-                 input_shape: Shape | None = None, input_dim: int | None = None):
+                 input_shape: Shape | None = None, input_dim: int | None = None,
+                 generator: torch.Generator | None = None):
         super().__init__()
         self.name = name
         self.built = False
+        self.generator_arg = generator
+        self.build_generator: torch.Generator | None = None
+        self._drawn_at_construction: list | None = None
         self._trainable = bool(trainable)
         self.weight_names: list[str] = []
         self.config: dict[str, Any] = {}
@@ -69,7 +86,14 @@ class Layer(torch.nn.Module):
         if self.name is not None:
             self.config["name"] = self.name
         if self.input_shape_arg is not None and not self.built:
-            self.build_for(self.input_shape_arg)
+            self.build_at_construction(self.input_shape_arg)
+
+    def build_at_construction(self, input_shape: Shape) -> None:
+        """Build now for ``input_shape``; remember weights drawn from the global generator so that a
+        container with a generator can draw them again."""
+        self.build_for(input_shape)
+        if self.generator_arg is None:
+            self._drawn_at_construction = [(w, w._version) for w in self.weight_tensors()]
 
     def get_config(self) -> dict[str, Any]:
         """Constructor arguments (JSON-friendly) that rebuild this layer."""
@@ -86,11 +110,24 @@ class Layer(torch.nn.Module):
         """Shape of one output sample for one input sample of ``input_shape``."""
         return tuple(input_shape)
 
-    def build_for(self, input_shape: Shape) -> Shape:
-        """Build (once) for ``input_shape`` and return the output shape."""
+    def build_for(self, input_shape: Shape, generator: torch.Generator | None = None) -> Shape:
+        """Build (once) for ``input_shape``, drawing weights from the layer's own ``generator``
+        argument, else ``generator``, else torch's global generator; return the output shape.
+
+        A layer built at construction from the global generator whose weights are unchanged since is
+        built again when a ``generator`` is given here."""
         input_shape = tuple(input_shape)
+        generator = self.generator_arg if self.generator_arg is not None else generator
+        if self.built and generator is not None and self._untouched_since_construction():
+            for layer in self.modules():
+                if isinstance(layer, Layer):
+                    layer.built, layer._drawn_at_construction = False, None
         if not self.built:
-            self.build(input_shape)
+            self.build_generator = generator
+            try:
+                self.build(input_shape)
+            finally:
+                self.build_generator = None
             self.built = True
             self.trainable = self._trainable
         self.input_shape_ = input_shape
@@ -101,6 +138,16 @@ class Layer(torch.nn.Module):
         if not self.built:
             self.build_for(tuple(x.shape[1:]) if hasattr(x, "shape") else tuple(x[0].shape[1:]))
         return super().__call__(x, *args, **kwargs)
+
+    def _untouched_since_construction(self) -> bool:
+        """True while the weights drawn at construction from the global generator are unchanged: the
+        same tensors, never written in place (an optimiser step, ``set_weights`` and
+        ``load_state_dict`` all bump a tensor's version counter)."""
+        drawn = self._drawn_at_construction
+        if not drawn:
+            return False
+        now = self.weight_tensors()
+        return len(now) == len(drawn) and all(w is old and w._version == v for w, (old, v) in zip(now, drawn))
 
     # ----- weights -------------------------------------------------------------------------
     @property
@@ -127,8 +174,9 @@ class Layer(torch.nn.Module):
         if len(weights) != len(own):
             raise ConfigError(f"{self.name or type(self).__name__}: expected {len(own)} weight arrays "
                               f"({', '.join(self.weight_names)}), got {len(weights)}")
+        names = self.weight_names if len(self.weight_names) == len(own) else [f"weight {i}" for i in range(len(own))]
         with torch.no_grad():
-            for name, w, new in zip(self.weight_names, own, weights):
+            for name, w, new in zip(names, own, weights):
                 new = torch.as_tensor(np.asarray(new), dtype=w.dtype)
                 if tuple(new.shape) != tuple(w.shape):
                     raise ConfigError(f"{self.name or type(self).__name__}.{name}: expected shape "

@@ -65,8 +65,8 @@ class Bidirectional(Layer):
         return cfg
 
     def build(self, input_shape: Shape) -> None:
-        self.forward_layer.build_for(input_shape)
-        self.backward_layer.build_for(input_shape)
+        self.forward_layer.build_for(input_shape, self.build_generator)
+        self.backward_layer.build_for(input_shape, self.build_generator)
         self.weight_names = [f"forward_{n}" for n in self.forward_layer.weight_names] + \
                             [f"backward_{n}" for n in self.backward_layer.weight_names]
 

@@ -56,15 +56,15 @@ class RecurrentCell(Layer):
         if features is None:
             raise ConfigError(f"{type(self).__name__} needs a known number of input features; give input_shape")
         width = self.gates * self.units
-        self.kernel = new_weight(self.kernel_initializer, (features, width))
-        self.recurrent_kernel = new_weight(self.recurrent_initializer, (self.units, width))
+        self.kernel = new_weight(self.kernel_initializer, (features, width), self.build_generator)
+        self.recurrent_kernel = new_weight(self.recurrent_initializer, (self.units, width), self.build_generator)
         self.weight_names = ["kernel", "recurrent_kernel"]
         if self.use_bias:
             self.bias = self.make_bias()
             self.weight_names.append("bias")
 
     def make_bias(self) -> torch.nn.Parameter:
-        return new_weight(self.bias_initializer, (self.gates * self.units,))
+        return new_weight(self.bias_initializer, (self.gates * self.units,), self.build_generator)
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         return (self.units,)
@@ -180,10 +180,11 @@ class LSTMCell(RecurrentCell):
     def make_bias(self) -> torch.nn.Parameter:
         u = self.units
         if not self.unit_forget_bias:
-            return new_weight(self.bias_initializer, (self.gates * u,))
-        parts = [torch.ones(u), new_weight(self.bias_initializer, (2 * u,)).data]  # f, then c and o
+            return new_weight(self.bias_initializer, (self.gates * u,), self.build_generator)
+        g = self.build_generator
+        parts = [torch.ones(u), new_weight(self.bias_initializer, (2 * u,), g).data]  # f, then c and o
         if not self.coupled_gates:
-            parts.insert(0, new_weight(self.bias_initializer, (u,)).data)  # i comes first
+            parts.insert(0, new_weight(self.bias_initializer, (u,), g).data)  # i comes first
         return torch.nn.Parameter(torch.cat(parts))
 
     def build(self, input_shape: Shape) -> None:
@@ -191,7 +192,8 @@ class LSTMCell(RecurrentCell):
         if self.peephole:
             names = ["forget", "output"] if self.coupled_gates else ["input", "forget", "output"]
             for gate in names:
-                setattr(self, f"{gate}_gate_peephole_weights", new_weight(self.kernel_initializer, (self.units,)))
+                setattr(self, f"{gate}_gate_peephole_weights",
+                        new_weight(self.kernel_initializer, (self.units,), self.build_generator))
                 self.weight_names.append(f"{gate}_gate_peephole_weights")
 
     def step(self, x_proj, states, rec_mask=None):
@@ -253,7 +255,7 @@ class GRUCell(RecurrentCell):
 
     def make_bias(self) -> torch.nn.Parameter:
         shape = (2, 3 * self.units) if self.reset_after else (3 * self.units,)
-        return new_weight(self.bias_initializer, shape)
+        return new_weight(self.bias_initializer, shape, self.build_generator)
 
     def input_bias(self):
         if not self.use_bias:

@@ -20,12 +20,27 @@ from seqlab.nn.base import Layer, Shape, snake_case
 
 
 class LayerStack(torch.nn.Module):
-    """Layers applied in order. ``input_shape`` (no batch axis) builds every layer at once."""
+    """Layers applied in order. ``input_shape`` (no batch axis) builds every layer at once; without
+    it each layer builds on the first batch. Every build draws the initial weights from
+    ``generator`` (None: torch's global generator), in layer order, whether it happens at once, on
+    ``add`` or on the first batch.
 
-    def __init__(self, layers: list[Layer] | None = None, input_shape: Shape | None = None):
+    >>> import torch
+    >>> from seqlab.nn.core import Dense
+    >>> from seqlab.nn.seeding import make_generator
+    >>> a = LayerStack([Dense(2), Dense(1)], input_shape=(3,), generator=make_generator(0))
+    >>> b = LayerStack([Dense(2), Dense(1)], generator=make_generator(0))
+    >>> _ = b(torch.ones(1, 3))
+    >>> all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    True
+    """
+
+    def __init__(self, layers: list[Layer] | None = None, input_shape: Shape | None = None,
+                 generator: torch.Generator | None = None):
         super().__init__()
         self.layers = torch.nn.ModuleList()
         self.input_shape = tuple(input_shape) if input_shape is not None else None
+        self.generator = generator
         for layer in layers or []:
             self.add(layer)
 
@@ -53,7 +68,7 @@ class LayerStack(torch.nn.Module):
             else:
                 return None
         for layer in self.layers:
-            shape = layer.build_for(shape)
+            shape = layer.build_for(shape, self.generator)
         return shape
 
     @property
@@ -62,6 +77,8 @@ class LayerStack(torch.nn.Module):
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
         for layer in self.layers:
+            if not layer.built:  # a stack without input_shape builds each layer on the first batch
+                layer.build_for(_sample_shape(x), self.generator)
             if hasattr(layer, "compute_mask"):
                 new_mask = layer.compute_mask(x)
                 x = layer(x)
@@ -84,6 +101,11 @@ def _enter_shape(first: Layer, input_shape: Shape) -> Shape:
         first._keras_input_shape = tuple(input_shape)
         return (input_shape[2], input_shape[0], input_shape[1])
     return input_shape
+
+
+def _sample_shape(x) -> Shape:
+    """The shape of one sample of ``x`` (of its first tensor when a layer returned several)."""
+    return tuple((x if isinstance(x, torch.Tensor) else x[0]).shape[1:])
 
 
 def _accepts_mask(layer: torch.nn.Module) -> bool:

@@ -130,8 +130,8 @@ class _Windowed(Layer):
             return _channels_first(shape)
         return shape
 
-    def build_for(self, input_shape: Shape) -> Shape:
-        return super().build_for(self._engine_shape(input_shape))
+    def build_for(self, input_shape: Shape, generator: torch.Generator | None = None) -> Shape:
+        return super().build_for(self._engine_shape(input_shape), generator)
 
     def _enter(self, x: torch.Tensor) -> torch.Tensor:
         """Move the channels of a channels-last batch ``(B, ..., H, W, C)`` before H at the model's entry."""
@@ -175,10 +175,11 @@ class _Conv(_Windowed):
         channels = self._channels_in(input_shape)
         if channels is None:
             raise ConfigError(f"{type(self).__name__} needs a known number of input channels")
-        self.kernel = new_weight(self.kernel_initializer, (*self.kernel_size, channels, self.filters))
+        self.kernel = new_weight(self.kernel_initializer, (*self.kernel_size, channels, self.filters),
+                                 self.build_generator)
         self.weight_names = ["kernel"]
         if self.use_bias:
-            self.bias = new_weight(self.bias_initializer, (self.filters,))
+            self.bias = new_weight(self.bias_initializer, (self.filters,), self.build_generator)
             self.weight_names.append("bias")
 
     def _activate(self, y: torch.Tensor) -> torch.Tensor:

@@ -57,15 +57,15 @@ class ConvLSTM2DCell(Layer):
 
     def build(self, input_shape: Shape) -> None:
         channels, f, kernel = input_shape[0], self.filters, self.kernel_size
-        self.kernel = new_weight(self.kernel_initializer, (*kernel, channels, 4 * f))
+        self.kernel = new_weight(self.kernel_initializer, (*kernel, channels, 4 * f), self.build_generator)
         if self.recurrent_initializer == "orthogonal":  # Keras: orthogonal over (kh*kw*filters, 4*filters)
-            flat = get_initializer("orthogonal")((kernel[0] * kernel[1] * f, 4 * f), None)
+            flat = get_initializer("orthogonal")((kernel[0] * kernel[1] * f, 4 * f), self.build_generator)
             self.recurrent_kernel = torch.nn.Parameter(flat.reshape(*kernel, f, 4 * f))
         else:
-            self.recurrent_kernel = new_weight(self.recurrent_initializer, (*kernel, f, 4 * f))
+            self.recurrent_kernel = new_weight(self.recurrent_initializer, (*kernel, f, 4 * f), self.build_generator)
         self.weight_names = ["kernel", "recurrent_kernel"]
         if self.use_bias:
-            bias = new_weight(self.bias_initializer, (4 * f,))
+            bias = new_weight(self.bias_initializer, (4 * f,), self.build_generator)
             if self.unit_forget_bias:
                 with torch.no_grad():
                     bias[f:2 * f] = 1.0
@@ -149,7 +149,7 @@ class ConvLSTM2D(_Windowed):
         if len(input_shape) != 4 or input_shape[1] is None:
             raise ConfigError(f"ConvLSTM2D takes (time, C, H, W) per sample with known channels, got "
                               f"{tuple(input_shape)}; give input_shape=(time, H, W, C)")
-        self.cell.build_for(tuple(input_shape[1:]))
+        self.cell.build_for(tuple(input_shape[1:]), self.build_generator)
         self.weight_names = list(self.cell.weight_names)
 
     def weight_tensors(self) -> list[torch.Tensor]:

@@ -41,10 +41,10 @@ class Dense(Layer):
         fan_in = input_shape[-1]
         if fan_in is None:
             raise ConfigError("Dense needs a known last dimension; give input_shape")
-        self.kernel = new_weight(self.kernel_initializer, (fan_in, self.units))
+        self.kernel = new_weight(self.kernel_initializer, (fan_in, self.units), self.build_generator)
         self.weight_names = ["kernel"]
         if self.use_bias:
-            self.bias = new_weight(self.bias_initializer, (self.units,))
+            self.bias = new_weight(self.bias_initializer, (self.units,), self.build_generator)
             self.weight_names.append("bias")
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
@@ -152,14 +152,15 @@ class Embedding(Layer):
         super().__init__(**kwargs)
         self.finish_init(locals(), skip=("weights",))
         if not self.built:  # an embedding knows its weight shape without seeing input
-            self.build_for((None,))
+            self.build_at_construction((None,))
 
     def build(self, input_shape: Shape) -> None:
         if self.embeddings_initializer == "uniform_005":  # Keras's default: U(-0.05, 0.05)
-            table = (torch.rand(self.input_dim, self.output_dim) * 2 - 1) * 0.05
+            table = (torch.rand(self.input_dim, self.output_dim, generator=self.build_generator) * 2 - 1) * 0.05
             self.embeddings = torch.nn.Parameter(table)
         else:
-            self.embeddings = new_weight(self.embeddings_initializer, (self.input_dim, self.output_dim))
+            self.embeddings = new_weight(self.embeddings_initializer, (self.input_dim, self.output_dim),
+                                         self.build_generator)
         self.weight_names = ["embeddings"]
         if self._initial is not None:
             self.set_weights([self._initial])
@@ -198,7 +199,8 @@ class TimeDistributed(Layer):
         return getattr(self.layer, "image_layout", False)
 
     def build(self, input_shape: Shape) -> None:
-        self.layer.build_for(tuple(input_shape[1:]))
+        self.layer.build_for(tuple(input_shape[1:]), self.build_generator)
+        self.weight_names = list(self.layer.weight_names)
 
     def weight_tensors(self):
         return self.layer.weight_tensors()

@@ -76,7 +76,7 @@ class RNN(Layer):
         if len(input_shape) != 2:
             raise ConfigError(f"{type(self).__name__} takes sequences (time, features) per sample, "
                               f"got shape {tuple(input_shape)}; reshape to (batch, time, features)")
-        self.cell.build_for((input_shape[-1],))
+        self.cell.build_for((input_shape[-1],), self.build_generator)
         self.weight_names = list(self.cell.weight_names)
 
     def weight_tensors(self) -> list[torch.Tensor]:

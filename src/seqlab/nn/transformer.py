@@ -64,7 +64,8 @@ class PositionalEncoding(Layer):
         if dim is None:
             raise ConfigError("PositionalEncoding needs a known feature size; give input_shape")
         if self.mode == "learned":
-            self.position_embeddings = new_weight(self.embeddings_initializer, (self.max_length, dim))
+            self.position_embeddings = new_weight(self.embeddings_initializer, (self.max_length, dim),
+                                                  self.build_generator)
             self.weight_names = ["position_embeddings"]
 
     def encoding(self, length: int, dim: int, device=None) -> torch.Tensor:
@@ -95,12 +96,14 @@ class _Block(Layer):
                               f"num_heads ({self.num_heads})")
         return int(dim)
 
-    def _attention(self, dim: int) -> MultiHeadAttention:
-        return MultiHeadAttention(self.num_heads, dim // self.num_heads, dropout=self.dropout)
+    def _attention(self, dim: int, value_features: int | None = None) -> MultiHeadAttention:
+        return MultiHeadAttention(self.num_heads, dim // self.num_heads, dropout=self.dropout,
+                                  value_features=value_features)
 
     def _feedforward(self, dim: int) -> None:
-        self.intermediate_dense = Dense(self.intermediate_dim, input_shape=(dim,))
-        self.output_dense = Dense(dim, input_shape=(self.intermediate_dim,))
+        g = self.build_generator
+        self.intermediate_dense = Dense(self.intermediate_dim, input_shape=(dim,), generator=g)
+        self.output_dense = Dense(dim, input_shape=(self.intermediate_dim,), generator=g)
 
     def _norm(self, dim: int) -> torch.nn.LayerNorm:
         return torch.nn.LayerNorm(dim, eps=self.layer_norm_epsilon)
@@ -165,7 +168,7 @@ class TransformerEncoder(_Block):
     def build(self, input_shape: Shape) -> None:
         dim = self._check_dim(input_shape[-1])
         self.self_attention = self._attention(dim)
-        self.self_attention.build_for((None, dim))
+        self.self_attention.build_for((None, dim), self.build_generator)
         self.self_attention_norm = self._norm(dim)
         self._feedforward(dim)
         self.feedforward_norm = self._norm(dim)
@@ -186,7 +189,9 @@ class TransformerDecoder(_Block):
     and a feed-forward network, each with residual, dropout and layer norm.
 
     With ``cross_attention=False`` it is the decoder-only (GPT) block. Args as
-    :class:`TransformerEncoder`, plus ``cross_attention``.
+    :class:`TransformerEncoder`, plus ``cross_attention`` and ``encoder_features``: the size of the
+    encoder sequence's features (None: the block's own); taken from the first call, and kept in the
+    config so the block rebuilds without data.
 
     Call ``block(x, encoder_sequence=None, mask=None, encoder_mask=None, causal=True)``:
     x ``(batch, T, features)``, encoder_sequence ``(batch, S, E)``, mask ``(batch, T)`` and
@@ -199,7 +204,7 @@ class TransformerDecoder(_Block):
 
     def __init__(self, intermediate_dim: int, num_heads: int, dropout: float = 0.0, activation="relu",
                  layer_norm_epsilon: float = 1e-5, normalize_first: bool = False,
-                 cross_attention: bool = True, **kwargs):
+                 cross_attention: bool = True, encoder_features: int | None = None, **kwargs):
         if intermediate_dim < 1 or num_heads < 1:
             raise ConfigError("TransformerDecoder needs intermediate_dim >= 1 and num_heads >= 1")
         if not 0.0 <= dropout < 1.0:
@@ -208,25 +213,29 @@ class TransformerDecoder(_Block):
         self.activation, self.activation_fn = activation, _activation(activation)
         self.layer_norm_epsilon, self.normalize_first = float(layer_norm_epsilon), bool(normalize_first)
         self.cross_attention = bool(cross_attention)
-        self.encoder_dim_ = None
+        self.encoder_features = None if encoder_features is None else int(encoder_features)
         super().__init__(**kwargs)
         self.finish_init(locals())
 
     def __call__(self, x, encoder_sequence=None, *args, **kwargs):
         if not self.built and encoder_sequence is not None:
-            self.encoder_dim_ = int(encoder_sequence.shape[-1])
+            width = int(encoder_sequence.shape[-1])
+            self.encoder_features = width if width != x.shape[-1] else None
         return super().__call__(x, encoder_sequence, *args, **kwargs)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg["encoder_features"] = self.encoder_features
+        return cfg
 
     def build(self, input_shape: Shape) -> None:
         dim = self._check_dim(input_shape[-1])
         self.self_attention = self._attention(dim)
-        self.self_attention.build_for((None, dim))
+        self.self_attention.build_for((None, dim), self.build_generator)
         self.self_attention_norm = self._norm(dim)
         if self.cross_attention:
-            self.cross_attention_layer = self._attention(dim)
-            enc = self.encoder_dim_ or dim
-            self.cross_attention_layer.source_dims_ = (enc, enc)
-            self.cross_attention_layer.build_for((None, dim))
+            self.cross_attention_layer = self._attention(dim, value_features=self.encoder_features)
+            self.cross_attention_layer.build_for((None, dim), self.build_generator)
             self.cross_attention_norm = self._norm(dim)
         self._feedforward(dim)
         self.feedforward_norm = self._norm(dim)

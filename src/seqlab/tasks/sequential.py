@@ -20,6 +20,7 @@ from seqlab.io.modeldir import LoadedModel, save_model_dir
 from seqlab.nn.base import Layer, Shape
 from seqlab.nn.container import LayerStack
 from seqlab.nn.registry import layer_from_config
+from seqlab.nn.seeding import make_generator
 from seqlab.train import Trainer
 
 
@@ -31,22 +32,23 @@ class Sequential(torch.nn.Module):
         input_shape: shape of one sample without the batch axis, e.g. ``(60, 1)``; builds every
             layer at once so ``summary()`` works before any data is seen.
         name: the model's name in the summary.
-        seed: makes weight initialisation reproducible without touching the global RNG.
+        seed: the initial weights are drawn from ``make_generator(seed)``, layer by layer in build
+            order (at once, on ``add`` or on the first batch), without touching torch's global RNG;
+            training noise (dropout) and shuffling follow the same seed (``compile(seed=...)``
+            overrides it). None: weights come from torch's global generator, as in plain PyTorch.
     """
 
     def __init__(self, layers: list[Layer] | None = None, input_shape: Shape | None = None,
                  name: str = "sequential", seed: int | None = None):
         super().__init__()
         self.name, self.seed = name, seed
-        with _seeded(seed):
-            self.stack = LayerStack(layers, input_shape=input_shape)
+        self.stack = LayerStack(layers, input_shape=input_shape, generator=make_generator(seed))
         self.trainer = None
 
     # ----- structure -----------------------------------------------------------------------
     def add(self, layer: Layer) -> None:
-        """Append a layer (Keras's ``model.add``)."""
-        with _seeded(None if self.seed is None else self.seed + len(self.stack.layers)):
-            self.stack.add(layer)
+        """Append a layer (Keras's ``model.add``); its weights continue the model's seeded stream."""
+        self.stack.add(layer)
 
     @property
     def layers(self) -> list[Layer]:
@@ -157,21 +159,3 @@ class Sequential(torch.nn.Module):
     def predict_on_batch(self, x) -> np.ndarray:
         """Outputs for this batch as a NumPy array."""
         return self._any_trainer().predict_on_batch(x)
-
-
-class _seeded:
-    """Context: a forked global RNG seeded with ``seed`` (no effect for None)."""
-
-    def __init__(self, seed: int | None):
-        self.seed = seed
-        self.fork = None
-
-    def __enter__(self):
-        if self.seed is not None:
-            self.fork = torch.random.fork_rng(devices=[])
-            self.fork.__enter__()
-            torch.manual_seed(self.seed)
-
-    def __exit__(self, *exc):
-        if self.fork is not None:
-            self.fork.__exit__(*exc)

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from seqlab.io.errors import ConfigError, DataError
+from seqlab.nn.seeding import RandomStream
 from seqlab.train.batching import as_source, gather, labels_of, length, wants_integer_input
 from seqlab.train.clipping import check_clip_settings, clip_gradients
 from seqlab.train.distributed import (
@@ -52,8 +53,11 @@ class Trainer:
         lr: learning rate overriding the optimiser's default.
         clipnorm, clipvalue, global_clipnorm: gradient clipping (``seqlab.train.clipping``).
         device: ``"cpu"``, ``"cuda"``, ...; default cuda when available.
-        seed: seeds torch's global RNG (dropout) now and the trainer's own shuffling RNG, so a
-            run on CPU is bit-for-bit repeatable.
+        seed: seeds the trainer's shuffling RNG and its own stream of torch's global RNG: ``fit`` and
+            ``train_on_batch`` run on a fork of the global RNG (dropout and other noise drawn inside
+            the model), started from ``seed`` and continued from one call to the next, and restore
+            the caller's RNG state on exit. A run on CPU is bit-for-bit repeatable and leaves the
+            caller's random streams untouched. None: noise comes from (and advances) torch's global RNG.
 
     Attribute ``nan_check_every`` (default 32): ``fit`` reads the batch losses back and checks
     them for NaN/inf once per this many batches, restoring a snapshot and replaying the good
@@ -76,8 +80,7 @@ class Trainer:
         self.device = resolve_device(device, self.dist)
         init_distributed(self.dist, self.device)
         self.seed = shared_seed(seed, self.dist)
-        if self.seed is not None:
-            torch.manual_seed(self.seed)
+        self.torch_rng = RandomStream(self.seed)
         self.np_rng = np.random.default_rng(self.seed)
         self.model.to(self.device)
         self.float_ints = not wants_integer_input(model)
@@ -190,14 +193,15 @@ class Trainer:
         """One update on the batch ``(x, y)``; returns ``{"loss": .., metric: ..}`` for this batch."""
         self._check_compiled()
         xs, ys = as_source(x), as_source(y)
-        self._ensure_ready(xs)
-        idx = np.arange(length(xs))
-        xb, yb = self.gather_x(xs, idx), gather(ys, idx, self.device)
-        wb = None if sample_weight is None else torch.as_tensor(sample_weight, dtype=torch.float32,
-                                                                 device=self.device)
-        if not self.net.training:
-            self.net.train()
-        pred, loss = self._train_step(xb, yb, wb, check=True)
+        with self.torch_rng.active():
+            self._ensure_ready(xs)
+            idx = np.arange(length(xs))
+            xb, yb = self.gather_x(xs, idx), gather(ys, idx, self.device)
+            wb = None if sample_weight is None else torch.as_tensor(sample_weight, dtype=torch.float32,
+                                                                     device=self.device)
+            if not self.net.training:
+                self.net.train()
+            pred, loss = self._train_step(xb, yb, wb, check=True)
         if loss is None:
             warnings.warn("train_on_batch: the loss is NaN or infinite; the update was skipped. Try "
                           "clipnorm=1.0 or a lower learning rate", RuntimeWarning, stacklevel=2)
@@ -306,10 +310,11 @@ class Trainer:
             sample_weight: one weight per sample, multiplied with class weights.
         """
         self._check_compiled()
-        return run_fit(self, x, y, epochs=epochs, batch_size=batch_size, validation_split=validation_split,
-                       validation_data=validation_data, shuffle=shuffle, class_weight=class_weight,
-                       callbacks=list(callbacks or []), verbose=verbose, resume=resume,
-                       initial_epoch=initial_epoch, sample_weight=sample_weight)
+        with self.torch_rng.active():
+            return run_fit(self, x, y, epochs=epochs, batch_size=batch_size, validation_split=validation_split,
+                           validation_data=validation_data, shuffle=shuffle, class_weight=class_weight,
+                           callbacks=list(callbacks or []), verbose=verbose, resume=resume,
+                           initial_epoch=initial_epoch, sample_weight=sample_weight)
 
     def sample_weights(self, ys, train_idx, n, class_weight, sample_weight) -> torch.Tensor | None:
         """Per-sample weights (length ``n``) from ``class_weight`` and ``sample_weight``; None if neither."""
