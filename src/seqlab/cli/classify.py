@@ -106,7 +106,7 @@ def build_task(data, args):
     if args.batch_size:
         common["batch_size"] = args.batch_size
     if args.lr:
-        common["lr"] = args.lr
+        common["learning_rate"] = args.lr
     if isinstance(data, LabeledTexts):
         model = args.model or "lstm"
         if not all(part in TEXT_ENCODERS for part in model.split("+")):

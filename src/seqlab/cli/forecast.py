@@ -82,9 +82,9 @@ def forecaster_from_args(args, model: str, target, features) -> Forecaster:
     return Forecaster(model=model, target=target, features=features, time_col=args.time_col,
                       lookback=args.lookback, horizon=args.horizon, strategy=args.strategy,
                       quantiles=_floats(args.quantiles, "--quantiles"), units=args.units, num_layers=args.layers,
-                      dropout=args.dropout, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                      dropout=args.dropout, epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
                       scaler=None if args.scaler == "none" else args.scaler, difference=args.difference,
-                      season=args.season, val_size=size(args.val_size), test_size=size(args.test_size),
+                      season=args.season, validation_split=size(args.val_size), test_size=size(args.test_size),
                       fill=args.fill, seed=args.seed, verbose=0 if args.quiet else 1)
 
 

@@ -105,7 +105,7 @@ def run_tagger(args: argparse.Namespace) -> int:
     X, y = chunk_streams(train.X, train.y, args.chunk)
     if len({v for labels in y for v in labels}) < 2:
         raise DataError("the training steps hold one label only; a tagger needs at least two")
-    extra = {k: v for k, v in (("units", args.units), ("batch_size", args.batch_size), ("lr", args.lr)) if v}
+    extra = {k: v for k, v in (("units", args.units), ("batch_size", args.batch_size), ("learning_rate", args.lr)) if v}
     task = SequenceTagger(encoder=model, epochs=args.epochs, seed=args.seed, class_weight=args.class_weight,
                           validation_split=args.validation_split, verbose=args.verbose, **extra)
     out = Path(args.out) if args.out else default_out("classify")
