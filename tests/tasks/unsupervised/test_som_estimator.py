@@ -54,3 +54,9 @@ def test_bad_input_raises_seqlab_errors():
         SOM(2, 2).fit(pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}))
     with pytest.raises(DataError, match="input_len"):
         SOM(2, 2, input_len=3).fit(np.zeros((5, 2)))
+
+
+def test_the_old_positional_input_len_still_works_with_a_warning():
+    with pytest.warns(DeprecationWarning, match="passing input_len by position is deprecated"):
+        som = SOM(5, 5, 4)
+    assert (som.x, som.y, som.input_len) == (5, 5, 4)
