@@ -95,7 +95,7 @@ def main() -> None:
             models = ("dense", "vae") if window is None else ("dense", "lstm", "vae")
             for m in models:
                 det = AnomalyDetector(model=m, window=window, epochs=30 if window is None else 8, batch_size=64,
-                                      lr=3e-3, seed=seed).fit(X)
+                                      learning_rate=3e-3, seed=seed).fit(X)
                 s = det.score_samples(X)
                 res.setdefault(f"seqlab {m}", []).append((roc_auc_score(y, s), average_precision_score(y, s)))
             s = forest_scores(X, seed, window)

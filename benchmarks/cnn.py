@@ -62,19 +62,21 @@ CHURN_SEED_NET = {"units": (6, 6)}
 # the test rows played no part in the choice.
 CHURN_CANDIDATES = {
     "6-6 (seed 003)": CHURN_SEED_NET,
-    "6-6 cosine": {"units": (6, 6), "lr_schedule": "cosine"},
-    "6-6 batch 128 lr 0.003 cosine": {"units": (6, 6), "batch_size": 128, "lr": 0.003, "lr_schedule": "cosine"},
+    "6-6 cosine": {"units": (6, 6), "learning_rate_schedule": "cosine"},
+    "6-6 batch 128 lr 0.003 cosine": {"units": (6, 6), "batch_size": 128, "learning_rate": 0.003,
+                                      "learning_rate_schedule": "cosine"},
     "6-6 NumOfProducts one-hot": {"units": (6, 6), "one_hot": ["NumOfProducts"]},
-    "6-6 NumOfProducts one-hot cosine": {"units": (6, 6), "one_hot": ["NumOfProducts"], "lr_schedule": "cosine"},
+    "6-6 NumOfProducts one-hot cosine": {"units": (6, 6), "one_hot": ["NumOfProducts"],
+                                         "learning_rate_schedule": "cosine"},
     "16-16 dropout 0.2": {"units": (16, 16), "dropout": 0.2},
-    "16-16 dropout 0.2 cosine": {"units": (16, 16), "dropout": 0.2, "lr_schedule": "cosine"},
+    "16-16 dropout 0.2 cosine": {"units": (16, 16), "dropout": 0.2, "learning_rate_schedule": "cosine"},
     "16-16 dropout 0.2 NumOfProducts one-hot": {"units": (16, 16), "dropout": 0.2, "one_hot": ["NumOfProducts"]},
-    "32-32 dropout 0.3 cosine": {"units": (32, 32), "dropout": 0.3, "lr_schedule": "cosine"},
-    "32-32 dropout 0.3 NumOfProducts one-hot cosine": {"units": (32, 32), "dropout": 0.3,
-                                                       "one_hot": ["NumOfProducts"], "lr_schedule": "cosine"},
-    "32-32 dropout 0.5 cosine": {"units": (32, 32), "dropout": 0.5, "lr_schedule": "cosine"},
-    "64-64 dropout 0.3 cosine": {"units": (64, 64), "dropout": 0.3, "lr_schedule": "cosine"},
-    "64-32-32 dropout 0.3 cosine": {"units": (64, 32, 32), "dropout": 0.3, "lr_schedule": "cosine"},
+    "32-32 dropout 0.3 cosine": {"units": (32, 32), "dropout": 0.3, "learning_rate_schedule": "cosine"},
+    "32-32 dropout 0.3 NumOfProducts one-hot cosine": {"units": (32, 32), "dropout": 0.3, "one_hot": ["NumOfProducts"],
+                                                       "learning_rate_schedule": "cosine"},
+    "32-32 dropout 0.5 cosine": {"units": (32, 32), "dropout": 0.5, "learning_rate_schedule": "cosine"},
+    "64-64 dropout 0.3 cosine": {"units": (64, 64), "dropout": 0.3, "learning_rate_schedule": "cosine"},
+    "64-32-32 dropout 0.3 cosine": {"units": (64, 32, 32), "dropout": 0.3, "learning_rate_schedule": "cosine"},
 }
 CHURN_CHOSEN = "32-32 dropout 0.3 cosine"  # the best 5-fold CV mean on the training rows (docstring table)
 

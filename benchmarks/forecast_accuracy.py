@@ -67,7 +67,7 @@ def run_series(title: str, data, runs: list[tuple[str, dict]], published: dict, 
 
 def airline(epochs: int) -> None:
     df = datasets.load("airline-passengers")
-    common = dict(target="Passengers", time_col="Month", test_size=48, val_size=12, epochs=epochs, seed=0)
+    common = dict(target="Passengers", time_col="Month", test_size=48, validation_split=12, epochs=epochs, seed=0)
     lb1 = dict(common, lookback=1, batch_size=1, patience=20)
     lb12 = dict(common, lookback=12, difference=True, patience=30, batch_size=8)
     runs = [("naive", dict(common, model="naive", lookback=1)),
@@ -88,7 +88,7 @@ def pollution(epochs: int) -> None:
                        "wnd_spd": raw["Iws"], "snow": raw["Is"], "rain": raw["Ir"]}).iloc[24:].reset_index(drop=True)
     covariates = ["dew", "temp", "press", "wnd_dir", "wnd_spd", "snow", "rain"]
     test = len(df) - (365 * 24 + 1)                        # his test pairs predict rows 8761..43799
-    common = dict(target="pollution", features=covariates, test_size=test, val_size=876, epochs=epochs,
+    common = dict(target="pollution", features=covariates, test_size=test, validation_split=876, epochs=epochs,
                   batch_size=72, patience=5, seed=0)
     runs = [("naive", dict(common, model="naive", lookback=1)),
             ("lstm(50) 1 h lag, mae loss (Brownlee)", dict(common, model="lstm", lookback=1, units=50, loss="mae")),
@@ -107,7 +107,7 @@ def google(epochs: int) -> None:
     df = pd.concat([g["train"], g["test"]], ignore_index=True)
     split = df["Close"] > 1.5 * df["Open"]                 # the train file's unadjusted pre-split closes
     df.loc[split, "Close"] = df.loc[split, "Close"] / 2.0
-    common = dict(target="Open", time_col="Date", test_size=20, val_size=0.1, epochs=epochs, seed=0)
+    common = dict(target="Open", time_col="Date", test_size=20, validation_split=0.1, epochs=epochs, seed=0)
     course = dict(common, lookback=60, patience=10)
     multi = dict(common, features=["High", "Low", "Close"], lookback=5, patience=20)
     runs = [("naive", dict(common, model="naive", lookback=1)),

@@ -73,7 +73,7 @@ def torch_loop(X: np.ndarray, y: np.ndarray, cfg: dict, epochs: int, batch: int 
 def seqlab_fit(df: pd.DataFrame, cfg: dict, epochs: int) -> tuple[float, float, int]:
     """(samples/s wall, CPU seconds, training windows) of ``Forecaster.fit``."""
     f = Forecaster("stacked_lstm", target="Open", lookback=60, epochs=epochs, batch_size=32, patience=0,
-                   val_size=0, test_size=20, verbose=0, **cfg)
+                   validation_split=0, test_size=20, verbose=0, **cfg)
     start, cpu = time.perf_counter(), time.process_time()
     f.fit(df)
     n = f.train_end_ - 60

@@ -23,7 +23,7 @@ def main(argv=None) -> dict:
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
     f = Forecaster("lstm", target="Passengers", time_col="Month", lookback=args.lookback, units=4,
-                   difference=args.difference, epochs=args.epochs, batch_size=1, test_size=48, val_size=0,
+                   difference=args.difference, epochs=args.epochs, batch_size=1, test_size=48, validation_split=0,
                    seed=args.seed, verbose=0)
     f.fit(datasets.load("airline-passengers"))
     print(f.summary())

@@ -55,7 +55,7 @@ def main(argv=None) -> dict:
         dataset = dataset.iloc[:args.rows]
     X, y = dataset.iloc[:, 3:-1], dataset.iloc[:, -1]
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=0)
-    ann = TabularClassifier(units=tuple(args.units), dropout=args.dropout, lr_schedule=args.lr_schedule,
+    ann = TabularClassifier(units=tuple(args.units), dropout=args.dropout, learning_rate_schedule=args.lr_schedule,
                             epochs=args.epochs, batch_size=32, seed=args.seed)
     ann.fit(X_train, y_train)
     print(ann.model_.summary())

@@ -26,7 +26,8 @@ def main(argv=None) -> dict:
     train = g["train"] if args.train_days is None else g["train"].tail(args.train_days)
     df = pd.concat([train, g["test"]], ignore_index=True)
     f = Forecaster("stacked_lstm", target="Open", time_col="Date", lookback=60, units=50, num_layers=4, dropout=0.2,
-                   epochs=args.epochs, batch_size=32, test_size=len(g["test"]), val_size=0, seed=args.seed, verbose=0)
+                   epochs=args.epochs, batch_size=32, test_size=len(g["test"]), validation_split=0, seed=args.seed,
+                   verbose=0)
     f.fit(df)
     print(f.summary())
     m = f.evaluate()

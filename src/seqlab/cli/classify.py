@@ -101,7 +101,8 @@ def training_options(args) -> dict:
     """The keyword arguments every classifier of ``seqlab classify`` takes from the command line."""
     return dict(epochs=args.epochs, seed=args.seed, class_weight=args.class_weight,
                 validation_split=args.validation_split, verbose=args.verbose,
-                **given(batch_size=args.batch_size, lr=args.learning_rate, patience=args.patience, units=args.units))
+                **given(batch_size=args.batch_size, learning_rate=args.learning_rate, patience=args.patience,
+                        units=args.units))
 
 
 def build_task(data, args):

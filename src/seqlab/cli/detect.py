@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     df, labels, times = read_feature_table(args.data, label_col=args.label_col, time_col=args.time_col)
     det = AnomalyDetector(model=args.model, window=args.window, contamination=args.contamination,
                           code_size=args.code_size, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
-                          **given(lr=args.learning_rate))
+                          **given(learning_rate=args.learning_rate))
     with training_run(args, "detect") as run:
         det.fit(df)
         scores = det.score_samples(df)

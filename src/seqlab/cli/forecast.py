@@ -66,9 +66,10 @@ def forecaster_from_args(args, model: str, target, features) -> Forecaster:
     return Forecaster(model=model, target=target, features=features, time_col=args.time_col,
                       lookback=args.lookback, horizon=args.horizon, strategy=args.strategy,
                       quantiles=_floats(args.quantiles, "--quantiles"), units=args.units, num_layers=args.layers,
-                      dropout=args.dropout, epochs=args.epochs, batch_size=args.batch_size, lr=args.learning_rate,
-                      patience=args.patience, scaler=None if args.scaler == "none" else args.scaler,
-                      difference=args.difference, season=args.season, val_size=size(args.validation_split),
+                      dropout=args.dropout, epochs=args.epochs, batch_size=args.batch_size,
+                      learning_rate=args.learning_rate, patience=args.patience,
+                      scaler=None if args.scaler == "none" else args.scaler,
+                      difference=args.difference, season=args.season, validation_split=size(args.validation_split),
                       test_size=size(args.test_size), fill=args.fill, seed=args.seed, verbose=args.verbose)
 
 

@@ -79,11 +79,11 @@ def run(args: argparse.Namespace) -> int:
 
         its = args.iterations * 3 if len(args.iterations) == 1 else args.iterations
         gan = TimeGAN(hidden=args.units, iterations=its, batch_size=args.batch_size, scale="minmax",
-                      seed=args.seed, **given(lr=args.learning_rate))
+                      seed=args.seed, **given(learning_rate=args.learning_rate))
     else:
         latent = 3 if args.model == "lstm" else real.shape[2]
         gan = GAN(arch=args.model, loss=args.loss, latent_dim=latent, units=args.units, epochs=args.epochs,
-                  batch_size=args.batch_size, scale="minmax", seed=args.seed, **given(lr=args.learning_rate))
+                  batch_size=args.batch_size, scale="minmax", seed=args.seed, **given(learning_rate=args.learning_rate))
     with training_run(args, "synth") as run:
         gan.fit(real)
         n = args.n or len(real)

@@ -1,7 +1,9 @@
-"""The base every task estimator shares: scikit-learn-style parameters, a fitted check, and
-``save(dir)`` / ``load(dir)`` through model directories (JSON + safetensors, never pickle).
+"""The base every task estimator shares: scikit-learn-style parameters, a fitted check, the one
+spelling of the training arguments, seeded randomness, and ``save(dir)`` / ``load(dir)`` through
+model directories (JSON + safetensors, never pickle).
 
-A task implements two methods:
+A task takes one positional argument (the model or the size), the rest keyword-only, stores every
+argument as given and validates it in ``fit``. It implements two methods:
 
 - ``_get_state() -> (config: dict, tensors: dict, preprocessing: dict)``: everything learned.
 - ``_set_state(config, tensors, preprocessing)``: restore it onto an instance made from the saved
@@ -10,8 +12,8 @@ A task implements two methods:
 and is listed in ``seqlab.tasks.registry.TASK_MODULES`` (class name -> module) so ``load`` can find it.
 
 >>> class Mean(Task):
-...     def __init__(self, scale=1.0):
-...         self.scale = scale
+...     def __init__(self, scale=1.0, *, learning_rate=0.1):
+...         self.scale, self.learning_rate = scale, learning_rate
 ...     def fit(self, x):
 ...         self.mean_ = float(sum(x) / len(x)) * self.scale
 ...         return self
@@ -21,30 +23,148 @@ and is listed in ``seqlab.tasks.registry.TASK_MODULES`` (class name -> module) s
 ...         self.mean_ = preprocessing["mean"]
 >>> Mean(2.0).fit([1, 2, 3]).mean_
 4.0
+>>> import warnings
+>>> with warnings.catch_warnings(record=True) as caught:
+...     warnings.simplefilter("always")
+...     Mean(lr=0.5).get_params()
+{'scale': 1.0, 'learning_rate': 0.5}
+>>> print(caught[0].message)
+Mean(lr=...) is deprecated; use learning_rate=... (the old spelling will be removed in a later release)
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import inspect
+import warnings
 from pathlib import Path
 from typing import Any
 
-from seqlab.io.errors import ModelFileError, NotFittedError
+from seqlab.io.errors import ConfigError, ModelFileError, NotFittedError
 from seqlab.io.modeldir import load_model_dir, save_model_dir
+from seqlab.nn.seeding import isolated_rng
 from seqlab.tasks.registry import TASK_MODULES, task_class
+
+# The training arguments every task spells the same way (Keras's words), with their one description.
+# A task docstring names the ones it takes and adds only what is particular to it.
+TRAINING_ARGUMENTS = {
+    "epochs": "passes over the training data.",
+    "batch_size": "samples per gradient step.",
+    "learning_rate": "the optimiser's step size; None takes the task's default (Adam's 0.001 unless the task "
+                     "says otherwise).",
+    "patience": "early stopping: epochs without a lower validation loss before training stops; the weights of "
+                "the best epoch are kept.",
+    "validation_split": "the share of the training data held out to measure the validation loss (0: none).",
+    "seed": "makes a fit repeatable: initial weights, shuffling, dropout and noise come from generators seeded "
+            "with it, and torch's global random state is left as it was. None draws from torch's global "
+            "generator, as plain PyTorch does.",
+    "verbose": "0 is silent; 1 (or True) reports progress while training.",
+}
+
+# Old spellings of constructor arguments, accepted for one release with a DeprecationWarning (and
+# silently in saved model directories, whose config.json keeps the names they were written with).
+RENAMED_ARGUMENTS = {
+    "lr": "learning_rate",
+    "lr_schedule": "learning_rate_schedule",
+    "val_size": "validation_split",
+}
+
+
+def seeded(seed: int | None):
+    """The random context of a fit: with a seed, a fork of torch's global RNG seeded with it (dropout
+    and the initialisers of ``torch.nn`` modules draw from the global generator), the caller's
+    state restored on exit; with None, plain PyTorch (draws advance the global generator)."""
+    return contextlib.nullcontext() if seed is None else isolated_rng(seed)
+
+
+def _parameters(init) -> dict[str, inspect.Parameter]:
+    return {name: p for name, p in list(inspect.signature(init).parameters.items())[1:]}
+
+
+def _renamed(names, params: dict[str, Any], owner: str) -> tuple[dict[str, Any], list[str]]:
+    """``params`` with old spellings replaced by the names in ``names``; and the old names used."""
+    old = [k for k in params if k not in names and RENAMED_ARGUMENTS.get(k) in names]
+    out = dict(params)
+    for k in old:
+        new = RENAMED_ARGUMENTS[k]
+        if new in params:
+            raise TypeError(f"{owner}() got both {k}= and {new}=; give {new}= only")
+        out[new] = out.pop(k)
+    return out, old
+
+
+def _accepting_old_spellings(init, owner: str):
+    """Wrap a task's ``__init__`` so renamed keywords and arguments given by position after the
+    positional ones still work, each with one DeprecationWarning. The signature seen by
+    ``inspect.signature`` (and so ``get_params`` and ``sklearn.base.clone``) stays ``init``'s."""
+    params = _parameters(init)
+    positional = [n for n, p in params.items() if p.kind is p.POSITIONAL_OR_KEYWORD]
+    keyword_only = [n for n, p in params.items() if p.kind is p.KEYWORD_ONLY]
+
+    @functools.wraps(init)
+    def __init__(self, *args, **kwargs):
+        if len(args) > len(positional) and len(args) <= len(positional) + len(keyword_only):
+            extra = dict(zip(keyword_only, args[len(positional):]))
+            clash = sorted(set(extra) & set(kwargs))
+            if clash:
+                raise TypeError(f"{owner}() got {clash[0]}= both by position and by keyword")
+            warnings.warn(f"{owner}: passing {', '.join(extra)} by position is deprecated; pass "
+                          f"{', '.join(f'{n}=' for n in extra)} by keyword", DeprecationWarning, stacklevel=2)
+            args, kwargs = args[:len(positional)], {**kwargs, **extra}
+        kwargs, old = _renamed(params, kwargs, owner)
+        for k in old:
+            warnings.warn(f"{owner}({k}=...) is deprecated; use {RENAMED_ARGUMENTS[k]}=... (the old spelling "
+                          "will be removed in a later release)", DeprecationWarning, stacklevel=2)
+        init(self, *args, **kwargs)
+
+    __init__._accepts_old_spellings = True
+    return __init__
 
 
 class Task:
-    """Base class of seqlab's estimators (Forecaster, TextClassifier, SOM, ...)."""
+    """Base class of seqlab's estimators (Forecaster, TextClassifier, SOM, ...).
 
-    def get_params(self) -> dict[str, Any]:
-        """Constructor arguments as given (scikit-learn convention)."""
-        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
-        return {n: getattr(self, n) for n in names if hasattr(self, n)}
+    Constructors take one positional argument, the rest keyword-only, and store each as given.
+    The shared training arguments (a task takes those that fit it; its docstring adds what is
+    particular to it):
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None and not getattr(init, "_accepts_old_spellings", False):
+            cls.__init__ = _accepting_old_spellings(init, cls.__name__)
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        return list(_parameters(cls.__init__))
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Constructor arguments as given (scikit-learn convention; ``deep`` is accepted for
+        ``sklearn.base.clone`` and changes nothing: a task holds no estimators as parameters)."""
+        return {n: getattr(self, n) for n in self._param_names() if hasattr(self, n)}
 
     def set_params(self, **params) -> "Task":
+        """Set constructor arguments by name (old spellings warn, as in the constructor); returns self."""
+        names = self._param_names()
+        params, old = _renamed(names, params, type(self).__name__)
+        for k in old:
+            warnings.warn(f"{type(self).__name__}.set_params({k}=...) is deprecated; use "
+                          f"{RENAMED_ARGUMENTS[k]}=...", DeprecationWarning, stacklevel=2)
+        unknown = sorted(set(params) - set(names))
+        if unknown:
+            raise ConfigError(f"{type(self).__name__} has no parameter {unknown[0]!r}; its parameters are: "
+                              f"{', '.join(names)}")
         for k, v in params.items():
             setattr(self, k, v)
         return self
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> "Task":
+        """An unfitted instance from saved constructor arguments; old spellings are mapped silently
+        (model directories keep the names they were written with)."""
+        params, _ = _renamed(cls._param_names(), params, cls.__name__)
+        return cls(**params)
 
     def is_fitted(self) -> bool:
         return any(k.endswith("_") and not k.startswith("_") for k in vars(self))
@@ -75,7 +195,7 @@ class Task:
         klass = task_class(loaded.class_name)
         params = loaded.config.get("params", {})
         try:
-            obj = klass(**params)
+            obj = klass.from_params(params)
             obj._set_state(loaded.config, loaded.tensors, loaded.preprocessing)
         except (TypeError, KeyError, RuntimeError, ValueError) as e:
             reason = " ".join(str(e).split())               # torch's state-dict errors span several lines
@@ -85,3 +205,5 @@ class Task:
                                  "re-train it with this seqlab") from None
         return obj
 
+
+Task.__doc__ += "".join(f"\n        {name}: {text}" for name, text in TRAINING_ARGUMENTS.items())

@@ -65,7 +65,7 @@ def test_augmentation_flips_about_half_and_batches_rescale():
 def test_learns_stripes_from_a_folder_and_survives_save_load(tmp_path):
     make_folder(tmp_path / "train", n_per_class=16, seed=0)
     make_folder(tmp_path / "test", n_per_class=6, seed=1)
-    clf = ImageClassifier(target_size=(20, 20), filters=(8,), units=16, epochs=25, batch_size=8, lr=0.003,
+    clf = ImageClassifier(target_size=(20, 20), filters=(8,), units=16, epochs=25, batch_size=8, learning_rate=0.003,
                           shear_range=0.2, zoom_range=0.1, horizontal_flip=True, seed=0)
     clf.fit(tmp_path / "train")
     m = clf.evaluate(*load_image_folder(tmp_path / "test", (20, 20))[:2])

@@ -60,7 +60,7 @@ def test_learns_a_separable_table_and_reports_keras_metrics():
     df = pd.DataFrame({"colour": rng.choice(["red", "green", "blue"], n), "size": rng.normal(size=n),
                        "kind": rng.choice(["x", "y"], n)})
     y = np.where((df["colour"] == "red") | (df["size"] > 1.0), "yes", "no")
-    clf = TabularClassifier(units=(8,), epochs=60, batch_size=32, lr=0.01, seed=0).fit(df, y)
+    clf = TabularClassifier(units=(8,), epochs=60, batch_size=32, learning_rate=0.01, seed=0).fit(df, y)
     m = clf.evaluate(df, y)
     assert m["accuracy"] > 0.95
     assert set(["accuracy", "precision", "recall", "auc", "mae", "confusion_matrix"]) <= set(m)
@@ -74,7 +74,7 @@ def test_multiclass_uses_softmax():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(240, 2))
     y = X.argmax(axis=1) + 3 * (X.max(axis=1) > 1)
-    clf = TabularClassifier(units=(16,), epochs=40, lr=0.01, seed=0).fit(X, y)
+    clf = TabularClassifier(units=(16,), epochs=40, learning_rate=0.01, seed=0).fit(X, y)
     assert clf.model_.layers[-1].units == len(np.unique(y))
     assert clf.evaluate(X, y)["accuracy"] > 0.85
 
@@ -127,11 +127,11 @@ def test_wider_dropout_variant_has_dropout_layers_and_predicts_deterministically
     np.testing.assert_array_equal(clf.predict_proba(df.iloc[:, 3:-1]), clf.predict_proba(df.iloc[:, 3:-1]))
 
 
-def test_cosine_lr_schedule_follows_the_formula_and_bad_names_are_refused():
+def test_cosine_learning_rate_schedule_follows_the_formula_and_bad_names_are_refused():
     df = churn_rows(64)
-    clf = TabularClassifier(units=(4,), epochs=4, lr=0.01, lr_schedule="cosine", seed=0)
+    clf = TabularClassifier(units=(4,), epochs=4, learning_rate=0.01, learning_rate_schedule="cosine", seed=0)
     clf.fit(df.iloc[:, 3:-1], df["Exited"])
     expected = [0.01 * 0.5 * (1 + math.cos(math.pi * e / 4)) for e in range(4)]  # Keras CosineDecay per epoch
     np.testing.assert_allclose(clf.history_["learning_rate"], expected, rtol=1e-6)
-    with pytest.raises(seqlab.SeqlabError, match="lr_schedule"):
-        TabularClassifier(epochs=1, lr_schedule="linear").fit(df.iloc[:, 3:-1], df["Exited"])
+    with pytest.raises(seqlab.SeqlabError, match="learning_rate_schedule"):
+        TabularClassifier(epochs=1, learning_rate_schedule="linear").fit(df.iloc[:, 3:-1], df["Exited"])

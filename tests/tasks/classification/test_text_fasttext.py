@@ -17,7 +17,7 @@ def _texts(n=40):
 def test_fasttext_is_a_linear_head_on_the_mean_of_word_and_ngram_vectors(tmp_path):
     texts, y = _texts()
     clf = TextClassifier(encoder="fasttext", shapes=True, buckets=97, char_ngrams=(2, 3), embedding_dim=8,
-                         epochs=15, batch_size=8, lr=0.02, dropout=0.0, seed=0).fit(texts, y)
+                         epochs=15, batch_size=8, learning_rate=0.02, dropout=0.0, seed=0).fit(texts, y)
     assert clf.evaluate(texts, y)["accuracy"] == 1.0
     text = "call 08000930705 now!"
     tok = clf.tokenizer_
@@ -54,7 +54,7 @@ def test_shapes_tokenizer_saves_with_a_recurrent_classifier(tmp_path):
 def test_bilstm_plus_fasttext_averages_two_members_that_share_the_bag_input(tmp_path):
     texts, y = _texts()
     clf = TextClassifier(encoder="bilstm+fasttext", pooling="max", buckets=53, char_ngrams=(3, 3), units=4,
-                         embedding_dim=8, epochs=10, batch_size=8, lr=0.02, seed=0).fit(texts, y)
+                         embedding_dim=8, epochs=10, batch_size=8, learning_rate=0.02, seed=0).fit(texts, y)
     assert clf.evaluate(texts, y)["accuracy"] == 1.0
     lstm, bag = clf.model_.members
     assert (lstm.config.encoder, bag.config.encoder) == ("bilstm", "fasttext")
@@ -86,7 +86,7 @@ def test_a_blend_with_ensemble_two_trains_each_member_twice_with_its_own_seed(tm
 
 def test_refit_trains_again_on_train_and_validation_for_the_best_epoch_count():
     texts, y = _texts(24)
-    kw = dict(encoder="bag_of_embeddings", units=4, embedding_dim=4, batch_size=8, lr=0.05, seed=3)
+    kw = dict(encoder="bag_of_embeddings", units=4, embedding_dim=4, batch_size=8, learning_rate=0.05, seed=3)
     clf = TextClassifier(epochs=6, patience=6, refit=True, **kw).fit(texts, y, validation_data=(texts, y))
     best = int(np.argmin(clf.history_["val_loss"])) + 1
     assert clf.refit_epochs_ == [best] and len(clf.history_["loss"]) == 6

@@ -28,7 +28,7 @@ def test_training_windows_never_touch_validation_or_test_targets():
 def test_scaler_sees_only_training_rows():
     df = seasonal_frame()
     df.loc[100:, "y"] = 1e6                   # a test-period shock the scaler must not see
-    f = Forecaster("naive", target="y", lookback=4, val_size=0.1, test_size=20, **FAST).fit(df)
+    f = Forecaster("naive", target="y", lookback=4, validation_split=0.1, test_size=20, **FAST).fit(df)
     scaler = f.transform_.scaler
     assert scaler.data_max_[0] == pytest.approx(df["y"][:f.train_end_].max())
 
@@ -48,7 +48,7 @@ def test_linear_autoregression_is_the_least_squares_fit():
     y = np.zeros(200)
     for i in range(2, 200):
         y[i] = 0.6 * y[i - 1] - 0.3 * y[i - 2] + rng.normal()
-    f = Forecaster("linear", lookback=2, scaler=None, val_size=0, test_size=40, verbose=0).fit(y)
+    f = Forecaster("linear", lookback=2, scaler=None, validation_split=0, test_size=40, verbose=0).fit(y)
     A = np.column_stack([y[0:158], y[1:159], np.ones(158)])            # numpy's own least squares
     coef = np.linalg.lstsq(A, y[2:160], rcond=None)[0]
     pred = np.column_stack([y[158:198], y[159:199], np.ones(40)]) @ coef

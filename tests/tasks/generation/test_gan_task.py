@@ -22,7 +22,7 @@ def test_every_loss_trains_and_samples_in_the_data_range(loss):
 
 def test_generator_learns_to_match_a_shifted_distribution():
     X = RNG.normal(loc=[2.0, -1.0], scale=0.3, size=(512, 2))
-    gan = GAN(arch="dense", latent_dim=2, units=16, epochs=30, batch_size=64, lr=2e-3, scale="standard",
+    gan = GAN(arch="dense", latent_dim=2, units=16, epochs=30, batch_size=64, learning_rate=2e-3, scale="standard",
               seed=0).fit(X)
     s = gan.sample(1000, seed=1)
     np.testing.assert_allclose(s.mean(0), [2.0, -1.0], atol=0.25)

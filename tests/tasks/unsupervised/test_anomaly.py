@@ -21,7 +21,7 @@ def _table(n=300, seed=0):
 
 def test_outlying_rows_score_higher_than_normal_ones():
     X, y = _table()
-    det = AnomalyDetector(code_size=2, epochs=40, batch_size=32, lr=0.01, seed=0).fit(X)
+    det = AnomalyDetector(code_size=2, epochs=40, batch_size=32, learning_rate=0.01, seed=0).fit(X)
     m = det.evaluate(X, y)
     assert m["roc_auc"] > 0.9
     assert m["roc_auc"] == pytest.approx(roc_auc_score(y, det.score_samples(X)))
@@ -49,7 +49,7 @@ def test_a_spike_in_a_series_gets_the_top_scores(model):
     rng = np.random.default_rng(0)
     s = np.sin(np.arange(400) * 2 * np.pi / 20) + 0.05 * rng.normal(size=400)
     s[300:303] += 3.0
-    det = AnomalyDetector(model=model, window=10, epochs=8, batch_size=32, lr=0.01, seed=0).fit(s[:, None])
+    det = AnomalyDetector(model=model, window=10, epochs=8, batch_size=32, learning_rate=0.01, seed=0).fit(s[:, None])
     scores = det.score_samples(s[:, None])
     assert scores.shape == (400,)
     assert 299 <= int(np.argmax(scores)) <= 303

@@ -24,7 +24,7 @@ def test_every_dense_variant_fits_and_round_trips_codes(kind):
 
 def test_training_lowers_the_reconstruction_error():
     before = Autoencoder(code_size=4, epochs=0, batch_size=16, seed=0).fit(X).evaluate(X)["mse"]
-    after = Autoencoder(code_size=4, epochs=60, batch_size=16, lr=0.01, seed=0).fit(X).evaluate(X)["mse"]
+    after = Autoencoder(code_size=4, epochs=60, batch_size=16, learning_rate=0.01, seed=0).fit(X).evaluate(X)["mse"]
     assert after < 0.6 * before
 
 

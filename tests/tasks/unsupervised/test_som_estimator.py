@@ -25,7 +25,7 @@ def test_fit_returns_self_and_predicts_bmus_of_scaled_rows():
 def test_seed_003_fraud_map_on_the_credit_card_data():
     df = pd.read_csv(CREDIT)
     X = df.iloc[:, :-1]
-    som = SOM(10, 10, 15, sigma=1.0, learning_rate=0.5, seed=0, scale=True).fit(X, num_iteration=2000)
+    som = SOM(10, 10, input_len=15, sigma=1.0, learning_rate=0.5, seed=0, scale=True).fit(X, num_iteration=2000)
     metrics = som.evaluate(X)
     assert 0 < metrics["quantization_error"] < 0.6 and 0 <= metrics["topographic_error"] < 0.5
     um = som.distance_map()
@@ -54,3 +54,9 @@ def test_bad_input_raises_seqlab_errors():
         SOM(2, 2).fit(pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}))
     with pytest.raises(DataError, match="input_len"):
         SOM(2, 2, input_len=3).fit(np.zeros((5, 2)))
+
+
+def test_the_old_positional_input_len_still_works_with_a_warning():
+    with pytest.warns(DeprecationWarning, match="passing input_len by position is deprecated"):
+        som = SOM(5, 5, 4)
+    assert (som.x, som.y, som.input_len) == (5, 5, 4)

@@ -30,7 +30,14 @@ from seqlab.models.classifiers import (
     pack_series,
     recalibrate_batch_norm,
 )
-from seqlab.tasks.base import Task
+from seqlab.tasks.base import Task, seeded
+from seqlab.tasks.classification.labels import (
+    classes_from_json,
+    classes_to_json,
+    fit_classes,
+    label_array,
+    label_index,
+)
 from seqlab.tasks.classification.metrics import classification_metrics
 from seqlab.train import Trainer
 from seqlab.train.callbacks import EarlyStopping
@@ -47,23 +54,14 @@ class NetTask(Task):
     """What the classifier tasks share: labels to indices, training a ``ClassifierNet`` with the
     Trainer, batched prediction, and the saved state. Subclasses turn raw inputs into net inputs."""
 
-    # ----- labels ------------------------------------------------------------------------------
+    # ----- labels (``labels.py``: they keep the type given in ``y``) ---------------------------
     def _fit_labels(self, y) -> np.ndarray:
-        y = np.asarray([str(v) for v in np.asarray(y, dtype=object).ravel()], dtype=object)
-        classes = sorted(set(y.tolist()), key=_natural_key)
-        if len(classes) < 2:
-            raise DataError(f"the training labels hold one class only ({classes[0] if classes else 'none'}); "
-                            "a classifier needs examples of at least two classes")
-        self.classes_ = np.array(classes, dtype=object)
-        return self._label_index(y)
+        labels = label_array(y)
+        self.classes_ = fit_classes(labels)
+        return label_index(self.classes_, labels)
 
     def _label_index(self, y) -> np.ndarray:
-        y = np.asarray([str(v) for v in np.asarray(y, dtype=object).ravel()], dtype=object)
-        index = {c: i for i, c in enumerate(self.classes_)}
-        unknown = sorted(set(y.tolist()) - set(index))
-        if unknown:
-            raise DataError(f"labels {unknown[:5]} were not seen in training; known: {', '.join(self.classes_)}")
-        return np.array([index[v] for v in y], dtype=np.int64)
+        return label_index(self.classes_, y)
 
     def _class_weight(self, y_idx: np.ndarray):
         if self.class_weight is None:
@@ -71,31 +69,37 @@ class NetTask(Task):
         if self.class_weight == "balanced":
             return balanced_weights(y_idx, len(self.classes_))
         if isinstance(self.class_weight, dict):
-            index = {c: i for i, c in enumerate(self.classes_)}
-            return {index.get(str(k), k): float(v) for k, v in self.class_weight.items()}
+            text = self.classes_.dtype == object
+            index = {c: i for i, c in enumerate(self.classes_.tolist())}
+            unknown = [k for k in self.class_weight if (str(k) if text else k) not in index]
+            if unknown:
+                raise ConfigError(f"class_weight names {unknown[0]!r}, not a training label; labels: "
+                                  f"{', '.join(map(str, self.classes_.tolist()))}")
+            return {index[str(k) if text else k]: float(v) for k, v in self.class_weight.items()}
         raise ConfigError(f"class_weight must be None, 'balanced' or a dict label -> weight, got {self.class_weight!r}")
 
     # ----- training --------------------------------------------------------------------------
-    def _build_net(self, config: ClassifierConfig) -> None:
-        if self.seed is not None:
-            torch.manual_seed(self.seed)
+    def _build_net(self, config: ClassifierConfig, seed: int | None) -> None:
         self.config_ = config
-        self.model_ = ClassifierNet(config)
+        with seeded(seed):                               # ClassifierNet's torch.nn parts draw from the global RNG
+            self.model_ = ClassifierNet(config)
 
-    def _train(self, x, y, validation_data=None, loss=None, class_weight=None, lr=None, epochs=None) -> None:
-        trainer = Trainer(self.model_, loss=loss or SparseCategoricalCrossentropy(from_logits=True),
-                          optimizer="adam", metrics=() if loss is not None else ("accuracy",), lr=lr or self.lr,
-                          seed=self.seed)
-        if validation_data is None and self.validation_split > 0 and epochs is None:
-            x, y, validation_data = _hold_out(x, y, self.validation_split, self.seed)
-        callbacks = [EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True)
-                     ] if validation_data is not None else None
-        batches = -(-len(x) // self.batch_size)  # equal batches: no tiny last batch to upset batch norm
-        history = trainer.fit(x, y, epochs=epochs or self.epochs, batch_size=-(-len(x) // batches),
-                              validation_data=validation_data, class_weight=class_weight,
-                              callbacks=callbacks, verbose=self.verbose)
+    def _train(self, x, y, seed: int | None, validation_data=None, loss=None, class_weight=None,
+               learning_rate=None, epochs=None) -> None:
+        with seeded(seed):
+            trainer = Trainer(self.model_, loss=loss or SparseCategoricalCrossentropy(from_logits=True),
+                              optimizer="adam", metrics=() if loss is not None else ("accuracy",),
+                              lr=learning_rate or self.learning_rate, seed=seed)
+            if validation_data is None and self.validation_split > 0 and epochs is None:
+                x, y, validation_data = _hold_out(x, y, self.validation_split, seed)
+            callbacks = [EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True)
+                         ] if validation_data is not None else None
+            batches = -(-len(x) // self.batch_size)  # equal batches: no tiny last batch to upset batch norm
+            history = trainer.fit(x, y, epochs=epochs or self.epochs, batch_size=-(-len(x) // batches),
+                                  validation_data=validation_data, class_weight=class_weight,
+                                  callbacks=callbacks, verbose=self.verbose)
+            recalibrate_batch_norm(self.model_, x)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
-        recalibrate_batch_norm(self.model_, x)
         self.model_.eval()
 
     def _logits(self, x, batch_size: int = 256) -> np.ndarray:
@@ -112,7 +116,7 @@ class NetTask(Task):
 
     def _get_state(self):
         tensors = {k: v.detach().cpu().contiguous() for k, v in self.model_.state_dict().items()}
-        config = {"net": self.config_.to_dict(), "classes": [str(c) for c in self.classes_]}
+        config = {"net": self.config_.to_dict(), "classes": classes_to_json(self.classes_)}
         if isinstance(self.model_, EnsembleNet):
             config["ensemble"] = len(self.model_.members)
             config["members"] = [m.config.to_dict() for m in self.model_.members]
@@ -127,7 +131,7 @@ class NetTask(Task):
             [ClassifierNet(ClassifierConfig(**m)) for m in members])
         self.model_.load_state_dict({k: torch.as_tensor(v) for k, v in tensors.items()}, strict=True)
         self.model_.eval()
-        self.classes_ = np.array(config["classes"], dtype=object)
+        self.classes_ = classes_from_json(config["classes"])
         self.history_ = preprocessing.get("history", {})
         self.input_ = preprocessing.get("input")  # how the training file was read (format, columns)
 
@@ -138,16 +142,16 @@ class NetTask(Task):
         return _softmax(self._logits(self._inputs(X)))
 
     def predict(self, X) -> np.ndarray:
-        """Predicted labels ``(n,)`` (strings from ``classes_``)."""
+        """Predicted labels ``(n,)`` from ``classes_``, of the type the training labels had."""
         self._check_fitted()
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
     def evaluate(self, X, y) -> dict:
         """Held-out scores of ``predict`` against ``y``; see ``classification_metrics``."""
         proba = self.predict_proba(X)
+        y = label_array(y)
         self._label_index(y)
-        return classification_metrics(np.asarray([str(v) for v in y], dtype=object),
-                                      self.classes_[proba.argmax(axis=1)], self.classes_, proba)
+        return classification_metrics(y, self.classes_[proba.argmax(axis=1)], self.classes_, proba)
 
 
 class SequenceClassifier(NetTask):
@@ -158,10 +162,12 @@ class SequenceClassifier(NetTask):
             ``transformer`` or ``mlp`` (fixed length only).
         units, dropout, filters, kernel_sizes, num_heads, num_layers, pooling: see ``ClassifierConfig``.
         normalize: ``"channel"`` standardises each channel with the training mean and std; None keeps values.
-        epochs, batch_size, lr: training (Adam; ``lr=None`` is Adam's default 0.001).
         class_weight: None, ``"balanced"`` or a dict label -> weight.
-        validation_split, patience: hold out a fraction for early stopping (best weights restored).
-        seed: makes initialisation and shuffling repeatable.
+        epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared training
+            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. ``validation_split`` holds out a
+            random (stratified) share; early stopping runs only with validation data.
+
+    Labels keep the type given in ``y`` (``seqlab.tasks.classification.labels``).
 
     ``fit(X, y)``: X is ``(n, time)``, ``(n, time, channels)``, a list of ``(time_i, channels)``
     arrays, or a ``LabeledSeries``; y holds ``n`` labels (ignored for a ``LabeledSeries``).
@@ -171,15 +177,15 @@ class SequenceClassifier(NetTask):
     (2,)
     """
 
-    def __init__(self, encoder: str = "cnn1d", units: int = 64, dropout: float = 0.0,
+    def __init__(self, encoder: str = "cnn1d", *, units: int = 64, dropout: float = 0.0,
                  filters: tuple = (128, 256, 128), kernel_sizes: tuple = (8, 5, 3), num_heads: int = 4,
                  num_layers: int = 2, normalize: str | None = "channel", epochs: int = 100, batch_size: int = 16,
-                 lr: float | None = None, class_weight=None, validation_split: float = 0.0, patience: int = 10,
-                 pooling: str = "last", seed: int | None = None, verbose: int = 0):
+                 learning_rate: float | None = None, class_weight=None, validation_split: float = 0.0,
+                 patience: int = 10, pooling: str = "last", seed: int | None = None, verbose: int = 0):
         self.encoder, self.units, self.dropout, self.pooling = encoder, units, dropout, pooling
         self.filters, self.kernel_sizes = filters, kernel_sizes
         self.num_heads, self.num_layers, self.normalize = num_heads, num_layers, normalize
-        self.epochs, self.batch_size, self.lr = epochs, batch_size, lr
+        self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
         self.class_weight, self.validation_split, self.patience = class_weight, validation_split, patience
         self.seed, self.verbose = seed, verbose
 
@@ -205,11 +211,12 @@ class SequenceClassifier(NetTask):
         self._build_net(ClassifierConfig(
             n_classes=len(self.classes_), encoder=self.encoder, n_features=self.n_features_, units=self.units,
             dropout=self.dropout, filters=list(self.filters), kernel_sizes=list(self.kernel_sizes),
-            num_heads=self.num_heads, num_layers=self.num_layers, length=self.length_, pooling=self.pooling))
+            num_heads=self.num_heads, num_layers=self.num_layers, length=self.length_, pooling=self.pooling),
+            self.seed)
         val = None
         if validation_data is not None:
             val = (self._inputs(validation_data[0]), self._label_index(validation_data[1]))
-        self._train(self._inputs(series), y_idx, val, class_weight=self._class_weight(y_idx))
+        self._train(self._inputs(series), y_idx, self.seed, val, class_weight=self._class_weight(y_idx))
         return self
 
     def _inputs(self, X) -> np.ndarray:
@@ -293,11 +300,3 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
-
-
-def _natural_key(label: str):
-    """Numeric labels in numeric order (2 before 10), others alphabetically."""
-    try:
-        return (0, float(label), "")
-    except ValueError:
-        return (1, 0.0, label)

@@ -39,25 +39,28 @@ class ImageClassifier(NetClassifier):
         rescale: pixel values are multiplied by this (1/255 for 0..255 images).
         shear_range, zoom_range, horizontal_flip: training augmentation (Keras's
             ``ImageDataGenerator`` meanings; shear in degrees).
-        epochs, batch_size, lr, lr_schedule, validation_split, patience, seed, verbose: training
-            (``lr_schedule``: None = constant, ``"cosine"`` = annealed to 0 over ``epochs``).
+        learning_rate_schedule: None = constant, ``"cosine"`` = annealed to 0 over ``epochs``.
+        epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared training
+            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. ``validation_split`` holds out a
+            random share of the images (not augmented).
 
     ``fit(X, y=None)``: X is a folder of class sub-folders (labels are the folder names) or an
     array of images ``(n, H, W)`` / ``(n, H, W, C)`` with labels ``y``. ``predict`` takes the same
     (a folder, a list of image files, or an array) and gives labels.
     """
 
-    def __init__(self, target_size=(64, 64), color_mode: str = "rgb", filters=(32, 32), kernel_size: int = 3,
+    def __init__(self, target_size=(64, 64), *, color_mode: str = "rgb", filters=(32, 32), kernel_size: int = 3,
                  pool_size: int = 2, padding: str = "valid", units: int = 128, dropout: float = 0.0,
                  rescale: float = 1 / 255, shear_range: float = 0.2, zoom_range: float = 0.2,
-                 horizontal_flip: bool = True, epochs: int = 25, batch_size: int = 32, lr: float | None = None,
-                 lr_schedule: str | None = None, validation_split: float = 0.0, patience: int = 5,
-                 seed: int | None = None, verbose: int = 0):
+                 horizontal_flip: bool = True, epochs: int = 25, batch_size: int = 32,
+                 learning_rate: float | None = None, learning_rate_schedule: str | None = None,
+                 validation_split: float = 0.0, patience: int = 5, seed: int | None = None, verbose: int = 0):
         self.target_size, self.color_mode = target_size, color_mode
         self.filters, self.kernel_size, self.pool_size, self.padding = filters, kernel_size, pool_size, padding
         self.units, self.dropout, self.rescale = units, dropout, rescale
         self.shear_range, self.zoom_range, self.horizontal_flip = shear_range, zoom_range, horizontal_flip
-        self.epochs, self.batch_size, self.lr, self.lr_schedule = epochs, batch_size, lr, lr_schedule
+        self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
         self.validation_split, self.patience, self.seed, self.verbose = validation_split, patience, seed, verbose
 
     # ----- inputs --------------------------------------------------------------------------------

@@ -13,9 +13,16 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from seqlab.io.errors import ConfigError, DataError
+from seqlab.io.errors import ConfigError
 from seqlab.nn.core import Dense
-from seqlab.tasks.base import Task
+from seqlab.tasks.base import Task, seeded
+from seqlab.tasks.classification.labels import (
+    classes_from_json,
+    classes_to_json,
+    fit_classes,
+    label_array,
+    label_index,
+)
 from seqlab.tasks.classification.metrics import classification_metrics
 from seqlab.tasks.sequential import Sequential
 from seqlab.train import Trainer
@@ -26,34 +33,22 @@ LR_SCHEDULES = (None, "cosine")
 
 
 class NetClassifier(Task):
-    """Base: subclasses set the constructor parameters (``epochs``, ``batch_size``, ``lr``,
-    ``lr_schedule``, ``validation_split``, ``patience``, ``seed``, ``verbose``) and implement
+    """Base: subclasses set the constructor parameters (``epochs``, ``batch_size``, ``learning_rate``,
+    ``learning_rate_schedule``, ``validation_split``, ``patience``, ``seed``, ``verbose``) and implement
     ``_hidden_layers()`` (the layers before the output) and ``_input_shape()``.
 
-    ``lr_schedule="cosine"`` anneals the learning rate from ``lr`` to 0 over ``epochs`` (Keras's
-    ``CosineDecay`` per epoch, ``seqlab.train.schedules.cosine_decay``); None keeps it constant."""
+    ``learning_rate_schedule="cosine"`` anneals the learning rate from ``learning_rate`` to 0 over
+    ``epochs`` (Keras's ``CosineDecay`` per epoch, ``seqlab.train.schedules.cosine_decay``); None
+    keeps it constant."""
 
-    # ----- labels ------------------------------------------------------------------------------
+    # ----- labels (``labels.py``: they keep the type given in ``y``) ---------------------------
     def _fit_labels(self, y) -> np.ndarray:
-        y = _labels(y)
-        try:
-            classes = np.unique(y)
-        except TypeError:
-            raise DataError("labels mix types (e.g. numbers and text); give one type of label") from None
-        if len(classes) < 2:
-            raise DataError(f"the training labels hold one class only ({classes[0] if len(classes) else 'none'}); "
-                            "a classifier needs examples of at least two classes")
-        self.classes_ = classes
-        return self._label_index(y)
+        labels = label_array(y)
+        self.classes_ = fit_classes(labels)
+        return label_index(self.classes_, labels)
 
     def _label_index(self, y) -> np.ndarray:
-        y = _labels(y)
-        index = {c: i for i, c in enumerate(self.classes_.tolist())}
-        try:
-            return np.array([index[v] for v in y.tolist()], dtype=np.int64)
-        except KeyError as e:
-            raise DataError(f"label {e.args[0]!r} was not seen in training; known: "
-                            f"{', '.join(map(str, self.classes_.tolist()))}") from None
+        return label_index(self.classes_, y)
 
     @property
     def _binary(self) -> bool:
@@ -65,13 +60,10 @@ class NetClassifier(Task):
         return Sequential([*self._hidden_layers(), out], input_shape=self._input_shape(), seed=self.seed)
 
     def _train(self, x, y_idx: np.ndarray, validation_data=None) -> None:
-        schedule = getattr(self, "lr_schedule", None)
+        schedule = self.learning_rate_schedule
         if schedule not in LR_SCHEDULES:
-            raise ConfigError(f"lr_schedule must be one of {LR_SCHEDULES}, got {schedule!r}")
-        self.model_ = self._build_model()
+            raise ConfigError(f"learning_rate_schedule must be one of {LR_SCHEDULES}, got {schedule!r}")
         binary = self._binary
-        trainer = Trainer(self.model_, loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
-                          optimizer="adam", metrics=("accuracy",), lr=self.lr, seed=self.seed)
         target = (lambda v: v.astype(np.float32)[:, None]) if binary else (lambda v: v)
         if validation_data is not None:
             validation_data = (validation_data[0], target(validation_data[1]))
@@ -79,10 +71,14 @@ class NetClassifier(Task):
         if validation_data is not None or self.validation_split > 0:
             callbacks.append(EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True))
         if schedule == "cosine":
-            callbacks.append(LearningRateScheduler(cosine_decay(self.lr or 0.001, self.epochs)))
-        history = trainer.fit(x, target(y_idx), epochs=self.epochs, batch_size=self.batch_size,
-                              validation_split=0.0 if validation_data is not None else self.validation_split,
-                              validation_data=validation_data, callbacks=callbacks, verbose=self.verbose)
+            callbacks.append(LearningRateScheduler(cosine_decay(self.learning_rate or 0.001, self.epochs)))
+        with seeded(self.seed):
+            self.model_ = self._build_model()
+            trainer = Trainer(self.model_, loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
+                              optimizer="adam", metrics=("accuracy",), lr=self.learning_rate, seed=self.seed)
+            history = trainer.fit(x, target(y_idx), epochs=self.epochs, batch_size=self.batch_size,
+                                  validation_split=0.0 if validation_data is not None else self.validation_split,
+                                  validation_data=validation_data, callbacks=callbacks, verbose=self.verbose)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self.model_.eval()
 
@@ -104,7 +100,8 @@ class NetClassifier(Task):
         return self._proba(self._inputs(X))
 
     def predict(self, X) -> np.ndarray:
-        """Predicted labels ``(n,)`` from ``classes_`` (two classes: probability >= 0.5)."""
+        """Predicted labels ``(n,)`` from ``classes_``, of the type the training labels had (two
+        classes: probability >= 0.5)."""
         proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]
 
@@ -130,23 +127,14 @@ class NetClassifier(Task):
     # ----- persistence -------------------------------------------------------------------------
     def _get_state(self):
         tensors = {k: v.detach().cpu().contiguous() for k, v in self.model_.state_dict().items()}
-        config = {"classes": self.classes_.tolist(), "model": self.model_.get_config()}
+        config = {"classes": classes_to_json(self.classes_), "model": self.model_.get_config()}
         return config, tensors, {"history": self.history_, **self._preprocessing_state()}
 
     def _set_state(self, config, tensors, preprocessing):
-        self.classes_ = np.array(config["classes"])
+        self.classes_ = classes_from_json(config["classes"])
         self._restore_preprocessing(preprocessing)
         self.model_ = self._build_model()
         self.model_.load_state_dict({k: torch.as_tensor(v) for k, v in tensors.items()}, strict=True)
         self.model_.eval()
         self.history_ = preprocessing.get("history", {})
 
-
-def _labels(y) -> np.ndarray:
-    y = np.asarray(y)
-    if y.ndim != 1 and not (y.ndim == 2 and y.shape[1] == 1):
-        raise DataError(f"y must hold one label per sample, got shape {y.shape}")
-    y = y.ravel()
-    if y.dtype.kind == "f" and not np.isfinite(y).all():
-        raise DataError("labels hold NaN or infinite values; drop those rows")
-    return y

@@ -38,24 +38,26 @@ class TabularClassifier(NetClassifier):
         label_encode, one_hot: text columns to encode each way; None decides per column: two
             distinct values -> label encoding (0/1, sorted like ``LabelEncoder``), more -> one-hot.
         max_categories: a text column with more distinct values is refused (drop it instead).
-        epochs, batch_size, lr: training (Adam; ``lr=None`` is 0.001). Seed 003: 100 epochs, batch 32.
-        lr_schedule: None (constant, seed 003) or ``"cosine"`` (annealed to 0 over ``epochs``).
-        validation_split, patience: hold out the last fraction for early stopping (0 = off).
-        seed: makes initialisation and shuffling repeatable.
+        learning_rate_schedule: None (constant, seed 003) or ``"cosine"`` (annealed to 0 over ``epochs``).
+        epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared training
+            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. Seed 003: 100 epochs, batch 32.
+            ``validation_split`` holds out the last rows.
 
     ``fit(X, y)``: X a DataFrame (or a 2-D array, columns named ``x0, x1, ...``), y one label per
-    row. ``predict`` gives labels, ``predict_proba`` ``(n, n_classes)``, ``transform`` the scaled
-    feature matrix, ``evaluate`` accuracy / precision / recall / auc / mae and more.
+    row. ``predict`` gives labels (of the type given in ``y``), ``predict_proba`` ``(n, n_classes)``,
+    ``transform`` the scaled feature matrix, ``evaluate`` accuracy / precision / recall / auc / mae
+    and more.
     """
 
-    def __init__(self, units=(6, 6), activation: str = "relu", dropout: float = 0.0, drop=(),
+    def __init__(self, units=(6, 6), *, activation: str = "relu", dropout: float = 0.0, drop=(),
                  label_encode=None, one_hot=None, max_categories: int = 20, epochs: int = 100,
-                 batch_size: int = 32, lr: float | None = None, lr_schedule: str | None = None,
+                 batch_size: int = 32, learning_rate: float | None = None, learning_rate_schedule: str | None = None,
                  validation_split: float = 0.0, patience: int = 10, seed: int | None = None, verbose: int = 0):
         self.units, self.activation, self.dropout = units, activation, dropout
         self.drop, self.label_encode, self.one_hot = drop, label_encode, one_hot
         self.max_categories = max_categories
-        self.epochs, self.batch_size, self.lr, self.lr_schedule = epochs, batch_size, lr, lr_schedule
+        self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
         self.validation_split, self.patience, self.seed, self.verbose = validation_split, patience, seed, verbose
 
     # ----- the pipeline --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.classifiers import TAGGER_ENCODERS, ClassifierConfig, pack_series
 from seqlab.tasks.classification.classifier import NetTask, _softmax, as_series_list, balanced_weights
+from seqlab.tasks.classification.labels import label_array, python_label
 from seqlab.tasks.classification.metrics import classification_metrics, event_scores
 
 PAD_LABEL = -1  # target of padded steps: left out of the loss
@@ -39,22 +40,24 @@ class SequenceTagger(NetTask):
 
     Args:
         encoder: ``lstm``, ``gru``, ``bilstm`` (sees the whole stream), ``cnn1d`` or ``transformer``.
-        units, dropout, normalize, epochs, batch_size, lr, class_weight, validation_split, patience,
-        seed, verbose: as ``SequenceClassifier``.
+        units, dropout, normalize, class_weight: as ``SequenceClassifier``.
+        epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared training
+            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``), as in ``SequenceClassifier``.
 
     ``fit(X, Y)``: X ``(n, time[, channels])`` or a list of ``(time_i, channels)`` arrays; Y the
     step labels, ``(n, time)`` or a list of ``(time_i,)`` arrays. ``predict`` returns labels in
     the same layout (an array when all lengths match, else a list); ``predict_proba`` gives
     ``(time_i, n_classes)`` per sequence. ``background_`` is the most frequent training step
-    label ("no event"), against which ``evaluate`` also scores whole events.
+    label ("no event"), against which ``evaluate`` also scores whole events. Step labels keep the
+    type given in ``Y`` (``seqlab.tasks.classification.labels``).
     """
 
-    def __init__(self, encoder: str = "bilstm", units: int = 64, dropout: float = 0.0,
+    def __init__(self, encoder: str = "bilstm", *, units: int = 64, dropout: float = 0.0,
                  normalize: str | None = "channel", epochs: int = 30, batch_size: int = 32,
-                 lr: float | None = None, class_weight=None,
+                 learning_rate: float | None = None, class_weight=None,
                  validation_split: float = 0.0, patience: int = 5, seed: int | None = None, verbose: int = 0):
         self.encoder, self.units, self.dropout, self.normalize = encoder, units, dropout, normalize
-        self.epochs, self.batch_size, self.lr = epochs, batch_size, lr
+        self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
         self.class_weight, self.validation_split, self.patience = class_weight, validation_split, patience
         self.seed, self.verbose = seed, verbose
 
@@ -77,7 +80,7 @@ class SequenceTagger(NetTask):
         series, _ = as_series_list(X)
         steps = self._steps(series, Y)
         flat = self._fit_labels(np.concatenate(steps))
-        self.background_ = str(self.classes_[np.bincount(flat).argmax()])
+        self.background_ = python_label(self.classes_[np.bincount(flat).argmax()])
         stacked = np.concatenate(series)
         self.n_features_ = int(stacked.shape[1])
         self.mean_ = stacked.mean(axis=0) if self.normalize else np.zeros(self.n_features_)
@@ -86,11 +89,11 @@ class SequenceTagger(NetTask):
         self.length_ = None
         self._build_net(ClassifierConfig(n_classes=len(self.classes_), encoder=self.encoder,
                                          n_features=self.n_features_, units=self.units, dropout=self.dropout,
-                                         per_step=True))
+                                         per_step=True), self.seed)
         weights = self._class_weight(flat)
         weight = None if weights is None else torch.tensor(
             [weights.get(c, 1.0) for c in range(len(self.classes_))], dtype=torch.float32)
-        self._train(self._inputs(series), self._targets(steps), loss=MaskedStepLoss(weight))
+        self._train(self._inputs(series), self._targets(steps), self.seed, loss=MaskedStepLoss(weight))
         return self
 
     def _class_weight(self, y_idx):
@@ -129,7 +132,7 @@ class SequenceTagger(NetTask):
         """Step-level scores over every real step (see ``classification_metrics``), and under
         ``"events"`` the event-level scores against ``background_`` (see ``event_scores``)."""
         series, _ = as_series_list(X)
-        steps = [np.asarray([str(v) for v in s], dtype=object) for s in self._steps(series, Y)]
+        steps = [label_array(s) for s in self._steps(series, Y)]
         per_seq = self.predict_proba(series)
         proba = np.concatenate(per_seq)
         y_true = np.concatenate(steps)

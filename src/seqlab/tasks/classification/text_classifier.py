@@ -28,7 +28,8 @@ from seqlab.models.classifiers import (
 )
 from seqlab.tasks.classification.classifier import NetTask, one_label_each
 
-FASTTEXT_LR = 0.005  # Adam's rate for fasttext when lr=None: a linear model on averaged vectors learns slowly at 0.001
+FASTTEXT_LR = 0.005  # Adam's rate for fasttext when learning_rate=None: a linear model on averaged vectors
+                     # learns slowly at 0.001
 
 
 class TextClassifier(NetTask):
@@ -42,7 +43,7 @@ class TextClassifier(NetTask):
             Two joined by ``+`` (e.g. ``"bilstm+fasttext"``, the best on the SMS spam validation
             part) train one net each (seeds ``seed``, ``seed + 1``) and average their probabilities;
             a word-sequence member beside ``fasttext`` reads the word ids at the front of the bag.
-            ``lr=None`` is Adam's 0.001, but 0.005 for a ``fasttext`` net.
+            ``learning_rate=None`` is Adam's 0.001, but 0.005 for a ``fasttext`` net.
         num_words: vocabulary size kept by the Tokenizer (seed 000: 10000); ``char_level`` for characters.
         shapes: word level: tokenize with ``Tokenizer(shapes=True)`` (number shapes such as
             ``<num11>``, ``<url>``, ``£`` and ``!`` kept, ``<caps>`` marks) instead of Keras's filters.
@@ -60,7 +61,9 @@ class TextClassifier(NetTask):
             With ``"a+b"`` every round trains both: ``a, b, a, b, ...``.
         embeddings: path of a GloVe/word2vec text file (``word v1 v2 ...`` per line) to start the
             embedding from (seed 000's ``weights=[embedding_matrix]``); ``trainable`` freezes it if False.
-        epochs, batch_size, lr, class_weight, validation_split, patience, seed: as SequenceClassifier.
+        class_weight: as SequenceClassifier.
+        epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared training
+            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``), as in SequenceClassifier.
         refit: after early stopping on the validation texts, train each net again from the same
             start on the training and validation texts together, for the number of epochs that
             had the lowest validation loss (``refit_epochs_``); the vocabulary stays the training one.
@@ -71,10 +74,10 @@ class TextClassifier(NetTask):
     >>> clf.fit(["win cash now", "lunch at noon?"] * 8, ["spam", "ham"] * 8).predict(["cash!"])  # doctest: +SKIP
     """
 
-    def __init__(self, encoder: str = "lstm", num_words: int | None = 10000, maxlen: int | None = 100,
+    def __init__(self, encoder: str = "lstm", *, num_words: int | None = 10000, maxlen: int | None = 100,
                  char_level: bool = False, embedding_dim: int = 64, units: int = 64, dropout: float = 0.2,
                  embeddings: str | None = None, trainable: bool = True, num_heads: int = 4, num_layers: int = 1,
-                 epochs: int = 10, batch_size: int = 64, lr: float | None = None, class_weight=None,
+                 epochs: int = 10, batch_size: int = 64, learning_rate: float | None = None, class_weight=None,
                  validation_split: float = 0.0, patience: int = 3, pooling: str = "last", seed: int | None = None,
                  verbose: int = 0, kernel_sizes: tuple | None = None, ensemble: int = 1, shapes: bool = False,
                  buckets: int = 65536, char_ngrams: tuple | None = (2, 5), refit: bool = False,
@@ -86,7 +89,7 @@ class TextClassifier(NetTask):
         self.embedding_dim, self.units, self.dropout = embedding_dim, units, dropout
         self.embeddings, self.trainable = embeddings, trainable
         self.num_heads, self.num_layers = num_heads, num_layers
-        self.epochs, self.batch_size, self.lr = epochs, batch_size, lr
+        self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
         self.class_weight, self.validation_split, self.patience = class_weight, validation_split, patience
         self.seed, self.verbose = seed, verbose
 
@@ -136,31 +139,29 @@ class TextClassifier(NetTask):
         val = None
         if validation_data is not None:
             val = (self._inputs(validation_data[0]), self._label_index(validation_data[1]))
-        x, seed, members, histories, refits = self._pad(seqs), self.seed, [], [], []
-        try:
-            for i, encoder in enumerate(plan):
-                self.seed = None if seed is None else seed + i
-                self._build_net(config(encoder))
+        x, members, histories, refits = self._pad(seqs), [], [], []
+        for i, encoder in enumerate(plan):
+            seed = None if self.seed is None else self.seed + i
+            self._build_net(config(encoder), seed)
+            if matrix is not None:
+                self.model_.embedding.set_weights([matrix])
+                self.model_.embedding.trainable = bool(self.trainable)
+            rate = FASTTEXT_LR if self.learning_rate is None and encoder == "fasttext" else None
+            self._train(x, y_idx, seed, val, class_weight=self._class_weight(y_idx), learning_rate=rate)
+            if self.refit and "val_loss" in self.history_:  # again from the same start, on all the texts
+                stopped, best = self.history_, int(np.argmin(self.history_["val_loss"])) + 1
+                x_all, y_all = (x, y_idx) if val is None else (np.concatenate([x, val[0]]),
+                                                               np.concatenate([y_idx, val[1]]))
+                self._build_net(config(encoder), seed)
                 if matrix is not None:
                     self.model_.embedding.set_weights([matrix])
                     self.model_.embedding.trainable = bool(self.trainable)
-                lr = FASTTEXT_LR if self.lr is None and encoder == "fasttext" else None
-                self._train(x, y_idx, val, class_weight=self._class_weight(y_idx), lr=lr)
-                if self.refit and "val_loss" in self.history_:  # again from the same start, on all the texts
-                    stopped, best = self.history_, int(np.argmin(self.history_["val_loss"])) + 1
-                    x_all, y_all = (x, y_idx) if val is None else (np.concatenate([x, val[0]]),
-                                                                   np.concatenate([y_idx, val[1]]))
-                    self._build_net(config(encoder))
-                    if matrix is not None:
-                        self.model_.embedding.set_weights([matrix])
-                        self.model_.embedding.trainable = bool(self.trainable)
-                    self._train(x_all, y_all, None, class_weight=self._class_weight(y_all), lr=lr, epochs=best)
-                    self.history_ = stopped  # loss.png shows the run that chose the epochs
-                    refits.append(best)
-                members.append(self.model_)
-                histories.append(self.history_)
-        finally:
-            self.seed = seed
+                self._train(x_all, y_all, seed, None, class_weight=self._class_weight(y_all), learning_rate=rate,
+                            epochs=best)
+                self.history_ = stopped  # loss.png shows the run that chose the epochs
+                refits.append(best)
+            members.append(self.model_)
+            histories.append(self.history_)
         self.refit_epochs_ = refits
         if len(members) > 1:
             self.model_ = EnsembleNet(members).eval()

@@ -3,7 +3,7 @@
 >>> import numpy as np
 >>> t = np.arange(600) * 0.1
 >>> X = np.stack([np.sin(t[i:i + 30]) for i in range(500)])[:, :, None]; y = np.sin(t[30:530])
->>> esn = EchoStateNetwork(units=50, seed=0).fit(X, y)
+>>> esn = EchoStateNetwork(50, seed=0).fit(X, y)
 >>> esn.predict(X[:3]).shape
 (3,)
 """
@@ -21,7 +21,8 @@ class EchoStateNetwork(Task):
     """Echo-state network estimator.
 
     Args: units, spectral_radius, leak_rate, input_scaling, density, ridge (read-out alpha),
-    washout (sequence mode: leading states left out of the fit), seed.
+    washout (sequence mode: leading states left out of the fit); seed: the shared training argument
+    (``seqlab.tasks.base.TRAINING_ARGUMENTS``; here the reservoir's NumPy generator).
 
     Windows mode (usable as a Forecaster model): ``fit(X (n, lookback, features), y (n,) or
     (n, horizon))``, ``predict(X) -> (n,)`` or ``(n, horizon)``: each window runs from a zero state,
@@ -30,7 +31,7 @@ class EchoStateNetwork(Task):
     dropped; ``predict(X (time, features))`` continues from the fitted end state.
     """
 
-    def __init__(self, units: int = 200, spectral_radius: float = 0.9, leak_rate: float = 1.0,
+    def __init__(self, units: int = 200, *, spectral_radius: float = 0.9, leak_rate: float = 1.0,
                  input_scaling: float = 1.0, density: float = 0.1, ridge: float = 1e-6, washout: int = 100,
                  seed: int | None = None):
         self.units, self.spectral_radius, self.leak_rate = units, spectral_radius, leak_rate

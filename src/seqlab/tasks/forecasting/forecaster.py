@@ -35,7 +35,7 @@ from seqlab.models.forecasting import (
     check_config,
     network_config_dict,
 )
-from seqlab.tasks.base import Task
+from seqlab.tasks.base import Task, seeded
 from seqlab.tasks.forecasting.metrics import forecast_metrics
 from seqlab.train import Trainer
 from seqlab.train.callbacks import Callback, EarlyStopping
@@ -60,33 +60,37 @@ class Forecaster(Task):
         quantiles: e.g. ``[0.1, 0.5, 0.9]``: train with the pinball loss; the lowest and highest
             quantiles give the prediction interval, the middle one the point forecast.
         units, num_layers, dropout, head_units: network size (see ``NetworkConfig``).
-        epochs, batch_size, lr, loss: training (Adam; loss ``"mse"`` or ``"mae"``).
-        patience: early stopping on validation loss (best weights kept); 0 turns it off.
+        loss: ``"mse"`` or ``"mae"``.
         scaler: ``"minmax"``, ``"standard"`` or None, fitted on training rows only.
         difference: model first differences of the targets (helps trending series).
         season: seasonal period in rows; None infers it from the training rows.
-        val_size, test_size: the last rows held out (fractions below 1 or row counts).
+        test_size: the last rows held out for the test metrics (a fraction below 1 or a row count).
         fill: NaN handling: None (refuse), ``"ffill"``, ``"interpolate"``, ``"zero"``.
-        seed: weight initialisation and shuffling. verbose: 1 shows a progress bar.
+        epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared training
+            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. Here ``validation_split`` is
+            the rows just before the test rows, in time order (a fraction below 1 or a row count);
+            ``patience=0`` turns early stopping off; ``verbose=1`` shows a progress bar.
 
     Fitted attributes: ``network_``, ``transform_``, ``season_``, ``metrics_`` (test metrics with
     ``"baseline"``), ``history_``, ``test_forecasts_`` (arrays for plots), ``targets_``, ``features_``.
     """
 
-    def __init__(self, model: str = "lstm", target=None, features=None, time_col: str | None = None,
+    def __init__(self, model: str = "lstm", *, target=None, features=None, time_col: str | None = None,
                  lookback: int = 12, horizon: int = 1, strategy: str = "direct", quantiles=None,
                  units: int = 32, num_layers: int | None = None, dropout: float = 0.0, head_units: int = 0,
                  epochs: int = 100,
-                 batch_size: int = 32, lr: float = 1e-3, loss: str = "mse", patience: int = 20,
+                 batch_size: int = 32, learning_rate: float = 1e-3, loss: str = "mse", patience: int = 20,
                  scaler: str | None = "minmax", difference: bool = False, season: int | None = None,
-                 val_size: float = 0.1, test_size: float = 0.2, fill: str | None = None, seed: int = 0,
+                 validation_split: float = 0.1, test_size: float = 0.2, fill: str | None = None, seed: int = 0,
                  verbose: int = 0):
         self.model, self.target, self.features, self.time_col = model, target, features, time_col
         self.lookback, self.horizon, self.strategy, self.quantiles = lookback, horizon, strategy, quantiles
         self.units, self.num_layers, self.dropout, self.head_units = units, num_layers, dropout, head_units
-        self.epochs, self.batch_size, self.lr, self.loss, self.patience = epochs, batch_size, lr, loss, patience
+        self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
+        self.loss, self.patience = loss, patience
         self.scaler, self.difference, self.season = scaler, difference, season
-        self.val_size, self.test_size, self.fill, self.seed, self.verbose = val_size, test_size, fill, seed, verbose
+        self.validation_split, self.test_size, self.fill = validation_split, test_size, fill
+        self.seed, self.verbose = seed, verbose
 
     # ----- checks --------------------------------------------------------------------------
     def _check_params(self) -> None:
@@ -108,6 +112,9 @@ class Forecaster(Task):
                               "and no quantiles")
         if self.loss not in ("mse", "mae"):
             raise ConfigError(f"loss must be 'mse' or 'mae', got {self.loss!r}")
+        split = self.validation_split
+        if isinstance(split, bool) or not isinstance(split, (int, float, np.integer, np.floating)) or split < 0:
+            raise ConfigError(f"validation_split must be >= 0 (a fraction below 1 or a row count), got {split!r}")
         if self.quantiles is not None:
             q = list(self.quantiles)
             if not q or not all(0 < float(v) < 1 for v in q) or sorted(q) != q or len(set(q)) != len(q):
@@ -130,7 +137,7 @@ class Forecaster(Task):
         if self.strategy == "recursive" and s.features:
             raise ConfigError("strategy 'recursive' feeds predictions back as inputs, so it cannot use covariates "
                               f"({', '.join(s.features)}); use strategy='direct'")
-        train_end, val_end = split_rows(rows, self.val_size, self.test_size)
+        train_end, val_end = split_rows(rows, self.validation_split, self.test_size)
         transform = SeriesTransform(k, self.scaler, self.difference)
         step = 1 if self.strategy == "recursive" else self.horizon
         starts = window_starts(rows, self.lookback, step, train_end, val_end, transform.first_row)
@@ -167,21 +174,22 @@ class Forecaster(Task):
                             self.num_layers, float(self.dropout), head_units=int(self.head_units))
         check_config(cfg)
         self.network_config_ = network_config_dict(cfg)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(self.seed)
+        with seeded(self.seed):                  # the networks' torch.nn parts draw from the global RNG
             net = build_network(cfg)
         return QuantileOutputs(net, k, nq) if nq else net
 
     def _train(self, X, Y, starts) -> dict:
         loss = quantile_loss(self._quantiles) if self._quantiles else self.loss
-        trainer = Trainer(self.network_, loss=loss, optimizer="adam", metrics=(), lr=self.lr, seed=self.seed)
         tr, va = _as_slice(starts["train"]), _as_slice(starts["val"])  # views of the windows: nothing copied
         validation = (X[va], Y[va]) if len(starts["val"]) else None
         stopper = EarlyStopping(patience=self.patience, restore_best_weights=True) if validation and self.patience \
             else None
         callbacks = [c for c in (stopper, _EpochBar(self.epochs, self.model) if self.verbose else None) if c]
-        history = trainer.fit(X[tr], Y[tr], epochs=self.epochs, batch_size=self.batch_size,
-                              validation_data=validation, shuffle=True, callbacks=callbacks, verbose=0)
+        with seeded(self.seed):
+            trainer = Trainer(self.network_, loss=loss, optimizer="adam", metrics=(), lr=self.learning_rate,
+                              seed=self.seed)
+            history = trainer.fit(X[tr], Y[tr], epochs=self.epochs, batch_size=self.batch_size,
+                                  validation_data=validation, shuffle=True, callbacks=callbacks, verbose=0)
         if stopper is not None and stopper.best_weights is not None and not trainer.stop_training:
             trainer.load_weights(stopper.best_weights)
         self.network_.eval()
@@ -334,7 +342,7 @@ class Forecaster(Task):
         frame = pd.DataFrame(s.values, columns=s.targets + s.features)
         rows = len(frame)
         if test_size is None:
-            _, val_end = split_rows(rows, self.val_size, self.test_size)
+            _, val_end = split_rows(rows, self.validation_split, self.test_size)
             test_size = max(self.horizon, (rows - val_end) // folds)
         rows_out = []
         for fold in range(folds):

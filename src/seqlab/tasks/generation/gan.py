@@ -3,7 +3,7 @@ rule, seed 000's LSTM generator; see ``seqlab.models.gan``).
 
 >>> import numpy as np
 >>> X = np.random.default_rng(0).random((64, 5))
->>> gan = GAN(arch="dense", latent_dim=4, units=16, epochs=2, batch_size=16, seed=0).fit(X)
+>>> gan = GAN("dense", latent_dim=4, units=16, epochs=2, batch_size=16, seed=0).fit(X)
 >>> gan.sample(3).shape
 (3, 5)
 """
@@ -30,9 +30,11 @@ class GAN(Task):
         latent_dim: size of z (per time step for "rnn"); units: hidden width.
         epochs: passes over the data; each batch is one round of ``n_critic`` discriminator
             updates (generator static) and one generator update (discriminator static).
-        batch_size, n_critic (None: 5 for the Wasserstein losses, else 1), clip_value (WGAN),
-        gp_weight (WGAN-GP), lr (None: the loss's usual optimiser settings), scale (None |
-        "minmax" | "standard"; "minmax" gives the generator a sigmoid output), seed, verbose.
+        n_critic (None: 5 for the Wasserstein losses, else 1), clip_value (WGAN), gp_weight
+        (WGAN-GP), scale (None | "minmax" | "standard"; "minmax" gives the generator a sigmoid output).
+        epochs, batch_size, learning_rate, seed, verbose: the shared training arguments
+            (``seqlab.tasks.base.TRAINING_ARGUMENTS``); ``learning_rate=None`` takes the loss's usual
+            optimiser settings.
 
     ``fit(X, y=None)``: ``X`` of shape ``(n, features)``, ``(n, time, features)`` or ``(n, C, H, W)``;
     labels ``y`` make it a conditional GAN. ``sample(n, labels=None, seed=None)`` -> ``(n, *shape)``
@@ -41,13 +43,14 @@ class GAN(Task):
     Fitted: ``model_`` (``GANNet``), ``history_`` (``d_loss``, ``g_loss`` per epoch), ``classes_``.
     """
 
-    def __init__(self, arch: str = "dense", loss: str = "non-saturating", latent_dim: int = 16, units: int = 128,
-                 epochs: int = 100, batch_size: int = 64, n_critic: int | None = None, clip_value: float = 0.01,
-                 gp_weight: float = 10.0, lr: float | None = None, scale: str | None = "minmax",
-                 seed: int | None = None, verbose: int = 0):
+    def __init__(self, arch: str = "dense", *, loss: str = "non-saturating", latent_dim: int = 16,
+                 units: int = 128, epochs: int = 100, batch_size: int = 64, n_critic: int | None = None,
+                 clip_value: float = 0.01, gp_weight: float = 10.0, learning_rate: float | None = None,
+                 scale: str | None = "minmax", seed: int | None = None, verbose: int = 0):
         self.arch, self.loss, self.latent_dim, self.units = arch, loss, latent_dim, units
         self.epochs, self.batch_size, self.n_critic, self.clip_value = epochs, batch_size, n_critic, clip_value
-        self.gp_weight, self.lr, self.scale, self.seed, self.verbose = gp_weight, lr, scale, seed, verbose
+        self.gp_weight, self.learning_rate, self.scale = gp_weight, learning_rate, scale
+        self.seed, self.verbose = seed, verbose
 
     def _check(self) -> None:
         if self.arch not in ARCHS:
@@ -78,7 +81,7 @@ class GAN(Task):
                         latent_dim=int(self.latent_dim), units=int(self.units), n_classes=len(self.classes_),
                         output_activation="sigmoid" if self.scale == "minmax" else None)
         self.model_ = GANNet(cfg, seed=self.seed)
-        opt_g, opt_d = default_optimizers(self.model_, self.loss, self.lr)
+        opt_g, opt_d = default_optimizers(self.model_, self.loss, self.learning_rate)
         n_critic = self.n_critic or (5 if self.loss.startswith("wasserstein") else 1)
         g = torch.Generator().manual_seed(0 if self.seed is None else int(self.seed))
         self.history_ = {"d_loss": [], "g_loss": []}

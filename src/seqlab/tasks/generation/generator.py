@@ -10,7 +10,7 @@ Two kinds of text (seed 001's generation problem, seed 004's "name generator fro
 
 The loss is cross-entropy in nats per character (seed 004), including the end-of-item token.
 
->>> gen = CharGenerator(model="gru", steps=30, units=16).fit(["anna", "bob", "carl"] * 20)  # doctest: +SKIP
+>>> gen = CharGenerator("gru", steps=30, units=16).fit(["anna", "bob", "carl"] * 20)  # doctest: +SKIP
 >>> gen.sample(n=3, prefix="a", seed=0)                                                   # doctest: +SKIP
 """
 from __future__ import annotations
@@ -34,7 +34,8 @@ from seqlab.models.language import (
     generate,
     language_loss,
 )
-from seqlab.tasks.base import Task
+from seqlab.nn.seeding import make_generator
+from seqlab.tasks.base import Task, seeded
 
 # Sizes, learning rates and dropout per backbone, tried on the names benchmark (benchmarks/names.py):
 # gru 256 units, 3000 steps of 128 names: test loss 1.922 without dropout, 1.917 with 0.1, 1.935 with 0.25.
@@ -73,26 +74,25 @@ class CharGenerator(Task):
         model: ``"bigram"``, ``"mlp"``, ``"rnn"``, ``"lstm"``, ``"gru"`` (default: the best on the
             names benchmark) or ``"transformer"``.
         lines: the text is one item per line (True) or a running corpus (False).
-        steps: optimisation steps; or ``epochs``: passes over the training split (one of the two;
-            default 3000 steps).
-        batch_size: items (lines) or windows (corpus) per step.
-        learning_rate: AdamW peak rate (warm-up, then cosine decay to a tenth); default per backbone.
+        steps: optimisation steps, instead of ``epochs`` (one of the two; default 3000 steps).
         n_embd, units, n_layer, n_head, context, dropout: backbone sizes (defaults per backbone,
             see ``DEFAULTS``).
         block_size: window length for a corpus (default 64); lines use the longest line + 1.
-        seed: initialisation and batch order.
-        verbose: print progress to stderr.
+        epochs, batch_size, learning_rate, seed, verbose: the shared training arguments
+            (``seqlab.tasks.base.TRAINING_ARGUMENTS``). A batch is items (lines) or windows (corpus);
+            ``learning_rate`` is AdamW's peak rate (warm-up, then cosine decay to a tenth), default
+            per backbone; ``verbose`` prints the losses to stderr.
 
     Fitted: ``model_`` (a ``LanguageModel``), ``vocab_`` (id -> character), ``test_loss_`` (nats per
     character on the held-out split), ``history_`` (``loss`` and ``val_loss`` at evaluation points),
     ``train_seconds_``, ``steps_``.
 
-    >>> gen = CharGenerator(model="bigram", steps=50).fit(["ab", "abb", "ba"] * 10)
+    >>> gen = CharGenerator("bigram", steps=50).fit(["ab", "abb", "ba"] * 10)
     >>> len(gen.sample(n=4, prefix="a", seed=1))
     4
     """
 
-    def __init__(self, model: str = "gru", lines: bool = True, steps: int | None = None,
+    def __init__(self, model: str = "gru", *, lines: bool = True, steps: int | None = None,
                  epochs: int | None = None, batch_size: int = 128, learning_rate: float | None = None,
                  n_embd: int | None = None, units: int | None = None, n_layer: int | None = None,
                  n_head: int | None = None, context: int | None = None, dropout: float | None = None,
@@ -178,8 +178,6 @@ class CharGenerator(Task):
             n_layer=self.n_layer or defaults.get("n_layer", 1), n_head=self.n_head or defaults.get("n_head", 4),
             context=self.context or defaults.get("context", 3),
             dropout=defaults.get("dropout", 0.0) if self.dropout is None else self.dropout)
-        torch.manual_seed(self.seed)  # layer initialisers draw from the global generator
-        self.model_ = LanguageModel(cfg)
         if self.lines:
             x, y = self._encode_items(train)
             self._test = self._encode_items(test)
@@ -191,13 +189,15 @@ class CharGenerator(Task):
             self.train_text_ = train
             per_epoch = math.ceil(len(stream) / (self.batch_size * block))
         total = self.steps or (self.epochs * per_epoch if self.epochs else 3000)
-        self._train(total, x if self.lines else stream, y if self.lines else None,
-                    self.learning_rate or defaults["learning_rate"])
+        with seeded(self.seed):                 # initialisers and dropout draw from the global generator
+            self.model_ = LanguageModel(cfg)
+            self._train(total, x if self.lines else stream, y if self.lines else None,
+                        self.learning_rate or defaults["learning_rate"])
         return self
 
     def _train(self, total: int, x: torch.Tensor, y: torch.Tensor | None, lr: float) -> None:
         model = self.model_
-        gen = torch.Generator().manual_seed(self.seed)
+        gen = make_generator(self.seed)
         decay = [p for p in model.parameters() if p.dim() >= 2]
         rest = [p for p in model.parameters() if p.dim() < 2]
         opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": rest, "weight_decay": 0.0}],
@@ -315,7 +315,7 @@ class CharGenerator(Task):
         else:
             ids = ids or [self.stoi_.get("\n", self._ids(self.train_text_[0])[0])]
             limit = max_length or 200
-        generator = torch.Generator().manual_seed(self.seed if seed is None else seed)
+        generator = make_generator(self.seed if seed is None else seed)
         if not self.model_.is_recurrent:
             ids = ids[-self.model_.config.block_size:]
         out = generate(self.model_, torch.tensor([ids] * n), max(0, limit - len(prefix)), temperature, top_k,

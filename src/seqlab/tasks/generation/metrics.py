@@ -26,6 +26,7 @@ from seqlab.io.errors import DataError
 from seqlab.nn.container import LayerStack
 from seqlab.nn.core import Dense
 from seqlab.nn.recurrent import GRU
+from seqlab.nn.seeding import isolated_rng
 
 
 def sine_data(n: int, seq_len: int = 24, dim: int = 5, seed: int | None = None) -> np.ndarray:
@@ -82,8 +83,7 @@ def discriminative_score(real, synthetic, iterations: int = 2000, batch_size: in
     """``|accuracy - 0.5|`` of a GRU classifier of real vs synthetic on held-out windows (see module doc)."""
     r, s = _check(real, synthetic)
     g = torch.Generator().manual_seed(0 if seed is None else int(seed))
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0 if seed is None else int(seed))
+    with isolated_rng(0 if seed is None else int(seed)):     # the GRU's initialisers draw from the global RNG
         net = _gru_net(r.shape[1], r.shape[2], max(r.shape[2] // 2, 1), False)
     pr, ps = torch.randperm(len(r), generator=g), torch.randperm(len(s), generator=g)
     nr, ns = int(0.8 * len(r)), int(0.8 * len(s))
@@ -104,8 +104,7 @@ def predictive_score(real, synthetic, iterations: int = 5000, batch_size: int = 
     if r.shape[2] < 2:
         raise DataError("the predictive score needs at least 2 features (it predicts the last from the others)")
     g = torch.Generator().manual_seed(0 if seed is None else int(seed))
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0 if seed is None else int(seed))
+    with isolated_rng(0 if seed is None else int(seed)):     # the GRU's initialisers draw from the global RNG
         net = _gru_net(r.shape[1] - 1, r.shape[2] - 1, max(r.shape[2] // 2, 1), True)
 
     def mae(pred, y):

@@ -4,7 +4,7 @@ Fit on (input, target) pairs of strings: a list, a two-column DataFrame, or a CS
 ``seqlab.data.pairs`` makes the seeds' problems ("535+61" -> "596", reversal, dates).
 
 >>> from seqlab.data.pairs import reversal_pairs
->>> s2s = Seq2Seq(units=32, epochs=2).fit(reversal_pairs(200, length=4, alphabet="abc"))  # doctest: +SKIP
+>>> s2s = Seq2Seq("lstm", units=32, epochs=2).fit(reversal_pairs(200, length=4, alphabet="abc"))  # doctest: +SKIP
 >>> s2s.translate("abca")                                                                # doctest: +SKIP
 'acba'
 """
@@ -20,7 +20,7 @@ from seqlab.data.pairs import CharVocab, check_pairs
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.decoding import beam_search, greedy_decode
 from seqlab.models.seq2seq import Seq2SeqConfig, Seq2SeqModel, sequence_loss
-from seqlab.tasks.base import Task
+from seqlab.tasks.base import Task, seeded
 from seqlab.train import Trainer
 
 PREDICT_BATCH = 512
@@ -49,12 +49,12 @@ class Seq2Seq(Task):
         bidirectional: the recurrent encoder reads both ways (``units // 2`` per direction).
         dropout: dropout on embeddings (and inside transformer blocks).
         teacher_forcing: chance of feeding the true previous character while training (1.0: always).
-        epochs, batch_size, learning_rate, clipnorm: training (Adam; default rate 2e-3 recurrent,
-            1e-3 transformer).
-        validation_split: last fraction of the pairs held out for ``val_loss`` (0 for none).
+        clipnorm: gradient norm clipping (None: off).
         max_output_length: longest output decoding writes (default: 1.5 x the longest target + 2).
-        seed: initialisation, batch order and teacher-forcing draws.
-        verbose: one line per epoch on stderr.
+        epochs, batch_size, learning_rate, validation_split, seed, verbose: the shared training arguments
+            (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam, default rate 2e-3 recurrent, 1e-3
+            transformer; ``validation_split`` holds out the last pairs; ``verbose`` prints one line per
+            epoch on stderr.
 
     Fitted: ``model_`` (a ``Seq2SeqModel``), ``src_vocab_``/``tgt_vocab_`` (``CharVocab``),
     ``history_`` (``loss``/``val_loss`` per epoch, nats per target character), ``train_seconds_``.
@@ -65,7 +65,7 @@ class Seq2Seq(Task):
     2
     """
 
-    def __init__(self, model: str = "lstm", attention: str = "additive", units: int = 128,
+    def __init__(self, model: str = "lstm", *, attention: str = "additive", units: int = 128,
                  embedding_dim: int = 32, num_layers: int = 2, num_heads: int = 4, intermediate_dim: int = 256,
                  bidirectional: bool = False, dropout: float = 0.0, teacher_forcing: float = 1.0,
                  epochs: int = 20, batch_size: int = 64,
@@ -106,17 +106,18 @@ class Seq2Seq(Task):
         config.validate()
         longest = max(len(p[1]) for p in every)
         self.max_output_length_ = int(self.max_output_length or int(1.5 * longest) + 2)
-        torch.manual_seed(self.seed)                        # layer initialisers draw from torch's generator
-        self.model_ = Seq2SeqModel(config)
-        lr = self.learning_rate if self.learning_rate is not None else (1e-3 if self.model == "transformer" else 2e-3)
-        trainer = Trainer(self.model_, loss=sequence_loss, optimizer="adam", metrics=(), lr=lr,
-                          clipnorm=self.clipnorm, device="cpu", seed=self.seed)
+        rate = self.learning_rate if self.learning_rate is not None else \
+            (1e-3 if self.model == "transformer" else 2e-3)
         x, y = self._arrays(pairs)
         fit_args = dict(validation_data=self._arrays(validation)) if validation else \
             dict(validation_split=self.validation_split if len(pairs) >= 10 else 0.0)
-        start = time.perf_counter()
-        history = trainer.fit(x, y, epochs=self.epochs, batch_size=self.batch_size, callbacks=callbacks,
-                              verbose=2 if self.verbose else 0, **fit_args)
+        with seeded(self.seed):                 # initialisers, dropout and teacher forcing draw from it
+            self.model_ = Seq2SeqModel(config)
+            trainer = Trainer(self.model_, loss=sequence_loss, optimizer="adam", metrics=(), lr=rate,
+                              clipnorm=self.clipnorm, device="cpu", seed=self.seed)
+            start = time.perf_counter()
+            history = trainer.fit(x, y, epochs=self.epochs, batch_size=self.batch_size, callbacks=callbacks,
+                                  verbose=2 if self.verbose else 0, **fit_args)
         self.train_seconds_ = time.perf_counter() - start
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self.model_.eval()

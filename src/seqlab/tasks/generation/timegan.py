@@ -3,7 +3,7 @@
 
 >>> import numpy as np
 >>> X = np.random.default_rng(0).random((32, 6, 2))
->>> tg = TimeGAN(hidden=4, num_layers=1, iterations=(3, 3, 2), batch_size=8, seed=0).fit(X)
+>>> tg = TimeGAN(4, num_layers=1, iterations=(3, 3, 2), batch_size=8, seed=0).fit(X)
 >>> tg.sample(5).shape
 (5, 6, 2)
 """
@@ -43,10 +43,12 @@ class TimeGAN(Task):
             gives all three the same count. The paper runs 50,000 each; a joint iteration (two
             generator and two embedder updates, one discriminator) costs about nine phase-1
             iterations (3 layers, hidden 24, batch 128: about 20 and 2-3 iterations/s on one core).
-        batch_size (paper 128), gamma (weight of the adversarial loss on the generator's raw
-            latent e^, paper 1), lr (Adam, 1e-3 as the paper), z_dim (noise per step; None:
-            features), scale ("minmax" as the paper, or None for data already in [0, 1]), seed,
-            verbose (print the losses every ``verbose`` iterations; 0: silent).
+        gamma (weight of the adversarial loss on the generator's raw latent e^, paper 1), z_dim
+            (noise per step; None: features), scale ("minmax" as the paper, or None for data
+            already in [0, 1]), log_every (iterations per ``history_`` point).
+        batch_size, learning_rate, seed, verbose: the shared training arguments
+            (``seqlab.tasks.base.TRAINING_ARGUMENTS``); batch 128 and Adam at 1e-3 as the paper;
+            ``verbose=k`` prints the losses every k iterations (0: silent).
 
     ``fit(X)``: ``X`` of shape ``(n, time, features)``. ``sample(n, seed=None)`` -> ``(n, time,
     features)`` in the original units. ``evaluate(X) -> {"reconstruction_loss", "supervised_loss",
@@ -57,11 +59,12 @@ class TimeGAN(Task):
     discriminator was updated); ``seconds`` per phase), ``scaler_``.
     """
 
-    def __init__(self, hidden: int | None = 24, num_layers: int = 3, iterations=(2000, 2000, 2000),
-                 batch_size: int = 128, gamma: float = 1.0, lr: float = 1e-3, z_dim: int | None = None,
+    def __init__(self, hidden: int | None = 24, *, num_layers: int = 3, iterations=(2000, 2000, 2000),
+                 batch_size: int = 128, gamma: float = 1.0, learning_rate: float = 1e-3, z_dim: int | None = None,
                  scale: str | None = "minmax", log_every: int = 100, seed: int | None = None, verbose: int = 0):
         self.hidden, self.num_layers, self.iterations, self.batch_size = hidden, num_layers, iterations, batch_size
-        self.gamma, self.lr, self.z_dim, self.scale, self.log_every = gamma, lr, z_dim, scale, log_every
+        self.gamma, self.learning_rate, self.z_dim = gamma, learning_rate, z_dim
+        self.scale, self.log_every = scale, log_every
         self.seed, self.verbose = seed, verbose
 
     def _phase_iterations(self) -> tuple[int, int, int]:
@@ -70,8 +73,8 @@ class TimeGAN(Task):
         if len(its) != 3 or any(int(i) < 0 for i in its):
             raise ConfigError(f"iterations must be an int or 3 counts >= 0 (embedding, supervised, joint), "
                               f"got {self.iterations!r}")
-        if int(self.batch_size) < 1 or float(self.lr) <= 0 or int(self.log_every) < 1:
-            raise ConfigError("batch_size and log_every must be >= 1 and lr > 0")
+        if int(self.batch_size) < 1 or float(self.learning_rate) <= 0 or int(self.log_every) < 1:
+            raise ConfigError("batch_size and log_every must be >= 1 and learning_rate > 0")
         return tuple(int(i) for i in its)
 
     def fit(self, X, y=None) -> "TimeGAN":
@@ -95,7 +98,7 @@ class TimeGAN(Task):
         def xz_batch():
             return x_batch(), net.noise(bs, g)
 
-        opts = make_optimizers(net, float(self.lr))
+        opts = make_optimizers(net, float(self.learning_rate))
         self.history_ = {"seconds": []}
         steps = {"embedding": lambda: embedding_step(net, x_batch(), opts["embedding"]),
                  "supervised": lambda: supervised_step(net, x_batch(), opts["supervised"]),

@@ -15,7 +15,7 @@ The threshold is the ``1 - contamination`` quantile of the training scores (or
 
 >>> import numpy as np
 >>> X = np.random.default_rng(0).normal(size=(200, 4))
->>> det = AnomalyDetector(epochs=2, batch_size=32, seed=0).fit(X)
+>>> det = AnomalyDetector("dense", epochs=2, batch_size=32, seed=0).fit(X)
 >>> det.score_samples(X).shape, int(det.predict(X).sum()) > 0
 ((200,), True)
 """
@@ -58,7 +58,9 @@ class AnomalyDetector(Task):
         contamination: expected fraction of anomalies in (0, 0.5]; the threshold is the
             ``1 - contamination`` quantile of the training scores.
         threshold_quantile: overrides contamination with this quantile in (0, 1) of training scores.
-        code_size (None: a quarter of the inputs, at least 2), hidden, epochs, batch_size, lr, seed, verbose.
+        code_size (None: a quarter of the inputs, at least 2), hidden: the autoencoder's sizes.
+        epochs, batch_size, learning_rate, seed, verbose: the shared training arguments
+            (``seqlab.tasks.base.TRAINING_ARGUMENTS``), handed to the autoencoder.
 
     ``fit(X)`` (labels are not used); ``score_samples(X) -> (n,)`` per row or per time step;
     ``predict(X) -> (n,)`` 0/1 flags; ``evaluate(X, y) -> {"roc_auc", "pr_auc", "precision",
@@ -66,13 +68,14 @@ class AnomalyDetector(Task):
     Fitted: ``scaler_``, ``model_`` (an ``Autoencoder`` or ``VAE``), ``threshold_``, ``train_scores_``.
     """
 
-    def __init__(self, model: str = "dense", window: int | None = None, contamination: float = 0.05,
+    def __init__(self, model: str = "dense", *, window: int | None = None, contamination: float = 0.05,
                  threshold_quantile: float | None = None, code_size: int | None = None, hidden=(),
-                 epochs: int = 50, batch_size: int = 32, lr: float | None = None, seed: int | None = None,
-                 verbose: int = 0):
+                 epochs: int = 50, batch_size: int = 32, learning_rate: float | None = None,
+                 seed: int | None = None, verbose: int = 0):
         self.model, self.window, self.contamination = model, window, contamination
         self.threshold_quantile, self.code_size, self.hidden = threshold_quantile, code_size, hidden
-        self.epochs, self.batch_size, self.lr, self.seed, self.verbose = epochs, batch_size, lr, seed, verbose
+        self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
+        self.seed, self.verbose = seed, verbose
 
     def _check(self) -> None:
         if self.model not in MODELS:
@@ -115,13 +118,13 @@ class AnomalyDetector(Task):
                             f"batch_size={self.batch_size}; give more data or lower batch_size")
         n_in = int(np.prod(samples.shape[1:]))
         code = int(self.code_size) if self.code_size else max(2, n_in // 4)
-        common = dict(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr, seed=self.seed,
-                      verbose=self.verbose, scale=None)
+        common = dict(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
+                      seed=self.seed, verbose=self.verbose, scale=None)
         if self.model == "vae":
-            self.model_ = VAE(latent_dim=code, hidden=tuple(self.hidden) or (max(2 * code, 8),),
-                              output_activation=None, **common)
+            self.model_ = VAE(code, hidden=tuple(self.hidden) or (max(2 * code, 8),), output_activation=None,
+                              **common)
         else:
-            self.model_ = Autoencoder(kind="lstm" if self.model == "lstm" else "dense", code_size=code,
+            self.model_ = Autoencoder("lstm" if self.model == "lstm" else "dense", code_size=code,
                                       hidden=tuple(self.hidden), output_activation=None, **common)
         self.model_.fit(samples)
         self.train_scores_ = self._score(samples, len(arr))
@@ -176,7 +179,7 @@ class AnomalyDetector(Task):
 
     def _set_state(self, config, tensors, preprocessing):
         klass = {"Autoencoder": Autoencoder, "VAE": VAE}[config["inner"]]
-        inner = klass(**config["inner_params"])
+        inner = klass.from_params(config["inner_params"])    # saved by earlier releases with lr=...
         inner._set_state(config["inner_config"], tensors, preprocessing["inner"])
         self.model_ = inner
         self.scaler_ = StandardScaler.from_dict(preprocessing["scaler"])

@@ -7,7 +7,7 @@ series), and seed 003's variants on the dense architecture: "sparse", "denoising
 
 >>> import numpy as np
 >>> X = np.random.default_rng(0).random((64, 8))
->>> ae = Autoencoder(code_size=3, epochs=2, batch_size=16, seed=0).fit(X)
+>>> ae = Autoencoder("dense", code_size=3, epochs=2, batch_size=16, seed=0).fit(X)
 >>> ae.transform(X).shape, ae.inverse_transform(ae.transform(X)).shape
 ((64, 3), (64, 8))
 """
@@ -23,16 +23,18 @@ from seqlab.data.scalers import ScaledData
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.autoencoders import AutoencoderConfig, AutoencoderNet
 from seqlab.models.vae import VAEConfig, VAENet, kl_divergence, vae_bce_loss, vae_loss
-from seqlab.tasks.base import Task
+from seqlab.tasks.base import Task, seeded
 from seqlab.train import Trainer
 
 VARIANTS = ("dense", "conv", "lstm", "sparse", "denoising", "contractive", "stacked", "deep")
 
 
-def _fit_module(module, X, Y, loss, epochs, batch_size, lr, validation_split, seed, verbose, callbacks=None):
-    trainer = Trainer(module, loss=loss, optimizer="adam", metrics=(), lr=lr, seed=seed)
-    return trainer.fit(X, Y, epochs=int(epochs), batch_size=int(batch_size), validation_split=validation_split,
-                       callbacks=callbacks, verbose=verbose).history
+def _fit_module(module, X, Y, loss, epochs, batch_size, learning_rate, validation_split, seed, verbose,
+                callbacks=None):
+    with seeded(seed):                           # dropout and the variants' noise draw from the global RNG
+        trainer = Trainer(module, loss=loss, optimizer="adam", metrics=(), lr=learning_rate, seed=seed)
+        return trainer.fit(X, Y, epochs=int(epochs), batch_size=int(batch_size), validation_split=validation_split,
+                           callbacks=callbacks, verbose=verbose).history
 
 
 class Autoencoder(Task):
@@ -47,8 +49,10 @@ class Autoencoder(Task):
         sparsity ("l1" | "kl"), sparsity_weight, sparsity_target; noise ("mask" | "gaussian"),
             noise_level; contractive_weight: the variants' settings (filled in by ``kind``).
         scale: None | "minmax" | "standard", fitted on the training data.
-        epochs, batch_size, lr, validation_split, pretrain_epochs (stacked and deep), seed, verbose.
+        pretrain_epochs: epochs of each layer's pre-training (stacked and deep).
         loss: the reconstruction loss ("mse"; "binary_crossentropy" as seed 000, for [0, 1] data).
+        epochs, batch_size, learning_rate, validation_split, seed, verbose: the shared training
+            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam.
 
     ``fit(X)`` with ``X`` of shape ``(n, features)``, ``(n, time, features)`` (lstm) or
     ``(n, C, H, W)`` (conv); ``transform(X) -> (n, code_size)``; ``inverse_transform(codes)`` and
@@ -61,19 +65,20 @@ class Autoencoder(Task):
     (40, 6)
     """
 
-    def __init__(self, kind: str = "dense", code_size: int = 32, hidden=(), activation: str = "relu",
+    def __init__(self, kind: str = "dense", *, code_size: int = 32, hidden=(), activation: str = "relu",
                  output_activation: str | None = "sigmoid", sparsity: str | None = None,
                  sparsity_weight: float = 1e-4, sparsity_target: float = 0.05, noise: str | None = None,
                  noise_level: float = 0.2, contractive_weight: float = 0.0, scale: str | None = "minmax",
-                 epochs: int = 50, batch_size: int = 32, lr: float | None = None, validation_split: float = 0.0,
-                 pretrain_epochs: int = 10, loss: str = "mse", seed: int | None = None, verbose: int = 0):
+                 epochs: int = 50, batch_size: int = 32, learning_rate: float | None = None,
+                 validation_split: float = 0.0, pretrain_epochs: int = 10, loss: str = "mse",
+                 seed: int | None = None, verbose: int = 0):
         self.loss = loss
         self.kind, self.code_size, self.hidden, self.activation = kind, code_size, hidden, activation
         self.output_activation, self.sparsity, self.sparsity_weight = output_activation, sparsity, sparsity_weight
         self.sparsity_target, self.noise, self.noise_level = sparsity_target, noise, noise_level
         self.contractive_weight, self.scale = contractive_weight, scale
-        self.epochs, self.batch_size = epochs, batch_size
-        self.lr, self.validation_split, self.pretrain_epochs = lr, validation_split, pretrain_epochs
+        self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
+        self.validation_split, self.pretrain_epochs = validation_split, pretrain_epochs
         self.seed, self.verbose = seed, verbose
 
     def _config(self, sample_shape) -> AutoencoderConfig:
@@ -115,7 +120,7 @@ class Autoencoder(Task):
             self._pretrain_greedy(Xs)
         elif self.kind == "deep":
             self._pretrain_dbn(Xs)
-        fine = _fit_module(self.model_, Xs, Xs, self.loss, self.epochs, self.batch_size, self.lr,
+        fine = _fit_module(self.model_, Xs, Xs, self.loss, self.epochs, self.batch_size, self.learning_rate,
                            self.validation_split, self.seed, self.verbose)
         self.history_.update(fine)
         return self
@@ -126,7 +131,7 @@ class Autoencoder(Task):
         for k, (enc, dec) in enumerate(self.model_.layer_pairs()):
             pair = torch.nn.Sequential(enc, dec)
             target = h.numpy()
-            hist = _fit_module(pair, target, target, "mse", self.pretrain_epochs, self.batch_size, self.lr,
+            hist = _fit_module(pair, target, target, "mse", self.pretrain_epochs, self.batch_size, self.learning_rate,
                                0.0, None if self.seed is None else self.seed + k, self.verbose)
             self.history_[f"pretrain_{k}_loss"] = hist["loss"]
             with torch.no_grad():
@@ -137,7 +142,7 @@ class Autoencoder(Task):
         from seqlab.tasks.unsupervised.rbm import DBN
 
         sizes = [*[int(s) for s in self.hidden], int(self.code_size)]
-        dbn = DBN(hidden_layers=sizes, epochs=int(self.pretrain_epochs), batch_size=int(self.batch_size),
+        dbn = DBN(sizes, epochs=int(self.pretrain_epochs), batch_size=int(self.batch_size),
                   seed=self.seed).fit(np.clip(Xs, 0.0, 1.0))
         self.model_.init_from_dbn(dbn.encoder_weights(), dbn.decoder_weights())
         self.history_.update({f"dbn_{k}": v for k, v in dbn.history_.items()})
@@ -211,23 +216,24 @@ class VAE(Task):
     squared error otherwise, summed over features.
 
     Args: latent_dim, hidden, activation, output_activation, beta (KL weight), scale (None |
-    "minmax" | "standard"), epochs, batch_size, lr, validation_split, seed, verbose.
+    "minmax" | "standard"); epochs, batch_size, learning_rate, validation_split, seed, verbose: the
+    shared training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam.
     ``transform(X) -> mu (n, latent_dim)``; ``predict(X)`` reconstruction; ``sample(n, seed)`` ->
     ``(n, features)`` new samples in the original units; ``reconstruction_error(X) -> (n,)``;
     ``evaluate(X) -> {"reconstruction", "kl", "loss"}`` (per sample, summed over features).
 
     >>> X = np.random.default_rng(2).random((40, 5))
-    >>> VAE(latent_dim=2, hidden=(8,), epochs=1, batch_size=8, seed=0).fit(X).sample(3).shape
+    >>> VAE(2, hidden=(8,), epochs=1, batch_size=8, seed=0).fit(X).sample(3).shape
     (3, 5)
     """
 
-    def __init__(self, latent_dim: int = 2, hidden=(64,), activation: str = "relu",
+    def __init__(self, latent_dim: int = 2, *, hidden=(64,), activation: str = "relu",
                  output_activation: str | None = "sigmoid", beta: float = 1.0, scale: str | None = "minmax",
-                 epochs: int = 50, batch_size: int = 32, lr: float | None = None, validation_split: float = 0.0,
-                 seed: int | None = None, verbose: int = 0):
+                 epochs: int = 50, batch_size: int = 32, learning_rate: float | None = None,
+                 validation_split: float = 0.0, seed: int | None = None, verbose: int = 0):
         self.latent_dim, self.hidden, self.activation = latent_dim, hidden, activation
         self.output_activation, self.beta, self.scale = output_activation, beta, scale
-        self.epochs, self.batch_size, self.lr = epochs, batch_size, lr
+        self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
         self.validation_split, self.seed, self.verbose = validation_split, seed, verbose
 
     def fit(self, X, y=None) -> "VAE":
@@ -240,7 +246,7 @@ class VAE(Task):
                         output_activation=self.output_activation, beta=float(self.beta))
         self.model_ = VAENet(cfg, seed=self.seed)
         loss = vae_bce_loss if self.output_activation == "sigmoid" else vae_loss
-        self.history_ = _fit_module(self.model_, Xs, Xs, loss, self.epochs, self.batch_size, self.lr,
+        self.history_ = _fit_module(self.model_, Xs, Xs, loss, self.epochs, self.batch_size, self.learning_rate,
                                     self.validation_split, self.seed, self.verbose)
         return self
 

@@ -2,7 +2,7 @@
 
 >>> import numpy as np
 >>> X = (np.random.default_rng(0).random((64, 6)) > 0.5).astype(float)
->>> RBM(n_hidden=3, epochs=2, batch_size=16, seed=0).fit(X).transform(X).shape
+>>> RBM(3, epochs=2, batch_size=16, seed=0).fit(X).transform(X).shape
 (64, 3)
 """
 from __future__ import annotations
@@ -30,9 +30,10 @@ def _binary_matrix(X, batch_size: int) -> torch.Tensor:
 class RBM(Task):
     """Bernoulli RBM trained with CD-k or persistent CD.
 
-    Args: n_hidden; k: Gibbs steps per update; learning_rate (per sample; the seed's summed
-    update is learning_rate = batch_size); epochs; batch_size; persistent: PCD; seed; momentum
-    and weight_decay (L2 on W), both 0 in the seed.
+    Args: n_hidden; k: Gibbs steps per update; persistent: PCD; momentum and weight_decay (L2 on
+    W), both 0 in the seed; epochs, batch_size, learning_rate, seed: the shared training arguments
+    (``seqlab.tasks.base.TRAINING_ARGUMENTS``); ``learning_rate`` is per sample (the seed's summed
+    update is learning_rate = batch_size).
     ``fit(X (n, n_visible) of 0/1, negatives missing)``; ``transform`` -> p(h|v) ``(n, n_hidden)``;
     ``predict`` -> p(v|h(v)) reconstruction; ``sample(n, gibbs_steps)``; ``evaluate`` ->
     ``{"reconstruction_error", "free_energy"}``. Fitted: ``model_``, ``history_`` (per epoch: the
@@ -44,7 +45,7 @@ class RBM(Task):
     array([[0.525, 0.55 ]], dtype=float32)
     """
 
-    def __init__(self, n_hidden: int = 100, k: int = 1, learning_rate: float = 0.1, epochs: int = 10,
+    def __init__(self, n_hidden: int = 100, *, k: int = 1, learning_rate: float = 0.1, epochs: int = 10,
                  batch_size: int = 100, persistent: bool = False, seed: int | None = None,
                  momentum: float = 0.0, weight_decay: float = 0.0):
         self.n_hidden, self.k, self.learning_rate = n_hidden, k, learning_rate
@@ -53,7 +54,7 @@ class RBM(Task):
 
     @classmethod
     def from_weights(cls, W, hidden_bias, visible_bias) -> "RBM":
-        obj = cls(n_hidden=np.asarray(W).shape[-1])
+        obj = cls(np.asarray(W).shape[-1])
         obj.model_ = RestrictedBoltzmannMachine.from_weights(W, hidden_bias, visible_bias)
         obj.history_ = {"loss": []}
         return obj
@@ -128,7 +129,8 @@ class RBM(Task):
 class DBN(Task):
     """Deep belief network: RBMs trained greedily, each on the hidden probabilities of the last.
 
-    Args: hidden_layers (sizes), and RBM's k, learning_rate, epochs, batch_size, persistent, seed.
+    Args: hidden_layers (sizes), and RBM's k, persistent, and the shared training arguments
+    epochs, batch_size, learning_rate, seed (``seqlab.tasks.base.TRAINING_ARGUMENTS``).
     ``transform`` -> top-layer probabilities; ``predict`` -> reconstruction; ``encoder_weights()`` /
     ``decoder_weights()`` -> Dense-layout ``[(kernel (in, out), bias)]`` for a deep autoencoder.
 
@@ -138,7 +140,7 @@ class DBN(Task):
     [(8, 4), (4, 2)]
     """
 
-    def __init__(self, hidden_layers=(64, 32), k: int = 1, learning_rate: float = 0.1, epochs: int = 10,
+    def __init__(self, hidden_layers=(64, 32), *, k: int = 1, learning_rate: float = 0.1, epochs: int = 10,
                  batch_size: int = 100, persistent: bool = False, seed: int | None = None):
         self.hidden_layers, self.k, self.learning_rate = hidden_layers, k, learning_rate
         self.epochs, self.batch_size, self.persistent, self.seed = epochs, batch_size, persistent, seed
@@ -150,8 +152,9 @@ class DBN(Task):
         self.history_ = {}
         layer_input = V
         for n, rbm in enumerate(self.model_.rbms):
-            step = RBM(rbm.n_hidden, self.k, self.learning_rate, self.epochs, self.batch_size,
-                       self.persistent, None if self.seed is None else int(self.seed) + n)
+            step = RBM(rbm.n_hidden, k=self.k, learning_rate=self.learning_rate, epochs=self.epochs,
+                       batch_size=self.batch_size, persistent=self.persistent,
+                       seed=None if self.seed is None else int(self.seed) + n)
             step.fit(layer_input.numpy())
             rbm.load_state_dict(step.model_.state_dict())
             self.history_[f"rbm_{n}_loss"] = step.history_["loss"]
@@ -219,10 +222,11 @@ class MovieRecommender(RBM):
            [-1.,  0.]], dtype=float32)
     """
 
-    def __init__(self, n_hidden: int = 100, k: int = 10, learning_rate: float = 100.0, epochs: int = 10,
+    def __init__(self, n_hidden: int = 100, *, k: int = 10, learning_rate: float = 100.0, epochs: int = 10,
                  batch_size: int = 100, persistent: bool = False, seed: int | None = None,
                  momentum: float = 0.0, weight_decay: float = 0.0):
-        super().__init__(n_hidden, k, learning_rate, epochs, batch_size, persistent, seed, momentum, weight_decay)
+        super().__init__(n_hidden, k=k, learning_rate=learning_rate, epochs=epochs, batch_size=batch_size,
+                         persistent=persistent, seed=seed, momentum=momentum, weight_decay=weight_decay)
 
     def evaluate(self, train, test=None, seed: int | None = None) -> dict:
         if test is None:

@@ -18,7 +18,7 @@ take the RMSE over that user's test movies; average over users (``test_rmse``).
 
 >>> import pandas as pd
 >>> tr = pd.DataFrame({"user_id": [1, 1, 2], "item_id": [1, 2, 2], "rating": [5, 3, 4]})
->>> rec = AutoencoderRecommender(epochs=2, seed=0).fit(tr)
+>>> rec = AutoencoderRecommender((20,), epochs=2, seed=0).fit(tr)
 >>> rec.predict(tr).shape
 (2, 2)
 """
@@ -55,28 +55,29 @@ def rating_matrix(ratings, n_users: int | None = None, n_movies: int | None = No
 class AutoencoderRecommender(Task):
     """Stacked-autoencoder recommender (seed 003).
 
-    Args: hidden (20,) and code_size 10 (the course's 20-10-20 stack), epochs, batch_size (users
-    per update), lr and weight_decay (Adam), seed, verbose.
+    Args: hidden (20,) and code_size 10 (the course's 20-10-20 stack), weight_decay (Adam's);
+    epochs, batch_size, learning_rate, seed, verbose: the shared training arguments
+    (``seqlab.tasks.base.TRAINING_ARGUMENTS``); a batch is users, Adam.
     ``fit(train, n_users=None, n_movies=None)`` with rows (user_id, item_id, rating);
     ``predict(ratings) -> (users, movies)`` predicted ratings; ``evaluate(train, test) ->
     {"train_rmse", "test_rmse", "test_rmse_global", "users"}``. Fitted: ``model_``, ``history_``.
     """
 
-    def __init__(self, hidden=(20,), code_size: int = 10, epochs: int = 100, batch_size: int = 8, lr: float = 1e-3,
-                 weight_decay: float = 0.0, seed: int | None = None, verbose: int = 0):
-        self.hidden, self.code_size, self.epochs, self.lr = hidden, code_size, epochs, lr
+    def __init__(self, hidden=(20,), *, code_size: int = 10, epochs: int = 100, batch_size: int = 8,
+                 learning_rate: float = 1e-3, weight_decay: float = 0.0, seed: int | None = None, verbose: int = 0):
+        self.hidden, self.code_size, self.epochs, self.learning_rate = hidden, code_size, epochs, learning_rate
         self.batch_size = batch_size
         self.weight_decay, self.seed, self.verbose = weight_decay, seed, verbose
 
     def fit(self, train, n_users: int | None = None, n_movies: int | None = None) -> "AutoencoderRecommender":
-        if int(self.epochs) < 1 or int(self.batch_size) < 1 or not float(self.lr) > 0:
-            raise ConfigError("epochs and batch_size must be >= 1 and lr > 0")
+        if int(self.epochs) < 1 or int(self.batch_size) < 1 or not float(self.learning_rate) > 0:
+            raise ConfigError("epochs and batch_size must be >= 1 and learning_rate > 0")
         V = torch.from_numpy(rating_matrix(train, n_users, n_movies))
         cfg = AutoencoderConfig(kind="dense", input_shape=(V.shape[1],), code_size=int(self.code_size),
                                 hidden=tuple(int(h) for h in self.hidden), activation="sigmoid",
                                 output_activation=None)
         self.model_ = net = AutoencoderNet(cfg, seed=self.seed)
-        opt = torch.optim.Adam(net.parameters(), lr=float(self.lr), weight_decay=float(self.weight_decay))
+        opt = torch.optim.Adam(net.parameters(), lr=float(self.learning_rate), weight_decay=float(self.weight_decay))
         g = torch.Generator().manual_seed(0 if self.seed is None else int(self.seed))
         users = torch.nonzero((V > 0).any(1)).flatten()
         bs = int(self.batch_size)

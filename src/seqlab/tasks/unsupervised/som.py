@@ -3,7 +3,7 @@ with MiniSom's method names forwarded to the map (seed 003's fraud detection use
 
 >>> import numpy as np
 >>> X = np.random.default_rng(0).random((200, 4))
->>> som = SOM(5, 5, 4, seed=0).fit(X, num_iteration=500)
+>>> som = SOM(5, 5, input_len=4, seed=0).fit(X, num_iteration=500)
 >>> som.predict(X[:2]).shape
 (2, 2)
 """
@@ -21,10 +21,16 @@ from seqlab.tasks.base import Task
 class SOM(Task):
     """Self-organising map estimator (seed 003; MiniSom's arguments).
 
+    ``SOM(x, y, *, ...)``: the one exception to "one positional argument" among the tasks. The
+    size of a map is two numbers, and MiniSom (the seed's library) writes them as its first two
+    arguments, ``MiniSom(10, 10, input_len=15, ...)``; ``SOM(10, 10)`` reads the same. The rest
+    is keyword-only.
+
     Args: x, y: map size; input_len: features per row (None: taken from the data in ``fit``);
-    sigma, learning_rate, neighborhood ("gaussian" | "bubble" | "mexican_hat"), topology
-    ("rectangular" | "hexagonal"), decay ("asymptotic_decay" | "linear_decay"), seed;
-    scale: MinMax-scale each column to [0, 1] on the training data (seed 003 does this first).
+    sigma, neighborhood ("gaussian" | "bubble" | "mexican_hat"), topology ("rectangular" |
+    "hexagonal"), decay ("asymptotic_decay" | "linear_decay"); scale: MinMax-scale each column to
+    [0, 1] on the training data (seed 003 does this first); learning_rate, seed: the shared
+    training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``; the seed is MiniSom's NumPy one).
 
     ``fit(X, num_iteration=10000, mode="random")`` (mode: "random" | "batch" | "offline"),
     ``predict(X) -> (n, 2)`` BMU coordinates, ``transform(X) -> (n, x*y)`` distances,
@@ -37,7 +43,7 @@ class SOM(Task):
     (3, 3)
     """
 
-    def __init__(self, x: int = 10, y: int = 10, input_len: int | None = None, sigma: float = 1.0,
+    def __init__(self, x: int = 10, y: int = 10, *, input_len: int | None = None, sigma: float = 1.0,
                  learning_rate: float = 0.5, neighborhood: str = "gaussian", topology: str = "rectangular",
                  decay: str = "asymptotic_decay", seed: int | None = None, scale: bool = False):
         self.x, self.y, self.input_len = x, y, input_len

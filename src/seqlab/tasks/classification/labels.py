@@ -1,0 +1,107 @@
+"""Class labels keep the type they were given in: one rule for every classifier.
+
+``fit(X, y)`` with int labels predicts ints, with strings strings, also after save and load:
+
+- ``label_array(y)``: the labels as one flat array of one kind, numbers (``bool``, ``int64``,
+  ``float64``) or text (an object array of ``str``); NaN, None and a mix of numbers and text
+  are a ``DataError``.
+- ``fit_classes(labels)``: the sorted distinct labels, ``classes_`` (numbers by value, text in
+  natural order: ``"2"`` before ``"10"``, the rest alphabetically).
+- ``label_index(classes, labels)``: each label's position in ``classes``.
+- ``classes_to_json`` / ``classes_from_json``: ``classes_`` through config.json (JSON keeps int,
+  float, bool and str; NumPy scalars become Python ones).
+
+>>> classes = fit_classes(label_array([3, 1, 3, 10]))
+>>> classes, label_index(classes, [10, 1]).tolist()
+(array([ 1,  3, 10]), [2, 0])
+>>> classes_from_json(classes_to_json(classes))
+array([ 1,  3, 10])
+>>> fit_classes(label_array(["b", "a", "b"]))
+array(['a', 'b'], dtype=object)
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from seqlab.io.errors import DataError
+
+
+def _kind(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "missing"
+    if isinstance(value, (numbers.Number, np.bool_)) and not isinstance(value, complex):
+        return "number"
+    return "text"
+
+
+def label_array(y) -> np.ndarray:
+    """``y`` (list, array, Series; ``(n,)`` or ``(n, 1)``) as a flat array of labels of one kind."""
+    raw = np.asarray(y)
+    if raw.ndim > 1 and not (raw.ndim == 2 and raw.shape[1] == 1):
+        raise DataError(f"labels must be one per sample, got shape {raw.shape}")
+    raw = raw.ravel()
+    if raw.dtype.kind in "biuf":
+        if raw.dtype.kind == "f" and not np.isfinite(raw).all():
+            raise DataError("labels hold NaN or infinite values; drop those rows")
+        return raw.astype({"b": bool, "i": np.int64, "u": np.int64, "f": np.float64}[raw.dtype.kind])
+    values = np.asarray(y, dtype=object).ravel().tolist()
+    kinds = {_kind(v) for v in values}
+    if "missing" in kinds:
+        raise DataError("labels hold missing values (None or NaN); drop those rows")
+    if kinds == {"number", "text"}:
+        raise DataError("labels mix numbers and text; give one type of label")
+    if kinds == {"number"}:
+        return label_array(np.asarray([v.item() if isinstance(v, np.generic) else v for v in values]))
+    return np.array([str(v) for v in values], dtype=object)
+
+
+def _natural_key(label):
+    """Numbers by value; text that reads as a number by that number (2 before 10), other text alphabetically."""
+    if not isinstance(label, str):
+        return (0, float(label), "")
+    try:
+        return (0, float(label), "")
+    except ValueError:
+        return (1, 0.0, label)
+
+
+def fit_classes(labels: np.ndarray) -> np.ndarray:
+    """The distinct labels of ``label_array`` output, sorted; DataError for fewer than two."""
+    classes = sorted(set(labels.tolist()), key=_natural_key)
+    if len(classes) < 2:
+        raise DataError(f"the training labels hold one class only ({classes[0] if classes else 'none'}); "
+                        "a classifier needs examples of at least two classes")
+    return _class_array(classes)
+
+
+def label_index(classes: np.ndarray, y) -> np.ndarray:
+    """Positions of the labels ``y`` in ``classes``; DataError names labels not seen in training."""
+    index = {c: i for i, c in enumerate(classes.tolist())}
+    labels = label_array(y).tolist()
+    unknown = sorted({v for v in labels if v not in index}, key=str)
+    if unknown:
+        raise DataError(f"labels {unknown[:5]} were not seen in training; known: "
+                        f"{', '.join(map(str, classes.tolist()))}")
+    return np.array([index[v] for v in labels], dtype=np.int64)
+
+
+def python_label(value):
+    """One label as a JSON-friendly Python value (NumPy scalars become int, float, bool or str)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def classes_to_json(classes: np.ndarray) -> list:
+    return [python_label(c) for c in classes.tolist()]
+
+
+def classes_from_json(values: list) -> np.ndarray:
+    """``classes_`` from config.json (also the string lists of earlier releases)."""
+    return _class_array(list(values))
+
+
+def _class_array(values: list) -> np.ndarray:
+    if all(isinstance(v, str) for v in values):
+        return np.array(values, dtype=object)
+    return label_array(values)
