@@ -81,8 +81,7 @@ class NetTask(Task):
     # ----- training --------------------------------------------------------------------------
     def _build_net(self, config: ClassifierConfig, seed: int | None) -> None:
         self.config_ = config
-        with seeded(seed):                               # ClassifierNet's torch.nn parts draw from the global RNG
-            self.model_ = ClassifierNet(config)
+        self.model_ = ClassifierNet(config, seed=seed)   # initial weights from a Generator seeded by seed
 
     def _train(self, x, y, seed: int | None, validation_data=None, loss=None, class_weight=None,
                learning_rate=None, epochs=None) -> None:

@@ -174,8 +174,7 @@ class Forecaster(Task):
                             self.num_layers, float(self.dropout), head_units=int(self.head_units))
         check_config(cfg)
         self.network_config_ = network_config_dict(cfg)
-        with seeded(self.seed):                  # the networks' torch.nn parts draw from the global RNG
-            net = build_network(cfg)
+        net = build_network(cfg, seed=self.seed)     # initial weights from a Generator seeded by seed
         return QuantileOutputs(net, k, nq) if nq else net
 
     def _train(self, X, Y, starts) -> dict:

@@ -111,8 +111,8 @@ class Seq2Seq(Task):
         x, y = self._arrays(pairs)
         fit_args = dict(validation_data=self._arrays(validation)) if validation else \
             dict(validation_split=self.validation_split if len(pairs) >= 10 else 0.0)
-        with seeded(self.seed):                 # initialisers, dropout and teacher forcing draw from it
-            self.model_ = Seq2SeqModel(config)
+        with seeded(self.seed):                 # dropout and teacher forcing draw from the global RNG
+            self.model_ = Seq2SeqModel(config, seed=self.seed)
             trainer = Trainer(self.model_, loss=sequence_loss, optimizer="adam", metrics=(), lr=rate,
                               clipnorm=self.clipnorm, device="cpu", seed=self.seed)
             start = time.perf_counter()
