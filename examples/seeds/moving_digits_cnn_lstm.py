@@ -52,7 +52,8 @@ def main(argv=None) -> dict:
     for name, build in (("cnn_lstm", cnn_lstm), ("conv_lstm", conv_lstm)):
         model = build(args.frames, args.size, args.seed)
         print(model.summary())
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], lr=0.003)
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                      learning_rate=0.003)
         model.fit(x[:cut], y[:cut], epochs=args.epochs, batch_size=32, verbose=0)
         results[name] = model.evaluate(x[cut:], y[cut:])["accuracy"]
         print(f"{name}: test accuracy {results[name]:.3f} (chance {1 / len(DIRECTION_NAMES):.3f})")

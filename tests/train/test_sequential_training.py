@@ -29,10 +29,24 @@ def test_evaluate_and_batch_methods_on_a_sequential_model():
     x = rng.normal(size=(32, 4, 2)).astype(np.float32)
     y = x.sum((1, 2))[:, None]
     model = seqlab.Sequential([SimpleRNN(8), Dense(1)], input_shape=(4, 2), seed=0)
-    model.compile(optimizer="adam", loss="mse", metrics=["mae", "rmse"], lr=0.01)
+    model.compile(optimizer="adam", loss="mse", metrics=["mae", "rmse"], learning_rate=0.01)
     before = model.evaluate(x, y)
     for _ in range(20):
         model.train_on_batch(x, y)
     after = model.test_on_batch(x, y)
     assert after["loss"] < before["loss"] and after["rmse"] == pytest.approx(np.sqrt(after["loss"]), rel=1e-5)
     assert np.allclose(model.predict_on_batch(x), model.predict(x), atol=1e-6)
+
+
+def test_compile_takes_the_old_lr_spelling_with_a_warning():
+    import pytest
+
+    import seqlab
+    from seqlab import layers
+
+    model = seqlab.Sequential([layers.Dense(1)], input_shape=(2,), seed=0)
+    with pytest.warns(DeprecationWarning, match="learning_rate"):
+        model.compile(optimizer="sgd", loss="mse", lr=0.5)
+    again = seqlab.Sequential([layers.Dense(1)], input_shape=(2,), seed=0)
+    again.compile(optimizer="sgd", loss="mse", learning_rate=0.5)
+    assert model.trainer.lr == again.trainer.lr == 0.5

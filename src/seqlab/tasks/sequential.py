@@ -11,6 +11,8 @@ It wraps ``seqlab.nn.LayerStack`` (the engine) and adds what users expect from K
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import torch
 
@@ -112,17 +114,22 @@ class Sequential(torch.nn.Module):
 
     # ----- training: forwarded to seqlab.train.Trainer ------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, clipnorm=None, clipvalue=None,
-                lr=None, device=None, seed=None, global_clipnorm=None) -> None:
+                learning_rate=None, device=None, seed=None, global_clipnorm=None, lr=None) -> None:
         """Choose optimiser, loss and metrics (Keras's ``compile``); see ``seqlab.train.Trainer``.
 
-        Calling it again (e.g. after changing ``trainable``) builds a fresh optimiser over the
-        weights that are trainable now. ``seed`` defaults to the model's own seed.
+        ``learning_rate`` overrides the optimiser's default rate (``lr`` is its old spelling, kept
+        for one release). Calling it again (e.g. after changing ``trainable``) builds a fresh
+        optimiser over the weights that are trainable now. ``seed`` defaults to the model's own seed.
 
         >>> from seqlab import layers
         >>> m = Sequential([layers.Dense(1)], input_shape=(2,))
         >>> m.compile(optimizer="adam", loss="mse", metrics=["mae"])
         """
-        self.trainer = Trainer(self, loss=loss, optimizer=optimizer, metrics=metrics or (), lr=lr,
+        if lr is not None:
+            warnings.warn("compile(lr=...) is deprecated; use learning_rate=... (the old spelling will be removed "
+                          "in a later release)", DeprecationWarning, stacklevel=2)
+            learning_rate = lr if learning_rate is None else learning_rate
+        self.trainer = Trainer(self, loss=loss, optimizer=optimizer, metrics=metrics or (), lr=learning_rate,
                                clipnorm=clipnorm, clipvalue=clipvalue, device=device,
                                seed=self.seed if seed is None else seed, global_clipnorm=global_clipnorm)
 
