@@ -82,6 +82,15 @@ class _TwoSources:
         value_dim = self.value_features or query_dim
         return value_dim, self.key_features or value_dim
 
+    def __call__(self, query, value=None, key=None, mask=None, **kwargs):
+        """Defaults: ``value`` is the query (self-attention), ``key`` the value; the first call fixes their sizes."""
+        value = query if value is None else value
+        key = value if key is None else key
+        if not self.built:
+            self._see_sources(query, value, key)
+            self.build_for(tuple(query.shape[1:]))
+        return super().__call__(query, value, key, mask, **kwargs)
+
     def get_config(self) -> dict:
         cfg = super().get_config()
         cfg["value_features"], cfg["key_features"] = self.value_features, self.key_features
@@ -94,13 +103,6 @@ class _QueryValueAttention(_TwoSources, Layer):
 
     causal = False
 
-    def __call__(self, query, value=None, key=None, mask=None, **kwargs):
-        value = query if value is None else value
-        key = value if key is None else key
-        if not self.built:
-            self._see_sources(query, value, key)
-            self.build_for(tuple(query.shape[1:]))
-        return super().__call__(query, value, key, mask, **kwargs)
 
     def forward(self, query, value, key=None, mask=None):
         key = value if key is None else key
@@ -266,13 +268,6 @@ class MultiHeadAttention(_TwoSources, Layer):
         super().__init__(**kwargs)
         self.finish_init(locals())
 
-    def __call__(self, query, value=None, key=None, mask=None, **kwargs):
-        value = query if value is None else value
-        key = value if key is None else key
-        if not self.built:
-            self._see_sources(query, value, key)
-            self.build_for(tuple(query.shape[1:]))
-        return super().__call__(query, value, key, mask, **kwargs)
 
     def build(self, input_shape: Shape) -> None:
         query_dim = input_shape[-1]

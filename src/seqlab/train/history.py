@@ -25,6 +25,10 @@ class History:
         for key, value in logs.items():
             self.history.setdefault(key, []).append(float(value))
 
+    def as_dict(self) -> dict[str, list[float]]:
+        """A copy of ``history`` with plain floats, ready for JSON (``history.json``, a task's ``history_``)."""
+        return {k: [float(v) for v in vals] for k, vals in self.history.items()}
+
     def state_dict(self) -> dict:
         return {"history": self.history, "epoch": self.epoch}
 

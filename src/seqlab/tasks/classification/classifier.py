@@ -32,14 +32,14 @@ from seqlab.models.classifiers import (
 )
 from seqlab.tasks.base import Task, seeded
 from seqlab.tasks.classification.labels import (
+    ClassLabels,
     classes_from_json,
     classes_to_json,
-    fit_classes,
     label_array,
-    label_index,
 )
 from seqlab.tasks.classification.metrics import classification_metrics
 from seqlab.train import Trainer
+from seqlab.train.batching import predict_in_batches
 from seqlab.train.callbacks import EarlyStopping
 from seqlab.train.losses import SparseCategoricalCrossentropy
 
@@ -50,18 +50,9 @@ def balanced_weights(y_idx: np.ndarray, n_classes: int) -> dict[int, float]:
     return {c: float(len(y_idx.ravel()) / (n_classes * counts[c])) for c in range(n_classes) if counts[c] > 0}
 
 
-class NetTask(Task):
+class NetTask(ClassLabels, Task):
     """What the classifier tasks share: labels to indices, training a ``ClassifierNet`` with the
     Trainer, batched prediction, and the saved state. Subclasses turn raw inputs into net inputs."""
-
-    # ----- labels (``labels.py``: they keep the type given in ``y``) ---------------------------
-    def _fit_labels(self, y) -> np.ndarray:
-        labels = label_array(y)
-        self.classes_ = fit_classes(labels)
-        return label_index(self.classes_, labels)
-
-    def _label_index(self, y) -> np.ndarray:
-        return label_index(self.classes_, y)
 
     def _class_weight(self, y_idx: np.ndarray):
         if self.class_weight is None:
@@ -98,16 +89,11 @@ class NetTask(Task):
                                   validation_data=validation_data, class_weight=class_weight,
                                   callbacks=callbacks, verbose=self.verbose)
             recalibrate_batch_norm(self.model_, x)
-        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        self.history_ = history.as_dict()
         self.model_.eval()
 
     def _logits(self, x, batch_size: int = 256) -> np.ndarray:
-        self.model_.eval()
-        out = []
-        with torch.no_grad():
-            for start in range(0, len(x), batch_size):
-                out.append(self.model_(torch.as_tensor(x[start:start + batch_size])).float())
-        return torch.cat(out).numpy()
+        return predict_in_batches(self.model_, x, batch_size).numpy()
 
     # ----- persistence -----------------------------------------------------------------------
     def _extra_state(self) -> dict:

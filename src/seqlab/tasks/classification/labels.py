@@ -105,3 +105,16 @@ def _class_array(values: list) -> np.ndarray:
     if all(isinstance(v, str) for v in values):
         return np.array(values, dtype=object)
     return label_array(values)
+
+
+class ClassLabels:
+    """Mixin for a classifier task: ``_fit_labels(y)`` learns ``classes_`` (in the type given) and
+    returns each label's class index; ``_label_index(y)`` maps labels of the fitted classes."""
+
+    def _fit_labels(self, y) -> np.ndarray:
+        labels = label_array(y)
+        self.classes_ = fit_classes(labels)
+        return label_index(self.classes_, labels)
+
+    def _label_index(self, y) -> np.ndarray:
+        return label_index(self.classes_, y)

@@ -17,22 +17,21 @@ from seqlab.io.errors import ConfigError
 from seqlab.nn.core import Dense
 from seqlab.tasks.base import Task, seeded
 from seqlab.tasks.classification.labels import (
+    ClassLabels,
     classes_from_json,
     classes_to_json,
-    fit_classes,
-    label_array,
-    label_index,
 )
 from seqlab.tasks.classification.metrics import classification_metrics
 from seqlab.tasks.sequential import Sequential
 from seqlab.train import Trainer
+from seqlab.train.batching import predict_in_batches
 from seqlab.train.callbacks import EarlyStopping, LearningRateScheduler
 from seqlab.train.schedules import cosine_decay
 
 LR_SCHEDULES = (None, "cosine")
 
 
-class NetClassifier(Task):
+class NetClassifier(ClassLabels, Task):
     """Base: subclasses set the constructor parameters (``epochs``, ``batch_size``, ``learning_rate``,
     ``learning_rate_schedule``, ``validation_split``, ``patience``, ``seed``, ``verbose``) and implement
     ``_hidden_layers()`` (the layers before the output) and ``_input_shape()``.
@@ -40,15 +39,6 @@ class NetClassifier(Task):
     ``learning_rate_schedule="cosine"`` anneals the learning rate from ``learning_rate`` to 0 over
     ``epochs`` (Keras's ``CosineDecay`` per epoch, ``seqlab.train.schedules.cosine_decay``); None
     keeps it constant."""
-
-    # ----- labels (``labels.py``: they keep the type given in ``y``) ---------------------------
-    def _fit_labels(self, y) -> np.ndarray:
-        labels = label_array(y)
-        self.classes_ = fit_classes(labels)
-        return label_index(self.classes_, labels)
-
-    def _label_index(self, y) -> np.ndarray:
-        return label_index(self.classes_, y)
 
     @property
     def _binary(self) -> bool:
@@ -79,18 +69,12 @@ class NetClassifier(Task):
             history = trainer.fit(x, target(y_idx), epochs=self.epochs, batch_size=self.batch_size,
                                   validation_split=0.0 if validation_data is not None else self.validation_split,
                                   validation_data=validation_data, callbacks=callbacks, verbose=self.verbose)
-        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        self.history_ = history.as_dict()
         self.model_.eval()
 
     def _proba(self, x, batch_size: int = 256) -> np.ndarray:
         """``(n, n_classes)`` probabilities for network inputs ``x`` (indexable by slices)."""
-        self.model_.eval()
-        outs = []
-        with torch.no_grad():
-            for start in range(0, len(x), batch_size):
-                batch = x[np.arange(start, min(start + batch_size, len(x)))]
-                outs.append(self.model_(torch.as_tensor(np.asarray(batch, dtype=np.float32))))
-        p = torch.cat(outs).double().numpy()
+        p = predict_in_batches(self.model_, x, batch_size, dtype=np.float32).double().numpy()
         return np.concatenate([1 - p, p], axis=1) if self._binary else p
 
     # ----- results -----------------------------------------------------------------------------

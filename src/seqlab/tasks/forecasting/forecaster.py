@@ -192,7 +192,7 @@ class Forecaster(Task):
         if stopper is not None and stopper.best_weights is not None and not trainer.stop_training:
             trainer.load_weights(stopper.best_weights)
         self.network_.eval()
-        return {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        return history.as_dict()
 
     def _solve_linear(self, X, Y) -> None:
         """The linear autoregression's exact least-squares weights (a tiny ridge keeps it well posed),

@@ -119,7 +119,7 @@ class Seq2Seq(Task):
             history = trainer.fit(x, y, epochs=self.epochs, batch_size=self.batch_size, callbacks=callbacks,
                                   verbose=2 if self.verbose else 0, **fit_args)
         self.train_seconds_ = time.perf_counter() - start
-        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        self.history_ = history.as_dict()
         self.model_.eval()
         return self
 
