@@ -51,7 +51,8 @@ def test_two_ranks_match_a_single_process_run(tmp_path):
     exec(SCRIPT, ns)
     ns["main"](str(tmp_path / "single"))  # meanwhile, the same job in this one process
     out, err = proc.communicate(timeout=180)
-    assert proc.returncode == 0, err[-3000:]
+    written = sorted(p.name for p in tmp_path.glob("ddp-*"))   # a crash after these were written is at exit
+    assert proc.returncode == 0, f"rank files written: {written}\n{err[-3000:]}"
     assert out.count("Epoch 3/3") == 1  # only rank 0 logs
     single, r0, r1 = (load_file(tmp_path / f"{n}.safetensors") for n in ("single-0", "ddp-0", "ddp-1"))
     for k in single:

@@ -13,6 +13,7 @@ batch. Logs, progress bars and checkpoints come from rank 0 only.
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 from dataclasses import dataclass
 from datetime import timedelta
@@ -71,10 +72,17 @@ def init_distributed(info: DistInfo, device: torch.device) -> None:
 
 
 def leave_process_group(timeout_s: float = 60.0) -> None:
-    """Wait for every rank (up to ``timeout_s``; gloo reports a rank that died), then destroy the
-    process group. Safe to call twice or without a group."""
+    """Free what still holds the group, wait for every rank (up to ``timeout_s``; gloo reports a
+    rank that died), then destroy the process group. Safe to call twice or without a group.
+
+    Finished trainers sit in reference cycles with their DistributedDataParallel wrapper, which
+    holds the group and its communication threads; left to the interpreter's last collection, they
+    are freed after Python has begun to shut down, and freeing their tensors then aborts the
+    process. So the cycles are collected first, while the interpreter is whole.
+    """
     if not dist.is_initialized():
         return
+    gc.collect()
     try:
         if dist.get_backend() == "gloo":
             dist.monitored_barrier(timeout=timedelta(seconds=timeout_s))
