@@ -8,11 +8,12 @@ from seqlab.train.callbacks import (
     Callback,
     CSVLogger,
     EarlyStopping,
+    EpochProgressBar,
     LearningRateScheduler,
     ModelCheckpoint,
     ReduceLROnPlateau,
     TerminateOnNaN,
 )
 
-__all__ = ["Callback", "CSVLogger", "EarlyStopping", "LearningRateScheduler", "ModelCheckpoint",
+__all__ = ["Callback", "CSVLogger", "EarlyStopping", "EpochProgressBar", "LearningRateScheduler", "ModelCheckpoint",
            "ReduceLROnPlateau", "TerminateOnNaN"]

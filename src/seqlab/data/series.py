@@ -124,7 +124,7 @@ def _fill(values: np.ndarray, names: list[str], fill: str | None) -> np.ndarray:
     return frame.to_numpy(dtype=np.float64)
 
 
-def split_rows(rows: int, val_size, test_size) -> tuple[int, int]:
+def split_rows(rows: int, validation_split, test_size) -> tuple[int, int]:
     """Ends of the training and validation rows: ``(train_end, val_end)``; test rows are ``val_end..rows``.
 
     A size below 1 is a fraction of ``rows`` (floored); 1 or more is a row count.
@@ -137,7 +137,7 @@ def split_rows(rows: int, val_size, test_size) -> tuple[int, int]:
             raise ConfigError(f"{what} must be >= 0 (a fraction below 1 or a row count), got {size!r}")
         return int(math.floor(rows * size + 1e-9)) if size < 1 else int(size)
 
-    n_test, n_val = count(test_size, "test_size"), count(val_size, "val_size")
+    n_test, n_val = count(test_size, "test_size"), count(validation_split, "validation_split")
     return rows - n_test - n_val, rows - n_test
 
 
@@ -219,3 +219,17 @@ class SeriesTransform:
         if scaler is not None:
             t.scaler = SCALERS[name].from_dict(scaler)
         return t
+
+
+def infer_freq(times) -> str | None:
+    """The time step of the last rows of ``times`` as a pandas frequency string (``"MS"``, ``"h"``), or None.
+
+    >>> infer_freq(pd.date_range("2020-01-01", periods=5, freq="D"))
+    'D'
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        freq = pd.infer_freq(pd.DatetimeIndex(times[-min(len(times), 50):]))
+    return getattr(freq, "freqstr", freq)

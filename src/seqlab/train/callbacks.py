@@ -16,9 +16,11 @@ from __future__ import annotations
 import csv
 import math
 import os
+import sys
 import warnings
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from seqlab.io.errors import ConfigError
 from seqlab.train.checkpoint import save_weights
@@ -293,3 +295,24 @@ class TerminateOnNaN(Callback):
         if loss is not None and not np.isfinite(loss):
             print(f"Batch {batch}: invalid loss {loss}, terminating training")
             self.trainer.stop_training = True
+
+
+class EpochProgressBar(Callback):
+    """One progress bar over all ``epochs`` (on stderr, labelled ``training LABEL``), showing the
+    latest losses: for tasks whose own progress is one line per fit rather than a bar per epoch."""
+
+    def __init__(self, epochs: int, label: str):
+        self.epochs, self.label, self.bar = epochs, label, None
+
+    def on_train_begin(self, logs=None):
+        self.bar = tqdm(total=self.epochs, desc=f"training {self.label}", unit="epoch", file=sys.stderr,
+                        dynamic_ncols=True, leave=False, mininterval=0.5)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.bar.update(1)
+        self.bar.set_postfix_str(" ".join(f"{k} {v:.4f}" for k, v in (logs or {}).items() if "loss" in k),
+                                 refresh=False)
+
+    def on_train_end(self, logs=None):
+        if self.bar is not None:
+            self.bar.close()

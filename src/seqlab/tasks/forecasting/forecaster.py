@@ -14,15 +14,12 @@ the data's own units against the naive (last value) and seasonal naive forecasts
 """
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pandas as pd
 import torch
-from tqdm.auto import tqdm
 
 from seqlab.data import make_windows
-from seqlab.data.series import SeriesTransform, series_from, split_rows, window_starts
+from seqlab.data.series import SeriesTransform, infer_freq, series_from, split_rows, window_starts
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.forecast_baselines import infer_season, naive_forecast
 from seqlab.models.forecasting import (
@@ -38,7 +35,7 @@ from seqlab.models.forecasting import (
 from seqlab.tasks.base import Task, seeded
 from seqlab.tasks.forecasting.metrics import forecast_metrics
 from seqlab.train import Trainer
-from seqlab.train.callbacks import Callback, EarlyStopping
+from seqlab.train.callbacks import EarlyStopping, EpochProgressBar
 from seqlab.train.losses import quantile_loss
 
 STRATEGIES = ("direct", "recursive", "seq2seq")
@@ -183,7 +180,7 @@ class Forecaster(Task):
         validation = (X[va], Y[va]) if len(starts["val"]) else None
         stopper = EarlyStopping(patience=self.patience, restore_best_weights=True) if validation and self.patience \
             else None
-        callbacks = [c for c in (stopper, _EpochBar(self.epochs, self.model) if self.verbose else None) if c]
+        callbacks = [c for c in (stopper, EpochProgressBar(self.epochs, self.model) if self.verbose else None) if c]
         with seeded(self.seed):
             trainer = Trainer(self.network_, loss=loss, optimizer="adam", metrics=(), lr=self.learning_rate,
                               seed=self.seed)
@@ -214,7 +211,7 @@ class Forecaster(Task):
         self.last_time_, self.freq_ = None, None
         if s.times is not None and len(s.times) >= 3:
             self.last_time_ = str(pd.Timestamp(s.times[-1]))
-            self.freq_ = _infer_freq(s.times)
+            self.freq_ = infer_freq(s.times)
 
     # ----- forecasting ---------------------------------------------------------------------
     def _network_forecast(self, windows: np.ndarray) -> np.ndarray:
@@ -290,7 +287,7 @@ class Forecaster(Task):
             values, last_time, freq = s.values, None, None
             if s.times is not None and len(s.times) >= 3:
                 last_time = str(pd.Timestamp(s.times[-1]))
-                freq = _infer_freq(s.times)
+                freq = infer_freq(s.times)
         z = self.transform_.forward(values)
         start = np.array([len(values) - self.lookback])
         origins = start + self.lookback - 1
@@ -398,39 +395,9 @@ class Forecaster(Task):
 
 
 
-class _EpochBar(Callback):
-    """One progress bar over all epochs (on stderr), showing the latest loss and validation loss."""
-
-    def __init__(self, epochs: int, label: str):
-        self.epochs, self.label, self.bar = epochs, label, None
-
-    def on_train_begin(self, logs=None):
-        self.bar = tqdm(total=self.epochs, desc=f"training {self.label}", unit="epoch", file=sys.stderr,
-                        dynamic_ncols=True, leave=False, mininterval=0.5)
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.bar.update(1)
-        self.bar.set_postfix_str(" ".join(f"{k} {v:.4f}" for k, v in (logs or {}).items() if "loss" in k),
-                                 refresh=False)
-
-    def on_train_end(self, logs=None):
-        if self.bar is not None:
-            self.bar.close()
-
-
 def _as_slice(starts: np.ndarray):
     """Consecutive window starts ``a, a+1, ..., b`` as ``slice(a, b + 1)`` (indexing the strided
     window view with it gives a view, not a copy); any other ``starts`` as they are."""
     if len(starts) and int(starts[-1]) - int(starts[0]) == len(starts) - 1:
         return slice(int(starts[0]), int(starts[-1]) + 1)
     return starts
-
-
-def _infer_freq(times) -> str | None:
-    """The time step of the last rows as a pandas frequency string (``"MS"``, ``"h"``), or None."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        freq = pd.infer_freq(pd.DatetimeIndex(times[-min(len(times), 50):]))
-    return getattr(freq, "freqstr", freq)
