@@ -141,7 +141,7 @@ def test_a_saved_directory_with_old_spellings_loads_without_warnings(tmp_path, m
 
 
 def test_seeded_leaves_the_global_generator_as_it_was_and_none_is_plain_pytorch():
-    from seqlab.tasks.base import seeded
+    from seqlab.nn.seeding import seeded
 
     before = torch.random.get_rng_state()
     with seeded(3):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
 from pathlib import Path
 
 import numpy as np
@@ -221,8 +220,3 @@ def add_parser(subparsers) -> None:
                   learning_rate=Described("0.001"), validation_split=0.0,
                   patience=Described("10 series, 3 text, 5 tagger; with --validation-split"), seed=0, verbose=0,
                   out=None)
-
-
-def _metrics_of(run_dir: str | Path) -> dict:
-    """The metrics.json of a classify run (used by tests and benchmarks)."""
-    return json.loads((Path(run_dir) / "metrics.json").read_text())

@@ -19,7 +19,7 @@ fits more than once keeps one ``RandomStream``: each fit continues the noise whe
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Iterator
 
 import torch
@@ -47,6 +47,13 @@ def isolated_rng(seed: int | None) -> Iterator[None]:
                 torch.cuda.default_generators[d].manual_seed(int(seed))
         yield
 
+
+
+def seeded(seed: int | None):
+    """The random context of a task's fit: ``isolated_rng(seed)`` for a seed; for None, plain PyTorch
+    (draws come from, and advance, torch's global generator), where ``isolated_rng(None)`` would
+    hide them by restoring the state."""
+    return nullcontext() if seed is None else isolated_rng(seed)
 
 class RandomStream:
     """A private stream of torch's global RNG: each ``with stream.active():`` block runs on a fork of

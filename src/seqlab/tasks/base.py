@@ -33,7 +33,6 @@ Mean(lr=...) is deprecated; use learning_rate=... (the old spelling will be remo
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 import warnings
@@ -42,7 +41,6 @@ from typing import Any
 
 from seqlab.io.errors import ConfigError, ModelFileError, NotFittedError
 from seqlab.io.modeldir import load_model_dir, save_model_dir
-from seqlab.nn.seeding import isolated_rng
 from seqlab.tasks.registry import TASK_MODULES, task_class
 
 # The training arguments every task spells the same way (Keras's words), with their one description.
@@ -68,13 +66,6 @@ RENAMED_ARGUMENTS = {
     "lr_schedule": "learning_rate_schedule",
     "val_size": "validation_split",
 }
-
-
-def seeded(seed: int | None):
-    """The random context of a fit: with a seed, a fork of torch's global RNG seeded with it (dropout
-    and the initialisers of ``torch.nn`` modules draw from the global generator), the caller's
-    state restored on exit; with None, plain PyTorch (draws advance the global generator)."""
-    return contextlib.nullcontext() if seed is None else isolated_rng(seed)
 
 
 def _parameters(init) -> dict[str, inspect.Parameter]:

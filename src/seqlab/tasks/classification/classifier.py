@@ -30,7 +30,8 @@ from seqlab.models.classifiers import (
     pack_series,
     recalibrate_batch_norm,
 )
-from seqlab.tasks.base import Task, seeded
+from seqlab.nn.seeding import seeded
+from seqlab.tasks.base import Task
 from seqlab.tasks.classification.labels import (
     ClassLabels,
     classes_from_json,

@@ -15,7 +15,8 @@ import torch
 
 from seqlab.io.errors import ConfigError
 from seqlab.nn.core import Dense
-from seqlab.tasks.base import Task, seeded
+from seqlab.nn.seeding import seeded
+from seqlab.tasks.base import Task
 from seqlab.tasks.classification.labels import (
     ClassLabels,
     classes_from_json,

@@ -32,7 +32,8 @@ from seqlab.models.forecasting import (
     check_config,
     network_config_dict,
 )
-from seqlab.tasks.base import Task, seeded
+from seqlab.nn.seeding import seeded
+from seqlab.tasks.base import Task
 from seqlab.tasks.forecasting.metrics import forecast_metrics
 from seqlab.train import Trainer
 from seqlab.train.callbacks import EarlyStopping, EpochProgressBar

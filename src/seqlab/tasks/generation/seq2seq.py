@@ -20,7 +20,8 @@ from seqlab.data.pairs import CharVocab, check_pairs
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.decoding import beam_search, greedy_decode
 from seqlab.models.seq2seq import Seq2SeqConfig, Seq2SeqModel, sequence_loss
-from seqlab.tasks.base import Task, seeded
+from seqlab.nn.seeding import seeded
+from seqlab.tasks.base import Task
 from seqlab.train import Trainer
 
 PREDICT_BATCH = 512

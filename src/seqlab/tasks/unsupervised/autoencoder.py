@@ -23,7 +23,8 @@ from seqlab.data.scalers import ScaledData
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.autoencoders import AutoencoderConfig, AutoencoderNet
 from seqlab.models.vae import VAEConfig, VAENet, kl_divergence, vae_bce_loss, vae_loss
-from seqlab.tasks.base import Task, seeded
+from seqlab.nn.seeding import seeded
+from seqlab.tasks.base import Task
 from seqlab.train import Trainer
 
 VARIANTS = ("dense", "conv", "lstm", "sparse", "denoising", "contractive", "stacked", "deep")
