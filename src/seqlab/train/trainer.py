@@ -34,6 +34,7 @@ from seqlab.train.distributed import (
     wrap_model,
 )
 from seqlab.train.history import History
+from seqlab.train.inference import predict_tensor
 from seqlab.train.loop import run_fit
 from seqlab.train.losses import get_loss
 from seqlab.train.metrics import get_metric
@@ -238,19 +239,11 @@ class Trainer:
         return out.detach().cpu().numpy()
 
     # ----- whole data sets -----------------------------------------------------------------
-    @torch.no_grad()
     def predict(self, x, batch_size: int = 256, verbose: int = 0) -> np.ndarray:
-        """Predictions for every sample of ``x``, shape ``(n, *output_shape)``, in batches."""
-        xs = as_source(x)
-        n = length(xs)
-        self.model.eval()
-        outs = []
-        for start in range(0, n, batch_size):
-            idx = np.arange(start, min(start + batch_size, n))
-            outs.append(self._forward(self.model, self.gather_x(xs, idx)).detach().cpu())
-        if not outs:
-            raise DataError("predict got no samples")
-        return torch.cat(outs).numpy()
+        """Predictions for every sample of ``x``, shape ``(n, *output_shape)``, in batches
+        (``seqlab.train.inference.predict_tensor``: one module call per batch, nothing else)."""
+        out = predict_tensor(self.model, x, batch_size, float_ints=self.float_ints, device=self.device)
+        return [o.numpy() for o in out] if isinstance(out, tuple) else out.numpy()
 
     @torch.no_grad()
     def evaluate(self, x, y, batch_size: int = 256, verbose: int = 0, sample_weight=None) -> dict:
