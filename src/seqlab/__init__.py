@@ -12,10 +12,10 @@ A façade: everything here lives in a sub-package (``seqlab.tasks`` for ``Sequen
 3
 """
 from seqlab import callbacks, data, datasets, layers, tasks
-from seqlab.io.errors import ConfigError, DataError, ModelFileError, NotFittedError, SeqlabError
+from seqlab.io.errors import ConfigError, DataError, ExportError, ModelFileError, NotFittedError, SeqlabError
 from seqlab.tasks import Sequential, load
 
 __version__ = "0.1.0"
 
 __all__ = ["Sequential", "load", "layers", "callbacks", "tasks", "data", "datasets", "SeqlabError", "ConfigError",
-           "DataError", "ModelFileError", "NotFittedError", "__version__"]
+           "DataError", "ModelFileError", "NotFittedError", "ExportError", "__version__"]

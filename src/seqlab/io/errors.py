@@ -26,3 +26,7 @@ class ModelFileError(SeqlabError):
 
 class NotFittedError(SeqlabError, AttributeError):
     """A method that needs a fitted estimator was called before ``fit``."""
+
+
+class ExportError(SeqlabError):
+    """A model cannot be exported (to ONNX): the message says why and what can be exported."""

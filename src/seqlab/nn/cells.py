@@ -50,7 +50,6 @@ class RecurrentCell(Layer):
         self.kernel_initializer, self.recurrent_initializer = kernel_initializer, recurrent_initializer
         self.bias_initializer = bias_initializer
         super().__init__(**kwargs)
-        self._fused_cache = None  # (weights' identity and versions, fused_weights()) kept for inference
 
     def build(self, input_shape: Shape) -> None:
         features = input_shape[-1]
@@ -91,29 +90,6 @@ class RecurrentCell(Layer):
     def fused_weights(self):
         """``(op_name, params, has_biases)`` for ``torch.<op_name>``, or None if no fused kernel fits."""
         return None
-
-    def fused_call_weights(self):
-        """``fused_weights()`` for one forward pass. While autograd records (training) the views
-        are made afresh each call; without it (``predict``, ``torch.inference_mode``) the weights
-        are laid out contiguously once and reused until a weight is replaced or written in place
-        (an optimiser step, ``set_weights`` and ``load_state_dict`` all bump its version).
-
-        >>> cell = LSTMCell(3, input_dim=2)
-        >>> with torch.no_grad():
-        ...     cell.fused_call_weights()[1][0] is cell.fused_call_weights()[1][0]
-        True
-        """
-        if torch.is_grad_enabled():
-            return self.fused_weights()
-        key = tuple((id(p), p._version, p.data_ptr()) for p in self._parameters.values())
-        cache = self._fused_cache
-        if cache is None or cache[0] != key:
-            fused = self.fused_weights()
-            if fused is not None:
-                op, params, has_biases = fused
-                fused = op, [p.detach().contiguous() for p in params], has_biases
-            cache = self._fused_cache = (key, fused)
-        return cache[1]
 
     def forward(self, x: torch.Tensor, states: list[torch.Tensor] | None = None, rec_mask=None):
         if states is None:

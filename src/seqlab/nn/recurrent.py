@@ -96,12 +96,14 @@ class RNN(Layer):
         return self._fused_for(mask) is not None
 
     def _fused_for(self, mask):
-        """The cell's ``fused_call_weights()`` when the fast path applies (see ``can_use_fast_path``), else None."""
+        """The cell's ``fused_weights()`` when the fast path applies (see ``can_use_fast_path``), else None.
+        (Not kept between calls: a fused optimiser writes the weights without bumping their version,
+        so a kept copy could not tell it is stale.)"""
         if self.training and self.recurrent_dropout > 0:
             return None
         if mask is not None and mask_blocks(mask.to(torch.bool)) is None:
             return None
-        return self.cell.fused_call_weights()
+        return self.cell.fused_weights()
 
     def forward(self, x: torch.Tensor, initial_state=None, mask: torch.Tensor | None = None):
         features = self.cell.kernel.shape[0]

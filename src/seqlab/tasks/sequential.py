@@ -106,6 +106,30 @@ class Sequential(torch.nn.Module):
             raise ModelFileError(f"the weights do not match the saved layers: {str(e).splitlines()[0]}") from None
         return model.eval()
 
+    def export(self, path, format: str = "onnx"):
+        """Write the model as ONNX to the directory ``path`` (``model.onnx`` and
+        ``preprocessing.json``; dynamic batch, and time where the layers allow); returns the path.
+        See ``seqlab.tasks.export``; ``ExportError`` says why a model cannot be exported."""
+        from seqlab.tasks.export import export_model
+
+        return export_model(self, path, format)
+
+    def _onnx_spec(self):
+        from seqlab.io.errors import ExportError
+        from seqlab.tasks.export import OnnxSpec
+        from seqlab.train.batching import wants_integer_input
+
+        shape = self.input_shape
+        if shape is None:
+            raise ExportError("the model has no input shape yet; give input_shape= (or call predict once) "
+                              "before exporting")
+        keras_shape = getattr(self.stack.layers[0], "_keras_input_shape", None)
+        shape = tuple(keras_shape or shape)
+        ids = wants_integer_input(self)
+        example = torch.zeros((2, *[8 if s is None else s for s in shape]), dtype=torch.int64 if ids else torch.float32)
+        time_axis = (ids and len(shape) == 1) or len(shape) == 2
+        return OnnxSpec(self, example, time_axis, {}, {"name": self.name, "input_shape": list(shape)})
+
     def get_config(self) -> dict:
         """What rebuilds this model: its name, input shape and each layer's class and arguments."""
         return {"name": self.name, "input_shape": list(self.input_shape) if self.input_shape else None,

@@ -367,6 +367,33 @@ class Forecaster(Task):
         return f"{self.model} ({type(net).__name__}): {count:,} parameters"
 
     # ----- persistence ---------------------------------------------------------------------
+    def _onnx_spec(self):
+        """The network for ``export``: model-space windows in, model-space forecasts out."""
+        from seqlab.io.errors import ExportError
+        from seqlab.tasks.export import OnnxSpec
+
+        if self.network_ is None:
+            raise ExportError(f"Forecaster({self.model!r}) has no network to export: its forecast is a rule on "
+                              "the last values (see preprocessing in the model directory)")
+        n_in = len(self.targets_) + len(self.features_ or [])
+        example = torch.zeros(2, self.lookback, n_in)
+        steps = 1 if self.strategy == "recursive" else self.horizon
+        output = (f"(batch, {steps}, {len(self.targets_)}" + (f", {len(self._quantiles)} quantiles)" if self._quantiles
+                                                               else ")"))
+        description = {
+            "input_meaning": f"(batch, lookback={self.lookback}, targets then features) rows after "
+                             "preprocessing.transform (differences if 'difference', then the scaler)",
+            "output_meaning": f"{output} forecasts in model space; undo the scaler (and the differencing, "
+                              "from the last real value) to get the data's units",
+            "strategy": self.strategy, "horizon": self.horizon, "lookback": self.lookback,
+            "quantiles": self._quantiles or None}
+        if self.strategy == "recursive":
+            description["notes_recursive"] = ("one step per call: append the forecast to the window and call "
+                                              f"again, {self.horizon} times")
+        prep = {"transform": self.transform_.to_dict(), "targets": self.targets_, "features": self.features_,
+                "freq": self.freq_}
+        return OnnxSpec(self.network_, example, False, prep, description)
+
     def _get_state(self):
         tensors = {} if self.network_ is None else dict(self.network_.state_dict())
         prep = {"transform": self.transform_.to_dict(), "targets": self.targets_, "features": self.features_,
