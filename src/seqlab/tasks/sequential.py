@@ -138,12 +138,13 @@ class Sequential(torch.nn.Module):
 
     # ----- training: forwarded to seqlab.train.Trainer ------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, clipnorm=None, clipvalue=None,
-                learning_rate=None, device=None, seed=None, global_clipnorm=None, lr=None) -> None:
+                learning_rate=None, device=None, seed=None, global_clipnorm=None, lr=None, compile=False) -> None:
         """Choose optimiser, loss and metrics (Keras's ``compile``); see ``seqlab.train.Trainer``.
 
         ``learning_rate`` overrides the optimiser's default rate (``lr`` is its old spelling, kept
         for one release). Calling it again (e.g. after changing ``trainable``) builds a fresh
         optimiser over the weights that are trainable now. ``seed`` defaults to the model's own seed.
+        ``compile=True`` (or a ``torch.compile`` mode name) runs fit and predict through ``torch.compile``.
 
         >>> from seqlab import layers
         >>> m = Sequential([layers.Dense(1)], input_shape=(2,))
@@ -155,7 +156,8 @@ class Sequential(torch.nn.Module):
             learning_rate = lr if learning_rate is None else learning_rate
         self.trainer = Trainer(self, loss=loss, optimizer=optimizer, metrics=metrics or (), lr=learning_rate,
                                clipnorm=clipnorm, clipvalue=clipvalue, device=device,
-                               seed=self.seed if seed is None else seed, global_clipnorm=global_clipnorm)
+                               seed=self.seed if seed is None else seed, global_clipnorm=global_clipnorm,
+                               compile=compile)
 
     def _compiled(self):
         if self.trainer is None or self.trainer.loss is None:
