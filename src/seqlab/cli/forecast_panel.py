@@ -129,7 +129,9 @@ def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> str:
     lines.append(f"lowest OWA: {strongest}" + ("" if strongest in fitted else " (a baseline: the model loses to it)"))
     if "interval_coverage" in fitted[best].metrics_:
         q = fitted[best].metrics_["quantiles"]
-        lines.append(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} of test values")
-    lines.append(f"\nseries:  {out / 'series.png'}\nerrors:  {out / 'errors.png'}  (per series: {out / 'per_series.csv'})")
+        lines.append(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} "
+                     "of test values")
+    lines.append(f"\nseries:  {out / 'series.png'}")
+    lines.append(f"errors:  {out / 'errors.png'}  (per series: {out / 'per_series.csv'})")
     lines.append(f"model:   {out / 'model'}  (seqlab predict {out} NEW.csv: id, time, forecast)")
     return "\n".join(lines)

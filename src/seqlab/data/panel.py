@@ -188,16 +188,22 @@ def _grid(times: pd.Series, ids: np.ndarray, step=None):
 
 
 def _frequency(parsed: pd.Series, ids: np.ndarray) -> str:
-    """The pandas frequency of the longest series (each series must follow it: ``_grid`` checks)."""
+    """The pandas frequency most of the longest series follow (a series with a gap has none; every
+    series must then lie on it: ``_grid`` checks)."""
     codes = pd.factorize(ids)[0]
-    longest = np.bincount(codes).argmax()
-    times = pd.DatetimeIndex(np.sort(parsed[codes == longest].to_numpy()))
-    freq = pd.infer_freq(times) if len(times) >= 3 else None
-    if freq is None:
-        raise DataError(f"series {ids[codes == longest][0]!r}: cannot tell the time step of its dates "
-                        f"({times[0].date()}, {times[1].date() if len(times) > 1 else ''}, ...); give integer "
-                        "steps or dates at a regular frequency")
-    return getattr(freq, "freqstr", freq)
+    sizes = np.bincount(codes)
+    found = []
+    for code in np.argsort(-sizes, kind="stable")[:20]:
+        times = pd.DatetimeIndex(np.sort(parsed[codes == code].to_numpy()))
+        freq = pd.infer_freq(times) if len(times) >= 3 else None
+        if freq is not None:
+            found.append(getattr(freq, "freqstr", freq))
+    if not found:
+        longest = np.sort(parsed[codes == sizes.argmax()].to_numpy())[:2]
+        raise DataError(f"series {ids[codes == sizes.argmax()][0]!r}: cannot tell the time step of its dates "
+                        f"({', '.join(str(pd.Timestamp(t).date()) for t in longest)}, ...), nor of the other "
+                        "long series; give integer steps or dates at a regular frequency")
+    return max(set(found), key=found.count)
 
 
 def panel_from_long(df: pd.DataFrame, id_col: str, time_col: str, target: str, past=None, future=None,

@@ -22,7 +22,7 @@ import torch
 from seqlab.data.panel import Panel, names_of, panel_from_long, panel_from_wide
 from seqlab.data.panel_windows import PanelInputs, PanelTargets, PerSeriesScaler, WindowIndex, calendar_features
 from seqlab.io.errors import ConfigError, DataError
-from seqlab.models.forecasting import QuantileOutputs, NetworkConfig, check_config, network_config_dict
+from seqlab.models.forecasting import NetworkConfig, QuantileOutputs, check_config, network_config_dict
 from seqlab.models.panel_network import PanelNetwork
 from seqlab.nn.seeding import seeded
 from seqlab.tasks.forecasting.classical import classical_forecasts

@@ -109,8 +109,9 @@ def _future_rows(model: PanelModel, panel: Panel, positions: np.ndarray, future:
 def _scaler_for(model: PanelModel, ids, windows: np.ndarray) -> PerSeriesScaler:
     """The training scaling of each known series; a new series is scaled on its given history."""
     fitted, known = model.scaler, {name: i for i, name in enumerate(model.ids)}
-    own = PerSeriesScaler(fitted.kind).fit(windows.reshape(-1, windows.shape[2]),
-                                           np.arange(len(ids) + 1) * windows.shape[1], np.full(len(ids), windows.shape[1]))
+    L = windows.shape[1]
+    own = PerSeriesScaler(fitted.kind).fit(windows.reshape(-1, windows.shape[2]), np.arange(len(ids) + 1) * L,
+                                           np.full(len(ids), L))
     scaler = PerSeriesScaler(fitted.kind)
     scaler.loc, scaler.scale = own.loc.copy(), own.scale.copy()
     for j, name in enumerate(ids):
