@@ -208,7 +208,7 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
 
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
-    >>> _ = p.write_text(" a, b\n1,2\n")
+    >>> _ = p.write_text(" a, b\\n1,2\\n")
     >>> list(read_frame(p).columns)
     ['a', 'b']
     """
