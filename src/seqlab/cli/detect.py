@@ -34,7 +34,8 @@ def add_parser(sub) -> None:
     p.add_argument("--contamination", type=float, default=0.05, help="expected anomaly fraction, in (0, 0.5]")
     p.add_argument("--code-size", type=int,
                    help="units of the bottleneck code (default: a quarter of the inputs, at least 2)")
-    add_arguments(p, "detect", epochs=50, batch_size=32, learning_rate=Described("the model's"), seed=0, out=None)
+    add_arguments(p, "detect", epochs=50, batch_size=32, learning_rate=Described("the model's"), time_budget=None,
+                  seed=0, out=None)
 
 
 def _plot(scores, flags, threshold, labels, times, window, path: Path) -> None:
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     df, labels, times = read_feature_table(args.data, label_col=args.label_col, time_col=args.time_col)
     det = AnomalyDetector(model=args.model, window=args.window, contamination=args.contamination,
                           code_size=args.code_size, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
-                          **given(learning_rate=args.learning_rate))
+                          time_budget=args.time_budget, **given(learning_rate=args.learning_rate))
     with training_run(args, "detect") as run:
         det.fit(df)
         scores = det.score_samples(df)

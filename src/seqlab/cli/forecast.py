@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from seqlab.cli.common import add_arguments, add_command, training_run
+from seqlab.cli.common import ADAPTIVE, add_arguments, add_command, training_run
 from seqlab.data import read_csv
 from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
 from seqlab.io.errors import ConfigError
 from seqlab.models.forecasting import MODEL_NAMES
 from seqlab.tasks.forecasting.forecaster import Forecaster
-from seqlab.tasks.forecasting.metrics import METRIC_NAMES
+from seqlab.tasks.forecasting.metrics import METRIC_NAMES, forecast_verdict
+from seqlab.train.budget import describe
 
 
 def add_parser(sub) -> None:
@@ -47,8 +48,8 @@ def add_training_args(p, command: str) -> None:
     p.add_argument("--test-size", type=float, default=0.2, help="last rows held out: fraction or count")
     p.add_argument("--fill", choices=["ffill", "interpolate", "zero"], help="fill NaN/inf (default: refuse)")
     # the validation part is the rows just before the test rows (a row count works too, as for --test-size)
-    add_arguments(p, command, epochs=100, batch_size=32, learning_rate=1e-3, patience=20, validation_split=0.1,
-                  seed=0, verbose=1, threads=1, out=None)
+    add_arguments(p, command, epochs=ADAPTIVE, batch_size=32, learning_rate=1e-3, patience=20, validation_split=0.1,
+                  time_budget=None, seed=0, verbose=1, threads=1, out=None)
 
 
 def _floats(text: str | None, what: str):
@@ -70,7 +71,8 @@ def forecaster_from_args(args, model: str, target, features) -> Forecaster:
                       learning_rate=args.learning_rate, patience=args.patience,
                       scaler=None if args.scaler == "none" else args.scaler,
                       difference=args.difference, season=args.season, validation_split=size(args.validation_split),
-                      test_size=size(args.test_size), fill=args.fill, seed=args.seed, verbose=args.verbose)
+                      test_size=size(args.test_size), fill=args.fill, seed=args.seed, verbose=args.verbose,
+                      time_budget=args.time_budget)
 
 
 def check_args(args, models: list[str]) -> None:
@@ -113,14 +115,21 @@ def fit_and_report(df, args, command: str, models: list[str], targets, features,
                 run.save(g, f"models/{m}")
             plot_comparison({m: g.test_forecasts_ for m, g in fitted.items()},
                             {m: g.metrics_ for m, g in fitted.items()}, run.dir / "compare.png")
+        if getattr(f, "training_", None):
+            metrics["training"] = f.training_
+        metrics["verdict"] = forecast_verdict(best, f.metrics_)
         run.json("metrics.json", metrics)
         plot_forecast({**f.test_forecasts_, "label": best}, run.dir / "forecast.png")
-        sections = [("Test metrics (model vs naive)", metric_table(f.metrics_, best))]
+        sections = [("Verdict", metrics["verdict"]),
+                    ("Test metrics (model vs naive and seasonal naive)", metric_table(f.metrics_, best))]
         if len(fitted) > 1:
             sections.append(("Comparison on the same split", {m: _point(g.metrics_) for m, g in fitted.items()}))
             sections.append(("Models side by side", "compare.png"))
         sections.append((f"Forecast ({best})", "forecast.png"))
-        if run.history(f.history_):
+        training = getattr(f, "training_", None)
+        if training:
+            sections.append(("Training budget", describe(training)))
+        if run.history(f.history_, plotted=f.history_, training=training):
             sections.append(("Training", "loss.png"))
         sections.append(("Model", f.summary()))
         run.report(title, sections)
@@ -154,12 +163,16 @@ def summary(fitted: dict, out: Path) -> str:
         row = [fitted[m].metrics_[k] for m in fitted] + ([] if "naive" in fitted else [base[k]])
         lines.append(k.upper().ljust(8) + "".join(f"{v:{width}.3f}" for v in row))
     best = min(fitted, key=lambda m: fitted[m].metrics_["rmse"])
-    ratio = fitted[best].metrics_["rmse"] / base["rmse"] if base["rmse"] else float("nan")
-    verdict = "beats" if ratio < 1 else "does NOT beat"
     if best == "naive":
         lines.append("no other model beats the naive forecast: naive has the lowest test RMSE")
+    elif best == "seasonal_naive":   # a baseline won: say so against the naive forecast alone
+        lines.append(forecast_verdict(best, {"rmse": fitted[best].metrics_["rmse"], "baseline": base}) +
+                     "; no trained model beats it")
     else:
-        lines.append(f"{best} {verdict} the naive forecast: RMSE {ratio:.2f}x naive")
+        lines.append(forecast_verdict(best, fitted[best].metrics_))
+    training = getattr(fitted[best], "training_", None)
+    if training:
+        lines.append(describe(training))
     if "interval_coverage" in fitted[best].metrics_:
         q = fitted[best].metrics_["quantiles"]
         lines.append(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} "

@@ -20,6 +20,7 @@ import pandas as pd
 
 from seqlab.cli.common import Described, add_arguments, add_command, given, training_run
 from seqlab.io.errors import DataError
+from seqlab.tasks.verdicts import verdict
 
 
 def add_parser(sub) -> None:
@@ -30,7 +31,7 @@ def add_parser(sub) -> None:
     p.add_argument("--hidden", type=int, default=100, help="hidden units")
     p.add_argument("--k", type=int, help="Gibbs steps per update, CD-k (default: 10 MovieLens, 1 CSV)")
     add_arguments(p, "rbm", epochs=10, batch_size=100, learning_rate=Described("the model's, per sample"), seed=0,
-                  out=None)
+                  time_budget=None, out=None)
 
 
 def read_binary_csv(path: str) -> pd.DataFrame:
@@ -60,7 +61,7 @@ def read_binary_csv(path: str) -> pd.DataFrame:
 
 def _options(args) -> dict:
     return given(n_hidden=args.hidden, epochs=args.epochs, k=args.k, batch_size=args.batch_size,
-                 learning_rate=args.learning_rate, seed=args.seed)
+                 learning_rate=args.learning_rate, seed=args.seed, time_budget=args.time_budget)
 
 
 def run_movielens(args):
@@ -77,20 +78,27 @@ def run_movielens(args):
     table = {"RBM (course: v sampled through h)": {"test_loss": m["test_loss"]},
              "RBM (mean field, p > 0.5)": {"test_loss": m["test_loss_mean_field"]},
              "baseline: every movie liked": {"test_loss": m["baseline_all_liked"]}}
+    line = "RBM " + verdict(m["test_loss"], m["baseline_all_liked"], "'every movie liked'", "test loss",
+                            higher_is_better=False)
+    metrics["verdict"] = line
     summary = (f"test loss {m['test_loss']:.4f} (course 0.25), mean field {m['test_loss_mean_field']:.4f}, "
-               f"all-liked baseline {m['baseline_all_liked']:.4f} over {m['users']} users")
+               f"all-liked baseline {m['baseline_all_liked']:.4f} over {m['users']} users\n{line}")
     return rec, metrics, table, "loss.png", "MovieLens recommender (RBM, u1 split)", summary
 
 
 def run_csv(args):
-    from seqlab.tasks.unsupervised.rbm import RBM
+    from seqlab.tasks.unsupervised.rbm import RBM, majority_reconstruction_error
 
     df = read_binary_csv(args.data)
     rbm = RBM(**_options(args))
     rbm.fit(df)
     metrics = rbm.evaluate(df)
+    base = majority_reconstruction_error(df)
+    line = "RBM " + verdict(metrics["reconstruction_error"], base, "'the most common value of each unit'",
+                            "reconstruction error", higher_is_better=False)
+    metrics.update(baseline={"name": "the most common value of each unit", "reconstruction_error": base}, verdict=line)
     summary = (f"reconstruction error {metrics['reconstruction_error']:.4f}, mean free energy "
-               f"{metrics['free_energy']:.3f} on {len(df)} rows x {df.shape[1]} units")
+               f"{metrics['free_energy']:.3f} on {len(df)} rows x {df.shape[1]} units\n{line}")
     return rbm, metrics, metrics, "free_energy.png", "Restricted Boltzmann machine", summary
 
 

@@ -36,6 +36,7 @@ from seqlab.nn.seeding import seeded
 from seqlab.tasks.base import Task
 from seqlab.tasks.forecasting.metrics import forecast_metrics
 from seqlab.train import Trainer
+from seqlab.train.budget import budget_callback
 from seqlab.train.callbacks import EarlyStopping, EpochProgressBar
 from seqlab.train.losses import quantile_loss
 
@@ -64,9 +65,10 @@ class Forecaster(Task):
         season: seasonal period in rows; None infers it from the training rows.
         test_size: the last rows held out for the test metrics (a fraction below 1 or a row count).
         fill: NaN handling: None (refuse), ``"ffill"``, ``"interpolate"``, ``"zero"``.
-        epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared training
-            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. Here ``validation_split`` is
-            the rows just before the test rows, in time order (a fraction below 1 or a row count);
+        epochs, batch_size, learning_rate, patience, validation_split, time_budget, seed, verbose: the shared
+            training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. Here ``validation_split``
+            is the rows just before the test rows, in time order (a fraction below 1 or a row count);
+            ``epochs=None`` (the default) is the adaptive budget on those rows; with ``epochs``,
             ``patience=0`` turns early stopping off; ``verbose=1`` shows a progress bar.
 
     Fitted attributes: ``network_``, ``transform_``, ``season_``, ``metrics_`` (test metrics with
@@ -76,11 +78,11 @@ class Forecaster(Task):
     def __init__(self, model: str = "lstm", *, target=None, features=None, time_col: str | None = None,
                  lookback: int = 12, horizon: int = 1, strategy: str = "direct", quantiles=None,
                  units: int = 32, num_layers: int | None = None, dropout: float = 0.0, head_units: int = 0,
-                 epochs: int = 100,
+                 epochs: int | None = None,
                  batch_size: int = 32, learning_rate: float = 1e-3, loss: str = "mse", patience: int = 20,
                  scaler: str | None = "minmax", difference: bool = False, season: int | None = None,
                  validation_split: float = 0.1, test_size: float = 0.2, fill: str | None = None, seed: int = 0,
-                 verbose: int = 0):
+                 verbose: int = 0, time_budget=None):
         self.model, self.target, self.features, self.time_col = model, target, features, time_col
         self.lookback, self.horizon, self.strategy, self.quantiles = lookback, horizon, strategy, quantiles
         self.units, self.num_layers, self.dropout, self.head_units = units, num_layers, dropout, head_units
@@ -88,12 +90,14 @@ class Forecaster(Task):
         self.loss, self.patience = loss, patience
         self.scaler, self.difference, self.season = scaler, difference, season
         self.validation_split, self.test_size, self.fill = validation_split, test_size, fill
-        self.seed, self.verbose = seed, verbose
+        self.seed, self.verbose, self.time_budget = seed, verbose, time_budget
 
     # ----- checks --------------------------------------------------------------------------
     def _check_params(self) -> None:
         for name in ("lookback", "horizon", "epochs", "batch_size", "units"):
             value = getattr(self, name)
+            if name == "epochs" and value is None:
+                continue
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ConfigError(f"{name} must be an integer >= 1, got {value!r}")
         season = self.season
@@ -179,16 +183,19 @@ class Forecaster(Task):
         loss = quantile_loss(self._quantiles) if self._quantiles else self.loss
         tr, va = _as_slice(starts["train"]), _as_slice(starts["val"])  # views of the windows: nothing copied
         validation = (X[va], Y[va]) if len(starts["val"]) else None
-        stopper = EarlyStopping(patience=self.patience, restore_best_weights=True) if validation and self.patience \
-            else None
-        callbacks = [c for c in (stopper, EpochProgressBar(self.epochs, self.model) if self.verbose else None) if c]
+        budget = budget_callback(self.epochs, patience=self.patience, time_budget=self.time_budget)
+        epochs = self.epochs or budget.rule.ceiling_epochs(-(-len(starts["train"]) // self.batch_size))
+        stopper = EarlyStopping(patience=self.patience, restore_best_weights=True) \
+            if validation and self.patience and self.epochs is not None else None
+        callbacks = [c for c in (stopper, budget, EpochProgressBar(epochs, self.model) if self.verbose else None) if c]
         with seeded(self.seed):
             trainer = Trainer(self.network_, loss=loss, optimizer="adam", metrics=(), lr=self.learning_rate,
                               seed=self.seed)
-            history = trainer.fit(X[tr], Y[tr], epochs=self.epochs, batch_size=self.batch_size,
+            history = trainer.fit(X[tr], Y[tr], epochs=epochs, batch_size=self.batch_size,
                                   validation_data=validation, shuffle=True, callbacks=callbacks, verbose=0)
         if stopper is not None and stopper.best_weights is not None and not trainer.stop_training:
             trainer.load_weights(stopper.best_weights)
+        self.training_ = budget.summary()
         self.network_.eval()
         return history.as_dict()
 
@@ -371,7 +378,8 @@ class Forecaster(Task):
         tensors = {} if self.network_ is None else dict(self.network_.state_dict())
         prep = {"transform": self.transform_.to_dict(), "targets": self.targets_, "features": self.features_,
                 "season": self.season_, "last_values": self.last_values_.tolist(), "last_time": self.last_time_,
-                "freq": self.freq_, "metrics": self.metrics_, "rows": [self.n_rows_, self.train_end_, self.val_end_]}
+                "freq": self.freq_, "metrics": self.metrics_, "rows": [self.n_rows_, self.train_end_, self.val_end_],
+                "training": getattr(self, "training_", None)}
         return {"network": getattr(self, "network_config_", None)}, tensors, prep
 
     def _set_state(self, config, tensors, preprocessing):
@@ -382,6 +390,7 @@ class Forecaster(Task):
         self.last_time_, self.freq_ = preprocessing["last_time"], preprocessing["freq"]
         self.metrics_ = preprocessing["metrics"]
         self.n_rows_, self.train_end_, self.val_end_ = preprocessing["rows"]
+        self.training_ = preprocessing.get("training")
         self.network_ = None
         if config.get("network"):
             cfg = NetworkConfig(**config["network"])
