@@ -119,7 +119,8 @@ def test_time_budget_on_other_tasks(make, monkeypatch):
     if make == "gan":
         from seqlab.tasks.generation.gan import GAN
 
-        task, data = GAN(units=4, latent_dim=2, epochs=50, batch_size=8, seed=0, time_budget=5), rng.normal(size=(32, 3))
+        task = GAN(units=4, latent_dim=2, epochs=50, batch_size=8, seed=0, time_budget=5)
+        data = rng.normal(size=(32, 3))
     elif make == "rbm":
         from seqlab.tasks.unsupervised.rbm import RBM
 
