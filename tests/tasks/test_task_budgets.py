@@ -137,3 +137,15 @@ def test_time_budget_on_other_tasks(make, monkeypatch):
             20, length=3, alphabet="ab")
     task.fit(data)
     assert task.training_["stopped_by"] == "time budget" and task.training_["epochs"] < 50
+
+
+def test_forecaster_chooses_differencing_on_the_validation_rows():
+    from seqlab.tasks.forecasting.forecaster import Forecaster
+
+    t = np.arange(160)
+    noise = 0.05 * np.random.default_rng(0).normal(size=160)
+    trend = pd.DataFrame({"y": 0.5 * t + np.sin(t / 2.0) + noise})       # leaves the training range
+    level = pd.DataFrame({"y": np.sin(t / 2.0) + noise})                 # stays in it
+    assert Forecaster("linear", target="y", lookback=8, seed=0).fit(trend).difference_ is True
+    assert Forecaster("linear", target="y", lookback=8, seed=0).fit(level).difference_ is False
+    assert Forecaster("linear", target="y", lookback=8, difference=False).fit(trend).difference_ is False

@@ -57,7 +57,9 @@ def add_training_args(p, command: str) -> None:
                    help="stacked recurrent/transformer layers (default: 2 for stacked_lstm, else 1)")
     p.add_argument("--dropout", type=float, default=0.0, help="fraction of units dropped while training")
     p.add_argument("--quantiles", help="e.g. 0.1,0.5,0.9: pinball loss and prediction intervals")
-    p.add_argument("--difference", action="store_true", help="model first differences (trending series)")
+    p.add_argument("--difference", action="store_true", default=None,
+                   help="model first differences (trending series); default: chosen on the validation rows by "
+                        "a linear autoregression on levels and on differences")
     p.add_argument("--scaler", default="minmax", choices=["minmax", "standard", "none"],
                    help="scaling fitted on the training rows (MinMaxScaler, StandardScaler or none)")
     p.add_argument("--season", type=int, help="seasonal period in rows (default: inferred)")
@@ -89,7 +91,8 @@ def forecaster_from_args(args, model: str, target, features) -> Forecaster:
                       dropout=args.dropout, epochs=args.epochs, batch_size=args.batch_size,
                       learning_rate=args.learning_rate, patience=args.patience,
                       scaler=None if args.scaler == "none" else args.scaler,
-                      difference=args.difference, season=args.season, validation_split=size(args.validation_split),
+                      difference="auto" if args.difference is None else args.difference, season=args.season,
+                      validation_split=size(args.validation_split),
                       test_size=None if args.test_size is None else size(args.test_size), fill=args.fill,
                       seed=args.seed, verbose=args.verbose, time_budget=args.time_budget)
 

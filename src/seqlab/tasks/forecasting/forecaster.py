@@ -67,7 +67,10 @@ class Forecaster(Task):
         units, num_layers, dropout, head_units: network size (see ``NetworkConfig``).
         loss: ``"mse"`` or ``"mae"``.
         scaler: ``"minmax"``, ``"standard"`` or None, fitted on training rows only.
-        difference: model first differences of the targets (helps trending series).
+        difference: model first differences of the targets (helps trending series): True, False, or
+            ``"auto"`` (the default): the choice whose least-squares linear autoregression on the
+            training rows forecasts the validation rows with the lower RMSE (False without validation
+            rows, and for the naive baselines); ``difference_`` is the choice made.
         season: seasonal period in rows; None infers it from the training rows.
         test_size: the last rows held out for the test metrics (a fraction below 1 or a row count; None:
             0.2 of the rows of one series, ``horizon`` rows of each series of a panel).
@@ -92,7 +95,7 @@ class Forecaster(Task):
                  units: int = 32, num_layers: int | None = None, dropout: float = 0.0, head_units: int = 0,
                  epochs: int | None = None,
                  batch_size: int = 32, learning_rate: float = 1e-3, loss: str = "mse", patience: int = 20,
-                 scaler: str | None = "minmax", difference: bool = False, season: int | None = None,
+                 scaler: str | None = "minmax", difference="auto", season: int | None = None,
                  validation_split: float = 0.1, test_size: float | None = None, fill: str | None = None, seed: int = 0,
                  verbose: int = 0, future_features=None, static_features=None, calendar: bool = False, cutoff=None,
                  drop_short: bool = False, time_budget=None):
@@ -159,8 +162,11 @@ class Forecaster(Task):
             raise ConfigError("strategy 'recursive' feeds predictions back as inputs, so it cannot use covariates "
                               f"({', '.join(s.features)}); use strategy='direct'")
         train_end, val_end = split_rows(rows, self.validation_split, 0.2 if self.test_size is None else self.test_size)
-        transform = SeriesTransform(k, self.scaler, self.difference)
         step = 1 if self.strategy == "recursive" else self.horizon
+        auto = self.difference == "auto" and self.model not in BASELINES   # a baseline ignores the choice
+        self.difference_ = self._choose_difference(s.values, k, step, train_end, val_end) if auto \
+            else self.difference != "auto" and bool(self.difference)
+        transform = SeriesTransform(k, self.scaler, self.difference_)
         starts = window_starts(rows, self.lookback, step, train_end, val_end, transform.first_row)
         test_starts = window_starts(rows, self.lookback, self.horizon, train_end, val_end, transform.first_row)["test"]
         needed = self.lookback + self.horizon + transform.first_row
@@ -189,8 +195,28 @@ class Forecaster(Task):
         self.metrics_, self.test_forecasts_ = self._score(s.values, z, test_starts, s.times)
         return self
 
+    def _choose_difference(self, values: np.ndarray, k: int, step: int, train_end: int, val_end: int) -> bool:
+        """``difference="auto"``: whether a least-squares linear autoregression (closed form) on the
+        training rows forecasts the validation rows better (lower RMSE, data units) on differences."""
+        rmse = {}
+        for option in (False, True):
+            tf = SeriesTransform(k, self.scaler, option).fit(values, train_end)
+            starts = window_starts(len(values), self.lookback, step, train_end, val_end, tf.first_row)
+            if not len(starts["train"]) or not len(starts["val"]):
+                return False
+            X, Y = make_windows(tf.forward(values), self.lookback, step, targets=list(range(k)))
+            W = _least_squares(X[starts["train"]], Y[starts["train"]])
+            val = X[starts["val"]]
+            pred = (np.hstack([np.asarray(val, np.float64).reshape(len(val), -1), np.ones((len(val), 1))]) @ W)
+            origins = starts["val"] + self.lookback - 1
+            forecast = tf.inverse(pred.reshape(len(val), step, k), origins, values)
+            actual = np.stack([values[o + 1:o + 1 + step, :k] for o in origins])
+            rmse[option] = float(np.sqrt(np.mean((forecast - actual) ** 2)))
+        return rmse[True] < rmse[False]
+
     def _fit_panel(self, data, id_col: str, wide: bool) -> "Forecaster":
-        self.panel_ = PanelModel(self.get_params()).fit(data, id_col, wide)
+        self.difference_ = self.difference is True       # panels: differences only when asked for
+        self.panel_ = PanelModel({**self.get_params(), "difference": self.difference_}).fit(data, id_col, wide)
         self.network_, self.history_, self.metrics_ = self.panel_.network, self.panel_.history, self.panel_.metrics()
         self.training_ = getattr(self.panel_, "training", None)
         self.targets_, self.features_ = [self.panel_.target], self.panel_.past
@@ -228,12 +254,7 @@ class Forecaster(Task):
     def _solve_linear(self, X, Y) -> None:
         """The linear autoregression's exact least-squares weights (a tiny ridge keeps it well posed),
         written into its Dense layer: no gradient steps needed for a convex problem."""
-        A = np.asarray(X, dtype=np.float64).reshape(len(X), -1)
-        A = np.hstack([A, np.ones((len(A), 1))])
-        B = np.asarray(Y, dtype=np.float64).reshape(len(Y), -1)
-        ridge = 1e-6 * np.eye(A.shape[1])
-        ridge[-1, -1] = 0.0
-        W = np.linalg.solve(A.T @ A + ridge * len(A), A.T @ B)
+        W = _least_squares(X, Y)
         dense = self.network_.body.layers[1]
         dense.set_weights([W[:-1].astype(np.float32), W[-1].astype(np.float32)])
         self.network_.eval()
@@ -417,13 +438,15 @@ class Forecaster(Task):
 
     def _set_state(self, config, tensors, preprocessing):
         if "panel" in preprocessing:
-            self.panel_ = panel_from_state(self.get_params(), config, tensors, preprocessing)
+            self.panel_ = panel_from_state({**self.get_params(), "difference": self.difference is True}, config,
+                                           tensors, preprocessing)
             self.network_, self.metrics_, self.history_ = self.panel_.network, self.panel_.saved_metrics, {}
             self.targets_, self.features_ = [self.panel_.target], self.panel_.past
             return
         self.panel_ = None
         self.targets_, self.features_ = preprocessing["targets"], preprocessing["features"]
         self.transform_ = SeriesTransform.from_dict(preprocessing["transform"])
+        self.difference_ = bool(self.transform_.difference)
         self.season_ = int(preprocessing["season"])
         self.last_values_ = np.asarray(preprocessing["last_values"], dtype=np.float64)
         self.last_time_, self.freq_ = preprocessing["last_time"], preprocessing["freq"]
@@ -442,6 +465,17 @@ class Forecaster(Task):
             self.network_.load_state_dict(tensors)
             self.network_.eval()
 
+
+
+def _least_squares(X, Y) -> np.ndarray:
+    """Weights ``(inputs + 1, outputs)`` (bias last) of the least-squares map from windows ``X`` to
+    targets ``Y``, with a tiny ridge so it stays well posed."""
+    A = np.asarray(X, dtype=np.float64).reshape(len(X), -1)
+    A = np.hstack([A, np.ones((len(A), 1))])
+    B = np.asarray(Y, dtype=np.float64).reshape(len(Y), -1)
+    ridge = 1e-6 * np.eye(A.shape[1])
+    ridge[-1, -1] = 0.0
+    return np.linalg.solve(A.T @ A + ridge * len(A), A.T @ B)
 
 
 def _as_slice(starts: np.ndarray):
