@@ -44,13 +44,29 @@ class Sequential(torch.nn.Module):
                  name: str = "sequential", seed: int | None = None):
         super().__init__()
         self.name, self.seed = name, seed
+        layers = list(layers or [])
+        if layers and getattr(layers[0], "is_symbolic_tensor", False):  # Sequential([Input(shape), ...])
+            input_shape = input_shape or tuple(layers.pop(0).shape[1:])
         self.stack = LayerStack(layers, input_shape=input_shape, generator=make_generator(seed))
         self.trainer = None
 
     # ----- structure -----------------------------------------------------------------------
     def add(self, layer: Layer) -> None:
-        """Append a layer (Keras's ``model.add``); its weights continue the model's seeded stream."""
+        """Append a layer (Keras's ``model.add``); its weights continue the model's seeded stream.
+        ``model.add(seqlab.Input(shape=...))`` first sets the input shape, as in Keras."""
+        if getattr(layer, "is_symbolic_tensor", False):
+            if self.stack.layers:
+                raise ConfigError("an Input can only be the first thing added to a Sequential")
+            self.stack.input_shape = tuple(layer.shape[1:])
+            return
         self.stack.add(layer)
+
+    def __call__(self, *args, **kwargs):
+        if any(getattr(a, "is_symbolic_tensor", False) for a in args):  # a Sequential inside a seqlab.Model
+            from seqlab.nn.graph import symbolic_call
+
+            return symbolic_call(self, args, kwargs)
+        return super().__call__(*args, **kwargs)
 
     @property
     def layers(self) -> list[Layer]:
