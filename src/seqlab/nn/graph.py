@@ -178,6 +178,7 @@ def symbolic_call(module: torch.nn.Module, args: tuple, kwargs: dict):
     Carried states of a stateful layer are cleared afterwards."""
     node = Node(module, tuple(args), dict(kwargs))
     first = node.parents[0] if node.parents else None
+    _enter_channels_last(module, first)
     if isinstance(module, Layer) and not module.built and first is not None and first is args[0]:
         try:
             module.build_for(first.shape[1:])
@@ -216,6 +217,18 @@ def symbolic_call(module: torch.nn.Module, args: tuple, kwargs: dict):
         if first is not None:
             module.input_shape_ = first.shape[1:]
     return rebuild(node.template, node.outputs)
+
+
+def _enter_channels_last(module, first: SymbolicTensor | None) -> None:
+    """An image layer called on a model input reads it as Keras's channels-last ``(H, W, C)`` (or
+    ``(time, H, W, C)``), as it would its own ``input_shape`` (seqlab.nn.conv: converted at the edge)."""
+    layout = getattr(module, "keras_layout", None)
+    if (layout is None or not getattr(module, "image_layout", False) or module.built or first is None
+            or getattr(module, "data_format", None) != "channels_last"
+            or getattr(module, "_keras_input_shape", 0) is not None
+            or not isinstance(first.node.module, InputLayer) or first.ndim - 1 != layout.count(",") + 1):
+        return
+    module._keras_input_shape = tuple(first.shape[1:])
 
 
 def _output_masks(node: Node) -> list[bool]:

@@ -14,7 +14,7 @@ classes from the fixed tables only: no Lambda, no code from files), ``save_weigh
 >>> out = layers.Dense(1)(layers.Concatenate()([h, b]))
 >>> model = seqlab.Model([a, b], out)
 >>> model.count_params(), model.output_shape
-(118, (None, 1))
+(120, (None, 1))
 """
 from __future__ import annotations
 
