@@ -138,8 +138,8 @@ def test_two_input_two_output_summary_and_predictions_match_keras(tmp_path):
 
 @pytest.mark.parametrize("name, build", [
     ("seed 000 next-number RNN", lambda L: ([L.SimpleRNN(50), L.Dense(1)], (5, 1))),
-    ("seed 000 spam LSTM", lambda L: ([L.Embedding(1000, 50), L.LSTM(256), L.Flatten(), L.Dense(2, activation="softmax")],
-                                      (30,))),
+    ("seed 000 spam LSTM", lambda L: ([L.Embedding(1000, 50), L.LSTM(256), L.Flatten(),
+                                       L.Dense(2, activation="softmax")], (30,))),
     ("seed 000 dense autoencoder", lambda L: ([L.Dense(32, activation="relu"), L.Dense(784, activation="sigmoid")],
                                               (784,))),
     ("seed 000 GAN generator", lambda L: ([L.LSTM(150), L.Dense(300)], (3, 1))),

@@ -158,3 +158,45 @@ def test_sequential_accepts_an_input_first():
     model.add(layers.LSTM(4))
     model.add(layers.Dense(2))
     assert model.count_params() == 4 * (4 * (1 + 4 + 1)) + 10
+
+
+def test_load_weights_by_name_skips_mismatches_and_by_order_checks_shapes(tmp_path):
+    x = seqlab.Input((4,))
+    source = seqlab.Model(x, layers.Dense(2, name="head")(layers.Dense(3, name="body")(x)), seed=0)
+    source.save(tmp_path / "dir")
+    source.save_weights(tmp_path / "w.safetensors")
+    y = seqlab.Input((4,))
+    target = seqlab.Model(y, layers.Dense(5, name="head")(layers.Dense(3, name="body")(y)), seed=1)
+    with pytest.raises(ConfigError, match="'head'.*skip_mismatch"):
+        target.load_weights(tmp_path / "dir", by_name=True)
+    with pytest.warns(UserWarning, match="'head'"):
+        assert target.load_weights(tmp_path / "w.safetensors", by_name=True, skip_mismatch=True) == ["body"]
+    np.testing.assert_array_equal(target.get_layer("body").get_weights()[0], source.get_layer("body").get_weights()[0])
+    with pytest.raises(ConfigError, match="does not fit"):
+        target.load_weights(tmp_path / "w.safetensors")
+    twin = seqlab.Sequential([layers.Dense(3), layers.Dense(2)], input_shape=(4,))
+    assert twin.load_weights(tmp_path / "w.safetensors") == ["dense", "dense_1"]  # by order
+    np.testing.assert_allclose(twin.predict(np.ones((2, 4))), source.predict(np.ones((2, 4))), atol=1e-6)
+
+
+def test_frozen_layers_do_not_move_until_compiled_again():
+    x = seqlab.Input((3,))
+    model = seqlab.Model(x, layers.Dense(1, name="head")(layers.Dense(4, name="body")(x)), seed=0)
+    model.get_layer("body").trainable = False
+    model.compile("sgd", loss="mse", learning_rate=0.1)
+    before = model.get_weights()
+    model.fit(np.ones((8, 3), np.float32), np.zeros((8, 1), np.float32), epochs=2, verbose=0)
+    after = model.get_weights()
+    assert np.array_equal(before[0], after[0]) and not np.array_equal(before[2], after[2])
+    assert "Non-trainable params: 16" in model.summary()
+    model.get_layer("body").trainable = True
+    model.compile("sgd", loss="mse", learning_rate=0.1)
+    model.fit(np.ones((8, 3), np.float32), np.ones((8, 1), np.float32), epochs=1, verbose=0)
+    assert not np.array_equal(after[0], model.get_weights()[0])
+
+
+def test_sequential_fits_with_tbptt():
+    model = seqlab.Sequential([layers.LSTM(4, return_sequences=True), layers.Dense(1)], input_shape=(None, 1), seed=0)
+    model.compile("adam", loss="mse")
+    history = model.fit(np.ones((8, 12, 1), np.float32), np.zeros((8, 12, 1), np.float32), epochs=2, tbptt=4)
+    assert len(history.history["loss"]) == 2

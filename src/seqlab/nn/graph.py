@@ -337,7 +337,8 @@ class LayerGraph(torch.nn.Module):
             per_module[node.module] = node_index[node] + 1
         out: dict[torch.nn.Module, list[str]] = {m: [] for m in self.layers}
         for node in self.nodes:
-            out[node.module] += [f"{t.node.label()}[{node_index.get(t.node, 0)}][{t.index}]" for t in node.parents]
+            out[node.module] += [f"{t.node.label()}[{node_index.get(t.node, 0)}][{t.index}]"
+                                 for t in dict.fromkeys(node.parents)]  # a tensor passed twice is listed once
         return out
 
     # ----- a JSON description of the graph --------------------------------------------------

@@ -18,22 +18,14 @@ classes from the fixed tables only: no Lambda, no code from files), ``save_weigh
 """
 from __future__ import annotations
 
-import json
-import warnings
-from pathlib import Path
-
 import numpy as np
 import torch
-from safetensors import SafetensorError
-from safetensors.numpy import load_file as load_numpy_file
-from safetensors.numpy import save_file as save_numpy_file
 
 from seqlab.inspect.graph_summary import graph_summary_table
 from seqlab.io.errors import ConfigError, ModelFileError
 from seqlab.io.modeldir import LoadedModel, load_model_dir, save_model_dir
 from seqlab.nn.base import Layer
 from seqlab.nn.graph import (
-    InputLayer,
     LayerGraph,
     SymbolicTensor,
     flatten,
@@ -45,6 +37,7 @@ from seqlab.nn.graph import (
 from seqlab.nn.registry import layer_from_config
 from seqlab.nn.seeding import isolated_rng, make_generator
 from seqlab.tasks.sequential import Sequential
+from seqlab.tasks.weight_files import load_weights_into, save_weights_file
 from seqlab.train import Trainer
 from seqlab.train.batching import as_source, gather, length, wants_integer_input
 from seqlab.train.multi_output import MultiOutputLoss, OutputLoss, OutputMetric, per_output
@@ -349,86 +342,6 @@ def layer_from_spec(spec: dict):
     if name == "Model":
         return Model.from_config(cfg)
     return layer_from_config(spec)
-
-
-def _with_weights(layers) -> list:
-    return [l for l in layers if not isinstance(l, InputLayer) and len(l.get_weights())]
-
-
-def save_weights_file(layers, path) -> None:
-    """One safetensors file: ``"<layer name>/<i>"`` -> the layer's i-th weight (Keras layout)."""
-    tensors, order = {}, []
-    for layer in _with_weights(layers):
-        order.append(layer.name)
-        for i, w in enumerate(layer.get_weights()):
-            tensors[f"{layer.name}/{i}"] = np.ascontiguousarray(w)
-    save_numpy_file(tensors, str(path), metadata={"layers": json.dumps(order)})
-
-
-def _read_weights(path) -> list[tuple[str, list[np.ndarray]]]:
-    """``[(layer name, weights)]`` in layer order, from a weights file or a model directory."""
-    path = Path(path)
-    if path.is_dir():
-        from seqlab.tasks.loading import load
-
-        model = load(path)
-        layers = model.layers if hasattr(model, "layers") else []
-        return [(l.name, l.get_weights()) for l in _with_weights(layers)]
-    if not path.is_file():
-        raise ConfigError(f"{path}: no such weights file or model directory")
-    try:
-        from safetensors import safe_open
-
-        with safe_open(str(path), "numpy") as f:
-            order = json.loads((f.metadata() or {}).get("layers", "[]"))
-        tensors = load_numpy_file(str(path))
-    except (SafetensorError, OSError, ValueError) as e:
-        raise ModelFileError(f"{path} is not a seqlab weights file: {e}") from None
-    out = []
-    for name in order:
-        weights, i = [], 0
-        while f"{name}/{i}" in tensors:
-            weights.append(tensors[f"{name}/{i}"])
-            i += 1
-        out.append((name, weights))
-    return out
-
-
-def _fits(layer, weights) -> bool:
-    own = layer.get_weights()
-    return len(own) == len(weights) and all(a.shape == b.shape for a, b in zip(own, weights))
-
-
-def load_weights_into(layers, path, by_name: bool = False, skip_mismatch: bool = False) -> list[str]:
-    """Set the weights of ``layers`` from ``path`` (see ``Model.load_weights``); the names set."""
-    source = _read_weights(path)
-    targets = _with_weights(layers)
-    done = []
-    if not by_name:
-        if len(source) != len(targets):
-            raise ConfigError(f"{path} holds weights for {len(source)} layers, the model has {len(targets)} layers "
-                              f"with weights; use by_name=True to load the layers that share a name")
-        for layer, (name, weights) in zip(targets, source):
-            if not _fits(layer, weights):
-                raise ConfigError(f"layer {layer.name!r} does not fit the weights of {name!r} in {path}: "
-                                  f"{[w.shape for w in layer.get_weights()]} vs {[w.shape for w in weights]}")
-            layer.set_weights(weights)
-            done.append(layer.name)
-        return done
-    by = dict(source)
-    for layer in targets:
-        if layer.name not in by:
-            continue
-        if not _fits(layer, by[layer.name]):
-            msg = (f"layer {layer.name!r}: weight shapes {[w.shape for w in layer.get_weights()]} do not fit "
-                   f"{[w.shape for w in by[layer.name]]} in {path}")
-            if skip_mismatch:
-                warnings.warn(f"{msg}; skipped", UserWarning, stacklevel=3)
-                continue
-            raise ConfigError(msg + "; pass skip_mismatch=True to skip it")
-        layer.set_weights(by[layer.name])
-        done.append(layer.name)
-    return done
 
 
 def load_functional(path) -> Model:
