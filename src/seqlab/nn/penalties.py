@@ -3,8 +3,8 @@
 ``recurrent_constraint``, ``bias_constraint``).
 
 A penalty is ``L1L2(l1, l2)``: ``l1 * sum(|w|) + l2 * sum(w^2)`` (Keras's, no factor 1/2). A layer
-with penalties defines ``regularization_loss()``, which ``seqlab.train`` adds to every training
-batch's loss; an activity penalty is taken on the layer's output of the last training batch and
+with penalties reports them through ``layer_penalty()``, which ``seqlab.train`` adds to every
+training batch's loss; an activity penalty is taken on the layer's output of the last training batch and
 divided by its batch size, as Keras 3 does. A constraint maps a weight to an allowed one
 (``MaxNorm``, ``NonNeg``, ``UnitNorm``, ``MinMaxNorm``); the trainer calls
 ``apply_constraints()`` after every optimiser step. Specs are names (``"l2"``, ``"max_norm"``),
