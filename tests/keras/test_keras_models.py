@@ -165,3 +165,26 @@ def test_seed_model_summaries_match_keras_count_params(name, build):
     theirs = keras.Sequential([keras.Input(shape), *theirs_layers])
     assert ours.count_params() == theirs.count_params(), name
     assert [l.count_params() for l in ours.layers] == [l.count_params() for l in theirs.layers], name
+
+
+def test_penalties_and_constraints_equal_kerass():
+    from seqlab import constraints, regularizers
+
+    x = torch.randn(5, 4)
+    theirs = K.Dense(3, kernel_regularizer=keras.regularizers.L1L2(0.01, 0.02),
+                     bias_regularizer=keras.regularizers.L2(0.1), activity_regularizer=keras.regularizers.L2(0.05),
+                     bias_initializer="ones")
+    theirs(x, training=True)
+    ours = S.Dense(3, kernel_regularizer=regularizers.L1L2(0.01, 0.02), bias_regularizer=regularizers.l2(0.1),
+                   activity_regularizer=regularizers.l2(0.05))
+    ours(x)
+    ours.set_weights(theirs.get_weights())
+    ours(x)  # training mode: the activity penalty of this batch
+    assert float(ours.layer_penalty()) == pytest.approx(float(sum(theirs.losses)), rel=1e-5)
+    w = torch.randn(6, 4) * 3
+    for ours_c, theirs_c in ((constraints.max_norm(1.5), keras.constraints.MaxNorm(1.5)),
+                             (constraints.unit_norm(), keras.constraints.UnitNorm()),
+                             (constraints.non_neg(), keras.constraints.NonNeg()),
+                             (constraints.min_max_norm(0.5, 1.0, rate=0.7),
+                              keras.constraints.MinMaxNorm(0.5, 1.0, 0.7))):
+        torch.testing.assert_close(ours_c(w), torch.as_tensor(np.asarray(theirs_c(w))), rtol=1e-5, atol=1e-6)
