@@ -5,6 +5,8 @@ MNIST is not bundled: the digits are scikit-learn's 8x8 ones resized to 28x28 (b
 network is the seed's exact 784-32-784 (50,992 parameters). Trained with Adam on binary
 cross-entropy, as in Chollet's post the seed follows; the test reconstruction error is printed
 beside PCA with 32 components fitted on the same training digits (the linear baseline).
+Measured (seed 0, 200 epochs, 1,437 training digits): test MSE 0.00502 against PCA-32's 0.00088:
+with this little data and these epochs the autoencoder loses clearly to the linear baseline.
 
     python examples/seeds/functional_autoencoder.py [--epochs 200]
 """
