@@ -19,7 +19,8 @@ hit all alike; the table reports medians as samples/s and the ratios seqlab/plai
 seqlab/Keras (> 1: seqlab is faster). Targets: seqlab >= 0.95x the plain loop (training and
 prediction) and ahead of Keras on every model.
 
-    OMP_NUM_THREADS=1 python benchmarks/keras_parity_speed.py [--repeats 3] [--threads 1 2] [--models text gru]
+    OMP_NUM_THREADS=1 python benchmarks/keras_parity_speed.py [--repeats 3] [--threads 1 2] [--scale 0.25]
+        [--models text_seed004 gru64]
 """
 from __future__ import annotations
 
@@ -123,8 +124,17 @@ def keras_model(name: str):
     return model
 
 
+SCALE = 1.0  # --scale: fewer samples per timed run (ratios are per sample)
+
+
+def samples(name: str) -> int:
+    shape, n, bs, _ = SETTINGS[name]
+    return max(bs, int(n * SCALE) // bs * bs)
+
+
 def make_data(name: str):
-    shape, n, _, task = SETTINGS[name]
+    shape, _, _, task = SETTINGS[name]
+    n = samples(name)
     rng = np.random.default_rng(0)
     if task == "text":
         return rng.integers(1, 5000, size=(n, *shape)).astype(np.int64), rng.integers(0, 6, size=n).astype(np.int64)
@@ -183,7 +193,10 @@ def main(argv=None) -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--models", nargs="+", choices=list(SETTINGS), default=list(SETTINGS))
+    ap.add_argument("--scale", type=float, default=1.0, help="multiply every model's sample count (e.g. 0.25)")
     args = ap.parse_args(argv)
+    global SCALE
+    SCALE = args.scale
     runs = {name: contenders(name) for name in args.models}
     names = list(next(iter(runs.values())))
     times = {}  # (model, threads, phase, contender) -> [seconds]
@@ -206,7 +219,7 @@ def main(argv=None) -> None:
     head += f"{'seqlab/plain':>14}" + (f"{'seqlab/keras':>14}" if "keras" in names else "")
     print(head)
     for model in runs:
-        n = SETTINGS[model][1]
+        n = samples(model)
         for threads in args.threads:
             for phase in ("train", "predict"):
                 med = {w: statistics.median(times[(model, threads, phase, w)]) for w in names}
