@@ -50,7 +50,7 @@ def test_long_panel_with_covariates_from_parquet(tmp_path, capsys):
     code = main(["forecast", str(path), "--id-col", "firm", "--time-col", "year", "--target", "invest",
                  "--past-features", "value,capital", "--static-features", "firm", "--model", "linear",
                  "--lookback", "4", "--horizon", "2", "--quantiles", "0.1,0.5,0.9", "--epochs", "2",
-                 "--verbose", "0", "--out", str(out)])
+                 "--no-classical", "--verbose", "0", "--out", str(out)])
     assert code == 0, capsys.readouterr().err
     assert "Panel: 11 series" in capsys.readouterr().out
     assert main(["predict", str(out), str(path)]) == 0
@@ -89,7 +89,7 @@ def test_predict_without_the_future_features_exits_2(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["forecast", str(path), "--id-col", "id", "--time-col", "week", "--target", "sales",
                  "--future-features", "promo", "--model", "linear", "--lookback", "4", "--horizon", "2",
-                 "--verbose", "0", "--out", str(out)]) == 0
+                 "--no-classical", "--verbose", "0", "--out", str(out)]) == 0
     pd.DataFrame(rows).drop(columns="promo").to_csv(tmp_path / "new.csv", index=False)
     assert main(["predict", str(out), str(tmp_path / "new.csv")]) == 2
     err = capsys.readouterr().err.strip()

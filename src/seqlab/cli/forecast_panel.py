@@ -33,7 +33,7 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
             f = forecaster_from_args(args, m, args.target, past or None)
             f.set_params(future_features=names_of(args.future_features) or None,
                          static_features=names_of(args.static_features) or None, calendar=args.calendar,
-                         cutoff=args.cutoff, drop_short=args.drop_short)
+                         cutoff=args.cutoff, drop_short=args.drop_short, classical=args.classical)
             fitted[m] = f.fit(frame, id_col=args.id_col, wide=args.wide)
         best = min(fitted, key=lambda m: _validation_smape(fitted[m]))     # chosen on validation, not test
         f, panel = fitted[best], fitted[best].panel_
@@ -115,8 +115,9 @@ def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> str:
              f"Test: {panel.n_windows['test']} forecasts, {H} step(s) ahead (lookback {L}); metrics are means over "
              f"series; MASE season {panel.season}; OWA against naive",
              format_table(table)]
-    if not classical_available():
-        lines.append("(AutoETS / AutoTheta: pip install 'seqlab[classical]')")
+    if not panel.classical:
+        lines.append("(AutoETS / AutoTheta: " + ("--no-classical given)" if classical_available()
+                                                 else "pip install 'seqlab[classical]')"))
     naive = table.loc["naive"]
     for m in fitted:
         row = table.loc[m]

@@ -70,11 +70,14 @@ class Forecaster(Task):
         season: seasonal period in rows; None infers it from the training rows.
         test_size: the last rows held out for the test metrics (a fraction below 1 or a row count; None:
             0.2 of the rows of one series, ``horizon`` rows of each series of a panel).
-        future_features, static_features, calendar, cutoff, drop_short: for a panel (``fit(df, id_col=...)``):
+        future_features, static_features, calendar, cutoff, drop_short, classical: for a panel
+            (``fit(df, id_col=...)``):
             covariates known over the horizon; columns with one value per series (text ones embedded);
             derive month / weekday / hour features from the time column; score the rows after this
             date (or step) instead of the last ``test_size`` rows; leave out series too short for
-            lookback + horizon instead of refusing them. ``features`` are then the past covariates.
+            lookback + horizon instead of refusing them; also score AutoETS and AutoTheta fitted on each
+            series when statsforecast is installed (seconds per thousand series). ``features`` are then
+            the past covariates.
         fill: NaN handling: None (refuse), ``"ffill"``, ``"interpolate"``, ``"zero"``.
         epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared training
             arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. Here ``validation_split`` is
@@ -93,7 +96,7 @@ class Forecaster(Task):
                  scaler: str | None = "minmax", difference: bool = False, season: int | None = None,
                  validation_split: float = 0.1, test_size: float | None = None, fill: str | None = None, seed: int = 0,
                  verbose: int = 0, future_features=None, static_features=None, calendar: bool = False, cutoff=None,
-                 drop_short: bool = False):
+                 drop_short: bool = False, classical: bool = True):
         self.model, self.target, self.features, self.time_col = model, target, features, time_col
         self.lookback, self.horizon, self.strategy, self.quantiles = lookback, horizon, strategy, quantiles
         self.units, self.num_layers, self.dropout, self.head_units = units, num_layers, dropout, head_units
@@ -103,7 +106,7 @@ class Forecaster(Task):
         self.validation_split, self.test_size, self.fill = validation_split, test_size, fill
         self.seed, self.verbose = seed, verbose
         self.future_features, self.static_features, self.calendar = future_features, static_features, calendar
-        self.cutoff, self.drop_short = cutoff, drop_short
+        self.cutoff, self.drop_short, self.classical = cutoff, drop_short, classical
 
     # ----- checks --------------------------------------------------------------------------
     def _check_params(self) -> None:

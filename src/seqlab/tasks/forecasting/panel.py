@@ -140,11 +140,12 @@ class PanelModel:
                  for k, w in windows.items()}
         self.network = self._new_network(buffer.shape[1])
         self.history = self._train(views["train"], views["val"] if len(windows["val"]) else None)
-        self.history_rows = n_obs - test
+        self.history_rows, self.test_index, self.classical = n_obs - test, windows["test"], False
         if len(windows["val"]):      # the validation part's scores: what defaults are chosen on
             self.val_table = self._score(panel, values, views["val"][0], windows["val"], train, with_classical=False)[0]
         self.table, self.per_series, self.test_forecasts = self._score(panel, values, views["test"][0],
-                                                                       windows["test"], n_obs - test)
+                                                                       windows["test"], n_obs - test,
+                                                                       with_classical=p.get("classical", True))
         self.static_codes = statics
         starts = off + n_obs - L
         self.last = np.stack([values[s:s + L] for s in starts]).astype(np.float64)      # (series, L, channels)
@@ -284,7 +285,7 @@ class PanelModel:
                 classical[k][chosen] = v
         if classical is not None:
             forecasts.update(classical)
-        if with_classical:
+        if index is self.test_index:
             self.classical = classical is not None
         scale = mase_scales(y, panel.offsets, history_rows, m)
         per_series = {k: series_errors(actual, f, series, scale, self.ids) for k, f in forecasts.items()}
