@@ -40,24 +40,22 @@ def main() -> None:
     frame = read_table(DATA)
     models = ["linear", "mlp"] if args.quick else ["linear", "mlp", "lstm"]
     lookbacks = [5, 10] if args.quick else [5, 10, 20]
-    rows, fitted = [], {}
+    rows = []
     for model, lookback, difference, scaler in itertools.product(models, lookbacks, [False, True],
                                                                  ["standard", "minmax"]):
         t = time.time()
-        f = fit(frame, model, lookback, difference, scaler, max(lookbacks))
+        f = fit(frame, model, lookback, difference, scaler, max(lookbacks), classical=False)
         val = f.panel_.val_table
-        key = (model, lookback, difference, scaler)
-        fitted[key] = f
         rows.append({"model": model, "lookback": lookback, "difference": difference, "scaler": scaler,
                      "val_smape": val.loc[model, "smape"], "val_mase": val.loc[model, "mase"],
                      "val_owa": val.loc[model, "owa"], "naive_val_smape": val.loc["naive", "smape"],
-                     "seconds": round(time.time() - t, 1)})
-        print(rows[-1], flush=True)
+                     "naive_val_mase": val.loc["naive", "mase"], "seconds": round(time.time() - t, 1)})
+        print(" ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in rows[-1].items()), flush=True)
     table = pd.DataFrame(rows).sort_values("val_owa")
     print("\nValidation part (5 years before the test years), sorted by OWA against naive:")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     best = tuple(table.iloc[0][["model", "lookback", "difference", "scaler"]])
-    f = fitted[best]
+    f = fit(frame, *best, max(lookbacks))         # the same fit (same seed), now with AutoETS / AutoTheta
     print(f"\nchosen on validation: model={best[0]} lookback={best[1]} difference={best[2]} scaler={best[3]}")
     print(f"test part (last 5 years of {f.metrics_['series']} series), scored once:")
     print(format_table(f.panel_.table))

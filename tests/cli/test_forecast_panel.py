@@ -26,7 +26,8 @@ def wide_csv(tmp_path, n=12, years=30):
 def test_wide_panel_run_and_predict(tmp_path, capsys):
     path, out = wide_csv(tmp_path), tmp_path / "run"
     code = main(["forecast", str(path), "--wide", "--id-col", "Country", "--model", "mlp", "--difference",
-                 "--lookback", "6", "--horizon", "3", "--epochs", "3", "--verbose", "0", "--out", str(out)])
+                 "--lookback", "6", "--horizon", "3", "--epochs", "3", "--backtest", "2", "--verbose", "0",
+                 "--out", str(out)])
     assert code == 0
     text = capsys.readouterr().out
     assert "Panel: 12 series" in text and "seasonal_naive" in text and "OWA" in text and "naive on sMAPE" in text
@@ -35,6 +36,7 @@ def test_wide_panel_run_and_predict(tmp_path, capsys):
     metrics = json.loads((out / "metrics.json").read_text())
     assert {"mlp", "naive", "seasonal_naive"} <= set(metrics["table"]) and metrics["series"] == 12
     assert len(pd.read_csv(out / "per_series.csv", header=[0, 1], index_col=0)) == 12
+    assert "Rolling-origin backtest, 2 cutoffs" in text and len(pd.read_csv(out / "backtest.csv")) == 2 * 5
     preds = tmp_path / "preds.csv"
     assert main(["predict", str(out), str(path), "--output", str(preds)]) == 0
     table = pd.read_csv(preds)

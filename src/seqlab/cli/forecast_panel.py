@@ -44,6 +44,7 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
         table = _joint_table(fitted)
         metrics = {**f.metrics_, "best": best, "table": {m: row.to_dict() for m, row in table.iterrows()}}
         run.json("metrics.json", metrics)
+        run.say(summary(fitted, best, table, run.out))
         per_series = pd.concat({m: t for m, t in _per_series(fitted).items()}, axis=1)
         per_series.to_csv(run.dir / "per_series.csv", float_format="%.6g")
         plot_error_distribution({m: t["smape"].to_numpy() for m, t in _per_series(fitted).items()},
@@ -51,6 +52,14 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
         plot_series_forecasts(_chosen_series(panel, best), run.dir / "series.png")
         sections = [("Aggregate over series (test part)", {m: row.to_dict() for m, row in table.iterrows()}),
                     ("Per-series sMAPE", "errors.png"), ("Best, median and worst series", "series.png")]
+        if args.backtest:
+            folds = f.backtest(frame, folds=args.backtest, id_col=args.id_col, wide=args.wide)
+            folds.to_csv(run.dir / "backtest.csv", float_format="%.6g")
+            mean = folds.groupby(level="model", sort=False)[["mae", "rmse", "smape", "mase", "owa"]].mean()
+            sections.append((f"Rolling-origin backtest: {args.backtest} cutoffs, mean over folds",
+                             {m: row.to_dict() for m, row in mean.iterrows()}))
+            run.say(f"\nRolling-origin backtest, {args.backtest} cutoffs {f.horizon} steps apart (the last is the "
+                    f"test above), mean over folds:\n{format_table(mean)}")
         if getattr(panel, "val_table", None) is not None:
             sections.insert(1, ("Validation part (what defaults and the best model are chosen on)",
                                 {m: row.to_dict() for m, row in panel.val_table.iterrows()}))
@@ -58,7 +67,6 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
             sections.append(("Training", "loss.png"))
         sections.append(("Model", f.summary()))
         run.report(f"seqlab forecast: {len(panel.ids)} series of {panel.target}", sections)
-        run.say(summary(fitted, best, table, run.out))
     return 0
 
 

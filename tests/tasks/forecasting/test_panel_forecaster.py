@@ -143,3 +143,15 @@ def test_classical_baselines_are_statsforecasts_own_per_series():
         ref = sf.StatsForecast(models=[AutoETS(season_length=1)], freq=1).forecast(df=frame, h=3)["AutoETS"]
         assert np.allclose(fc[i], ref.to_numpy())
     assert {"AutoETS", "AutoTheta", "naive", "seasonal_naive"} <= set(f.metrics_["aggregate"])
+
+
+def test_backtest_refits_at_rolling_cutoffs():
+    df = panel(n_series=4, steps=30)
+    f = Forecaster("linear", target="y", time_col="t", lookback=5, horizon=2, **FAST)
+    folds = f.backtest(df, folds=3, id_col="id")
+    assert folds.index.get_level_values("fold").unique().tolist() == [1, 2, 3]
+    last = Forecaster("linear", target="y", time_col="t", lookback=5, horizon=2, **FAST).fit(df, id_col="id")
+    assert folds.loc[(3, "linear"), "mae"] == pytest.approx(last.metrics_["mae"])       # the last fold is the test
+    first = Forecaster("linear", target="y", time_col="t", lookback=5, horizon=2, **FAST)
+    first.fit(df[df.t < 26], id_col="id")
+    assert folds.loc[(1, "naive"), "mae"] == pytest.approx(first.metrics_["baseline"]["mae"])

@@ -39,7 +39,7 @@ from seqlab.models.forecasting import (
 from seqlab.nn.seeding import seeded
 from seqlab.tasks.base import Task
 from seqlab.tasks.forecasting.metrics import forecast_metrics
-from seqlab.tasks.forecasting.panel import PanelModel
+from seqlab.tasks.forecasting.panel import PanelModel, backtest_panel
 from seqlab.tasks.forecasting.panel_predict import panel_from_state, panel_state, predict_panel
 from seqlab.train import Trainer
 from seqlab.train.callbacks import EarlyStopping, EpochProgressBar
@@ -361,13 +361,18 @@ class Forecaster(Task):
             self.train_end_ = saved
         return metrics
 
-    def backtest(self, data, folds: int = 3, test_size: int | None = None) -> pd.DataFrame:
+    def backtest(self, data, folds: int = 3, test_size: int | None = None, id_col: str | None = None,
+                 wide: bool = False) -> pd.DataFrame:
         """Rolling-origin evaluation: refit on each growing prefix of ``data`` and score the next
         ``test_size`` rows (default: this forecaster's test rows split in ``folds``), ``folds`` times,
-        the last fold ending with the data. Returns one row of metrics per fold (model and naive)."""
+        the last fold ending with the data. Returns one row of metrics per fold (model and naive).
+        A panel (``id_col``): each fold's cutoff is ``test_size`` (default ``horizon``) steps before the
+        next one's in every series; one row per fold and model (baselines included)."""
         self._check_params()
         if folds < 1:
             raise ConfigError(f"folds must be >= 1, got {folds}")
+        if id_col is not None:
+            return backtest_panel(self.get_params(), data, id_col, wide, folds, test_size)
         s = series_from(data, self.target, self.features, self.time_col, self.fill)
         frame = pd.DataFrame(s.values, columns=s.targets + s.features)
         rows = len(frame)

@@ -89,7 +89,9 @@ class PanelModel:
         return features
 
     # ----- fitting -------------------------------------------------------------------------
-    def fit(self, data, id_col: str, wide: bool = False) -> "PanelModel":
+    def fit(self, data, id_col: str, wide: bool = False, trim: int = 0) -> "PanelModel":
+        """Read, split, scale, train and score (see the module docstring); ``trim``: leave out each
+        series' last ``trim`` observed steps first (a backtest's earlier cutoff). Returns self."""
         p = self.p
         if p["model"] in ("naive", "seasonal_naive"):
             raise ConfigError("a panel forecaster scores the naive and seasonal naive forecasts of every series in "
@@ -105,6 +107,8 @@ class PanelModel:
         if self.target is None or (not isinstance(target, str) and target and len(target) > 1):
             raise ConfigError("a panel forecaster takes one target column (target=...)")
         panel = self.read(data)
+        if trim:
+            panel = _trimmed(panel, int(trim))
         self.empty_series = list(panel.empty)
         L, H = int(p["lookback"]), int(p["horizon"])
         n_obs = panel.lengths
@@ -312,6 +316,27 @@ class PanelModel:
         if getattr(self, "val_table", None) is not None:
             out["validation"] = {m: {k: float(v) for k, v in row.items()} for m, row in self.val_table.iterrows()}
         return out
+
+
+def _trimmed(panel: Panel, trim: int) -> Panel:
+    """``panel`` without the last ``trim`` observed steps (and any future rows) of each series."""
+    keep = np.maximum(panel.lengths - trim, 0)
+    rows = np.concatenate([np.arange(a, a + k) for a, k in zip(panel.offsets[:-1], keep)])
+    return Panel(panel.ids, np.r_[0, np.cumsum(keep)], keep, panel.values[rows], panel.positions[rows], panel.target,
+                 panel.past, panel.future, panel.statics, panel.anchor, panel.step, panel.empty)
+
+
+def backtest_panel(params: dict, data, id_col: str, wide: bool, folds: int, test_size: int | None = None):
+    """Rolling-origin backtest of a global model: fold ``k`` of ``folds`` refits with each series cut
+    ``(folds - k) * test_size`` steps before its end and scores the next ``test_size`` steps (default
+    ``horizon``). Returns a DataFrame indexed by ``(fold, model)`` with the aggregate metrics."""
+    step = int(test_size or params["horizon"])
+    frames = []
+    for fold in range(folds):
+        model = PanelModel({**params, "test_size": step, "verbose": 0}).fit(data, id_col, wide,
+                                                                              trim=(folds - 1 - fold) * step)
+        frames.append(model.table.assign(fold=fold + 1, series=len(model.ids)))
+    return pd.concat(frames).reset_index().set_index(["fold", "model"])
 
 
 def solve_linear(net, inputs: PanelInputs, targets: PanelTargets, chunk: int = 65536) -> None:
