@@ -29,7 +29,8 @@ def fit(frame, model, lookback, difference, scaler, lookback_max, **extra):
     # the same series in every setting: those long enough for the longest lookback tried
     f = Forecaster(model, lookback=lookback, horizon=5, difference=difference, scaler=scaler, fill="interpolate",
                    drop_short=True, validation_split=5, test_size=5, seed=0, verbose=0, **extra)
-    keep = frame[frame.notna().sum(axis=1) >= lookback_max + 5 + 10]
+    years = [c for c in frame.columns if str(c).isdigit()]
+    keep = frame[frame[years].notna().sum(axis=1) >= lookback_max + 5 + 10]
     return f.fit(keep, id_col="Country Name", wide=True)
 
 
