@@ -155,3 +155,14 @@ def test_backtest_refits_at_rolling_cutoffs():
     first = Forecaster("linear", target="y", time_col="t", lookback=5, horizon=2, **FAST)
     first.fit(df[df.t < 26], id_col="id")
     assert folds.loc[(1, "naive"), "mae"] == pytest.approx(first.metrics_["baseline"]["mae"])
+
+
+def test_a_cutoff_scores_the_steps_after_it():
+    df = panel(n_series=4, steps=30)
+    kwargs = dict(target="y", time_col="t", lookback=5, horizon=2, **FAST)
+    by_date = Forecaster("linear", cutoff=25, **kwargs).fit(df, id_col="id")
+    by_rows = Forecaster("linear", test_size=4, **kwargs).fit(df, id_col="id")
+    assert by_date.metrics_["test_windows"] == 4 * 3                  # steps 26..29: 3 origins per series
+    assert by_date.metrics_["mae"] == pytest.approx(by_rows.metrics_["mae"])
+    with pytest.raises(DataError, match="too short"):
+        Forecaster("linear", cutoff=29, **kwargs).fit(df, id_col="id")        # 0 steps after it
