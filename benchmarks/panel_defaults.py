@@ -7,6 +7,13 @@ the validation part only (sMAPE, MASE, OWA against naive, means over series). Th
 lowest validation OWA is then scored once on the test part, beside naive, seasonal naive and, with
 statsforecast installed, AutoETS and AutoTheta fitted on each series' 5 + training years.
 
+Measured (36 settings: linear, mlp, lstm x lookback 5/10/20 x levels or changes x standard or minmax
+scaling; 194 series): lowest validation OWA linear, lookback 20, levels, minmax (0.587; naive 1.0);
+then on the test part sMAPE 3.449, MASE 1.611, OWA 0.714 against naive 4.588 / 2.382, AutoETS
+3.820 / 1.370 / 0.704 and AutoTheta 6.859 / 2.507 / 1.274: the global model beats naive and Theta and
+ETS on sMAPE, not on MASE (ETS keeps a slightly lower OWA). The best mlp (lookback 5, changes,
+standard) had validation OWA 0.601, the best lstm 0.624.
+
 Run: ``OMP_NUM_THREADS=1 nice python benchmarks/panel_defaults.py [--quick]``
 """
 from __future__ import annotations

@@ -15,6 +15,10 @@
 Timings are wall-clock on whatever machine runs this; the ratios, measured in the same run with
 repetitions interleaved, are what to compare.
 
+Measured on a shared, loaded 2-core machine: windowing peak 1.03x the raw array (materialised windows:
+28x); Trainer over the views 74,100 windows/s vs bare loop 70,700 (ratio 1.05); index build 0.017 /
+0.059 / 0.68 ms for 1k / 10k / 100k series (a batch's lookup 17 / 22 / 55 us: a searchsorted).
+
 Run: ``OMP_NUM_THREADS=1 python benchmarks/panel_scale.py [--series N] [--repeats R]``
 """
 from __future__ import annotations
