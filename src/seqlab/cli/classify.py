@@ -6,8 +6,9 @@
     seqlab classify series.csv --label-col label   # one row per series; stratified 80/20 split
     seqlab classify events --tagger                # per-step labels (see seqlab.cli.tagging)
 
-The run directory holds ``model/``, ``metrics.json`` (test metrics and the majority-class
-``baseline``), ``history.json``, ``confusion.png``, ``loss.png`` and ``report.html``.
+The run directory holds ``model/``, ``metrics.json`` (test metrics, the majority-class
+``baseline``, the ``strong_baseline`` of the same split: 1-NN for series, TF-IDF + logistic
+regression for texts, and the ``verdict``), ``history.json``, ``confusion.png``, ``loss.png`` and ``report.html``.
 """
 from __future__ import annotations
 
@@ -17,7 +18,17 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.cli.common import Described, add_arguments, add_command, given, training_run
+from seqlab.cli.common import (
+    ADAPTIVE,
+    Described,
+    add_arguments,
+    add_command,
+    add_table_options,
+    given,
+    input_file,
+    read_table,
+    training_run,
+)
 from seqlab.data.formats import LabeledSeries, LabeledTexts, detect_format, read_labeled
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.classifiers import SERIES_ENCODERS, TEXT_ENCODERS
@@ -25,6 +36,9 @@ from seqlab.models.classifiers import SERIES_ENCODERS, TEXT_ENCODERS
 BUNDLED = {"sms-spam": ("SMSSpamCollection", None, "text"), "gunpoint": ("GunPoint_TRAIN.ts", "GunPoint_TEST.ts", "ts"),
            "italy-power-demand": ("ItalyPowerDemand_TRAIN.ts", "ItalyPowerDemand_TEST.ts", "ts"),
            "basic-motions": ("BasicMotions_TRAIN.ts", "BasicMotions_TEST.ts", "ts")}
+
+
+MIN_EXAMPLES = 10   # fewer cannot be split into a training and a test part that say anything
 
 
 def _bundled(name: str):
@@ -48,19 +62,43 @@ def load_data(args):
         if args.test:
             raise ConfigError(f"{args.train} is a bundled set with its own test split; do not give --test")
         return bundled
-    fmt = args.format or detect_format(args.train, args.text_col)
-    train = read_labeled(args.train, fmt, args.label_col, args.text_col)
+    train_file = input_file(args.train)
+    fmt = args.format or detect_format(train_file, args.text_col)
+    train = read_labeled(_table(args, train_file, fmt), fmt, args.label_col, args.text_col)
     test = None
     if args.test:
-        test_fmt = args.format or detect_format(args.test, args.text_col)
+        test_file = input_file(args.test, split="test")
+        test_fmt = args.format or detect_format(test_file, args.text_col)
         if test_fmt != fmt:
             raise DataError(f"--test {args.test} looks like the {test_fmt} format but TRAIN is {fmt}; "
                             "give both in one format (or set --format)")
-        test = read_labeled(args.test, fmt, args.label_col, args.text_col)
+        test = read_labeled(_table(args, test_file, fmt), fmt, args.label_col, args.text_col)
         if isinstance(train, LabeledSeries) and test.n_channels != train.n_channels:
             raise DataError(f"TRAIN series have {train.n_channels} channel(s) but --test series have "
                             f"{test.n_channels}; they must match")
     return train, test, fmt
+
+
+def _table(args, path: Path, fmt: str):
+    """What ``read_labeled`` reads: the path, or for a table (csv series, texts in a CSV/TSV) the table with
+    --columns/--drop applied (the label and text columns kept)."""
+    suffix = Path(str(path).removesuffix(".gz")).suffix.lower()
+    is_table = fmt == "csv" or (fmt == "text" and (args.text_col or args.label_col or suffix in (".csv", ".tsv")))
+    if not is_table:
+        if args.columns or args.drop:
+            raise ConfigError(f"--columns/--drop apply to tables (csv, or texts in a CSV with --text-col); "
+                              f"{path} is read as {fmt}")
+        return path
+    keep = [args.label_col or "label"] + ([args.text_col or "text"] if fmt == "text" else [])
+    return read_table(args, path, keep=keep, sep="\t" if suffix == ".tsv" else ",", dtype=str,
+                      keep_default_na=False)
+
+
+def _check_size(train, test) -> None:
+    n = len(train) + (0 if test is None else len(test))
+    if n < MIN_EXAMPLES:
+        raise DataError(f"{n} labelled examples are too few to train and test a classifier; give at least "
+                        f"{MIN_EXAMPLES} (several per class)")
 
 
 def _subset(data, idx):
@@ -99,7 +137,7 @@ def split_data(train, test_size: float, seed: int, dedupe: bool):
 def training_options(args) -> dict:
     """The keyword arguments every classifier of ``seqlab classify`` takes from the command line."""
     return dict(epochs=args.epochs, seed=args.seed, class_weight=args.class_weight,
-                validation_split=args.validation_split, verbose=args.verbose,
+                validation_split=args.validation_split, verbose=args.verbose, time_budget=args.time_budget,
                 **given(batch_size=args.batch_size, learning_rate=args.learning_rate, patience=args.patience,
                         units=args.units))
 
@@ -120,6 +158,16 @@ def build_task(data, args):
     if model not in SERIES_ENCODERS:
         raise ConfigError(f"--model {model} is not a series encoder; choose one of {', '.join(SERIES_ENCODERS)}")
     return SequenceClassifier(encoder=model, **common)
+
+
+def strong_baseline(train, test, metric: str = "euclidean") -> dict:
+    """The strong baseline of ``seqlab classify``, on the same split: 1-NN (``metric``) for series,
+    TF-IDF + logistic regression for texts (``seqlab.tasks.classification.baselines``)."""
+    from seqlab.tasks.classification.baselines import nearest_neighbour_baseline, tfidf_baseline
+
+    if isinstance(train, LabeledTexts):
+        return tfidf_baseline(train.texts, train.y, test.texts, test.y)
+    return nearest_neighbour_baseline(train.X, train.y, test.X, test.y, metric=metric)
 
 
 def misclassified_html(texts, y_true, y_pred, proba, classes, limit: int = 25) -> str:
@@ -143,13 +191,16 @@ def run(args: argparse.Namespace) -> int:
     or label<TAB>text lines) or a bundled set (sms-spam, gunpoint, italy-power-demand,
     basic-motions). Without --test a stratified split is made and recorded."""
     from seqlab.inspect.classify_plots import plot_confusion
+    from seqlab.tasks.classification.baselines import verdict
     from seqlab.tasks.classification.metrics import majority_baseline
+    from seqlab.train.budget import describe
 
     if args.tagger:
         from seqlab.cli.tagging import run_tagger
 
         return run_tagger(args)
     train, test, fmt = load_data(args)
+    _check_size(train, test)
     split, test_rows = {"kind": "given", "test_file": args.test}, None
     if test is None:
         train, test, split, test_rows = split_data(train, args.test_size, args.seed, not args.keep_duplicates)
@@ -162,19 +213,25 @@ def run(args: argparse.Namespace) -> int:
         test_x = test.texts if isinstance(test, LabeledTexts) else test.X
         metrics = task.evaluate(test_x, test.y)
         baseline = majority_baseline(train.y, test.y, task.classes_)
+        strong = strong_baseline(train, test, args.nn_metric)
+        verdict_line = verdict(metrics["accuracy"], strong["accuracy"], strong["name"])
+        training = getattr(task, "training_", None)
         run.save(task)
-        run.json("metrics.json", {**metrics, "baseline": baseline, "split": split, "model": task.encoder,
+        run.json("metrics.json", {**metrics, "baseline": baseline, "strong_baseline": strong, "verdict": verdict_line,
+                                  "training": training, "split": split, "model": task.encoder,
                                   "format": fmt, "n_train": len(train)})
-        run.history(task.history_)
+        run.history(task.history_, training=training)
         if test_rows is not None:
             run.json("split.json", {"test_rows": test_rows.tolist(), **split})
         plot_confusion(metrics["confusion_matrix"], list(task.classes_), run.dir / "confusion.png")
         headline = {"accuracy": metrics["accuracy"], "f1_macro": metrics["f1_macro"],
                     "roc_auc": metrics["roc_auc"]}
-        sections = [("Test metrics vs majority-class baseline",
-                     {"model": headline, "baseline": {k: baseline[k] for k in headline}}),
+        sections = [("Verdict", verdict_line),
+                    ("Test metrics vs baselines",
+                     {"model": headline, strong["name"]: {k: strong.get(k) for k in headline},
+                      "majority class": {k: baseline[k] for k in headline}}),
                     ("Per class", metrics["per_class"]), ("Confusion matrix", "confusion.png"),
-                    ("Training", "loss.png"), ("Split", split)]
+                    ("Training", "loss.png"), ("Training budget", describe(training)), ("Split", split)]
         if isinstance(test, LabeledTexts):
             proba = task.predict_proba(test.texts)
             pred = task.classes_[proba.argmax(axis=1)]
@@ -183,16 +240,30 @@ def run(args: argparse.Namespace) -> int:
         run.report(f"seqlab classify: {Path(args.train).name} ({task.encoder})", sections)
         run.say(f"test accuracy {metrics['accuracy']:.4f}  macro F1 {metrics['f1_macro']:.4f}  "
                 f"(majority class '{baseline['predicts']}': accuracy {baseline['accuracy']:.4f})")
+        run.say(describe(training))
+        run.verdict(f"{task.encoder} {verdict_line}")
+        run.verdict(majority_verdict(metrics, baseline))
+        run.plot = "confusion.png"
+        run.reuse = ("predict", f"seqlab predict {{out}} {args.test or args.train}")
     return 0
+
+
+def majority_verdict(metrics: dict, baseline: dict) -> str:
+    """One line: does the classifier beat always predicting the majority class (macro F1, then accuracy)?"""
+    beats = metrics["f1_macro"] > baseline["f1_macro"] and metrics["accuracy"] >= baseline["accuracy"]
+    return (f"{'beats' if beats else 'does NOT beat'} the majority-class baseline "
+            f"(macro F1 {metrics['f1_macro']:.4f} vs {baseline['f1_macro']:.4f}, "
+            f"accuracy {metrics['accuracy']:.4f} vs {baseline['accuracy']:.4f})")
 
 
 def add_parser(subparsers) -> None:
     """Register ``seqlab classify``."""
     p = add_command(subparsers, "classify", run, help="train a sequence or text classifier (writes a run directory)")
-    p.add_argument("train", help="training file or bundled data set name")
+    p.add_argument("train", help="training file (.gz too) or bundled data set name")
     p.add_argument("--test", help="test file in the same format (default: a stratified split of TRAIN)")
     add_arguments(p, "classify", format=Described("from the file name"), text_col=None)
     p.add_argument("--label-col", help="label column of csv/text tables (default: label)")
+    add_table_options(p)
     p.add_argument("--model", help=f"encoder: text {', '.join(TEXT_ENCODERS)} (or two joined by '+', e.g. "
                                    f"bilstm+fasttext, probabilities averaged); series {', '.join(SERIES_ENCODERS)} "
                                    "(default: lstm for text, cnn1d for series)")
@@ -216,7 +287,9 @@ def add_parser(subparsers) -> None:
     p.add_argument("--sequence-col", default="sequence", help="--tagger: column naming each stream")
     p.add_argument("--streams", type=int, default=300, help="--tagger events: streams to generate")
     p.add_argument("--chunk", type=int, default=200, help="--tagger: train on pieces of this many steps")
-    add_arguments(p, "classify", epochs=10, batch_size=Described("64 text, 32 tagger, 16 series"),
-                  learning_rate=Described("0.001"), validation_split=0.0,
-                  patience=Described("10 series, 3 text, 5 tagger; with --validation-split"), seed=0, verbose=0,
-                  out=None)
+    p.add_argument("--nn-metric", choices=["euclidean", "dtw"], default="euclidean",
+                   help="series: distance of the 1-nearest-neighbour baseline (dtw: slower, band of 10%%)")
+    add_arguments(p, "classify", epochs=ADAPTIVE, batch_size=Described("64 text, 32 tagger, 16 series"),
+                  learning_rate=Described("0.001"), validation_split=0.0, time_budget=None,
+                  patience=Described("10 series, 3 text, 5 tagger; with --validation-split"), seed=0, verbose=1,
+                  threads=None, out=None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from seqlab.cli.common import training_run
+from seqlab.cli.common import select_columns, training_run
 from seqlab.data.panel import names_of, read_table
 from seqlab.inspect.panel_plots import plot_error_distribution, plot_series_forecasts
 from seqlab.io.errors import ConfigError
@@ -26,7 +26,9 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
         raise ConfigError("a long panel needs --target (the value to forecast) and --time-col (each row's time); "
                           "for a table with one row per series and one column per time step, give --wide")
     past = names_of(args.past_features) + names_of(args.features)
-    frame = read_table(args.csv)
+    keep = [args.id_col, args.time_col, *names_of(args.target), *past, *names_of(args.future_features),
+            *names_of(args.static_features)]
+    frame = read_table(args.csv) if args.wide else select_columns(read_table(args.csv), args, keep, source=args.csv)
     with training_run(args, "forecast") as run:
         fitted = {}
         for m in models:
@@ -44,7 +46,10 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
         table = _joint_table(fitted)
         metrics = {**f.metrics_, "best": best, "table": {m: row.to_dict() for m, row in table.iterrows()}}
         run.json("metrics.json", metrics)
-        run.say(summary(fitted, best, table, run.out))
+        text, verdicts = summary(fitted, best, table, run.out)
+        run.say(text)
+        for line in verdicts:
+            run.verdict(line)
         per_series = pd.concat({m: t for m, t in _per_series(fitted).items()}, axis=1)
         per_series.to_csv(run.dir / "per_series.csv", float_format="%.6g")
         plot_error_distribution({m: t["smape"].to_numpy() for m, t in _per_series(fitted).items()},
@@ -67,6 +72,8 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
             sections.append(("Training", "loss.png"))
         sections.append(("Model", f.summary()))
         run.report(f"seqlab forecast: {len(panel.ids)} series of {panel.target}", sections)
+        run.plot = "series.png"
+        run.reuse = ("predict", f"seqlab predict {{out}} {args.csv}")
     return 0
 
 
@@ -109,8 +116,8 @@ def _chosen_series(panel, model: str) -> list[dict]:
     return out
 
 
-def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> str:
-    """The lines printed at the end of a panel run: what was fitted, the aggregate table, the verdict."""
+def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> tuple[str, list[str]]:
+    """The closing block's lines of a panel run: what was fitted and the aggregate table; and the verdicts."""
     panel = fitted[best].panel_
     H, L = int(panel.p["horizon"]), int(panel.p["lookback"])
     notes = []
@@ -126,21 +133,20 @@ def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> str:
     if not panel.classical:
         lines.append("(AutoETS / AutoTheta: " + ("--no-classical given)" if classical_available()
                                                  else "pip install 'seqlab[classical]')"))
-    naive = table.loc["naive"]
+    naive, verdicts = table.loc["naive"], []
     for m in fitted:
         row = table.loc[m]
         wins = [k for k in ("smape", "mase") if row[k] < naive[k]]
         verdict = ("beats" if len(wins) == 2 else "does NOT beat") + " naive on sMAPE and MASE" if len(wins) in (0, 2) \
             else f"beats naive on {wins[0]} only"
-        lines.append(f"{m}: {verdict} (sMAPE {row['smape']:.3f} vs {naive['smape']:.3f}, MASE {row['mase']:.3f} vs "
-                     f"{naive['mase']:.3f}, OWA {row['owa']:.3f})")
+        verdicts.append(f"{m} {verdict} (sMAPE {row['smape']:.3f} vs {naive['smape']:.3f}, MASE {row['mase']:.3f} "
+                        f"vs {naive['mase']:.3f}, OWA {row['owa']:.3f})")
     strongest = table["owa"].idxmin()
-    lines.append(f"lowest OWA: {strongest}" + ("" if strongest in fitted else " (a baseline: the model loses to it)"))
+    lost = "" if strongest in fitted else " (a baseline: the models lose to it)"
+    verdicts.append(f"lowest OWA: {strongest}{lost}")
     if "interval_coverage" in fitted[best].metrics_:
         q = fitted[best].metrics_["quantiles"]
         lines.append(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} "
                      "of test values")
-    lines.append(f"\nseries:  {out / 'series.png'}")
-    lines.append(f"errors:  {out / 'errors.png'}  (per series: {out / 'per_series.csv'})")
-    lines.append(f"model:   {out / 'model'}  (seqlab predict {out} NEW.csv: id, time, forecast)")
-    return "\n".join(lines)
+    lines.append(f"per-series errors: {out / 'errors.png'}, {out / 'per_series.csv'}")
+    return "\n".join(lines), verdicts

@@ -13,10 +13,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
-from seqlab.cli.common import Described, add_arguments, add_command, add_command_group, add_run_dir, training_run
+from seqlab.cli.common import (
+    ADAPTIVE,
+    Described,
+    add_arguments,
+    add_command,
+    add_command_group,
+    add_run_dir,
+    input_file,
+    training_run,
+)
 from seqlab.io.errors import ConfigError
 from seqlab.io.modeldir import model_dir_of
 
@@ -27,6 +37,17 @@ def _load(run_dir: str):
     return CharGenerator.load(model_dir_of(run_dir, "'seqlab generate train'"))
 
 
+def generation_verdict(model: str, loss: float, bigram: float) -> str:
+    """The verdict line of ``generate train``: the model's held-out loss against the counted bigram's.
+
+    >>> generation_verdict("gru", 2.0, 2.45)
+    'gru beats the strong baseline bigram: held-out 2.0000 vs 2.4500 nats/char'
+    """
+    from seqlab.tasks.verdicts import verdict
+
+    return f"{model} {verdict(loss, bigram, 'bigram', 'held-out', higher_is_better=False)} nats/char"
+
+
 def train(args: argparse.Namespace) -> int:
     """Learn a text file (or, with --lines, one item per line such as names) and write model/,
     metrics.json, history.json, loss.png, samples.txt and report.html.
@@ -34,29 +55,39 @@ def train(args: argparse.Namespace) -> int:
         seqlab generate train names.txt --lines --model gru --steps 3000 --out runs/names
     """
     from seqlab.tasks.generation.generator import CharGenerator, read_text
+    from seqlab.train.budget import describe
 
-    text = read_text(args.text)
+    text = read_text(input_file(args.text))
     gen = CharGenerator(model=args.model, lines=args.lines, steps=args.steps, epochs=args.epochs,
                         batch_size=args.batch_size, learning_rate=args.learning_rate, n_embd=args.n_embd,
                         units=args.units, n_layer=args.n_layer, block_size=args.block_size,
-                        dropout=args.dropout, seed=args.seed, verbose=bool(args.verbose))
+                        dropout=args.dropout, seed=args.seed, verbose=bool(args.verbose), patience=args.patience,
+                        time_budget=args.time_budget)
     with training_run(args, "generate") as run:
         gen.fit(text)
         samples = gen.sample(n=args.samples, seed=args.seed)
         novelty = gen.novelty(samples)
         run.save(gen)
+        bigram = gen.bigram_baseline()
+        line = generation_verdict(args.model, gen.test_loss_, bigram)
         metrics = {"test_loss": gen.test_loss_, "unit": "nats per character", "model": args.model,
-                   "params": gen.model_.num_params(), "steps": gen.steps_,
+                   "strong_baseline": {"name": "bigram (counted, add-one)", "test_loss": bigram}, "verdict": line,
+                   "params": gen.model_.num_params(), "steps": gen.steps_, "training": gen.training_,
                    "seconds": round(gen.train_seconds_, 1), "samples": novelty["n"],
                    "samples_new": novelty["new"], "fraction_new": novelty["fraction_new"]}
         run.json("metrics.json", metrics)
         run.history(gen.history_, plotted={"loss": gen.history_["loss"], "val_loss": gen.history_["val_loss"]},
-                    title=f"{args.model}: nats per character", x=gen.history_["step"], xlabel="training step")
+                    training=gen.training_, title=f"{args.model}: nats per character", x=gen.history_["step"],
+                    xlabel="training step")
         (run.dir / "samples.txt").write_text("\n".join(samples) + "\n", encoding="utf-8")
         run.report(f"Character generator ({args.model})", [
-            ("Held-out loss", metrics), ("Loss", "loss.png"),
-            (f"Samples ({novelty['new']} of {novelty['n']} new)", "\n".join(samples))])
+            ("Verdict", line), ("Held-out loss", metrics), ("Training budget", describe(gen.training_)),
+            ("Loss", "loss.png"), (f"Samples ({novelty['new']} of {novelty['n']} new)", "\n".join(samples))])
         run.say(f"test_loss {gen.test_loss_:.4f} nats/char; {novelty['new']}/{novelty['n']} samples new")
+        run.say(describe(gen.training_))
+        run.verdict(line)
+        run.plot = "loss.png"
+        run.reuse = ("sample", "seqlab generate sample {out} --n 10")
     return 0
 
 
@@ -86,7 +117,7 @@ def inspect(args: argparse.Namespace) -> int:
     if args.unit is None and args.pattern is None:
         raise ConfigError("give --unit K (colour the text by unit K) and/or --pattern P (find units)")
     gen = _load(args.run_dir)
-    text = read_text(args.text) if Path(args.text).is_file() else args.text
+    text = read_text(input_file(args.text)) if _names_a_file(args.text) else args.text
     acts = gen.activations(text, layer=args.layer)
     if args.unit is not None:
         if not 0 <= args.unit < acts.shape[1]:
@@ -101,16 +132,28 @@ def inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _names_a_file(text: str) -> bool:
+    """Whether the TEXT argument of ``generate inspect`` is meant as a file: an existing file, a bundled data
+    set's name, or a single word that reads like a file name (``notes.txt``, ``data/x``), which then must exist."""
+    from seqlab import datasets
+
+    if Path(text).exists() or datasets.is_bundled(text):
+        return True
+    one_word = not any(c.isspace() for c in text)
+    return one_word and ("/" in text or bool(re.fullmatch(r".+\.[A-Za-z][A-Za-z0-9]{0,4}", text)))
+
+
 def add_parser(sub) -> None:
     cmds = add_command_group(sub, "generate", "character-level generation: train, sample, inspect", __doc__,
                              ["train", "sample", "inspect"])
     t = add_command(cmds, "train", train, help="learn a text file")
-    t.add_argument("text", help="a UTF-8 text file")
+    t.add_argument("text", help="a UTF-8 text file (.gz too), or a bundled data set name (names)")
     t.add_argument("--lines", action="store_true", help="one item per line (names, words); default: running text")
     t.add_argument("--model", default="gru", help="bigram, mlp, rnn, lstm, gru or transformer")
     budget = t.add_mutually_exclusive_group()
-    budget.add_argument("--steps", type=int, help="optimisation steps (default: 3000 unless --epochs)")
-    add_arguments(budget, "generate", epochs=Described("--steps 3000"))
+    budget.add_argument("--steps", type=int, help="optimisation steps, exactly this many (default: the adaptive "
+                                                  "budget described below, one validation score per 200 steps)")
+    add_arguments(budget, "generate", epochs=ADAPTIVE)
     t.add_argument("--n-embd", type=int, help="embedding size / transformer width (default: per model)")
     t.add_argument("--units", type=int, help="hidden units of the mlp or recurrent layers (default: per model)")
     t.add_argument("--n-layer", type=int, help="recurrent layers or transformer blocks (default: per model)")
@@ -118,7 +161,8 @@ def add_parser(sub) -> None:
     t.add_argument("--dropout", type=float,
                    help="fraction of units dropped while training (default: per model, 0.1 for lstm and gru)")
     t.add_argument("--samples", type=int, default=20, help="samples to write and judge for novelty")
-    add_arguments(t, "generate", batch_size=128, learning_rate=Described("per model"), seed=0, verbose=1, out=None)
+    add_arguments(t, "generate", batch_size=128, learning_rate=Described("per model"), patience=5, time_budget=None,
+                  seed=0, verbose=1, threads=None, out=None)
 
     s = add_command(cmds, "sample", sample, help="print samples, one per line")
     add_run_dir(s, "seqlab generate train")
@@ -135,7 +179,7 @@ def add_parser(sub) -> None:
     i = add_command(cmds, "inspect", inspect,
                     help="colour a text by a unit's activation; find units following a pattern")
     add_run_dir(i, "seqlab generate train with a recurrent model")
-    i.add_argument("text", help="a text file, or the text itself")
+    i.add_argument("text", help="a text file (or bundled data set name), or the text itself (words with spaces)")
     i.add_argument("--unit", type=int, help="unit to colour the text by")
     i.add_argument("--pattern", help="quotes, position, or a regular expression")
     i.add_argument("--layer", type=int, default=-1, help="recurrent layer (default: the last)")

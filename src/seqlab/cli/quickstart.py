@@ -13,6 +13,7 @@ from __future__ import annotations
 from seqlab import datasets
 from seqlab.cli.common import add_command
 from seqlab.cli.forecast import add_training_args, check_args, fit_and_report
+from seqlab.train.budget import FIXED_BUDGET_RULE
 
 SETTINGS = {"lookback": 12, "difference": True, "epochs": 300, "units": 32, "time_col": "Month"}
 
@@ -22,6 +23,7 @@ def add_parser(sub) -> None:
     p.add_argument("--model", default="lstm", help="model name, as in seqlab forecast --model")
     add_training_args(p, "quickstart")
     p.set_defaults(**SETTINGS)
+    p.epilog = FIXED_BUDGET_RULE   # the README's model: 300 epochs (SETTINGS), not the adaptive budget
 
 
 def run(args) -> int:
@@ -30,6 +32,7 @@ def run(args) -> int:
     check_args(args, [args.model])
     df = datasets.load("airline-passengers")
     print(f"seqlab quickstart: {args.model} on airline passengers (144 months, 1949-1960), "
-          f"lookback {args.lookback}, differenced, test = last {args.test_size:.0%} of months")
+          f"lookback {args.lookback}, {'differenced' if args.difference else 'not differenced'}, "
+          f"test = last {args.test_size:.0%} of months")
     fit_and_report(df, args, "quickstart", [args.model], ["Passengers"], None, "seqlab quickstart: airline passengers")
     return 0
