@@ -36,6 +36,9 @@ from seqlab.nn.core import (
     Reshape,
     TimeDistributed,
 )
+from seqlab.nn.moe import (
+    SwitchFeedForward,
+)
 from seqlab.nn.recurrent import (
     GRU,
     LSTM,
@@ -74,6 +77,7 @@ __all__ = [
     "PositionalEncoding",
     "Reshape",
     "SimpleRNN",
+    "SwitchFeedForward",
     "TimeDistributed",
     "TransformerDecoder",
     "TransformerEncoder",

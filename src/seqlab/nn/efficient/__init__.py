@@ -66,12 +66,14 @@ def check_attention(kind: str, options: dict | None) -> None:
 
 def make_attention(kind: str, head_dim: int, options: dict | None = None,
                    generator: torch.Generator | None = None) -> torch.nn.Module:
-    """The kernel ``kind`` for heads of ``head_dim`` with ``options``; random parts drawn from ``generator``."""
+    """The kernel ``kind`` for heads of ``head_dim`` with ``options``; random parts (linformer's
+    projections, performer's features, lsh's rotations) are drawn from ``generator``, else from a
+    generator seeded 0, so a layer rebuilt from its config without one draws the same."""
     check_attention(kind, options)
     cls = KERNELS[kind]
     kwargs = dict(options or {})
     if "generator" in inspect.signature(cls).parameters:
-        kwargs["generator"] = generator
+        kwargs["generator"] = generator if generator is not None else torch.Generator().manual_seed(0)
     return cls(head_dim, **kwargs)
 
 

@@ -8,7 +8,7 @@ layer). Causal: window ``a - 1, a``, random blocks only from the past, and ``j <
 
 >>> import torch
 >>> q = k = v = torch.randn(1, 2, 16, 4)
->>> BigBirdAttention(block_size=4)(q, k, v).shape
+>>> BigBirdAttention(4, block_size=4)(q, k, v).shape
 torch.Size([1, 2, 16, 4])
 """
 from __future__ import annotations

@@ -7,7 +7,7 @@ with the length. Inside those blocks the exact band ``|i - j| <= w`` is kept.
 
 >>> import torch
 >>> q = k = v = torch.randn(1, 2, 10, 4)
->>> LocalAttention(window=3)(q, k, v).shape
+>>> LocalAttention(4, window=3)(q, k, v).shape
 torch.Size([1, 2, 10, 4])
 """
 from __future__ import annotations

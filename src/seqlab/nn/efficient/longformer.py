@@ -7,7 +7,7 @@ non-global queries' softmax runs over two groups, the band and the global keys, 
 
 >>> import torch
 >>> q = k = v = torch.randn(1, 2, 12, 4)
->>> LongformerAttention(window=2, global_tokens=1)(q, k, v).shape
+>>> LongformerAttention(4, window=2, global_tokens=1)(q, k, v).shape
 torch.Size([1, 2, 12, 4])
 """
 from __future__ import annotations

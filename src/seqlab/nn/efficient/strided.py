@@ -11,7 +11,7 @@ with ``l ~ sqrt T``, as the paper states.
 
 >>> import torch
 >>> q = k = v = torch.randn(1, 2, 20, 4)
->>> StridedAttention(stride=4)(q, k, v, causal=True).shape
+>>> StridedAttention(4, stride=4)(q, k, v, causal=True).shape
 torch.Size([1, 2, 20, 4])
 """
 from __future__ import annotations
