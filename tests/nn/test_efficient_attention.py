@@ -10,8 +10,7 @@ import pytest
 import torch
 
 from seqlab.io.errors import ConfigError
-from seqlab.nn.efficient import ATTENTION_KINDS, make_attention
-from seqlab.nn.efficient import local, longformer
+from seqlab.nn.efficient import ATTENTION_KINDS, local, longformer, make_attention
 
 HS = 8
 

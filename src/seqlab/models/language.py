@@ -25,9 +25,9 @@ import torch.nn.functional as F
 
 from seqlab.io.errors import ConfigError
 from seqlab.nn.core import Dense, Embedding
+from seqlab.nn.efficient import KERNELS, check_attention
 from seqlab.nn.recurrent import GRU, LSTM, SimpleRNN
 from seqlab.nn.seeding import make_generator
-from seqlab.nn.efficient import KERNELS, check_attention
 from seqlab.nn.transformer import PositionalEncoding, TransformerDecoder
 
 BACKBONES = ("bigram", "mlp", "rnn", "lstm", "gru", "transformer")
