@@ -82,12 +82,14 @@ def select_dropout(name: str, run: dict, train: list[str], values: list[float], 
     return best
 
 
-def select_transformer(train: list[str], test: list[str], scale: float, seed: int, checkpoints: Path) -> None:
+def select_transformer(train: list[str], test: list[str], scale: float, seed: int, checkpoints: Path,
+                       candidates: list[str]) -> None:
     """Train every candidate on the training names less 1,000 validation names; test only the best."""
     fit_part, validation = split_items(train, seed=0)
     checkpoints.mkdir(parents=True, exist_ok=True)
     scores = {}
-    for name, run in TRANSFORMER_CANDIDATES.items():
+    for name in candidates:
+        run = TRANSFORMER_CANDIDATES[name]
         run = {**run, "steps": max(1, int(run["steps"] * scale))}
         folder, record = checkpoints / name, checkpoints / f"{name}.json"
         if record.exists() and (folder / "config.json").exists():
@@ -133,6 +135,8 @@ def main(argv=None) -> None:
                         help="choose the transformer's settings on validation names, then test the chosen one")
     parser.add_argument("--checkpoints", type=Path, default=Path("runs/names-transformer"),
                         help="where --select-transformer keeps its candidates")
+    parser.add_argument("--candidates", default=",".join(TRANSFORMER_CANDIDATES),
+                        help="the subset of TRANSFORMER_CANDIDATES to train and choose from")
     parser.add_argument("--moe", action="store_true", help="Switch 4 experts against dense, equal active params")
     args = parser.parse_args(argv)
 
@@ -140,7 +144,7 @@ def main(argv=None) -> None:
     train, test = split_items(words, seed=3407)
     print(f"names: {len(words)} ({len(train)} train, {len(test)} test); torch threads {torch.get_num_threads()}")
     if args.select_transformer:
-        return select_transformer(train, test, args.scale, args.seed, args.checkpoints)
+        return select_transformer(train, test, args.scale, args.seed, args.checkpoints, args.candidates.split(","))
     if args.moe:
         return compare_moe(train, test, args.scale, args.seed)
     rows, base = [], None
