@@ -68,6 +68,8 @@ class Seq2SeqConfig:
     dropout: float = 0.0
     teacher_forcing: float = 1.0   # chance of feeding the true previous token while training
     bidirectional: bool = False    # recurrent encoder reads both ways (units/2 each, concatenated)
+    self_attention: str = "full"   # transformer: self-attention of the blocks (seqlab.nn.efficient)
+    self_attention_options: dict | None = None
 
     def validate(self) -> None:
         if self.model not in MODELS:
@@ -121,6 +123,7 @@ class Seq2SeqModel(torch.nn.Module):
                                            generator=g)
             self.positions = PositionalEncoding()
             block = dict(intermediate_dim=cfg.intermediate_dim, num_heads=cfg.num_heads, dropout=cfg.dropout,
+                         attention=cfg.self_attention, attention_options=cfg.self_attention_options,
                          input_shape=(None, d), generator=g)
             self.encoder_blocks = torch.nn.ModuleList(TransformerEncoder(**block) for _ in range(cfg.num_layers))
             self.decoder_blocks = torch.nn.ModuleList(TransformerDecoder(**block) for _ in range(cfg.num_layers))
@@ -175,7 +178,7 @@ class Seq2SeqModel(torch.nn.Module):
         """One decoder step from the previous token ``(batch,)``: ``(logits, new_state, weights)``."""
         if self.config.model == "transformer":
             tokens = torch.cat([state["tokens"], token[:, None]], dim=1)
-            if not self.use_cache:
+            if not self.use_cache or self.config.self_attention != "full":
                 logits, weights = self._transformer_decode(tokens, state["memory"], state["mask"], want_weights)
                 return logits[:, -1], {**state, "tokens": tokens}, None if weights is None else weights[:, -1]
             cache = self._unpack(state["cache"])

@@ -147,6 +147,8 @@ class SequenceClassifier(NetTask):
         encoder: ``lstm``, ``gru``, ``bilstm``, ``stacked_lstm``, ``cnn1d`` (FCN), ``cnn_lstm``,
             ``transformer`` or ``mlp`` (fixed length only).
         units, dropout, filters, kernel_sizes, num_heads, num_layers, pooling: see ``ClassifierConfig``.
+        attention, attention_options: the transformer encoder's self-attention (``"full"``, ``"local"``,
+            ``"performer"``, ... of ``seqlab.nn.efficient``) and its options.
         normalize: ``"channel"`` standardises each channel with the training mean and std; None keeps values.
         class_weight: None, ``"balanced"`` or a dict label -> weight.
         epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared training
@@ -167,8 +169,10 @@ class SequenceClassifier(NetTask):
                  filters: tuple = (128, 256, 128), kernel_sizes: tuple = (8, 5, 3), num_heads: int = 4,
                  num_layers: int = 2, normalize: str | None = "channel", epochs: int = 100, batch_size: int = 16,
                  learning_rate: float | None = None, class_weight=None, validation_split: float = 0.0,
-                 patience: int = 10, pooling: str = "last", seed: int | None = None, verbose: int = 0):
+                 patience: int = 10, pooling: str = "last", attention: str = "full",
+                 attention_options: dict | None = None, seed: int | None = None, verbose: int = 0):
         self.encoder, self.units, self.dropout, self.pooling = encoder, units, dropout, pooling
+        self.attention, self.attention_options = attention, attention_options
         self.filters, self.kernel_sizes = filters, kernel_sizes
         self.num_heads, self.num_layers, self.normalize = num_heads, num_layers, normalize
         self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
@@ -197,7 +201,8 @@ class SequenceClassifier(NetTask):
         self._build_net(ClassifierConfig(
             n_classes=len(self.classes_), encoder=self.encoder, n_features=self.n_features_, units=self.units,
             dropout=self.dropout, filters=list(self.filters), kernel_sizes=list(self.kernel_sizes),
-            num_heads=self.num_heads, num_layers=self.num_layers, length=self.length_, pooling=self.pooling),
+            num_heads=self.num_heads, num_layers=self.num_layers, length=self.length_, pooling=self.pooling,
+            attention=self.attention, attention_options=self.attention_options),
             self.seed)
         val = None
         if validation_data is not None:
