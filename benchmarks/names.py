@@ -28,8 +28,13 @@ checkpoint under ``--checkpoints`` (a rerun skips finished candidates), picks th
 lowest validation loss, and scores only that model on the test names. ``--moe`` compares a
 4-expert Switch transformer with the dense one of equal active parameters (same steps and seed).
 
-    nice python benchmarks/names.py --select-transformer            # ~60-90 min on a loaded machine
+    nice python benchmarks/names.py --select-transformer   # 3 x 6,000 steps: ~50 CPU-minutes (0.16 s a step)
     nice python benchmarks/names.py --moe --scale 0.5
+
+Status (2026-12-06): the selection has not been run to the end. On that day's machine (load average
+12-17 on 2 cores) the first candidate got ~12% of a core, ~2 hours of wall time per candidate, and
+was stopped after ~1,600 of its 6,000 steps, so the <= 1.92 target for the transformer is NOT yet
+shown; the figure on record is still 1.991 (4,000 steps, learned positions, no dropout).
 """
 from __future__ import annotations
 
