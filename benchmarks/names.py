@@ -33,8 +33,9 @@ lowest validation loss, and scores only that model on the test names. ``--moe`` 
 
 Status (2026-12-06): the selection has not been run to the end. On that day's machine (load average
 12-17 on 2 cores) the first candidate got ~12% of a core, ~2 hours of wall time per candidate, and
-was stopped after ~5 CPU-minutes (about a quarter of its 6,000 steps), so the <= 1.92 target for the transformer is NOT yet
-shown; the figure on record is still 1.991 (4,000 steps, learned positions, no dropout).
+was stopped after ~5 CPU-minutes (about a quarter of its 6,000 steps), so the <= 1.92 target for
+the transformer is NOT yet shown; the figure on record is still 1.991 (4,000 steps, learned
+positions, no dropout).
 """
 from __future__ import annotations
 
