@@ -36,8 +36,8 @@ from seqlab.models.language import (
 )
 from seqlab.nn.seeding import make_generator, seeded
 from seqlab.tasks.base import Task
-from seqlab.train.regularizers import regularization_loss
 from seqlab.train import budget as training_budget
+from seqlab.train.regularizers import regularization_loss
 
 # Sizes, learning rates and dropout per backbone, tried on the names benchmark (benchmarks/names.py):
 # gru 256 units, 3000 steps of 128 names: test loss 1.922 without dropout, 1.917 with 0.1, 1.935 with 0.25.
