@@ -33,8 +33,8 @@ class RBM(Task):
     Args: n_hidden; k: Gibbs steps per update; persistent: PCD; momentum and weight_decay (L2 on
     W), both 0 in the seed; visible: "bernoulli" (0/1 or probabilities, negatives missing) or
     "gaussian" (standardised real values, unit variance; no missing entries); epochs, batch_size,
-    learning_rate, seed: the shared training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); ``learning_rate`` is per sample (the seed's summed
-    update is learning_rate = batch_size).
+    learning_rate, seed: the shared training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``);
+    ``learning_rate`` is per sample (the seed's summed update is learning_rate = batch_size).
     ``fit(X (n, n_visible) of 0/1, negatives missing)``; ``transform`` -> p(h|v) ``(n, n_hidden)``;
     ``predict`` -> p(v|h(v)) reconstruction; ``sample(n, gibbs_steps)``; ``evaluate`` ->
     ``{"reconstruction_error", "free_energy"}``. Fitted: ``model_``, ``history_`` (per epoch: the
