@@ -144,6 +144,11 @@ CASES: dict[str, Case] = {
         lambda: (_images(), _images()[0]), lambda t, x: (t.predict(x), t.predict_proba(x)),
         bad={"nan": lambda: (_with_nan(_images()[0]), _images()[1]),
              "text": lambda: (_text_cells(_images()[0]), _images()[1])}),
+    "SeriesImageClassifier": Case(
+        dict(as_image="gaf", image_size=8, filters=(2,), units=4, epochs=1, batch_size=8, seed=0),
+        lambda: (_series(), _series()[0]), lambda t, x: (t.predict(x), t.predict_proba(x)),
+        bad={"nan": lambda: (_with_nan(_series()[0]), _series()[1]),
+             "text": lambda: (_text_cells(_series()[0]), _series()[1])}),
     "CharGenerator": Case(
         dict(model="gru", steps=5, units=8, n_embd=4, batch_size=8, seed=0),
         lambda: ((_names(),), None), lambda t, x: t.sample(n=4, seed=0),
