@@ -25,8 +25,7 @@ import numpy as np
 import torch
 from sklearn.datasets import load_digits
 
-from seqlab.models.boltzmann import (DeepBoltzmannMachine, LayeredBoltzmann, dbn_log_likelihood_bound,
-                                     rbm_log_likelihood)
+from seqlab.models.boltzmann import DeepBoltzmannMachine, LayeredBoltzmann, dbn_log_likelihood_bound, rbm_log_likelihood
 from seqlab.tasks.unsupervised.rbm import DBN, RBM
 
 EPOCHS, HIDDEN, RUNS, BETAS = 60, 100, 100, 10_000

@@ -2,8 +2,13 @@
 import numpy as np
 import pytest
 
-from seqlab.data.imaging import (gramian_angular_field, markov_transition_field, piecewise_aggregate,
-                                 recurrence_plot, series_to_images)
+from seqlab.data.imaging import (
+    gramian_angular_field,
+    markov_transition_field,
+    piecewise_aggregate,
+    recurrence_plot,
+    series_to_images,
+)
 from seqlab.io.errors import ConfigError, DataError
 
 SERIES = np.sin(np.linspace(0, 6, 40)) + np.linspace(0, 1, 40)

@@ -116,6 +116,12 @@ def build_task(data, args):
                               "(or two joined by '+', e.g. bilstm+fasttext)")
         return TextClassifier(encoder=model, maxlen=args.maxlen, char_level=args.char_level,
                               embeddings=args.embeddings, shapes=args.shapes, ensemble=args.ensemble, **common)
+    if args.as_image:
+        from seqlab.tasks.classification.series_image import SeriesImageClassifier
+
+        keep = ("epochs", "seed", "validation_split", "verbose", "batch_size", "learning_rate", "patience", "units")
+        return SeriesImageClassifier(args.as_image, image_size=args.image_size,
+                                     **{k: v for k, v in common.items() if k in keep})
     model = args.model or "cnn1d"
     if model not in SERIES_ENCODERS:
         raise ConfigError(f"--model {model} is not a series encoder; choose one of {', '.join(SERIES_ENCODERS)}")
@@ -163,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
         metrics = task.evaluate(test_x, test.y)
         baseline = majority_baseline(train.y, test.y, task.classes_)
         run.save(task)
-        run.json("metrics.json", {**metrics, "baseline": baseline, "split": split, "model": task.encoder,
+        run.json("metrics.json", {**metrics, "baseline": baseline, "split": split, "model": getattr(task, "encoder", f"{getattr(task, 'as_image', '')} image cnn"),
                                   "format": fmt, "n_train": len(train)})
         run.history(task.history_)
         if test_rows is not None:
@@ -180,7 +186,7 @@ def run(args: argparse.Namespace) -> int:
             pred = task.classes_[proba.argmax(axis=1)]
             sections.append(("Misclassified examples", misclassified_html(
                 test.texts, [str(v) for v in test.y], pred, proba, list(task.classes_))))
-        run.report(f"seqlab classify: {Path(args.train).name} ({task.encoder})", sections)
+        run.report(f"seqlab classify: {Path(args.train).name} ({getattr(task, 'encoder', 'image cnn')})", sections)
         run.say(f"test accuracy {metrics['accuracy']:.4f}  macro F1 {metrics['f1_macro']:.4f}  "
                 f"(majority class '{baseline['predicts']}': accuracy {baseline['accuracy']:.4f})")
     return 0
@@ -205,6 +211,10 @@ def add_parser(subparsers) -> None:
                    help="word tokens: long numbers as their shape (<num11>), <url>/<email>, keep £ $ ! ?, <caps> marks")
     p.add_argument("--embeddings", help="GloVe/word2vec text file to start the embedding from")
     p.add_argument("--class-weight", choices=["balanced"], help="weight classes by inverse frequency")
+    p.add_argument("--as-image", choices=["gaf", "gadf", "mtf", "rp"],
+                   help="numeric series: draw each as an image (Gramian angular summation/difference field, Markov "
+                        "transition field, recurrence plot) and classify it with a CNN")
+    p.add_argument("--image-size", type=int, default=32, help="--as-image: side of the square image")
     p.add_argument("--test-size", type=float, default=0.2, help="test fraction when --test is not given")
     p.add_argument("--keep-duplicates", action="store_true",
                    help="keep exact duplicate texts before splitting (default: drop them, else scores inflate)")

@@ -13,8 +13,6 @@ transform is part of the model: ``predict`` takes series, as ``fit`` did.
 """
 from __future__ import annotations
 
-import numpy as np
-
 from seqlab.data.arrays import numeric_samples
 from seqlab.data.imaging import series_to_images
 from seqlab.tasks.classification.image import ImageClassifier
@@ -49,5 +47,14 @@ class SeriesImageClassifier(ImageClassifier):
 
     def _read(self, X, y=None):
         """(images (n, size, size, features), labels) from series ``(n, steps[, features])``."""
+        if hasattr(X, "X") and hasattr(X, "y"):          # a LabeledSeries from seqlab.data.formats
+            X, y = X.X, (X.y if y is None else y)
         series = numeric_samples(X)
         return series_to_images(series, self.as_image, int(self.image_size)), y
+
+    def _preprocessing_state(self) -> dict:
+        return {**super()._preprocessing_state(), "input": getattr(self, "input_", None)}
+
+    def _restore_preprocessing(self, preprocessing: dict) -> None:
+        super()._restore_preprocessing(preprocessing)
+        self.input_ = preprocessing.get("input")      # how the training file was read (format, columns)
