@@ -169,7 +169,8 @@ def run(args: argparse.Namespace) -> int:
         metrics = task.evaluate(test_x, test.y)
         baseline = majority_baseline(train.y, test.y, task.classes_)
         run.save(task)
-        run.json("metrics.json", {**metrics, "baseline": baseline, "split": split, "model": getattr(task, "encoder", f"{getattr(task, 'as_image', '')} image cnn"),
+        model_name = getattr(task, "encoder", f"{getattr(task, 'as_image', '')} image cnn")
+        run.json("metrics.json", {**metrics, "baseline": baseline, "split": split, "model": model_name,
                                   "format": fmt, "n_train": len(train)})
         run.history(task.history_)
         if test_rows is not None:
@@ -186,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
             pred = task.classes_[proba.argmax(axis=1)]
             sections.append(("Misclassified examples", misclassified_html(
                 test.texts, [str(v) for v in test.y], pred, proba, list(task.classes_))))
-        run.report(f"seqlab classify: {Path(args.train).name} ({getattr(task, 'encoder', 'image cnn')})", sections)
+        run.report(f"seqlab classify: {Path(args.train).name} ({model_name})", sections)
         run.say(f"test accuracy {metrics['accuracy']:.4f}  macro F1 {metrics['f1_macro']:.4f}  "
                 f"(majority class '{baseline['predicts']}': accuracy {baseline['accuracy']:.4f})")
     return 0
