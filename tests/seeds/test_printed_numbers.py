@@ -22,7 +22,8 @@ def test_seed000_summary_prints_2651_parameters_as_10_36_kb(capsys):
 
 
 def test_seed000_autoencoder_compresses_784_floats_by_24_5():
-    model = Sequential([layers.Dense(32, activation="relu", input_shape=(784,)), layers.Dense(784, activation="sigmoid")])
+    model = Sequential([layers.Dense(32, activation="relu", input_shape=(784,)),
+                        layers.Dense(784, activation="sigmoid")])
     code = model.layers[0].compute_output_shape((None, 784))[-1]
     assert 784 / code == 24.5
     assert model.count_params() == 784 * 32 + 32 + 32 * 784 + 784
