@@ -139,6 +139,11 @@ CASES: dict[str, Case] = {
         lambda: ((_table(), [0, 1, 1] * 8), _table()), lambda t, x: (t.predict(x), t.predict_proba(x)),
         bad={"nan": lambda: (_table().assign(a=_with_nan(_table()["a"])), [0, 1, 1] * 8),
              "no_rows": lambda: (_table().iloc[:0], [])}),
+    "TabularRegressor": Case(
+        dict(units=(4,), dropout=0.1, epochs=2, batch_size=8, seed=0),
+        lambda: ((_table(), np.linspace(0.0, 5.0, 24)), _table()), lambda t, x: t.predict(x),
+        bad={"nan": lambda: (_table().assign(a=_with_nan(_table()["a"])), np.linspace(0.0, 5.0, 24)),
+             "no_rows": lambda: (_table().iloc[:0], [])}),
     "ImageClassifier": Case(
         dict(target_size=(8, 8), filters=(2,), units=4, epochs=1, batch_size=4, rescale=1.0, seed=0),
         lambda: (_images(), _images()[0]), lambda t, x: (t.predict(x), t.predict_proba(x)),

@@ -21,6 +21,7 @@ TASK_MODULES: dict[str, str] = {
     "SequenceTagger": "seqlab.tasks.classification.tagger",
     "TabularClassifier": "seqlab.tasks.classification.tabular",
     "ImageClassifier": "seqlab.tasks.classification.image",
+    "TabularRegressor": "seqlab.tasks.classification.tabular_regressor",
     "SeriesImageClassifier": "seqlab.tasks.classification.series_image",
     "CharGenerator": "seqlab.tasks.generation.generator",
     "Seq2Seq": "seqlab.tasks.generation.seq2seq",
