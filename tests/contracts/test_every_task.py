@@ -100,6 +100,12 @@ def _ratings():
                          "rating": [5, 3, 4, 2, 1, 5, 3, 4]})
 
 
+def _digit_strings():
+    from seqlab.data.digit_strings import digit_strings
+
+    return digit_strings(24, max_digits=2, seed=0)
+
+
 def _with_nan(x):
     x = np.array(x, dtype="float64")
     x.flat[1] = np.nan
@@ -154,6 +160,11 @@ CASES: dict[str, Case] = {
         lambda: (_series(), _series()[0]), lambda t, x: (t.predict(x), t.predict_proba(x)),
         bad={"nan": lambda: (_with_nan(_series()[0]), _series()[1]),
              "text": lambda: (_text_cells(_series()[0]), _series()[1])}),
+    "ImageToSequence": Case(
+        dict(units=8, embedding_dim=4, steps=2, eval_every=1, batch_size=8, seed=0),
+        lambda: (_digit_strings(), _digit_strings()[0]), lambda t, x: t.predict(x),
+        bad={"nan": lambda: (_with_nan(_digit_strings()[0]), _digit_strings()[1]),
+             "empty_target": lambda: (_digit_strings()[0], [""] * 24)}),
     "CharGenerator": Case(
         dict(model="gru", steps=5, units=8, n_embd=4, batch_size=8, seed=0),
         lambda: ((_names(),), None), lambda t, x: t.sample(n=4, seed=0),

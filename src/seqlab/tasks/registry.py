@@ -25,6 +25,7 @@ TASK_MODULES: dict[str, str] = {
     "SeriesImageClassifier": "seqlab.tasks.classification.series_image",
     "CharGenerator": "seqlab.tasks.generation.generator",
     "Seq2Seq": "seqlab.tasks.generation.seq2seq",
+    "ImageToSequence": "seqlab.tasks.generation.image_to_sequence",
     "GAN": "seqlab.tasks.generation.gan",
     "TimeGAN": "seqlab.tasks.generation.timegan",
     "Autoencoder": "seqlab.tasks.unsupervised.autoencoder",
