@@ -5,7 +5,8 @@ that row at every step (Xu et al. 2015, "Show, attend and tell", with Luong's do
 - Encoder: ``Conv(3x3) -> ReLU`` blocks with 2x2 max pooling, then the height is flattened into the
   channels, so the memory is ``(batch, W', units)``: one vector per column band of the image.
 - Decoder: the first state is ``tanh(W mean(memory))``; step t:
-  ``s_t = LSTM([embed(y_{t-1}); c_{t-1}], s_{t-1})``, ``a_t = softmax(memory . W s_t)``, ``c_t = a_t @ memory``, logits ``= W_o tanh(W_c [c_t; s_t])`` (input feeding of c_{t-1}).
+  ``s_t = LSTM([embed(y_{t-1}); c_{t-1}], s_{t-1})``, ``a_t = softmax(memory . W s_t)``,
+  ``c_t = a_t @ memory``, logits ``= W_o tanh(W_c [c_t; s_t])`` (input feeding of c_{t-1}).
 - ``PositionClassifier`` is the baseline: the same encoder, pooled, and one softmax per output
   position (a digit or "nothing").
 
