@@ -150,6 +150,12 @@ CASES: dict[str, Case] = {
         lambda: ((_table(), np.linspace(0.0, 5.0, 24)), _table()), lambda t, x: t.predict(x),
         bad={"nan": lambda: (_table().assign(a=_with_nan(_table()["a"])), np.linspace(0.0, 5.0, 24)),
              "no_rows": lambda: (_table().iloc[:0], [])}),
+    "TextTagger": Case(
+        dict(units=4, embedding_dim=4, epochs=1, batch_size=8, seed=0),
+        lambda: (([["Ann", "met", "Bob"], ["Bob", "left"]] * 6, [["B-PER", "O", "B-PER"], ["B-PER", "O"]] * 6),
+                 [["Ann", "left"]]), lambda t, x: t.predict(x),
+        bad={"tag_count": lambda: ([["a", "b"]], [["O"]]), "not_bio": lambda: ([["a"]], [["PER"]]),
+             "empty": lambda: ([[]], [[]])}),
     "ImageClassifier": Case(
         dict(target_size=(8, 8), filters=(2,), units=4, epochs=1, batch_size=4, rescale=1.0, seed=0),
         lambda: (_images(), _images()[0]), lambda t, x: (t.predict(x), t.predict_proba(x)),

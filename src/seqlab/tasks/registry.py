@@ -22,6 +22,7 @@ TASK_MODULES: dict[str, str] = {
     "TabularClassifier": "seqlab.tasks.classification.tabular",
     "ImageClassifier": "seqlab.tasks.classification.image",
     "TabularRegressor": "seqlab.tasks.classification.tabular_regressor",
+    "TextTagger": "seqlab.tasks.classification.text_tagger",
     "SeriesImageClassifier": "seqlab.tasks.classification.series_image",
     "CharGenerator": "seqlab.tasks.generation.generator",
     "Seq2Seq": "seqlab.tasks.generation.seq2seq",

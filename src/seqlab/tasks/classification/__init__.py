@@ -9,7 +9,7 @@ from __future__ import annotations
 from seqlab.tasks.registry import task_class
 
 NAMES = ("SequenceClassifier", "TextClassifier", "SequenceTagger", "TabularClassifier", "ImageClassifier",
-         "SeriesImageClassifier", "TabularRegressor")
+         "SeriesImageClassifier", "TabularRegressor", "TextTagger")
 
 
 def __getattr__(name: str):
