@@ -171,6 +171,10 @@ CASES: dict[str, Case] = {
         lambda: (_digit_strings(), _digit_strings()[0]), lambda t, x: t.predict(x),
         bad={"nan": lambda: (_with_nan(_digit_strings()[0]), _digit_strings()[1]),
              "empty_target": lambda: (_digit_strings()[0], [""] * 24)}),
+    "WordGenerator": Case(
+        dict(model="gru", units=4, n_embd=4, block_size=4, steps=2, batch_size=4, seed=0),
+        lambda: ((["the cat sat .", "a dog ran ."] * 8,), None), lambda t, x: t.sample(n=2, seed=0),
+        bad={"too_few": lambda: (["one line"],), "one_string": lambda: ("the cat sat .",)}),
     "CharGenerator": Case(
         dict(model="gru", steps=5, units=8, n_embd=4, batch_size=8, seed=0),
         lambda: ((_names(),), None), lambda t, x: t.sample(n=4, seed=0),

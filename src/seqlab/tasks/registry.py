@@ -27,6 +27,7 @@ TASK_MODULES: dict[str, str] = {
     "CharGenerator": "seqlab.tasks.generation.generator",
     "Seq2Seq": "seqlab.tasks.generation.seq2seq",
     "ImageToSequence": "seqlab.tasks.generation.image_to_sequence",
+    "WordGenerator": "seqlab.tasks.generation.word_generator",
     "GAN": "seqlab.tasks.generation.gan",
     "TimeGAN": "seqlab.tasks.generation.timegan",
     "Autoencoder": "seqlab.tasks.unsupervised.autoencoder",
