@@ -46,3 +46,9 @@ def test_encoder_decoder_graph_with_states_and_attention_saves_and_loads(tmp_pat
     decoder_model.save(tmp_path / "step")
     for a, b in zip(seqlab.load(tmp_path / "step").predict(step), decoder_model.predict(step)):
         np.testing.assert_array_equal(a, b)
+
+
+def test_multi_input_airline_scores_both_models_and_the_baselines():
+    out = example("multi_input_airline").main(["--epochs", "1"])
+    assert set(out) == {"LSTM + month", "LSTM alone", "seasonal naive", "naive"}
+    assert out["naive"] > out["seasonal naive"] > 0 and all(np.isfinite(v) for v in out.values())
