@@ -210,3 +210,12 @@ def test_freezing_a_whole_nested_model():
     encoder.trainable = False
     assert not encoder.trainable and outer.trainable
     assert "Trainable params: 3 " in outer.summary() and "Non-trainable params: 8 " in outer.summary()
+
+
+def test_freezing_a_sequential_as_seed000s_gan_does():
+    discriminator = seqlab.Sequential([layers.Dense(4, activation="relu"), layers.Dense(1, activation="sigmoid")],
+                                      input_shape=(3,))
+    discriminator.trainable = False
+    assert not discriminator.trainable and all(not p.requires_grad for p in discriminator.parameters())
+    discriminator.trainable = True
+    assert all(p.requires_grad for p in discriminator.parameters())
