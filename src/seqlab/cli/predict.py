@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +38,7 @@ import pandas as pd
 
 from seqlab.cli.common import Described, add_arguments, add_command, add_run_dir
 from seqlab.data.formats import detect_format, read_unlabeled
+from seqlab.io.atomic import atomic_path
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.io.modeldir import model_dir_of
 
@@ -184,9 +184,8 @@ def run(args: argparse.Namespace) -> int:
         if out.is_dir():
             raise ConfigError(f"--output {out} is a folder; give a file name such as {out / 'predictions.csv'}")
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp")
-        table.to_csv(tmp, index=False, float_format="%.6g")
-        os.replace(tmp, out)
+        with atomic_path(out) as tmp:  # a unique name beside out, swapped in once complete
+            table.to_csv(tmp, index=False, float_format="%.6g")
         counts = table["prediction"].value_counts().to_dict() if "prediction" in table else {}
         print(f"{len(table)} predictions written to {out}" + (f" ({counts})" if counts else ""))
     else:
