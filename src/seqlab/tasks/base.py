@@ -41,7 +41,7 @@ from typing import Any
 
 from seqlab.io.errors import ConfigError, ModelFileError, NotFittedError
 from seqlab.io.modeldir import load_model_dir, save_model_dir
-from seqlab.tasks.rebuild import check_params, rebuild
+from seqlab.tasks.rebuild import check_params, check_state, rebuild
 from seqlab.tasks.registry import TASK_MODULES, task_class
 
 # The training arguments every task spells the same way (Keras's words), with their one description.
@@ -187,9 +187,12 @@ class Task:
         klass = task_class(loaded.class_name)
         params = loaded.config.get("params", {})
         check_params(klass, params, path, RENAMED_ARGUMENTS)
+        check_state(klass, loaded, path)
 
         def build(tensors):
             obj = klass.from_params(params)
+            if hasattr(obj, "_check_params"):  # the task's own checks of its arguments, as fit makes them
+                obj._check_params()
             obj._set_state(loaded.config, tensors, loaded.preprocessing)
             return obj
 

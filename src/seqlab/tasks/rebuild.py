@@ -1,7 +1,8 @@
 """Rebuilding an object from a model directory that may be hostile: cheap checks first.
 
-``rebuild(loaded, build, path)`` first type-checks the saved constructor parameters against the
-class's signature (``check_params``), then runs ``build`` once on PyTorch's ``meta`` device with
+``check_params`` type-checks the saved constructor parameters against the class's signature and
+``check_state`` the config and preprocessing against the schemas a class declares.
+``rebuild(loaded, build, path)`` then runs ``build`` once on PyTorch's ``meta`` device with
 tensors shaped as the safetensors header says: a network whose sizes in ``config.json`` do not
 match the stored weights (``units`` raised to 6000 in a small model) is refused before a single
 weight is allocated. Only then does it build for real; anything that goes wrong while rebuilding
@@ -9,6 +10,7 @@ is a ``ModelFileError`` that names the file and the seqlab version that wrote it
 
 >>> import torch
 >>> from seqlab.io.modeldir import LoadedModel
+from seqlab.io.schema import check
 >>> loaded = LoadedModel("Linear", {}, {"weight": torch.ones(2, 3)}, {}, "0.1.0",
 ...                      {"weight": ("F32", (2, 3))})
 >>> def build(tensors):
@@ -30,6 +32,7 @@ import torch
 
 from seqlab.io.errors import ModelFileError, SeqlabError
 from seqlab.io.modeldir import LoadedModel
+from seqlab.io.schema import check
 
 _DTYPES = {"F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16,
            "I64": torch.int64, "I32": torch.int32, "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8,
@@ -60,6 +63,15 @@ def check_params(klass: type, params: Any, path: str | Path, renamed: dict[str, 
             kind = "true/false" if isinstance(param.default, bool) else "a finite number"
             raise ModelFileError(f"{path}/config.json: parameter {name!r} must be {kind}, got "
                                  f"{str(value)[:60]!r}; the file was not written by seqlab")
+
+
+def check_state(klass: type, loaded: LoadedModel, path: str | Path) -> None:
+    """Check the saved config and preprocessing against the class's ``CONFIG_SCHEMA`` and
+    ``PREPROCESSING_SCHEMA`` (``seqlab.io.schema``), where it declares them."""
+    if getattr(klass, "CONFIG_SCHEMA", None) is not None:
+        check(loaded.config, klass.CONFIG_SCHEMA, f"{path}/config.json")
+    if getattr(klass, "PREPROCESSING_SCHEMA", None) is not None:
+        check(loaded.preprocessing, klass.PREPROCESSING_SCHEMA, f"{path}/preprocessing.json")
 
 
 def _meta_tensors(shapes: dict) -> dict[str, torch.Tensor]:
