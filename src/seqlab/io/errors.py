@@ -28,6 +28,10 @@ class NotFittedError(SeqlabError, AttributeError):
     """A method that needs a fitted estimator was called before ``fit``."""
 
 
+class TrainingDivergedError(SeqlabError):
+    """Training stopped because the loss became NaN or infinite (the command line fails with it)."""
+
+
 def os_error_line(err: OSError) -> str:
     """One line saying what the system refused and where, with advice, for the command line.
 
