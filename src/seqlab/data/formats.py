@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from seqlab.data.limits import check_magnitude
 from seqlab.io.errors import ConfigError, DataError
 
 FORMATS = ("csv", "ucr", "ts", "text")
@@ -119,6 +120,7 @@ def _strip_trailing_nan(values: np.ndarray, path: Path, row: int) -> np.ndarray:
         raise DataError(f"{path} row {row}: missing value inside the series; fill or interpolate it first")
     if np.isinf(values[:end]).any():
         raise DataError(f"{path} row {row}: infinite value; remove or clip it")
+    check_magnitude(values[:end], where=f"{path} row {row}", unit="step")
     return values[:end]
 
 
@@ -176,6 +178,8 @@ def read_ts(path: str | Path) -> LabeledSeries:
             y.append(_label_str(dims.pop()))
         else:
             raise DataError(f"{path}: @classLabel is not true; a classifier needs labelled cases")
+        if not dims:
+            raise DataError(f"{path} line {i}: a label but no values; a case is 'v1,v2,...:label'")
         channels = []
         for d in dims:
             try:
@@ -357,7 +361,15 @@ def read_unlabeled(path: str | Path, format: str, text_col: str | None = None,
         return [str(t) for t in texts]
     if format == "csv":
         _, lines = _open_lines(path)
-        rows = [r for r in csv.reader(lines) if any(c.strip() for c in r)]
+        try:
+            rows = [r for r in csv.reader(lines) if any(c.strip() for c in r)]
+        except csv.Error as e:  # e.g. a field beyond the csv module's 128 KiB limit
+            raise DataError(f"{path} cannot be read as CSV: {e}") from None
+        width = len(rows[0]) if rows else 0  # as in training, no row may be longer than the first (header)
+        long = next((i for i, r in enumerate(rows, 1) if len(r) > width), None)
+        if long is not None:
+            raise DataError(f"{path} row {long}: {len(rows[long - 1])} fields where the first row has {width}; "
+                            "fix the row (training refuses such a file too)")
         if rows and not all(_is_number(c) for c in rows[0] if c.strip()):
             header, rows = rows[0], rows[1:]
             if label_col in header:
