@@ -66,12 +66,14 @@ def check_params(klass: type, params: Any, path: str | Path, renamed: dict[str, 
 
 
 def check_state(klass: type, loaded: LoadedModel, path: str | Path) -> None:
-    """Check the saved config and preprocessing against the class's ``CONFIG_SCHEMA`` and
-    ``PREPROCESSING_SCHEMA`` (``seqlab.io.schema``), where it declares them."""
-    if getattr(klass, "CONFIG_SCHEMA", None) is not None:
-        check(loaded.config, klass.CONFIG_SCHEMA, f"{path}/config.json")
-    if getattr(klass, "PREPROCESSING_SCHEMA", None) is not None:
-        check(loaded.preprocessing, klass.PREPROCESSING_SCHEMA, f"{path}/preprocessing.json")
+    """Check the saved config and preprocessing against the schemas (``seqlab.io.schema``) the class
+    gives for them, where it declares ``saved_schemas(preprocessing) -> (config, preprocessing)``."""
+    schemas = getattr(klass, "saved_schemas", None)
+    config_schema, preprocessing_schema = schemas(loaded.preprocessing) if schemas else (None, None)
+    if config_schema is not None:
+        check(loaded.config, config_schema, f"{path}/config.json")
+    if preprocessing_schema is not None:
+        check(loaded.preprocessing, preprocessing_schema, f"{path}/preprocessing.json")
 
 
 def _meta_tensors(shapes: dict) -> dict[str, torch.Tensor]:
