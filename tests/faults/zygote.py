@@ -14,18 +14,24 @@ import torch
 import seqlab
 from seqlab import layers
 
-torch.set_num_threads(1)
-signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-path = sys.argv[1]
-model = seqlab.Sequential([layers.Dense(64), layers.Dense(1)], input_shape=(32,), seed=0)
-versions = [[np.full(w.shape, value, w.dtype) for w in model.get_weights()] for value in (1.0, 2.0)]
-print("ready", flush=True)
-for line in sys.stdin:
-    pid = os.fork()
-    if pid == 0:
-        i = 0
-        while True:
-            model.set_weights(versions[i % 2])
-            model.save(path)
-            i += 1
-    print(pid, flush=True)
+
+def main() -> None:
+    torch.set_num_threads(1)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    path = sys.argv[1]
+    model = seqlab.Sequential([layers.Dense(64), layers.Dense(1)], input_shape=(32,), seed=0)
+    versions = [[np.full(w.shape, value, w.dtype) for w in model.get_weights()] for value in (1.0, 2.0)]
+    print("ready", flush=True)
+    for line in sys.stdin:
+        pid = os.fork()
+        if pid == 0:
+            i = 0
+            while True:
+                model.set_weights(versions[i % 2])
+                model.save(path)
+                i += 1
+        print(pid, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -20,7 +20,6 @@ Formats:
 """
 from __future__ import annotations
 
-import csv
 import math
 import re
 from dataclasses import dataclass
@@ -342,51 +341,11 @@ def read_unlabeled(path: str | Path, format: str, text_col: str | None = None,
                    label_col: str | None = None) -> list:
     """Inputs to predict on: texts (``format='text'``: a CSV column, or one text per line) or a
     list of ``(time, channels)`` arrays (csv rows of values, with an optional header whose
-    ``label_col`` column is dropped; or ucr/ts files, whose labels are ignored)."""
-    path = Path(path)
-    if format == "text":
-        if text_col is not None or path.suffix.lower() == ".csv":
-            df = _read_table(path)
-            col = text_col or "text"
-            if col not in df.columns:
-                raise DataError(f"{path}: no text column {col!r}; columns are: {', '.join(map(str, df.columns))}")
-            texts = df[col].tolist()
-        else:
-            _, lines = _open_lines(path)
-            texts = [line for line in lines if line.strip()]
-        _check_nonempty(path, len(texts), "texts")
-        empty = [i for i, t in enumerate(texts) if not str(t).strip()]
-        if empty:
-            raise DataError(f"{path}: {len(empty)} empty text(s) (first at row {empty[0] + 1}); remove them")
-        return [str(t) for t in texts]
-    if format == "csv":
-        _, lines = _open_lines(path)
-        try:
-            rows = [r for r in csv.reader(lines) if any(c.strip() for c in r)]
-        except csv.Error as e:  # e.g. a field beyond the csv module's 128 KiB limit
-            raise DataError(f"{path} cannot be read as CSV: {e}") from None
-        width = len(rows[0]) if rows else 0  # as in training, no row may be longer than the first (header)
-        long = next((i for i, r in enumerate(rows, 1) if len(r) > width), None)
-        if long is not None:
-            raise DataError(f"{path} row {long}: {len(rows[long - 1])} fields where the first row has {width}; "
-                            "fix the row (training refuses such a file too)")
-        if rows and not all(_is_number(c) for c in rows[0] if c.strip()):
-            header, rows = rows[0], rows[1:]
-            if label_col in header:
-                k = header.index(label_col)
-                rows = [r[:k] + r[k + 1:] for r in rows]
-        X = []
-        for i, row in enumerate(rows, 1):
-            try:
-                arr = np.array([float(v) if v.strip() else float("nan") for v in row])
-            except ValueError:
-                raise DataError(f"{path} row {i}: text where a number belongs") from None
-            X.append(_strip_trailing_nan(arr, path, i).astype(np.float32)[:, None])
-        _check_nonempty(path, len(X))
-        return X
-    if format in ("ucr", "ts"):
-        return read_labeled(path, format).X
-    raise ConfigError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
+    ``label_col`` column is dropped; or ucr/ts files, whose labels are ignored). Read in chunks by
+    ``seqlab.data.unlabeled.iter_unlabeled``, which predicting large files uses directly."""
+    from seqlab.data.unlabeled import read_unlabeled as read_all
+
+    return read_all(path, format, text_col, label_col)
 
 
 def _is_number(s: str) -> bool:
