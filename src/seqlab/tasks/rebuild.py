@@ -2,24 +2,23 @@
 
 ``check_params`` type-checks the saved constructor parameters against the class's signature and
 ``check_state`` the config and preprocessing against the schemas a class declares.
-``rebuild(loaded, build, path)`` then runs ``build`` once on PyTorch's ``meta`` device with
-tensors shaped as the safetensors header says: a network whose sizes in ``config.json`` do not
-match the stored weights (``units`` raised to 6000 in a small model) is refused before a single
-weight is allocated. Only then does it build for real; anything that goes wrong while rebuilding
-is a ``ModelFileError`` that names the file and the seqlab version that wrote it.
+``rebuild(loaded, build, path)`` then builds under an allocation budget (``AllocationBudget``): the
+stored tensors' size (from the safetensors header) bounds what building may allocate, so a config
+whose sizes do not fit its weights (``units`` raised to 6000 in a small model) is refused before
+the large tensor is allocated, not after. Anything else that goes wrong while rebuilding is a
+``ModelFileError`` that names the file and the seqlab version that wrote it.
 
 >>> import torch
 >>> from seqlab.io.modeldir import LoadedModel
-from seqlab.io.schema import check
 >>> loaded = LoadedModel("Linear", {}, {"weight": torch.ones(2, 3)}, {}, "0.1.0",
 ...                      {"weight": ("F32", (2, 3))})
 >>> def build(tensors):
-...     net = torch.nn.Linear(3, 4, bias=False)
+...     net = torch.nn.Linear(3, 6000 * 6000, bias=False)
 ...     net.load_state_dict(tensors)
 ...     return net
 >>> rebuild(loaded, build, "m")
 Traceback (most recent call last):
-seqlab.io.errors.ModelFileError: m does not match this seqlab's Linear (written by seqlab 0.1.0): ...
+seqlab.io.errors.ModelFileError: m: rebuilding it would allocate more than its weights justify ...
 """
 from __future__ import annotations
 
@@ -29,15 +28,61 @@ from pathlib import Path
 from typing import Any, Callable
 
 import torch
+from torch.overrides import TorchFunctionMode
 
 from seqlab.io.errors import ModelFileError, SeqlabError
 from seqlab.io.modeldir import LoadedModel
+from seqlab.io.safefiles import DTYPE_BYTES
 from seqlab.io.schema import check
 
-_DTYPES = {"F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16,
-           "I64": torch.int64, "I32": torch.int32, "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8,
-           "BOOL": torch.bool}
-_SHAPE_ERRORS = ("size mismatch", "Missing key", "Unexpected key", "do not match", "does not match")
+BUDGET_FLOOR = 32 << 20   # bytes any model may allocate while it is built (masks, buffers, init temporaries)
+BUDGET_FACTOR = 8         # times the stored tensors' bytes (initialisers draw and transform temporaries)
+_FACTORIES = {torch.empty, torch.zeros, torch.ones, torch.full, torch.rand, torch.randn, torch.randint,
+              torch.normal, torch.eye, torch.empty_strided, torch.Tensor.new_empty, torch.Tensor.new_zeros,
+              torch.Tensor.new_ones, torch.Tensor.new_full}
+_METHODS = {torch.Tensor.new_empty, torch.Tensor.new_zeros, torch.Tensor.new_ones, torch.Tensor.new_full}
+
+
+def _requested(func, args, kwargs) -> int:
+    """Elements a factory call asks for (0 when the request cannot be read: torch will judge it)."""
+    size = kwargs.get("size")
+    rest = args[1:] if func in _METHODS else args
+    if size is None:
+        if func is torch.eye:
+            n = rest[0] if rest else 0
+            m = rest[1] if len(rest) > 1 and isinstance(rest[1], int) else n
+            size = (n, m)
+        elif func in (torch.randint, torch.normal):
+            size = next((a for a in rest if isinstance(a, (tuple, list, torch.Size))), ())
+        elif rest and isinstance(rest[0], (tuple, list, torch.Size)):
+            size = rest[0]
+        else:
+            size = [a for a in rest[:1 if func is torch.full else None] if isinstance(a, int)]
+    try:
+        return math.prod(max(0, int(d)) for d in size)
+    except (TypeError, ValueError):
+        return 0
+
+
+class AllocationBudget(TorchFunctionMode):
+    """Refuses (ModelFileError) tensor factory calls once they would allocate more than ``limit`` bytes in
+    all, or more than ``max_calls`` tensors, while a model is rebuilt from a folder named ``where``."""
+
+    def __init__(self, limit: int, max_calls: int, where: str):
+        super().__init__()
+        self.limit, self.max_calls, self.where, self.used, self.calls = limit, max_calls, where, 0, 0
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if func in _FACTORIES:
+            dtype = kwargs.get("dtype") or torch.get_default_dtype()
+            self.used += _requested(func, args, kwargs) * dtype.itemsize
+            self.calls += 1
+            if self.used > self.limit or self.calls > self.max_calls:
+                raise ModelFileError(f"{self.where}: rebuilding it would allocate more than its weights justify "
+                                     f"({self.used:,} bytes, {self.calls} tensors; the budget is {self.limit:,} "
+                                     "bytes); its config.json does not fit its model.safetensors")
+        return func(*args, **kwargs)
 
 
 def _kind_ok(value: Any, default: Any) -> bool:
@@ -76,10 +121,6 @@ def check_state(klass: type, loaded: LoadedModel, path: str | Path) -> None:
         check(loaded.preprocessing, preprocessing_schema, f"{path}/preprocessing.json")
 
 
-def _meta_tensors(shapes: dict) -> dict[str, torch.Tensor]:
-    return {name: torch.empty(shape, dtype=_DTYPES[dtype], device="meta") for name, (dtype, shape) in shapes.items()}
-
-
 def _refusal(loaded: LoadedModel, path, err: BaseException) -> ModelFileError:
     reason = " ".join(str(err).split())               # torch's state-dict errors span several lines
     reason = reason if len(reason) <= 300 else reason[:297] + "..."
@@ -89,21 +130,13 @@ def _refusal(loaded: LoadedModel, path, err: BaseException) -> ModelFileError:
 
 
 def rebuild(loaded: LoadedModel, build: Callable[[dict], Any], path: str | Path) -> Any:
-    """``build(tensors)`` for the model directory read into ``loaded``, after a dry run on the meta device
-    (see the module docstring). Raises ModelFileError when the folder does not fit."""
-    if loaded.shapes:
-        try:
-            with torch.device("meta"):
-                build(_meta_tensors(loaded.shapes))
-        except RuntimeError as e:
-            if any(s in str(e) for s in _SHAPE_ERRORS):
-                raise _refusal(loaded, path, e) from None
-        except SeqlabError as e:
-            raise _refusal(loaded, path, e) from None
-        except Exception:  # noqa: BLE001 - code that needs real values (numpy) cannot run on meta: build for real
-            pass
+    """``build(tensors)`` for the model directory read into ``loaded``, under an ``AllocationBudget`` set by
+    the stored tensors (see the module docstring). Raises ModelFileError when the folder does not fit."""
+    stored = sum(math.prod(shape) * DTYPE_BYTES[dtype] for dtype, shape in loaded.shapes.values())
+    budget = AllocationBudget(BUDGET_FLOOR + BUDGET_FACTOR * stored, 1000 + 50 * len(loaded.shapes), str(path))
     try:
-        return build(loaded.tensors)
+        with budget:
+            return build(loaded.tensors)
     except SeqlabError as e:
         if isinstance(e, ModelFileError):
             raise
