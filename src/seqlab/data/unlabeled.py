@@ -19,27 +19,44 @@ text where a number belongs, NaN inside a series and values beyond ±1e15 too
 from __future__ import annotations
 
 import csv
+import gzip
 import itertools
 from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 
-from seqlab.data.formats import FORMATS, _check_nonempty, _is_number, _read_table, _strip_trailing_nan, read_labeled
+from seqlab.data.formats import (
+    FORMATS,
+    _check_nonempty,
+    _is_number,
+    _read_table,
+    _source,
+    _strip_trailing_nan,
+    _suffix,
+    read_labeled,
+)
 from seqlab.io.errors import ConfigError, DataError
 
 CHUNK_ROWS = 8192
 
 
 def _lines(path: Path) -> Iterator[str]:
-    """The lines of a UTF-8 file, read lazily; DataError for a missing file or bytes that are not UTF-8."""
+    """The lines of a UTF-8 file (gzipped when it ends in ``.gz``), read lazily; DataError for a missing file,
+    a broken gzip file or bytes that are not UTF-8."""
     if not path.is_file():
         raise DataError(f"{path}: no such file")
+    gzipped = path.suffix.lower() == ".gz"
     try:
-        with open(path, encoding="utf-8", newline="") as f:
+        with (gzip.open(path, "rt", encoding="utf-8", newline="") if gzipped else
+              open(path, encoding="utf-8", newline="")) as f:
             yield from f
     except UnicodeDecodeError:
         raise DataError(f"{path} is not UTF-8 text; convert it (e.g. iconv -t utf-8)") from None
+    except (OSError, EOFError) as e:
+        if not gzipped:
+            raise
+        raise DataError(f"{path} is not a readable gzip file ({e})") from None
 
 
 def _chunks(items: Iterator, size: int) -> Iterator[list]:
@@ -99,8 +116,8 @@ def _text_lines(path: Path) -> Iterator[str]:
             yield line
 
 
-def _texts_table(path: Path, text_col: str | None) -> list[str]:
-    df = _read_table(path)
+def _texts_table(table, path: Path, text_col: str | None) -> list[str]:
+    df = _read_table(table)
     col = text_col or "text"
     if col not in df.columns:
         raise DataError(f"{path}: no text column {col!r}; columns are: {', '.join(map(str, df.columns))}")
@@ -111,19 +128,20 @@ def _texts_table(path: Path, text_col: str | None) -> list[str]:
     return [str(t) for t in texts]
 
 
-def iter_unlabeled(path: str | Path, format: str, text_col: str | None = None, label_col: str | None = None,
+def iter_unlabeled(path, format: str, text_col: str | None = None, label_col: str | None = None,
                    chunk_rows: int | None = None) -> Iterator[list]:
-    """Yield the inputs of ``path`` in lists of at most ``chunk_rows`` (default ``CHUNK_ROWS``; see the
+    """Yield the inputs of ``path`` (a file, ``.gz`` too, or for texts a DataFrame already read) in lists of
+    at most ``chunk_rows`` (default ``CHUNK_ROWS``; see the
     module docstring).
 
     Raises DataError (as the training readers do) for a missing, malformed or empty file;
     ConfigError for an unknown format.
     """
-    path = Path(path)
+    table, path = _source(path)  # a path, or a table the caller read (texts only)
     if format not in FORMATS:
         raise ConfigError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
-    if format == "text" and (text_col is not None or path.suffix.lower() == ".csv"):
-        items = iter(_texts_table(path, text_col))
+    if format == "text" and (text_col is not None or _suffix(path) == ".csv" or table is not path):
+        items = iter(_texts_table(table, path, text_col))
     elif format == "text":
         items = _text_lines(path)
     elif format == "csv":
@@ -139,6 +157,6 @@ def iter_unlabeled(path: str | Path, format: str, text_col: str | None = None, l
     _check_nonempty(path, count, "texts" if format == "text" else "sequences")
 
 
-def read_unlabeled(path: str | Path, format: str, text_col: str | None = None, label_col: str | None = None) -> list:
+def read_unlabeled(path, format: str, text_col: str | None = None, label_col: str | None = None) -> list:
     """All inputs of ``path`` as one list (``iter_unlabeled``'s chunks joined)."""
     return [item for chunk in iter_unlabeled(path, format, text_col, label_col) for item in chunk]

@@ -1,4 +1,4 @@
-"""``seqlab.load(dir)``: one lookup for a saved Sequential and every task.
+"""``seqlab.load(dir)``: one lookup for a saved Sequential, Model and every task.
 
 The class name in ``config.json`` is looked up in fixed tables only (``Sequential``, and
 ``seqlab.tasks.registry.TASK_MODULES`` for tasks, whose layers come from
@@ -34,6 +34,11 @@ def load(path: str | Path):
     if _class_name(path) == "Sequential":
         loaded = load_model_dir(path, ["Sequential"])
         return rebuild(loaded, lambda tensors: Sequential.from_loaded(replace(loaded, tensors=tensors)), path)
+    if _class_name(path) == "Model":
+        from seqlab.tasks.functional import Model
+
+        loaded = load_model_dir(path, ["Model"])
+        return rebuild(loaded, lambda tensors: Model.from_loaded(replace(loaded, tensors=tensors)), path)
     return Task.load(path)
 
 

@@ -38,7 +38,8 @@ from seqlab.train.loop import run_fit
 from seqlab.train.losses import get_loss
 from seqlab.train.metrics import get_metric
 from seqlab.train.optimizers import build_optimizer
-from seqlab.train.regularizers import has_regularization, regularization_loss
+from seqlab.train.regularizers import apply_constraints, has_constraints, has_regularization, regularization_loss
+from seqlab.train.threads import using_threads
 
 
 class Trainer:
@@ -109,6 +110,7 @@ class Trainer:
         self.optimizer = build_optimizer(self.optimizer_spec, trainable, self.lr)
         self.net = wrap_model(self.model, self.dist, self.device)
         self.has_penalties = has_regularization(self.model)
+        self.has_constraints = has_constraints(self.model)
         self._cache_params()
 
     def _cache_params(self) -> None:
@@ -176,6 +178,8 @@ class Trainer:
         if self.clipping:
             clip_gradients(self._model_params, **self.clip)
         self.optimizer.step()
+        if self.has_constraints:  # layers' kernel_constraint etc., after every step (Keras)
+            apply_constraints(self.model)
         return pred, loss.detach()
 
     def _finite(self, loss: torch.Tensor) -> bool:
@@ -290,7 +294,7 @@ class Trainer:
     # ----- fit -----------------------------------------------------------------------------
     def fit(self, x, y, epochs: int = 1, batch_size: int | None = 32, validation_split: float = 0.0,
             validation_data=None, shuffle: bool = True, class_weight=None, callbacks=None, verbose: int = 1,
-            resume: str | None = None, initial_epoch: int = 0, sample_weight=None) -> History:
+            resume: str | None = None, initial_epoch: int = 0, sample_weight=None, threads=None) -> History:
         """Train for ``epochs`` epochs; returns the ``History`` (also kept as ``self.history``).
 
         Args:
@@ -308,9 +312,11 @@ class Trainer:
                 says it had stopped early is not trained further.
             initial_epoch: epoch to start counting from (Keras).
             sample_weight: one weight per sample, multiplied with class weights.
+            threads: CPU threads torch trains with (None: one, the measured default of
+                ``seqlab.train.threads``; ``"all"``: every core).
         """
         self._check_compiled()
-        with self.torch_rng.active():
+        with self.torch_rng.active(), using_threads(threads):
             return run_fit(self, x, y, epochs=epochs, batch_size=batch_size, validation_split=validation_split,
                            validation_data=validation_data, shuffle=shuffle, class_weight=class_weight,
                            callbacks=list(callbacks or []), verbose=verbose, resume=resume,
