@@ -85,7 +85,7 @@ def run_fit(t, x, y, *, epochs, batch_size, validation_split, validation_data, s
     t.history.params = {"epochs": epochs, "steps": steps, "batch_size": batch_size, "samples": len(train_idx)}
     batch_hooks = [cb for cb in active if hasattr(cb, "on_train_batch_end")]
     epoch_run = _EpochRunner(t, xs, ys, weights, train_idx, batch_size, shuffle, batch_hooks)
-    best = BestWeights(t, callbacks, val is not None)
+    best, diverged_at = BestWeights(t, callbacks, val is not None), None
     for cb in active:
         cb.on_train_begin()
     for epoch in range(start, epochs):
@@ -95,8 +95,9 @@ def run_fit(t, x, y, *, epochs, batch_size, validation_split, validation_data, s
         metrics = t._metrics()
         bar = Progress(verbose, epoch, epochs, steps)
         losses, sizes = epoch_run(epoch, epochs, metrics, bar)
-        if epoch_run.bad is not None:
-            _diverged(t, best, epoch, epoch_run.bad, val, batch_size)
+        if epoch_run.bad is not None:  # the best validated weights are put back after on_train_end
+            diverged_at = (epoch, epoch_run.bad)
+            t.history.stop_reason, t.stop_training = "the loss became NaN or infinite", True
             break
         loss_sum, count = weighted_sum(losses, sizes, device), sum(sizes)
         if info.active:
@@ -124,6 +125,8 @@ def run_fit(t, x, y, *, epochs, batch_size, validation_split, validation_data, s
             break
     for cb in active:
         cb.on_train_end()
+    if diverged_at is not None:  # last word on the weights, after callbacks that restore their own best
+        _diverged(t, best, *diverged_at, val, batch_size)
     return t.history
 
 
