@@ -1,0 +1,114 @@
+"""How the classifiers are tuned (``task.tune``, ``seqlab tune classify``): the search space of
+each encoder, the stratified validation hold-out a trial is scored on, and the refit.
+
+A trial trains on 80% of the training data (stratified, seeded by the task's ``seed``, the same
+split for every trial), stops early on the other 20% and is scored by the lowest validation
+cross-entropy it reached. The winner is refitted on all the training data for the number of
+epochs at which its trial reached that lowest loss.
+
+>>> import optuna
+>>> from seqlab.tasks.classification.classifier import SequenceClassifier
+>>> trial = optuna.trial.FixedTrial({"learning_rate": 0.003, "batch_size": 16, "dropout": 0.1,
+...                                  "filters": "64,128,64"})
+>>> SequenceClassifierSearch().decode(SequenceClassifierSearch().sample(trial, SequenceClassifier()))
+{'encoder': 'cnn1d', 'learning_rate': 0.003, 'batch_size': 16, 'dropout': 0.1, 'filters': (64, 128, 64)}
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from seqlab.tasks.classification.classifier import as_series_list, one_label_each
+from seqlab.tasks.tuning.space import Param, Search, suggest_all
+
+VALIDATION_SHARE = 0.2
+TRAINING = [Param("learning_rate", 1e-4, 1e-2, log=True), Param("batch_size", choices=(8, 16, 32, 64)),
+            Param("dropout", 0.0, 0.5)]
+SERIES_SPACES = {   # per encoder: its width and depth (seed 002: number of layers, of units)
+    "cnn1d": [Param("filters", choices=("32,64,32", "64,128,64", "128,256,128"))],
+    "transformer": [Param("units", choices=(16, 32, 64, 128)), Param("num_layers", 1, 3, integer=True)],
+    "mlp": [Param("units", 32, 512, log=True, integer=True)],
+}
+RECURRENT_SPACE = [Param("units", 16, 256, log=True, integer=True)]   # lstm, gru, bilstm, stacked_lstm, cnn_lstm
+TEXT_SPACE = [Param("embedding_dim", choices=(32, 64, 128)), Param("units", 16, 256, log=True, integer=True)]
+SERIES_ENCODER_CHOICES = ("cnn1d", "cnn_lstm", "lstm", "gru", "transformer", "mlp")  # the CLI's search without --model
+
+
+def stratified_holdout(n: int, y: np.ndarray, share: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted ``(train_rows, validation_rows)``: a stratified split when every class has two examples.
+
+    >>> stratified_holdout(10, np.array([0, 1] * 5), 0.2, 0)[1].size
+    2
+    """
+    from sklearn.model_selection import train_test_split
+
+    rows = np.arange(n)
+    _, counts = np.unique(y.astype(str), return_counts=True)
+    stratify = y.astype(str) if counts.min() >= 2 else None
+    tr, va = train_test_split(rows, test_size=share, random_state=seed, stratify=stratify)
+    return np.sort(tr), np.sort(va)
+
+
+class ClassifierSearch(Search):
+    """What the series and text classifiers share: the hold-out, the trial's score, refit and test."""
+
+    objective = "validation loss (cross-entropy)"
+    test_metric = "accuracy"
+
+    def _inputs(self, X, y):
+        raise NotImplementedError
+
+    def holdout(self, task, X, y):
+        items, labels = self._inputs(X, y)
+        tr, va = stratified_holdout(len(items), labels, VALIDATION_SHARE, task.seed or 0)
+        take = lambda rows: ([items[i] for i in rows], labels[rows])
+        return take(tr), take(va)
+
+    def fit_trial(self, task, fit_data, validation):
+        task.set_params(validation_split=0.0)
+        task.fit(*fit_data, validation_data=validation)
+        val = np.asarray(task.history_.get("val_loss", []), dtype=float)
+        if not val.size or not np.isfinite(val).any():
+            return float("nan"), {}
+        best = int(np.nanargmin(val))
+        info = {"epochs": best + 1, "epochs_run": int(val.size)}
+        if "val_accuracy" in task.history_:
+            info["validation_accuracy"] = float(task.history_["val_accuracy"][best])
+        return float(val[best]), info
+
+    def refit(self, task, X, y, info):
+        task.set_params(validation_split=0.0, **({"epochs": int(info["epochs"])} if info.get("epochs") else {}))
+        return task.fit(X, y)
+
+    def test_scores(self, task, test) -> dict:
+        return task.evaluate(*test)
+
+
+class SequenceClassifierSearch(ClassifierSearch):
+    """Numeric series: the encoder's width and depth, learning rate, batch size, dropout."""
+
+    def sample(self, trial, task, choices=None):
+        params = suggest_all(trial, [Param("encoder", choices=(task.encoder,))], choices)
+        space = TRAINING + SERIES_SPACES.get(params["encoder"], RECURRENT_SPACE)
+        return {**params, **suggest_all(trial, space, choices)}
+
+    def decode(self, params):
+        out = dict(params)
+        if isinstance(out.get("filters"), str):
+            out["filters"] = tuple(int(v) for v in out["filters"].split(","))
+        return out
+
+    def _inputs(self, X, y):
+        series, labels = as_series_list(X, y)
+        return series, labels
+
+
+class TextClassifierSearch(ClassifierSearch):
+    """Texts: embedding width, encoder units, learning rate, batch size, dropout."""
+
+    def sample(self, trial, task, choices=None):
+        params = suggest_all(trial, [Param("encoder", choices=(task.encoder,))], choices)
+        return {**params, **suggest_all(trial, TRAINING + TEXT_SPACE, choices)}
+
+    def _inputs(self, X, y):
+        texts = list(getattr(X, "texts", X))
+        return texts, one_label_each(getattr(X, "y", None) if y is None else y, len(texts), "texts", "text")

@@ -1,0 +1,97 @@
+"""What a search space is made of: ``Param`` (one hyperparameter, its range and its scale) and
+``Search`` (how one task class is tuned: its space, the validation hold-out of a trial, the
+trial's score, the refit of the winner and its test score).
+
+Each task family keeps its ``Search`` classes beside its tasks (``tasks/classification/search.py``,
+...); ``seqlab.tasks.tuning.registry`` names them. The spaces draw on seed 002's list of the
+hyperparameters worth searching: number of layers and of units, learning rate, mini-batch size,
+dropout (regularisation), and for series the lookback window.
+
+>>> import optuna
+>>> trial = optuna.trial.FixedTrial({"units": 32, "learning_rate": 0.01})
+>>> Param("units", 8, 128, log=True, integer=True).suggest(trial)
+32
+>>> Param("learning_rate", 1e-4, 1e-2, log=True).suggest(trial)
+0.01
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Param:
+    """One hyperparameter: the task's constructor argument ``name`` and its candidates.
+
+    Args:
+        name: the constructor argument (``units``, ``learning_rate``, ...).
+        low, high: the range of a numeric parameter (both ends included).
+        log: sample on a log scale (learning rates, widths).
+        integer: sample integers.
+        choices: a categorical parameter's candidates (numbers or strings) instead of a range.
+    """
+    name: str
+    low: float | None = None
+    high: float | None = None
+    log: bool = False
+    integer: bool = False
+    choices: tuple | None = None
+
+    def suggest(self, trial) -> Any:
+        """The value ``trial`` (an ``optuna.Trial``) proposes for this parameter."""
+        if self.choices is not None:
+            return trial.suggest_categorical(self.name, list(self.choices))
+        if self.integer:
+            return trial.suggest_int(self.name, int(self.low), int(self.high), log=self.log)
+        return trial.suggest_float(self.name, float(self.low), float(self.high), log=self.log)
+
+
+def suggest_all(trial, params: list[Param], choices: dict | None = None) -> dict:
+    """``{name: value}`` for every ``Param``; ``choices`` replaces a parameter's candidates by a list
+    (a one-element list fixes it)."""
+    out = {}
+    for p in params:
+        if choices and p.name in choices:
+            p = Param(p.name, choices=tuple(choices[p.name]))
+        out[p.name] = p.suggest(trial)
+    return out
+
+
+class Search:
+    """How one task class is tuned. A subclass implements:
+
+    - ``sample(trial, task, choices) -> dict``: the trial's constructor arguments (raw Optuna values).
+    - ``holdout(task, X, y) -> (fit_data, validation)``: the training data of a trial and the data
+      its score is measured on, both taken from the training data only.
+    - ``fit_trial(task, fit_data, validation) -> (value, info)``: train ``task`` (already set to the
+      trial's arguments) and return its validation score (lower is better) and a JSON-friendly
+      record (``info["epochs"]``: the epoch count the refit should use, if any).
+    - ``refit(task, X, y, info)``: train the winner on all the training data.
+    - ``test_scores(task, test) -> dict``: the refitted winner's scores on the test split.
+
+    ``decode(params)`` turns raw Optuna values into constructor arguments (a categorical of
+    strings standing for tuples); ``objective`` names the trial value, ``test_metric`` the headline
+    test score.
+    """
+
+    objective = "validation loss"
+    test_metric = "accuracy"
+
+    def sample(self, trial, task, choices: dict | None = None) -> dict:
+        raise NotImplementedError
+
+    def decode(self, params: dict) -> dict:
+        return dict(params)
+
+    def holdout(self, task, X, y):
+        raise NotImplementedError
+
+    def fit_trial(self, task, fit_data, validation) -> tuple[float, dict]:
+        raise NotImplementedError
+
+    def refit(self, task, X, y, info: dict):
+        raise NotImplementedError
+
+    def test_scores(self, task, test) -> dict:
+        raise NotImplementedError
