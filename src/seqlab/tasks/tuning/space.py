@@ -47,15 +47,25 @@ class Param:
         return trial.suggest_float(self.name, float(self.low), float(self.high), log=self.log)
 
 
+def rounded(params: dict) -> dict:
+    """``params`` with floats cut to 3 significant digits, so a configuration reads (and reruns from
+    a command line) as it was trained.
+
+    >>> rounded({"learning_rate": 0.0012345678, "units": 64})
+    {'learning_rate': 0.00123, 'units': 64}
+    """
+    return {k: float(f"{v:.3g}") if isinstance(v, float) else v for k, v in params.items()}
+
+
 def suggest_all(trial, params: list[Param], choices: dict | None = None) -> dict:
-    """``{name: value}`` for every ``Param``; ``choices`` replaces a parameter's candidates by a list
-    (a one-element list fixes it)."""
+    """``{name: value}`` for every ``Param`` (floats ``rounded``); ``choices`` replaces a parameter's
+    candidates by a list (a one-element list fixes it)."""
     out = {}
     for p in params:
         if choices and p.name in choices:
             p = Param(p.name, choices=tuple(choices[p.name]))
         out[p.name] = p.suggest(trial)
-    return out
+    return rounded(out)
 
 
 class Search:

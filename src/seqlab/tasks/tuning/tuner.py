@@ -30,6 +30,7 @@ from pathlib import Path
 
 from seqlab.io.errors import ConfigError
 from seqlab.tasks.tuning.registry import search_for
+from seqlab.tasks.tuning.space import rounded
 from seqlab.tasks.tuning.study import (
     WorkerSpec,
     _optuna,
@@ -152,10 +153,11 @@ def refit_best(task, search, study, X, y, test=None):
     except ValueError:
         raise ConfigError(f"no trial finished ({counts}); widen the budget or check the failed trials' "
                             "errors above") from None
-    params = search.decode(best.params)
+    params = search.decode(rounded(best.params))
     task.set_params(**params)
     search.refit(task, X, y, dict(best.user_attrs))
-    scores = search.test_scores(task, test) if test is not None else None
+    own = getattr(search, "own_test", False)   # the task scores its own test split when it is fitted
+    scores = search.test_scores(task, test) if test is not None or own else None
     task.tuning_ = {"best_params": params, "best_value": float(best.value), "best_trial": best.number,
                     "objective": search.objective, "trials": counts, "refit": _refit_record(best.user_attrs),
                     "test": scores}
