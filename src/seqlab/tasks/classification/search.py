@@ -8,7 +8,7 @@ epochs at which its trial reached that lowest loss.
 
 >>> import optuna
 >>> from seqlab.tasks.classification.classifier import SequenceClassifier
->>> trial = optuna.trial.FixedTrial({"learning_rate": 0.003, "batch_size": 16, "dropout": 0.1,
+>>> trial = optuna.trial.FixedTrial({"encoder": "cnn1d", "learning_rate": 0.003, "batch_size": 16, "dropout": 0.1,
 ...                                  "filters": "64,128,64"})
 >>> SequenceClassifierSearch().decode(SequenceClassifierSearch().sample(trial, SequenceClassifier()))
 {'encoder': 'cnn1d', 'learning_rate': 0.003, 'batch_size': 16, 'dropout': 0.1, 'filters': (64, 128, 64)}

@@ -32,7 +32,11 @@ from typing import Any
 from seqlab.io.errors import ConfigError, SeqlabError
 
 HEARTBEAT_SECONDS, GRACE_SECONDS = 30, 120   # RDB storage: a trial silent this long is stale
-WORKER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def worker_id() -> str:
+    """``host:pid`` of this process: who owns the trials it runs."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _optuna():
@@ -59,11 +63,31 @@ def redact(url: str) -> str:
     return f"{head}://{user}:***@{host}" if ":" in creds else f"{head}://{creds}@{host}"
 
 
+def _owned(storage_class):
+    """``storage_class`` whose new trials carry the ``worker`` that made them from their first write
+    (a trial created by ``ask`` and stamped afterwards could be left unowned by a kill in between)."""
+    import datetime
+
+    optuna = _optuna()
+
+    class Owned(storage_class):
+        def create_new_trial(self, study_id, template_trial=None):
+            if template_trial is None:
+                template_trial = optuna.trial.FrozenTrial(
+                    number=-1, state=optuna.trial.TrialState.RUNNING, value=None,
+                    datetime_start=datetime.datetime.now(), datetime_complete=None, params={}, distributions={},
+                    user_attrs={"worker": worker_id()}, system_attrs={}, intermediate_values={}, trial_id=-1)
+            return super().create_new_trial(study_id, template_trial)
+
+    Owned.__name__ = Owned.__qualname__ = storage_class.__name__
+    return Owned
+
+
 def open_storage(spec):
     """An Optuna storage for ``spec``: None (in memory), a journal file path, or an RDB URL."""
     optuna = _optuna()
     if spec is None:
-        return optuna.storages.InMemoryStorage()
+        return _owned(optuna.storages.InMemoryStorage)()
     if isinstance(spec, optuna.storages.BaseStorage):
         return spec
     text = str(spec)
@@ -74,7 +98,7 @@ def open_storage(spec):
         path.parent.mkdir(parents=True, exist_ok=True)
         from optuna.storages.journal import JournalFileBackend
 
-        return optuna.storages.JournalStorage(JournalFileBackend(str(path)))
+        return _owned(optuna.storages.JournalStorage)(JournalFileBackend(str(path)))
     if text.startswith(("postgresql", "postgres:")):
         try:
             import psycopg2  # noqa: F401
@@ -82,7 +106,8 @@ def open_storage(spec):
             raise ConfigError('--storage postgresql://... needs the PostgreSQL driver: pip install '
                               '"seqlab[tune-postgres]" (psycopg2-binary)') from None
     try:
-        return optuna.storages.RDBStorage(text, heartbeat_interval=HEARTBEAT_SECONDS, grace_period=GRACE_SECONDS)
+        return _owned(optuna.storages.RDBStorage)(text, heartbeat_interval=HEARTBEAT_SECONDS,
+                                                  grace_period=GRACE_SECONDS)
     except Exception as e:   # SQLAlchemy's errors: wrong URL, server down, bad password
         reason = str(e).strip().splitlines()[0][:200]
         raise ConfigError(f"cannot open the study storage {redact(text)}: {reason}") from None
@@ -152,26 +177,38 @@ def make_sampler(seed: int, worker: int, existing: int):
 
 @contextlib.contextmanager
 def reporting_to(trial):
-    """Within the block, every validation score a budgeted fit reports goes to ``trial`` (the best
-    so far, per epoch) and the pruner may stop the trial (``optuna.TrialPruned``)."""
+    """Within the block, each epoch's validation score of every fit goes to ``trial`` (the best so
+    far, by epoch) and the pruner may stop the trial (``optuna.TrialPruned``). The scores come from
+    the training budgets' reports where seqlab has them (``seqlab.train.budget.watch_scores``: every
+    training loop), else from a callback on every ``Trainer.fit`` (``seqlab.train.observers``)."""
     optuna = _optuna()
-    try:
-        from seqlab.train.budget import watch_scores
-    except ImportError:   # a seqlab without per-epoch score reports: trials run to their end
-        yield
-        return
     best = [math.inf]
 
-    def listen(report):
-        if not math.isfinite(report.score):
+    def listen(score, evaluation: int):
+        if score is None or not math.isfinite(score):
             return
-        best[0] = min(best[0], report.score)
-        trial.report(best[0], report.evaluation)
+        best[0] = min(best[0], float(score))
+        trial.report(best[0], evaluation)
         if trial.should_prune():
-            trial.set_user_attr("pruned_at", report.evaluation + 1)
-            raise optuna.TrialPruned(f"pruned after evaluation {report.evaluation + 1}")
+            trial.set_user_attr("pruned_at", evaluation + 1)
+            raise optuna.TrialPruned(f"pruned after epoch {evaluation + 1}")
 
-    with watch_scores(listen):
+    try:
+        from seqlab.train.budget import watch_scores
+    except ImportError:
+        watch_scores = None
+    if watch_scores is not None:
+        with watch_scores(lambda report: listen(report.score, report.evaluation)):
+            yield
+        return
+    from seqlab.train.callbacks import Callback
+    from seqlab.train.observers import observing
+
+    class ValidationReport(Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            listen((logs or {}).get("val_loss"), epoch)
+
+    with observing(ValidationReport):
         yield
 
 
@@ -248,7 +285,6 @@ def run_worker(spec: WorkerSpec) -> int:
     accepts_budget = "time_budget" in klass._param_names()
 
     def objective(trial):
-        trial.set_user_attr("worker", WORKER)
         task = klass(**spec.task_params)
         raw = search.sample(trial, task, spec.choices)
         task.set_params(**search.decode(raw), verbose=spec.verbose)
