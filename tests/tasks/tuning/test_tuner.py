@@ -99,6 +99,8 @@ def test_two_worker_processes_take_trials_from_one_study(tmp_path):
     (dict(workers=0), "workers must be >= 1"),
     (dict(pruner="sometimes"), "pruner must be"),
     (dict(storage="sqlite:////nonexistent-folder/x/study.db"), "cannot open the study storage"),
+    (dict(storage="postgresql://tuner:secret@127.0.0.1:1/studies"), "cannot open the study storage "
+                                                                    "postgresql://tuner:\\*\\*\\*@127"),
 ])
 def test_bad_tuning_arguments_are_config_errors(options, message):
     X, y = _data(20)

@@ -25,8 +25,9 @@ TRAINING = [Param("learning_rate", 1e-4, 1e-2, log=True), Param("batch_size", ch
             Param("dropout", 0.0, 0.5)]
 SERIES_SPACES = {   # per encoder: its width and depth (seed 002: number of layers, of units)
     "cnn1d": [Param("filters", choices=("32,64,32", "64,128,64", "128,256,128"))],
-    "transformer": [Param("units", choices=(16, 32, 64, 128)), Param("num_layers", 1, 3, integer=True)],
-    "mlp": [Param("units", 32, 512, log=True, integer=True)],
+    "transformer": [Param("units", choices=(16, 32, 64, 128), scope="transformer"),
+                    Param("num_layers", 1, 3, integer=True)],
+    "mlp": [Param("units", 32, 512, log=True, integer=True, scope="mlp")],
 }
 RECURRENT_SPACE = [Param("units", 16, 256, log=True, integer=True)]   # lstm, gru, bilstm, stacked_lstm, cnn_lstm
 TEXT_SPACE = [Param("embedding_dim", choices=(32, 64, 128)), Param("units", 16, 256, log=True, integer=True)]
@@ -92,7 +93,7 @@ class SequenceClassifierSearch(ClassifierSearch):
         return {**params, **suggest_all(trial, space, choices)}
 
     def decode(self, params):
-        out = dict(params)
+        out = super().decode(params)
         if isinstance(out.get("filters"), str):
             out["filters"] = tuple(int(v) for v in out["filters"].split(","))
         return out

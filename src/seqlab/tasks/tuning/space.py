@@ -30,6 +30,8 @@ class Param:
         log: sample on a log scale (learning rates, widths).
         integer: sample integers.
         choices: a categorical parameter's candidates (numbers or strings) instead of a range.
+        scope: a prefix for the study's name of the parameter (``"transformer"``: ``transformer.units``)
+            when its range depends on another choice: Optuna needs one range per name.
     """
     name: str
     low: float | None = None
@@ -37,14 +39,29 @@ class Param:
     log: bool = False
     integer: bool = False
     choices: tuple | None = None
+    scope: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The parameter's name in the study."""
+        return f"{self.scope}.{self.name}" if self.scope else self.name
 
     def suggest(self, trial) -> Any:
         """The value ``trial`` (an ``optuna.Trial``) proposes for this parameter."""
         if self.choices is not None:
-            return trial.suggest_categorical(self.name, list(self.choices))
+            return trial.suggest_categorical(self.key, list(self.choices))
         if self.integer:
-            return trial.suggest_int(self.name, int(self.low), int(self.high), log=self.log)
-        return trial.suggest_float(self.name, float(self.low), float(self.high), log=self.log)
+            return trial.suggest_int(self.key, int(self.low), int(self.high), log=self.log)
+        return trial.suggest_float(self.key, float(self.low), float(self.high), log=self.log)
+
+
+def constructor_names(params: dict) -> dict:
+    """Study parameter names to constructor argument names (``transformer.units`` -> ``units``).
+
+    >>> constructor_names({"transformer.units": 32, "dropout": 0.1})
+    {'units': 32, 'dropout': 0.1}
+    """
+    return {k.rsplit(".", 1)[-1]: v for k, v in params.items()}
 
 
 def rounded(params: dict) -> dict:
@@ -63,7 +80,7 @@ def suggest_all(trial, params: list[Param], choices: dict | None = None) -> dict
     out = {}
     for p in params:
         if choices and p.name in choices:
-            p = Param(p.name, choices=tuple(choices[p.name]))
+            p = Param(p.name, choices=tuple(choices[p.name]), scope=p.scope)
         out[p.name] = p.suggest(trial)
     return rounded(out)
 
@@ -80,7 +97,7 @@ class Search:
     - ``refit(task, X, y, info)``: train the winner on all the training data.
     - ``test_scores(task, test) -> dict``: the refitted winner's scores on the test split.
 
-    ``decode(params)`` turns raw Optuna values into constructor arguments (a categorical of
+    ``decode(params)`` turns the study's parameters (names and raw values) into constructor arguments (a categorical of
     strings standing for tuples); ``objective`` names the trial value, ``test_metric`` the headline
     test score.
     """
@@ -92,7 +109,7 @@ class Search:
         raise NotImplementedError
 
     def decode(self, params: dict) -> dict:
-        return dict(params)
+        return constructor_names(params)
 
     def holdout(self, task, X, y):
         raise NotImplementedError

@@ -70,14 +70,18 @@ def _owned(storage_class):
 
     optuna = _optuna()
 
+    def owned(template):
+        return template or optuna.trial.FrozenTrial(
+            number=-1, state=optuna.trial.TrialState.RUNNING, value=None, datetime_start=datetime.datetime.now(),
+            datetime_complete=None, params={}, distributions={}, user_attrs={"worker": worker_id()},
+            system_attrs={}, intermediate_values={}, trial_id=-1)
+
     class Owned(storage_class):
         def create_new_trial(self, study_id, template_trial=None):
-            if template_trial is None:
-                template_trial = optuna.trial.FrozenTrial(
-                    number=-1, state=optuna.trial.TrialState.RUNNING, value=None,
-                    datetime_start=datetime.datetime.now(), datetime_complete=None, params={}, distributions={},
-                    user_attrs={"worker": worker_id()}, system_attrs={}, intermediate_values={}, trial_id=-1)
-            return super().create_new_trial(study_id, template_trial)
+            return super().create_new_trial(study_id, owned(template_trial))
+
+        def _create_new_trial(self, study_id, template_trial=None):   # RDB: what Optuna's cache calls
+            return super()._create_new_trial(study_id, owned(template_trial))
 
     Owned.__name__ = Owned.__qualname__ = storage_class.__name__
     return Owned
@@ -99,7 +103,10 @@ def open_storage(spec):
         from optuna.storages.journal import JournalFileBackend
 
         return _owned(optuna.storages.JournalStorage)(JournalFileBackend(str(path)))
-    if text.startswith(("postgresql", "postgres:")):
+    given, (scheme, _, rest) = text, text.partition("://")
+    if scheme in ("postgresql", "postgres"):   # SQLAlchemy 2.1 would pick psycopg 3; seqlab's extra is psycopg2
+        text = f"postgresql+psycopg2://{rest}"
+    if scheme.startswith("postgres") and "+" not in scheme or scheme == "postgresql+psycopg2":
         try:
             import psycopg2  # noqa: F401
         except ImportError:
@@ -110,7 +117,7 @@ def open_storage(spec):
                                                   grace_period=GRACE_SECONDS)
     except Exception as e:   # SQLAlchemy's errors: wrong URL, server down, bad password
         reason = str(e).strip().splitlines()[0][:200]
-        raise ConfigError(f"cannot open the study storage {redact(text)}: {reason}") from None
+        raise ConfigError(f"cannot open the study storage {redact(given)}: {reason}") from None
 
 
 def _alive(pid: int) -> bool:
