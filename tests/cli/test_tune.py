@@ -67,7 +67,7 @@ def test_rerun_after_sigkill_continues_the_study_and_the_best_command_reruns_the
 
 
 def test_tune_options_may_come_anywhere_after_the_command():
-    opts, rest = split_arguments(["data.csv", "--target", "y", "--trials", "3", "--verbose", "--out", "r"])
+    opts, rest = split_arguments(["data.csv", "--target", "y", "--trials", "3", "--verbose", "1", "--out", "r"])
     assert (opts.trials, opts.verbose, opts.out, rest) == (3, 1, "r", ["data.csv", "--target", "y"])
 
 

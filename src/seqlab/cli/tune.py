@@ -34,6 +34,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from seqlab.cli.common import SHARED
 from seqlab.io.errors import ConfigError, SeqlabError
 
 TUNABLE = {"classify": ("classify",), "forecast": ("forecast",), "generate": ("generate", "train")}
@@ -156,9 +157,10 @@ def _add_options(p, default=None) -> None:
     p.add_argument("--study-name", default=keep(None), help="the study's name in --storage (default: from the command)")
     p.add_argument("--pruner", choices=["median", "hyperband", "none"], default=keep("median"),
                    help="stops trials whose validation curve falls behind")
-    p.add_argument("--out", default=keep(None), help="run directory (default: runs/tune-COMMAND-<hash of ARGS>)")
-    p.add_argument("--verbose", type=int, nargs="?", const=1, default=keep(0), choices=(0, 1),
-                   help="1: a progress bar within each trial")
+    p.add_argument("--out", default=keep(None), help="run directory; its default, runs/tune-COMMAND-<hash of ARGS>, "
+                                                     "is the same for the same command, so a rerun continues its study")
+    p.add_argument("--verbose", type=int, default=keep(0), choices=SHARED["verbose"].choices,
+                   help=f"{SHARED['verbose'].help}, within each trial (the line per finished trial is always printed)")
 
 
 def add_parser(sub) -> None:

@@ -1,10 +1,12 @@
 """How the classifiers are tuned (``task.tune``, ``seqlab tune classify``): the search space of
 each encoder, the stratified validation hold-out a trial is scored on, and the refit.
 
-A trial trains on 80% of the training data (stratified, seeded by the task's ``seed``, the same
-split for every trial), stops early on the other 20% and is scored by the lowest validation
-cross-entropy it reached. The winner is refitted on all the training data for the number of
-epochs at which its trial reached that lowest loss.
+A trial is scored by the validation cross-entropy of the epoch where it was lowest (training
+stops early on it). Small data sets (under 1,000 examples) are cross-validated: 3 stratified folds,
+the trial's value the mean of the three (one validation set of a few dozen examples ranks
+configurations by noise); larger ones hold out a stratified 20%. Folds and hold-out are seeded by
+the task's ``seed``: every trial sees the same ones. The winner is refitted on all the training
+data for the median over the folds of those best epochs.
 
 >>> import optuna
 >>> from seqlab.tasks.classification.classifier import SequenceClassifier
@@ -21,6 +23,7 @@ from seqlab.tasks.classification.classifier import as_series_list, one_label_eac
 from seqlab.tasks.tuning.space import Param, Search, suggest_all
 
 VALIDATION_SHARE = 0.2
+CROSS_VALIDATION = (1000, 3)   # below this many examples, this many folds
 TRAINING = [Param("learning_rate", 1e-4, 1e-2, log=True), Param("batch_size", choices=(8, 16, 32, 64)),
             Param("dropout", 0.0, 0.5)]
 SERIES_SPACES = {   # per encoder: its width and depth (seed 002: number of layers, of units)
@@ -49,6 +52,24 @@ def stratified_holdout(n: int, y: np.ndarray, share: float, seed: int) -> tuple[
     return np.sort(tr), np.sort(va)
 
 
+def validation_folds(labels: np.ndarray, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``[(train_rows, validation_rows), ...]``: 3 stratified folds under 1,000 examples, else one
+    stratified 20% hold-out.
+
+    >>> [len(va) for _, va in validation_folds(np.array([0, 1] * 30), 0)]
+    [20, 20, 20]
+    """
+    n = len(labels)
+    limit, folds = CROSS_VALIDATION
+    _, counts = np.unique(labels.astype(str), return_counts=True)
+    if n >= limit or counts.min() < folds:
+        return [stratified_holdout(n, labels, VALIDATION_SHARE, seed)]
+    from sklearn.model_selection import StratifiedKFold
+
+    split = StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(n), labels.astype(str))
+    return [(np.sort(tr), np.sort(va)) for tr, va in split]
+
+
 class ClassifierSearch(Search):
     """What the series and text classifiers share: the hold-out, the trial's score, refit and test."""
 
@@ -60,9 +81,17 @@ class ClassifierSearch(Search):
 
     def holdout(self, task, X, y):
         items, labels = self._inputs(X, y)
-        tr, va = stratified_holdout(len(items), labels, VALIDATION_SHARE, task.seed or 0)
         take = lambda rows: ([items[i] for i in rows], labels[rows])
-        return take(tr), take(va)
+        return [(take(tr), take(va)) for tr, va in validation_folds(labels, task.seed or 0)]
+
+    def combine(self, infos):
+        out = dict(infos[0])
+        for key in ("epochs", "epochs_run", "validation_accuracy"):
+            values = [i[key] for i in infos if key in i]
+            if values:
+                out[key] = int(np.median(values)) if key == "epochs" else (
+                    max(values) if key == "epochs_run" else float(np.mean(values)))
+        return out
 
     def fit_trial(self, task, fit_data, validation):
         task.set_params(validation_split=0.0)

@@ -51,7 +51,7 @@ class ForecasterSearch(Search):
         rows = len(X)
         _, val_end = split_rows(rows, task.validation_split, task.test_size)
         n_test = rows - val_end
-        return _rows(X, val_end), n_test   # the trial's series; its last n_test rows score it
+        return [(_rows(X, val_end), n_test)]   # the trial's series; its last n_test rows score it
 
     def fit_trial(self, task, fit_data, validation):
         task.set_params(test_size=int(validation))

@@ -49,10 +49,10 @@ class CharGeneratorSearch(Search):
         items = task._items(X)
         if task.lines:
             train, _ = split_items(items)
-            return split_items(train, seed=INNER_SPLIT_SEED)
+            return [split_items(train, seed=INNER_SPLIT_SEED)]
         train = items[:int(len(items) * 0.9)]
         cut = int(len(train) * 0.9)
-        return train[:cut], train[cut:]
+        return [(train[:cut], train[cut:])]
 
     def fit_trial(self, task, fit_data, validation):
         task.fit(fit_data, validation=validation)

@@ -89,11 +89,13 @@ class Search:
     """How one task class is tuned. A subclass implements:
 
     - ``sample(trial, task, choices) -> dict``: the trial's constructor arguments (raw Optuna values).
-    - ``holdout(task, X, y) -> (fit_data, validation)``: the training data of a trial and the data
-      its score is measured on, both taken from the training data only.
+    - ``holdout(task, X, y) -> [(fit_data, validation), ...]``: the training data of a trial and the
+      data its score is measured on, both taken from the training data only: one pair, or one per
+      fold of a cross-validation (the trial's value is then the mean over the folds).
     - ``fit_trial(task, fit_data, validation) -> (value, info)``: train ``task`` (already set to the
       trial's arguments) and return its validation score (lower is better) and a JSON-friendly
       record (``info["epochs"]``: the epoch count the refit should use, if any).
+    - ``combine(infos) -> info``: one record from the folds' (default: the first fold's).
     - ``refit(task, X, y, info)``: train the winner on all the training data.
     - ``test_scores(task, test) -> dict``: the refitted winner's scores on the test split.
 
@@ -116,6 +118,9 @@ class Search:
 
     def fit_trial(self, task, fit_data, validation) -> tuple[float, dict]:
         raise NotImplementedError
+
+    def combine(self, infos: list[dict]) -> dict:
+        return dict(infos[0])
 
     def refit(self, task, X, y, info: dict):
         raise NotImplementedError

@@ -157,16 +157,16 @@ def make_pruner(pruner):
     """``"median"`` (the default), ``"hyperband"``, ``"none"`` or an Optuna pruner.
 
     Median: a trial stops when its best validation score so far is worse than the median of the
-    earlier trials' at the same epoch, after 5 finished trials and 5 epochs. Hyperband: successive
-    halving brackets from 5 epochs on.
+    finished trials' at the same epoch, after 5 finished trials and 10 epochs (early epochs say little
+    about where a slow learning rate ends up). Hyperband: successive halving brackets from 10 epochs on.
     """
     optuna = _optuna()
     if not isinstance(pruner, str):
         return pruner
     if pruner == "median":
-        return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=5)
+        return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=10)
     if pruner == "hyperband":
-        return optuna.pruners.HyperbandPruner(min_resource=5, reduction_factor=3)
+        return optuna.pruners.HyperbandPruner(min_resource=10, reduction_factor=3)
     if pruner == "none":
         return optuna.pruners.NopPruner()
     raise ConfigError(f"pruner must be 'median', 'hyperband' or 'none', got {pruner!r}")
@@ -258,8 +258,7 @@ class WorkerSpec:
     study_name: str
     task_class: str
     task_params: dict
-    fit_data: Any
-    validation: Any
+    splits: list   # [(fit_data, validation), ...]: one hold-out, or the folds of a cross-validation
     trials: int | None
     deadline: float | None
     started: float
@@ -297,12 +296,19 @@ def run_worker(spec: WorkerSpec) -> int:
         task.set_params(**search.decode(raw), verbose=spec.verbose)
         if accepts_budget and spec.deadline is not None:
             task.set_params(time_budget=max(1.0, spec.deadline - time.time()))
+        values, infos = [], []
         try:
-            with reporting_to(trial):
-                value, info = search.fit_trial(task, spec.fit_data, spec.validation)
+            for k, (fit_data, validation) in enumerate(spec.splits):   # the first fold's curve feeds the pruner
+                with reporting_to(trial) if k == 0 else contextlib.nullcontext():
+                    value, info = search.fit_trial(task, fit_data, validation)
+                values.append(value)
+                infos.append(info)
         except SeqlabError as e:
             trial.set_user_attr("error", str(e)[:300])
             raise
+        value, info = float(sum(values) / len(values)), search.combine(infos)
+        if len(values) > 1:
+            info["fold_values"] = [round(v, 6) for v in values]
         for k, v in info.items():
             trial.set_user_attr(k, v)
         return value   # NaN: Optuna records the trial as failed

@@ -1,10 +1,12 @@
 """``tune(task, X, y)``: hyperparameter search on Optuna for any task with a ``Search``
 (``seqlab.tasks.tuning.registry``), behind ``Task.tune`` and ``seqlab tune``.
 
-1. The task's ``Search`` holds out validation data from the training data (never the test split).
+1. The task's ``Search`` holds out validation data from the training data (never the test split):
+   one hold-out, or the folds of a cross-validation for small data sets.
 2. Workers take trials from one study: TPE proposes a configuration, the task trains on the rest
-   of the training data, every epoch's validation score goes to the pruner (median by default),
-   which stops trials that do worse than the earlier ones did at the same epoch.
+   of the training data (on each fold: the trial's value is the mean), every epoch's validation
+   score (of the first fold) goes to the pruner (median by default), which stops trials that do
+   worse than the finished ones did at the same epoch.
 3. The best configuration (lowest validation score) is set on ``task`` and refitted on all the
    training data; if ``test`` is given it is scored on it, once.
 
@@ -121,7 +123,7 @@ def tune(task, X, y=None, *, trials: int | None = 20, time_budget=None, workers:
     budget = _check(trials, time_budget, workers)
     search = search_for(type(task).__name__)
     started = time.time()
-    fit_data, validation = search.holdout(task, X, y)
+    splits = search.holdout(task, X, y)
     stream = sys.stderr if progress is True else (io.StringIO() if not progress else progress)
     name = study_name or f"seqlab-{type(task).__name__}"
     with contextlib.ExitStack() as stack:
@@ -134,7 +136,7 @@ def tune(task, X, y=None, *, trials: int | None = 20, time_budget=None, workers:
             print(f"trials {', '.join(map(str, stale))} were left running by a process that is gone: marked failed",
                   file=stream, flush=True)
         base = dict(storage=opened if workers == 1 else storage, study_name=name, task_class=type(task).__name__,
-                    task_params=task.get_params(), fit_data=fit_data, validation=validation, trials=trials,
+                    task_params=task.get_params(), splits=splits, trials=trials,
                     deadline=None if budget is None else started + budget, started=started, choices=choices,
                     pruner=pruner, seed=int(seed if seed is not None else getattr(task, "seed", 0) or 0),
                     verbose=verbose)
