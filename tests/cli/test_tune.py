@@ -96,3 +96,19 @@ def test_bad_input_is_one_line_and_leaves_no_run_directory(tmp_path, capsys):
     assert main(["tune", "classify", "italy-power-demand", "--trials", "2", "--out", str(out),
                  "--storage", "sqlite:////nonexistent-folder/x/s.db"]) == 2
     assert "cannot open the study storage" in capsys.readouterr().err and not out.exists()
+
+
+def test_tune_synth_scores_the_latest_windows_against_noise_and_replayed_windows(tmp_path, monkeypatch):
+    import numpy as np
+
+    from seqlab.tasks.generation import search
+
+    monkeypatch.setattr(search, "TRIAL_METRIC_ITERATIONS", 20)
+    t = np.arange(240)
+    csv = tmp_path / "waves.csv"
+    csv.write_text("a,b\n" + "\n".join(f"{np.sin(v / 5):.4f},{np.cos(v / 7):.4f}" for v in t))
+    assert main(["tune", "synth", str(csv), "--seq-len", "8", "--model", "dense", "--epochs", "2",
+                 "--batch-size", "16", "--metric-iterations", "20", "--trials", "2", "--out", str(tmp_path / "s")]) == 0
+    m = json.loads((tmp_path / "s" / "metrics.json").read_text())
+    assert set(m["baselines"]) == {"noise (per-step mean and std)", "training windows replayed"}
+    assert 0 <= m["test"]["discriminative_score"] <= 0.5 and m["rerun"].startswith("seqlab synth ")

@@ -3,6 +3,7 @@
     seqlab tune classify italy-power-demand --trials 30 --workers 2
     seqlab tune forecast airline.csv --target Passengers --model gru --time-budget 30m
     seqlab tune generate names.txt --lines --model gru --steps 1000 --trials 20
+    seqlab tune synth stock_data.csv --seq-len 24 --model rnn --epochs 50 --trials 10
     seqlab tune classify gunpoint --model cnn1d --trials 50 --storage postgresql://user:pw@db/studies
 
 ARGS are the command's own arguments: the data and whatever the search should not vary (a given
@@ -34,10 +35,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seqlab.cli.common import SHARED
+from seqlab.cli.common import SHARED, given
 from seqlab.io.errors import ConfigError, SeqlabError
 
-TUNABLE = {"classify": ("classify",), "forecast": ("forecast",), "generate": ("generate", "train")}
+TUNABLE = {"classify": ("classify",), "forecast": ("forecast",), "generate": ("generate", "train"),
+           "synth": ("synth",)}
 FLAGS = {   # constructor argument -> the command's option
     "classify": {"encoder": "--model", "units": "--units", "num_layers": "--layers", "dropout": "--dropout",
                  "filters": "--filters", "embedding_dim": "--embedding-dim", "learning_rate": "--learning-rate",
@@ -46,6 +48,7 @@ FLAGS = {   # constructor argument -> the command's option
                  "learning_rate": "--learning-rate", "batch_size": "--batch-size"},
     "generate": {"n_embd": "--n-embd", "units": "--units", "n_layer": "--n-layer", "dropout": "--dropout",
                  "learning_rate": "--learning-rate", "batch_size": "--batch-size", "block_size": "--block-size"},
+    "synth": {"units": "--units", "learning_rate": "--learning-rate", "batch_size": "--batch-size"},
 }
 
 
@@ -61,6 +64,7 @@ class Job:
     baselines: object = None                       # fn(task) -> {name: scores} computed in this run
     headline: object = None                        # fn(scores) -> {metric: value} for the report
     title: str = ""
+    note: str = ""                                 # what the report should say about the splits
 
 
 # ----- the commands -------------------------------------------------------------------------------
@@ -141,7 +145,44 @@ def _generate_job(args) -> Job:
                title=f"seqlab tune generate: {Path(args.text).name} ({args.model})")
 
 
-JOBS = {"classify": _classify_job, "forecast": _forecast_job, "generate": _generate_job}
+def _synth_job(args) -> Job:
+    import numpy as np
+
+    from seqlab.data.csv import read_feature_table
+    from seqlab.tasks.generation.gan import GAN
+    from seqlab.tasks.generation.metrics import discriminative_score, timegan_windows
+    from seqlab.tasks.generation.search import time_split
+
+    if args.model == "timegan":
+        raise ConfigError("seqlab tune synth tunes the GANs (--model rnn, lstm or dense), not timegan")
+    if args.seq_len < 2:
+        raise ConfigError("--seq-len must be >= 2")
+    df, _, _ = read_feature_table(args.data, time_col=args.time_col)
+    train, test = time_split(timegan_windows(df.to_numpy(dtype=np.float64), args.seq_len, reverse=False))
+    if len(train) < 2 * args.batch_size:
+        raise ConfigError(f"{len(train)} training windows of {args.seq_len} steps (the latest 20% are kept for the "
+                          "test): too few to tune; give a longer series or lower --seq-len / --batch-size")
+    latent = 3 if args.model == "lstm" else train.shape[2]
+    gan = GAN(arch=args.model, loss=args.loss, latent_dim=latent, units=args.units, epochs=args.epochs,
+              batch_size=args.batch_size, scale="minmax", seed=args.seed, **given(learning_rate=args.learning_rate))
+
+    def baselines(task):
+        rng = np.random.default_rng(args.seed)
+        noise = np.clip(train.mean(0) + train.std(0) * rng.standard_normal(test.shape), 0, 1).astype(np.float32)
+        copy = train[rng.integers(0, len(train), len(test))]
+        score = lambda fake: {"discriminative_score": discriminative_score(test, fake, args.metric_iterations,
+                                                                           seed=args.seed)}
+        return {"noise (per-step mean and std)": score(noise), "training windows replayed": score(copy)}
+
+    return Job(gan, train, test={"windows": test, "metric_iterations": args.metric_iterations}, baselines=baselines,
+               headline=lambda s: {"discriminative_score": s["discriminative_score"]},
+               title=f"seqlab tune synth: {Path(args.data).name} ({args.model})",
+               note="The latest 20% of the windows are the test split (the earlier windows that share no row "
+                    "with them are the training data; trials hold out their latest 20% in turn). The rerun "
+                    "command trains on every window, as seqlab synth does.")
+
+
+JOBS = {"classify": _classify_job, "forecast": _forecast_job, "generate": _generate_job, "synth": _synth_job}
 
 
 # ----- the command line -------------------------------------------------------------------------
@@ -167,7 +208,7 @@ def add_parser(sub) -> None:
     """Register ``seqlab tune``."""
     from seqlab.cli.common import add_command
 
-    p = add_command(sub, "tune", run, help="hyperparameter search on Optuna for classify, forecast or generate",
+    p = add_command(sub, "tune", run, help="hyperparameter search on Optuna for classify, forecast, generate or synth",
                     description=__doc__)
     p.add_argument("command", choices=sorted(TUNABLE), help="the command to tune")
     p.add_argument("args", nargs=argparse.REMAINDER, help="its arguments, then the options below in any order")
@@ -323,7 +364,7 @@ def write_results(folder: Path, task, job: Job, args, rerun: str, seconds: float
     base = job.baselines(task) if job.baselines else {}
     tuned = job.headline(t["test"])
     metric = next(iter(tuned))
-    higher = metric in ("accuracy", "f1_macro")
+    higher = metric in ("accuracy", "f1_macro")   # the others: lower is better
     scores = {"tuned model": tuned, **{k: {m: v.get(m) for m in tuned if m in v} for k, v in base.items()}}
     strongest = (max if higher else min)(base, key=lambda k: base[k].get(metric, float("nan"))) if base else None
     if strongest is not None:
@@ -343,7 +384,7 @@ def write_results(folder: Path, task, job: Job, args, rerun: str, seconds: float
                "pruner": args.pruner, "wall time (this run)": f"{seconds:.0f}s"}
     sections = [("Search", summary), ("Test scores of the refitted winner vs baselines (same run)", scores),
                 ("Verdict", verdict), ("Best configuration", t["best_params"]),
-                ("Rerun the winner", f"<pre>{_html(rerun)}</pre>"),
+                ("Rerun the winner", f"<pre>{_html(rerun)}</pre>" + (f"<p>{_html(job.note)}</p>" if job.note else "")),
                 ("Optimisation history", plots["history"])]
     importance = plots["importance"]
     sections.append(("Parameter importance", importance if importance.endswith(".png") else f"<p>{importance}</p>"))

@@ -15,6 +15,7 @@ SEARCHES: dict[str, str] = {
     "TextClassifier": "seqlab.tasks.classification.search:TextClassifierSearch",
     "Forecaster": "seqlab.tasks.forecasting.search:ForecasterSearch",
     "CharGenerator": "seqlab.tasks.generation.search:CharGeneratorSearch",
+    "GAN": "seqlab.tasks.generation.search:GANSearch",
 }
 
 
