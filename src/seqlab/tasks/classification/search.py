@@ -1,8 +1,9 @@
 """How the classifiers are tuned (``task.tune``, ``seqlab tune classify``): the search space of
 each encoder, the stratified validation hold-out a trial is scored on, and the refit.
 
-A trial is scored by the validation cross-entropy of the epoch where it was lowest (training
-stops early on it). Small data sets (under 1,000 examples) are cross-validated: 3 stratified folds,
+A trial is scored by the metric the report leads with, its validation error rate (1 - accuracy),
+at its most accurate epoch, with the validation cross-entropy breaking ties (``+ 0.001 * loss``;
+training stops early on the cross-entropy, which also feeds the pruner). Small data sets (under 1,000 examples) are cross-validated: 3 stratified folds,
 the trial's value the mean of the three (one validation set of a few dozen examples ranks
 configurations by noise); larger ones hold out a stratified 20%. Folds and hold-out are seeded by
 the task's ``seed``: every trial sees the same ones. The winner is refitted on all the training
@@ -24,6 +25,7 @@ from seqlab.tasks.tuning.space import Param, Search, suggest_all
 
 VALIDATION_SHARE = 0.2
 CROSS_VALIDATION = (1000, 3)   # below this many examples, this many folds
+TIE_BREAK = 1e-3               # the trial value: validation error rate + TIE_BREAK * cross-entropy
 TRAINING = [Param("learning_rate", 1e-4, 1e-2, log=True), Param("batch_size", choices=(8, 16, 32, 64)),
             Param("dropout", 0.0, 0.5)]
 SERIES_SPACES = {   # per encoder: its width and depth (seed 002: number of layers, of units)
@@ -73,7 +75,7 @@ def validation_folds(labels: np.ndarray, seed: int) -> list[tuple[np.ndarray, np
 class ClassifierSearch(Search):
     """What the series and text classifiers share: the hold-out, the trial's score, refit and test."""
 
-    objective = "validation loss (cross-entropy)"
+    objective = "validation error rate (+ 0.001 x cross-entropy)"
     test_metric = "accuracy"
 
     def _inputs(self, X, y):
@@ -86,7 +88,7 @@ class ClassifierSearch(Search):
 
     def combine(self, infos):
         out = dict(infos[0])
-        for key in ("epochs", "epochs_run", "validation_accuracy"):
+        for key in ("epochs", "epochs_run", "validation_accuracy", "validation_loss"):
             values = [i[key] for i in infos if key in i]
             if values:
                 out[key] = int(np.median(values)) if key == "epochs" else (
@@ -96,14 +98,15 @@ class ClassifierSearch(Search):
     def fit_trial(self, task, fit_data, validation):
         task.set_params(validation_split=0.0)
         task.fit(*fit_data, validation_data=validation)
-        val = np.asarray(task.history_.get("val_loss", []), dtype=float)
-        if not val.size or not np.isfinite(val).any():
+        loss = np.asarray(task.history_.get("val_loss", []), dtype=float)
+        if not loss.size or not np.isfinite(loss).any():
             return float("nan"), {}
-        best = int(np.nanargmin(val))
-        info = {"epochs": best + 1, "epochs_run": int(val.size)}
-        if "val_accuracy" in task.history_:
-            info["validation_accuracy"] = float(task.history_["val_accuracy"][best])
-        return float(val[best]), info
+        acc = np.asarray(task.history_.get("val_accuracy", np.zeros(loss.size)), dtype=float)
+        loss = np.where(np.isfinite(loss), loss, np.inf)
+        best = int(np.lexsort((loss, -acc))[0])     # the most accurate epoch; the lowest loss among ties
+        info = {"epochs": best + 1, "epochs_run": int(loss.size), "validation_accuracy": float(acc[best]),
+                "validation_loss": float(loss[best])}
+        return float(1.0 - acc[best] + TIE_BREAK * loss[best]), info
 
     def refit(self, task, X, y, info):
         task.set_params(validation_split=0.0, **({"epochs": int(info["epochs"])} if info.get("epochs") else {}))
