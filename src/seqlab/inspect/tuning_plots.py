@@ -32,7 +32,9 @@ def plot_study(study, out_dir: str | Path, objective: str = "objective value") -
     found = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")   # Optuna marks its matplotlib backend experimental
-        ax = ovm.plot_optimization_history(study, target_name=objective)
+        ax = ovm.plot_optimization_history(study, target_name="trial value")
+        ax.legend(loc="upper right", fontsize=8)   # Optuna puts it beside the axes, squeezing them
+        ax.set_ylabel(objective if len(objective) <= 40 else "trial value (lower is better)")
         ax.set_title("")
         ax.set_title(f"Optimisation history: {objective} per trial (lower is better)", loc="left")
         _save(ax, out_dir / "optimization_history.png")
@@ -43,7 +45,7 @@ def plot_study(study, out_dir: str | Path, objective: str = "objective value") -
             found["importance"] = "not drawn: it needs two finished trials and a parameter that varied"
             return found
         try:
-            ax = ovm.plot_param_importances(study, target_name=objective, params=sorted(varied))
+            ax = ovm.plot_param_importances(study, target_name="trial value", params=sorted(varied))
         except (RuntimeError, ValueError) as e:
             found["importance"] = f"not drawn: {e}"
             return found
