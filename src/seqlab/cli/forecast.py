@@ -2,6 +2,11 @@
 held-out test rows, and write a run directory (model/, metrics.json, history.json, forecast.png,
 loss.png, report.html). ``--compare lstm,gru,mlp,naive`` trains several on the same split.
 
+Many series (a panel): ``--id-col COL`` with a long table (``--time-col``, ``--target``, covariates
+``--past-features``, ``--future-features``, ``--static-features``, ``--calendar``) or ``--wide`` (a row
+per series, a column per time step); CSV or Parquet. One global model learns from every series; see
+``seqlab.cli.forecast_panel``.
+
 >>> main(["forecast", "prices.csv", "--target", "Open", "--model", "gru"])    # doctest: +SKIP
 """
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from seqlab.cli.common import add_arguments, add_command, training_run
+from seqlab.cli.forecast_panel import run_panel
 from seqlab.data import read_csv
 from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
 from seqlab.io.errors import ConfigError
@@ -19,14 +25,24 @@ from seqlab.tasks.forecasting.metrics import METRIC_NAMES
 
 def add_parser(sub) -> None:
     p = add_command(sub, "forecast", run, help="train a forecaster on a CSV and compare it with the naive forecast")
-    p.add_argument("csv", help="the CSV file")
-    p.add_argument("--target", required=True, help="column(s) to forecast (comma-separated)")
+    p.add_argument("csv", help="the CSV file (or Parquet, for a panel)")
+    p.add_argument("--target", help="column(s) to forecast (comma-separated); a panel takes one")
     p.add_argument("--time-col", help="date/time column (rows are sorted by it)")
     p.add_argument("--features", help="covariate columns, comma-separated (multivariate input)")
     p.add_argument("--model", default="lstm", help=f"one of: {', '.join(MODEL_NAMES)} ")
     p.add_argument("--compare", help="several models on the same split, e.g. lstm,gru,mlp,naive")
     p.add_argument("--thousands", help="thousands separator in numbers, e.g. ','")
     add_training_args(p, "forecast")
+    panel = p.add_argument_group("many series (a panel)")
+    panel.add_argument("--id-col", help="the column naming each series: one global model for all of them")
+    panel.add_argument("--wide", action="store_true", help="a row per series and a column per time step")
+    panel.add_argument("--past-features", help="covariates observed up to the forecast origin (as --features)")
+    panel.add_argument("--future-features", help="covariates known over the horizon (predict needs them)")
+    panel.add_argument("--static-features", help="one value per series (text ones are embedded)")
+    panel.add_argument("--calendar", action="store_true", help="month / weekday / hour features from the dates")
+    panel.add_argument("--cutoff", help="score the steps after this date (or step) instead of the last --test-size")
+    panel.add_argument("--drop-short", action="store_true",
+                       help="leave out series shorter than lookback + horizon (default: refuse them, naming them)")
 
 
 def add_training_args(p, command: str) -> None:
@@ -44,7 +60,10 @@ def add_training_args(p, command: str) -> None:
     p.add_argument("--scaler", default="minmax", choices=["minmax", "standard", "none"],
                    help="scaling fitted on the training rows (MinMaxScaler, StandardScaler or none)")
     p.add_argument("--season", type=int, help="seasonal period in rows (default: inferred)")
-    p.add_argument("--test-size", type=float, default=0.2, help="last rows held out: fraction or count")
+    panel = command == "forecast"            # seqlab forecast also reads panels: their default is the horizon
+    p.add_argument("--test-size", type=float, default=None if panel else 0.2,
+                   help="last rows held out: fraction or count" + (" (default 0.2; a panel: --horizon rows per series)"
+                                                                    if panel else ""))
     p.add_argument("--fill", choices=["ffill", "interpolate", "zero"], help="fill NaN/inf (default: refuse)")
     # the validation part is the rows just before the test rows (a row count works too, as for --test-size)
     add_arguments(p, command, epochs=100, batch_size=32, learning_rate=1e-3, patience=20, validation_split=0.1,
@@ -70,7 +89,8 @@ def forecaster_from_args(args, model: str, target, features) -> Forecaster:
                       learning_rate=args.learning_rate, patience=args.patience,
                       scaler=None if args.scaler == "none" else args.scaler,
                       difference=args.difference, season=args.season, validation_split=size(args.validation_split),
-                      test_size=size(args.test_size), fill=args.fill, seed=args.seed, verbose=args.verbose)
+                      test_size=None if args.test_size is None else size(args.test_size), fill=args.fill,
+                      seed=args.seed, verbose=args.verbose)
 
 
 def check_args(args, models: list[str]) -> None:
@@ -90,6 +110,10 @@ def run(args) -> int:
     if not models:
         raise ConfigError("give at least one model name, e.g. --compare lstm,gru,naive")
     check_args(args, models)
+    if getattr(args, "id_col", None) or getattr(args, "wide", False):
+        return run_panel(args, models, forecaster_from_args)
+    if not args.target:
+        raise ConfigError("--target is required: the column(s) to forecast")
     targets = [c.strip() for c in args.target.split(",") if c.strip()]
     features = [c.strip() for c in args.features.split(",") if c.strip()] if args.features else None
     df = read_csv(args.csv, time_col=args.time_col, thousands=args.thousands)

@@ -20,7 +20,8 @@ TabularClassifier                     a CSV table holding the training columns (
 ImageClassifier                       an image file, or a folder searched for image files (a
                                       folder of class sub-folders works too)
 Forecaster                            a CSV history with the training columns: the next
-                                      ``horizon`` steps after its last row
+                                      ``horizon`` steps after its last row (a panel: a table
+                                      as in training, CSV or Parquet; ``id, time, forecast``)
 any other task                        a CSV table handed to the task's ``predict`` (or
                                       ``transform``)
 ===================================== ==========================================================
@@ -149,7 +150,13 @@ def image_table(task, args) -> pd.DataFrame:
 
 
 def forecast_table(task, args) -> pd.DataFrame:
-    """A Forecaster: INPUT is a CSV history; the ``horizon`` steps after its last row."""
+    """A Forecaster: INPUT is a CSV history; the ``horizon`` steps after its last row. A panel model
+    (``seqlab forecast --id-col``): INPUT is a CSV or Parquet panel; a row per series and future step
+    (``id, time, forecast[, forecast_q<q>]``)."""
+    if getattr(task, "panel_", None) is not None:
+        from seqlab.data.panel import read_table
+
+        return task.predict(read_table(args.input))
     return task.predict(_read_csv(args.input)).reset_index()
 
 

@@ -11,6 +11,10 @@ the data's own units against the naive (last value) and seasonal naive forecasts
 ['baseline', 'mae', 'mape']
 >>> f.predict().shape                # the next horizon steps after the data
 (1, 1)
+
+Many series at once (a panel): ``fit(df, id_col="store")`` trains one global model on the windows of
+every series (``seqlab.tasks.forecasting.panel``); ``predict`` then gives a long table
+``id, time, forecast``.
 """
 from __future__ import annotations
 
@@ -35,6 +39,8 @@ from seqlab.models.forecasting import (
 from seqlab.nn.seeding import seeded
 from seqlab.tasks.base import Task
 from seqlab.tasks.forecasting.metrics import forecast_metrics
+from seqlab.tasks.forecasting.panel import PanelModel
+from seqlab.tasks.forecasting.panel_predict import panel_from_state, panel_state, predict_panel
 from seqlab.train import Trainer
 from seqlab.train.callbacks import EarlyStopping, EpochProgressBar
 from seqlab.train.losses import quantile_loss
@@ -62,7 +68,13 @@ class Forecaster(Task):
         scaler: ``"minmax"``, ``"standard"`` or None, fitted on training rows only.
         difference: model first differences of the targets (helps trending series).
         season: seasonal period in rows; None infers it from the training rows.
-        test_size: the last rows held out for the test metrics (a fraction below 1 or a row count).
+        test_size: the last rows held out for the test metrics (a fraction below 1 or a row count; None:
+            0.2 of the rows of one series, ``horizon`` rows of each series of a panel).
+        future_features, static_features, calendar, cutoff, drop_short: for a panel (``fit(df, id_col=...)``):
+            covariates known over the horizon; columns with one value per series (text ones embedded);
+            derive month / weekday / hour features from the time column; score the rows after this
+            date (or step) instead of the last ``test_size`` rows; leave out series too short for
+            lookback + horizon instead of refusing them. ``features`` are then the past covariates.
         fill: NaN handling: None (refuse), ``"ffill"``, ``"interpolate"``, ``"zero"``.
         epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared training
             arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. Here ``validation_split`` is
@@ -79,8 +91,9 @@ class Forecaster(Task):
                  epochs: int = 100,
                  batch_size: int = 32, learning_rate: float = 1e-3, loss: str = "mse", patience: int = 20,
                  scaler: str | None = "minmax", difference: bool = False, season: int | None = None,
-                 validation_split: float = 0.1, test_size: float = 0.2, fill: str | None = None, seed: int = 0,
-                 verbose: int = 0):
+                 validation_split: float = 0.1, test_size: float | None = None, fill: str | None = None, seed: int = 0,
+                 verbose: int = 0, future_features=None, static_features=None, calendar: bool = False, cutoff=None,
+                 drop_short: bool = False):
         self.model, self.target, self.features, self.time_col = model, target, features, time_col
         self.lookback, self.horizon, self.strategy, self.quantiles = lookback, horizon, strategy, quantiles
         self.units, self.num_layers, self.dropout, self.head_units = units, num_layers, dropout, head_units
@@ -89,6 +102,8 @@ class Forecaster(Task):
         self.scaler, self.difference, self.season = scaler, difference, season
         self.validation_split, self.test_size, self.fill = validation_split, test_size, fill
         self.seed, self.verbose = seed, verbose
+        self.future_features, self.static_features, self.calendar = future_features, static_features, calendar
+        self.cutoff, self.drop_short = cutoff, drop_short
 
     # ----- checks --------------------------------------------------------------------------
     def _check_params(self) -> None:
@@ -127,15 +142,19 @@ class Forecaster(Task):
         return [float(q) for q in self.quantiles] if self.quantiles else []
 
     # ----- fitting -------------------------------------------------------------------------
-    def fit(self, data) -> "Forecaster":
-        """Split, scale, train and score on the test rows. ``data``: DataFrame, Series or array. Returns self."""
+    def fit(self, data, id_col: str | None = None, wide: bool = False) -> "Forecaster":
+        """Split, scale, train and score on the test rows. ``data``: DataFrame, Series or array. Returns self.
+        With ``id_col``: ``data`` is a panel, long (a row per series and time) or ``wide`` (a row per series)."""
         self._check_params()
+        self.panel_ = None
+        if id_col is not None:
+            return self._fit_panel(data, id_col, wide)
         s = series_from(data, self.target, self.features, self.time_col, self.fill)
         k, rows = len(s.targets), len(s.values)
         if self.strategy == "recursive" and s.features:
             raise ConfigError("strategy 'recursive' feeds predictions back as inputs, so it cannot use covariates "
                               f"({', '.join(s.features)}); use strategy='direct'")
-        train_end, val_end = split_rows(rows, self.validation_split, self.test_size)
+        train_end, val_end = split_rows(rows, self.validation_split, 0.2 if self.test_size is None else self.test_size)
         transform = SeriesTransform(k, self.scaler, self.difference)
         step = 1 if self.strategy == "recursive" else self.horizon
         starts = window_starts(rows, self.lookback, step, train_end, val_end, transform.first_row)
@@ -164,6 +183,12 @@ class Forecaster(Task):
                 self.history_ = self._train(X, Y, starts)
         self._keep_history(s)
         self.metrics_, self.test_forecasts_ = self._score(s.values, z, test_starts, s.times)
+        return self
+
+    def _fit_panel(self, data, id_col: str, wide: bool) -> "Forecaster":
+        self.panel_ = PanelModel(self.get_params()).fit(data, id_col, wide)
+        self.network_, self.history_, self.metrics_ = self.panel_.network, self.panel_.history, self.panel_.metrics()
+        self.targets_, self.features_ = [self.panel_.target], self.panel_.past
         return self
 
     def _new_network(self, n_features: int, horizon: int, k: int) -> torch.nn.Module:
@@ -277,6 +302,8 @@ class Forecaster(Task):
         known, else by step 1..horizon), one column per target, and ``<target>_q<q>`` columns for quantiles.
         """
         self._check_fitted()
+        if getattr(self, "panel_", None) is not None:
+            return predict_panel(self.panel_, data)
         if data is None:
             values, last_time, freq = self.last_values_, self.last_time_, self.freq_
         else:
@@ -315,6 +342,9 @@ class Forecaster(Task):
         self._check_fitted()
         if data is None:
             return self.metrics_
+        if getattr(self, "panel_", None) is not None:
+            raise ConfigError("evaluate(data) scores one series; for a panel, fit with cutoff=... (or test_size) "
+                              "and read metrics_")
         s = series_from(data, self.targets_, self.features_, self.time_col, self.fill)
         first = self.transform_.first_row
         starts = np.arange(max(first, 1), len(s.values) - self.lookback - self.horizon + 1)
@@ -339,7 +369,7 @@ class Forecaster(Task):
         frame = pd.DataFrame(s.values, columns=s.targets + s.features)
         rows = len(frame)
         if test_size is None:
-            _, val_end = split_rows(rows, self.validation_split, self.test_size)
+            _, val_end = split_rows(rows, self.validation_split, 0.2 if self.test_size is None else self.test_size)
             test_size = max(self.horizon, (rows - val_end) // folds)
         rows_out = []
         for fold in range(folds):
@@ -368,6 +398,8 @@ class Forecaster(Task):
 
     # ----- persistence ---------------------------------------------------------------------
     def _get_state(self):
+        if getattr(self, "panel_", None) is not None:
+            return panel_state(self.panel_)
         tensors = {} if self.network_ is None else dict(self.network_.state_dict())
         prep = {"transform": self.transform_.to_dict(), "targets": self.targets_, "features": self.features_,
                 "season": self.season_, "last_values": self.last_values_.tolist(), "last_time": self.last_time_,
@@ -375,6 +407,12 @@ class Forecaster(Task):
         return {"network": getattr(self, "network_config_", None)}, tensors, prep
 
     def _set_state(self, config, tensors, preprocessing):
+        if "panel" in preprocessing:
+            self.panel_ = panel_from_state(self.get_params(), config, tensors, preprocessing)
+            self.network_, self.metrics_, self.history_ = self.panel_.network, self.panel_.saved_metrics, {}
+            self.targets_, self.features_ = [self.panel_.target], self.panel_.past
+            return
+        self.panel_ = None
         self.targets_, self.features_ = preprocessing["targets"], preprocessing["features"]
         self.transform_ = SeriesTransform.from_dict(preprocessing["transform"])
         self.season_ = int(preprocessing["season"])

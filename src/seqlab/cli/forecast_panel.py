@@ -1,0 +1,137 @@
+"""``seqlab forecast FILE --id-col ID``: one global model for every series of a panel (long, or
+``--wide``), scored per series against naive, seasonal naive and (with ``seqlab[classical]``)
+AutoETS and AutoTheta; the run directory adds ``per_series.csv``, ``errors.png`` (the spread of
+per-series sMAPE) and ``series.png`` (the best, median and worst series).
+
+>>> main(["forecast", "fertility.csv", "--wide", "--id-col", "Country Name", "--horizon", "5"])  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from seqlab.cli.common import training_run
+from seqlab.data.panel import names_of, read_table
+from seqlab.inspect.panel_plots import plot_error_distribution, plot_series_forecasts
+from seqlab.io.errors import ConfigError
+from seqlab.tasks.forecasting.classical import classical_available
+from seqlab.tasks.forecasting.panel_metrics import format_table
+
+
+def run_panel(args, models: list[str], forecaster_from_args) -> int:
+    """Fit one global model per name in ``models`` on the panel in ``args.csv`` and write the run directory."""
+    if args.wide and not args.id_col:
+        raise ConfigError("--wide needs --id-col: the column that names each series (e.g. --id-col 'Country Name')")
+    if not args.wide and (not args.target or not args.time_col):
+        raise ConfigError("a long panel needs --target (the value to forecast) and --time-col (each row's time); "
+                          "for a table with one row per series and one column per time step, give --wide")
+    past = names_of(args.past_features) + names_of(args.features)
+    frame = read_table(args.csv)
+    with training_run(args, "forecast") as run:
+        fitted = {}
+        for m in models:
+            f = forecaster_from_args(args, m, args.target, past or None)
+            f.set_params(future_features=names_of(args.future_features) or None,
+                         static_features=names_of(args.static_features) or None, calendar=args.calendar,
+                         cutoff=args.cutoff, drop_short=args.drop_short)
+            fitted[m] = f.fit(frame, id_col=args.id_col, wide=args.wide)
+        best = min(fitted, key=lambda m: _validation_smape(fitted[m]))     # chosen on validation, not test
+        f, panel = fitted[best], fitted[best].panel_
+        run.save(f)
+        if len(fitted) > 1:
+            for m, g in fitted.items():
+                run.save(g, f"models/{m}")
+        table = _joint_table(fitted)
+        metrics = {**f.metrics_, "best": best, "table": {m: row.to_dict() for m, row in table.iterrows()}}
+        run.json("metrics.json", metrics)
+        per_series = pd.concat({m: t for m, t in _per_series(fitted).items()}, axis=1)
+        per_series.to_csv(run.dir / "per_series.csv", float_format="%.6g")
+        plot_error_distribution({m: t["smape"].to_numpy() for m, t in _per_series(fitted).items()},
+                                run.dir / "errors.png")
+        plot_series_forecasts(_chosen_series(panel, best), run.dir / "series.png")
+        sections = [("Aggregate over series (test part)", {m: row.to_dict() for m, row in table.iterrows()}),
+                    ("Per-series sMAPE", "errors.png"), ("Best, median and worst series", "series.png")]
+        if getattr(panel, "val_table", None) is not None:
+            sections.insert(1, ("Validation part (what defaults and the best model are chosen on)",
+                                {m: row.to_dict() for m, row in panel.val_table.iterrows()}))
+        if run.history(f.history_):
+            sections.append(("Training", "loss.png"))
+        sections.append(("Model", f.summary()))
+        run.report(f"seqlab forecast: {len(panel.ids)} series of {panel.target}", sections)
+        run.say(summary(fitted, best, table, run.out))
+    return 0
+
+
+def _validation_smape(f) -> float:
+    table = getattr(f.panel_, "val_table", None)
+    return float(table.loc[f.model, "smape"]) if table is not None else float(f.metrics_["smape"])
+
+
+def _per_series(fitted: dict) -> dict[str, pd.DataFrame]:
+    first = next(iter(fitted.values())).panel_
+    tables = {m: g.panel_.per_series[m] for m, g in fitted.items()}
+    tables.update({k: v for k, v in first.per_series.items() if k not in tables})
+    return tables
+
+
+def _joint_table(fitted: dict) -> pd.DataFrame:
+    first = next(iter(fitted.values())).panel_.table
+    rows = [g.panel_.table.loc[[m]] for m, g in fitted.items()]
+    return pd.concat(rows + [first.drop(index=[m for m in fitted if m in first.index])])
+
+
+def _chosen_series(panel, model: str) -> list[dict]:
+    """The best, median and worst series by the model's sMAPE, with their last stretch of history."""
+    errors = panel.per_series[model]["smape"].sort_values()
+    picks = [("best", errors.index[0]), ("median", errors.index[len(errors) // 2]), ("worst", errors.index[-1])]
+    fc, H = panel.test_forecasts, int(panel.p["horizon"])
+    out = []
+    for label, name in picks:
+        i = panel.ids.index(name)
+        windows = np.flatnonzero(fc["series"] == i)
+        w = windows[-1]                                          # the series' last test window
+        o, a = int(fc["origins"][w]), int(fc["offsets"][i])
+        start = max(a, o - 4 * max(H, int(panel.p["lookback"])))
+        shown = {k: v[w] for k, v in fc["forecasts"].items() if k != "seasonal_naive" or panel.season > 1}
+        out.append({"title": f"{label}: {name} (sMAPE {errors[name]:.2f})", "times": fc["times"][start:o + H + 1],
+                    "values": fc["y"][start:o + H + 1], "forecast_times": fc["times"][o + 1:o + H + 1],
+                    "actual": fc["actual"][w], "forecasts": shown,
+                    "lower": None if fc["lower"] is None else fc["lower"][w],
+                    "upper": None if fc["upper"] is None else fc["upper"][w]})
+    return out
+
+
+def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> str:
+    """The lines printed at the end of a panel run: what was fitted, the aggregate table, the verdict."""
+    panel = fitted[best].panel_
+    H, L = int(panel.p["horizon"]), int(panel.p["lookback"])
+    notes = []
+    if panel.empty_series:
+        notes.append(f"{len(panel.empty_series)} without any value")
+    if panel.dropped:
+        notes.append(f"{len(panel.dropped)} too short, left out (--drop-short)")
+    lines = [f"\nPanel: {len(panel.ids)} series" + (f" ({'; '.join(notes)})" if notes else "")
+             + f"; one {best} model trained on {panel.n_windows['train']} windows from all of them",
+             f"Test: {panel.n_windows['test']} forecasts, {H} step(s) ahead (lookback {L}); metrics are means over "
+             f"series; MASE season {panel.season}; OWA against naive",
+             format_table(table)]
+    if not classical_available():
+        lines.append("(AutoETS / AutoTheta: pip install 'seqlab[classical]')")
+    naive = table.loc["naive"]
+    for m in fitted:
+        row = table.loc[m]
+        wins = [k for k in ("smape", "mase") if row[k] < naive[k]]
+        verdict = ("beats" if len(wins) == 2 else "does NOT beat") + " naive on sMAPE and MASE" if len(wins) in (0, 2) \
+            else f"beats naive on {wins[0]} only"
+        lines.append(f"{m}: {verdict} (sMAPE {row['smape']:.3f} vs {naive['smape']:.3f}, MASE {row['mase']:.3f} vs "
+                     f"{naive['mase']:.3f}, OWA {row['owa']:.3f})")
+    strongest = table["owa"].idxmin()
+    lines.append(f"lowest OWA: {strongest}" + ("" if strongest in fitted else " (a baseline: the model loses to it)"))
+    if "interval_coverage" in fitted[best].metrics_:
+        q = fitted[best].metrics_["quantiles"]
+        lines.append(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} "
+                     "of test values")
+    lines.append(f"\nseries:  {out / 'series.png'}")
+    lines.append(f"errors:  {out / 'errors.png'}  (per series: {out / 'per_series.csv'})")
+    lines.append(f"model:   {out / 'model'}  (seqlab predict {out} NEW.csv: id, time, forecast)")
+    return "\n".join(lines)

@@ -1,0 +1,96 @@
+"""``seqlab forecast --id-col`` (a panel, long or --wide) and ``seqlab predict`` of its model:
+the run directory, the aggregate table with the baselines, and bad input as one line with exit 2."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from seqlab.cli import main
+
+
+def wide_csv(tmp_path, n=12, years=30):
+    rng = np.random.default_rng(0)
+    trend = rng.uniform(-0.1, 0.1, n)
+    values = 5 + trend[:, None] * np.arange(years) + 0.05 * rng.normal(size=(n, years)).cumsum(axis=1)
+    frame = pd.DataFrame(values, columns=[str(1980 + k) for k in range(years)])
+    frame.iloc[0, :3] = np.nan                        # one series starts later, one ends earlier
+    frame.iloc[1, -2:] = np.nan
+    frame.insert(0, "Country", [f"c{i}" for i in range(n)])
+    frame.insert(1, "Indicator", "fertility")          # a text column that is neither id nor time: left out
+    path = tmp_path / "wide.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_wide_panel_run_and_predict(tmp_path, capsys):
+    path, out = wide_csv(tmp_path), tmp_path / "run"
+    code = main(["forecast", str(path), "--wide", "--id-col", "Country", "--model", "mlp", "--difference",
+                 "--lookback", "6", "--horizon", "3", "--epochs", "3", "--verbose", "0", "--out", str(out)])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "Panel: 12 series" in text and "seasonal_naive" in text and "OWA" in text and "naive on sMAPE" in text
+    names = {p.name for p in out.iterdir()}
+    assert {"model", "metrics.json", "per_series.csv", "errors.png", "series.png", "report.html"} <= names
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert {"mlp", "naive", "seasonal_naive"} <= set(metrics["table"]) and metrics["series"] == 12
+    assert len(pd.read_csv(out / "per_series.csv", header=[0, 1], index_col=0)) == 12
+    preds = tmp_path / "preds.csv"
+    assert main(["predict", str(out), str(path), "--output", str(preds)]) == 0
+    table = pd.read_csv(preds)
+    assert list(table.columns) == ["id", "time", "forecast"] and len(table) == 36
+    assert table[table.id == "c1"]["time"].tolist() == [2008, 2009, 2010]      # after its own last value
+
+
+def test_long_panel_with_covariates_from_parquet(tmp_path, capsys):
+    grunfeld = pd.read_csv("../shared/data/grunfeld/grunfeld.csv")
+    path = tmp_path / "g.parquet"
+    grunfeld.to_parquet(path)
+    out = tmp_path / "g"
+    code = main(["forecast", str(path), "--id-col", "firm", "--time-col", "year", "--target", "invest",
+                 "--past-features", "value,capital", "--static-features", "firm", "--model", "linear",
+                 "--lookback", "4", "--horizon", "2", "--quantiles", "0.1,0.5,0.9", "--epochs", "2",
+                 "--verbose", "0", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    assert "Panel: 11 series" in capsys.readouterr().out
+    assert main(["predict", str(out), str(path)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0] == "id,time,forecast,forecast_q0.1,forecast_q0.5,forecast_q0.9" and len(lines) == 23
+
+
+@pytest.mark.parametrize("change,message", [
+    ("short", "series 'c3' too short"),
+    ("misaligned", "series 'c5': date 1980-07-01 is misaligned"),
+])
+def test_bad_panels_exit_2_naming_the_series(tmp_path, capsys, change, message):
+    path = wide_csv(tmp_path)
+    frame = pd.read_csv(path)
+    long = frame.melt(id_vars=["Country", "Indicator"], var_name="year", value_name="y").dropna()
+    long["year"] = long["year"].astype(int)
+    if change == "short":
+        long = long[(long.Country != "c3") | (long.year > 2000)]
+    else:                                            # yearly dates; c5's fall in July, off the others' grid
+        long["year"] = long["year"].astype(str) + np.where(long.Country == "c5", "-07-01", "-01-01")
+    long.to_csv(path, index=False)
+    out = tmp_path / "bad"
+    code = main(["forecast", str(path), "--id-col", "Country", "--time-col", "year", "--target", "y",
+                 "--lookback", "6", "--horizon", "3", "--epochs", "1", "--verbose", "0", "--out", str(out)])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and message in err and "Traceback" not in err and len(err.splitlines()) == 1, err
+    assert not out.exists()
+
+
+def test_predict_without_the_future_features_exits_2(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    rows = [{"id": f"s{i}", "week": w, "sales": 10 + 3 * p + rng.normal(0, 0.1), "promo": p}
+            for i in range(4) for w, p in enumerate(rng.integers(0, 2, 30))]
+    path = tmp_path / "sales.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    out = tmp_path / "run"
+    assert main(["forecast", str(path), "--id-col", "id", "--time-col", "week", "--target", "sales",
+                 "--future-features", "promo", "--model", "linear", "--lookback", "4", "--horizon", "2",
+                 "--verbose", "0", "--out", str(out)]) == 0
+    pd.DataFrame(rows).drop(columns="promo").to_csv(tmp_path / "new.csv", index=False)
+    assert main(["predict", str(out), str(tmp_path / "new.csv")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "predict needs the future features promo over the next 2 steps; missing from the table: promo" in err
