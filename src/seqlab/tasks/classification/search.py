@@ -3,9 +3,10 @@ each encoder, the stratified validation hold-out a trial is scored on, and the r
 
 A trial is scored by the metric the report leads with, its validation error rate (1 - accuracy),
 at its most accurate epoch, with the validation cross-entropy breaking ties (``+ 0.001 * loss``;
-training stops early on the cross-entropy, which also feeds the pruner). Small data sets (under 1,000 examples) are cross-validated: 3 stratified folds,
-the trial's value the mean of the three (one validation set of a few dozen examples ranks
-configurations by noise); larger ones hold out a stratified 20%. Folds and hold-out are seeded by
+training stops early on the cross-entropy, which also feeds the pruner). Small data sets (under
+1,000 examples) are cross-validated: 3 stratified folds, the trial's value the mean of the three
+(one validation set of a few dozen examples ranks configurations by noise); larger ones hold out a
+stratified 20%. Folds and hold-out are seeded by
 the task's ``seed``: every trial sees the same ones. The winner is refitted on all the training
 data for the median over the folds of those best epochs.
 
