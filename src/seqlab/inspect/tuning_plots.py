@@ -57,14 +57,17 @@ def plot_study(study, out_dir: str | Path, objective: str = "objective value") -
 
 
 def trial_rows(study, shown: list[str] | None = None) -> list[dict]:
-    """One dict per trial: number, state, value, seconds, each parameter, and the user attributes in
-    ``shown`` (epochs, validation accuracy, ...), in trial order."""
+    """One dict per trial: number, state, value (of finished trials), the validation score a pruned
+    trial was stopped at, each parameter, the user attributes in ``shown`` (epochs, validation
+    accuracy, ...) and its seconds, in trial order."""
     rows = []
     for t in sorted(study.trials, key=lambda t: t.number):
         state = "STALE" if t.user_attrs.get("stale") else t.state.name
         seconds = (t.datetime_complete - t.datetime_start).total_seconds() \
             if t.datetime_complete and t.datetime_start else None
-        row = {"trial": t.number, "state": state, "value": t.value if t.value is not None else ""}
+        pruned = state == "PRUNED"   # its value is the last validation score the pruner saw, not the objective
+        row = {"trial": t.number, "state": state, "value": "" if t.value is None or pruned else t.value,
+               "validation score when pruned": t.value if pruned and t.value is not None else ""}
         row.update({k: v for k, v in t.params.items()})
         for k in shown or []:
             if k in t.user_attrs:
