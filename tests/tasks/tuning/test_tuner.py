@@ -113,3 +113,13 @@ def test_a_task_without_a_search_space_says_which_tasks_have_one():
 
     with pytest.raises(ConfigError, match="SOM has no hyperparameter search; tune\\(\\) works for"):
         SOM(3).tune(np.zeros((4, 2)), trials=1)
+
+
+def test_a_time_budget_ends_the_search_after_the_trial_running_when_it_is_spent():
+    X, y = _data()
+    clf = SequenceClassifier("gru", units=8, epochs=2, seed=0)
+    clf.tune(X, y, trials=None, time_budget="1s", pruner="none", progress=False)
+    counts = clf.tuning_["trials"]
+    assert counts["complete"] >= 1 and sum(counts.values()) == counts["complete"]
+    with pytest.raises(ConfigError, match="time budget"):
+        clf.tune(X, y, trials=None, time_budget="soon", progress=False)

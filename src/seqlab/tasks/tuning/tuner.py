@@ -46,8 +46,8 @@ from seqlab.tasks.tuning.study import (
 def _check(trials, time_budget, workers) -> float | None:
     try:
         from seqlab.train.budget import parse_duration
-    except ImportError:   # until the training budgets land: seconds only
-        parse_duration = lambda v: None if v is None else float(v)
+    except ImportError:   # a seqlab without training budgets
+        parse_duration = seconds
     if trials is None and time_budget is None:
         raise ConfigError("give trials=N or time_budget=... (or both) to bound the search")
     if trials is not None and (isinstance(trials, bool) or int(trials) < 1):
@@ -55,6 +55,22 @@ def _check(trials, time_budget, workers) -> float | None:
     if isinstance(workers, bool) or int(workers) < 1:
         raise ConfigError(f"workers must be >= 1, got {workers!r}")
     return parse_duration(time_budget)
+
+
+def seconds(value) -> float | None:
+    """Seconds from ``90``, ``"90s"``, ``"30m"``, ``"2h"``; None stays None; ConfigError otherwise.
+
+    >>> seconds("30m"), seconds(45), seconds(None)
+    (1800.0, 45.0, None)
+    """
+    import re
+
+    if value is None:
+        return None
+    match = re.fullmatch(r"\s*(\d+(?:\.\d*)?)\s*(s|m|min|h)?\s*", str(value))
+    if match is None or float(match.group(1)) <= 0:
+        raise ConfigError(f"time budget {value!r} is not a positive duration; write e.g. 90s, 30m or 2h")
+    return float(match.group(1)) * {"s": 1, "m": 60, "min": 60, "h": 3600}[match.group(2) or "s"]
 
 
 def trial_counts(study) -> dict:
