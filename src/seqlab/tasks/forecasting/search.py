@@ -49,7 +49,7 @@ class ForecasterSearch(Search):
         if task.time_col is not None and hasattr(X, "sort_values"):
             X = X.sort_values(task.time_col, kind="stable")
         rows = len(X)
-        _, val_end = split_rows(rows, task.validation_split, task.test_size)
+        _, val_end = split_rows(rows, task.validation_split, 0.2 if task.test_size is None else task.test_size)
         n_test = rows - val_end
         return [(_rows(X, val_end), n_test)]   # the trial's series; its last n_test rows score it
 
