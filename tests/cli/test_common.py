@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from seqlab.cli import commands, main
-from seqlab.cli.common import DEPRECATED, SHARED, Described, add_arguments, training_run
+from seqlab.cli.common import DEPRECATED, SHARED, Described, add_arguments, thread_count, training_run
 from seqlab.io.errors import DataError
 
 COMMANDS = commands()
@@ -36,7 +36,7 @@ def _value_for(dest: str) -> tuple[str, object]:
     arg = SHARED[dest]
     if arg.choices:
         return str(arg.choices[-1]), arg.choices[-1]
-    return {int: ("3", 3), float: ("0.25", 0.25), str: ("somewhere", "somewhere")}[arg.type]
+    return {int: ("3", 3), float: ("0.25", 0.25), str: ("somewhere", "somewhere"), thread_count: ("3", 3)}[arg.type]
 
 
 def test_the_tables_cover_every_training_command():
@@ -44,7 +44,7 @@ def test_the_tables_cover_every_training_command():
     for words in [("forecast",), ("quickstart",), ("classify",), ("generate", "train"), ("seq2seq", "train"),
                   ("detect",), ("synth",), ("som",), ("rbm",)]:
         assert (words, "--out") in TAKEN and (words, "--seed") in TAKEN, words
-    assert ("bench",) in taken and len(OLD) == 8
+    assert ("bench",) in taken and len(OLD) == 6
 
 
 @pytest.mark.parametrize("words,flag", TAKEN, ids=lambda v: " ".join(v) if isinstance(v, tuple) else v)
@@ -63,7 +63,9 @@ def test_a_shared_flag_parses_to_the_same_dest_with_the_same_help_everywhere(wor
 def test_no_command_spells_a_shared_option_another_way(words):
     for a in COMMANDS[words]._actions:
         if a.dest in SHARED and a.option_strings and a.help != argparse.SUPPRESS:
-            assert a.option_strings == [SHARED[a.dest].flag], (words, a.option_strings)
+            quiet = a.dest == "verbose" and a.const == 0                          # -q/--quiet: --verbose 0
+            expected = ["-q", "--quiet"] if quiet else [SHARED[a.dest].flag]
+            assert a.option_strings == expected, (words, a.option_strings)
 
 
 @pytest.mark.parametrize("words,old", OLD, ids=lambda v: " ".join(v) if isinstance(v, tuple) else v)
@@ -122,7 +124,8 @@ def test_training_run_writes_everything_then_prints_what_and_where(tmp_path, cap
     assert {p.name for p in out.iterdir()} == {"metrics.json", "history.json", "loss.png", "report.html"}
     report = (out / "report.html").read_text()
     assert "&quot;seed&quot;: 0" in report and "func" not in report              # the settings, without func
-    assert capsys.readouterr().out.splitlines() == ["rmse 0.5", f"run written to {out}; open {out / 'report.html'}"]
+    assert capsys.readouterr().out.splitlines() == ["rmse 0.5", "", f"report:  {out / 'report.html'}",
+                                                    f"model:   {out / 'model'}"]
 
 
 def test_a_failed_training_run_leaves_nothing_and_prints_nothing(tmp_path, capsys):

@@ -17,7 +17,16 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.cli.common import Described, add_arguments, add_command, given, training_run
+from seqlab.cli.common import (
+    Described,
+    add_arguments,
+    add_command,
+    add_table_options,
+    given,
+    input_file,
+    read_table,
+    training_run,
+)
 from seqlab.data.formats import LabeledSeries, LabeledTexts, detect_format, read_labeled
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.classifiers import SERIES_ENCODERS, TEXT_ENCODERS
@@ -25,6 +34,9 @@ from seqlab.models.classifiers import SERIES_ENCODERS, TEXT_ENCODERS
 BUNDLED = {"sms-spam": ("SMSSpamCollection", None, "text"), "gunpoint": ("GunPoint_TRAIN.ts", "GunPoint_TEST.ts", "ts"),
            "italy-power-demand": ("ItalyPowerDemand_TRAIN.ts", "ItalyPowerDemand_TEST.ts", "ts"),
            "basic-motions": ("BasicMotions_TRAIN.ts", "BasicMotions_TEST.ts", "ts")}
+
+
+MIN_EXAMPLES = 10   # fewer cannot be split into a training and a test part that say anything
 
 
 def _bundled(name: str):
@@ -48,19 +60,43 @@ def load_data(args):
         if args.test:
             raise ConfigError(f"{args.train} is a bundled set with its own test split; do not give --test")
         return bundled
-    fmt = args.format or detect_format(args.train, args.text_col)
-    train = read_labeled(args.train, fmt, args.label_col, args.text_col)
+    train_file = input_file(args.train)
+    fmt = args.format or detect_format(train_file, args.text_col)
+    train = read_labeled(_table(args, train_file, fmt), fmt, args.label_col, args.text_col)
     test = None
     if args.test:
-        test_fmt = args.format or detect_format(args.test, args.text_col)
+        test_file = input_file(args.test, split="test")
+        test_fmt = args.format or detect_format(test_file, args.text_col)
         if test_fmt != fmt:
             raise DataError(f"--test {args.test} looks like the {test_fmt} format but TRAIN is {fmt}; "
                             "give both in one format (or set --format)")
-        test = read_labeled(args.test, fmt, args.label_col, args.text_col)
+        test = read_labeled(_table(args, test_file, fmt), fmt, args.label_col, args.text_col)
         if isinstance(train, LabeledSeries) and test.n_channels != train.n_channels:
             raise DataError(f"TRAIN series have {train.n_channels} channel(s) but --test series have "
                             f"{test.n_channels}; they must match")
     return train, test, fmt
+
+
+def _table(args, path: Path, fmt: str):
+    """What ``read_labeled`` reads: the path, or for a table (csv series, texts in a CSV/TSV) the table with
+    --columns/--drop applied (the label and text columns kept)."""
+    suffix = Path(str(path).removesuffix(".gz")).suffix.lower()
+    is_table = fmt == "csv" or (fmt == "text" and (args.text_col or args.label_col or suffix in (".csv", ".tsv")))
+    if not is_table:
+        if args.columns or args.drop:
+            raise ConfigError(f"--columns/--drop apply to tables (csv, or texts in a CSV with --text-col); "
+                              f"{path} is read as {fmt}")
+        return path
+    keep = [args.label_col or "label"] + ([args.text_col or "text"] if fmt == "text" else [])
+    return read_table(args, path, keep=keep, sep="\t" if suffix == ".tsv" else ",", dtype=str,
+                      keep_default_na=False)
+
+
+def _check_size(train, test) -> None:
+    n = len(train) + (0 if test is None else len(test))
+    if n < MIN_EXAMPLES:
+        raise DataError(f"{n} labelled examples are too few to train and test a classifier; give at least "
+                        f"{MIN_EXAMPLES} (several per class)")
 
 
 def _subset(data, idx):
@@ -162,6 +198,7 @@ def run(args: argparse.Namespace) -> int:
 
         return run_tagger(args)
     train, test, fmt = load_data(args)
+    _check_size(train, test)
     split, test_rows = {"kind": "given", "test_file": args.test}, None
     if test is None:
         train, test, split, test_rows = split_data(train, args.test_size, args.seed, not args.keep_duplicates)
@@ -195,16 +232,28 @@ def run(args: argparse.Namespace) -> int:
         run.report(f"seqlab classify: {Path(args.train).name} ({task.encoder})", sections)
         run.say(f"test accuracy {metrics['accuracy']:.4f}  macro F1 {metrics['f1_macro']:.4f}  "
                 f"(majority class '{baseline['predicts']}': accuracy {baseline['accuracy']:.4f})")
+        run.verdict(majority_verdict(metrics, baseline))
+        run.plot = "confusion.png"
+        run.reuse = ("predict", f"seqlab predict {{out}} {args.test or args.train}")
     return 0
+
+
+def majority_verdict(metrics: dict, baseline: dict) -> str:
+    """One line: does the classifier beat always predicting the majority class (macro F1, then accuracy)?"""
+    beats = metrics["f1_macro"] > baseline["f1_macro"] and metrics["accuracy"] >= baseline["accuracy"]
+    return (f"{'beats' if beats else 'does NOT beat'} the majority-class baseline "
+            f"(macro F1 {metrics['f1_macro']:.4f} vs {baseline['f1_macro']:.4f}, "
+            f"accuracy {metrics['accuracy']:.4f} vs {baseline['accuracy']:.4f})")
 
 
 def add_parser(subparsers) -> None:
     """Register ``seqlab classify``."""
     p = add_command(subparsers, "classify", run, help="train a sequence or text classifier (writes a run directory)")
-    p.add_argument("train", help="training file or bundled data set name")
+    p.add_argument("train", help="training file (.gz too) or bundled data set name")
     p.add_argument("--test", help="test file in the same format (default: a stratified split of TRAIN)")
     add_arguments(p, "classify", format=Described("from the file name"), text_col=None)
     p.add_argument("--label-col", help="label column of csv/text tables (default: label)")
+    add_table_options(p)
     p.add_argument("--model", help=f"encoder: text {', '.join(TEXT_ENCODERS)} (or two joined by '+', e.g. "
                                    f"bilstm+fasttext, probabilities averaged); series {', '.join(SERIES_ENCODERS)} "
                                    "(default: lstm for text, cnn1d for series)")
@@ -236,5 +285,5 @@ def add_parser(subparsers) -> None:
     p.add_argument("--chunk", type=int, default=200, help="--tagger: train on pieces of this many steps")
     add_arguments(p, "classify", epochs=10, batch_size=Described("64 text, 32 tagger, 16 series"),
                   learning_rate=Described("0.001"), validation_split=0.0,
-                  patience=Described("10 series, 3 text, 5 tagger; with --validation-split"), seed=0, verbose=0,
-                  out=None)
+                  patience=Described("10 series, 3 text, 5 tagger; with --validation-split"), seed=0, verbose=1,
+                  threads=None, out=None)

@@ -15,11 +15,25 @@ refuses impossible values (one line, exit 2) before any work is done.
 The spellings of the last release stay for one release (``DEPRECATED``), hidden from ``--help``;
 using one prints one line on stderr that names the new spelling.
 
+Every command that trains takes ``--threads`` (default: one thread, the rule measured in
+``seqlab.train.threads``) and ``--verbose`` with ``-q``/``--quiet`` (progress: one line per epoch on
+stderr by default, none with ``-q``).
+
+**Input files.** ``input_file(value)`` is the one way a command finds a file it was given: a path, or
+the name of a bundled data set (``seqlab datasets``) standing for its stored file (gzipped files are
+read as they are); anything else is one error, worded the same in every command (``missing_file``).
+``add_table_options(p)`` adds ``--columns``/``--drop`` to a command that reads a table, and
+``read_table(args, value)`` reads it: the selected columns, and a pandas index column
+(``Unnamed: 0``) dropped with a note on stderr.
+
 **Run directory.** ``with training_run(args, "detect") as run:`` makes the run directory (``--out``,
-default ``runs/<command>-<timestamp>``), trains with ``--threads`` torch threads if the command has
-that option, and lets the command write into it (``run.save``, ``run.json``, ``run.history``,
-``run.report``); it appears whole when the block ends, or not at all on an error (exit 2 for bad
-input). Then the lines the command gave to ``run.say`` are printed, and where the run is.
+default ``runs/<command>-<timestamp>``), trains with ``--threads`` torch threads, sends whatever is
+printed while it trains (progress) to stderr, and lets the command write into it (``run.save``,
+``run.json``, ``run.history``, ``run.report``); it appears whole when the block ends, or not at all
+on an error (exit 2 for bad input). Then the closing block is printed on stdout, the same in every
+command: the lines given to ``run.say`` (metrics), those given to ``run.verdict`` (the model
+against its baselines), then ``plot:``, ``report:``, ``model:`` and the command that reuses the
+model (``run.plot``, ``run.reuse``; see ``Run.closing``).
 
 >>> import argparse
 >>> p = argparse.ArgumentParser(prog="seqlab demo")
@@ -38,8 +52,19 @@ from pathlib import Path
 from typing import Any
 
 from seqlab.data.formats import FORMATS
-from seqlab.io.errors import ConfigError
+from seqlab.io.errors import ConfigError, DataError
 from seqlab.io.rundir import default_out, run_directory
+from seqlab.train.threads import using_threads
+
+
+def thread_count(text: str):
+    """``--threads`` values: a whole number, or ``all`` (every core)."""
+    if text.strip().lower() == "all":
+        return "all"
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid thread count {text!r}: give a whole number or 'all'") from None
 
 
 @dataclass(frozen=True)
@@ -62,8 +87,8 @@ SHARED = {
                                                      "stopping: a fraction, 0 for none", float, minimum=0),
     "seed": Shared("--seed", "random seed"),
     "verbose": Shared("--verbose", "training output: 0 silent, 1 progress, 2 one line per epoch", choices=(0, 1, 2)),
-    "threads": Shared("--threads", "CPU threads torch may use; 1 is fastest for small networks on a shared machine",
-                      minimum=1),
+    "threads": Shared("--threads", "CPU threads torch trains with, or 'all' (default: 1, measured fastest for "
+                                   "seqlab's small networks, most of all on a busy machine)", thread_count, minimum=1),
     "out": Shared("--out", "run directory (default: runs/{command}-<timestamp>)", str),
     "format": Shared("--format", "how the data files are read: csv (a row per series), ucr (.tsv/.txt, label "
                                  "first), ts (sktime/aeon) or text", str, choices=FORMATS),
@@ -85,7 +110,6 @@ class Alias:
 DEPRECATED = {
     "--lr": Alias("learning_rate", frozenset({"forecast", "quickstart", "classify"})),
     "--val-size": Alias("validation_split", frozenset({"forecast", "quickstart"})),
-    "--quiet": Alias("verbose", frozenset({"forecast", "quickstart"}), const=0),
     "--batch": Alias("batch_size", frozenset({"bench"})),
 }
 
@@ -117,6 +141,9 @@ def add_arguments(parser, command: str, **defaults) -> None:
         if isinstance(default, Described):
             text, default = f"{text} (default: {default})", None
         parser.add_argument(arg.flag, dest=dest, type=arg.type, default=default, choices=arg.choices, help=text)
+        if dest == "verbose":
+            parser.add_argument("-q", "--quiet", dest="verbose", action="store_const", const=0,
+                                help="no progress output while training (--verbose 0)")
         for old, alias in DEPRECATED.items():
             if alias.dest == dest and command in alias.commands:   # after the new flag: its default stands
                 parser.add_argument(old, dest=dest, action=_OldSpelling, use=alias.use(), const=alias.const,
@@ -127,8 +154,74 @@ def check_arguments(args: argparse.Namespace) -> None:
     """Refuse a shared option below its minimum (ConfigError: one line, exit 2)."""
     for dest, arg in SHARED.items():
         value = getattr(args, dest, None)
-        if arg.minimum is not None and value is not None and value < arg.minimum:
+        if arg.minimum is not None and isinstance(value, (int, float)) and value < arg.minimum:
             raise ConfigError(f"{arg.flag} must be >= {arg.minimum:g}, got {value}")
+
+
+def missing_file(value) -> str:
+    """The one wording of "no such file" in every command (``value`` as the user typed it)."""
+    return (f"file not found: {value}; give a file path, or the name of a bundled data set "
+            "(seqlab datasets lists them)")
+
+
+def input_file(value, split: str = "train") -> Path:
+    """The file a command was given: ``value`` itself when it exists (a file or a folder), else the stored
+    file of the bundled data set named ``value`` (``split``: "train" or "test" for a set that comes split);
+    otherwise DataError with ``missing_file``'s wording."""
+    from seqlab import datasets
+
+    path = Path(value)
+    if path.exists():
+        return path
+    if datasets.is_bundled(value):
+        return datasets.data_file(value, split)
+    raise DataError(missing_file(value))
+
+
+def add_table_options(parser) -> None:
+    """``--columns`` and ``--drop``, for a command that reads a table (see ``read_table``)."""
+    parser.add_argument("--columns", help="use only these columns of the table (comma-separated); the columns "
+                                          "other options name (label, time, target) are kept as well")
+    parser.add_argument("--drop", help="leave these columns of the table out (comma-separated), e.g. an id column")
+
+
+def names_of(text: str | None) -> list[str]:
+    """``"a, b,c"`` -> ``["a", "b", "c"]``; None or empty -> ``[]``."""
+    return [c.strip() for c in (text or "").split(",") if c.strip()]
+
+
+def select_columns(frame, args, keep=(), source="the table"):
+    """``frame`` with ``--columns``/``--drop`` of ``args`` applied (``keep``: columns other options name,
+    kept whatever ``--columns`` says) and a pandas index column (``Unnamed: 0``, written by
+    ``DataFrame.to_csv`` without ``index=False``) dropped with a note on stderr, unless ``--columns`` names it.
+    A name that is not a column is a DataError listing the columns."""
+    wanted, dropped = names_of(getattr(args, "columns", None)), names_of(getattr(args, "drop", None))
+    for option, names in (("--columns", wanted), ("--drop", dropped)):
+        missing = [c for c in names if c not in frame.columns]
+        if missing:
+            raise DataError(f"{source}: {option} names column(s) {', '.join(map(repr, missing))} that are not there; "
+                            f"columns are: {', '.join(map(str, frame.columns))}")
+    keep = [c for c in keep if c]
+    index_cols = [c for c in frame.columns if str(c).startswith("Unnamed: ") and c not in wanted + list(keep)]
+    if index_cols:
+        print(f"seqlab: note: {source}: left out column(s) {', '.join(index_cols)} (a column without a header, "
+              "such as the index pandas writes; name it in --columns to use it)", file=sys.stderr)
+    if wanted:
+        frame = frame[[c for c in frame.columns if c in wanted or c in keep]]
+    return frame.drop(columns=[c for c in [*index_cols, *dropped] if c in frame.columns and c not in keep])
+
+
+def read_table(args, value, keep=(), **read_options):
+    """Read the table ``value`` (a CSV path, ``.gz`` too, or a bundled data set name) with ``--columns``,
+    ``--drop`` and the index-column rule of ``select_columns`` applied; ``read_options`` go to
+    ``seqlab.data.csv.read_frame`` (``thousands=``, ``dtype=str``...). The frame remembers its file in
+    ``frame.attrs["source"]``, which the readers of ``seqlab.data`` use in their messages."""
+    from seqlab.data.csv import read_frame
+
+    path = input_file(value)
+    frame = select_columns(read_frame(path, **read_options), args, keep, source=str(value))
+    frame.attrs["source"] = str(path if Path(value).exists() else value)
+    return frame
 
 
 def given(**options) -> dict:
@@ -159,18 +252,10 @@ def add_run_dir(parser, written_by: str) -> None:
     parser.add_argument("run_dir", help=f"run directory of {written_by} (or its model/)")
 
 
-@contextlib.contextmanager
-def torch_threads(n: int | None):
-    """Run the block with ``n`` torch CPU threads (None: leave the setting), then restore the setting."""
-    import torch
-
-    previous = torch.get_num_threads()
-    if n is not None:
-        torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
+def torch_threads(n):
+    """Run the block with ``n`` torch CPU threads (None: the default rule of ``seqlab.train.threads``), then
+    restore the setting."""
+    return using_threads(n)
 
 
 @dataclass
@@ -181,10 +266,17 @@ class Run:
     out: Path
     settings: dict
     lines: list[str] = field(default_factory=list)
+    verdicts: list[str] = field(default_factory=list)
+    plot: str | None = None                  # the main plot, named in the closing block
+    reuse: tuple[str, str] | None = None     # (what, command): how to use the model; {out} is the run directory
 
-    def save(self, model, name: str = "model") -> None:
-        """The model directory (config.json, model.safetensors, preprocessing.json)."""
+    def save(self, model, name: str = "model", input: dict | None = None) -> None:
+        """The model directory (config.json, model.safetensors, preprocessing.json); ``input`` (how the
+        command read its training table: columns, label/time columns, format) goes beside them as
+        ``input.json``, so ``seqlab predict`` reads the same kind of file the same way."""
         model.save(self.dir / name)
+        if input is not None:
+            self.json(f"{name}/input.json", input)
 
     def json(self, name: str, data) -> None:
         from seqlab.inspect.report import write_json
@@ -209,8 +301,34 @@ class Run:
         write_report(self.dir, title, sections, settings=self.settings)
 
     def say(self, line: str) -> None:
-        """A line to print once the run directory is written."""
+        """A line of the closing block (metrics), printed once the run directory is written."""
         self.lines.append(line)
+
+    def verdict(self, line: str) -> None:
+        """A line of the closing block saying how the model did against its baselines (after the metrics)."""
+        self.verdicts.append(line)
+
+    def closing(self) -> str:
+        """The closing block every command prints: metrics, verdict, then where things are and how to reuse
+        the model::
+
+            test accuracy 0.9812  macro F1 0.9570
+            verdict: beats the majority class (accuracy 0.8655)
+
+            plot:    runs/classify-1/confusion.png
+            report:  runs/classify-1/report.html
+            model:   runs/classify-1/model
+            predict: seqlab predict runs/classify-1 sms-spam
+        """
+        out = self.out
+        lines = [*self.lines, *(v if v.startswith("verdict:") else f"verdict: {v}" for v in self.verdicts), ""]
+        if self.plot:
+            lines.append(f"plot:    {out / self.plot}")
+        lines += [f"report:  {out / 'report.html'}", f"model:   {out / 'model'}"]
+        if self.reuse:
+            what, command = self.reuse
+            lines.append(f"{what + ':':<8} {command.format(out=out)}")
+        return "\n".join(lines)
 
 
 @contextlib.contextmanager
@@ -219,7 +337,6 @@ def training_run(args: argparse.Namespace, command: str):
     out = Path(args.out) if args.out else default_out(command)
     with torch_threads(getattr(args, "threads", None)), run_directory(out) as tmp:
         run = Run(tmp, out, settings={k: v for k, v in vars(args).items() if k != "func"})
-        yield run
-    for line in run.lines:
-        print(line)
-    print(f"run written to {out}; open {out / 'report.html'}")
+        with contextlib.redirect_stdout(sys.stderr):      # progress while training: stderr; results: stdout
+            yield run
+    print(run.closing())

@@ -18,14 +18,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.cli.common import Described, add_arguments, add_command, given, training_run
+from seqlab.cli.common import Described, add_arguments, add_command, add_table_options, given, read_table, training_run
 from seqlab.data.csv import read_feature_table
 
 
 def add_parser(sub) -> None:
     p = add_command(sub, "detect", run, description=__doc__,
                     help="anomaly detection: autoencoder reconstruction error per row or time step")
-    p.add_argument("data", help="CSV of numeric columns")
+    p.add_argument("data", help="CSV of numeric columns (.gz too), or a bundled data set name")
     p.add_argument("--model", choices=["dense", "lstm", "vae"], default="dense",
                    help="autoencoder: dense, LSTM (with --window) or variational")
     p.add_argument("--label-col", help="0/1 column (1 = anomaly) used only for ROC-AUC / PR-AUC")
@@ -34,7 +34,9 @@ def add_parser(sub) -> None:
     p.add_argument("--contamination", type=float, default=0.05, help="expected anomaly fraction, in (0, 0.5]")
     p.add_argument("--code-size", type=int,
                    help="units of the bottleneck code (default: a quarter of the inputs, at least 2)")
-    add_arguments(p, "detect", epochs=50, batch_size=32, learning_rate=Described("the model's"), seed=0, out=None)
+    add_table_options(p)
+    add_arguments(p, "detect", epochs=50, batch_size=32, learning_rate=Described("the model's"), seed=0, verbose=1,
+                  threads=None, out=None)
 
 
 def _plot(scores, flags, threshold, labels, times, window, path: Path) -> None:
@@ -71,10 +73,11 @@ def _plot(scores, flags, threshold, labels, times, window, path: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     from seqlab.tasks.unsupervised.anomaly import AnomalyDetector
 
-    df, labels, times = read_feature_table(args.data, label_col=args.label_col, time_col=args.time_col)
+    table = read_table(args, args.data, keep=[args.label_col, args.time_col])
+    df, labels, times = read_feature_table(table, label_col=args.label_col, time_col=args.time_col)
     det = AnomalyDetector(model=args.model, window=args.window, contamination=args.contamination,
                           code_size=args.code_size, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
-                          **given(learning_rate=args.learning_rate))
+                          verbose=args.verbose, **given(learning_rate=args.learning_rate))
     with training_run(args, "detect") as run:
         det.fit(df)
         scores = det.score_samples(df)
@@ -91,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
         flagged = df.assign(score=scores)[flags == 1].sort_values("score", ascending=False)
         if times is not None:
             flagged.insert(0, times.name, times[flags == 1].to_numpy())
-        run.save(det)
+        run.save(det, input={"command": "detect", "columns": [str(c) for c in df.columns],
+                             "label_col": args.label_col, "time_col": args.time_col})
         table.to_csv(run.dir / "scores.csv", index_label="row")
         flagged.to_csv(run.dir / "flagged.csv", index_label="row")
         _plot(scores, flags, det.threshold_, labels, times, args.window, run.dir / "score.png")
@@ -104,4 +108,6 @@ def run(args: argparse.Namespace) -> int:
         ])
         auc = f"; ROC-AUC {metrics['roc_auc']:.3f}, PR-AUC {metrics['pr_auc']:.3f}" if "roc_auc" in metrics else ""
         run.say(f"flagged {int(flags.sum())} of {len(scores)} {'steps' if args.window else 'rows'}{auc}")
+        run.plot = "score.png"
+        run.reuse = ("predict", f"seqlab predict {{out}} {args.data}")
     return 0

@@ -11,9 +11,18 @@ per series, a column per time step); CSV or Parquet. One global model learns fro
 """
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
-from seqlab.cli.common import add_arguments, add_command, training_run
+from seqlab.cli.common import (
+    add_arguments,
+    add_command,
+    add_table_options,
+    input_file,
+    names_of,
+    read_table,
+    training_run,
+)
 from seqlab.cli.forecast_panel import run_panel
 from seqlab.data import read_csv
 from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
@@ -25,13 +34,15 @@ from seqlab.tasks.forecasting.metrics import METRIC_NAMES
 
 def add_parser(sub) -> None:
     p = add_command(sub, "forecast", run, help="train a forecaster on a CSV and compare it with the naive forecast")
-    p.add_argument("csv", help="the CSV file (or Parquet, for a panel)")
+    p.add_argument("csv", help="the CSV file (.csv or .csv.gz; or Parquet, for a panel), or a bundled data set name "
+                               "(airline-passengers)")
     p.add_argument("--target", help="column(s) to forecast (comma-separated); a panel takes one")
     p.add_argument("--time-col", help="date/time column (rows are sorted by it)")
     p.add_argument("--features", help="covariate columns, comma-separated (multivariate input)")
     p.add_argument("--model", default="lstm", help=f"one of: {', '.join(MODEL_NAMES)} ")
     p.add_argument("--compare", help="several models on the same split, e.g. lstm,gru,mlp,naive")
     p.add_argument("--thousands", help="thousands separator in numbers, e.g. ','")
+    add_table_options(p)
     add_training_args(p, "forecast")
     panel = p.add_argument_group("many series (a panel)")
     panel.add_argument("--id-col", help="the column naming each series: one global model for all of them")
@@ -56,7 +67,8 @@ def add_training_args(p, command: str) -> None:
                    help="stacked recurrent/transformer layers (default: 2 for stacked_lstm, else 1)")
     p.add_argument("--dropout", type=float, default=0.0, help="fraction of units dropped while training")
     p.add_argument("--quantiles", help="e.g. 0.1,0.5,0.9: pinball loss and prediction intervals")
-    p.add_argument("--difference", action="store_true", help="model first differences (trending series)")
+    p.add_argument("--difference", action=argparse.BooleanOptionalAction, default=False,
+                   help="model first differences (trending series); --no-difference models the values")
     p.add_argument("--scaler", default="minmax", choices=["minmax", "standard", "none"],
                    help="scaling fitted on the training rows (MinMaxScaler, StandardScaler or none)")
     p.add_argument("--season", type=int, help="seasonal period in rows (default: inferred)")
@@ -67,7 +79,7 @@ def add_training_args(p, command: str) -> None:
     p.add_argument("--fill", choices=["ffill", "interpolate", "zero"], help="fill NaN/inf (default: refuse)")
     # the validation part is the rows just before the test rows (a row count works too, as for --test-size)
     add_arguments(p, command, epochs=100, batch_size=32, learning_rate=1e-3, patience=20, validation_split=0.1,
-                  seed=0, verbose=1, threads=1, out=None)
+                  seed=0, verbose=1, threads=None, out=None)
 
 
 def _floats(text: str | None, what: str):
@@ -111,12 +123,14 @@ def run(args) -> int:
         raise ConfigError("give at least one model name, e.g. --compare lstm,gru,naive")
     check_args(args, models)
     if getattr(args, "id_col", None) or getattr(args, "wide", False):
+        args.csv = str(input_file(args.csv))     # a bundled name, or the one missing-file line
         return run_panel(args, models, forecaster_from_args)
     if not args.target:
         raise ConfigError("--target is required: the column(s) to forecast")
-    targets = [c.strip() for c in args.target.split(",") if c.strip()]
-    features = [c.strip() for c in args.features.split(",") if c.strip()] if args.features else None
-    df = read_csv(args.csv, time_col=args.time_col, thousands=args.thousands)
+    targets = names_of(args.target)
+    features = names_of(args.features) or None
+    table = read_table(args, args.csv, keep=[*targets, *(features or []), args.time_col], thousands=args.thousands)
+    df = read_csv(table, time_col=args.time_col)
     fit_and_report(df, args, "forecast", models, targets, features,
                    f"seqlab forecast: {', '.join(targets)} from {Path(args.csv).name}")
     return 0
@@ -148,7 +162,11 @@ def fit_and_report(df, args, command: str, models: list[str], targets, features,
             sections.append(("Training", "loss.png"))
         sections.append(("Model", f.summary()))
         run.report(title, sections)
-        run.say(summary(fitted, run.out))
+        table, verdict = summary(fitted)
+        run.say(table)
+        run.verdict(verdict)
+        run.plot = "forecast.png"
+        run.reuse = ("predict", "seqlab predict {out} " + str(getattr(args, "csv", None) or "airline-passengers"))
     return fitted
 
 
@@ -165,8 +183,8 @@ def metric_table(m: dict, name: str) -> dict:
     return rows
 
 
-def summary(fitted: dict, out: Path) -> str:
-    """The short table at the end of a run: each model vs naive on each metric, then the files."""
+def summary(fitted: dict) -> tuple[str, str]:
+    """The short table at the end of a run (each model vs naive on each metric), and the verdict."""
     first = next(iter(fitted.values()))
     base = first.metrics_["baseline"]
     names = list(fitted) + ([] if "naive" in fitted else ["naive"])     # --compare ...,naive: one column
@@ -179,17 +197,12 @@ def summary(fitted: dict, out: Path) -> str:
         lines.append(k.upper().ljust(8) + "".join(f"{v:{width}.3f}" for v in row))
     best = min(fitted, key=lambda m: fitted[m].metrics_["rmse"])
     ratio = fitted[best].metrics_["rmse"] / base["rmse"] if base["rmse"] else float("nan")
-    verdict = "beats" if ratio < 1 else "does NOT beat"
-    if best == "naive":
-        lines.append("no other model beats the naive forecast: naive has the lowest test RMSE")
-    else:
-        lines.append(f"{best} {verdict} the naive forecast: RMSE {ratio:.2f}x naive")
     if "interval_coverage" in fitted[best].metrics_:
         q = fitted[best].metrics_["quantiles"]
         lines.append(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} "
                      "of test values")
-    lines.append(f"\nplot:    {out / 'forecast.png'}")
-    if len(fitted) > 1:
-        lines.append(f"compare: {out / 'compare.png'}")
-    lines.append(f"model:   {out / 'model'}  (seqlab predict {out} NEW.csv)")
-    return "\n".join(lines)
+    if best == "naive":
+        verdict = "no other model beats the naive forecast: naive has the lowest test RMSE"
+    else:
+        verdict = f"{best} {'beats' if ratio < 1 else 'does NOT beat'} the naive forecast: RMSE {ratio:.2f}x naive"
+    return "\n".join(lines), verdict

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from seqlab.cli.common import training_run
+from seqlab.cli.common import select_columns, training_run
 from seqlab.data.panel import names_of, read_table
 from seqlab.inspect.panel_plots import plot_error_distribution, plot_series_forecasts
 from seqlab.io.errors import ConfigError
@@ -26,7 +26,9 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
         raise ConfigError("a long panel needs --target (the value to forecast) and --time-col (each row's time); "
                           "for a table with one row per series and one column per time step, give --wide")
     past = names_of(args.past_features) + names_of(args.features)
-    frame = read_table(args.csv)
+    keep = [args.id_col, args.time_col, *names_of(args.target), *past, *names_of(args.future_features),
+            *names_of(args.static_features)]
+    frame = read_table(args.csv) if args.wide else select_columns(read_table(args.csv), args, keep, source=args.csv)
     with training_run(args, "forecast") as run:
         fitted = {}
         for m in models:
@@ -59,6 +61,8 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
         sections.append(("Model", f.summary()))
         run.report(f"seqlab forecast: {len(panel.ids)} series of {panel.target}", sections)
         run.say(summary(fitted, best, table, run.out))
+        run.plot = "series.png"
+        run.reuse = ("predict", f"seqlab predict {{out}} {args.csv}")
     return 0
 
 
@@ -131,7 +135,5 @@ def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> str:
         q = fitted[best].metrics_["quantiles"]
         lines.append(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} "
                      "of test values")
-    lines.append(f"\nseries:  {out / 'series.png'}")
     lines.append(f"errors:  {out / 'errors.png'}  (per series: {out / 'per_series.csv'})")
-    lines.append(f"model:   {out / 'model'}  (seqlab predict {out} NEW.csv: id, time, forecast)")
     return "\n".join(lines)

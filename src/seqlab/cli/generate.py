@@ -13,10 +13,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
-from seqlab.cli.common import Described, add_arguments, add_command, add_command_group, add_run_dir, training_run
+from seqlab.cli.common import (
+    Described,
+    add_arguments,
+    add_command,
+    add_command_group,
+    add_run_dir,
+    input_file,
+    training_run,
+)
 from seqlab.io.errors import ConfigError
 from seqlab.io.modeldir import model_dir_of
 
@@ -35,7 +44,7 @@ def train(args: argparse.Namespace) -> int:
     """
     from seqlab.tasks.generation.generator import CharGenerator, read_text
 
-    text = read_text(args.text)
+    text = read_text(input_file(args.text))
     gen = CharGenerator(model=args.model, lines=args.lines, steps=args.steps, epochs=args.epochs,
                         batch_size=args.batch_size, learning_rate=args.learning_rate, n_embd=args.n_embd,
                         units=args.units, n_layer=args.n_layer, block_size=args.block_size,
@@ -57,6 +66,8 @@ def train(args: argparse.Namespace) -> int:
             ("Held-out loss", metrics), ("Loss", "loss.png"),
             (f"Samples ({novelty['new']} of {novelty['n']} new)", "\n".join(samples))])
         run.say(f"test_loss {gen.test_loss_:.4f} nats/char; {novelty['new']}/{novelty['n']} samples new")
+        run.plot = "loss.png"
+        run.reuse = ("sample", "seqlab generate sample {out} --n 10")
     return 0
 
 
@@ -86,7 +97,7 @@ def inspect(args: argparse.Namespace) -> int:
     if args.unit is None and args.pattern is None:
         raise ConfigError("give --unit K (colour the text by unit K) and/or --pattern P (find units)")
     gen = _load(args.run_dir)
-    text = read_text(args.text) if Path(args.text).is_file() else args.text
+    text = read_text(input_file(args.text)) if _names_a_file(args.text) else args.text
     acts = gen.activations(text, layer=args.layer)
     if args.unit is not None:
         if not 0 <= args.unit < acts.shape[1]:
@@ -101,11 +112,22 @@ def inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _names_a_file(text: str) -> bool:
+    """Whether the TEXT argument of ``generate inspect`` is meant as a file: an existing file, a bundled data
+    set's name, or a single word that reads like a file name (``notes.txt``, ``data/x``), which then must exist."""
+    from seqlab import datasets
+
+    if Path(text).exists() or datasets.is_bundled(text):
+        return True
+    one_word = not any(c.isspace() for c in text)
+    return one_word and ("/" in text or bool(re.fullmatch(r".+\.[A-Za-z][A-Za-z0-9]{0,4}", text)))
+
+
 def add_parser(sub) -> None:
     cmds = add_command_group(sub, "generate", "character-level generation: train, sample, inspect", __doc__,
                              ["train", "sample", "inspect"])
     t = add_command(cmds, "train", train, help="learn a text file")
-    t.add_argument("text", help="a UTF-8 text file")
+    t.add_argument("text", help="a UTF-8 text file (.gz too), or a bundled data set name (names)")
     t.add_argument("--lines", action="store_true", help="one item per line (names, words); default: running text")
     t.add_argument("--model", default="gru", help="bigram, mlp, rnn, lstm, gru or transformer")
     budget = t.add_mutually_exclusive_group()
@@ -118,7 +140,8 @@ def add_parser(sub) -> None:
     t.add_argument("--dropout", type=float,
                    help="fraction of units dropped while training (default: per model, 0.1 for lstm and gru)")
     t.add_argument("--samples", type=int, default=20, help="samples to write and judge for novelty")
-    add_arguments(t, "generate", batch_size=128, learning_rate=Described("per model"), seed=0, verbose=1, out=None)
+    add_arguments(t, "generate", batch_size=128, learning_rate=Described("per model"), seed=0, verbose=1,
+                  threads=None, out=None)
 
     s = add_command(cmds, "sample", sample, help="print samples, one per line")
     add_run_dir(s, "seqlab generate train")
@@ -135,7 +158,7 @@ def add_parser(sub) -> None:
     i = add_command(cmds, "inspect", inspect,
                     help="colour a text by a unit's activation; find units following a pattern")
     add_run_dir(i, "seqlab generate train with a recurrent model")
-    i.add_argument("text", help="a text file, or the text itself")
+    i.add_argument("text", help="a text file (or bundled data set name), or the text itself (words with spaces)")
     i.add_argument("--unit", type=int, help="unit to colour the text by")
     i.add_argument("--pattern", help="quotes, position, or a regular expression")
     i.add_argument("--layer", type=int, default=-1, help="recurrent layer (default: the last)")

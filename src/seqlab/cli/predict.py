@@ -38,7 +38,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.cli.common import Described, add_arguments, add_command, add_run_dir
+from seqlab.cli.common import (
+    Described,
+    add_arguments,
+    add_command,
+    add_run_dir,
+    add_table_options,
+    input_file,
+    missing_file,
+    read_table,
+)
 from seqlab.data.formats import detect_format, read_unlabeled
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.io.modeldir import model_dir_of
@@ -56,7 +65,7 @@ def _input_format(task, args) -> str:
         return "text"
     recorded = (getattr(task, "input_", None) or {}).get("format")
     try:  # series: the file name decides between csv, ucr and ts; else the training format
-        return detect_format(args.input)
+        return detect_format(input_file(args.input))
     except ConfigError:
         if recorded:
             return recorded
@@ -72,7 +81,7 @@ def classifier_table(task, args) -> pd.DataFrame:
         raise DataError(f"this {type(task).__name__} takes {'texts' if is_text else 'numeric series'}, "
                         f"but INPUT was to be read as {fmt}; give --format "
                         f"{'text' if is_text else recorded.get('format') or 'csv|ucr|ts'}")
-    inputs = read_unlabeled(args.input, fmt, text_col=args.text_col or recorded.get("text_col"),
+    inputs = read_unlabeled(input_file(args.input), fmt, text_col=args.text_col or recorded.get("text_col"),
                             label_col=recorded.get("label_col") or "label")
     classes = [str(c) for c in task.classes_]
     proba = task.predict_proba(inputs)
@@ -89,18 +98,11 @@ def classifier_table(task, args) -> pd.DataFrame:
     return _with_probabilities(first, task, proba)
 
 
-def _read_csv(path: str | Path) -> pd.DataFrame:
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: no such file" + ("; this model takes a CSV file, not a folder" if path.is_dir()
-                                                   else ""))
-    try:
-        frame = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-        raise DataError(f"{path} cannot be read as CSV: {str(e).splitlines()[0]}") from None
-    if frame.empty:
-        raise DataError(f"{path} holds no rows to predict")
-    return frame
+def _read_csv(args, keep=()) -> pd.DataFrame:
+    """INPUT as a table (a CSV path, ``.gz`` too, or a bundled data set name), ``--columns``/``--drop`` applied."""
+    if input_file(args.input).is_dir():
+        raise DataError(f"{args.input} is a folder; this model takes a CSV file")
+    return read_table(args, args.input, keep=keep)
 
 
 def _with_probabilities(first: dict, task, proba: np.ndarray) -> pd.DataFrame:
@@ -119,7 +121,7 @@ def tagger_table(task, args) -> pd.DataFrame:
     recorded = getattr(task, "input_", None) or {}
     if recorded.get("format") not in ("steps", "events"):
         return classifier_table(task, args)  # trained on series files
-    table = read_step_table(args.input, label_col=recorded.get("label_col"),
+    table = read_step_table(read_table(args, args.input), label_col=recorded.get("label_col"),
                             sequence_col=recorded.get("sequence_col") or "sequence", channels=recorded["channels"])
     proba = task.predict_proba(table.X)
     rows = [{"sequence": sid, "step": t} for sid, p in zip(table.ids, proba) for t in range(len(p))]
@@ -128,7 +130,7 @@ def tagger_table(task, args) -> pd.DataFrame:
 
 def tabular_table(task, args) -> pd.DataFrame:
     """A TabularClassifier: INPUT is a CSV with the training columns; one row per input row."""
-    frame = _read_csv(args.input)
+    frame = _read_csv(args)
     return _with_probabilities({"row": np.arange(len(frame))}, task, task.predict_proba(frame))
 
 
@@ -145,7 +147,7 @@ def image_table(task, args) -> pd.DataFrame:
     elif path.is_file():
         files, names = [path], [path.name]
     else:
-        raise DataError(f"{path}: no such image file or folder")
+        raise DataError(missing_file(args.input))
     return _with_probabilities({"file": names}, task, task.predict_proba(files))
 
 
@@ -154,10 +156,10 @@ def forecast_table(task, args) -> pd.DataFrame:
     (``seqlab forecast --id-col``): INPUT is a CSV or Parquet panel; a row per series and future step
     (``id, time, forecast[, forecast_q<q>]``)."""
     if getattr(task, "panel_", None) is not None:
-        from seqlab.data.panel import read_table
+        from seqlab.data.panel import read_table as read_panel
 
-        return task.predict(read_table(args.input))
-    return task.predict(_read_csv(args.input)).reset_index()
+        return task.predict(read_panel(input_file(args.input)))
+    return task.predict(_read_csv(args)).reset_index()
 
 
 def generic_table(task, args) -> pd.DataFrame:
@@ -166,7 +168,7 @@ def generic_table(task, args) -> pd.DataFrame:
     if method is None:
         raise ConfigError(f"a {type(task).__name__} does not predict from data; use its own command "
                           "(see seqlab --help), e.g. seqlab generate sample for a CharGenerator")
-    out = method(_read_csv(args.input))
+    out = method(_read_csv(args))
     if isinstance(out, pd.DataFrame):
         return out
     out = np.asarray(out)
@@ -185,6 +187,7 @@ def run(args: argparse.Namespace) -> int:
     from seqlab.tasks.base import Task
 
     task = Task.load(model_dir(args.run_dir))
+    input_file(args.input)                       # a missing INPUT: the same line in every command
     table = READERS.get(type(task).__name__, generic_table)(task, args)
     if args.output:
         out = Path(args.output)
@@ -207,7 +210,9 @@ def add_parser(subparsers) -> None:
     """Register ``seqlab predict RUN_DIR INPUT``."""
     p = add_command(subparsers, "predict", run, help="apply a saved model (any task) to new data")
     add_run_dir(p, "any seqlab command that trains")
-    p.add_argument("input", help="file to predict (an image file or folder for an image model)")
+    p.add_argument("input", help="file to predict (.gz too), or a bundled data set name (an image file or folder "
+                                 "for an image model)")
     add_arguments(p, "predict", format=Described("from the file name, else as in training"),
                   text_col=Described("as in training"))
     p.add_argument("--output", help="write predictions to this CSV instead of printing them")
+    add_table_options(p)

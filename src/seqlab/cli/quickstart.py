@@ -30,6 +30,7 @@ def run(args) -> int:
     check_args(args, [args.model])
     df = datasets.load("airline-passengers")
     print(f"seqlab quickstart: {args.model} on airline passengers (144 months, 1949-1960), "
-          f"lookback {args.lookback}, differenced, test = last {args.test_size:.0%} of months")
+          f"lookback {args.lookback}, {'differenced' if args.difference else 'not differenced'}, "
+          f"test = last {args.test_size:.0%} of months")
     fit_and_report(df, args, "quickstart", [args.model], ["Passengers"], None, "seqlab quickstart: airline passengers")
     return 0

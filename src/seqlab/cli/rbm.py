@@ -13,12 +13,20 @@ holds the reconstruction error and the free-energy curve. Either way the run dir
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from seqlab.cli.common import Described, add_arguments, add_command, given, training_run
+from seqlab.cli.common import (
+    Described,
+    add_arguments,
+    add_command,
+    add_table_options,
+    given,
+    input_file,
+    select_columns,
+    training_run,
+)
 from seqlab.io.errors import DataError
 
 
@@ -29,23 +37,25 @@ def add_parser(sub) -> None:
     p.add_argument("--movielens", action="store_true", help="DATA is a MovieLens-100k folder (u1 split)")
     p.add_argument("--hidden", type=int, default=100, help="hidden units")
     p.add_argument("--k", type=int, help="Gibbs steps per update, CD-k (default: 10 MovieLens, 1 CSV)")
+    add_table_options(p)
     add_arguments(p, "rbm", epochs=10, batch_size=100, learning_rate=Described("the model's, per sample"), seed=0,
-                  out=None)
+                  verbose=1, threads=None, out=None)
 
 
-def read_binary_csv(path: str) -> pd.DataFrame:
-    """A CSV of numbers in [0, 1], with or without a header row; DataError otherwise."""
-    f = Path(path)
+def read_binary_csv(path: str, args=None) -> pd.DataFrame:
+    """A CSV of numbers in [0, 1], with or without a header row (``--columns``/``--drop`` of ``args`` applied);
+    DataError otherwise."""
+    f = input_file(path)
     if f.is_dir():
         raise DataError(f"{path} is a folder; pass a CSV of 0/1 values, or add --movielens for the ml-100k folder")
-    if not f.is_file():
-        raise DataError(f"{path} not found; pass a CSV of 0/1 values (or --movielens with a folder)")
     try:
         df = pd.read_csv(f, header=None)
         if not pd.to_numeric(df.iloc[0], errors="coerce").notna().all():
             df = pd.read_csv(f)                           # the first row is a header
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
         raise DataError(f"{path} is not a readable CSV: {str(e).strip().splitlines()[-1]}") from None
+    if args is not None:
+        df = select_columns(df, args, source=str(path))
     text = [str(c) for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
     if text:
         raise DataError(f"{path}: columns {', '.join(text)} are not numeric; an RBM needs 0/1 values")
@@ -60,7 +70,7 @@ def read_binary_csv(path: str) -> pd.DataFrame:
 
 def _options(args) -> dict:
     return given(n_hidden=args.hidden, epochs=args.epochs, k=args.k, batch_size=args.batch_size,
-                 learning_rate=args.learning_rate, seed=args.seed)
+                 learning_rate=args.learning_rate, seed=args.seed, verbose=args.verbose)
 
 
 def run_movielens(args):
@@ -79,27 +89,31 @@ def run_movielens(args):
              "baseline: every movie liked": {"test_loss": m["baseline_all_liked"]}}
     summary = (f"test loss {m['test_loss']:.4f} (course 0.25), mean field {m['test_loss_mean_field']:.4f}, "
                f"all-liked baseline {m['baseline_all_liked']:.4f} over {m['users']} users")
-    return rec, metrics, table, "loss.png", "MovieLens recommender (RBM, u1 split)", summary
+    return rec, metrics, table, "loss.png", "MovieLens recommender (RBM, u1 split)", summary, None
 
 
 def run_csv(args):
     from seqlab.tasks.unsupervised.rbm import RBM
 
-    df = read_binary_csv(args.data)
+    df = read_binary_csv(args.data, args)
     rbm = RBM(**_options(args))
     rbm.fit(df)
     metrics = rbm.evaluate(df)
     summary = (f"reconstruction error {metrics['reconstruction_error']:.4f}, mean free energy "
                f"{metrics['free_energy']:.3f} on {len(df)} rows x {df.shape[1]} units")
-    return rbm, metrics, metrics, "free_energy.png", "Restricted Boltzmann machine", summary
+    return rbm, metrics, metrics, "free_energy.png", "Restricted Boltzmann machine", summary, \
+        {"command": "rbm", "columns": [str(c) for c in df.columns]}
 
 
 def run(args: argparse.Namespace) -> int:
     with training_run(args, "rbm") as run:
-        model, metrics, table, png, title, summary = (run_movielens if args.movielens else run_csv)(args)
-        run.save(model)
+        model, metrics, table, png, title, summary, read_as = (run_movielens if args.movielens else run_csv)(args)
+        run.save(model, input=read_as)
         run.json("metrics.json", metrics)
         run.history(model.history_, png, title="RBM training: reconstruction error (loss); free energy beside")
         run.report(title, [("Test metrics" if args.movielens else "Metrics", table), ("Training", png)])
         run.say(summary)
+        run.plot = png
+        if not args.movielens:
+            run.reuse = ("predict", f"seqlab predict {{out}} {args.data}")
     return 0

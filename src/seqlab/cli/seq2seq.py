@@ -16,7 +16,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from seqlab.cli.common import Described, add_arguments, add_command, add_command_group, add_run_dir, training_run
+from seqlab.cli.common import (
+    Described,
+    add_arguments,
+    add_command,
+    add_command_group,
+    add_run_dir,
+    add_table_options,
+    input_file,
+    read_table,
+    training_run,
+)
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.io.modeldir import model_dir_of
 
@@ -24,12 +34,20 @@ TASK_SIZES = {"addition": 50_000, "reversal": 20_000, "dates": 20_000}
 
 
 def _pairs(args: argparse.Namespace):
-    from seqlab.data.pairs import make_pairs, read_pairs
+    from seqlab.data.pairs import check_pairs, make_pairs, read_pairs
 
     if (args.pairs is None) == (args.task is None):
         raise ConfigError("give a pairs file (CSV/TSV with input,target columns) or --task addition|reversal|dates")
+    if args.pairs is not None and (args.columns or args.drop):     # a table with a header: pick two columns
+        path = input_file(args.pairs)
+        frame = read_table(args, path, sep="\t" if path.suffix.lower() in (".tsv", ".tab") else ",", dtype=str,
+                           keep_default_na=False)
+        if frame.shape[1] != 2:
+            raise DataError(f"{args.pairs}: --columns/--drop leave {frame.shape[1]} column(s) "
+                            f"({', '.join(frame.columns)}); keep two: input, target")
+        return check_pairs(frame), Path(args.pairs).name
     if args.pairs is not None:
-        return read_pairs(args.pairs), Path(args.pairs).name
+        return read_pairs(input_file(args.pairs)), Path(args.pairs).name
     n = args.n or TASK_SIZES[args.task]
     if n < 10:
         raise ConfigError(f"--n must be >= 10 pairs, got {n}")
@@ -86,7 +104,15 @@ def train(args: argparse.Namespace) -> int:
         run.report(f"Sequence to sequence ({args.model}, attention {metrics['attention']})", sections)
         run.say(f"exact_match {metrics['exact_match']:.4f}  char_accuracy {metrics['char_accuracy']:.4f} on "
                 f"{metrics['n']} held-out pairs")
+        run.plot = "attention.png" if (run.dir / "attention.png").exists() else "loss.png"
+        run.reuse = ("translate", f"seqlab seq2seq translate {{out}} {_quoted(sample[0][0])}")
     return 0
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 def translate(args: argparse.Namespace) -> int:
@@ -108,7 +134,8 @@ def add_parser(sub) -> None:
                              ["train", "translate"])
 
     t = add_command(cmds, "train", train, help="learn input -> target pairs")
-    t.add_argument("pairs", nargs="?", help="CSV/TSV file with two columns: input, target")
+    t.add_argument("pairs", nargs="?", help="CSV/TSV file with two columns: input, target (or more columns "
+                                            "and --columns INPUT,TARGET)")
     t.add_argument("--task", choices=sorted(TASK_SIZES), help="a bundled problem instead of a file")
     t.add_argument("--n", type=int, help="pairs to generate for --task (default: 50000 addition, 20000 others)")
     t.add_argument("--model", default="lstm", choices=["lstm", "gru", "transformer"],
@@ -122,7 +149,8 @@ def add_parser(sub) -> None:
     t.add_argument("--dropout", type=float, default=0.0, help="fraction of units dropped while training")
     t.add_argument("--teacher-forcing", type=float, default=1.0, help="chance of feeding the true previous character")
     t.add_argument("--beam", type=int, default=1, help="beam width for the held-out evaluation; 1 is greedy decoding")
-    add_arguments(t, "seq2seq", epochs=10, batch_size=128, seed=0, verbose=1, out=None,
+    add_table_options(t)
+    add_arguments(t, "seq2seq", epochs=10, batch_size=128, seed=0, verbose=1, threads=None, out=None,
                   learning_rate=Described("0.002 recurrent, 0.001 transformer"))
 
     s = add_command(cmds, "translate", translate, help="print the output for each input, one per line")

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.cli.common import Described, add_arguments, add_command, given, training_run
+from seqlab.cli.common import Described, add_arguments, add_command, add_table_options, given, read_table, training_run
 from seqlab.data.csv import read_feature_table
 from seqlab.io.errors import ConfigError, DataError
 
@@ -27,7 +27,8 @@ from seqlab.io.errors import ConfigError, DataError
 def add_parser(sub) -> None:
     p = add_command(sub, "synth", run, description=__doc__,
                     help="synthetic sequences from a GAN, with TimeGAN's quality scores")
-    p.add_argument("data", help="CSV of numeric columns, oldest row first")
+    p.add_argument("data", help="CSV of numeric columns, oldest row first (.gz too), or a bundled data set name "
+                                "(timegan-stock)")
     p.add_argument("--seq-len", type=int, required=True, help="steps per window")
     p.add_argument("--model", choices=["rnn", "lstm", "dense", "timegan"], default="rnn",
                    help="GAN architecture (rnn: per-step noise, LSTM generator, GRU critic; timegan: "
@@ -45,7 +46,8 @@ def add_parser(sub) -> None:
     p.add_argument("--units", type=int, default=24, help="hidden units of generator and critic")
     p.add_argument("--metric-iterations", type=int, default=2000,
                    help="training steps of each post-hoc GRU; TimeGAN uses 2000 and 5000")
-    add_arguments(p, "synth", seed=0, out=None)
+    add_table_options(p)
+    add_arguments(p, "synth", seed=0, verbose=1, threads=None, out=None)
 
 
 def _plot_samples(real, fake, columns, path: Path) -> None:
@@ -67,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.seq_len < 2 or (args.n is not None and args.n < 5):
         raise ConfigError("--seq-len must be >= 2 and --n >= 5")
-    df, _, _ = read_feature_table(args.data, time_col=args.time_col)
+    df, _, _ = read_feature_table(read_table(args, args.data, keep=[args.time_col]), time_col=args.time_col)
     values = df.to_numpy(dtype=np.float64)
     lo, hi = values.min(0), values.max(0)
     real = timegan_windows(values, args.seq_len, reverse=False)
@@ -79,11 +81,13 @@ def run(args: argparse.Namespace) -> int:
 
         its = args.iterations * 3 if len(args.iterations) == 1 else args.iterations
         gan = TimeGAN(hidden=args.units, iterations=its, batch_size=args.batch_size, scale="minmax",
-                      seed=args.seed, **given(learning_rate=args.learning_rate))
+                      seed=args.seed, verbose=max(1, min(its) // 10) if args.verbose else 0,
+                      **given(learning_rate=args.learning_rate))
     else:
         latent = 3 if args.model == "lstm" else real.shape[2]
         gan = GAN(arch=args.model, loss=args.loss, latent_dim=latent, units=args.units, epochs=args.epochs,
-                  batch_size=args.batch_size, scale="minmax", seed=args.seed, **given(learning_rate=args.learning_rate))
+                  batch_size=args.batch_size, scale="minmax", seed=args.seed, verbose=args.verbose,
+                  **given(learning_rate=args.learning_rate))
     with training_run(args, "synth") as run:
         gan.fit(real)
         n = args.n or len(real)
@@ -100,7 +104,8 @@ def run(args: argparse.Namespace) -> int:
         table = pd.DataFrame(orig.reshape(-1, orig.shape[2]), columns=[str(c) for c in df.columns])
         table.insert(0, "step", np.tile(np.arange(args.seq_len), n))
         table.insert(0, "sample", np.repeat(np.arange(n), args.seq_len))
-        run.save(gan)
+        run.save(gan, input={"command": "synth", "columns": [str(c) for c in df.columns], "time_col": args.time_col,
+                             "seq_len": args.seq_len, "min": lo.tolist(), "max": hi.tolist()})
         table.to_csv(run.dir / "synthetic.csv", index=False)
         plot_embedding(real, fake, run.dir / "embedding.png", n=min(1000, len(real), n), seed=args.seed)
         _plot_samples(real, fake, list(df.columns), run.dir / "samples.png")
@@ -117,4 +122,6 @@ def run(args: argparse.Namespace) -> int:
         pred = metrics["predictive_score"]
         run.say(f"{n} synthetic windows; discriminative score {metrics['discriminative_score']:.3f}"
                 f"{'' if pred is None else f', predictive score {pred:.3f}'}")
+        run.plot = "samples.png"
+        run.reuse = ("predict", f"seqlab predict {{out}} {args.data}")
     return 0

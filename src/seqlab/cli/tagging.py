@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from seqlab.cli.classify import training_options
-from seqlab.cli.common import training_run
+from seqlab.cli.classify import majority_verdict, training_options
+from seqlab.cli.common import read_table, training_run
 from seqlab.data.events import EVENT_NAMES, make_event_streams
 from seqlab.data.steps import StepTable, chunk_streams, read_step_table
 from seqlab.io.errors import ConfigError, DataError
@@ -79,9 +79,11 @@ def load_streams(args) -> tuple[StepTable, StepTable, dict, str]:
         train, test, split = _split(_events(args.streams, args.seed), args.test_size, args.seed)
         return train, test, {**split, "generated": f"make_event_streams({args.streams}, 200, seed={args.seed})"}, \
             "events"
-    train = read_step_table(args.train, label_col, sequence_col)
+    keep = [label_col, sequence_col]
+    train = read_step_table(read_table(args, args.train, keep=keep), label_col, sequence_col)
     if args.test:
-        test = read_step_table(args.test, label_col, sequence_col, channels=train.channels)
+        test = read_step_table(read_table(args, args.test, keep=keep), label_col, sequence_col,
+                               channels=train.channels)
         if test.y is None:
             raise DataError(f"--test {args.test} has no label column {label_col!r}")
         return train, test, {"kind": "given", "test_file": args.test}, "steps"
@@ -131,6 +133,10 @@ def run_tagger(args: argparse.Namespace) -> int:
                 f"(always '{baseline['predicts']}': accuracy {baseline['accuracy']:.4f})")
         run.say(f"events detected {ev['detected']}/{ev['events']} (recall {_fmt(ev['recall'])}, with type "
                 f"{_fmt(ev['recall_typed'])}), false alarms {ev['false_alarms']}/{ev['predicted_events']}")
+        run.verdict(majority_verdict(metrics, baseline).replace("majority-class", "always-background"))
+        run.plot = "confusion.png"
+        if fmt == "steps":
+            run.reuse = ("predict", f"seqlab predict {{out}} {args.test or args.train}")
     return 0
 
 

@@ -1,5 +1,9 @@
 """Reading a CSV (or a text file) and validating it, so bad input fails early and says why.
 
+Files may be gzipped (``prices.csv.gz``, ``names.txt.gz``). ``read_csv`` and ``read_feature_table`` also
+take a DataFrame already read (by ``read_frame``, say, with columns selected), named in messages by
+``frame.attrs["source"]``.
+
 Rows are numbered as data rows from 1 (the first row after the header), which is line
 ``row + 1`` of the file.
 
@@ -7,6 +11,7 @@ Rows are numbered as data rows from 1 (the first row after the header), which is
 """
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +55,7 @@ def read_csv(path, target=None, time_col: str | None = None, features=None, fill
     """
     if fill not in FILLS:
         raise ConfigError(f"fill must be one of {FILLS}, got {fill!r}")
-    df = _read_frame(Path(path), sep, thousands)
+    df, path = _frame_of(path, sep, thousands)
     targets = [] if target is None else [target] if isinstance(target, str) else list(target)
     checked = targets + [c for c in (features or []) if c not in targets]
     wanted = checked + ([time_col] if time_col is not None else [])
@@ -104,7 +109,7 @@ def read_feature_table(path, label_col: str | None = None, time_col: str | None 
     """
     if label_col is not None and label_col == time_col:
         raise ConfigError(f"column {label_col!r} is named as both the label and the time column; name two columns")
-    df = _read_frame(Path(path), sep, thousands)
+    df, path = _frame_of(path, sep, thousands)
     _require_columns(df, [c for c in (label_col, time_col) if c is not None], path)
     labels = df.pop(label_col) if label_col is not None else None
     times = df.pop(time_col) if time_col is not None else None
@@ -135,6 +140,11 @@ def read_text(path, expected: str = "a UTF-8 text file", encoding: str = "utf-8"
     path = Path(path)
     _check_file(path, f"; give {expected}")
     raw = path.read_bytes()
+    if path.suffix.lower() == ".gz":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as e:
+            raise DataError(f"{path} is not a readable gzip file ({e}); give {expected}") from None
     if b"\x00" in raw:
         raise DataError(f"{path} looks binary (it holds NUL bytes); give {expected}")
     try:
@@ -184,18 +194,36 @@ def _check_file(path: Path, advice: str = "") -> None:
         raise DataError(f"{path}: the file is empty{advice}")
 
 
-def _read_frame(path: Path, sep: str, thousands: str | None) -> pd.DataFrame:
+def _frame_of(source, sep: str, thousands: str | None) -> tuple[pd.DataFrame, object]:
+    """``(frame, name for messages)`` of a path or of a DataFrame already read."""
+    if isinstance(source, pd.DataFrame):
+        return source.copy(), source.attrs.get("source", "the table")
+    return read_frame(source, sep, thousands), source
+
+
+def read_frame(path, sep: str = ",", thousands: str | None = None, **options) -> pd.DataFrame:
+    """The table in CSV file ``path`` (gzipped too), header names stripped, every failure a DataError:
+    a missing or empty file, one that is not CSV or not UTF-8, a header without rows. ``options`` go to
+    ``pandas.read_csv`` (``dtype=str``, ``keep_default_na=False``...).
+
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text(" a, b\\n1,2\\n")
+    >>> list(read_frame(p).columns)
+    ['a', 'b']
+    """
+    path = Path(path)
     _check_file(path)
     if thousands is not None and len(thousands) != 1:
         raise ConfigError(f"the thousands separator must be one character, e.g. ',', got {thousands!r}")
     try:
-        df = pd.read_csv(path, sep=sep, thousands=thousands, skipinitialspace=True)
+        df = pd.read_csv(path, sep=sep, thousands=thousands, skipinitialspace=True, **options)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty (no header, no rows)") from None
     except UnicodeDecodeError as e:
         raise DataError(f"{path}: not a readable CSV: not UTF-8 text ({e.reason} at byte {e.start}); save it as "
                         "UTF-8") from None
-    except pd.errors.ParserError as e:
+    except (pd.errors.ParserError, OSError, EOFError) as e:   # OSError, EOFError: a broken .gz
         raise DataError(f"{path}: not a readable CSV: {str(e).strip().splitlines()[-1]}") from None
     df.columns = [str(c).strip() for c in df.columns]
     if len(df) == 0:

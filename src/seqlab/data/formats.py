@@ -21,6 +21,7 @@ Formats:
 from __future__ import annotations
 
 import csv
+import gzip
 import math
 import re
 from dataclasses import dataclass
@@ -98,12 +99,31 @@ def _check_nonempty(path: Path, n: int, what: str = "sequences") -> None:
         raise DataError(f"{path} holds no {what}; give a file with at least one labelled row")
 
 
+def _suffix(path) -> str:
+    """The file's type suffix, lower case, looking through ``.gz``: ``a.CSV.gz`` -> ``.csv``."""
+    path = Path(path)
+    if path.suffix.lower() == ".gz":
+        path = path.with_suffix("")
+    return path.suffix.lower()
+
+
+def _source(path) -> tuple[object, Path]:
+    """``(what _read_table takes, name for messages)`` of a path or of a DataFrame already read."""
+    if isinstance(path, pd.DataFrame):
+        return path, Path(path.attrs.get("source", "the table"))
+    path = Path(path)
+    return path, path
+
+
 def _open_lines(path: str | Path) -> tuple[Path, list[str]]:
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: no such file")
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = (gzip.decompress(raw) if path.suffix.lower() == ".gz" else raw).decode("utf-8")
+    except (OSError, EOFError) as e:
+        raise DataError(f"{path} is not a readable gzip file ({e})") from None
     except UnicodeDecodeError:
         raise DataError(f"{path} is not UTF-8 text; convert it (e.g. iconv -t utf-8)") from None
     return path, text.splitlines()
@@ -194,7 +214,9 @@ def read_ts(path: str | Path) -> LabeledSeries:
     return LabeledSeries(X, np.array(y, dtype=object), "ts")
 
 
-def _read_table(path: Path, sep: str | None = None) -> pd.DataFrame:
+def _read_table(path, sep: str | None = None) -> pd.DataFrame:
+    if isinstance(path, pd.DataFrame):          # a table the caller read (columns selected); text cells
+        return path.astype(str)
     if not path.is_file():
         raise DataError(f"{path}: no such file")
     try:
@@ -220,8 +242,8 @@ def read_csv_series(path: str | Path, label_col: str = "label") -> LabeledSeries
 
     Empty cells at the end of a row make that sequence shorter.
     """
-    path = Path(path)
-    df = _read_table(path)
+    table, path = _source(path)
+    df = _read_table(table)
     labels = _label_column(df, path, label_col)
     values = df.drop(columns=[label_col])
     if values.shape[1] == 0:
@@ -246,9 +268,9 @@ def read_texts(path: str | Path, text_col: str | None = None, label_col: str | N
     separated. Otherwise each line is ``label<TAB>text`` (the SMS Spam Collection's layout).
     Empty texts are an error.
     """
-    path = Path(path)
-    if text_col is not None or label_col is not None or path.suffix.lower() == ".csv":
-        df = _read_table(path, sep="\t" if path.suffix.lower() == ".tsv" else ",")
+    table, path = _source(path)
+    if text_col is not None or label_col is not None or _suffix(path) == ".csv" or isinstance(table, pd.DataFrame):
+        df = _read_table(table, sep="\t" if _suffix(path) == ".tsv" else ",")
         text_col, label_col = text_col or "text", label_col or "label"
         if text_col not in df.columns:
             raise DataError(f"{path}: no text column {text_col!r}; columns are: "
@@ -309,7 +331,7 @@ def read_word_vectors(path: str | Path, word_index: dict[str, int], vocab_size: 
 def detect_format(path: str | Path, text_col: str | None = None) -> str:
     """The format implied by a file name: ``.ts`` -> ts, ``.tsv``/``.txt`` -> ucr, ``.csv`` -> csv
     (text when ``text_col`` is given). Raises ConfigError when the name says nothing."""
-    suffix = Path(path).suffix.lower()
+    suffix = _suffix(path)
     if text_col is not None:
         return "text"
     found = {".ts": "ts", ".tsv": "ucr", ".txt": "ucr", ".csv": "csv"}.get(suffix)
@@ -339,10 +361,10 @@ def read_unlabeled(path: str | Path, format: str, text_col: str | None = None,
     """Inputs to predict on: texts (``format='text'``: a CSV column, or one text per line) or a
     list of ``(time, channels)`` arrays (csv rows of values, with an optional header whose
     ``label_col`` column is dropped; or ucr/ts files, whose labels are ignored)."""
-    path = Path(path)
+    table, path = _source(path)
     if format == "text":
-        if text_col is not None or path.suffix.lower() == ".csv":
-            df = _read_table(path)
+        if text_col is not None or _suffix(path) == ".csv" or isinstance(table, pd.DataFrame):
+            df = _read_table(table)
             col = text_col or "text"
             if col not in df.columns:
                 raise DataError(f"{path}: no text column {col!r}; columns are: {', '.join(map(str, df.columns))}")

@@ -41,7 +41,7 @@ def read_step_table(path, label_col: str | None = "label", sequence_col: str = "
     """Read a step table (see the module notes).
 
     Args:
-        path: a CSV file (or a file-like object).
+        path: a CSV file (or a file-like object, or a DataFrame already read).
         label_col: the per-step label column; None (or a column the file lacks when
             ``channels`` is given, as when predicting) reads no labels.
         sequence_col: the column naming each row's stream; absent = one stream.
@@ -49,9 +49,9 @@ def read_step_table(path, label_col: str | None = "label", sequence_col: str = "
 
     Raises DataError for a missing file or column, an empty table, text or NaN in a value column.
     """
-    name = getattr(path, "name", path)
+    name = path.attrs.get("source", "the table") if isinstance(path, pd.DataFrame) else getattr(path, "name", path)
     try:
-        df = pd.read_csv(path)
+        df = path.copy() if isinstance(path, pd.DataFrame) else pd.read_csv(path)
     except FileNotFoundError:
         raise DataError(f"{name}: no such file") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:

@@ -31,7 +31,7 @@ from seqlab.io.errors import ConfigError, DataError
 
 FILES = Path(__file__).parent / "files"
 
-__all__ = ["describe", "jena_climate", "load", "movielens_100k", "names", "path", "source"]
+__all__ = ["data_file", "describe", "jena_climate", "load", "movielens_100k", "names", "path", "source"]
 
 
 def names() -> list[str]:
@@ -53,6 +53,36 @@ def _key(name: str) -> str:
 def path(name: str) -> Path:
     """The folder of data set ``name`` inside the installed package (raw files + SOURCE.md)."""
     return FILES / _key(name)
+
+
+def is_bundled(name) -> bool:
+    """Whether ``name`` names a bundled data set (spelled as ``names()`` lists it, any case, ``_`` for ``-``).
+
+    >>> is_bundled("Airline_Passengers"), is_bundled("sales.csv")
+    (True, False)
+    """
+    return str(name).strip().lower().replace("_", "-") in DATASETS
+
+
+def data_file(name: str, split: str = "train") -> Path:
+    """The stored file of data set ``name`` that stands for it where a command takes a file: its data
+    file, or for a set that comes split the ``split`` ("train" or "test") file. The file may be stored
+    gzipped (``NAME.gz``); seqlab's readers open both.
+
+    >>> data_file("names").name, data_file("gunpoint", "test").name
+    ('names.txt.gz', 'GunPoint_TEST.ts')
+    """
+    key = _key(name)
+    files = DATASETS[key]["files"]
+    if split not in ("train", "test"):
+        raise ConfigError(f"split must be 'train' or 'test', got {split!r}")
+    if isinstance(DATASETS[key]["rows"], dict):
+        prefer = [f for f in files if f.upper().rsplit(".", 1)[0].endswith(split.upper())]
+        files = sorted(prefer, key=lambda f: not f.endswith(".ts")) or files    # .ts keeps the labels' names
+    elif split == "test":
+        raise ConfigError(f"{key} does not come split; it has no test file")
+    stored = FILES / key / files[0]
+    return stored if stored.is_file() else stored.with_name(stored.name + ".gz")
 
 
 def source(name: str) -> str:

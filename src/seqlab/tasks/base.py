@@ -42,6 +42,7 @@ from typing import Any
 from seqlab.io.errors import ConfigError, ModelFileError, NotFittedError
 from seqlab.io.modeldir import load_model_dir, save_model_dir
 from seqlab.tasks.registry import TASK_MODULES, task_class
+from seqlab.train.threads import using_threads
 
 # The training arguments every task spells the same way (Keras's words), with their one description.
 # A task docstring names the ones it takes and adds only what is particular to it.
@@ -58,6 +59,8 @@ TRAINING_ARGUMENTS = {
             "generator, as plain PyTorch does.",
     "verbose": "0 is silent; 1 (or True) reports progress while training.",
 }
+# Every task's ``fit`` also takes ``threads=``: CPU threads torch trains with (None: one, the measured
+# default of ``seqlab.train.threads``; ``"all"``: every core).
 
 # Old spellings of constructor arguments, accepted for one release with a DeprecationWarning (and
 # silently in saved model directories, whose config.json keeps the names they were written with).
@@ -112,6 +115,18 @@ def _accepting_old_spellings(init, owner: str):
     return __init__
 
 
+def _with_threads(fit):
+    """Wrap a task's ``fit`` so it takes ``threads=`` (CPU threads torch trains with; None: the default rule
+    of ``seqlab.train.threads``, one thread, or the count of an enclosing ``using_threads`` block)."""
+    @functools.wraps(fit)
+    def wrapped(self, *args, threads=None, **kwargs):
+        with using_threads(threads):
+            return fit(self, *args, **kwargs)
+
+    wrapped._takes_threads = True
+    return wrapped
+
+
 class Task:
     """Base class of seqlab's estimators (Forecaster, TextClassifier, SOM, ...).
 
@@ -125,6 +140,9 @@ class Task:
         init = cls.__dict__.get("__init__")
         if init is not None and not getattr(init, "_accepts_old_spellings", False):
             cls.__init__ = _accepting_old_spellings(init, cls.__name__)
+        fit = cls.__dict__.get("fit")
+        if fit is not None and not getattr(fit, "_takes_threads", False):
+            cls.fit = _with_threads(fit)
 
     @classmethod
     def _param_names(cls) -> list[str]:

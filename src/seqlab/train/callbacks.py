@@ -17,6 +17,7 @@ import csv
 import math
 import os
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -24,6 +25,7 @@ from tqdm.auto import tqdm
 
 from seqlab.io.errors import ConfigError
 from seqlab.train.checkpoint import save_weights
+from seqlab.train.progress import is_terminal
 
 _MAX_WORDS = ("acc", "auc", "precision", "recall", "f1")
 
@@ -299,19 +301,26 @@ class TerminateOnNaN(Callback):
 
 class EpochProgressBar(Callback):
     """One progress bar over all ``epochs`` (on stderr, labelled ``training LABEL``), showing the
-    latest losses: for tasks whose own progress is one line per fit rather than a bar per epoch."""
+    latest losses: for tasks whose own progress is one line per fit rather than a bar per epoch.
+    When stderr is not a terminal (a log, a pipe) it writes one line per epoch instead."""
 
     def __init__(self, epochs: int, label: str):
         self.epochs, self.label, self.bar = epochs, label, None
 
     def on_train_begin(self, logs=None):
-        self.bar = tqdm(total=self.epochs, desc=f"training {self.label}", unit="epoch", file=sys.stderr,
-                        dynamic_ncols=True, leave=False, mininterval=0.5)
+        self.start = time.perf_counter()
+        if is_terminal(sys.stderr):
+            self.bar = tqdm(total=self.epochs, desc=f"training {self.label}", unit="epoch", file=sys.stderr,
+                            dynamic_ncols=True, leave=False, mininterval=0.5)
 
     def on_epoch_end(self, epoch, logs=None):
+        losses = " ".join(f"{k} {v:.4f}" for k, v in (logs or {}).items() if "loss" in k)
+        if self.bar is None:
+            print(f"training {self.label}: epoch {epoch + 1}/{self.epochs} - {time.perf_counter() - self.start:.1f}s"
+                  f" - {losses}", file=sys.stderr, flush=True)
+            return
         self.bar.update(1)
-        self.bar.set_postfix_str(" ".join(f"{k} {v:.4f}" for k, v in (logs or {}).items() if "loss" in k),
-                                 refresh=False)
+        self.bar.set_postfix_str(losses, refresh=False)
 
     def on_train_end(self, logs=None):
         if self.bar is not None:

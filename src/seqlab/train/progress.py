@@ -1,5 +1,8 @@
 """Per-epoch progress output: a tqdm bar (verbose=1), one line (verbose=2) or nothing (0).
 
+When stderr is not a terminal (a log file, a pipe, CI), verbose=1 writes one line per epoch to stderr
+instead of a bar, as Keras does: a bar redrawn with carriage returns is unreadable in a log.
+
 The bar is refreshed at most about four times a second (and at the end of the epoch), so the
 running loss is read from the device (one host sync) only then.
 
@@ -20,6 +23,14 @@ def format_logs(logs: dict) -> str:
     return " - ".join(f"{k}: {v:.4e}" if 0 < abs(v) < 1e-3 else f"{k}: {v:.4f}" for k, v in logs.items())
 
 
+def is_terminal(stream) -> bool:
+    """Whether ``stream`` is an interactive terminal (where a progress bar can redraw itself)."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):   # a replaced or closed stream
+        return False
+
+
 def weighted_sum(losses: list, sizes: list, device) -> torch.Tensor:
     """``sum(loss_b * size_b)`` in float64 over the batch losses (tensors) of an epoch."""
     if not losses:
@@ -36,7 +47,10 @@ class Progress:
         self.verbose, self.epoch, self.epochs, self.steps = verbose, epoch, epochs, steps
         self.start = self.shown = time.perf_counter()
         self.bar = None
-        if verbose == 1:
+        self.file = sys.stdout
+        if verbose == 1 and not is_terminal(sys.stderr):
+            self.verbose, self.file = 2, sys.stderr
+        if self.verbose == 1:
             self.bar = tqdm(total=steps, desc=f"Epoch {epoch + 1}/{epochs}", unit="batch", file=sys.stderr,
                             mininterval=0.25, dynamic_ncols=True, leave=True)
 
@@ -61,4 +75,4 @@ class Progress:
             self.bar.close()
         elif self.verbose == 2 and logs:
             print(f"Epoch {self.epoch + 1}/{self.epochs} - {time.perf_counter() - self.start:.1f}s - "
-                  f"{format_logs(logs)}", flush=True)
+                  f"{format_logs(logs)}", file=self.file, flush=True)

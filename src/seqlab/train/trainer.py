@@ -40,6 +40,7 @@ from seqlab.train.metrics import get_metric
 from seqlab.train.observers import observer_callbacks
 from seqlab.train.optimizers import build_optimizer
 from seqlab.train.regularizers import has_regularization, regularization_loss
+from seqlab.train.threads import using_threads
 
 
 class Trainer:
@@ -291,7 +292,7 @@ class Trainer:
     # ----- fit -----------------------------------------------------------------------------
     def fit(self, x, y, epochs: int = 1, batch_size: int | None = 32, validation_split: float = 0.0,
             validation_data=None, shuffle: bool = True, class_weight=None, callbacks=None, verbose: int = 1,
-            resume: str | None = None, initial_epoch: int = 0, sample_weight=None) -> History:
+            resume: str | None = None, initial_epoch: int = 0, sample_weight=None, threads=None) -> History:
         """Train for ``epochs`` epochs; returns the ``History`` (also kept as ``self.history``).
 
         Args:
@@ -309,9 +310,11 @@ class Trainer:
                 says it had stopped early is not trained further.
             initial_epoch: epoch to start counting from (Keras).
             sample_weight: one weight per sample, multiplied with class weights.
+            threads: CPU threads torch trains with (None: one, the measured default of
+                ``seqlab.train.threads``; ``"all"``: every core).
         """
         self._check_compiled()
-        with self.torch_rng.active():
+        with self.torch_rng.active(), using_threads(threads):
             return run_fit(self, x, y, epochs=epochs, batch_size=batch_size, validation_split=validation_split,
                            validation_data=validation_data, shuffle=shuffle, class_weight=class_weight,
                            callbacks=[*(callbacks or []), *observer_callbacks()], verbose=verbose, resume=resume,

@@ -7,6 +7,9 @@
 """
 from __future__ import annotations
 
+import sys
+import time
+
 import numpy as np
 import torch
 
@@ -31,7 +34,7 @@ class RBM(Task):
     """Bernoulli RBM trained with CD-k or persistent CD.
 
     Args: n_hidden; k: Gibbs steps per update; persistent: PCD; momentum and weight_decay (L2 on
-    W), both 0 in the seed; epochs, batch_size, learning_rate, seed: the shared training arguments
+    W), both 0 in the seed; epochs, batch_size, learning_rate, seed, verbose: the shared training arguments
     (``seqlab.tasks.base.TRAINING_ARGUMENTS``); ``learning_rate`` is per sample (the seed's summed
     update is learning_rate = batch_size).
     ``fit(X (n, n_visible) of 0/1, negatives missing)``; ``transform`` -> p(h|v) ``(n, n_hidden)``;
@@ -47,10 +50,10 @@ class RBM(Task):
 
     def __init__(self, n_hidden: int = 100, *, k: int = 1, learning_rate: float = 0.1, epochs: int = 10,
                  batch_size: int = 100, persistent: bool = False, seed: int | None = None,
-                 momentum: float = 0.0, weight_decay: float = 0.0):
+                 momentum: float = 0.0, weight_decay: float = 0.0, verbose: int = 0):
         self.n_hidden, self.k, self.learning_rate = n_hidden, k, learning_rate
         self.epochs, self.batch_size, self.persistent, self.seed = epochs, batch_size, persistent, seed
-        self.momentum, self.weight_decay = momentum, weight_decay
+        self.momentum, self.weight_decay, self.verbose = momentum, weight_decay, verbose
 
     @classmethod
     def from_weights(cls, W, hidden_bias, visible_bias) -> "RBM":
@@ -74,13 +77,18 @@ class RBM(Task):
         self.history_ = {"loss": [], "free_energy": []}
         bs = int(self.batch_size)
         observed = torch.where(V < 0, 0.0, V)                   # missing entries count as 0 in F(v)
-        for _ in range(int(self.epochs)):
+        start = time.perf_counter()
+        for epoch in range(int(self.epochs)):
             order = torch.randperm(len(V), generator=g)
             losses = [self.model_.contrastive_divergence(V[order[s:s + bs]], int(self.k), self.learning_rate,
                                                          self.persistent, g, self.momentum, self.weight_decay)
                       for s in range(0, len(V) - bs + 1, bs)]
             self.history_["loss"].append(float(np.mean(losses)))
             self.history_["free_energy"].append(float(self.model_.free_energy(observed).mean()))
+            if self.verbose:
+                print(f"Epoch {epoch + 1}/{self.epochs} - {time.perf_counter() - start:.1f}s - loss: "
+                      f"{self.history_['loss'][-1]:.4f} - free_energy: {self.history_['free_energy'][-1]:.3f}",
+                      file=sys.stderr)
         return self
 
     def hidden_probs(self, v) -> np.ndarray:
@@ -224,9 +232,10 @@ class MovieRecommender(RBM):
 
     def __init__(self, n_hidden: int = 100, *, k: int = 10, learning_rate: float = 100.0, epochs: int = 10,
                  batch_size: int = 100, persistent: bool = False, seed: int | None = None,
-                 momentum: float = 0.0, weight_decay: float = 0.0):
+                 momentum: float = 0.0, weight_decay: float = 0.0, verbose: int = 0):
         super().__init__(n_hidden, k=k, learning_rate=learning_rate, epochs=epochs, batch_size=batch_size,
-                         persistent=persistent, seed=seed, momentum=momentum, weight_decay=weight_decay)
+                         persistent=persistent, seed=seed, momentum=momentum, weight_decay=weight_decay,
+                         verbose=verbose)
 
     def evaluate(self, train, test=None, seed: int | None = None) -> dict:
         if test is None:
