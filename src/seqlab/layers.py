@@ -4,6 +4,14 @@
 >>> layers.Dense(3).units
 3
 """
+from seqlab.nn.activation_layers import (
+    ELU,
+    LeakyReLU,
+    Maxout,
+    PReLU,
+    ReLU,
+    Softmax,
+)
 from seqlab.nn.attention import (
     AdditiveAttention,
     Attention,
@@ -36,6 +44,18 @@ from seqlab.nn.core import (
     Reshape,
     TimeDistributed,
 )
+from seqlab.nn.merge import (
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Permute,
+    RepeatVector,
+    Subtract,
+)
 from seqlab.nn.recurrent import (
     GRU,
     LSTM,
@@ -47,6 +67,10 @@ from seqlab.nn.transformer import (
     TransformerDecoder,
     TransformerEncoder,
 )
+from seqlab.tasks.functional import Input
+
+# Keras's other spellings
+MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D
 
 __all__ = [
     "Activation",
@@ -77,5 +101,8 @@ __all__ = [
     "TimeDistributed",
     "TransformerDecoder",
     "TransformerEncoder",
+    "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Permute", "RepeatVector",
+    "Subtract", "ELU", "LeakyReLU", "Maxout", "PReLU", "ReLU", "Softmax", "Input",
+    "MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D",
     "LAYER_CLASSES",
 ]
