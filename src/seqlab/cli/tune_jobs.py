@@ -45,8 +45,6 @@ class Job:
 
 # ----- the commands -------------------------------------------------------------------------------
 def _classify_job(args) -> Job:
-    import numpy as np
-
     from seqlab.cli.classify import build_task, load_data, split_data
     from seqlab.data.formats import LabeledTexts
     from seqlab.tasks.classification.metrics import majority_baseline
@@ -64,13 +62,14 @@ def _classify_job(args) -> Job:
         fixed_length = train.equal_length and test.equal_length
         choices = {"encoder": [e for e in SERIES_ENCODER_CHOICES if fixed_length or e != "mlp"]}
 
-    def baselines(task):
+    def baselines(task):   # the majority class and the strong baseline of seqlab classify, same split
+        from seqlab.tasks.classification.baselines import nearest_neighbour_baseline, tfidf_baseline
+
         out = {"majority class": majority_baseline(train.y, test.y, list(task.classes_))}
-        if not text and train.equal_length and test.equal_length:
-            a, b = train.to_array().reshape(len(train), -1), test.to_array().reshape(len(test), -1)
-            d = (b ** 2).sum(1)[:, None] - 2 * b @ a.T + (a ** 2).sum(1)[None, :]   # squared Euclidean
-            pred = train.y[np.argmin(d, axis=1)]
-            out["1-NN Euclidean"] = {"accuracy": float((pred == test.y).mean())}
+        if text:
+            out["TF-IDF + logistic regression"] = tfidf_baseline(train.texts, train.y, test.texts, test.y)
+        else:
+            out["1-NN Euclidean"] = nearest_neighbour_baseline(train.X, train.y, test.X, test.y)
         return out
 
     return Job(build_task(train, args), X, train.y, (test_x, test.y), choices,
