@@ -56,6 +56,9 @@ from seqlab.nn.merge import (
     RepeatVector,
     Subtract,
 )
+from seqlab.nn.moe import (
+    SwitchFeedForward,
+)
 from seqlab.nn.recurrent import (
     GRU,
     LSTM,
@@ -98,6 +101,7 @@ __all__ = [
     "PositionalEncoding",
     "Reshape",
     "SimpleRNN",
+    "SwitchFeedForward",
     "TimeDistributed",
     "TransformerDecoder",
     "TransformerEncoder",

@@ -36,7 +36,8 @@ TOL = dict(rtol=1e-5, atol=1e-5)
 # seqlab classes with no Keras counterpart (keras has no Maxout; the transformer blocks live in keras-hub)
 SEQLAB_ONLY = {"Maxout": "not a Keras layer (seed 002's activation)",
                "PositionalEncoding": "keras-hub, not keras", "TransformerEncoder": "keras-hub, not keras",
-               "TransformerDecoder": "keras-hub, not keras"}
+               "TransformerDecoder": "keras-hub, not keras",
+               "SwitchFeedForward": "not a Keras layer (Switch Transformer's experts, issue 16)"}
 
 
 def images_in(x: torch.Tensor) -> torch.Tensor:

@@ -158,6 +158,8 @@ class SequenceClassifier(NetTask):
         encoder: ``lstm``, ``gru``, ``bilstm``, ``stacked_lstm``, ``cnn1d`` (FCN), ``cnn_lstm``,
             ``transformer`` or ``mlp`` (fixed length only).
         units, dropout, filters, kernel_sizes, num_heads, num_layers, pooling: see ``ClassifierConfig``.
+        attention, attention_options: the transformer encoder's self-attention (``"full"``, ``"local"``,
+            ``"performer"``, ... of ``seqlab.nn.efficient``) and its options.
         normalize: ``"channel"`` standardises each channel with the training mean and std; None keeps values.
         class_weight: None, ``"balanced"`` or a dict label -> weight.
         epochs, batch_size, learning_rate, patience, validation_split, time_budget, seed, verbose: the shared
@@ -182,8 +184,9 @@ class SequenceClassifier(NetTask):
                  batch_size: int = 16,
                  learning_rate: float | None = None, class_weight=None, validation_split: float = 0.0,
                  patience: int = 10, pooling: str = "last", seed: int | None = None, verbose: int = 0,
-                 time_budget=None):
+                 time_budget=None, attention: str = "full", attention_options: dict | None = None):
         self.encoder, self.units, self.dropout, self.pooling = encoder, units, dropout, pooling
+        self.attention, self.attention_options = attention, attention_options
         self.filters, self.kernel_sizes = filters, kernel_sizes
         self.num_heads, self.num_layers, self.normalize = num_heads, num_layers, normalize
         self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
@@ -212,7 +215,8 @@ class SequenceClassifier(NetTask):
         self._build_net(ClassifierConfig(
             n_classes=len(self.classes_), encoder=self.encoder, n_features=self.n_features_, units=self.units,
             dropout=self.dropout, filters=list(self.filters), kernel_sizes=list(self.kernel_sizes),
-            num_heads=self.num_heads, num_layers=self.num_layers, length=self.length_, pooling=self.pooling),
+            num_heads=self.num_heads, num_layers=self.num_layers, length=self.length_, pooling=self.pooling,
+            attention=self.attention, attention_options=self.attention_options),
             self.seed)
         val = None
         if validation_data is not None:

@@ -65,6 +65,8 @@ class Forecaster(Task):
         quantiles: e.g. ``[0.1, 0.5, 0.9]``: train with the pinball loss; the lowest and highest
             quantiles give the prediction interval, the middle one the point forecast.
         units, num_layers, dropout, head_units: network size (see ``NetworkConfig``).
+        attention, attention_options: the transformer's self-attention (``"full"`` or a variant of
+            ``seqlab.nn.efficient``) and its options.
         loss: ``"mse"`` or ``"mae"``.
         scaler: ``"minmax"``, ``"standard"`` or None, fitted on training rows only.
         difference: model first differences of the targets (helps trending series): True, False, or
@@ -98,10 +100,12 @@ class Forecaster(Task):
                  scaler: str | None = "minmax", difference="auto", season: int | None = None,
                  validation_split: float = 0.1, test_size: float | None = None, fill: str | None = None, seed: int = 0,
                  verbose: int = 0, future_features=None, static_features=None, calendar: bool = False, cutoff=None,
-                 drop_short: bool = False, time_budget=None):
+                 drop_short: bool = False, time_budget=None, attention: str = "full",
+                 attention_options: dict | None = None):
         self.model, self.target, self.features, self.time_col = model, target, features, time_col
         self.lookback, self.horizon, self.strategy, self.quantiles = lookback, horizon, strategy, quantiles
         self.units, self.num_layers, self.dropout, self.head_units = units, num_layers, dropout, head_units
+        self.attention, self.attention_options = attention, attention_options
         self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
         self.loss, self.patience = loss, patience
         self.scaler, self.difference, self.season = scaler, difference, season
@@ -225,7 +229,8 @@ class Forecaster(Task):
     def _new_network(self, n_features: int, horizon: int, k: int) -> torch.nn.Module:
         nq = len(self._quantiles)
         cfg = NetworkConfig(self.architecture, self.lookback, n_features, horizon, k * max(nq, 1), self.units,
-                            self.num_layers, float(self.dropout), head_units=int(self.head_units))
+                            self.num_layers, float(self.dropout), head_units=int(self.head_units),
+                            attention=self.attention, attention_options=self.attention_options)
         check_config(cfg)
         self.network_config_ = network_config_dict(cfg)
         net = build_network(cfg, seed=self.seed)     # initial weights from a Generator seeded by seed

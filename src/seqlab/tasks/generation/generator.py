@@ -37,6 +37,7 @@ from seqlab.models.language import (
 from seqlab.nn.seeding import make_generator, seeded
 from seqlab.tasks.base import Task
 from seqlab.train import budget as training_budget
+from seqlab.train.regularizers import regularization_loss
 
 # Sizes, learning rates and dropout per backbone, tried on the names benchmark (benchmarks/names.py):
 # gru 256 units, 3000 steps of 128 names: test loss 1.922 without dropout, 1.917 with 0.1, 1.935 with 0.25.
@@ -101,6 +102,9 @@ class CharGenerator(Task):
         n_embd, units, n_layer, n_head, context, dropout: backbone sizes (defaults per backbone,
             see ``DEFAULTS``).
         block_size: window length for a corpus (default 64); lines use the longest line + 1.
+        positions, attention, attention_options, moe: transformer options (``LanguageModelConfig``):
+            ``"learned"`` or ``"rotary"`` positions, a causal attention of ``seqlab.nn.efficient``
+            and its options, Switch experts per feed-forward layer (their balancing loss joins the loss).
         epochs, batch_size, learning_rate, patience, time_budget, seed, verbose: the shared training
             arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); ``patience`` counts evaluations. A batch
             is items (lines) or windows (corpus);
@@ -121,11 +125,13 @@ class CharGenerator(Task):
                  n_embd: int | None = None, units: int | None = None, n_layer: int | None = None,
                  n_head: int | None = None, context: int | None = None, dropout: float | None = None,
                  block_size: int | None = None, seed: int = 0, verbose: bool = False, patience: int = 5,
-                 time_budget=None):
+                 time_budget=None, positions: str | None = None, attention: str = "full",
+                 attention_options: dict | None = None, moe: int | None = None):
         self.model, self.lines, self.steps, self.epochs = model, lines, steps, epochs
         self.batch_size, self.learning_rate = batch_size, learning_rate
         self.n_embd, self.units, self.n_layer, self.n_head, self.context = n_embd, units, n_layer, n_head, context
         self.dropout, self.block_size, self.seed, self.verbose = dropout, block_size, seed, verbose
+        self.positions, self.attention, self.attention_options, self.moe = positions, attention, attention_options, moe
         self.patience, self.time_budget = patience, time_budget
 
     # ----- data ---------------------------------------------------------------------------
@@ -203,7 +209,9 @@ class CharGenerator(Task):
             n_embd=self.n_embd or defaults.get("n_embd", 64), units=self.units or defaults.get("units", 128),
             n_layer=self.n_layer or defaults.get("n_layer", 1), n_head=self.n_head or defaults.get("n_head", 4),
             context=self.context or defaults.get("context", 3),
-            dropout=defaults.get("dropout", 0.0) if self.dropout is None else self.dropout)
+            dropout=defaults.get("dropout", 0.0) if self.dropout is None else self.dropout,
+            positions=self.positions or defaults.get("positions", "learned"), attention=self.attention,
+            attention_options=self.attention_options, moe=self.moe)
         if self.lines:
             x, y = self._encode_items(train)
             self._test = self._encode_items(test)
@@ -274,6 +282,9 @@ class CharGenerator(Task):
                 starts = torch.randint(0, len(x) - model.config.block_size, (self.batch_size,), generator=gen)
                 xb, yb = self._windows(x, starts)
             loss = language_loss(model(xb), yb)
+            penalty = regularization_loss(model)          # Switch experts' load-balancing loss, if any
+            if penalty is not None:
+                loss = loss + penalty
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
