@@ -37,6 +37,7 @@ def test_two_tune_processes_share_one_study_on_postgresql(tmp_path):
         workers = {t.user_attrs["worker"] for t in trials}
         assert len(workers) == 2                               # trials came from both processes
         best = [json.loads((tmp_path / k / "metrics.json").read_text())["best_trial"] for k in "ab"]
-        assert best[0] == best[1]
+        values = {t.number: t.value for t in trials}
+        assert min(values[b] for b in best) == min(values.values())   # the later to finish saw every trial
     finally:
         optuna.delete_study(study_name=name, storage=open_storage(URL))
