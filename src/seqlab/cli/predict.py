@@ -31,8 +31,7 @@ Classifiers give the predicted label and one probability column per class.
 from __future__ import annotations
 
 import argparse
-import io
-import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +47,9 @@ from seqlab.cli.common import (
     missing_file,
     read_table,
 )
-from seqlab.data.formats import detect_format, read_unlabeled
+from seqlab.data.formats import detect_format
+from seqlab.data.unlabeled import iter_unlabeled
+from seqlab.io.atomic import atomic_path
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.io.modeldir import model_dir_of
 
@@ -72,8 +73,9 @@ def _input_format(task, args) -> str:
         raise
 
 
-def classifier_table(task, args) -> pd.DataFrame:
-    """Predictions of a seqlab classifier or tagger as a table with probability columns."""
+def classifier_table(task, args):
+    """Predictions of a seqlab classifier or tagger as tables with probability columns, one per chunk of
+    INPUT (``seqlab.data.unlabeled``: memory stays bounded by the chunk, whatever the file's size)."""
     fmt = _input_format(task, args)
     recorded = getattr(task, "input_", None) or {}
     is_text = type(task).__name__ == "TextClassifier"
@@ -81,21 +83,28 @@ def classifier_table(task, args) -> pd.DataFrame:
         raise DataError(f"this {type(task).__name__} takes {'texts' if is_text else 'numeric series'}, "
                         f"but INPUT was to be read as {fmt}; give --format "
                         f"{'text' if is_text else recorded.get('format') or 'csv|ucr|ts'}")
-    inputs = read_unlabeled(input_file(args.input), fmt, text_col=args.text_col or recorded.get("text_col"),
+    chunks = iter_unlabeled(input_file(args.input), fmt, text_col=args.text_col or recorded.get("text_col"),
                             label_col=recorded.get("label_col") or "label")
-    classes = [str(c) for c in task.classes_]
-    proba = task.predict_proba(inputs)
-    if isinstance(proba, list):  # a tagger: one row per step
-        rows = []
-        for s, p in enumerate(proba):
-            for t, row in enumerate(p):
-                rows.append({"sequence": s, "step": t, "prediction": classes[int(row.argmax())],
-                             **{f"p_{c}": float(v) for c, v in zip(classes, row)}})
-        return pd.DataFrame(rows)
-    first = {"row": np.arange(len(proba))}
-    if is_text:
-        first["text"] = [t[:200] for t in inputs]
-    return _with_probabilities(first, task, proba)
+    return _classified(task, chunks, is_text)
+
+
+def _classified(task, chunks, is_text: bool):
+    classes, start = [str(c) for c in task.classes_], 0
+    for inputs in chunks:
+        proba = task.predict_proba(inputs)
+        if isinstance(proba, list):  # a tagger: one row per step
+            rows = []
+            for s, p in enumerate(proba, start):
+                for t, row in enumerate(p):
+                    rows.append({"sequence": s, "step": t, "prediction": classes[int(row.argmax())],
+                                 **{f"p_{c}": float(v) for c, v in zip(classes, row)}})
+            yield pd.DataFrame(rows)
+        else:
+            first = {"row": np.arange(start, start + len(proba))}
+            if is_text:
+                first["text"] = [t[:200] for t in inputs]
+            yield _with_probabilities(first, task, proba)
+        start += len(inputs)
 
 
 def _read_csv(args, keep=()) -> pd.DataFrame:
@@ -189,22 +198,31 @@ def run(args: argparse.Namespace) -> int:
 
     task = Task.load(model_dir(args.run_dir))
     input_file(args.input)                       # a missing INPUT: the same line in every command
-    table = READERS.get(type(task).__name__, generic_table)(task, args)
+    result = READERS.get(type(task).__name__, generic_table)(task, args)
+    tables = [result] if isinstance(result, pd.DataFrame) else result  # a reader may give chunks
     if args.output:
         out = Path(args.output)
         if out.is_dir():
             raise ConfigError(f"--output {out} is a folder; give a file name such as {out / 'predictions.csv'}")
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp")
-        table.to_csv(tmp, index=False, float_format="%.6g")
-        os.replace(tmp, out)
-        counts = table["prediction"].value_counts().to_dict() if "prediction" in table else {}
-        print(f"{len(table)} predictions written to {out}" + (f" ({counts})" if counts else ""))
+        with atomic_path(out) as tmp, open(tmp, "w", newline="") as f:  # swapped in once complete
+            rows, counts = _write_tables(tables, f)
+        print(f"{rows} predictions written to {out}" + (f" ({counts})" if counts else ""))
     else:
-        buf = io.StringIO()
-        table.to_csv(buf, index=False, float_format="%.6g")
-        print(buf.getvalue(), end="")
+        _write_tables(tables, sys.stdout)
     return 0
+
+
+def _write_tables(tables, f) -> tuple[int, dict]:
+    """Write the tables to ``f`` as one CSV (one header); return the row count and the predicted labels' counts."""
+    rows, counts = 0, {}
+    for i, table in enumerate(tables):
+        table.to_csv(f, header=i == 0, index=False, float_format="%.6g")
+        rows += len(table)
+        if "prediction" in table:
+            for label, n in table["prediction"].value_counts().items():
+                counts[label] = counts.get(label, 0) + int(n)
+    return rows, counts
 
 
 def add_parser(subparsers) -> None:

@@ -69,8 +69,8 @@ class Trainer:
     def __init__(self, model: torch.nn.Module, loss="mse", optimizer="adam", metrics=("mae",), lr=None,
                  clipnorm=None, clipvalue=None, device=None, seed=None, global_clipnorm=None):
         check_clip_settings(clipnorm, clipvalue, global_clipnorm)
-        if lr is not None and not float(lr) > 0:
-            raise ConfigError(f"lr must be a positive number, got {lr!r}")
+        if lr is not None and not (float(lr) > 0 and math.isfinite(float(lr))):
+            raise ConfigError(f"lr must be a positive finite number, got {lr!r}")
         self.model = model
         self.loss = get_loss(loss) if loss is not None else None
         self.optimizer_spec, self.lr = optimizer, lr
