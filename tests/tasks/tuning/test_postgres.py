@@ -24,6 +24,9 @@ def test_two_tune_processes_share_one_study_on_postgresql(tmp_path):
                "--units", "4", "--epochs", "8", "--trials", "6", "--pruner", "none", "--storage", URL,
                "--study-name", name]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    # Optuna creates its tables on first use; two processes doing that at once on a fresh database
+    # collide in PostgreSQL's catalogue (seen in CI), so the schema is made once before the workers start.
+    open_storage(URL)
     procs = [subprocess.Popen(command + ["--out", str(tmp_path / k)], env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for k in "ab"]
     results = [p.communicate(timeout=600) for p in procs]
