@@ -12,11 +12,19 @@ A façade: everything here lives in a sub-package (``seqlab.tasks`` for ``Sequen
 3
 """
 from seqlab import callbacks, constraints, data, datasets, layers, regularizers, tasks
-from seqlab.io.errors import ConfigError, DataError, ExportError, ModelFileError, NotFittedError, SeqlabError
+from seqlab.io.errors import (
+    ConfigError,
+    DataError,
+    ExportError,
+    ModelFileError,
+    NotFittedError,
+    SeqlabError,
+    TrainingDivergedError,
+)
 from seqlab.tasks import Input, Model, Sequential, load
 
 __version__ = "0.1.0"
 
 __all__ = ["Sequential", "Model", "Input", "load", "layers", "callbacks", "tasks", "data", "datasets", "SeqlabError",
            "regularizers", "constraints", "ConfigError", "DataError", "ModelFileError", "NotFittedError", "ExportError",
-           "__version__"]
+           "TrainingDivergedError", "__version__"]

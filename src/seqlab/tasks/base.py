@@ -187,6 +187,15 @@ class Task:
         if not self.is_fitted():
             raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit(...) first")
 
+    def tune(self, X, y=None, *, trials: int | None = 20, time_budget=None, **options) -> "Task":
+        """Search this task's hyperparameters with Optuna on training data ``(X, y)``, set the best
+        and refit on all of ``(X, y)``; returns self, with ``tuning_`` (best parameters, trial
+        counts, test scores when ``test=(X_test, y_test)`` is given) and ``study_``. The options
+        (``workers``, ``storage``, ``pruner``, ``test``, ...) are ``seqlab.tasks.tuning.tune``'s."""
+        from seqlab.tasks.tuning import tune
+
+        return tune(self, X, y, trials=trials, time_budget=time_budget, **options)
+
     # ----- persistence ---------------------------------------------------------------------
     def _get_state(self) -> tuple[dict, dict, dict]:
         raise NotFittedError(f"{type(self).__name__} cannot be saved")

@@ -39,6 +39,7 @@ from seqlab.train.inference import predict_tensor
 from seqlab.train.loop import run_fit
 from seqlab.train.losses import get_loss
 from seqlab.train.metrics import get_metric
+from seqlab.train.observers import observer_callbacks
 from seqlab.train.optimizers import build_optimizer
 from seqlab.train.regularizers import apply_constraints, has_constraints, has_regularization, regularization_loss
 from seqlab.train.threads import using_threads
@@ -323,7 +324,7 @@ class Trainer:
         with self.torch_rng.active(), using_threads(threads):
             return run_fit(self, x, y, epochs=epochs, batch_size=batch_size, validation_split=validation_split,
                            validation_data=validation_data, shuffle=shuffle, class_weight=class_weight,
-                           callbacks=list(callbacks or []), verbose=verbose, resume=resume,
+                           callbacks=[*(callbacks or []), *observer_callbacks()], verbose=verbose, resume=resume,
                            initial_epoch=initial_epoch, sample_weight=sample_weight)
 
     def sample_weights(self, ys, train_idx, n, class_weight, sample_weight) -> torch.Tensor | None:
