@@ -12,6 +12,7 @@ per series, a column per time step); CSV or Parquet. One global model learns fro
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from seqlab.cli.common import (
@@ -152,12 +153,15 @@ def fit_and_report(df, args, command: str, models: list[str], targets, features,
             plot_comparison({m: g.test_forecasts_ for m, g in fitted.items()},
                             {m: g.metrics_ for m, g in fitted.items()}, run.dir / "compare.png")
         run.json("metrics.json", metrics)
-        plot_forecast({**f.test_forecasts_, "label": best}, run.dir / "forecast.png")
+        plots = forecast_plots(f, best, run.dir)
         sections = [("Test metrics (model vs naive)", metric_table(f.metrics_, best))]
+        for target, scores in f.metrics_.get("per_target", {}).items():
+            rows = {k.upper(): {best: scores["model"][k], "naive": scores["naive"][k]} for k in METRIC_NAMES}
+            sections.append((f"{target}: test metrics (model vs naive)", rows))
         if len(fitted) > 1:
             sections.append(("Comparison on the same split", {m: _point(g.metrics_) for m, g in fitted.items()}))
             sections.append(("Models side by side", "compare.png"))
-        sections.append((f"Forecast ({best})", "forecast.png"))
+        sections += [(f"Forecast of {target} ({best})", png) for target, png in plots.items()]
         if run.history(f.history_):
             sections.append(("Training", "loss.png"))
         sections.append(("Model", f.summary()))
@@ -168,6 +172,17 @@ def fit_and_report(df, args, command: str, models: list[str], targets, features,
         run.plot = "forecast.png"
         run.reuse = ("predict", "seqlab predict {out} " + str(getattr(args, "csv", None) or "airline-passengers"))
     return fitted
+
+
+def forecast_plots(f, label: str, folder: Path) -> dict[str, str]:
+    """``forecast.png`` for the first target and ``forecast_<target>.png`` for each further one; returns
+    ``{target: file name}``."""
+    plots = {}
+    for j, target in enumerate(f.targets_):
+        name = "forecast.png" if j == 0 else f"forecast_{re.sub(r'[^A-Za-z0-9_.-]+', '_', str(target))}.png"
+        plot_forecast({**f.test_forecasts_, "label": label}, folder / name, target=j)
+        plots[target] = name
+    return plots
 
 
 def _point(m: dict) -> dict:
@@ -197,12 +212,26 @@ def summary(fitted: dict) -> tuple[str, str]:
         lines.append(k.upper().ljust(8) + "".join(f"{v:{width}.3f}" for v in row))
     best = min(fitted, key=lambda m: fitted[m].metrics_["rmse"])
     ratio = fitted[best].metrics_["rmse"] / base["rmse"] if base["rmse"] else float("nan")
+    per_target = fitted[best].metrics_.get("per_target")
+    if per_target:
+        lines.append(f"{best} per target (the pooled rows above mix the targets' scales):")
+        lines.append("target".ljust(16) + "".join(f"{k.upper():>10}" for k in METRIC_NAMES) + "  RMSE vs naive")
+        for target, scores in per_target.items():
+            naive_rmse = scores["naive"]["rmse"]
+            ratio_t = scores["model"]["rmse"] / naive_rmse if naive_rmse else float("nan")
+            lines.append(str(target)[:15].ljust(16) + "".join(f"{scores['model'][k]:10.3f}" for k in METRIC_NAMES)
+                         + f"  {ratio_t:.2f}x")
     if "interval_coverage" in fitted[best].metrics_:
         q = fitted[best].metrics_["quantiles"]
         lines.append(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} "
                      "of test values")
     if best == "naive":
         verdict = "no other model beats the naive forecast: naive has the lowest test RMSE"
+    elif per_target:
+        wins = [t for t, m in per_target.items() if m["model"]["rmse"] < m["naive"]["rmse"]]
+        verdict = (f"{best} does NOT beat the naive forecast on any of the {len(per_target)} targets (test RMSE)"
+                   if not wins else f"{best} beats the naive forecast on {len(wins)} of {len(per_target)} targets "
+                   "(test RMSE of each)" + (f": {', '.join(map(str, wins))}" if len(wins) < len(per_target) else ""))
     else:
         verdict = f"{best} {'beats' if ratio < 1 else 'does NOT beat'} the naive forecast: RMSE {ratio:.2f}x naive"
     return "\n".join(lines), verdict
