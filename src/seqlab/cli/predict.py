@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +49,8 @@ from seqlab.cli.common import (
     missing_file,
     read_table,
 )
-from seqlab.data.formats import detect_format, read_unlabeled
+from seqlab.cli.predict_tasks import TASK_TABLES, Scored, recorded_input
+from seqlab.data.formats import detect_format, read_labeled, read_unlabeled
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.io.modeldir import model_dir_of
 
@@ -81,8 +83,7 @@ def classifier_table(task, args) -> pd.DataFrame:
         raise DataError(f"this {type(task).__name__} takes {'texts' if is_text else 'numeric series'}, "
                         f"but INPUT was to be read as {fmt}; give --format "
                         f"{'text' if is_text else recorded.get('format') or 'csv|ucr|ts'}")
-    inputs = read_unlabeled(input_file(args.input), fmt, text_col=args.text_col or recorded.get("text_col"),
-                            label_col=recorded.get("label_col") or "label")
+    inputs, truth = _inputs_and_labels(task, args, fmt, recorded)
     classes = [str(c) for c in task.classes_]
     proba = task.predict_proba(inputs)
     if isinstance(proba, list):  # a tagger: one row per step
@@ -95,7 +96,36 @@ def classifier_table(task, args) -> pd.DataFrame:
     first = {"row": np.arange(len(proba))}
     if is_text:
         first["text"] = [t[:200] for t in inputs]
-    return _with_probabilities(first, task, proba)
+    table = _with_probabilities(first, task, proba)
+    if truth is None:
+        return table
+    from sklearn.metrics import accuracy_score, f1_score
+
+    table["label"] = truth
+    return Scored(table, {"accuracy": float(accuracy_score(truth, table["prediction"])),
+                          "f1_macro": float(f1_score(truth, table["prediction"], average="macro", zero_division=0))})
+
+
+def _inputs_and_labels(task, args, fmt: str, recorded: dict):
+    """INPUT's inputs, and its labels (as text) when it holds them as the training file did: UCR/.ts files,
+    a CSV with the label column, ``label<TAB>text`` lines whose labels are the model's classes; else None."""
+    path = input_file(args.input)
+    text_col = args.text_col or recorded.get("text_col")
+    label_col = recorded.get("label_col") or "label"
+    classes = {str(c) for c in task.classes_}
+    if fmt == "text" and not text_col and not str(path).endswith((".csv", ".csv.gz")):
+        lines = [line for line in read_unlabeled(path, "text")]
+        heads = [line.partition("\t") for line in lines]
+        if all(tab and head.strip() in classes for head, tab, _ in heads):   # the training file's layout
+            return [text for _, _, text in heads], [head.strip() for head, _, _ in heads]
+        return lines, None
+    inputs = read_unlabeled(path, fmt, text_col=text_col, label_col=label_col)
+    try:
+        labelled = read_labeled(path, fmt, None if fmt in ("ucr", "ts") else label_col, text_col)
+    except (DataError, ConfigError):
+        return inputs, None
+    truth = [str(v) for v in labelled.y]
+    return inputs, truth if len(truth) == len(inputs) and set(truth) <= classes else None
 
 
 def _read_csv(args, keep=()) -> pd.DataFrame:
@@ -166,8 +196,8 @@ def generic_table(task, args) -> pd.DataFrame:
     """Any other task: INPUT read as a CSV table and handed to ``task.predict`` (or ``transform``)."""
     method = getattr(task, "predict", None) or getattr(task, "transform", None)
     if method is None:
-        raise ConfigError(f"a {type(task).__name__} does not predict from data; use its own command "
-                          "(see seqlab --help), e.g. seqlab generate sample for a CharGenerator")
+        raise ConfigError(f"a {type(task).__name__} does not predict from data; use it in Python: "
+                          f"seqlab.load({str(model_dir(args.run_dir))!r})")
     out = method(_read_csv(args))
     if isinstance(out, pd.DataFrame):
         return out
@@ -188,7 +218,12 @@ def run(args: argparse.Namespace) -> int:
 
     task = Task.load(model_dir(args.run_dir))
     input_file(args.input)                       # a missing INPUT: the same line in every command
-    table = READERS.get(type(task).__name__, generic_table)(task, args)
+    kind = type(task).__name__
+    if kind in TASK_TABLES:
+        scored = TASK_TABLES[kind](task, args, recorded_input(model_dir(args.run_dir)))
+    else:
+        scored = READERS.get(kind, generic_table)(task, args)
+    table, scores = (scored.table, scored.scores) if isinstance(scored, Scored) else (scored, {})
     if args.output:
         out = Path(args.output)
         if out.is_dir():
@@ -203,6 +238,10 @@ def run(args: argparse.Namespace) -> int:
         buf = io.StringIO()
         table.to_csv(buf, index=False, float_format="%.6g")
         print(buf.getvalue(), end="")
+    if scores:   # beside a file: on stdout; under a table on stdout: on stderr, so the CSV stays clean
+        print(f"scores on {args.input}: " + ", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}"
+                                                     for k, v in scores.items()),
+              file=sys.stdout if args.output else sys.stderr)
     return 0
 
 
