@@ -59,8 +59,8 @@ def training_columns(frame: pd.DataFrame, recorded: dict, source: str) -> tuple[
         return frame.drop(columns=[c for c in (label_col, time_col) if c and c in frame.columns]), labels
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise DataError(f"{source}: the model was trained on column(s) {', '.join(map(repr, missing))}, which "
-                        f"INPUT lacks; its columns are: {', '.join(map(str, frame.columns))}")
+        raise DataError(f"{source}: column(s) {', '.join(map(repr, missing))} not found (the model was trained on "
+                        f"them); columns are: {', '.join(map(str, frame.columns))}")
     extra = [c for c in frame.columns if c not in columns and c not in (label_col, time_col)]
     if extra:
         print(f"seqlab: note: {source}: left out column(s) {', '.join(map(str, extra))}: the model was not "
@@ -165,19 +165,21 @@ def generator_table(task, args, recorded) -> Scored:
 def seq2seq_table(task, args, recorded) -> Scored:
     """A Seq2Seq: the output for each input; with input,target pairs also whether it is right."""
     from seqlab.data.csv import read_text
-    from seqlab.data.pairs import read_pairs
+    from seqlab.data.pairs import HEADER_WORDS, read_pairs
 
     path = input_file(args.input)
     lines = [line for line in read_text(path).splitlines() if line.strip()]
+    if lines and lines[0].strip().lower() in HEADER_WORDS:      # a one-column table with a header: input
+        lines = lines[1:]
     two_columns = all(("\t" in line or "," in line) for line in lines)
     if two_columns:
         pairs = read_pairs(path)
         outputs = task.predict([p[0] for p in pairs])
-        table = pd.DataFrame({"input": [p[0] for p in pairs], "output": outputs, "target": [p[1] for p in pairs],
+        table = pd.DataFrame({"input": [p[0] for p in pairs], "prediction": outputs, "target": [p[1] for p in pairs],
                               "right": [int(o == p[1]) for o, p in zip(outputs, pairs)]})
         metrics = task.evaluate(pairs)
         return Scored(table, {k: metrics[k] for k in ("exact_match", "char_accuracy") if k in metrics})
-    return Scored(pd.DataFrame({"input": lines, "output": task.predict(lines)}))
+    return Scored(pd.DataFrame({"input": lines, "prediction": task.predict(lines)}))
 
 
 def _check_width(frame, expected: int, what: str, source: str) -> None:
