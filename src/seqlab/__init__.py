@@ -11,11 +11,11 @@ A façade: everything here lives in a sub-package (``seqlab.tasks`` for ``Sequen
 >>> seqlab.callbacks.EarlyStopping(patience=3).patience
 3
 """
-from seqlab import callbacks, data, datasets, layers, tasks
+from seqlab import callbacks, constraints, data, datasets, layers, regularizers, tasks
 from seqlab.io.errors import ConfigError, DataError, ModelFileError, NotFittedError, SeqlabError
-from seqlab.tasks import Sequential, load
+from seqlab.tasks import Input, Model, Sequential, load
 
 __version__ = "0.1.0"
 
-__all__ = ["Sequential", "load", "layers", "callbacks", "tasks", "data", "datasets", "SeqlabError", "ConfigError",
-           "DataError", "ModelFileError", "NotFittedError", "__version__"]
+__all__ = ["Sequential", "Model", "Input", "load", "layers", "callbacks", "tasks", "data", "datasets", "SeqlabError",
+           "regularizers", "constraints", "ConfigError", "DataError", "ModelFileError", "NotFittedError", "__version__"]

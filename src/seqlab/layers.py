@@ -4,6 +4,14 @@
 >>> layers.Dense(3).units
 3
 """
+from seqlab.nn.activation_layers import (
+    ELU,
+    LeakyReLU,
+    Maxout,
+    PReLU,
+    ReLU,
+    Softmax,
+)
 from seqlab.nn.attention import (
     AdditiveAttention,
     Attention,
@@ -36,6 +44,21 @@ from seqlab.nn.core import (
     Reshape,
     TimeDistributed,
 )
+from seqlab.nn.merge import (
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Permute,
+    RepeatVector,
+    Subtract,
+)
+from seqlab.nn.moe import (
+    SwitchFeedForward,
+)
 from seqlab.nn.recurrent import (
     GRU,
     LSTM,
@@ -47,6 +70,10 @@ from seqlab.nn.transformer import (
     TransformerDecoder,
     TransformerEncoder,
 )
+from seqlab.tasks.functional import Input
+
+# Keras's other spellings
+MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D
 
 __all__ = [
     "Activation",
@@ -74,8 +101,12 @@ __all__ = [
     "PositionalEncoding",
     "Reshape",
     "SimpleRNN",
+    "SwitchFeedForward",
     "TimeDistributed",
     "TransformerDecoder",
     "TransformerEncoder",
+    "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Permute", "RepeatVector",
+    "Subtract", "ELU", "LeakyReLU", "Maxout", "PReLU", "ReLU", "Softmax", "Input",
+    "MaxPool1D", "MaxPool2D", "AvgPool1D", "AvgPool2D",
     "LAYER_CLASSES",
 ]

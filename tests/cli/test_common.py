@@ -35,6 +35,8 @@ def _value_for(dest: str) -> tuple[str, object]:
     arg = SHARED[dest]
     if arg.choices:
         return str(arg.choices[-1]), arg.choices[-1]
+    if dest == "time_budget":
+        return "90s", 90.0
     return {int: ("3", 3), float: ("0.25", 0.25), str: ("somewhere", "somewhere"), thread_count: ("3", 3)}[arg.type]
 
 

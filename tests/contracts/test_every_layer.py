@@ -63,6 +63,10 @@ def one_input(layer, x):  # a layer returning several tensors: not for a Sequent
     return layer(x)
 
 
+def merged(layer, *xs):  # a merge layer takes a list
+    return layer(list(xs))
+
+
 CASES: dict[str, Case] = {
     "Dense": Case(lambda: layers.Dense(3, activation="tanh"), (4,)),
     "Dense-sequence": Case(lambda: layers.Dense(2, use_bias=False), (5, 4)),
@@ -93,10 +97,24 @@ CASES: dict[str, Case] = {
     "MultiHeadAttention": Case(lambda: layers.MultiHeadAttention(2, 3, value_dim=4), (3, 8), ((5, 6),), two_inputs),
     "MultiHeadAttention-key": Case(lambda: layers.MultiHeadAttention(2, 3), (3, 8), ((5, 6), (5, 2)), three_inputs),
     "MultiHeadAttention-self": Case(lambda: layers.MultiHeadAttention(2, 4, output_dim=5), (5, 8)),
+    "MultiHeadAttention-local": Case(lambda: layers.MultiHeadAttention(2, 4, attention="local", rotary=True,
+                                                                      attention_options={"window": 2}), (7, 8)),
+    "MultiHeadAttention-linformer": Case(lambda: layers.MultiHeadAttention(2, 4, attention="linformer",
+                                                                          attention_options={"max_length": 9, "k": 3}),
+                                         (7, 8)),
+    "MultiHeadAttention-performer": Case(lambda: layers.MultiHeadAttention(2, 4, attention="performer"), (7, 8)),
+    "MultiHeadAttention-lsh": Case(lambda: layers.MultiHeadAttention(2, 4, attention="lsh",
+                                                                    attention_options={"buckets": 2}), (7, 8)),
+    "SwitchFeedForward": Case(lambda: layers.SwitchFeedForward(3, 6, capacity_factor=1.0), (7, 8)),
     "PositionalEncoding": Case(lambda: layers.PositionalEncoding(), (5, 6)),
     "PositionalEncoding-learned": Case(lambda: layers.PositionalEncoding("learned", max_length=8), (5, 6)),
     "TransformerEncoder": Case(lambda: layers.TransformerEncoder(16, num_heads=2), (5, 8)),
     "TransformerDecoder": Case(lambda: layers.TransformerDecoder(16, num_heads=2), (5, 8), ((7, 6),), two_inputs),
+    "TransformerEncoder-bigbird-moe": Case(lambda: layers.TransformerEncoder(
+        16, num_heads=2, attention="bigbird", attention_options={"block_size": 2}, moe=3), (7, 8)),
+    "TransformerDecoder-strided-rotary": Case(lambda: layers.TransformerDecoder(
+        16, num_heads=2, attention="strided", attention_options={"stride": 3}, rotary=True), (7, 8), ((5, 6),),
+        two_inputs),
     "TransformerDecoder-gpt": Case(lambda: layers.TransformerDecoder(16, num_heads=2, normalize_first=True,
                                                               cross_attention=False), (5, 8)),
     "Conv1D": Case(lambda: layers.Conv1D(4, 3, padding="causal", dilation_rate=2), (8, 3)),
@@ -114,6 +132,29 @@ CASES: dict[str, Case] = {
     "ConvLSTM2D": Case(lambda: layers.ConvLSTM2D(2, 3, padding="same", return_sequences=True), (3, 1, 6, 6)),
     "ConvLSTM2D-channels_last": Case(lambda: layers.ConvLSTM2D(2, (3, 2), strides=2, input_shape=(3, 7, 6, 2)),
                                      (3, 7, 6, 2)),
+    "Concatenate": Case(lambda: layers.Concatenate(), (5, 4), ((5, 3),), merged),
+    "Concatenate-axis1": Case(lambda: layers.Concatenate(axis=1), (3, 4), ((5, 4),), merged),
+    "Add": Case(lambda: layers.Add(), (5, 4), ((5, 4),), merged),
+    "Subtract": Case(lambda: layers.Subtract(), (5, 4), ((5, 4),), merged),
+    "Multiply": Case(lambda: layers.Multiply(), (5, 4), ((5, 4), (5, 4)), merged),
+    "Average": Case(lambda: layers.Average(), (5, 4), ((5, 4),), merged),
+    "Maximum": Case(lambda: layers.Maximum(), (5, 4), ((5, 4),), merged),
+    "Minimum": Case(lambda: layers.Minimum(), (5, 4), ((5, 4),), merged),
+    "Dot": Case(lambda: layers.Dot(axes=2), (3, 4), ((5, 4),), merged),
+    "Dot-normalize": Case(lambda: layers.Dot(axes=1, normalize=True), (4,), ((4,),), merged),
+    "RepeatVector": Case(lambda: layers.RepeatVector(3), (4,)),
+    "Permute": Case(lambda: layers.Permute((2, 1)), (5, 4)),
+    "ReLU": Case(lambda: layers.ReLU(max_value=1.0, negative_slope=0.1, threshold=0.2), (5, 4)),
+    "LeakyReLU": Case(lambda: layers.LeakyReLU(negative_slope=0.2), (5, 4)),
+    "ELU": Case(lambda: layers.ELU(alpha=0.5), (5, 4)),
+    "Softmax": Case(lambda: layers.Softmax(axis=1), (5, 4)),
+    "PReLU": Case(lambda: layers.PReLU(alpha_initializer="glorot_uniform", shared_axes=[1]), (5, 4)),
+    "Maxout": Case(lambda: layers.Maxout(2), (5, 4)),
+    "Dense-penalties": Case(lambda: layers.Dense(3, kernel_regularizer=seqlab.train.L1L2(0.01, 0.02),
+                                                 activity_regularizer="l1", kernel_constraint="max_norm",
+                                                 bias_constraint="non_neg"), (4,)),
+    "LSTM-initial_state": Case(lambda: layers.LSTM(4, trainable_initial_state=True, return_sequences=True),
+                               (6, 3)),
 }
 
 NAMES = list(CASES)

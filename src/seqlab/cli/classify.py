@@ -6,8 +6,9 @@
     seqlab classify series.csv --label-col label   # one row per series; stratified 80/20 split
     seqlab classify events --tagger                # per-step labels (see seqlab.cli.tagging)
 
-The run directory holds ``model/``, ``metrics.json`` (test metrics and the majority-class
-``baseline``), ``history.json``, ``confusion.png``, ``loss.png`` and ``report.html``.
+The run directory holds ``model/``, ``metrics.json`` (test metrics, the majority-class
+``baseline``, the ``strong_baseline`` of the same split: 1-NN for series, TF-IDF + logistic
+regression for texts, and the ``verdict``), ``history.json``, ``confusion.png``, ``loss.png`` and ``report.html``.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.cli.common import (
+    ADAPTIVE,
     Described,
     add_arguments,
     add_command,
@@ -135,7 +137,7 @@ def split_data(train, test_size: float, seed: int, dedupe: bool):
 def training_options(args) -> dict:
     """The keyword arguments every classifier of ``seqlab classify`` takes from the command line."""
     return dict(epochs=args.epochs, seed=args.seed, class_weight=args.class_weight,
-                validation_split=args.validation_split, verbose=args.verbose,
+                validation_split=args.validation_split, verbose=args.verbose, time_budget=args.time_budget,
                 **given(batch_size=args.batch_size, learning_rate=args.learning_rate, patience=args.patience,
                         units=args.units))
 
@@ -156,6 +158,16 @@ def build_task(data, args):
     if model not in SERIES_ENCODERS:
         raise ConfigError(f"--model {model} is not a series encoder; choose one of {', '.join(SERIES_ENCODERS)}")
     return SequenceClassifier(encoder=model, **common)
+
+
+def strong_baseline(train, test, metric: str = "euclidean") -> dict:
+    """The strong baseline of ``seqlab classify``, on the same split: 1-NN (``metric``) for series,
+    TF-IDF + logistic regression for texts (``seqlab.tasks.classification.baselines``)."""
+    from seqlab.tasks.classification.baselines import nearest_neighbour_baseline, tfidf_baseline
+
+    if isinstance(train, LabeledTexts):
+        return tfidf_baseline(train.texts, train.y, test.texts, test.y)
+    return nearest_neighbour_baseline(train.X, train.y, test.X, test.y, metric=metric)
 
 
 def misclassified_html(texts, y_true, y_pred, proba, classes, limit: int = 25) -> str:
@@ -179,7 +191,9 @@ def run(args: argparse.Namespace) -> int:
     or label<TAB>text lines) or a bundled set (sms-spam, gunpoint, italy-power-demand,
     basic-motions). Without --test a stratified split is made and recorded."""
     from seqlab.inspect.classify_plots import plot_confusion
+    from seqlab.tasks.classification.baselines import verdict
     from seqlab.tasks.classification.metrics import majority_baseline
+    from seqlab.train.budget import describe
 
     if args.tagger:
         from seqlab.cli.tagging import run_tagger
@@ -199,19 +213,25 @@ def run(args: argparse.Namespace) -> int:
         test_x = test.texts if isinstance(test, LabeledTexts) else test.X
         metrics = task.evaluate(test_x, test.y)
         baseline = majority_baseline(train.y, test.y, task.classes_)
+        strong = strong_baseline(train, test, args.nn_metric)
+        verdict_line = verdict(metrics["accuracy"], strong["accuracy"], strong["name"])
+        training = getattr(task, "training_", None)
         run.save(task)
-        run.json("metrics.json", {**metrics, "baseline": baseline, "split": split, "model": task.encoder,
+        run.json("metrics.json", {**metrics, "baseline": baseline, "strong_baseline": strong, "verdict": verdict_line,
+                                  "training": training, "split": split, "model": task.encoder,
                                   "format": fmt, "n_train": len(train)})
-        run.history(task.history_)
+        run.history(task.history_, training=training)
         if test_rows is not None:
             run.json("split.json", {"test_rows": test_rows.tolist(), **split})
         plot_confusion(metrics["confusion_matrix"], list(task.classes_), run.dir / "confusion.png")
         headline = {"accuracy": metrics["accuracy"], "f1_macro": metrics["f1_macro"],
                     "roc_auc": metrics["roc_auc"]}
-        sections = [("Test metrics vs majority-class baseline",
-                     {"model": headline, "baseline": {k: baseline[k] for k in headline}}),
+        sections = [("Verdict", verdict_line),
+                    ("Test metrics vs baselines",
+                     {"model": headline, strong["name"]: {k: strong.get(k) for k in headline},
+                      "majority class": {k: baseline[k] for k in headline}}),
                     ("Per class", metrics["per_class"]), ("Confusion matrix", "confusion.png"),
-                    ("Training", "loss.png"), ("Split", split)]
+                    ("Training", "loss.png"), ("Training budget", describe(training)), ("Split", split)]
         if isinstance(test, LabeledTexts):
             proba = task.predict_proba(test.texts)
             pred = task.classes_[proba.argmax(axis=1)]
@@ -220,6 +240,8 @@ def run(args: argparse.Namespace) -> int:
         run.report(f"seqlab classify: {Path(args.train).name} ({task.encoder})", sections)
         run.say(f"test accuracy {metrics['accuracy']:.4f}  macro F1 {metrics['f1_macro']:.4f}  "
                 f"(majority class '{baseline['predicts']}': accuracy {baseline['accuracy']:.4f})")
+        run.say(describe(training))
+        run.verdict(f"{task.encoder} {verdict_line}")
         run.verdict(majority_verdict(metrics, baseline))
         run.plot = "confusion.png"
         run.reuse = ("predict", f"seqlab predict {{out}} {args.test or args.train}")
@@ -265,7 +287,9 @@ def add_parser(subparsers) -> None:
     p.add_argument("--sequence-col", default="sequence", help="--tagger: column naming each stream")
     p.add_argument("--streams", type=int, default=300, help="--tagger events: streams to generate")
     p.add_argument("--chunk", type=int, default=200, help="--tagger: train on pieces of this many steps")
-    add_arguments(p, "classify", epochs=10, batch_size=Described("64 text, 32 tagger, 16 series"),
-                  learning_rate=Described("0.001"), validation_split=0.0,
+    p.add_argument("--nn-metric", choices=["euclidean", "dtw"], default="euclidean",
+                   help="series: distance of the 1-nearest-neighbour baseline (dtw: slower, band of 10%%)")
+    add_arguments(p, "classify", epochs=ADAPTIVE, batch_size=Described("64 text, 32 tagger, 16 series"),
+                  learning_rate=Described("0.001"), validation_split=0.0, time_budget=None,
                   patience=Described("10 series, 3 text, 5 tagger; with --validation-split"), seed=0, verbose=1,
                   threads=None, out=None)

@@ -54,6 +54,7 @@ from typing import Any
 from seqlab.data.formats import FORMATS
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.io.rundir import default_out, run_directory
+from seqlab.train.budget import BUDGET_RULE, FIXED_BUDGET_RULE, TIME_BUDGET_HELP, parse_duration
 from seqlab.train.threads import using_threads
 
 
@@ -67,6 +68,14 @@ def thread_count(text: str):
         raise argparse.ArgumentTypeError(f"invalid thread count {text!r}: give a whole number or 'all'") from None
 
 
+def _duration(text: str) -> float:
+    """``--time-budget`` values: seconds from ``90s``, ``10m``, ``1h`` (a usage error, exit 2, otherwise)."""
+    try:
+        return parse_duration(text)
+    except ConfigError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 @dataclass(frozen=True)
 class Shared:
     """One shared option: its flag, value type, help text (``{command}`` is filled in) and checks."""
@@ -78,7 +87,8 @@ class Shared:
 
 
 SHARED = {
-    "epochs": Shared("--epochs", "most passes over the training data; early stopping may end sooner", minimum=1),
+    "epochs": Shared("--epochs", "passes over the training data: exactly this many (a given --patience with "
+                                 "validation data may end sooner)", minimum=1),
     "batch_size": Shared("--batch-size", "examples per mini-batch", minimum=1),
     "learning_rate": Shared("--learning-rate", "learning rate: the size of each update step", float),
     "patience": Shared("--patience", "epochs without improvement on the validation data before training stops "
@@ -86,6 +96,7 @@ SHARED = {
     "validation_split": Shared("--validation-split", "part of the training data held out for validation and early "
                                                      "stopping: a fraction, 0 for none", float, minimum=0),
     "seed": Shared("--seed", "random seed"),
+    "time_budget": Shared("--time-budget", TIME_BUDGET_HELP, _duration),
     "verbose": Shared("--verbose", "training output: 0 silent, 1 progress, 2 one line per epoch", choices=(0, 1, 2)),
     "threads": Shared("--threads", "CPU threads torch trains with, or 'all' (default: 1, measured fastest for "
                                    "seqlab's small networks, most of all on a busy machine)", thread_count, minimum=1),
@@ -118,6 +129,9 @@ class Described(str):
     """A default that depends on the model or the data: None on the parser, this text in ``--help``."""
 
 
+ADAPTIVE = Described("the adaptive budget described below")  # --epochs/--steps of the training commands
+
+
 class _OldSpelling(argparse.Action):
     """Sets the new option's value and says, on one stderr line, which spelling to use instead."""
 
@@ -141,6 +155,9 @@ def add_arguments(parser, command: str, **defaults) -> None:
         if isinstance(default, Described):
             text, default = f"{text} (default: {default})", None
         parser.add_argument(arg.flag, dest=dest, type=arg.type, default=default, choices=arg.choices, help=text)
+        if dest == "time_budget" and isinstance(parser, argparse.ArgumentParser):   # the one statement of the rule
+            adaptive = any(a.dest == "epochs" and a.default is None for a in parser._actions)
+            parser.epilog = BUDGET_RULE if adaptive else FIXED_BUDGET_RULE
         if dest == "verbose":
             parser.add_argument("-q", "--quiet", dest="verbose", action="store_const", const=0,
                                 help="no progress output while training (--verbose 0)")
@@ -283,12 +300,14 @@ class Run:
 
         write_json(self.dir / name, data)
 
-    def history(self, history: dict, png: str = "loss.png", plotted: dict | None = None, **plot_options) -> bool:
+    def history(self, history: dict, png: str = "loss.png", plotted: dict | None = None,
+                training: dict | None = None, **plot_options) -> bool:
         """``history.json`` and the plot of its curves (``plotted``: the ones to draw, default all), if it
-        holds any (a model that does not train has none); returns whether there is a plot."""
+        holds any (a model that does not train has none); returns whether there is a plot. ``training``
+        (a task's ``training_``: epochs, steps, why it stopped) is kept in ``history.json`` too."""
         from seqlab.inspect.plots import plot_history
 
-        self.json("history.json", history)
+        self.json("history.json", history if training is None else {**history, "training": training})
         curves = history if plotted is None else plotted
         if curves:
             plot_history(curves, self.dir / png, **plot_options)

@@ -36,7 +36,7 @@ def add_parser(sub) -> None:
                    help="units of the bottleneck code (default: a quarter of the inputs, at least 2)")
     add_table_options(p)
     add_arguments(p, "detect", epochs=50, batch_size=32, learning_rate=Described("the model's"), seed=0, verbose=1,
-                  threads=None, out=None)
+                  threads=None, time_budget=None, out=None)
 
 
 def _plot(scores, flags, threshold, labels, times, window, path: Path) -> None:
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     df, labels, times = read_feature_table(table, label_col=args.label_col, time_col=args.time_col)
     det = AnomalyDetector(model=args.model, window=args.window, contamination=args.contamination,
                           code_size=args.code_size, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
-                          verbose=args.verbose, **given(learning_rate=args.learning_rate))
+                          verbose=args.verbose, time_budget=args.time_budget, **given(learning_rate=args.learning_rate))
     with training_run(args, "detect") as run:
         det.fit(df)
         scores = det.score_samples(df)

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from seqlab.cli.common import (
+    ADAPTIVE,
     add_arguments,
     add_command,
     add_table_options,
@@ -30,7 +31,8 @@ from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
 from seqlab.io.errors import ConfigError
 from seqlab.models.forecasting import MODEL_NAMES
 from seqlab.tasks.forecasting.forecaster import Forecaster
-from seqlab.tasks.forecasting.metrics import METRIC_NAMES
+from seqlab.tasks.forecasting.metrics import METRIC_NAMES, forecast_verdict
+from seqlab.train.budget import describe
 
 
 def add_parser(sub) -> None:
@@ -68,8 +70,9 @@ def add_training_args(p, command: str) -> None:
                    help="stacked recurrent/transformer layers (default: 2 for stacked_lstm, else 1)")
     p.add_argument("--dropout", type=float, default=0.0, help="fraction of units dropped while training")
     p.add_argument("--quantiles", help="e.g. 0.1,0.5,0.9: pinball loss and prediction intervals")
-    p.add_argument("--difference", action=argparse.BooleanOptionalAction, default=False,
-                   help="model first differences (trending series); --no-difference models the values")
+    p.add_argument("--difference", action=argparse.BooleanOptionalAction, default=None,
+                   help="model first differences (trending series); --no-difference models the values (default: "
+                        "chosen on the validation rows by a linear autoregression on levels and on differences)")
     p.add_argument("--scaler", default="minmax", choices=["minmax", "standard", "none"],
                    help="scaling fitted on the training rows (MinMaxScaler, StandardScaler or none)")
     p.add_argument("--season", type=int, help="seasonal period in rows (default: inferred)")
@@ -79,8 +82,8 @@ def add_training_args(p, command: str) -> None:
                                                                     if panel else ""))
     p.add_argument("--fill", choices=["ffill", "interpolate", "zero"], help="fill NaN/inf (default: refuse)")
     # the validation part is the rows just before the test rows (a row count works too, as for --test-size)
-    add_arguments(p, command, epochs=100, batch_size=32, learning_rate=1e-3, patience=20, validation_split=0.1,
-                  seed=0, verbose=1, threads=None, out=None)
+    add_arguments(p, command, epochs=ADAPTIVE, batch_size=32, learning_rate=1e-3, patience=20, validation_split=0.1,
+                  time_budget=None, seed=0, verbose=1, threads=None, out=None)
 
 
 def _floats(text: str | None, what: str):
@@ -101,9 +104,10 @@ def forecaster_from_args(args, model: str, target, features) -> Forecaster:
                       dropout=args.dropout, epochs=args.epochs, batch_size=args.batch_size,
                       learning_rate=args.learning_rate, patience=args.patience,
                       scaler=None if args.scaler == "none" else args.scaler,
-                      difference=args.difference, season=args.season, validation_split=size(args.validation_split),
+                      difference="auto" if args.difference is None else args.difference, season=args.season,
+                      validation_split=size(args.validation_split),
                       test_size=None if args.test_size is None else size(args.test_size), fill=args.fill,
-                      seed=args.seed, verbose=args.verbose)
+                      seed=args.seed, verbose=args.verbose, time_budget=args.time_budget)
 
 
 def check_args(args, models: list[str]) -> None:
@@ -152,9 +156,14 @@ def fit_and_report(df, args, command: str, models: list[str], targets, features,
                 run.save(g, f"models/{m}")
             plot_comparison({m: g.test_forecasts_ for m, g in fitted.items()},
                             {m: g.metrics_ for m, g in fitted.items()}, run.dir / "compare.png")
+        if getattr(f, "training_", None):
+            metrics["training"] = f.training_
+        table, verdict = summary(fitted)
+        metrics["verdict"] = verdict
         run.json("metrics.json", metrics)
         plots = forecast_plots(f, best, run.dir)
-        sections = [("Test metrics (model vs naive)", metric_table(f.metrics_, best))]
+        sections = [("Verdict", metrics["verdict"]),
+                    ("Test metrics (model vs naive and seasonal naive)", metric_table(f.metrics_, best))]
         for target, scores in f.metrics_.get("per_target", {}).items():
             rows = {k.upper(): {best: scores["model"][k], "naive": scores["naive"][k]} for k in METRIC_NAMES}
             sections.append((f"{target}: test metrics (model vs naive)", rows))
@@ -162,11 +171,13 @@ def fit_and_report(df, args, command: str, models: list[str], targets, features,
             sections.append(("Comparison on the same split", {m: _point(g.metrics_) for m, g in fitted.items()}))
             sections.append(("Models side by side", "compare.png"))
         sections += [(f"Forecast of {target} ({best})", png) for target, png in plots.items()]
-        if run.history(f.history_):
+        training = getattr(f, "training_", None)
+        if training:
+            sections.append(("Training budget", describe(training)))
+        if run.history(f.history_, plotted=f.history_, training=training):
             sections.append(("Training", "loss.png"))
         sections.append(("Model", f.summary()))
         run.report(title, sections)
-        table, verdict = summary(fitted)
         run.say(table)
         run.verdict(verdict)
         run.plot = "forecast.png"
@@ -211,7 +222,6 @@ def summary(fitted: dict) -> tuple[str, str]:
         row = [fitted[m].metrics_[k] for m in fitted] + ([] if "naive" in fitted else [base[k]])
         lines.append(k.upper().ljust(8) + "".join(f"{v:{width}.3f}" for v in row))
     best = min(fitted, key=lambda m: fitted[m].metrics_["rmse"])
-    ratio = fitted[best].metrics_["rmse"] / base["rmse"] if base["rmse"] else float("nan")
     per_target = fitted[best].metrics_.get("per_target")
     if per_target:
         lines.append(f"{best} per target (the pooled rows above mix the targets' scales):")
@@ -221,17 +231,23 @@ def summary(fitted: dict) -> tuple[str, str]:
             ratio_t = scores["model"]["rmse"] / naive_rmse if naive_rmse else float("nan")
             lines.append(str(target)[:15].ljust(16) + "".join(f"{scores['model'][k]:10.3f}" for k in METRIC_NAMES)
                          + f"  {ratio_t:.2f}x")
+    training = getattr(fitted[best], "training_", None)
+    if training:
+        lines.append(describe(training))
     if "interval_coverage" in fitted[best].metrics_:
         q = fitted[best].metrics_["quantiles"]
         lines.append(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} "
                      "of test values")
     if best == "naive":
         verdict = "no other model beats the naive forecast: naive has the lowest test RMSE"
+    elif best == "seasonal_naive":   # a baseline won: say so against the naive forecast alone
+        verdict = forecast_verdict(best, {"rmse": fitted[best].metrics_["rmse"], "baseline": base}) + \
+            "; no trained model beats it"
     elif per_target:
         wins = [t for t, m in per_target.items() if m["model"]["rmse"] < m["naive"]["rmse"]]
         verdict = (f"{best} does NOT beat the naive forecast on any of the {len(per_target)} targets (test RMSE)"
                    if not wins else f"{best} beats the naive forecast on {len(wins)} of {len(per_target)} targets "
                    "(test RMSE of each)" + (f": {', '.join(map(str, wins))}" if len(wins) < len(per_target) else ""))
     else:
-        verdict = f"{best} {'beats' if ratio < 1 else 'does NOT beat'} the naive forecast: RMSE {ratio:.2f}x naive"
+        verdict = forecast_verdict(best, fitted[best].metrics_)
     return "\n".join(lines), verdict

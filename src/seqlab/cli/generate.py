@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from seqlab.cli.common import (
+    ADAPTIVE,
     Described,
     add_arguments,
     add_command,
@@ -36,6 +37,17 @@ def _load(run_dir: str):
     return CharGenerator.load(model_dir_of(run_dir, "'seqlab generate train'"))
 
 
+def generation_verdict(model: str, loss: float, bigram: float) -> str:
+    """The verdict line of ``generate train``: the model's held-out loss against the counted bigram's.
+
+    >>> generation_verdict("gru", 2.0, 2.45)
+    'gru beats the strong baseline bigram: held-out 2.0000 vs 2.4500 nats/char'
+    """
+    from seqlab.tasks.verdicts import verdict
+
+    return f"{model} {verdict(loss, bigram, 'bigram', 'held-out', higher_is_better=False)} nats/char"
+
+
 def train(args: argparse.Namespace) -> int:
     """Learn a text file (or, with --lines, one item per line such as names) and write model/,
     metrics.json, history.json, loss.png, samples.txt and report.html.
@@ -43,29 +55,37 @@ def train(args: argparse.Namespace) -> int:
         seqlab generate train names.txt --lines --model gru --steps 3000 --out runs/names
     """
     from seqlab.tasks.generation.generator import CharGenerator, read_text
+    from seqlab.train.budget import describe
 
     text = read_text(input_file(args.text))
     gen = CharGenerator(model=args.model, lines=args.lines, steps=args.steps, epochs=args.epochs,
                         batch_size=args.batch_size, learning_rate=args.learning_rate, n_embd=args.n_embd,
                         units=args.units, n_layer=args.n_layer, block_size=args.block_size,
-                        dropout=args.dropout, seed=args.seed, verbose=bool(args.verbose))
+                        dropout=args.dropout, seed=args.seed, verbose=bool(args.verbose), patience=args.patience,
+                        time_budget=args.time_budget)
     with training_run(args, "generate") as run:
         gen.fit(text)
         samples = gen.sample(n=args.samples, seed=args.seed)
         novelty = gen.novelty(samples)
         run.save(gen)
+        bigram = gen.bigram_baseline()
+        line = generation_verdict(args.model, gen.test_loss_, bigram)
         metrics = {"test_loss": gen.test_loss_, "unit": "nats per character", "model": args.model,
-                   "params": gen.model_.num_params(), "steps": gen.steps_,
+                   "strong_baseline": {"name": "bigram (counted, add-one)", "test_loss": bigram}, "verdict": line,
+                   "params": gen.model_.num_params(), "steps": gen.steps_, "training": gen.training_,
                    "seconds": round(gen.train_seconds_, 1), "samples": novelty["n"],
                    "samples_new": novelty["new"], "fraction_new": novelty["fraction_new"]}
         run.json("metrics.json", metrics)
         run.history(gen.history_, plotted={"loss": gen.history_["loss"], "val_loss": gen.history_["val_loss"]},
-                    title=f"{args.model}: nats per character", x=gen.history_["step"], xlabel="training step")
+                    training=gen.training_, title=f"{args.model}: nats per character", x=gen.history_["step"],
+                    xlabel="training step")
         (run.dir / "samples.txt").write_text("\n".join(samples) + "\n", encoding="utf-8")
         run.report(f"Character generator ({args.model})", [
-            ("Held-out loss", metrics), ("Loss", "loss.png"),
-            (f"Samples ({novelty['new']} of {novelty['n']} new)", "\n".join(samples))])
+            ("Verdict", line), ("Held-out loss", metrics), ("Training budget", describe(gen.training_)),
+            ("Loss", "loss.png"), (f"Samples ({novelty['new']} of {novelty['n']} new)", "\n".join(samples))])
         run.say(f"test_loss {gen.test_loss_:.4f} nats/char; {novelty['new']}/{novelty['n']} samples new")
+        run.say(describe(gen.training_))
+        run.verdict(line)
         run.plot = "loss.png"
         run.reuse = ("sample", "seqlab generate sample {out} --n 10")
     return 0
@@ -131,8 +151,9 @@ def add_parser(sub) -> None:
     t.add_argument("--lines", action="store_true", help="one item per line (names, words); default: running text")
     t.add_argument("--model", default="gru", help="bigram, mlp, rnn, lstm, gru or transformer")
     budget = t.add_mutually_exclusive_group()
-    budget.add_argument("--steps", type=int, help="optimisation steps (default: 3000 unless --epochs)")
-    add_arguments(budget, "generate", epochs=Described("--steps 3000"))
+    budget.add_argument("--steps", type=int, help="optimisation steps, exactly this many (default: the adaptive "
+                                                  "budget described below, one validation score per 200 steps)")
+    add_arguments(budget, "generate", epochs=ADAPTIVE)
     t.add_argument("--n-embd", type=int, help="embedding size / transformer width (default: per model)")
     t.add_argument("--units", type=int, help="hidden units of the mlp or recurrent layers (default: per model)")
     t.add_argument("--n-layer", type=int, help="recurrent layers or transformer blocks (default: per model)")
@@ -140,8 +161,8 @@ def add_parser(sub) -> None:
     t.add_argument("--dropout", type=float,
                    help="fraction of units dropped while training (default: per model, 0.1 for lstm and gru)")
     t.add_argument("--samples", type=int, default=20, help="samples to write and judge for novelty")
-    add_arguments(t, "generate", batch_size=128, learning_rate=Described("per model"), seed=0, verbose=1,
-                  threads=None, out=None)
+    add_arguments(t, "generate", batch_size=128, learning_rate=Described("per model"), patience=5, time_budget=None,
+                  seed=0, verbose=1, threads=None, out=None)
 
     s = add_command(cmds, "sample", sample, help="print samples, one per line")
     add_run_dir(s, "seqlab generate train")

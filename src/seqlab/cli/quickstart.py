@@ -13,6 +13,7 @@ from __future__ import annotations
 from seqlab import datasets
 from seqlab.cli.common import add_command
 from seqlab.cli.forecast import add_training_args, check_args, fit_and_report
+from seqlab.train.budget import FIXED_BUDGET_RULE
 
 SETTINGS = {"lookback": 12, "difference": True, "epochs": 300, "units": 32, "time_col": "Month"}
 
@@ -22,6 +23,7 @@ def add_parser(sub) -> None:
     p.add_argument("--model", default="lstm", help="model name, as in seqlab forecast --model")
     add_training_args(p, "quickstart")
     p.set_defaults(**SETTINGS)
+    p.epilog = FIXED_BUDGET_RULE   # the README's model: 300 epochs (SETTINGS), not the adaptive budget
 
 
 def run(args) -> int:

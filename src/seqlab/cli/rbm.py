@@ -28,6 +28,7 @@ from seqlab.cli.common import (
     training_run,
 )
 from seqlab.io.errors import DataError
+from seqlab.tasks.verdicts import verdict
 
 
 def add_parser(sub) -> None:
@@ -39,7 +40,7 @@ def add_parser(sub) -> None:
     p.add_argument("--k", type=int, help="Gibbs steps per update, CD-k (default: 10 MovieLens, 1 CSV)")
     add_table_options(p)
     add_arguments(p, "rbm", epochs=10, batch_size=100, learning_rate=Described("the model's, per sample"), seed=0,
-                  verbose=1, threads=None, out=None)
+                  verbose=1, threads=None, time_budget=None, out=None)
 
 
 def read_binary_csv(path: str, args=None) -> pd.DataFrame:
@@ -70,7 +71,7 @@ def read_binary_csv(path: str, args=None) -> pd.DataFrame:
 
 def _options(args) -> dict:
     return given(n_hidden=args.hidden, epochs=args.epochs, k=args.k, batch_size=args.batch_size,
-                 learning_rate=args.learning_rate, seed=args.seed, verbose=args.verbose)
+                 learning_rate=args.learning_rate, seed=args.seed, verbose=args.verbose, time_budget=args.time_budget)
 
 
 def run_movielens(args):
@@ -87,18 +88,25 @@ def run_movielens(args):
     table = {"RBM (course: v sampled through h)": {"test_loss": m["test_loss"]},
              "RBM (mean field, p > 0.5)": {"test_loss": m["test_loss_mean_field"]},
              "baseline: every movie liked": {"test_loss": m["baseline_all_liked"]}}
+    line = "RBM " + verdict(m["test_loss"], m["baseline_all_liked"], "'every movie liked'", "test loss",
+                            higher_is_better=False)
+    metrics["verdict"] = line
     summary = (f"test loss {m['test_loss']:.4f} (course 0.25), mean field {m['test_loss_mean_field']:.4f}, "
                f"all-liked baseline {m['baseline_all_liked']:.4f} over {m['users']} users")
     return rec, metrics, table, "loss.png", "MovieLens recommender (RBM, u1 split)", summary, None
 
 
 def run_csv(args):
-    from seqlab.tasks.unsupervised.rbm import RBM
+    from seqlab.tasks.unsupervised.rbm import RBM, majority_reconstruction_error
 
     df = read_binary_csv(args.data, args)
     rbm = RBM(**_options(args))
     rbm.fit(df)
     metrics = rbm.evaluate(df)
+    base = majority_reconstruction_error(df)
+    line = "RBM " + verdict(metrics["reconstruction_error"], base, "'the most common value of each unit'",
+                            "reconstruction error", higher_is_better=False)
+    metrics.update(baseline={"name": "the most common value of each unit", "reconstruction_error": base}, verdict=line)
     summary = (f"reconstruction error {metrics['reconstruction_error']:.4f}, mean free energy "
                f"{metrics['free_energy']:.3f} on {len(df)} rows x {df.shape[1]} units")
     return rbm, metrics, metrics, "free_energy.png", "Restricted Boltzmann machine", summary, \
@@ -113,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
         run.history(model.history_, png, title="RBM training: reconstruction error (loss); free energy beside")
         run.report(title, [("Test metrics" if args.movielens else "Metrics", table), ("Training", png)])
         run.say(summary)
+        run.verdict(metrics["verdict"])
         run.plot = png
         if not args.movielens:
             run.reuse = ("predict", f"seqlab predict {{out}} {args.data}")

@@ -81,7 +81,7 @@ def train(args: argparse.Namespace) -> int:
                   num_layers=args.num_layers, bidirectional=args.bidirectional, dropout=args.dropout,
                   teacher_forcing=args.teacher_forcing,
                   epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate,
-                  seed=args.seed, verbose=bool(args.verbose))
+                  seed=args.seed, verbose=bool(args.verbose), time_budget=args.time_budget)
     with training_run(args, "seq2seq") as run:
         s2s.fit(train_pairs)
         metrics = s2s.evaluate(test_pairs, beam_width=args.beam)
@@ -150,7 +150,7 @@ def add_parser(sub) -> None:
     t.add_argument("--teacher-forcing", type=float, default=1.0, help="chance of feeding the true previous character")
     t.add_argument("--beam", type=int, default=1, help="beam width for the held-out evaluation; 1 is greedy decoding")
     add_table_options(t)
-    add_arguments(t, "seq2seq", epochs=10, batch_size=128, seed=0, verbose=1, threads=None, out=None,
+    add_arguments(t, "seq2seq", epochs=10, batch_size=128, seed=0, verbose=1, threads=None, out=None, time_budget=None,
                   learning_rate=Described("0.002 recurrent, 0.001 transformer"))
 
     s = add_command(cmds, "translate", translate, help="print the output for each input, one per line")

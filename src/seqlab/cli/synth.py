@@ -47,7 +47,7 @@ def add_parser(sub) -> None:
     p.add_argument("--metric-iterations", type=int, default=2000,
                    help="training steps of each post-hoc GRU; TimeGAN uses 2000 and 5000")
     add_table_options(p)
-    add_arguments(p, "synth", seed=0, verbose=1, threads=None, out=None)
+    add_arguments(p, "synth", seed=0, verbose=1, threads=None, time_budget=None, out=None)
 
 
 def _plot_samples(real, fake, columns, path: Path) -> None:
@@ -64,9 +64,46 @@ def _plot_samples(real, fake, columns, path: Path) -> None:
     save_figure(fig, path)
 
 
+COLLAPSE_COVERAGE = 0.2    # below this share of real windows covered, or
+COLLAPSE_DIVERSITY = 0.5   # below this spread ratio, the report says "mode collapse"
+
+
+def synth_verdicts(metrics: dict) -> list[str]:
+    """The verdict lines of ``seqlab synth``: the discriminative score against the Gaussian baseline
+    of the same run, and a mode-collapse warning that no discriminative score can hide.
+
+    >>> m = {"discriminative_score": 0.29, "coverage": 0.05, "diversity_ratio": 0.1,
+    ...      "baseline": {"name": "independent Gaussian", "discriminative_score": 0.4, "coverage": 0.6}}
+    >>> for line in synth_verdicts(m): print(line)
+    GAN beats the strong baseline independent Gaussian: discriminative score 0.2900 vs 0.4000
+    MODE COLLAPSE: the synthetic windows cover 5% of the real ones (baseline 60%) and spread 0.10x as much
+    """
+    from seqlab.tasks.verdicts import verdict
+
+    base = metrics["baseline"]
+    lines = [f"{metrics.get('model', 'GAN')} " + verdict(
+        metrics["discriminative_score"], base["discriminative_score"], base["name"], "discriminative score",
+        higher_is_better=False)]
+    if metrics["coverage"] < COLLAPSE_COVERAGE or metrics["diversity_ratio"] < COLLAPSE_DIVERSITY:
+        lines.append(f"MODE COLLAPSE: the synthetic windows cover {metrics['coverage']:.0%} of the real ones "
+                     f"(baseline {base['coverage']:.0%}) and spread {metrics['diversity_ratio']:.2f}x as much")
+    else:
+        lines.append(f"no mode collapse seen: coverage {metrics['coverage']:.0%} of the real windows "
+                     f"(baseline {base['coverage']:.0%}), spread {metrics['diversity_ratio']:.2f}x the real")
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     from seqlab.tasks.generation.gan import GAN
-    from seqlab.tasks.generation.metrics import discriminative_score, plot_embedding, predictive_score, timegan_windows
+    from seqlab.tasks.generation.metrics import (
+        coverage,
+        discriminative_score,
+        diversity_ratio,
+        gaussian_baseline,
+        plot_embedding,
+        predictive_score,
+        timegan_windows,
+    )
 
     if args.seq_len < 2 or (args.n is not None and args.n < 5):
         raise ConfigError("--seq-len must be >= 2 and --n >= 5")
@@ -82,12 +119,14 @@ def run(args: argparse.Namespace) -> int:
 
         its = args.iterations * 3 if len(args.iterations) == 1 else args.iterations
         gan = TimeGAN(hidden=args.units, iterations=its, batch_size=args.batch_size, scale="minmax",
-                      seed=args.seed, verbose=max(1, min(its) // 10) if args.verbose else 0,
+                      seed=args.seed, time_budget=args.time_budget,
+                      verbose=max(1, min(its) // 10) if args.verbose else 0,
                       **given(learning_rate=args.learning_rate))
     else:
         latent = 3 if args.model == "lstm" else real.shape[2]
         gan = GAN(arch=args.model, loss=args.loss, latent_dim=latent, units=args.units, epochs=args.epochs,
                   batch_size=args.batch_size, scale="minmax", seed=args.seed, verbose=args.verbose,
+                  time_budget=args.time_budget,
                   **given(learning_rate=args.learning_rate))
     with training_run(args, "synth") as run:
         gan.fit(real)
@@ -101,6 +140,16 @@ def run(args: argparse.Namespace) -> int:
                    "predictive_score_real_on_real": (predictive_score(real, real, args.metric_iterations,
                                                                       seed=args.seed)
                                                      if real.shape[2] >= 2 else None)}
+        baseline = gaussian_baseline(real, n, seed=args.seed)
+        metrics["coverage"] = coverage(real, fake, seed=args.seed)
+        metrics["diversity_ratio"] = diversity_ratio(real, fake)
+        metrics["baseline"] = {"name": "independent Gaussian per step and feature",
+                               "discriminative_score": discriminative_score(real, baseline, args.metric_iterations,
+                                                                            seed=args.seed),
+                               "coverage": coverage(real, baseline, seed=args.seed),
+                               "diversity_ratio": diversity_ratio(real, baseline)}
+        lines = synth_verdicts(metrics)
+        metrics["verdict"] = lines
         orig = fake * (hi - lo + 1e-7) + lo
         table = pd.DataFrame(orig.reshape(-1, orig.shape[2]), columns=[str(c) for c in df.columns])
         table.insert(0, "step", np.tile(np.arange(args.seq_len), n))
@@ -117,12 +166,15 @@ def run(args: argparse.Namespace) -> int:
             run.history(gan.history_, title="GAN losses")
         run.json("metrics.json", metrics)
         run.report("Synthetic sequences", [
+            ("Verdict", "\n".join(lines)),
             ("Scores (TimeGAN's measures; discriminative: 0 best; predictive: lower is better)", metrics),
             ("PCA / t-SNE", "embedding.png"), ("Samples", "samples.png"), ("GAN losses", "loss.png"),
         ])
         pred = metrics["predictive_score"]
         run.say(f"{n} synthetic windows; discriminative score {metrics['discriminative_score']:.3f}"
-                f"{'' if pred is None else f', predictive score {pred:.3f}'}")
+                f"{'' if pred is None else f', predictive score {pred:.3f}'}; coverage {metrics['coverage']:.3f}")
+        for line in lines:
+            run.verdict(line)
         run.plot = "samples.png"
         run.reuse = ("predict", f"seqlab predict {{out}} {args.data}")
     return 0

@@ -85,6 +85,8 @@ class ClassifierConfig:
         filters, kernel_sizes: the convolution blocks of ``cnn1d`` (``cnn_lstm`` uses the first two);
             for ``textcnn`` the parallel branches (one per kernel size).
         num_heads, num_layers: transformer blocks.
+        attention, attention_options: the transformer blocks' self-attention (``"full"`` or a variant
+            of ``seqlab.nn.efficient`` with its options).
         per_step: one prediction per time step (``SequenceTagger``) instead of one per sequence.
         length: the fixed number of steps (``mlp`` only).
         pooling: ``"last"``, ``"max"``, ``"mean"`` or ``"max_mean"`` over time of a recurrent encoder's outputs.
@@ -107,6 +109,8 @@ class ClassifierConfig:
     length: int | None = None
     pooling: str = "last"
     words: int | None = None
+    attention: str = "full"
+    attention_options: dict | None = None
 
     def __post_init__(self):
         if self.encoder not in ENCODERS:
@@ -284,7 +288,8 @@ class ClassifierNet(torch.nn.Module):
             self.project = Dense(cfg.units, input_shape=(width,), generator=g)
             self.positions = PositionalEncoding(input_shape=(None, cfg.units))
             self.blocks = torch.nn.ModuleList(
-                TransformerEncoder(2 * cfg.units, cfg.num_heads, dropout=cfg.dropout, input_shape=(None, cfg.units),
+                TransformerEncoder(2 * cfg.units, cfg.num_heads, dropout=cfg.dropout, attention=cfg.attention,
+                                   attention_options=cfg.attention_options, input_shape=(None, cfg.units),
                                    generator=g) for _ in range(cfg.num_layers))
             out = cfg.units
         elif enc == "mlp":

@@ -65,6 +65,8 @@ class NetworkConfig:
         kernel_size: Conv1D kernel size (cnn1d, cnn_lstm). num_heads: attention heads (transformer).
         head_units: a Dense(head_units, relu) before the output layer of the recurrent networks
             (seed 002's stacked LSTM has Dense(64, relu)); 0 leaves it out.
+        attention, attention_options: the transformer's self-attention (``"full"`` or a variant of
+            ``seqlab.nn.efficient`` with its options).
     """
 
     architecture: str
@@ -78,6 +80,8 @@ class NetworkConfig:
     kernel_size: int = 3
     num_heads: int = 4
     head_units: int = 0
+    attention: str = "full"
+    attention_options: dict | None = None
 
     def layers_(self) -> int:
         return self.num_layers if self.num_layers is not None else (2 if self.architecture == "stacked_lstm" else 1)
@@ -132,7 +136,8 @@ class TransformerNetwork(torch.nn.Module):
         heads = max(h for h in range(1, c.num_heads + 1) if c.units % h == 0)
         self.embed = LayerStack([Dense(c.units), PositionalEncoding()], input_shape=(c.lookback, c.features),
                                 generator=g)
-        self.blocks = LayerStack([TransformerEncoder(2 * c.units, num_heads=heads, dropout=c.dropout)
+        self.blocks = LayerStack([TransformerEncoder(2 * c.units, num_heads=heads, dropout=c.dropout,
+                                                     attention=c.attention, attention_options=c.attention_options)
                                   for _ in range(c.layers_())], input_shape=(c.lookback, c.units), generator=g)
         self.head = Dense(c.horizon * c.outputs, input_shape=(2 * c.units,), generator=g)
 

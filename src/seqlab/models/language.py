@@ -6,7 +6,10 @@ Six backbones share one surface (seed 004's language-model loss, makemore's ladd
 - ``mlp``: Bengio et al. 2003 as in makemore: embed the last ``context`` tokens, concatenate, one
   tanh hidden layer.
 - ``rnn`` / ``lstm`` / ``gru``: embedding, ``n_layer`` seqlab recurrent layers, a Dense read-out.
-- ``transformer``: decoder-only, causal, pre-norm GPT (learned positions, GELU, tied nothing).
+- ``transformer``: decoder-only, causal, pre-norm GPT (GELU, tied nothing) with learned positions or
+  rotary ones (``positions="rotary"``), any causal attention of ``seqlab.nn.efficient``
+  (``attention=``) and optionally Switch experts as feed-forward layers (``moe=``). Generation keeps
+  every block's keys and values (a KV cache), so each new token costs one step, not the whole prefix.
 
 >>> import torch
 >>> model = LanguageModel(LanguageModelConfig("gru", vocab_size=27, block_size=16, units=32))
@@ -22,11 +25,13 @@ import torch.nn.functional as F
 
 from seqlab.io.errors import ConfigError
 from seqlab.nn.core import Dense, Embedding
+from seqlab.nn.efficient import KERNELS, check_attention
 from seqlab.nn.recurrent import GRU, LSTM, SimpleRNN
 from seqlab.nn.seeding import make_generator
 from seqlab.nn.transformer import PositionalEncoding, TransformerDecoder
 
 BACKBONES = ("bigram", "mlp", "rnn", "lstm", "gru", "transformer")
+POSITIONS = ("learned", "rotary")
 RECURRENT = {"rnn": SimpleRNN, "lstm": LSTM, "gru": GRU}
 
 
@@ -41,6 +46,11 @@ class LanguageModelConfig:
     n_head: int = 4            # transformer heads
     context: int = 3           # tokens the mlp sees (makemore's block_size)
     dropout: float = 0.0
+    positions: str = "learned"   # transformer: a learned table, or rotary embeddings in the attention
+    attention: str = "full"      # transformer: full, or a causal variant of seqlab.nn.efficient
+    attention_options: dict | None = None
+    moe: int | None = None       # transformer: Switch experts per feed-forward layer (None: dense)
+    capacity_factor: float = 1.25
 
     def validate(self) -> None:
         if self.backbone not in BACKBONES:
@@ -52,6 +62,15 @@ class LanguageModelConfig:
             raise ConfigError(f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})")
         if not 0.0 <= self.dropout < 1.0:
             raise ConfigError(f"dropout must be in [0, 1), got {self.dropout}")
+        if self.positions not in POSITIONS:
+            raise ConfigError(f"unknown positions {self.positions!r}; choose one of {', '.join(POSITIONS)}")
+        check_attention(self.attention, self.attention_options)
+        if not KERNELS[self.attention].supports_causal:
+            able = ", ".join(n for n, cls in KERNELS.items() if cls.supports_causal)
+            raise ConfigError(f"a language model needs causal attention; {self.attention} cannot be causal "
+                              f"(choose one of {able})")
+        if self.moe is not None and int(self.moe) < 1:
+            raise ConfigError(f"moe is the number of experts (>= 1) or None, got {self.moe}")
 
 
 class LanguageModel(torch.nn.Module):
@@ -90,12 +109,15 @@ class LanguageModel(torch.nn.Module):
             self.head = Dense(v, input_dim=cfg.units, generator=g)
         else:
             self.embedding = Embedding(v, cfg.n_embd, generator=g)
-            self.positions = PositionalEncoding("learned", max_length=cfg.block_size,
-                                                input_shape=(None, cfg.n_embd), generator=g)
+            if cfg.positions == "learned":
+                self.positions = PositionalEncoding("learned", max_length=cfg.block_size,
+                                                    input_shape=(None, cfg.n_embd), generator=g)
             self.blocks = torch.nn.ModuleList(
                 TransformerDecoder(4 * cfg.n_embd, cfg.n_head, dropout=cfg.dropout, activation="gelu",
-                                   normalize_first=True, cross_attention=False, input_shape=(None, cfg.n_embd),
-                                   generator=g)
+                                   normalize_first=True, cross_attention=False, attention=cfg.attention,
+                                   attention_options=cfg.attention_options, rotary=cfg.positions == "rotary",
+                                   moe=cfg.moe, capacity_factor=cfg.capacity_factor,
+                                   input_shape=(None, cfg.n_embd), generator=g)
                 for _ in range(cfg.n_layer))
             self.final_norm = torch.nn.LayerNorm(cfg.n_embd)
             self.head = Dense(v, use_bias=False, input_dim=cfg.n_embd, generator=g)
@@ -123,7 +145,10 @@ class LanguageModel(torch.nn.Module):
         return self.run(idx)[0]
 
     def run(self, idx: torch.Tensor, state: list | None = None) -> tuple[torch.Tensor, list | None]:
-        """Logits ``(batch, T, vocab)`` and, for recurrent backbones, the final state per layer."""
+        """Logits ``(batch, T, vocab)`` and, for recurrent backbones, the final state per layer.
+
+        For the transformer, ``state`` may be a KV cache from ``new_cache()``: ``idx`` then holds only
+        the steps after those already in the cache, and the cache grows by them."""
         cfg = self.config
         idx = idx.long()
         if cfg.backbone == "bigram":
@@ -141,12 +166,28 @@ class LanguageModel(torch.nn.Module):
                 new_state.append(s)
             x = F.dropout(x, cfg.dropout, self.training)
             return self.head(x), new_state
-        if idx.shape[1] > cfg.block_size:
-            raise ConfigError(f"context of {idx.shape[1]} tokens is longer than block_size={cfg.block_size}")
-        x = F.dropout(self.positions(self.embedding(idx)), cfg.dropout, self.training)
-        for block in self.blocks:
-            x = block(x, causal=True)
-        return self.head(self.final_norm(x)), None
+        offset = 0 if state is None else self.cached_steps(state)
+        if offset + idx.shape[1] > cfg.block_size:
+            raise ConfigError(f"context of {offset + idx.shape[1]} tokens is longer than block_size={cfg.block_size}")
+        x = self.embedding(idx)
+        if cfg.positions == "learned":
+            x = self.positions(x, offset)
+        x = F.dropout(x, cfg.dropout, self.training)
+        for i, block in enumerate(self.blocks):
+            x = block(x, causal=True, cache=None if state is None else state[i])
+        return self.head(self.final_norm(x)), state
+
+    def new_cache(self) -> list[dict]:
+        """An empty KV cache for ``run`` (transformer with full attention): one dict per block."""
+        if self.config.backbone != "transformer" or self.config.attention != "full":
+            raise ConfigError("a KV cache needs the transformer backbone with full attention")
+        return [{} for _ in self.blocks]
+
+    @staticmethod
+    def cached_steps(cache: list[dict]) -> int:
+        """How many steps a KV cache holds."""
+        own = cache[0].get("self", {})
+        return int(own["key"].shape[2]) if "key" in own else 0
 
     def step(self, ids: torch.Tensor, state: list | None = None) -> tuple[torch.Tensor, list]:
         """One recurrent step: ids ``(batch,)`` -> logits ``(batch, vocab)`` and the new state."""
@@ -183,10 +224,20 @@ def filter_logits(logits: torch.Tensor, temperature: float = 1.0, top_k: int | N
 @torch.no_grad()
 def generate(model: LanguageModel, prefix: torch.Tensor, max_new_tokens: int, temperature: float = 1.0,
              top_k: int | None = None, top_p: float | None = None, stop_token: int | None = None,
-             generator: torch.Generator | None = None) -> list[list[int]]:
+             generator: torch.Generator | None = None, use_cache: bool = True) -> list[list[int]]:
     """Continue every row of ``prefix`` ``(batch, P)`` (P >= 1) by sampling; returns the new ids per
-    row, cut before ``stop_token``."""
+    row, cut before ``stop_token``.
+
+    A transformer with full attention keeps a KV cache (``use_cache``): each new token runs one step
+    through the blocks. Past ``block_size`` tokens the context slides, so positions change and the
+    whole window is recomputed, exactly as without the cache. The same ``generator`` gives the same
+    tokens either way."""
     model.eval()
+    cfg = model.config
+    cache = None
+    if use_cache and cfg.backbone == "transformer" and cfg.attention == "full" and prefix.shape[1] <= cfg.block_size:
+        cache = model.new_cache()
+        logits = model.run(prefix, cache)[0][:, -1]
     batch = prefix.shape[0]
     out = [[] for _ in range(batch)]
     done = torch.zeros(batch, dtype=torch.bool)
@@ -195,8 +246,8 @@ def generate(model: LanguageModel, prefix: torch.Tensor, max_new_tokens: int, te
         logits = logits[:, -1]
     ids = prefix
     for _ in range(max_new_tokens):
-        if not model.is_recurrent:
-            logits = model(ids[:, -model.config.block_size:])[:, -1]
+        if not model.is_recurrent and cache is None:
+            logits = model(ids[:, -cfg.block_size:])[:, -1]
         probs = filter_logits(logits, temperature, top_k, top_p).softmax(-1)
         nxt = torch.multinomial(probs, 1, generator=generator)[:, 0]
         for i in range(batch):
@@ -211,4 +262,8 @@ def generate(model: LanguageModel, prefix: torch.Tensor, max_new_tokens: int, te
             logits, state = model.step(nxt, state)
         else:
             ids = torch.cat([ids, nxt[:, None]], 1)
+            if cache is not None and ids.shape[1] > cfg.block_size:
+                cache = None                              # the window slides: recompute from here on
+            if cache is not None:
+                logits = model.run(nxt[:, None], cache)[0][:, -1]
     return out

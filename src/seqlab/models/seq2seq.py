@@ -12,7 +12,9 @@ states; a decoder writes target ids one at a time, each step conditioned on the 
   ``v . tanh(W_q s_{t-1} + W_k m_j + b)``, then ``s_t = RNN([y_{t-1}; c_t], s_{t-1})`` and
   ``out_t = W_o tanh(W_c [c_t; s_t])``.
 - ``model="transformer"``: sinusoidal positions, ``num_layers`` encoder blocks and decoder
-  blocks with causal self-attention and multi-head cross-attention (Vaswani et al. 2017).
+  blocks with causal self-attention and multi-head cross-attention (Vaswani et al. 2017). Step-by-step
+  decoding keeps each block's keys and values (a KV cache; the encoder's are projected once), so a
+  step runs the new token only; ``model.use_cache = False`` recomputes the whole prefix instead.
 
 Training is teacher-forced: ``model(src, tgt_in)`` returns logits ``(batch, T, vocab)``. Without
 attention and with dot attention the decoder runs as ONE fused recurrent call over all steps
@@ -66,6 +68,8 @@ class Seq2SeqConfig:
     dropout: float = 0.0
     teacher_forcing: float = 1.0   # chance of feeding the true previous token while training
     bidirectional: bool = False    # recurrent encoder reads both ways (units/2 each, concatenated)
+    self_attention: str = "full"   # transformer: self-attention of the blocks (seqlab.nn.efficient)
+    self_attention_options: dict | None = None
 
     def validate(self) -> None:
         if self.model not in MODELS:
@@ -104,6 +108,7 @@ class Seq2SeqModel(torch.nn.Module):
     """
 
     input_dtype = torch.long
+    use_cache = True   # transformer decoding keeps keys and values (False: recompute the prefix per step)
 
     def __init__(self, config: Seq2SeqConfig, seed: int | None = None):
         super().__init__()
@@ -118,6 +123,7 @@ class Seq2SeqModel(torch.nn.Module):
                                            generator=g)
             self.positions = PositionalEncoding()
             block = dict(intermediate_dim=cfg.intermediate_dim, num_heads=cfg.num_heads, dropout=cfg.dropout,
+                         attention=cfg.self_attention, attention_options=cfg.self_attention_options,
                          input_shape=(None, d), generator=g)
             self.encoder_blocks = torch.nn.ModuleList(TransformerEncoder(**block) for _ in range(cfg.num_layers))
             self.decoder_blocks = torch.nn.ModuleList(TransformerDecoder(**block) for _ in range(cfg.num_layers))
@@ -152,7 +158,7 @@ class Seq2SeqModel(torch.nn.Module):
             memory = self._embed(self.src_embedding, src)
             for block in self.encoder_blocks:
                 memory = block(memory, mask=mask)
-            return {"memory": memory, "mask": mask, "tokens": src.new_zeros(src.shape[0], 0)}
+            return {"memory": memory, "mask": mask, "tokens": src.new_zeros(src.shape[0], 0), "cache": []}
         x = F.dropout(self.src_embedding(src), self.config.dropout, self.training)
         memory, *states = self.encoder(x, mask=None if bool(mask.all()) else mask)
         if self.config.bidirectional:                              # forward and backward halves side by side
@@ -163,17 +169,23 @@ class Seq2SeqModel(torch.nn.Module):
             state["keys"] = memory @ self.attention.key_kernel
         return state
 
-    def _embed(self, embedding, ids):
+    def _embed(self, embedding, ids, offset: int = 0):
         x = embedding(ids) * math.sqrt(self.config.units)        # Vaswani et al.: scale, then add positions
-        return F.dropout(self.positions(x), self.config.dropout, self.training)
+        return F.dropout(self.positions(x, offset), self.config.dropout, self.training)
 
     # ----- decoder ----------------------------------------------------------------------------
     def step(self, token: torch.Tensor, state: dict, want_weights: bool = True):
         """One decoder step from the previous token ``(batch,)``: ``(logits, new_state, weights)``."""
         if self.config.model == "transformer":
             tokens = torch.cat([state["tokens"], token[:, None]], dim=1)
-            logits, weights = self._transformer_decode(tokens, state["memory"], state["mask"], want_weights)
-            return logits[:, -1], {**state, "tokens": tokens}, None if weights is None else weights[:, -1]
+            if not self.use_cache or self.config.self_attention != "full":
+                logits, weights = self._transformer_decode(tokens, state["memory"], state["mask"], want_weights)
+                return logits[:, -1], {**state, "tokens": tokens}, None if weights is None else weights[:, -1]
+            cache = self._unpack(state["cache"])
+            logits, weights = self._transformer_decode(token[:, None], state["memory"], state["mask"], want_weights,
+                                                       cache, offset=tokens.shape[1] - 1)
+            state = {**state, "tokens": tokens, "cache": self._pack(cache)}
+            return logits[:, -1], state, None if weights is None else weights[:, -1]
         x = F.dropout(self.tgt_embedding(token), self.config.dropout, self.training)
         out, states, weights = self._recurrent_step(x, state["states"], state["memory"], state["mask"],
                                                     state.get("keys"))
@@ -237,10 +249,24 @@ class Seq2SeqModel(torch.nn.Module):
         stacked = None if weights[0] is None else torch.stack(weights, dim=1)
         return torch.stack(logits, dim=1), stacked
 
-    def _transformer_decode(self, tokens, memory, mask, want_weights):
-        """Logits ``(batch, T, V)`` for a whole prefix, and the last block's cross-attention weights
-        averaged over heads ``(batch, T, S)`` when ``want_weights``."""
-        y = self._embed(self.tgt_embedding, tokens)
+    def _unpack(self, flat: list) -> list[dict]:
+        """The state's flat tensor list (so beam search can reorder it) -> one cache dict per block."""
+        if not flat:
+            return [{} for _ in self.decoder_blocks]
+        return [{"self": {"key": flat[i], "value": flat[i + 1]},
+                 "cross": {"key": flat[i + 2], "value": flat[i + 3], "fixed": True}}
+                for i in range(0, len(flat), 4)]
+
+    @staticmethod
+    def _pack(cache: list[dict]) -> list:
+        return [t for c in cache for t in (c["self"]["key"], c["self"]["value"], c["cross"]["key"],
+                                           c["cross"]["value"])]
+
+    def _transformer_decode(self, tokens, memory, mask, want_weights, cache=None, offset: int = 0):
+        """Logits ``(batch, T, V)`` for a whole prefix (or, with a ``cache``, for the steps after
+        ``offset``), and the last block's cross-attention weights averaged over heads ``(batch, T, S)``
+        when ``want_weights``."""
+        y = self._embed(self.tgt_embedding, tokens, offset)
         captured, hooks = {}, []
 
         def ask_for_scores(module, args, kwargs):
@@ -255,8 +281,8 @@ class Seq2SeqModel(torch.nn.Module):
             hooks = [mha.register_forward_pre_hook(ask_for_scores, with_kwargs=True),
                      mha.register_forward_hook(keep_scores)]
         try:
-            for block in self.decoder_blocks:
-                y = block(y, memory, encoder_mask=mask, causal=True)
+            for i, block in enumerate(self.decoder_blocks):
+                y = block(y, memory, encoder_mask=mask, causal=True, cache=None if cache is None else cache[i])
         finally:
             for hook in hooks:
                 hook.remove()

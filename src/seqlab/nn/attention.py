@@ -21,6 +21,8 @@ import torch.nn.functional as F
 
 from seqlab.io.errors import ConfigError
 from seqlab.nn.base import Layer, Shape, new_weight
+from seqlab.nn.efficient import KERNELS, check_attention, make_attention
+from seqlab.nn.rotary import rotate
 
 SCORE_MODES = ("dot", "scaled_dot", "general")
 
@@ -225,10 +227,11 @@ class AdditiveAttention(_QueryValueAttention):
 
 
 class MultiHeadAttention(_TwoSources, Layer):
-    """Multi-head attention (Vaswani et al. 2017) on PyTorch's ``scaled_dot_product_attention``.
+    """Multi-head attention (Vaswani et al. 2017), full or one of the efficient variants.
 
-    Each head h computes ``softmax(Q_h K_h^T / sqrt(key_dim)) V_h`` with its own projections; the
-    heads are concatenated and projected back to ``output_dim`` (default: the query's size).
+    Each head h computes ``attention(Q_h, K_h, V_h)`` with its own projections; the heads are
+    concatenated and projected back to ``output_dim`` (default: the query's size). Full attention
+    is ``softmax(Q_h K_h^T / sqrt(key_dim)) V_h`` on PyTorch's ``scaled_dot_product_attention``.
 
     Args:
         num_heads: number of heads.
@@ -237,37 +240,53 @@ class MultiHeadAttention(_TwoSources, Layer):
         dropout: dropout on the attention weights while training.
         use_bias: biases on the four projections.
         output_dim: size of the output (default: the query's last dimension).
+        attention: ``"full"`` or an efficient variant of ``seqlab.nn.efficient`` (``"local"``,
+            ``"longformer"``, ``"bigbird"``, ``"strided"``, ``"linformer"``, ``"performer"``, ``"lsh"``);
+            see that module's table for what each keeps, its memory and whether it can be causal.
+        attention_options: the variant's options, e.g. ``{"window": 128}`` (JSON-friendly; kept in the config).
+        rotary: rotate queries and keys by their positions (RoFormer), for self-attention.
         value_features, key_features: sizes of the value and key inputs (None: the query's, the
             value's); taken from the first call, and kept in the config so the layer rebuilds without data.
 
     Weights (Keras layout): query/key/value kernels ``(D, num_heads, key_dim)`` with biases
-    ``(num_heads, key_dim)``, output kernel ``(num_heads, value_dim, output_dim)`` and bias.
+    ``(num_heads, key_dim)``, output kernel ``(num_heads, value_dim, output_dim)`` and bias; linformer
+    adds ``attention/key_projection`` and ``attention/value_projection`` ``(k, max_length)``.
 
-    Call ``mha(query, value=None, key=None, mask=None, causal=False, return_attention_scores=False)``;
-    ``value=None`` means self-attention. Returns ``(batch, Tq, output_dim)``, or
-    ``(output, weights)`` with weights ``(batch, num_heads, Tq, Tv)`` when
-    ``return_attention_scores`` (then the scores are computed explicitly instead of by the fused kernel).
+    Call ``mha(query, value=None, key=None, mask=None, causal=False, return_attention_scores=False,
+    cache=None)``; ``value=None`` means self-attention. Returns ``(batch, Tq, output_dim)``, or
+    ``(output, weights)`` with weights ``(batch, num_heads, Tq, Tv)`` when ``return_attention_scores``
+    (full attention only; the scores are then computed explicitly instead of by the fused kernel).
+    ``cache`` (full attention): a dict the layer keeps its projected keys and values in; each call
+    appends the new steps and attends over all of them (autoregressive decoding, one step at a time).
+    A dict with ``"fixed": True`` is filled once and then reused (cross-attention over an encoder's output).
 
     >>> mha = MultiHeadAttention(num_heads=4, key_dim=8)
     >>> mha(torch.randn(2, 5, 32), causal=True).shape
     torch.Size([2, 5, 32])
+    >>> MultiHeadAttention(4, 8, attention="local", attention_options={"window": 16})(torch.randn(2, 64, 32)).shape
+    torch.Size([2, 64, 32])
     """
 
     def __init__(self, num_heads: int, key_dim: int, value_dim: int | None = None, dropout: float = 0.0,
-                 use_bias: bool = True, output_dim: int | None = None, value_features: int | None = None,
+                 use_bias: bool = True, output_dim: int | None = None, attention: str = "full",
+                 attention_options: dict | None = None, rotary: bool = False, value_features: int | None = None,
                  key_features: int | None = None, **kwargs):
         if num_heads < 1 or key_dim < 1:
             raise ConfigError(f"MultiHeadAttention needs num_heads >= 1 and key_dim >= 1, "
                               f"got {num_heads} and {key_dim}")
         if not 0.0 <= dropout < 1.0:
             raise ConfigError(f"dropout must be in [0, 1), got {dropout}")
+        check_attention(attention, attention_options)
+        if rotary and key_dim % 2:
+            raise ConfigError(f"rotary position embeddings turn pairs of features; key_dim must be even, got {key_dim}")
         self.num_heads, self.key_dim = int(num_heads), int(key_dim)
         self.value_dim = int(value_dim or key_dim)
         self.dropout, self.use_bias, self.output_dim = float(dropout), bool(use_bias), output_dim
+        self.attention, self.rotary = attention, bool(rotary)
+        self.attention_options = dict(attention_options) if attention_options else None
         self._set_sources(value_features, key_features)
         super().__init__(**kwargs)
         self.finish_init(locals())
-
 
     def build(self, input_shape: Shape) -> None:
         query_dim = input_shape[-1]
@@ -286,6 +305,12 @@ class MultiHeadAttention(_TwoSources, Layer):
         if self.use_bias:
             self.output_bias = new_weight("zeros", (out,), self.build_generator)
             self.weight_names.append("output_bias")
+        self.kernel = make_attention(self.attention, dk, self.attention_options, self.build_generator)
+        self.weight_names += [f"attention/{n}" for n in getattr(self.kernel, "weight_names", [])]
+
+    def weight_tensors(self) -> list[torch.Tensor]:
+        return [getattr(self.kernel, n.split("/")[1]) if n.startswith("attention/") else getattr(self, n)
+                for n in self.weight_names]
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         return (*input_shape[:-1], self.output_dim or input_shape[-1])
@@ -297,33 +322,67 @@ class MultiHeadAttention(_TwoSources, Layer):
         y = F.linear(x, kernel.flatten(1).t(), bias)
         return y.view(x.shape[0], x.shape[1], self.num_heads, -1).transpose(1, 2)
 
+    def _keys_values(self, key, value, cache):
+        """Projected (and rotated) keys and values, with the cached ones in front; the position of the
+        first new step."""
+        if cache is not None and cache.get("fixed") and "key" in cache:
+            return cache["key"], cache["value"], 0
+        k, v = self._project(key, "key"), self._project(value, "value")
+        offset = 0 if cache is None or "key" not in cache else cache["key"].shape[2]
+        if self.rotary:
+            k = rotate(k, offset)
+        if cache is not None:
+            if offset:
+                k, v = torch.cat([cache["key"], k], dim=2), torch.cat([cache["value"], v], dim=2)
+            cache["key"], cache["value"] = k, v
+        return k, v, offset
+
     def forward(self, query, value=None, key=None, mask=None, causal: bool = False,
-                return_attention_scores: bool = False):
+                return_attention_scores: bool = False, cache: dict | None = None):
         value = query if value is None else value
         key = value if key is None else key
-        batch, tq, tv = query.shape[0], query.shape[1], key.shape[1]
-        q, k, v = self._project(query, "query"), self._project(key, "key"), self._project(value, "value")
-        allowed = attention_mask(mask, batch, tq, tv, causal, query.device)
-        empty = None
-        if allowed is not None:
-            empty = ~allowed.any(-1, keepdim=True)                      # queries with nothing to see
-            allowed = (allowed | empty)[:, None]                        # broadcast over heads
+        batch, tq = query.shape[0], query.shape[1]
+        q = self._project(query, "query")                               # (B, nh, Tq, hs)
+        k, v, offset = self._keys_values(key, value, cache)             # (B, nh, Tk, hs)
+        if self.rotary:
+            q = rotate(q, offset if not (cache or {}).get("fixed") else 0)
+        q = q / math.sqrt(self.key_dim)
         p = self.dropout if self.training else 0.0
         weights = None
-        if return_attention_scores:
-            scores = q @ k.transpose(-1, -2) / math.sqrt(self.key_dim)
-            if allowed is not None:
-                scores = scores.masked_fill(~allowed, float("-inf"))
-            weights = scores.softmax(-1)
-            y = F.dropout(weights, p, self.training) @ v
-        elif allowed is None and causal and tq == tv:
-            y = F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True)
+        if self.attention == "full" or return_attention_scores:
+            y, weights = self._full(q, k, v, mask, causal, p, return_attention_scores)
         else:
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=allowed, dropout_p=p)
-        if empty is not None:
-            y = y.masked_fill(empty[:, None], 0.0)
-            if weights is not None:
-                weights = weights.masked_fill(empty[:, None], 0.0)
+            y = self._efficient(q, k, v, mask, causal, p, cache)
         y = y.transpose(1, 2).reshape(batch, tq, -1)                    # concatenate the heads
         out = F.linear(y, self.output_kernel.flatten(0, 1).t(), self.output_bias if self.use_bias else None)
         return (out, weights) if return_attention_scores else out
+
+    def _full(self, q, k, v, mask, causal, p, want_weights):
+        if want_weights and self.attention != "full":
+            raise ConfigError(f"return_attention_scores needs attention='full'; {self.attention} attention "
+                              f"never forms the whole weight matrix")
+        batch, tq, tk = q.shape[0], q.shape[2], k.shape[2]
+        allowed = attention_mask(mask, batch, tq, tk, causal and mask is not None, q.device)
+        allowed = None if allowed is None else allowed[:, None]        # broadcast over heads
+        if not want_weights:
+            return self.kernel(q, k, v, causal=causal, dropout=p, allowed=allowed), None
+        if causal and allowed is None:
+            allowed = attention_mask(None, batch, tq, tk, True, q.device)[:, None]
+        scores = q @ k.transpose(-1, -2)
+        weights = _masked_softmax(scores, allowed)
+        return F.dropout(weights, p, self.training) @ v, weights
+
+    def _efficient(self, q, k, v, mask, causal, p, cache):
+        kind = self.attention
+        if cache is not None:
+            raise ConfigError(f"a key/value cache needs attention='full', not {kind!r}")
+        if causal and not self.kernel.supports_causal:
+            able = ", ".join(n for n, cls in KERNELS.items() if cls.supports_causal)
+            raise ConfigError(f"{kind} attention cannot be causal; causal attention works with {able}")
+        if self.kernel.self_only and q.shape[2] != k.shape[2]:
+            raise ConfigError(f"{kind} attention is self-attention: it needs as many queries as keys, "
+                              f"got {q.shape[2]} and {k.shape[2]}; use 'full', 'linformer' or 'performer'")
+        if mask is not None and (mask.dim() != 2 or tuple(mask.shape) != (q.shape[0], k.shape[2])):
+            raise ConfigError(f"{kind} attention takes a padding mask (batch, Tv) = {(q.shape[0], k.shape[2])}, "
+                              f"got {tuple(mask.shape)}")
+        return self.kernel(q, k, v, causal=causal, key_mask=mask, dropout=p)

@@ -135,6 +135,10 @@ class Layer(torch.nn.Module):
         return self.output_shape_
 
     def __call__(self, x, *args, **kwargs):
+        if _symbolic(x, args, kwargs):  # building a functional model (seqlab.Model)
+            from seqlab.nn.graph import symbolic_call
+
+            return symbolic_call(self, (x, *args), kwargs)
         if not self.built:
             self.build_for(tuple(x.shape[1:]) if hasattr(x, "shape") else tuple(x[0].shape[1:]))
         return super().__call__(x, *args, **kwargs)
@@ -192,6 +196,16 @@ class Layer(torch.nn.Module):
 
     def extra_repr(self) -> str:
         return ", ".join(f"{k}={v!r}" for k, v in self.config.items() if k not in ("trainable",))
+
+
+def _symbolic(x, args: tuple, kwargs: dict) -> bool:
+    """True if a call's inputs (or a list of them) hold a ``seqlab.nn.graph.SymbolicTensor``."""
+    for arg in (x, *args, *kwargs.values()):
+        if getattr(arg, "is_symbolic_tensor", False):
+            return True
+        if isinstance(arg, (list, tuple)) and any(getattr(a, "is_symbolic_tensor", False) for a in arg):
+            return True
+    return False
 
 
 def new_weight(init, shape: tuple[int, ...], generator: torch.Generator | None = None) -> torch.nn.Parameter:

@@ -29,6 +29,7 @@ import torch.nn.functional as F
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.nn.activations import activation_name, get_activation
 from seqlab.nn.base import Layer, Shape, new_weight
+from seqlab.nn.penalties import WeightPenalties
 
 PADDINGS = ("valid", "same", "causal")
 
@@ -147,7 +148,7 @@ class _Windowed(Layer):
                      zip(sizes, self.kernel_size, self.strides, self.dilation_rate, pads))
 
 
-class _Conv(_Windowed):
+class _Conv(WeightPenalties, _Windowed):
     def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid",
                  data_format: str = "channels_last", dilation_rate=1, activation=None,
                  use_bias: bool = True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
@@ -158,6 +159,7 @@ class _Conv(_Windowed):
         self.activation = get_activation(activation)
         self._softmax = activation == "softmax"  # Keras takes softmax over the channels
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
+        self.take_penalties(kwargs)  # kernel_regularizer, ..., bias_constraint (seqlab.nn.penalties)
         kwargs = self._setup(kernel_size, strides, padding, dilation_rate, data_format, kwargs)
         super().__init__(**kwargs)
         activation = activation_name(activation)

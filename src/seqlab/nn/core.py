@@ -15,12 +15,15 @@ import torch.nn.functional as F
 from seqlab.io.errors import ConfigError
 from seqlab.nn.activations import activation_name, get_activation
 from seqlab.nn.base import Layer, Shape, new_weight
+from seqlab.nn.penalties import WeightPenalties
 
 
-class Dense(Layer):
+class Dense(WeightPenalties, Layer):
     """Fully connected layer: ``activation(x @ kernel + bias)`` on the last axis.
 
     Takes ``(batch, ..., in)`` and returns ``(batch, ..., units)``. Weights: kernel ``(in, units)``, bias.
+    Also takes Keras's ``kernel_regularizer``, ``bias_regularizer``, ``activity_regularizer``,
+    ``kernel_constraint`` and ``bias_constraint`` (see ``seqlab.nn.penalties``).
 
     >>> Dense(4, activation="relu", input_dim=3)(torch.ones(2, 3)).shape
     torch.Size([2, 4])
@@ -33,6 +36,7 @@ class Dense(Layer):
         self.units, self.use_bias = int(units), use_bias
         self.activation = get_activation(activation)
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
+        self.take_penalties(kwargs)
         super().__init__(**kwargs)
         activation = activation_name(activation)
         self.finish_init(locals())

@@ -28,9 +28,10 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.nn.base import Layer, Shape
 from seqlab.nn.cells import GRUCell, LSTMCell, RecurrentCell, SimpleRNNCell
+from seqlab.nn.penalties import WeightPenalties
 
 
-class RNN(Layer):
+class RNN(WeightPenalties, Layer):
     """Runs ``cell`` over ``(batch, time, features)`` inputs.
 
     Args:
@@ -44,6 +45,11 @@ class RNN(Layer):
         dropout: fraction of input features dropped, one mask per sequence, while training.
         recurrent_dropout: fraction of ``h_{t-1}`` dropped in the recurrence, one mask per sequence.
         use_fast_path: None picks the fast path when it applies; False never; True always (or raise).
+        trainable_initial_state: learn the states a sequence starts from (weights ``initial_h`` and,
+            for an LSTM, ``initial_c``, zeros at first, listed after the cell's) instead of zeros;
+            an ``initial_state=`` given in the call or carried by ``stateful`` still wins.
+        kernel_regularizer, recurrent_regularizer, bias_regularizer, activity_regularizer,
+        kernel_constraint, recurrent_constraint, bias_constraint: as Keras (``seqlab.nn.penalties``).
 
     Call: ``layer(x, initial_state=None, mask=None)``; ``mask`` ``(batch, time)`` is True at real
     steps; a masked step leaves the states unchanged and outputs the previous output (zeros
@@ -60,6 +66,8 @@ class RNN(Layer):
         for what, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
             if not 0.0 <= rate < 1.0:
                 raise ConfigError(f"{what} must be in [0, 1), got {rate}")
+        self.take_penalties(kwargs)
+        self.trainable_initial_state = bool(kwargs.pop("trainable_initial_state", False))
         super().__init__(**kwargs)
         self.cell = cell
         self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
@@ -78,9 +86,27 @@ class RNN(Layer):
                               f"got shape {tuple(input_shape)}; reshape to (batch, time, features)")
         self.cell.build_for((input_shape[-1],), self.build_generator)
         self.weight_names = list(self.cell.weight_names)
+        if self.trainable_initial_state:
+            for name in self.initial_state_names:
+                setattr(self, name, torch.nn.Parameter(torch.zeros(self.units)))
+            self.weight_names += self.initial_state_names
+
+    @property
+    def initial_state_names(self) -> list[str]:
+        return ["initial_h", "initial_c"][:self.cell.state_size]
+
+    def penalty_owner(self):
+        return self.cell
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        if self.trainable_initial_state:
+            cfg["trainable_initial_state"] = True
+        return cfg
 
     def weight_tensors(self) -> list[torch.Tensor]:
-        return self.cell.weight_tensors()
+        own = [getattr(self, n) for n in self.initial_state_names] if self.trainable_initial_state else []
+        return self.cell.weight_tensors() + own
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
         return (input_shape[0], self.units) if self.return_sequences else (self.units,)
@@ -137,6 +163,8 @@ class RNN(Layer):
                 raise ConfigError(f"stateful {type(self).__name__} holds states for {initial_state[0].shape[0]} "
                                   f"sequences but got a batch of {batch}; keep the batch size fixed or call "
                                   f"reset_states()")
+        if initial_state is None and self.trainable_initial_state:
+            return [getattr(self, n).to(x.dtype).expand(batch, -1) for n in self.initial_state_names]
         if initial_state is None:
             return self.cell.initial_states(batch, x)
         if isinstance(initial_state, torch.Tensor):

@@ -9,7 +9,18 @@ A new layer is added to this table, which also puts it under ``tests/contracts/t
 from typing import Any
 
 from seqlab.io.errors import ModelFileError
-from seqlab.nn import attention, bidirectional, conv, convlstm, core, recurrent, transformer
+from seqlab.nn import (
+    activation_layers,
+    attention,
+    bidirectional,
+    conv,
+    convlstm,
+    core,
+    merge,
+    moe,
+    recurrent,
+    transformer,
+)
 
 LAYER_CLASSES: dict[str, type] = {
     cls.__name__: cls
@@ -17,10 +28,15 @@ LAYER_CLASSES: dict[str, type] = {
                 core.TimeDistributed)
     + (recurrent.SimpleRNN, recurrent.LSTM, recurrent.GRU, bidirectional.Bidirectional)
     + (attention.Attention, attention.AdditiveAttention, attention.MultiHeadAttention,
-       transformer.PositionalEncoding, transformer.TransformerEncoder, transformer.TransformerDecoder)
+       transformer.PositionalEncoding, transformer.TransformerEncoder, transformer.TransformerDecoder,
+       moe.SwitchFeedForward)
     + (conv.Conv1D, conv.Conv2D, conv.MaxPooling1D, conv.MaxPooling2D, conv.AveragePooling1D,
        conv.AveragePooling2D, conv.GlobalAveragePooling1D, conv.GlobalAveragePooling2D, conv.GlobalMaxPooling1D,
        conv.GlobalMaxPooling2D, convlstm.ConvLSTM2D)
+    + (merge.Concatenate, merge.Add, merge.Subtract, merge.Multiply, merge.Average, merge.Maximum, merge.Minimum,
+       merge.Dot, merge.RepeatVector, merge.Permute)
+    + (activation_layers.ReLU, activation_layers.LeakyReLU, activation_layers.ELU, activation_layers.Softmax,
+       activation_layers.PReLU, activation_layers.Maxout)
 }
 
 

@@ -19,6 +19,8 @@ from seqlab.nn.activations import get_activation
 from seqlab.nn.attention import MultiHeadAttention
 from seqlab.nn.base import Layer, Shape, new_weight
 from seqlab.nn.core import Dense
+from seqlab.nn.efficient import check_attention
+from seqlab.nn.moe import SwitchFeedForward
 
 POSITIONAL_MODES = ("sinusoidal", "learned")
 
@@ -77,8 +79,9 @@ class PositionalEncoding(Layer):
             return self.position_embeddings[:length]
         return sinusoidal_table(length, dim).to(device)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x + self.encoding(x.shape[1], x.shape[2], x.device)
+    def forward(self, x: torch.Tensor, offset: int = 0) -> torch.Tensor:
+        """``x + PE[offset : offset + T]`` (``offset``: steps already seen, when decoding with a cache)."""
+        return x + self.encoding(offset + x.shape[1], x.shape[2], x.device)[offset:]
 
 
 def _activation(name):
@@ -86,7 +89,24 @@ def _activation(name):
 
 
 class _Block(Layer):
-    """Plumbing shared by the encoder and decoder blocks: sub-layers, norms, weight lists."""
+    """Plumbing shared by the encoder and decoder blocks: options, sub-layers, norms, weight lists."""
+
+    def _set_options(self, intermediate_dim, num_heads, dropout, activation, layer_norm_epsilon, normalize_first,
+                     attention, attention_options, rotary, moe, capacity_factor) -> None:
+        name = type(self).__name__
+        if intermediate_dim < 1 or num_heads < 1:
+            raise ConfigError(f"{name} needs intermediate_dim >= 1 and num_heads >= 1")
+        if not 0.0 <= dropout < 1.0:
+            raise ConfigError(f"dropout must be in [0, 1), got {dropout}")
+        if moe is not None and int(moe) < 1:
+            raise ConfigError(f"moe is the number of experts (>= 1) or None, got {moe}")
+        check_attention(attention, attention_options)
+        self.intermediate_dim, self.num_heads, self.dropout = int(intermediate_dim), int(num_heads), float(dropout)
+        self.activation, self.activation_fn = activation, _activation(activation)
+        self.layer_norm_epsilon, self.normalize_first = float(layer_norm_epsilon), bool(normalize_first)
+        self.attention, self.rotary = attention, bool(rotary)
+        self.attention_options = dict(attention_options) if attention_options else None
+        self.moe, self.capacity_factor = (None if moe is None else int(moe)), float(capacity_factor)
 
     def _check_dim(self, dim) -> int:
         if dim is None:
@@ -96,19 +116,34 @@ class _Block(Layer):
                               f"num_heads ({self.num_heads})")
         return int(dim)
 
-    def _attention(self, dim: int, value_features: int | None = None) -> MultiHeadAttention:
+    def _attention(self, dim: int, value_features: int | None = None, cross: bool = False) -> MultiHeadAttention:
+        """Self-attention of the block's kind (and rotary); cross-attention is always full."""
+        kind = dict(attention="full") if cross else dict(attention=self.attention, rotary=self.rotary,
+                                                         attention_options=self.attention_options)
         return MultiHeadAttention(self.num_heads, dim // self.num_heads, dropout=self.dropout,
-                                  value_features=value_features)
+                                  value_features=value_features, **kind)
 
     def _feedforward(self, dim: int) -> None:
         g = self.build_generator
+        if self.moe:
+            self.switch_feedforward = SwitchFeedForward(self.moe, self.intermediate_dim, self.capacity_factor,
+                                                        activation=self.activation, dropout=self.dropout)
+            self.switch_feedforward.build_for((None, dim), g)
+            return
         self.intermediate_dense = Dense(self.intermediate_dim, input_shape=(dim,), generator=g)
         self.output_dense = Dense(dim, input_shape=(self.intermediate_dim,), generator=g)
+
+    def _feedforward_parts(self) -> list:
+        if self.moe:
+            return [("switch_feedforward", self.switch_feedforward)]
+        return [("intermediate_dense", self.intermediate_dense), ("output_dense", self.output_dense)]
 
     def _norm(self, dim: int) -> torch.nn.LayerNorm:
         return torch.nn.LayerNorm(dim, eps=self.layer_norm_epsilon)
 
     def _ff(self, x: torch.Tensor) -> torch.Tensor:
+        if self.moe:
+            return self.switch_feedforward(x)      # tokens over capacity give 0: the residual carries them
         h = F.dropout(self.activation_fn(self.intermediate_dense(x)), self.dropout, self.training)
         return self.output_dense(h)
 
@@ -139,29 +174,35 @@ class TransformerEncoder(_Block):
     residual connection, dropout and layer normalisation.
 
     Args:
-        intermediate_dim: width of the feed-forward hidden layer.
+        intermediate_dim: width of the feed-forward hidden layer (of each expert, with ``moe``).
         num_heads: attention heads (the feature size must be divisible by it).
         dropout: dropout on attention weights, sub-layer outputs and the feed-forward hidden layer.
         activation: feed-forward activation (``"relu"``, ``"gelu"``, ...).
         layer_norm_epsilon: epsilon of the layer norms.
         normalize_first: pre-norm (True) instead of the paper's post-norm (False).
+        attention, attention_options: the self-attention's kind and options (``MultiHeadAttention``:
+            ``"full"`` or an efficient variant of ``seqlab.nn.efficient``).
+        rotary: rotary position embeddings in the self-attention.
+        moe: None for one feed-forward network, or the number of experts of a Switch mixture
+            (``SwitchFeedForward``, top-1 routing; its load-balancing loss joins training).
+        capacity_factor: the Switch experts' capacity factor.
 
     Call ``block(x, mask=None, causal=False)``: x ``(batch, time, features)``, mask ``(batch, time)``
     True at real steps. Returns ``(batch, time, features)``.
 
     >>> TransformerEncoder(64, num_heads=2)(torch.randn(3, 5, 16), mask=torch.ones(3, 5, dtype=torch.bool)).shape
     torch.Size([3, 5, 16])
+    >>> TransformerEncoder(64, 2, attention="bigbird", attention_options={"block_size": 8}, moe=4)(
+    ...     torch.randn(3, 50, 16)).shape
+    torch.Size([3, 50, 16])
     """
 
     def __init__(self, intermediate_dim: int, num_heads: int, dropout: float = 0.0, activation="relu",
-                 layer_norm_epsilon: float = 1e-5, normalize_first: bool = False, **kwargs):
-        if intermediate_dim < 1 or num_heads < 1:
-            raise ConfigError("TransformerEncoder needs intermediate_dim >= 1 and num_heads >= 1")
-        if not 0.0 <= dropout < 1.0:
-            raise ConfigError(f"dropout must be in [0, 1), got {dropout}")
-        self.intermediate_dim, self.num_heads, self.dropout = int(intermediate_dim), int(num_heads), float(dropout)
-        self.activation, self.activation_fn = activation, _activation(activation)
-        self.layer_norm_epsilon, self.normalize_first = float(layer_norm_epsilon), bool(normalize_first)
+                 layer_norm_epsilon: float = 1e-5, normalize_first: bool = False, attention: str = "full",
+                 attention_options: dict | None = None, rotary: bool = False, moe: int | None = None,
+                 capacity_factor: float = 1.25, **kwargs):
+        self._set_options(intermediate_dim, num_heads, dropout, activation, layer_norm_epsilon, normalize_first,
+                          attention, attention_options, rotary, moe, capacity_factor)
         super().__init__(**kwargs)
         self.finish_init(locals())
 
@@ -176,8 +217,7 @@ class TransformerEncoder(_Block):
 
     def _named_parts(self):
         return [("self_attention", self.self_attention), ("self_attention_norm", self.self_attention_norm),
-                ("intermediate_dense", self.intermediate_dense), ("output_dense", self.output_dense),
-                ("feedforward_norm", self.feedforward_norm)]
+                *self._feedforward_parts(), ("feedforward_norm", self.feedforward_norm)]
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None, causal: bool = False) -> torch.Tensor:
         x = self._residual(x, self.self_attention_norm, lambda h: self.self_attention(h, mask=mask, causal=causal))
@@ -188,14 +228,30 @@ class TransformerDecoder(_Block):
     """One decoder block: causal self-attention, optional cross-attention over an encoder's output,
     and a feed-forward network, each with residual, dropout and layer norm.
 
-    With ``cross_attention=False`` it is the decoder-only (GPT) block. Args as
-    :class:`TransformerEncoder`, plus ``cross_attention`` and ``encoder_features``: the size of the
-    encoder sequence's features (None: the block's own); taken from the first call, and kept in the
-    config so the block rebuilds without data.
+    With ``cross_attention=False`` it is the decoder-only (GPT) block.
 
-    Call ``block(x, encoder_sequence=None, mask=None, encoder_mask=None, causal=True)``:
+    Args:
+        intermediate_dim: width of the feed-forward hidden layer (of each expert, with ``moe``).
+        num_heads: attention heads (the feature size must be divisible by it).
+        dropout: dropout on attention weights, sub-layer outputs and the feed-forward hidden layer.
+        activation: feed-forward activation (``"relu"``, ``"gelu"``, ...).
+        layer_norm_epsilon: epsilon of the layer norms.
+        normalize_first: pre-norm (True) instead of the paper's post-norm (False).
+        attention, attention_options: the self-attention's kind and options (``MultiHeadAttention``:
+            ``"full"`` or an efficient variant of ``seqlab.nn.efficient``).
+        rotary: rotary position embeddings in the self-attention.
+        moe: None for one feed-forward network, or the number of experts of a Switch mixture
+            (``SwitchFeedForward``, top-1 routing; its load-balancing loss joins training).
+        capacity_factor: the Switch experts' capacity factor.
+        cross_attention: attend to an encoder's output (always full attention).
+        encoder_features: the size of the encoder sequence's features (None: the block's own); taken
+            from the first call, and kept in the config so the block rebuilds without data.
+
+    Call ``block(x, encoder_sequence=None, mask=None, encoder_mask=None, causal=True, cache=None)``:
     x ``(batch, T, features)``, encoder_sequence ``(batch, S, E)``, mask ``(batch, T)`` and
-    encoder_mask ``(batch, S)`` True at real steps. Returns ``(batch, T, features)``.
+    encoder_mask ``(batch, S)`` True at real steps. Returns ``(batch, T, features)``. ``cache``: a
+    dict (start with ``{}``) holding the keys and values of the steps seen so far, so that decoding
+    feeds only the new step (full attention).
 
     >>> block = TransformerDecoder(64, num_heads=2)
     >>> block(torch.randn(3, 5, 16), torch.randn(3, 9, 16)).shape
@@ -204,14 +260,11 @@ class TransformerDecoder(_Block):
 
     def __init__(self, intermediate_dim: int, num_heads: int, dropout: float = 0.0, activation="relu",
                  layer_norm_epsilon: float = 1e-5, normalize_first: bool = False,
-                 cross_attention: bool = True, encoder_features: int | None = None, **kwargs):
-        if intermediate_dim < 1 or num_heads < 1:
-            raise ConfigError("TransformerDecoder needs intermediate_dim >= 1 and num_heads >= 1")
-        if not 0.0 <= dropout < 1.0:
-            raise ConfigError(f"dropout must be in [0, 1), got {dropout}")
-        self.intermediate_dim, self.num_heads, self.dropout = int(intermediate_dim), int(num_heads), float(dropout)
-        self.activation, self.activation_fn = activation, _activation(activation)
-        self.layer_norm_epsilon, self.normalize_first = float(layer_norm_epsilon), bool(normalize_first)
+                 cross_attention: bool = True, encoder_features: int | None = None, attention: str = "full",
+                 attention_options: dict | None = None, rotary: bool = False, moe: int | None = None,
+                 capacity_factor: float = 1.25, **kwargs):
+        self._set_options(intermediate_dim, num_heads, dropout, activation, layer_norm_epsilon, normalize_first,
+                          attention, attention_options, rotary, moe, capacity_factor)
         self.cross_attention = bool(cross_attention)
         self.encoder_features = None if encoder_features is None else int(encoder_features)
         super().__init__(**kwargs)
@@ -234,7 +287,7 @@ class TransformerDecoder(_Block):
         self.self_attention.build_for((None, dim), self.build_generator)
         self.self_attention_norm = self._norm(dim)
         if self.cross_attention:
-            self.cross_attention_layer = self._attention(dim, value_features=self.encoder_features)
+            self.cross_attention_layer = self._attention(dim, value_features=self.encoder_features, cross=True)
             self.cross_attention_layer.build_for((None, dim), self.build_generator)
             self.cross_attention_norm = self._norm(dim)
         self._feedforward(dim)
@@ -246,18 +299,20 @@ class TransformerDecoder(_Block):
         if self.cross_attention:
             parts += [("cross_attention", self.cross_attention_layer),
                       ("cross_attention_norm", self.cross_attention_norm)]
-        return parts + [("intermediate_dense", self.intermediate_dense), ("output_dense", self.output_dense),
-                        ("feedforward_norm", self.feedforward_norm)]
+        return parts + [*self._feedforward_parts(), ("feedforward_norm", self.feedforward_norm)]
 
     def forward(self, x: torch.Tensor, encoder_sequence: torch.Tensor | None = None,
                 mask: torch.Tensor | None = None, encoder_mask: torch.Tensor | None = None,
-                causal: bool = True) -> torch.Tensor:
-        x = self._residual(x, self.self_attention_norm, lambda h: self.self_attention(h, mask=mask, causal=causal))
+                causal: bool = True, cache: dict | None = None) -> torch.Tensor:
+        own = None if cache is None else cache.setdefault("self", {})
+        x = self._residual(x, self.self_attention_norm,
+                           lambda h: self.self_attention(h, mask=mask, causal=causal, cache=own))
         if self.cross_attention:
             if encoder_sequence is None:
                 raise ConfigError("this TransformerDecoder has cross-attention; pass encoder_sequence "
                                   "(or build it with cross_attention=False)")
+            memory = None if cache is None else cache.setdefault("cross", {"fixed": True})
             x = self._residual(x, self.cross_attention_norm,
-                               lambda h: self.cross_attention_layer(h, encoder_sequence, mask=encoder_mask))
+                               lambda h: self.cross_attention_layer(h, encoder_sequence, mask=encoder_mask,
+                                                                    cache=memory))
         return self._residual(x, self.feedforward_norm, self._ff)
-

@@ -11,6 +11,7 @@ Task classes are imported on first use from the fixed table ``TASK_MODULES``:
 from __future__ import annotations
 
 from seqlab.tasks.base import Task
+from seqlab.tasks.functional import Input, Model
 from seqlab.tasks.loading import load
 from seqlab.tasks.registry import TASK_MODULES, task_class
 from seqlab.tasks.sequential import Sequential
@@ -26,4 +27,4 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-__all__ = ["Sequential", "Task", "TASK_MODULES", "load", "task_class", *TASK_MODULES]
+__all__ = ["Sequential", "Model", "Input", "Task", "TASK_MODULES", "load", "task_class", *TASK_MODULES]

@@ -47,7 +47,9 @@ from seqlab.train.threads import using_threads
 # The training arguments every task spells the same way (Keras's words), with their one description.
 # A task docstring names the ones it takes and adds only what is particular to it.
 TRAINING_ARGUMENTS = {
-    "epochs": "passes over the training data.",
+    "epochs": "passes over the training data; None (where it is the default) is the adaptive budget of "
+              "``seqlab.train.budget``: train until the validation score stops improving, with a floor of "
+              "optimiser steps and a ceiling.",
     "batch_size": "samples per gradient step.",
     "learning_rate": "the optimiser's step size; None takes the task's default (Adam's 0.001 unless the task "
                      "says otherwise).",
@@ -58,6 +60,8 @@ TRAINING_ARGUMENTS = {
             "with it, and torch's global random state is left as it was. None draws from torch's global "
             "generator, as plain PyTorch does.",
     "verbose": "0 is silent; 1 (or True) reports progress while training.",
+    "time_budget": "wall time for training (seconds, or ``\"90s\"``, ``\"10m\"``, ``\"1h\"``): training stops before "
+                   "it is spent, keeping the best weights so far; ``training_`` says so. None: no limit.",
 }
 # Every task's ``fit`` also takes ``threads=``: CPU threads torch trains with (None: one, the measured
 # default of ``seqlab.train.threads``; ``"all"``: every core).

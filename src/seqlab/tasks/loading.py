@@ -1,4 +1,4 @@
-"""``seqlab.load(dir)``: one lookup for a saved Sequential and every task.
+"""``seqlab.load(dir)``: one lookup for a saved Sequential, Model and every task.
 
 The class name in ``config.json`` is looked up in fixed tables only (``Sequential``, and
 ``seqlab.tasks.registry.TASK_MODULES`` for tasks, whose layers come from
@@ -31,6 +31,10 @@ def load(path: str | Path):
         path = path / "model"
     if _class_name(path) == "Sequential":
         return Sequential.from_loaded(load_model_dir(path, ["Sequential"]))
+    if _class_name(path) == "Model":
+        from seqlab.tasks.functional import load_functional
+
+        return load_functional(path)
     return Task.load(path)
 
 

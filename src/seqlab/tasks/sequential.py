@@ -44,13 +44,29 @@ class Sequential(torch.nn.Module):
                  name: str = "sequential", seed: int | None = None):
         super().__init__()
         self.name, self.seed = name, seed
+        layers = list(layers or [])
+        if layers and getattr(layers[0], "is_symbolic_tensor", False):  # Sequential([Input(shape), ...])
+            input_shape = input_shape or tuple(layers.pop(0).shape[1:])
         self.stack = LayerStack(layers, input_shape=input_shape, generator=make_generator(seed))
         self.trainer = None
 
     # ----- structure -----------------------------------------------------------------------
     def add(self, layer: Layer) -> None:
-        """Append a layer (Keras's ``model.add``); its weights continue the model's seeded stream."""
+        """Append a layer (Keras's ``model.add``); its weights continue the model's seeded stream.
+        ``model.add(seqlab.Input(shape=...))`` first sets the input shape, as in Keras."""
+        if getattr(layer, "is_symbolic_tensor", False):
+            if self.stack.layers:
+                raise ConfigError("an Input can only be the first thing added to a Sequential")
+            self.stack.input_shape = tuple(layer.shape[1:])
+            return
         self.stack.add(layer)
+
+    def __call__(self, *args, **kwargs):
+        if any(getattr(a, "is_symbolic_tensor", False) for a in args):  # a Sequential inside a seqlab.Model
+            from seqlab.nn.graph import symbolic_call
+
+            return symbolic_call(self, args, kwargs)
+        return super().__call__(*args, **kwargs)
 
     @property
     def layers(self) -> list[Layer]:
@@ -143,9 +159,30 @@ class Sequential(torch.nn.Module):
             self.trainer = Trainer(self, loss=None, metrics=(), seed=self.seed)
         return self.trainer
 
-    def fit(self, x, y, epochs: int = 1, batch_size: int | None = None, **kwargs):
-        """Train on ``(x, y)``; returns a ``History`` (arguments as ``Trainer.fit``)."""
+    def fit(self, x, y, epochs: int = 1, batch_size: int | None = None, tbptt: int | None = None, **kwargs):
+        """Train on ``(x, y)``; returns a ``History`` (arguments as ``Trainer.fit``). ``tbptt=k``: truncated
+        back-propagation through time over windows of ``k`` steps (``seqlab.train.tbptt``)."""
+        if tbptt is not None:
+            from seqlab.train.tbptt import fit_tbptt
+
+            return fit_tbptt(self._compiled(), x, y, tbptt, epochs=epochs, batch_size=batch_size or 32,
+                             callbacks=kwargs.get("callbacks"), shuffle=kwargs.get("shuffle", True),
+                             verbose=kwargs.get("verbose", 0))
         return self._compiled().fit(x, y, epochs=epochs, batch_size=batch_size, **kwargs)
+
+    def save_weights(self, path) -> None:
+        """Write every layer's weights (Keras layout) to one safetensors file, keyed ``layer/index``."""
+        from seqlab.tasks.weight_files import save_weights_file
+
+        save_weights_file(self.layers, path)
+
+    def load_weights(self, path, by_name: bool = False, skip_mismatch: bool = False) -> list[str]:
+        """Set weights from a ``save_weights`` file or a saved model directory, by layer order or, with
+        ``by_name=True``, by layer name (``skip_mismatch=True`` skips layers of other shapes with a
+        warning); see ``seqlab.Model.load_weights``. Returns the names of the layers set."""
+        from seqlab.tasks.weight_files import load_weights_into
+
+        return load_weights_into(self.layers, path, by_name, skip_mismatch)
 
     def evaluate(self, x, y, batch_size: int | None = None, verbose: int = 0, **kwargs) -> dict:
         """``{"loss": .., metric: ..}`` over ``(x, y)``."""

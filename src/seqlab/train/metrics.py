@@ -240,7 +240,11 @@ class EpochMetrics:
         self.preds, self.targets, self.size = [], [], 0
 
     def add(self, pred: torch.Tensor, target: torch.Tensor) -> None:
-        """Keep one batch's predictions and targets."""
+        """Keep one batch's predictions and targets (a model with several outputs: update at once)."""
+        if not isinstance(pred, torch.Tensor):
+            for m in self.metrics:
+                m.update(tuple(p.detach() for p in pred), target)
+            return
         if self.preds and (pred.shape[1:] != self.preds[-1].shape[1:]
                            or target.shape[1:] != self.targets[-1].shape[1:]):
             self.flush()

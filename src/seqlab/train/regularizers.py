@@ -1,4 +1,8 @@
-"""L1/L2 weight penalties and the hook through which modules add them to the loss.
+"""L1/L2 weight penalties and the hook through which modules add them to the loss; constraints.
+
+Layers given ``kernel_regularizer=...`` and friends (``seqlab.nn.penalties``) report their
+penalties through ``layer_penalty()``; their constraints are applied by ``apply_constraints(model)``
+after each optimiser step.
 
 Any module (a seqlab layer, a task's model, a plain ``torch.nn.Module``) contributes penalty
 terms by defining ``regularization_loss() -> scalar tensor``; the Trainer adds
@@ -18,48 +22,11 @@ from __future__ import annotations
 import torch
 
 from seqlab.io.errors import ConfigError
+from seqlab.nn.penalties import L1, L1L2, L2, get_regularizer
+from seqlab.train.callbacks import Callback
 
-
-class L1L2:
-    """Penalty ``l1 * sum(|w|) + l2 * sum(w^2)`` (Keras's ``L1L2``). Call it on a weight tensor."""
-
-    def __init__(self, l1: float = 0.0, l2: float = 0.0):
-        if l1 < 0 or l2 < 0:
-            raise ConfigError(f"regularisation factors must be >= 0, got l1={l1}, l2={l2}")
-        self.l1, self.l2 = float(l1), float(l2)
-
-    def __call__(self, w: torch.Tensor) -> torch.Tensor:
-        out = w.new_zeros(())
-        if self.l1:
-            out = out + self.l1 * w.abs().sum()
-        if self.l2:
-            out = out + self.l2 * w.square().sum()
-        return out
-
-    def get_config(self) -> dict:
-        return {"l1": self.l1, "l2": self.l2}
-
-
-def L1(l1: float = 0.01) -> L1L2:
-    """``l1 * sum(|w|)``."""
-    return L1L2(l1=l1)
-
-
-def L2(l2: float = 0.01) -> L1L2:
-    """``l2 * sum(w^2)`` (Keras's ``l2``; note: no factor 1/2)."""
-    return L1L2(l2=l2)
-
-
-def get_regularizer(spec) -> L1L2 | None:
-    """A penalty from None, ``"l1"``, ``"l2"``, ``"l1_l2"``, a dict ``{"l1": .., "l2": ..}`` or a callable."""
-    if spec is None or callable(spec):
-        return spec
-    if isinstance(spec, dict):
-        return L1L2(**spec)
-    named = {"l1": lambda: L1(), "l2": lambda: L2(), "l1_l2": lambda: L1L2(0.01, 0.01)}
-    if isinstance(spec, str) and spec.lower() in named:
-        return named[spec.lower()]()
-    raise ConfigError(f"unknown regularizer {spec!r}; use 'l1', 'l2', 'l1_l2' or L1L2(l1=.., l2=..)")
+__all__ = ["L1", "L2", "L1L2", "get_regularizer", "add_weight_penalty", "regularization_loss",
+           "has_regularization", "apply_constraints", "has_constraints", "penalty_logs", "PenaltyLog"]
 
 
 class _Penalties:
@@ -91,6 +58,8 @@ def regularization_loss(model: torch.nn.Module) -> torch.Tensor | None:
         hook = getattr(type(module), "regularization_loss", None)
         if callable(hook):
             terms.append(module.regularization_loss())
+        if getattr(module, "has_penalties", False) or getattr(module, "_activity_penalty", None) is not None:
+            terms.append(module.layer_penalty())
         store = module.__dict__.get("_seqlab_penalties")
         if store is not None:
             terms += [penalty(getattr(module, name)) for name, penalty in store.items]
@@ -103,4 +72,34 @@ def regularization_loss(model: torch.nn.Module) -> torch.Tensor | None:
 def has_regularization(model: torch.nn.Module) -> bool:
     """True if any module of ``model`` can contribute a penalty (checked once per fit)."""
     return any(callable(getattr(type(m), "regularization_loss", None)) or "_seqlab_penalties" in m.__dict__
-               for m in model.modules())
+               or getattr(m, "has_penalties", False) for m in model.modules())
+
+
+def has_constraints(model: torch.nn.Module) -> bool:
+    """True if any layer of ``model`` has a weight constraint (checked once per fit)."""
+    return any(getattr(m, "has_constraints", False) for m in model.modules())
+
+
+def apply_constraints(model: torch.nn.Module) -> None:
+    """Project every constrained weight of ``model`` onto its constraint (after an optimiser step)."""
+    for module in model.modules():
+        if getattr(module, "has_constraints", False):
+            module.apply_constraints()
+
+
+def penalty_logs(model: torch.nn.Module) -> dict:
+    """``{"regularization": total penalty}`` now (shown in a History), or ``{}`` without penalties."""
+    if not has_regularization(model):
+        return {}
+    with torch.no_grad():
+        total = regularization_loss(model)
+    return {} if total is None else {"regularization": float(total)}
+
+
+class PenaltyLog(Callback):
+    """Adds ``"regularization"`` (the layers' total penalty at the end of each epoch, already part of
+    ``"loss"``) to the epoch's logs, so a History shows how much of the loss the penalties are."""
+
+    def on_epoch_end(self, epoch: int, logs=None):
+        if logs is not None and self.trainer is not None:
+            logs.update(penalty_logs(self.trainer.model))

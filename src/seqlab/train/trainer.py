@@ -38,7 +38,7 @@ from seqlab.train.loop import run_fit
 from seqlab.train.losses import get_loss
 from seqlab.train.metrics import get_metric
 from seqlab.train.optimizers import build_optimizer
-from seqlab.train.regularizers import has_regularization, regularization_loss
+from seqlab.train.regularizers import apply_constraints, has_constraints, has_regularization, regularization_loss
 from seqlab.train.threads import using_threads
 
 
@@ -110,6 +110,7 @@ class Trainer:
         self.optimizer = build_optimizer(self.optimizer_spec, trainable, self.lr)
         self.net = wrap_model(self.model, self.dist, self.device)
         self.has_penalties = has_regularization(self.model)
+        self.has_constraints = has_constraints(self.model)
         self._cache_params()
 
     def _cache_params(self) -> None:
@@ -177,6 +178,8 @@ class Trainer:
         if self.clipping:
             clip_gradients(self._model_params, **self.clip)
         self.optimizer.step()
+        if self.has_constraints:  # layers' kernel_constraint etc., after every step (Keras)
+            apply_constraints(self.model)
         return pred, loss.detach()
 
     def _finite(self, loss: torch.Tensor) -> bool:

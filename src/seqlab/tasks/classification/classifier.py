@@ -41,8 +41,11 @@ from seqlab.tasks.classification.labels import (
 from seqlab.tasks.classification.metrics import classification_metrics
 from seqlab.train import Trainer
 from seqlab.train.batching import predict_in_batches
+from seqlab.train.budget import budget_callback
 from seqlab.train.callbacks import EarlyStopping
 from seqlab.train.losses import SparseCategoricalCrossentropy
+
+ADAPTIVE_VALIDATION = 0.2  # the stratified share held out when epochs=None and validation_split=0
 
 
 def balanced_weights(y_idx: np.ndarray, n_classes: int) -> dict[int, float]:
@@ -77,20 +80,26 @@ class NetTask(ClassLabels, Task):
 
     def _train(self, x, y, seed: int | None, validation_data=None, loss=None, class_weight=None,
                learning_rate=None, epochs=None) -> None:
+        """Train ``model_`` on ``(x, y)``: ``epochs`` (the refit's count) or the task's ``epochs``; None
+        is the adaptive budget (``seqlab.train.budget``), on a stratified validation share."""
+        epochs = epochs or self.epochs
+        split = self.validation_split or (ADAPTIVE_VALIDATION if epochs is None else 0)
         with seeded(seed):
             trainer = Trainer(self.model_, loss=loss or SparseCategoricalCrossentropy(from_logits=True),
                               optimizer="adam", metrics=() if loss is not None else ("accuracy",),
                               lr=learning_rate or self.learning_rate, seed=seed)
-            if validation_data is None and self.validation_split > 0 and epochs is None:
-                x, y, validation_data = _hold_out(x, y, self.validation_split, seed)
+            if validation_data is None and split > 0 and len(x) * split >= 2:
+                x, y, validation_data = _hold_out(x, y, split, seed)
+            budget = budget_callback(epochs, patience=self.patience, time_budget=getattr(self, "time_budget", None))
             callbacks = [EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True)
-                         ] if validation_data is not None else None
+                         ] if validation_data is not None and epochs is not None else []
             batches = -(-len(x) // self.batch_size)  # equal batches: no tiny last batch to upset batch norm
-            history = trainer.fit(x, y, epochs=epochs or self.epochs, batch_size=-(-len(x) // batches),
-                                  validation_data=validation_data, class_weight=class_weight,
-                                  callbacks=callbacks, verbose=self.verbose)
+            history = trainer.fit(x, y, epochs=epochs or budget.rule.ceiling_epochs(batches),
+                                  batch_size=-(-len(x) // batches), validation_data=validation_data,
+                                  class_weight=class_weight, callbacks=[*callbacks, budget], verbose=self.verbose)
             recalibrate_batch_norm(self.model_, x)
         self.history_ = history.as_dict()
+        self.training_ = budget.summary()
         self.model_.eval()
 
     def _logits(self, x, batch_size: int = 256) -> np.ndarray:
@@ -107,6 +116,7 @@ class NetTask(ClassLabels, Task):
             config["ensemble"] = len(self.model_.members)
             config["members"] = [m.config.to_dict() for m in self.model_.members]
         return config, tensors, {**self._extra_state(), "history": self.history_,
+                                 "training": getattr(self, "training_", None),
                                  "input": getattr(self, "input_", None)}
 
     def _set_state(self, config, tensors, preprocessing):
@@ -119,6 +129,7 @@ class NetTask(ClassLabels, Task):
         self.model_.eval()
         self.classes_ = classes_from_json(config["classes"])
         self.history_ = preprocessing.get("history", {})
+        self.training_ = preprocessing.get("training")
         self.input_ = preprocessing.get("input")  # how the training file was read (format, columns)
 
     # ----- prediction ------------------------------------------------------------------------
@@ -147,11 +158,15 @@ class SequenceClassifier(NetTask):
         encoder: ``lstm``, ``gru``, ``bilstm``, ``stacked_lstm``, ``cnn1d`` (FCN), ``cnn_lstm``,
             ``transformer`` or ``mlp`` (fixed length only).
         units, dropout, filters, kernel_sizes, num_heads, num_layers, pooling: see ``ClassifierConfig``.
+        attention, attention_options: the transformer encoder's self-attention (``"full"``, ``"local"``,
+            ``"performer"``, ... of ``seqlab.nn.efficient``) and its options.
         normalize: ``"channel"`` standardises each channel with the training mean and std; None keeps values.
         class_weight: None, ``"balanced"`` or a dict label -> weight.
-        epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared training
-            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. ``validation_split`` holds out a
-            random (stratified) share; early stopping runs only with validation data.
+        epochs, batch_size, learning_rate, patience, validation_split, time_budget, seed, verbose: the shared
+            training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. ``validation_split`` holds
+            out a random (stratified) share; ``epochs=None`` (the default) is the adaptive budget, on a
+            stratified 20% when ``validation_split`` is 0; with ``epochs`` early stopping runs only with
+            validation data.
 
     Labels keep the type given in ``y`` (``seqlab.tasks.classification.labels``).
 
@@ -165,15 +180,18 @@ class SequenceClassifier(NetTask):
 
     def __init__(self, encoder: str = "cnn1d", *, units: int = 64, dropout: float = 0.0,
                  filters: tuple = (128, 256, 128), kernel_sizes: tuple = (8, 5, 3), num_heads: int = 4,
-                 num_layers: int = 2, normalize: str | None = "channel", epochs: int = 100, batch_size: int = 16,
+                 num_layers: int = 2, normalize: str | None = "channel", epochs: int | None = None,
+                 batch_size: int = 16,
                  learning_rate: float | None = None, class_weight=None, validation_split: float = 0.0,
-                 patience: int = 10, pooling: str = "last", seed: int | None = None, verbose: int = 0):
+                 patience: int = 10, pooling: str = "last", seed: int | None = None, verbose: int = 0,
+                 time_budget=None, attention: str = "full", attention_options: dict | None = None):
         self.encoder, self.units, self.dropout, self.pooling = encoder, units, dropout, pooling
+        self.attention, self.attention_options = attention, attention_options
         self.filters, self.kernel_sizes = filters, kernel_sizes
         self.num_heads, self.num_layers, self.normalize = num_heads, num_layers, normalize
         self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
         self.class_weight, self.validation_split, self.patience = class_weight, validation_split, patience
-        self.seed, self.verbose = seed, verbose
+        self.seed, self.verbose, self.time_budget = seed, verbose, time_budget
 
     def fit(self, X, y=None, validation_data=None) -> "SequenceClassifier":
         """Train on series ``X`` with labels ``y``; ``validation_data=(X_val, y_val)`` enables early stopping."""
@@ -197,7 +215,8 @@ class SequenceClassifier(NetTask):
         self._build_net(ClassifierConfig(
             n_classes=len(self.classes_), encoder=self.encoder, n_features=self.n_features_, units=self.units,
             dropout=self.dropout, filters=list(self.filters), kernel_sizes=list(self.kernel_sizes),
-            num_heads=self.num_heads, num_layers=self.num_layers, length=self.length_, pooling=self.pooling),
+            num_heads=self.num_heads, num_layers=self.num_layers, length=self.length_, pooling=self.pooling,
+            attention=self.attention, attention_options=self.attention_options),
             self.seed)
         val = None
         if validation_data is not None:

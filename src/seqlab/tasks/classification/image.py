@@ -54,7 +54,8 @@ class ImageClassifier(NetClassifier):
                  rescale: float = 1 / 255, shear_range: float = 0.2, zoom_range: float = 0.2,
                  horizontal_flip: bool = True, epochs: int = 25, batch_size: int = 32,
                  learning_rate: float | None = None, learning_rate_schedule: str | None = None,
-                 validation_split: float = 0.0, patience: int = 5, seed: int | None = None, verbose: int = 0):
+                 validation_split: float = 0.0, patience: int = 5, seed: int | None = None, verbose: int = 0,
+                 time_budget=None):
         self.target_size, self.color_mode = target_size, color_mode
         self.filters, self.kernel_size, self.pool_size, self.padding = filters, kernel_size, pool_size, padding
         self.units, self.dropout, self.rescale = units, dropout, rescale
@@ -62,6 +63,7 @@ class ImageClassifier(NetClassifier):
         self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
         self.learning_rate_schedule = learning_rate_schedule
         self.validation_split, self.patience, self.seed, self.verbose = validation_split, patience, seed, verbose
+        self.time_budget = time_budget
 
     # ----- inputs --------------------------------------------------------------------------------
     def _read(self, X, y=None):

@@ -26,6 +26,7 @@ from seqlab.tasks.classification.metrics import classification_metrics
 from seqlab.tasks.sequential import Sequential
 from seqlab.train import Trainer
 from seqlab.train.batching import predict_in_batches
+from seqlab.train.budget import budget_callback
 from seqlab.train.callbacks import EarlyStopping, LearningRateScheduler
 from seqlab.train.schedules import cosine_decay
 
@@ -63,6 +64,8 @@ class NetClassifier(ClassLabels, Task):
             callbacks.append(EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True))
         if schedule == "cosine":
             callbacks.append(LearningRateScheduler(cosine_decay(self.learning_rate or 0.001, self.epochs)))
+        budget = budget_callback(self.epochs, time_budget=getattr(self, "time_budget", None))
+        callbacks.append(budget)
         with seeded(self.seed):
             self.model_ = self._build_model()
             trainer = Trainer(self.model_, loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
@@ -71,6 +74,7 @@ class NetClassifier(ClassLabels, Task):
                                   validation_split=0.0 if validation_data is not None else self.validation_split,
                                   validation_data=validation_data, callbacks=callbacks, verbose=self.verbose)
         self.history_ = history.as_dict()
+        self.training_ = budget.summary()
         self.model_.eval()
 
     def _proba(self, x, batch_size: int = 256) -> np.ndarray:

@@ -52,13 +52,15 @@ class TabularClassifier(NetClassifier):
     def __init__(self, units=(6, 6), *, activation: str = "relu", dropout: float = 0.0, drop=(),
                  label_encode=None, one_hot=None, max_categories: int = 20, epochs: int = 100,
                  batch_size: int = 32, learning_rate: float | None = None, learning_rate_schedule: str | None = None,
-                 validation_split: float = 0.0, patience: int = 10, seed: int | None = None, verbose: int = 0):
+                 validation_split: float = 0.0, patience: int = 10, seed: int | None = None, verbose: int = 0,
+                 time_budget=None):
         self.units, self.activation, self.dropout = units, activation, dropout
         self.drop, self.label_encode, self.one_hot = drop, label_encode, one_hot
         self.max_categories = max_categories
         self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
         self.learning_rate_schedule = learning_rate_schedule
         self.validation_split, self.patience, self.seed, self.verbose = validation_split, patience, seed, verbose
+        self.time_budget = time_budget
 
     # ----- the pipeline --------------------------------------------------------------------------
     def _frame(self, X, fitting: bool = False) -> pd.DataFrame:

@@ -41,8 +41,9 @@ class SequenceTagger(NetTask):
     Args:
         encoder: ``lstm``, ``gru``, ``bilstm`` (sees the whole stream), ``cnn1d`` or ``transformer``.
         units, dropout, normalize, class_weight: as ``SequenceClassifier``.
-        epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared training
-            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``), as in ``SequenceClassifier``.
+        epochs, batch_size, learning_rate, patience, validation_split, time_budget, seed, verbose: the shared
+            training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``), as in ``SequenceClassifier``
+            (``epochs=None``: the adaptive budget on a random 20% of the sequences).
 
     ``fit(X, Y)``: X ``(n, time[, channels])`` or a list of ``(time_i, channels)`` arrays; Y the
     step labels, ``(n, time)`` or a list of ``(time_i,)`` arrays. ``predict`` returns labels in
@@ -53,13 +54,14 @@ class SequenceTagger(NetTask):
     """
 
     def __init__(self, encoder: str = "bilstm", *, units: int = 64, dropout: float = 0.0,
-                 normalize: str | None = "channel", epochs: int = 30, batch_size: int = 32,
+                 normalize: str | None = "channel", epochs: int | None = None, batch_size: int = 32,
                  learning_rate: float | None = None, class_weight=None,
-                 validation_split: float = 0.0, patience: int = 5, seed: int | None = None, verbose: int = 0):
+                 validation_split: float = 0.0, patience: int = 5, seed: int | None = None, verbose: int = 0,
+                 time_budget=None):
         self.encoder, self.units, self.dropout, self.normalize = encoder, units, dropout, normalize
         self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
         self.class_weight, self.validation_split, self.patience = class_weight, validation_split, patience
-        self.seed, self.verbose = seed, verbose
+        self.seed, self.verbose, self.time_budget = seed, verbose, time_budget
 
     def _steps(self, series, Y) -> list[np.ndarray]:
         Y = list(Y)

@@ -62,8 +62,9 @@ class TextClassifier(NetTask):
         embeddings: path of a GloVe/word2vec text file (``word v1 v2 ...`` per line) to start the
             embedding from (seed 000's ``weights=[embedding_matrix]``); ``trainable`` freezes it if False.
         class_weight: as SequenceClassifier.
-        epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared training
-            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``), as in SequenceClassifier.
+        epochs, batch_size, learning_rate, patience, validation_split, time_budget, seed, verbose: the shared
+            training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``), as in SequenceClassifier
+            (``epochs=None``: the adaptive budget on a stratified 20% of the texts).
         refit: after early stopping on the validation texts, train each net again from the same
             start on the training and validation texts together, for the number of epochs that
             had the lowest validation loss (``refit_epochs_``); the vocabulary stays the training one.
@@ -77,11 +78,11 @@ class TextClassifier(NetTask):
     def __init__(self, encoder: str = "lstm", *, num_words: int | None = 10000, maxlen: int | None = 100,
                  char_level: bool = False, embedding_dim: int = 64, units: int = 64, dropout: float = 0.2,
                  embeddings: str | None = None, trainable: bool = True, num_heads: int = 4, num_layers: int = 1,
-                 epochs: int = 10, batch_size: int = 64, learning_rate: float | None = None, class_weight=None,
+                 epochs: int | None = None, batch_size: int = 64, learning_rate: float | None = None, class_weight=None,
                  validation_split: float = 0.0, patience: int = 3, pooling: str = "last", seed: int | None = None,
                  verbose: int = 0, kernel_sizes: tuple | None = None, ensemble: int = 1, shapes: bool = False,
                  buckets: int = 65536, char_ngrams: tuple | None = (2, 5), refit: bool = False,
-                 bag_shapes: bool = False):
+                 bag_shapes: bool = False, time_budget=None):
         self.encoder, self.num_words, self.maxlen, self.char_level = encoder, num_words, maxlen, char_level
         self.shapes, self.buckets, self.char_ngrams, self.refit = shapes, buckets, char_ngrams, refit
         self.bag_shapes = bag_shapes
@@ -91,7 +92,7 @@ class TextClassifier(NetTask):
         self.num_heads, self.num_layers = num_heads, num_layers
         self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
         self.class_weight, self.validation_split, self.patience = class_weight, validation_split, patience
-        self.seed, self.verbose = seed, verbose
+        self.seed, self.verbose, self.time_budget = seed, verbose, time_budget
 
     def fit(self, texts, y=None, validation_data=None) -> "TextClassifier":
         """Learn the vocabulary and train on ``texts`` (list of str or ``LabeledTexts``) with labels ``y``."""

@@ -42,6 +42,7 @@ from seqlab.tasks.forecasting.metrics import forecast_metrics
 from seqlab.tasks.forecasting.panel import PanelModel
 from seqlab.tasks.forecasting.panel_predict import panel_from_state, panel_state, predict_panel
 from seqlab.train import Trainer
+from seqlab.train.budget import budget_callback
 from seqlab.train.callbacks import EarlyStopping, EpochProgressBar
 from seqlab.train.losses import quantile_loss
 
@@ -64,9 +65,14 @@ class Forecaster(Task):
         quantiles: e.g. ``[0.1, 0.5, 0.9]``: train with the pinball loss; the lowest and highest
             quantiles give the prediction interval, the middle one the point forecast.
         units, num_layers, dropout, head_units: network size (see ``NetworkConfig``).
+        attention, attention_options: the transformer's self-attention (``"full"`` or a variant of
+            ``seqlab.nn.efficient``) and its options.
         loss: ``"mse"`` or ``"mae"``.
         scaler: ``"minmax"``, ``"standard"`` or None, fitted on training rows only.
-        difference: model first differences of the targets (helps trending series).
+        difference: model first differences of the targets (helps trending series): True, False, or
+            ``"auto"`` (the default): the choice whose least-squares linear autoregression on the
+            training rows forecasts the validation rows with the lower RMSE (False without validation
+            rows, and for the naive baselines); ``difference_`` is the choice made.
         season: seasonal period in rows; None infers it from the training rows.
         test_size: the last rows held out for the test metrics (a fraction below 1 or a row count; None:
             0.2 of the rows of one series, ``horizon`` rows of each series of a panel).
@@ -76,9 +82,10 @@ class Forecaster(Task):
             date (or step) instead of the last ``test_size`` rows; leave out series too short for
             lookback + horizon instead of refusing them. ``features`` are then the past covariates.
         fill: NaN handling: None (refuse), ``"ffill"``, ``"interpolate"``, ``"zero"``.
-        epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared training
-            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. Here ``validation_split`` is
-            the rows just before the test rows, in time order (a fraction below 1 or a row count);
+        epochs, batch_size, learning_rate, patience, validation_split, time_budget, seed, verbose: the shared
+            training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. Here ``validation_split``
+            is the rows just before the test rows, in time order (a fraction below 1 or a row count);
+            ``epochs=None`` (the default) is the adaptive budget on those rows; with ``epochs``,
             ``patience=0`` turns early stopping off; ``verbose=1`` shows a progress bar.
 
     Fitted attributes: ``network_``, ``transform_``, ``season_``, ``metrics_`` (test metrics with
@@ -88,20 +95,22 @@ class Forecaster(Task):
     def __init__(self, model: str = "lstm", *, target=None, features=None, time_col: str | None = None,
                  lookback: int = 12, horizon: int = 1, strategy: str = "direct", quantiles=None,
                  units: int = 32, num_layers: int | None = None, dropout: float = 0.0, head_units: int = 0,
-                 epochs: int = 100,
+                 epochs: int | None = None,
                  batch_size: int = 32, learning_rate: float = 1e-3, loss: str = "mse", patience: int = 20,
-                 scaler: str | None = "minmax", difference: bool = False, season: int | None = None,
+                 scaler: str | None = "minmax", difference="auto", season: int | None = None,
                  validation_split: float = 0.1, test_size: float | None = None, fill: str | None = None, seed: int = 0,
                  verbose: int = 0, future_features=None, static_features=None, calendar: bool = False, cutoff=None,
-                 drop_short: bool = False):
+                 drop_short: bool = False, time_budget=None, attention: str = "full",
+                 attention_options: dict | None = None):
         self.model, self.target, self.features, self.time_col = model, target, features, time_col
         self.lookback, self.horizon, self.strategy, self.quantiles = lookback, horizon, strategy, quantiles
         self.units, self.num_layers, self.dropout, self.head_units = units, num_layers, dropout, head_units
+        self.attention, self.attention_options = attention, attention_options
         self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
         self.loss, self.patience = loss, patience
         self.scaler, self.difference, self.season = scaler, difference, season
         self.validation_split, self.test_size, self.fill = validation_split, test_size, fill
-        self.seed, self.verbose = seed, verbose
+        self.seed, self.verbose, self.time_budget = seed, verbose, time_budget
         self.future_features, self.static_features, self.calendar = future_features, static_features, calendar
         self.cutoff, self.drop_short = cutoff, drop_short
 
@@ -109,6 +118,8 @@ class Forecaster(Task):
     def _check_params(self) -> None:
         for name in ("lookback", "horizon", "epochs", "batch_size", "units"):
             value = getattr(self, name)
+            if name == "epochs" and value is None:
+                continue
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ConfigError(f"{name} must be an integer >= 1, got {value!r}")
         season = self.season
@@ -155,8 +166,11 @@ class Forecaster(Task):
             raise ConfigError("strategy 'recursive' feeds predictions back as inputs, so it cannot use covariates "
                               f"({', '.join(s.features)}); use strategy='direct'")
         train_end, val_end = split_rows(rows, self.validation_split, 0.2 if self.test_size is None else self.test_size)
-        transform = SeriesTransform(k, self.scaler, self.difference)
         step = 1 if self.strategy == "recursive" else self.horizon
+        auto = self.difference == "auto" and self.model not in BASELINES   # a baseline ignores the choice
+        self.difference_ = self._choose_difference(s.values, k, step, train_end, val_end) if auto \
+            else self.difference != "auto" and bool(self.difference)
+        transform = SeriesTransform(k, self.scaler, self.difference_)
         starts = window_starts(rows, self.lookback, step, train_end, val_end, transform.first_row)
         test_starts = window_starts(rows, self.lookback, self.horizon, train_end, val_end, transform.first_row)["test"]
         needed = self.lookback + self.horizon + transform.first_row
@@ -186,16 +200,38 @@ class Forecaster(Task):
         self.metrics_, self.test_forecasts_ = self._score(s.values, z, test_starts, s.times)
         return self
 
+    def _choose_difference(self, values: np.ndarray, k: int, step: int, train_end: int, val_end: int) -> bool:
+        """``difference="auto"``: whether a least-squares linear autoregression (closed form) on the
+        training rows forecasts the validation rows better (lower RMSE, data units) on differences."""
+        rmse = {}
+        for option in (False, True):
+            tf = SeriesTransform(k, self.scaler, option).fit(values, train_end)
+            starts = window_starts(len(values), self.lookback, step, train_end, val_end, tf.first_row)
+            if not len(starts["train"]) or not len(starts["val"]):
+                return False
+            X, Y = make_windows(tf.forward(values), self.lookback, step, targets=list(range(k)))
+            W = _least_squares(X[starts["train"]], Y[starts["train"]])
+            val = X[starts["val"]]
+            pred = (np.hstack([np.asarray(val, np.float64).reshape(len(val), -1), np.ones((len(val), 1))]) @ W)
+            origins = starts["val"] + self.lookback - 1
+            forecast = tf.inverse(pred.reshape(len(val), step, k), origins, values)
+            actual = np.stack([values[o + 1:o + 1 + step, :k] for o in origins])
+            rmse[option] = float(np.sqrt(np.mean((forecast - actual) ** 2)))
+        return rmse[True] < rmse[False]
+
     def _fit_panel(self, data, id_col: str, wide: bool) -> "Forecaster":
-        self.panel_ = PanelModel(self.get_params()).fit(data, id_col, wide)
+        self.difference_ = self.difference is True       # panels: differences only when asked for
+        self.panel_ = PanelModel({**self.get_params(), "difference": self.difference_}).fit(data, id_col, wide)
         self.network_, self.history_, self.metrics_ = self.panel_.network, self.panel_.history, self.panel_.metrics()
+        self.training_ = getattr(self.panel_, "training", None)
         self.targets_, self.features_ = [self.panel_.target], self.panel_.past
         return self
 
     def _new_network(self, n_features: int, horizon: int, k: int) -> torch.nn.Module:
         nq = len(self._quantiles)
         cfg = NetworkConfig(self.architecture, self.lookback, n_features, horizon, k * max(nq, 1), self.units,
-                            self.num_layers, float(self.dropout), head_units=int(self.head_units))
+                            self.num_layers, float(self.dropout), head_units=int(self.head_units),
+                            attention=self.attention, attention_options=self.attention_options)
         check_config(cfg)
         self.network_config_ = network_config_dict(cfg)
         net = build_network(cfg, seed=self.seed)     # initial weights from a Generator seeded by seed
@@ -205,28 +241,26 @@ class Forecaster(Task):
         loss = quantile_loss(self._quantiles) if self._quantiles else self.loss
         tr, va = _as_slice(starts["train"]), _as_slice(starts["val"])  # views of the windows: nothing copied
         validation = (X[va], Y[va]) if len(starts["val"]) else None
-        stopper = EarlyStopping(patience=self.patience, restore_best_weights=True) if validation and self.patience \
-            else None
-        callbacks = [c for c in (stopper, EpochProgressBar(self.epochs, self.model) if self.verbose else None) if c]
+        budget = budget_callback(self.epochs, patience=self.patience, time_budget=self.time_budget)
+        epochs = self.epochs or budget.rule.ceiling_epochs(-(-len(starts["train"]) // self.batch_size))
+        stopper = EarlyStopping(patience=self.patience, restore_best_weights=True) \
+            if validation and self.patience and self.epochs is not None else None
+        callbacks = [c for c in (stopper, budget, EpochProgressBar(epochs, self.model) if self.verbose else None) if c]
         with seeded(self.seed):
             trainer = Trainer(self.network_, loss=loss, optimizer="adam", metrics=(), lr=self.learning_rate,
                               seed=self.seed)
-            history = trainer.fit(X[tr], Y[tr], epochs=self.epochs, batch_size=self.batch_size,
+            history = trainer.fit(X[tr], Y[tr], epochs=epochs, batch_size=self.batch_size,
                                   validation_data=validation, shuffle=True, callbacks=callbacks, verbose=0)
         if stopper is not None and stopper.best_weights is not None and not trainer.stop_training:
             trainer.load_weights(stopper.best_weights)
+        self.training_ = budget.summary()
         self.network_.eval()
         return history.as_dict()
 
     def _solve_linear(self, X, Y) -> None:
         """The linear autoregression's exact least-squares weights (a tiny ridge keeps it well posed),
         written into its Dense layer: no gradient steps needed for a convex problem."""
-        A = np.asarray(X, dtype=np.float64).reshape(len(X), -1)
-        A = np.hstack([A, np.ones((len(A), 1))])
-        B = np.asarray(Y, dtype=np.float64).reshape(len(Y), -1)
-        ridge = 1e-6 * np.eye(A.shape[1])
-        ridge[-1, -1] = 0.0
-        W = np.linalg.solve(A.T @ A + ridge * len(A), A.T @ B)
+        W = _least_squares(X, Y)
         dense = self.network_.body.layers[1]
         dense.set_weights([W[:-1].astype(np.float32), W[-1].astype(np.float32)])
         self.network_.eval()
@@ -410,23 +444,27 @@ class Forecaster(Task):
         tensors = {} if self.network_ is None else dict(self.network_.state_dict())
         prep = {"transform": self.transform_.to_dict(), "targets": self.targets_, "features": self.features_,
                 "season": self.season_, "last_values": self.last_values_.tolist(), "last_time": self.last_time_,
-                "freq": self.freq_, "metrics": self.metrics_, "rows": [self.n_rows_, self.train_end_, self.val_end_]}
+                "freq": self.freq_, "metrics": self.metrics_, "rows": [self.n_rows_, self.train_end_, self.val_end_],
+                "training": getattr(self, "training_", None)}
         return {"network": getattr(self, "network_config_", None)}, tensors, prep
 
     def _set_state(self, config, tensors, preprocessing):
         if "panel" in preprocessing:
-            self.panel_ = panel_from_state(self.get_params(), config, tensors, preprocessing)
+            self.panel_ = panel_from_state({**self.get_params(), "difference": self.difference is True}, config,
+                                           tensors, preprocessing)
             self.network_, self.metrics_, self.history_ = self.panel_.network, self.panel_.saved_metrics, {}
             self.targets_, self.features_ = [self.panel_.target], self.panel_.past
             return
         self.panel_ = None
         self.targets_, self.features_ = preprocessing["targets"], preprocessing["features"]
         self.transform_ = SeriesTransform.from_dict(preprocessing["transform"])
+        self.difference_ = bool(self.transform_.difference)
         self.season_ = int(preprocessing["season"])
         self.last_values_ = np.asarray(preprocessing["last_values"], dtype=np.float64)
         self.last_time_, self.freq_ = preprocessing["last_time"], preprocessing["freq"]
         self.metrics_ = preprocessing["metrics"]
         self.n_rows_, self.train_end_, self.val_end_ = preprocessing["rows"]
+        self.training_ = preprocessing.get("training")
         self.network_ = None
         if config.get("network"):
             cfg = NetworkConfig(**config["network"])
@@ -439,6 +477,17 @@ class Forecaster(Task):
             self.network_.load_state_dict(tensors)
             self.network_.eval()
 
+
+
+def _least_squares(X, Y) -> np.ndarray:
+    """Weights ``(inputs + 1, outputs)`` (bias last) of the least-squares map from windows ``X`` to
+    targets ``Y``, with a tiny ridge so it stays well posed."""
+    A = np.asarray(X, dtype=np.float64).reshape(len(X), -1)
+    A = np.hstack([A, np.ones((len(A), 1))])
+    B = np.asarray(Y, dtype=np.float64).reshape(len(Y), -1)
+    ridge = 1e-6 * np.eye(A.shape[1])
+    ridge[-1, -1] = 0.0
+    return np.linalg.solve(A.T @ A + ridge * len(A), A.T @ B)
 
 
 def _as_slice(starts: np.ndarray):

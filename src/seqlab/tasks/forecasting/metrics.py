@@ -85,3 +85,44 @@ def pinball_loss(y_true, y_pred, q: float) -> float:
     y_true, y_pred = _pair(y_true, y_pred)
     diff = y_true - y_pred
     return float(np.mean(np.maximum(q * diff, (q - 1.0) * diff)))
+
+
+def strong_baseline(metrics: dict) -> tuple[str, dict]:
+    """The stronger of the naive and seasonal naive forecasts in a Forecaster's ``metrics_`` (lower
+    test RMSE): ``(name, its metrics)``.
+
+    >>> strong_baseline({"baseline": {"rmse": 2.0}, "seasonal_naive": {"season": 12, "rmse": 1.5}})
+    ('seasonal naive (12)', {'season': 12, 'rmse': 1.5})
+    """
+    best = ("naive", metrics["baseline"])
+    seasonal = metrics.get("seasonal_naive")
+    if seasonal is not None and seasonal["rmse"] < best[1]["rmse"]:
+        best = (f"seasonal naive ({seasonal['season']})", seasonal)
+    return best
+
+
+def _ratio(value: float, reference: float) -> str:
+    """``value / reference`` with enough digits that a ratio below 1 never prints as 1.00."""
+    if not reference:
+        return "n/a"
+    r = value / reference
+    for digits in (2, 3, 4, 6):
+        text = f"{r:.{digits}f}"
+        if float(text) != 1.0 or r == 1.0:
+            return text + "x"
+    return f"{r:.6f}x"
+
+
+def forecast_verdict(name: str, metrics: dict) -> str:
+    """One line: does model ``name`` (its ``metrics_``) beat the strong baseline on test RMSE?
+
+    >>> m = {"rmse": 0.999, "baseline": {"rmse": 1.0}}
+    >>> forecast_verdict("lstm", m)
+    'lstm beats the strong baseline naive: test RMSE 0.999 vs 1 (0.999x)'
+    >>> forecast_verdict("lstm", {"rmse": 1.2, "baseline": {"rmse": 1.0}})
+    'lstm LOSES to the strong baseline naive: test RMSE 1.2 vs 1 (1.20x)'
+    """
+    base_name, base = strong_baseline(metrics)
+    model, ref = float(metrics["rmse"]), float(base["rmse"])
+    word = "ties" if model == ref else "beats" if model < ref else "LOSES to"
+    return f"{name} {word} the strong baseline {base_name}: test RMSE {model:.4g} vs {ref:.4g} ({_ratio(model, ref)})"

@@ -28,6 +28,7 @@ from seqlab.nn.seeding import seeded
 from seqlab.tasks.forecasting.classical import classical_forecasts
 from seqlab.tasks.forecasting.panel_metrics import aggregate, mase_scales, series_errors
 from seqlab.train import Trainer
+from seqlab.train.budget import budget_callback
 from seqlab.train.callbacks import EarlyStopping, EpochProgressBar
 from seqlab.train.losses import quantile_loss
 
@@ -229,15 +230,19 @@ class PanelModel:
             self.network.eval()
             return {}
         loss = quantile_loss(self.quantiles) if self.quantiles else p["loss"]
-        stopper = EarlyStopping(patience=p["patience"], restore_best_weights=True) if val and p["patience"] else None
-        bar = EpochProgressBar(p["epochs"], p["model"]) if p.get("verbose") else None
+        budget = budget_callback(p["epochs"], patience=p["patience"], time_budget=p.get("time_budget"))
+        epochs = p["epochs"] or budget.rule.ceiling_epochs(-(-len(train[0]) // int(p["batch_size"])))
+        stopper = EarlyStopping(patience=p["patience"], restore_best_weights=True) \
+            if val and p["patience"] and p["epochs"] is not None else None
+        bar = EpochProgressBar(epochs, p["model"]) if p.get("verbose") else None
         with seeded(p.get("seed")):
             trainer = Trainer(self.network, loss=loss, optimizer="adam", metrics=(), lr=p["learning_rate"],
                               seed=p.get("seed"))
-            history = trainer.fit(*train, epochs=p["epochs"], batch_size=p["batch_size"], validation_data=val,
-                                  shuffle=True, callbacks=[c for c in (stopper, bar) if c], verbose=0)
+            history = trainer.fit(*train, epochs=epochs, batch_size=p["batch_size"], validation_data=val,
+                                  shuffle=True, callbacks=[c for c in (stopper, budget, bar) if c], verbose=0)
         if stopper is not None and stopper.best_weights is not None and not trainer.stop_training:
             trainer.load_weights(stopper.best_weights)
+        self.training = budget.summary()
         self.network.eval()
         return history.as_dict()
 

@@ -19,6 +19,7 @@ from seqlab.data.scalers import ScaledData
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.gan import ARCHS, LOSSES, GANConfig, GANNet, default_optimizers, train_step
 from seqlab.tasks.base import Task
+from seqlab.train.budget import BudgetTracker
 
 
 class GAN(Task):
@@ -46,11 +47,11 @@ class GAN(Task):
     def __init__(self, arch: str = "dense", *, loss: str = "non-saturating", latent_dim: int = 16,
                  units: int = 128, epochs: int = 100, batch_size: int = 64, n_critic: int | None = None,
                  clip_value: float = 0.01, gp_weight: float = 10.0, learning_rate: float | None = None,
-                 scale: str | None = "minmax", seed: int | None = None, verbose: int = 0):
+                 scale: str | None = "minmax", seed: int | None = None, verbose: int = 0, time_budget=None):
         self.arch, self.loss, self.latent_dim, self.units = arch, loss, latent_dim, units
         self.epochs, self.batch_size, self.n_critic, self.clip_value = epochs, batch_size, n_critic, clip_value
         self.gp_weight, self.learning_rate, self.scale = gp_weight, learning_rate, scale
-        self.seed, self.verbose = seed, verbose
+        self.seed, self.verbose, self.time_budget = seed, verbose, time_budget
 
     def _check(self) -> None:
         if self.arch not in ARCHS:
@@ -87,6 +88,8 @@ class GAN(Task):
         self.history_ = {"d_loss": [], "g_loss": []}
         bs = int(self.batch_size)
         self.model_.train()
+        clock = BudgetTracker(time_budget=self.time_budget, adaptive=False)
+        clock.start()
         for epoch in range(int(self.epochs)):
             order = torch.randperm(len(real), generator=g)
             logs = [train_step(self.model_, real[idx], opt_g, opt_d, self.loss,
@@ -100,6 +103,10 @@ class GAN(Task):
                       f"g_loss {self.history_['g_loss'][-1]:.4f}")
             if on_epoch_end is not None:
                 on_epoch_end(epoch, self)
+            if clock.update(None, clock.steps + len(logs)) is not None:
+                break
+        clock.finish("epochs")
+        self.training_ = clock.summary()
         self.model_.eval()
         return self
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +36,8 @@ from seqlab.models.language import (
 )
 from seqlab.nn.seeding import make_generator, seeded
 from seqlab.tasks.base import Task
+from seqlab.train import budget as training_budget
+from seqlab.train.regularizers import regularization_loss
 
 # Sizes, learning rates and dropout per backbone, tried on the names benchmark (benchmarks/names.py):
 # gru 256 units, 3000 steps of 128 names: test loss 1.922 without dropout, 1.917 with 0.1, 1.935 with 0.25.
@@ -47,6 +49,7 @@ DEFAULTS = {
     "gru": dict(n_embd=64, units=256, learning_rate=3e-3, dropout=0.1),
     "transformer": dict(n_embd=64, n_layer=4, n_head=4, learning_rate=2e-3),
 }
+EVAL_EVERY = 200  # steps between validation scores of the adaptive budget
 MAX_SAVED_TEXT = 4_000_000  # characters of training text kept with the model to judge novelty
 
 
@@ -67,6 +70,23 @@ def split_items(items: list[str], seed: int = 3407) -> tuple[list[str], list[str
     return [items[i] for i in order[:len(items) - n_test]], [items[i] for i in order[len(items) - n_test:]]
 
 
+def bigram_loss(train_pairs, test_pairs, vocab_size: int, alpha: float = 1.0) -> float:
+    """Nats per character of a counted bigram model: ``p(b | a) = (count(a, b) + alpha) / (count(a) +
+    alpha * vocab_size)`` from the ``(previous, next)`` id arrays of ``train_pairs``, averaged over
+    ``test_pairs``.
+
+    >>> import torch
+    >>> round(bigram_loss((torch.tensor([0, 0]), torch.tensor([1, 1])), (torch.tensor([0]), torch.tensor([1])), 2), 4)
+    0.2877
+    """
+    counts = torch.full((vocab_size, vocab_size), float(alpha), dtype=torch.float64)
+    counts.index_put_((torch.as_tensor(train_pairs[0]).long(), torch.as_tensor(train_pairs[1]).long()),
+                      torch.ones(len(train_pairs[0]), dtype=torch.float64), accumulate=True)
+    logp = counts.log() - counts.sum(1, keepdim=True).log()
+    prev, nxt = torch.as_tensor(test_pairs[0]).long(), torch.as_tensor(test_pairs[1]).long()
+    return float(-logp[prev, nxt].mean())
+
+
 class CharGenerator(Task):
     """A character-level generative model with a choice of backbone.
 
@@ -74,18 +94,26 @@ class CharGenerator(Task):
         model: ``"bigram"``, ``"mlp"``, ``"rnn"``, ``"lstm"``, ``"gru"`` (default: the best on the
             names benchmark) or ``"transformer"``.
         lines: the text is one item per line (True) or a running corpus (False).
-        steps: optimisation steps, instead of ``epochs`` (one of the two; default 3000 steps).
+        steps: optimisation steps, instead of ``epochs`` (one of the two). Neither given: the adaptive
+            budget (``seqlab.train.budget``): a validation tenth of the training items (or the last
+            tenth of the training text) is scored every ``EVAL_EVERY`` steps; training stops when it has
+            not improved for ``patience`` evaluations (after the floor of steps, at most the ceiling),
+            the learning rate halves on plateaus, and the best weights are kept.
         n_embd, units, n_layer, n_head, context, dropout: backbone sizes (defaults per backbone,
             see ``DEFAULTS``).
         block_size: window length for a corpus (default 64); lines use the longest line + 1.
-        epochs, batch_size, learning_rate, seed, verbose: the shared training arguments
-            (``seqlab.tasks.base.TRAINING_ARGUMENTS``). A batch is items (lines) or windows (corpus);
+        positions, attention, attention_options, moe: transformer options (``LanguageModelConfig``):
+            ``"learned"`` or ``"rotary"`` positions, a causal attention of ``seqlab.nn.efficient``
+            and its options, Switch experts per feed-forward layer (their balancing loss joins the loss).
+        epochs, batch_size, learning_rate, patience, time_budget, seed, verbose: the shared training
+            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); ``patience`` counts evaluations. A batch
+            is items (lines) or windows (corpus);
             ``learning_rate`` is AdamW's peak rate (warm-up, then cosine decay to a tenth), default
             per backbone; ``verbose`` prints the losses to stderr.
 
     Fitted: ``model_`` (a ``LanguageModel``), ``vocab_`` (id -> character), ``test_loss_`` (nats per
     character on the held-out split), ``history_`` (``loss`` and ``val_loss`` at evaluation points),
-    ``train_seconds_``, ``steps_``.
+    ``train_seconds_``, ``steps_``, ``training_`` (steps run and why training stopped).
 
     >>> gen = CharGenerator("bigram", steps=50).fit(["ab", "abb", "ba"] * 10)
     >>> len(gen.sample(n=4, prefix="a", seed=1))
@@ -96,11 +124,15 @@ class CharGenerator(Task):
                  epochs: int | None = None, batch_size: int = 128, learning_rate: float | None = None,
                  n_embd: int | None = None, units: int | None = None, n_layer: int | None = None,
                  n_head: int | None = None, context: int | None = None, dropout: float | None = None,
-                 block_size: int | None = None, seed: int = 0, verbose: bool = False):
+                 block_size: int | None = None, seed: int = 0, verbose: bool = False, patience: int = 5,
+                 time_budget=None, positions: str | None = None, attention: str = "full",
+                 attention_options: dict | None = None, moe: int | None = None):
         self.model, self.lines, self.steps, self.epochs = model, lines, steps, epochs
         self.batch_size, self.learning_rate = batch_size, learning_rate
         self.n_embd, self.units, self.n_layer, self.n_head, self.context = n_embd, units, n_layer, n_head, context
         self.dropout, self.block_size, self.seed, self.verbose = dropout, block_size, seed, verbose
+        self.positions, self.attention, self.attention_options, self.moe = positions, attention, attention_options, moe
+        self.patience, self.time_budget = patience, time_budget
 
     # ----- data ---------------------------------------------------------------------------
     def _items(self, data) -> list[str]:
@@ -177,7 +209,9 @@ class CharGenerator(Task):
             n_embd=self.n_embd or defaults.get("n_embd", 64), units=self.units or defaults.get("units", 128),
             n_layer=self.n_layer or defaults.get("n_layer", 1), n_head=self.n_head or defaults.get("n_head", 4),
             context=self.context or defaults.get("context", 3),
-            dropout=defaults.get("dropout", 0.0) if self.dropout is None else self.dropout)
+            dropout=defaults.get("dropout", 0.0) if self.dropout is None else self.dropout,
+            positions=self.positions or defaults.get("positions", "learned"), attention=self.attention,
+            attention_options=self.attention_options, moe=self.moe)
         if self.lines:
             x, y = self._encode_items(train)
             self._test = self._encode_items(test)
@@ -188,24 +222,44 @@ class CharGenerator(Task):
             self._test = torch.tensor(self._ids(test), dtype=torch.long)
             self.train_text_ = train
             per_epoch = math.ceil(len(stream) / (self.batch_size * block))
-        total = self.steps or (self.epochs * per_epoch if self.epochs else 3000)
+        total = self.steps or (self.epochs * per_epoch if self.epochs else None)
+        self._validation = self._test
+        if total is None:     # the adaptive budget watches held-out training items, never the test split
+            if self.lines and len(train) >= 20:
+                fit_items, val_items = split_items(train, seed=self.seed)
+                x, y = self._encode_items(fit_items)
+                self._validation = self._encode_items(val_items)
+            elif not self.lines and len(train) > 40 * (block + 1):
+                cut = int(len(train) * 0.9)
+                stream, self._validation = stream[:cut], stream[cut:]
         with seeded(self.seed):                 # initialisers and dropout draw from the global generator
             self.model_ = LanguageModel(cfg)
             self._train(total, x if self.lines else stream, y if self.lines else None,
                         self.learning_rate or defaults["learning_rate"])
+        del self._validation
         return self
 
-    def _train(self, total: int, x: torch.Tensor, y: torch.Tensor | None, lr: float) -> None:
+    def _train(self, total: int | None, x: torch.Tensor, y: torch.Tensor | None, lr: float) -> None:
+        """``total`` steps of AdamW (warm-up, cosine decay to a tenth), or with ``total=None`` the
+        adaptive budget (warm-up, then the rate held and halved on plateaus)."""
         model = self.model_
         gen = make_generator(self.seed)
         decay = [p for p in model.parameters() if p.dim() >= 2]
         rest = [p for p in model.parameters() if p.dim() < 2]
         opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": rest, "weight_decay": 0.0}],
                                 lr=lr, betas=(0.9, 0.99))
-        warmup = max(1, min(200, total // 10))
-        schedule = lambda s: (s + 1) / warmup if s < warmup else \
-            0.1 + 0.45 * (1 + math.cos(math.pi * (s - warmup) / max(1, total - warmup)))
-        every = max(1, total // 20)
+        adaptive = total is None
+        default = training_budget.DEFAULT_RULE
+        rule = replace(default, patience=int(self.patience or default.patience))
+        tracker = training_budget.BudgetTracker(rule, time_budget=self.time_budget, adaptive=adaptive,
+                                                unit="evaluation")
+        last = rule.max_steps if adaptive else total
+        warmup = max(1, min(200, last // 10))
+        scale = 1.0   # the plateau reductions of the adaptive budget
+        schedule = (lambda s: (s + 1) / warmup if s < warmup else scale) if adaptive else \
+            (lambda s: (s + 1) / warmup if s < warmup else
+             0.1 + 0.45 * (1 + math.cos(math.pi * (s - warmup) / max(1, total - warmup))))
+        every = EVAL_EVERY if adaptive else max(1, total // 20)
         self.history_ = {"loss": [], "val_loss": [], "step": []}
         if y is not None:
             # four buckets of equal size by item length; a batch comes from one bucket, cut to its
@@ -213,9 +267,11 @@ class CharGenerator(Task):
             order = torch.argsort((y >= 0).sum(1), stable=True)
             buckets = [b for b in order.chunk(min(4, len(order))) if len(b)]
             widths = [int((y[b] >= 0).sum(1).max()) for b in buckets]
-        running, start = [], time.perf_counter()
+        running, start, best_state = [], time.perf_counter(), None
+        tracker.start()
         model.train()
-        for step in range(total):
+        step = 0
+        for step in range(last):
             for group in opt.param_groups:
                 group["lr"] = lr * schedule(step)
             if y is not None:
@@ -226,33 +282,48 @@ class CharGenerator(Task):
                 starts = torch.randint(0, len(x) - model.config.block_size, (self.batch_size,), generator=gen)
                 xb, yb = self._windows(x, starts)
             loss = language_loss(model(xb), yb)
+            penalty = regularization_loss(model)          # Switch experts' load-balancing loss, if any
+            if penalty is not None:
+                loss = loss + penalty
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             running.append(loss.item())
-            if (step + 1) % every == 0 or step + 1 == total:
-                val = self._held_out_loss(limit=20_000)
+            if (step + 1) % every == 0 or step + 1 == last:
+                val = self._held_out_loss(limit=20_000, data=self._validation)
                 self.history_["loss"].append(float(np.mean(running)))
                 self.history_["val_loss"].append(val)
                 self.history_["step"].append(step + 1)
                 running = []
                 if self.verbose:
-                    print(f"step {step + 1}/{total}  loss {self.history_['loss'][-1]:.4f}  "
+                    print(f"step {step + 1}/{last}  loss {self.history_['loss'][-1]:.4f}  "
                           f"val_loss {val:.4f}  {time.perf_counter() - start:.0f}s", file=sys.stderr)
+                reason = tracker.update(val, step + 1)
+                if tracker.improved and (adaptive or self.time_budget is not None):
+                    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                if tracker.reduce_lr:
+                    scale = max(scale * rule.lr_factor, rule.min_lr_ratio)
+                if reason is not None:
+                    break
                 model.train()
+        tracker.finish("ceiling" if adaptive else "steps")
+        if best_state is not None and (adaptive or tracker.reason == "time budget"):
+            model.load_state_dict(best_state)
         self.train_seconds_ = time.perf_counter() - start
-        self.steps_ = total
+        self.steps_ = step + 1
+        self.training_ = tracker.summary()
         self.test_loss_ = self._held_out_loss()
         model.eval()
 
     @torch.no_grad()
-    def _held_out_loss(self, limit: int | None = None) -> float:
-        """Mean nats per character on the held-out split (the first ``limit`` characters if given)."""
+    def _held_out_loss(self, limit: int | None = None, data=None) -> float:
+        """Mean nats per character on the held-out split, or ``data`` encoded the same way (the first
+        ``limit`` characters if given)."""
         self.model_.eval()
         total, count = 0.0, 0
         if self.lines:
-            x, y = self._test
+            x, y = self._test if data is None else data
             for i in range(0, len(x), 1000):
                 logits = self.model_(x[i:i + 1000])
                 yb = y[i:i + 1000]
@@ -261,7 +332,7 @@ class CharGenerator(Task):
                 if limit and count >= limit:
                     break
         else:
-            ids, block = self._test, self.model_.config.block_size
+            ids, block = (self._test if data is None else data), self.model_.config.block_size
             n = (len(ids) - 1) // block
             if limit:
                 n = min(n, max(1, limit // block))
@@ -271,6 +342,20 @@ class CharGenerator(Task):
                 total += float(language_loss(self.model_(xb), yb).item()) * yb.numel()
                 count += yb.numel()
         return total / max(count, 1)
+
+    def bigram_baseline(self, alpha: float = 1.0) -> float:
+        """The strong baseline of the held-out loss: a counted bigram model (``bigram_loss``) of the
+        training text, scored on the held-out split, in nats per character."""
+        self._check_fitted()
+        if self.lines:
+            x, y = self._encode_items(list(self.train_text_))
+            tx, ty = self._test
+            keep, tkeep = y >= 0, ty >= 0
+            train_pairs, test_pairs = (x[keep], y[keep]), (tx[tkeep], ty[tkeep])
+        else:
+            ids, tids = torch.tensor(self._ids(self.train_text_)), self._test
+            train_pairs, test_pairs = (ids[:-1], ids[1:]), (tids[:-1], tids[1:])
+        return bigram_loss(train_pairs, test_pairs, len(self.vocab_), alpha)
 
     def evaluate(self, data=None) -> dict:
         """``{"loss": nats per character, "perplexity": e^loss}`` on ``data`` (default: held-out split)."""
@@ -356,7 +441,8 @@ class CharGenerator(Task):
         keep = text if (sum(map(len, text)) if self.lines else len(text)) <= MAX_SAVED_TEXT else None
         preprocessing = {"vocab": self.vocab_, "lines": bool(self.lines),
                          "max_length": getattr(self, "max_length_", None), "train_text": keep,
-                         "test_loss": self.test_loss_, "steps": self.steps_}
+                         "test_loss": self.test_loss_, "steps": self.steps_,
+                         "training": getattr(self, "training_", None)}
         return config, tensors, preprocessing
 
     def _set_state(self, config, tensors, preprocessing):
@@ -370,3 +456,4 @@ class CharGenerator(Task):
         self.train_text_ = preprocessing.get("train_text") or ([] if self.lines else "")
         self.test_loss_ = preprocessing.get("test_loss")
         self.steps_ = preprocessing.get("steps")
+        self.training_ = preprocessing.get("training")

@@ -7,6 +7,13 @@
   windows to predict the last feature one step ahead from the other features
   (``x[:, :-1, :-1] -> x[:, 1:, -1]``), test on all REAL windows; the score is the mean absolute
   error (lower is better).
+- ``coverage(real, synthetic)`` (Naeem et al., ICML 2020): the share of real windows whose
+  ball to their ``k``-th nearest real neighbour holds at least one synthetic window; a generator
+  that collapses onto a few modes covers few real windows, whatever the discriminator says.
+- ``diversity_ratio(real, synthetic)``: the spread of the synthetic windows (mean distance to
+  their centroid) over that of the real ones; near 0 is mode collapse, near 1 matches the data.
+- ``gaussian_baseline(real, n)``: windows drawn from independent normals per step and feature
+  fitted to the real windows: the baseline every score is compared with in the same run.
 - ``plot_embedding(real, synthetic, path)``: PCA (fitted on real) and t-SNE of the windows
   averaged over features, real and synthetic overlaid.
 
@@ -76,6 +83,54 @@ def _fit(net, x, y, loss_fn, iterations: int, batch_size: int, g: torch.Generato
         loss.backward()
         opt.step()
     net.eval()
+
+
+def _flat_sample(a: torch.Tensor, n: int, g: torch.Generator) -> np.ndarray:
+    idx = torch.randperm(len(a), generator=g)[:n] if len(a) > n else torch.arange(len(a))
+    return a[idx].reshape(len(idx), -1).double().numpy()
+
+
+def coverage(real, synthetic, k: int = 5, n: int = 1000, seed: int = 0) -> float:
+    """Naeem et al.'s coverage of at most ``n`` real windows by at most ``n`` synthetic ones (0..1).
+
+    >>> real = sine_data(200, 12, 2, seed=0)
+    >>> coverage(real, sine_data(200, 12, 2, seed=1)) > 0.8, coverage(real, np.repeat(real[:1], 200, 0)) < 0.1
+    (True, True)
+    """
+    r, s = _check(real, synthetic)
+    g = torch.Generator().manual_seed(int(seed))
+    rr, ss = _flat_sample(r, n, g), _flat_sample(s, n, g)
+    k = min(k, len(rr) - 1)
+    d_rr = _distances(rr, rr)
+    np.fill_diagonal(d_rr, 0.0)
+    radius = np.sort(d_rr, axis=1)[:, k]             # column 0 is the window itself
+    return float((_distances(rr, ss).min(axis=1) < radius).mean())
+
+
+def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Euclidean distances between the rows of ``a`` and ``b`` (without an (n, m, d) array)."""
+    sq = (a ** 2).sum(1)[:, None] + (b ** 2).sum(1)[None, :] - 2.0 * a @ b.T
+    return np.sqrt(np.maximum(sq, 0.0))
+
+
+def diversity_ratio(real, synthetic) -> float:
+    """Mean distance of the synthetic windows to their centroid over that of the real windows.
+
+    >>> real = sine_data(100, 12, 2, seed=0)
+    >>> round(diversity_ratio(real, real), 3), diversity_ratio(real, np.repeat(real[:1], 100, 0))
+    (1.0, 0.0)
+    """
+    r, s = (a.reshape(len(a), -1).double() for a in _check(real, synthetic))
+    spread = lambda a: float((a - a.mean(0)).norm(dim=1).mean())
+    return spread(s) / max(spread(r), 1e-12)
+
+
+def gaussian_baseline(real, n: int, seed: int = 0) -> np.ndarray:
+    """``n`` windows of independent normals with the real windows' mean and std per step and feature,
+    clipped to [0, 1] like the synthetic windows."""
+    r = np.asarray(real, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    return np.clip(rng.normal(r.mean(0), r.std(0), size=(n, *r.shape[1:])), 0.0, 1.0).astype(np.float32)
 
 
 def discriminative_score(real, synthetic, iterations: int = 2000, batch_size: int = 128,

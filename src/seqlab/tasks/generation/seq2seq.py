@@ -23,6 +23,7 @@ from seqlab.models.seq2seq import Seq2SeqConfig, Seq2SeqModel, sequence_loss
 from seqlab.nn.seeding import seeded
 from seqlab.tasks.base import Task
 from seqlab.train import Trainer
+from seqlab.train.budget import budget_callback
 
 PREDICT_BATCH = 512
 
@@ -48,6 +49,8 @@ class Seq2Seq(Task):
         units, embedding_dim: recurrent units (transformer width) and embedding size.
         num_layers, num_heads, intermediate_dim: transformer blocks, heads, feed-forward width.
         bidirectional: the recurrent encoder reads both ways (``units // 2`` per direction).
+        self_attention, self_attention_options: the transformer's self-attention (``"full"`` or a variant
+            of ``seqlab.nn.efficient``; the decoder's must be able to be causal) and its options.
         dropout: dropout on embeddings (and inside transformer blocks).
         teacher_forcing: chance of feeding the true previous character while training (1.0: always).
         clipnorm: gradient norm clipping (None: off).
@@ -71,13 +74,15 @@ class Seq2Seq(Task):
                  bidirectional: bool = False, dropout: float = 0.0, teacher_forcing: float = 1.0,
                  epochs: int = 20, batch_size: int = 64,
                  learning_rate: float | None = None, clipnorm: float | None = 1.0, validation_split: float = 0.1,
-                 max_output_length: int | None = None, seed: int = 0, verbose: bool = False):
+                 max_output_length: int | None = None, seed: int = 0, verbose: bool = False, time_budget=None,
+                 self_attention: str = "full", self_attention_options: dict | None = None):
         self.model, self.attention, self.units, self.embedding_dim = model, attention, units, embedding_dim
+        self.self_attention, self.self_attention_options = self_attention, self_attention_options
         self.num_layers, self.num_heads, self.intermediate_dim = num_layers, num_heads, intermediate_dim
         self.bidirectional, self.dropout, self.teacher_forcing = bidirectional, dropout, teacher_forcing
         self.epochs, self.batch_size, self.learning_rate, self.clipnorm = epochs, batch_size, learning_rate, clipnorm
         self.validation_split, self.max_output_length = validation_split, max_output_length
-        self.seed, self.verbose = seed, verbose
+        self.seed, self.verbose, self.time_budget = seed, verbose, time_budget
 
     # ----- fitting ------------------------------------------------------------------------
     def _config(self) -> Seq2SeqConfig:
@@ -85,7 +90,8 @@ class Seq2Seq(Task):
                              attention=self.attention, embedding_dim=self.embedding_dim, units=self.units,
                              num_layers=self.num_layers, num_heads=self.num_heads,
                              intermediate_dim=self.intermediate_dim, dropout=self.dropout,
-                             teacher_forcing=self.teacher_forcing, bidirectional=self.bidirectional)
+                             teacher_forcing=self.teacher_forcing, bidirectional=self.bidirectional,
+                             self_attention=self.self_attention, self_attention_options=self.self_attention_options)
 
     def _arrays(self, pairs):
         src = self.src_vocab_.encode_batch([p[0] for p in pairs])
@@ -117,9 +123,12 @@ class Seq2Seq(Task):
             trainer = Trainer(self.model_, loss=sequence_loss, optimizer="adam", metrics=(), lr=rate,
                               clipnorm=self.clipnorm, device="cpu", seed=self.seed)
             start = time.perf_counter()
-            history = trainer.fit(x, y, epochs=self.epochs, batch_size=self.batch_size, callbacks=callbacks,
+            budget = budget_callback(self.epochs, time_budget=self.time_budget)
+            history = trainer.fit(x, y, epochs=self.epochs, batch_size=self.batch_size,
+                                  callbacks=[*(callbacks or []), budget],
                                   verbose=2 if self.verbose else 0, **fit_args)
         self.train_seconds_ = time.perf_counter() - start
+        self.training_ = budget.summary()
         self.history_ = history.as_dict()
         self.model_.eval()
         return self

@@ -30,6 +30,7 @@ from seqlab.models.timegan import (
     supervised_step,
 )
 from seqlab.tasks.base import Task
+from seqlab.train.budget import BudgetTracker
 
 PHASES = ("embedding", "supervised", "joint")
 
@@ -61,11 +62,12 @@ class TimeGAN(Task):
 
     def __init__(self, hidden: int | None = 24, *, num_layers: int = 3, iterations=(2000, 2000, 2000),
                  batch_size: int = 128, gamma: float = 1.0, learning_rate: float = 1e-3, z_dim: int | None = None,
-                 scale: str | None = "minmax", log_every: int = 100, seed: int | None = None, verbose: int = 0):
+                 scale: str | None = "minmax", log_every: int = 100, seed: int | None = None, verbose: int = 0,
+                 time_budget=None):
         self.hidden, self.num_layers, self.iterations, self.batch_size = hidden, num_layers, iterations, batch_size
         self.gamma, self.learning_rate, self.z_dim = gamma, learning_rate, z_dim
         self.scale, self.log_every = scale, log_every
-        self.seed, self.verbose = seed, verbose
+        self.seed, self.verbose, self.time_budget = seed, verbose, time_budget
 
     def _phase_iterations(self) -> tuple[int, int, int]:
         its = self.iterations
@@ -104,8 +106,12 @@ class TimeGAN(Task):
                  "supervised": lambda: supervised_step(net, x_batch(), opts["supervised"]),
                  "joint": lambda: joint_step(net, xz_batch, opts)}
         net.train()
+        clock = BudgetTracker(time_budget=self.time_budget, adaptive=False, unit="evaluation")
+        clock.start()
         for phase, count in zip(PHASES, its):
             start, sums = time.perf_counter(), {}
+            if clock.reason is not None:
+                break
             for it in range(count):
                 for key, value in steps[phase]().items():
                     sums[key] = sums.get(key, 0.0) + value
@@ -118,7 +124,11 @@ class TimeGAN(Task):
                         print(f"{phase} {it + 1}/{count}: " + ", ".join(
                             f"{key} {total / k:.4f}" for key, total in sums.items()), flush=True)
                     sums = {}
+                    if clock.update(None, clock.steps + k) is not None:   # the time budget, checked per log point
+                        break
             self.history_["seconds"].append(time.perf_counter() - start)
+        clock.finish("steps")
+        self.training_ = {**clock.summary(), "phases_run": list(PHASES[:len(self.history_["seconds"])])}
         net.eval()
         return self
 

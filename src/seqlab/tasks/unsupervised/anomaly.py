@@ -59,7 +59,7 @@ class AnomalyDetector(Task):
             ``1 - contamination`` quantile of the training scores.
         threshold_quantile: overrides contamination with this quantile in (0, 1) of training scores.
         code_size (None: a quarter of the inputs, at least 2), hidden: the autoencoder's sizes.
-        epochs, batch_size, learning_rate, seed, verbose: the shared training arguments
+        epochs, batch_size, learning_rate, time_budget, seed, verbose: the shared training arguments
             (``seqlab.tasks.base.TRAINING_ARGUMENTS``), handed to the autoencoder.
 
     ``fit(X)`` (labels are not used); ``score_samples(X) -> (n,)`` per row or per time step;
@@ -71,11 +71,11 @@ class AnomalyDetector(Task):
     def __init__(self, model: str = "dense", *, window: int | None = None, contamination: float = 0.05,
                  threshold_quantile: float | None = None, code_size: int | None = None, hidden=(),
                  epochs: int = 50, batch_size: int = 32, learning_rate: float | None = None,
-                 seed: int | None = None, verbose: int = 0):
+                 seed: int | None = None, verbose: int = 0, time_budget=None):
         self.model, self.window, self.contamination = model, window, contamination
         self.threshold_quantile, self.code_size, self.hidden = threshold_quantile, code_size, hidden
         self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
-        self.seed, self.verbose = seed, verbose
+        self.seed, self.verbose, self.time_budget = seed, verbose, time_budget
 
     def _check(self) -> None:
         if self.model not in MODELS:
@@ -119,7 +119,7 @@ class AnomalyDetector(Task):
         n_in = int(np.prod(samples.shape[1:]))
         code = int(self.code_size) if self.code_size else max(2, n_in // 4)
         common = dict(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
-                      seed=self.seed, verbose=self.verbose, scale=None)
+                      seed=self.seed, verbose=self.verbose, scale=None, time_budget=self.time_budget)
         if self.model == "vae":
             self.model_ = VAE(code, hidden=tuple(self.hidden) or (max(2 * code, 8),), output_activation=None,
                               **common)
@@ -127,6 +127,7 @@ class AnomalyDetector(Task):
             self.model_ = Autoencoder("lstm" if self.model == "lstm" else "dense", code_size=code,
                                       hidden=tuple(self.hidden), output_activation=None, **common)
         self.model_.fit(samples)
+        self.training_ = self.model_.training_
         self.train_scores_ = self._score(samples, len(arr))
         q = self.threshold_quantile if self.threshold_quantile is not None else 1.0 - float(self.contamination)
         self.threshold_ = float(np.quantile(self.train_scores_, q))

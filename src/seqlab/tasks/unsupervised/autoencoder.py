@@ -26,16 +26,23 @@ from seqlab.models.vae import VAEConfig, VAENet, kl_divergence, vae_bce_loss, va
 from seqlab.nn.seeding import seeded
 from seqlab.tasks.base import Task
 from seqlab.train import Trainer
+from seqlab.train.budget import budget_callback
 
 VARIANTS = ("dense", "conv", "lstm", "sparse", "denoising", "contractive", "stacked", "deep")
 
 
 def _fit_module(module, X, Y, loss, epochs, batch_size, learning_rate, validation_split, seed, verbose,
-                callbacks=None):
+                callbacks=None, owner=None):
+    """Train ``module``; with ``owner`` (the task), its ``time_budget`` applies and ``owner.training_``
+    records the run (``seqlab.train.budget``)."""
+    budget = budget_callback(int(epochs), time_budget=getattr(owner, "time_budget", None))
     with seeded(seed):                           # dropout and the variants' noise draw from the global RNG
         trainer = Trainer(module, loss=loss, optimizer="adam", metrics=(), lr=learning_rate, seed=seed)
-        return trainer.fit(X, Y, epochs=int(epochs), batch_size=int(batch_size), validation_split=validation_split,
-                           callbacks=callbacks, verbose=verbose).history
+        history = trainer.fit(X, Y, epochs=int(epochs), batch_size=int(batch_size), validation_split=validation_split,
+                              callbacks=[*(callbacks or []), budget], verbose=verbose).history
+    if owner is not None:
+        owner.training_ = budget.summary()
+    return history
 
 
 class Autoencoder(Task):
@@ -72,7 +79,7 @@ class Autoencoder(Task):
                  noise_level: float = 0.2, contractive_weight: float = 0.0, scale: str | None = "minmax",
                  epochs: int = 50, batch_size: int = 32, learning_rate: float | None = None,
                  validation_split: float = 0.0, pretrain_epochs: int = 10, loss: str = "mse",
-                 seed: int | None = None, verbose: int = 0):
+                 seed: int | None = None, verbose: int = 0, time_budget=None):
         self.loss = loss
         self.kind, self.code_size, self.hidden, self.activation = kind, code_size, hidden, activation
         self.output_activation, self.sparsity, self.sparsity_weight = output_activation, sparsity, sparsity_weight
@@ -80,7 +87,7 @@ class Autoencoder(Task):
         self.contractive_weight, self.scale = contractive_weight, scale
         self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
         self.validation_split, self.pretrain_epochs = validation_split, pretrain_epochs
-        self.seed, self.verbose = seed, verbose
+        self.seed, self.verbose, self.time_budget = seed, verbose, time_budget
 
     def _config(self, sample_shape) -> AutoencoderConfig:
         if self.kind not in VARIANTS:
@@ -122,7 +129,7 @@ class Autoencoder(Task):
         elif self.kind == "deep":
             self._pretrain_dbn(Xs)
         fine = _fit_module(self.model_, Xs, Xs, self.loss, self.epochs, self.batch_size, self.learning_rate,
-                           self.validation_split, self.seed, self.verbose)
+                           self.validation_split, self.seed, self.verbose, owner=self)
         self.history_.update(fine)
         return self
 
@@ -231,11 +238,12 @@ class VAE(Task):
     def __init__(self, latent_dim: int = 2, *, hidden=(64,), activation: str = "relu",
                  output_activation: str | None = "sigmoid", beta: float = 1.0, scale: str | None = "minmax",
                  epochs: int = 50, batch_size: int = 32, learning_rate: float | None = None,
-                 validation_split: float = 0.0, seed: int | None = None, verbose: int = 0):
+                 validation_split: float = 0.0, seed: int | None = None, verbose: int = 0, time_budget=None):
         self.latent_dim, self.hidden, self.activation = latent_dim, hidden, activation
         self.output_activation, self.beta, self.scale = output_activation, beta, scale
         self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
         self.validation_split, self.seed, self.verbose = validation_split, seed, verbose
+        self.time_budget = time_budget
 
     def fit(self, X, y=None) -> "VAE":
         arr = numeric_samples(X, self.batch_size)
@@ -248,7 +256,7 @@ class VAE(Task):
         self.model_ = VAENet(cfg, seed=self.seed)
         loss = vae_bce_loss if self.output_activation == "sigmoid" else vae_loss
         self.history_ = _fit_module(self.model_, Xs, Xs, loss, self.epochs, self.batch_size, self.learning_rate,
-                                    self.validation_split, self.seed, self.verbose)
+                                    self.validation_split, self.seed, self.verbose, owner=self)
         return self
 
     def _scaled(self, X) -> torch.Tensor:

@@ -17,6 +17,7 @@ from seqlab.data.arrays import numeric_matrix
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.rbm import DeepBeliefNetwork, RestrictedBoltzmannMachine
 from seqlab.tasks.base import Task
+from seqlab.train.budget import BudgetTracker
 
 
 def _binary_matrix(X, batch_size: int) -> torch.Tensor:
@@ -50,10 +51,12 @@ class RBM(Task):
 
     def __init__(self, n_hidden: int = 100, *, k: int = 1, learning_rate: float = 0.1, epochs: int = 10,
                  batch_size: int = 100, persistent: bool = False, seed: int | None = None,
-                 momentum: float = 0.0, weight_decay: float = 0.0, verbose: int = 0):
+                 momentum: float = 0.0, weight_decay: float = 0.0, verbose: int = 0,
+                 time_budget=None):
         self.n_hidden, self.k, self.learning_rate = n_hidden, k, learning_rate
         self.epochs, self.batch_size, self.persistent, self.seed = epochs, batch_size, persistent, seed
         self.momentum, self.weight_decay, self.verbose = momentum, weight_decay, verbose
+        self.time_budget = time_budget
 
     @classmethod
     def from_weights(cls, W, hidden_bias, visible_bias) -> "RBM":
@@ -78,6 +81,8 @@ class RBM(Task):
         bs = int(self.batch_size)
         observed = torch.where(V < 0, 0.0, V)                   # missing entries count as 0 in F(v)
         start = time.perf_counter()
+        clock = BudgetTracker(time_budget=self.time_budget, adaptive=False)
+        clock.start()
         for epoch in range(int(self.epochs)):
             order = torch.randperm(len(V), generator=g)
             losses = [self.model_.contrastive_divergence(V[order[s:s + bs]], int(self.k), self.learning_rate,
@@ -89,6 +94,10 @@ class RBM(Task):
                 print(f"Epoch {epoch + 1}/{self.epochs} - {time.perf_counter() - start:.1f}s - loss: "
                       f"{self.history_['loss'][-1]:.4f} - free_energy: {self.history_['free_energy'][-1]:.3f}",
                       file=sys.stderr)
+            if clock.update(None, clock.steps + len(losses)) is not None:
+                break
+        clock.finish("epochs")
+        self.training_ = clock.summary()
         return self
 
     def hidden_probs(self, v) -> np.ndarray:
@@ -149,9 +158,10 @@ class DBN(Task):
     """
 
     def __init__(self, hidden_layers=(64, 32), *, k: int = 1, learning_rate: float = 0.1, epochs: int = 10,
-                 batch_size: int = 100, persistent: bool = False, seed: int | None = None):
+                 batch_size: int = 100, persistent: bool = False, seed: int | None = None, time_budget=None):
         self.hidden_layers, self.k, self.learning_rate = hidden_layers, k, learning_rate
         self.epochs, self.batch_size, self.persistent, self.seed = epochs, batch_size, persistent, seed
+        self.time_budget = time_budget
 
     def fit(self, X, y=None) -> "DBN":
         V = _binary_matrix(X, self.batch_size)
@@ -159,14 +169,18 @@ class DBN(Task):
         self.model_ = DeepBeliefNetwork(sizes, seed=self.seed)
         self.history_ = {}
         layer_input = V
+        clock = BudgetTracker(time_budget=self.time_budget, adaptive=False)   # shared by the layers
+        clock.start()
         for n, rbm in enumerate(self.model_.rbms):
+            left = None if clock.time_budget is None else max(clock.time_budget - clock.elapsed(), 1e-3)
             step = RBM(rbm.n_hidden, k=self.k, learning_rate=self.learning_rate, epochs=self.epochs,
                        batch_size=self.batch_size, persistent=self.persistent,
-                       seed=None if self.seed is None else int(self.seed) + n)
+                       seed=None if self.seed is None else int(self.seed) + n, time_budget=left)
             step.fit(layer_input.numpy())
             rbm.load_state_dict(step.model_.state_dict())
             self.history_[f"rbm_{n}_loss"] = step.history_["loss"]
             layer_input = rbm.hidden_probs(layer_input)          # the next RBM learns these
+            self.training_ = {**step.training_, "layer": n + 1, "layers": len(self.model_.rbms)}
         return self
 
     def transform(self, X) -> np.ndarray:
@@ -197,6 +211,20 @@ class DBN(Task):
         self.model_ = DeepBeliefNetwork(sizes)
         self.model_.load_state_dict(tensors)
         self.history_ = config.get("history", {})
+
+
+def majority_reconstruction_error(X) -> float:
+    """The baseline of ``RBM.evaluate``'s reconstruction error: every unit predicted as its most
+    common value (0 or 1; the best constant for a mean absolute error), over the seen cells.
+
+    >>> majority_reconstruction_error([[1, 0], [1, 1], [0, 0]])
+    0.3333333333333333
+    """
+    V = numeric_matrix(X)
+    seen = V >= 0
+    ones = np.where(seen, V, 0).sum(0) / np.maximum(seen.sum(0), 1)
+    pred = np.broadcast_to((ones > 0.5).astype(float), V.shape)
+    return float(np.abs(V[seen] - pred[seen]).mean())
 
 
 def ratings_matrix(train, test, n_users: int | None = None, n_movies: int | None = None):
@@ -232,10 +260,11 @@ class MovieRecommender(RBM):
 
     def __init__(self, n_hidden: int = 100, *, k: int = 10, learning_rate: float = 100.0, epochs: int = 10,
                  batch_size: int = 100, persistent: bool = False, seed: int | None = None,
-                 momentum: float = 0.0, weight_decay: float = 0.0, verbose: int = 0):
+                 momentum: float = 0.0, weight_decay: float = 0.0, verbose: int = 0,
+                 time_budget=None):
         super().__init__(n_hidden, k=k, learning_rate=learning_rate, epochs=epochs, batch_size=batch_size,
                          persistent=persistent, seed=seed, momentum=momentum, weight_decay=weight_decay,
-                         verbose=verbose)
+                         verbose=verbose, time_budget=time_budget)
 
     def evaluate(self, train, test=None, seed: int | None = None) -> dict:
         if test is None:

@@ -32,6 +32,7 @@ import torch
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.autoencoders import AutoencoderConfig, AutoencoderNet
 from seqlab.tasks.base import Task
+from seqlab.train.budget import BudgetTracker
 
 
 def rating_matrix(ratings, n_users: int | None = None, n_movies: int | None = None) -> np.ndarray:
@@ -64,10 +65,12 @@ class AutoencoderRecommender(Task):
     """
 
     def __init__(self, hidden=(20,), *, code_size: int = 10, epochs: int = 100, batch_size: int = 8,
-                 learning_rate: float = 1e-3, weight_decay: float = 0.0, seed: int | None = None, verbose: int = 0):
+                 learning_rate: float = 1e-3, weight_decay: float = 0.0, seed: int | None = None, verbose: int = 0,
+                 time_budget=None):
         self.hidden, self.code_size, self.epochs, self.learning_rate = hidden, code_size, epochs, learning_rate
         self.batch_size = batch_size
         self.weight_decay, self.seed, self.verbose = weight_decay, seed, verbose
+        self.time_budget = time_budget
 
     def fit(self, train, n_users: int | None = None, n_movies: int | None = None) -> "AutoencoderRecommender":
         if int(self.epochs) < 1 or int(self.batch_size) < 1 or not float(self.learning_rate) > 0:
@@ -83,6 +86,8 @@ class AutoencoderRecommender(Task):
         bs = int(self.batch_size)
         self.history_ = {"loss": []}
         net.train()
+        clock = BudgetTracker(time_budget=self.time_budget, adaptive=False)
+        clock.start()
         for epoch in range(int(self.epochs)):
             total, count = 0.0, 0.0
             order = users[torch.randperm(len(users), generator=g)]
@@ -98,6 +103,10 @@ class AutoencoderRecommender(Task):
             self.history_["loss"].append(float(np.sqrt(total / count)))
             if self.verbose:
                 print(f"epoch {epoch + 1}: train RMSE {self.history_['loss'][-1]:.4f}")
+            if clock.update(None, clock.steps + -(-len(order) // bs)) is not None:
+                break
+        clock.finish("epochs")
+        self.training_ = clock.summary()
         net.eval()
         return self
 

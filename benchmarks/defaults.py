@@ -1,0 +1,186 @@
+"""Every bundled data set through its command with NO tuning flags (issue 13, acceptance 1).
+
+One table: the default's test score, the strong baseline of the same run (what the command's
+own report prints), the best figure of the tuned benchmarks, and the wall time. Targets per row:
+the default beats the strong baseline; it is within 1.5 accuracy points (classification) or 5% of
+the error (forecasting, generation) of the tuned figure; the run takes under 5 minutes.
+
+    OMP_NUM_THREADS=1 python benchmarks/defaults.py                   # every row (~30 min on 2 cores)
+    OMP_NUM_THREADS=1 python benchmarks/defaults.py gunpoint airline  # some rows
+    OMP_NUM_THREADS=1 python benchmarks/defaults.py --tuned gunpoint  # also rerun the tuned benchmark here
+
+Only flags that say how to read a file are given (``--target``, ``--time-col``, ``--thousands``,
+``--fill``, ``--lines``, ``--seq-len``, ``--movielens``): no epochs, widths or learning rates.
+
+Tuned figures (``TUNED``) come from the tuned benchmarks on the same split as the command: SMS
+spam from ``benchmarks/classify_accuracy.py`` (its chosen text model, mean test accuracy over
+seeds 0-4, docstring), the UCR/UEA sets from the same benchmark's encoder runs (best encoder;
+``--tuned`` reruns them here), airline passengers from ``seqlab quickstart`` (lstm, lookback 12,
+differenced, 300 epochs: the README's figure, same last-20% split), names from
+``benchmarks/names.py`` (lstm, dropout 0.2 chosen on validation, 4,500 steps; makemore's split),
+MovieLens from the course (seed 003). Rows whose tuned benchmark uses another split say n/a.
+Timings are wall time on whatever machine runs this (they were taken on a loaded, shared
+2-core machine when the figures in the issue note were written).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import io
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from seqlab import datasets
+from seqlab.cli import main
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+# name -> (kind, tuned figure or None, where it comes from)
+TUNED = {
+    "sms-spam": ("accuracy", 0.9882, "classify_accuracy.py bilstm-max+fasttext-shapes-ens3, mean of 5 seeds"),
+    "gunpoint": ("accuracy", None, "classify_accuracy.py encoder runs (--tuned)"),
+    "italy-power-demand": ("accuracy", None, "classify_accuracy.py encoder runs (--tuned)"),
+    "basic-motions": ("accuracy", None, "classify_accuracy.py encoder runs (--tuned)"),
+    "airline-passengers": ("rmse", 26.159, "seqlab quickstart (README): lstm, lookback 12, differenced, 300 epochs"),
+    "google-stock": ("rmse", None, "forecast_accuracy.py scores another split (January 2017 only): n/a"),
+    "pollution": ("rmse", None, "forecast_accuracy.py scores another split (Brownlee's first year): n/a"),
+    "names": ("nats/char", 1.9071, "names.py lstm, dropout 0.2 (validation), 4,500 steps"),
+    "timegan-stock": ("discriminative", None, "no tuned benchmark on this command's windows: n/a"),
+    "movielens-100k": ("test loss", 0.25, "the course's RBM (seed 003)"),
+}
+LOWER_IS_BETTER = {"rmse", "nats/char", "discriminative", "test loss"}
+
+
+def _plain(name: str, member: str, folder: Path) -> Path:
+    """A bundled file, un-gzipped into ``folder`` if need be."""
+    src = datasets.path(name) / member
+    if not src.name.endswith(".gz"):
+        return src
+    out = folder / src.name[:-3]
+    with gzip.open(src, "rb") as f, open(out, "wb") as g:
+        shutil.copyfileobj(f, g)
+    return out
+
+
+def commands(folder: Path) -> dict[str, list[str]]:
+    """The command line of each row (files written into ``folder`` where they are gzipped)."""
+    stock = folder / "google.csv"
+    if not stock.exists():
+        stock.write_bytes(_plain("google-stock", "Google_Stock_Price_Train.csv.gz", folder).read_bytes())
+    return {
+        "sms-spam": ["classify", "sms-spam"],
+        "gunpoint": ["classify", "gunpoint"],
+        "italy-power-demand": ["classify", "italy-power-demand"],
+        "basic-motions": ["classify", "basic-motions"],
+        "airline-passengers": ["forecast", str(_plain("airline-passengers", "airline-passengers.csv", folder)),
+                               "--target", "Passengers", "--time-col", "Month", "--verbose", "0"],
+        "google-stock": ["forecast", str(stock), "--target", "Open", "--time-col", "Date", "--thousands", ",",
+                         "--verbose", "0"],
+        "pollution": ["forecast", str(_plain("pollution", "pollution.csv.gz", folder)), "--target", "pm2.5",
+                      "--fill", "interpolate", "--verbose", "0"],
+        "names": ["generate", "train", str(_plain("names", "names.txt.gz", folder)), "--lines", "--verbose", "0"],
+        "timegan-stock": ["synth", str(_plain("timegan-stock", "stock_data.csv.gz", folder)), "--seq-len", "24"],
+        "movielens-100k": ["rbm", str(SHARED / "movielens-100k"), "--movielens"],
+    }
+
+
+def scores(name: str, out: Path) -> tuple[float, float, str, str]:
+    """``(default score, strong baseline score, baseline name, verdict)`` from a run directory."""
+    m = json.loads((out / "metrics.json").read_text())
+    kind = TUNED[name][0]
+    if kind == "accuracy":
+        return m["accuracy"], m["strong_baseline"]["accuracy"], m["strong_baseline"]["name"], m["verdict"]
+    if kind == "rmse":
+        base = min([("naive", m["baseline"]["rmse"])] +
+                   ([(f"seasonal naive ({m['seasonal_naive']['season']})", m["seasonal_naive"]["rmse"])]
+                    if "seasonal_naive" in m else []), key=lambda p: p[1])
+        return m["rmse"], base[1], base[0], m["verdict"]
+    if kind == "nats/char":
+        return m["test_loss"], m["strong_baseline"]["test_loss"], m["strong_baseline"]["name"], m["verdict"]
+    if kind == "discriminative":
+        return (m["discriminative_score"], m["baseline"]["discriminative_score"], m["baseline"]["name"],
+                " / ".join(m["verdict"]))
+    return m["test_loss"], m["baseline"]["test_loss"], m["baseline"]["name"], m["verdict"]
+
+
+def tuned_series(name: str) -> float:
+    """The best accuracy of ``benchmarks/classify_accuracy.py``'s encoder runs on a UCR/UEA set, here."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from classify_accuracy import SERIES_RUNS
+
+    from seqlab.data.formats import read_labeled
+    from seqlab.tasks.classification.classifier import SequenceClassifier
+
+    stem = {"gunpoint": "GunPoint", "italy-power-demand": "ItalyPowerDemand", "basic-motions": "BasicMotions"}[name]
+    folder = datasets.path(name)
+    train, test = read_labeled(folder / f"{stem}_TRAIN.ts"), read_labeled(folder / f"{stem}_TEST.ts")
+    return max(SequenceClassifier(encoder=e, seed=0, **kw).fit(train).evaluate(test.X, test.y)["accuracy"]
+               for e, kw in SERIES_RUNS[name])
+
+
+def verdict_row(name: str, score: float, base: float, tuned: float | None, seconds: float) -> str:
+    kind = TUNED[name][0]
+    lower = kind in LOWER_IS_BETTER
+    beats = score < base if lower else score > base
+    if tuned is None:
+        close = "n/a"
+    elif kind == "accuracy":
+        close = "yes" if score >= tuned - 0.015 else "NO"
+    else:
+        close = "yes" if score <= tuned * 1.05 else "NO"
+    fast = "yes" if seconds < 300 else "NO"
+    return f"{'yes' if beats else 'NO':>6} {close:>6} {fast:>6}"
+
+
+def run(names: list[str], rerun_tuned: bool) -> None:
+    print(f"{'data set':<20}{'measure':<15}{'default':>9}{'strong baseline':>34}{'tuned':>9}{'wall s':>8}"
+          f"{'beats':>7}{'close':>7}{'<5min':>7}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        lines = commands(folder)
+        for name in names:
+            argv = lines[name]
+            if name == "movielens-100k" and not (SHARED / "movielens-100k" / "u1.base").is_file():
+                print(f"{name:<20}skipped: {SHARED / 'movielens-100k'} is not on this machine")
+                continue
+            out = folder / f"run-{name}"
+            start = time.perf_counter()
+            with contextlib.redirect_stdout(io.StringIO()):
+                code = main([*argv, "--out", str(out)])
+            seconds = time.perf_counter() - start
+            if code != 0:
+                print(f"{name:<20}FAILED (exit {code}): seqlab {' '.join(argv)}")
+                continue
+            score, base, base_name, line = scores(name, out)
+            kind, tuned, _ = TUNED[name]
+            if rerun_tuned and tuned is None and kind == "accuracy":
+                tuned = tuned_series(name)
+            tuned_text = "n/a" if tuned is None else f"{tuned:.4f}"
+            print(f"{name:<20}{kind:<15}{score:9.4f}{base_name[:24]:>25} {base:8.4f}{tuned_text:>9}{seconds:8.0f}"
+                  + verdict_row(name, score, base, tuned, seconds), flush=True)
+            training = json.loads((out / "metrics.json").read_text()).get("training")
+            print(f"{'':<20}{line}" + (f"; {training['stopped_by']} after {training['steps']} steps"
+                                       if training else ""), flush=True)
+    print("\nTuned figures:")
+    for name in names:
+        print(f"  {name}: {TUNED[name][2]}")
+
+
+if __name__ == "__main__":
+    import torch
+
+    torch.set_num_threads(1)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", default=list(TUNED), help=f"rows: {', '.join(TUNED)}")
+    parser.add_argument("--tuned", action="store_true", help="rerun the tuned UCR/UEA benchmark runs here")
+    args = parser.parse_args()
+    unknown = [n for n in args.names if n not in TUNED]
+    if unknown:
+        parser.error(f"unknown rows {unknown}; choose from {', '.join(TUNED)}")
+    run(args.names, args.tuned)

@@ -1,0 +1,28 @@
+"""The verdict line every report prints: did the model beat the strong baseline of the same run?
+
+One wording for every task: ``"beats"``, ``"ties"`` or ``"LOSES to"`` the strong baseline, naming
+it, with both figures (four significant decimals, so a win never reads as a tie).
+
+>>> verdict(0.91, 0.87, "1-NN Euclidean")
+'beats the strong baseline 1-NN Euclidean: accuracy 0.9100 vs 0.8700'
+>>> verdict(0.238, 0.159, "every movie liked", "test loss", higher_is_better=False)
+'LOSES to the strong baseline every movie liked: test loss 0.2380 vs 0.1590'
+"""
+from __future__ import annotations
+
+
+def verdict(model_score: float, baseline_score: float, baseline_name: str, what: str = "accuracy",
+            higher_is_better: bool = True) -> str:
+    """One line saying whether the model beat the strong baseline, with both figures.
+
+    >>> verdict(0.80, 0.87, "1-NN Euclidean")
+    'LOSES to the strong baseline 1-NN Euclidean: accuracy 0.8000 vs 0.8700'
+    >>> verdict(0.87, 0.87, "1-NN Euclidean")
+    'ties the strong baseline 1-NN Euclidean: accuracy 0.8700 vs 0.8700'
+    """
+    if round(model_score, 4) == round(baseline_score, 4):
+        word = "ties"
+    else:
+        better = model_score > baseline_score if higher_is_better else model_score < baseline_score
+        word = "beats" if better else "LOSES to"
+    return f"{word} the strong baseline {baseline_name}: {what} {model_score:.4f} vs {baseline_score:.4f}"

@@ -1,0 +1,151 @@
+"""The budget rule inside the tasks: ``epochs=None`` is adaptive (validation taken the task's way,
+floor, ceiling, best weights), explicit counts mean exactly that, ``time_budget`` stops cleanly."""
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from seqlab.train import budget
+
+SMALL = replace(budget.DEFAULT_RULE, min_steps=30, max_epochs=40, max_steps=400)
+
+
+@pytest.fixture
+def small_rule(monkeypatch):
+    monkeypatch.setattr(budget, "DEFAULT_RULE", SMALL)
+
+
+class FakeClock:
+    def __init__(self, tick):
+        self.now, self.tick = 0.0, tick
+
+    def __call__(self):
+        self.now += self.tick
+        return self.now
+
+
+def _series(n=40, length=16, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 2
+    x = np.sin(np.linspace(0, 3, length))[None, :] * np.where(y[:, None] == 1, 1.0, -1.0)
+    return x + rng.normal(scale=0.3, size=(n, length)), y
+
+
+def test_sequence_classifier_default_is_the_adaptive_budget(small_rule):
+    from seqlab.tasks.classification.classifier import SequenceClassifier
+
+    x, y = _series()
+    clf = SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=0).fit(x, y)
+    t = clf.training_
+    assert clf.epochs is None and t["budget"] == "adaptive"
+    assert t["stopped_by"] in ("patience", "ceiling") and t["steps"] >= SMALL.min_steps
+    assert t["epochs"] == len(clf.history_["loss"]) <= SMALL.ceiling_epochs(4)
+    assert "val_loss" in clf.history_            # a stratified 20% was held out: 8 of 40 series
+    assert t["best_epoch"] == int(np.argmin(clf.history_["val_loss"])) + 1
+    assert (clf.predict(x) == y).mean() > 0.9
+
+
+def test_explicit_epochs_are_exactly_that():
+    from seqlab.tasks.classification.classifier import SequenceClassifier
+
+    x, y = _series()
+    clf = SequenceClassifier(filters=(4, 4, 4), batch_size=8, epochs=3, seed=0).fit(x, y)
+    assert len(clf.history_["loss"]) == 3 and clf.training_["stopped_by"] == "epochs"
+    assert "val_loss" not in clf.history_
+
+
+def test_a_time_budget_stops_the_classifier_and_says_so(small_rule, monkeypatch):
+    from seqlab.tasks.classification.classifier import SequenceClassifier
+
+    monkeypatch.setattr(budget, "monotonic", FakeClock(1.0))   # one second per clock reading
+    x, y = _series()
+    clf = SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=0, time_budget="6s").fit(x, y)
+    assert clf.training_["stopped_by"] == "time budget" and clf.training_["epochs"] < 6
+    assert "time budget (6s)" in budget.describe(clf.training_)
+
+
+def test_forecaster_default_watches_the_last_rows_before_the_test_rows(small_rule):
+    from seqlab.tasks.forecasting.forecaster import Forecaster
+
+    t = np.arange(200)
+    df = pd.DataFrame({"y": np.sin(t / 4.0) + 0.05 * np.random.default_rng(0).normal(size=200)})
+    f = Forecaster("mlp", target="y", lookback=8, units=8, seed=0).fit(df)
+    assert f.training_["budget"] == "adaptive" and f.training_["stopped_by"] in ("patience", "ceiling")
+    assert len(f.history_["val_loss"]) == f.training_["epochs"]
+    assert f.training_["best_epoch"] == int(np.argmin(f.history_["val_loss"])) + 1
+    fixed = Forecaster("mlp", target="y", lookback=8, units=8, seed=0, epochs=2).fit(df)
+    assert len(fixed.history_["loss"]) == 2 and fixed.training_["budget"] == "fixed"
+
+
+def test_char_generator_default_stops_on_held_out_training_lines(small_rule, monkeypatch):
+    from seqlab.tasks.generation import generator
+
+    monkeypatch.setattr(generator, "EVAL_EVERY", 20)
+    items = [a + b + c for a in "bcdfg" for b in "aeiou" for c in "mnprst"]
+    gen = generator.CharGenerator("gru", units=8, n_embd=4, batch_size=16, seed=0).fit(items)
+    t = gen.training_
+    assert t["budget"] == "adaptive" and t["stopped_by"] in ("patience", "ceiling")
+    assert gen.steps_ == t["steps"] == gen.history_["step"][-1] and t["steps"] >= SMALL.min_steps
+    assert t["best_evaluation"] == int(np.argmin(gen.history_["val_loss"])) + 1
+    assert gen.bigram_baseline() > 0
+    fixed = generator.CharGenerator("gru", units=8, n_embd=4, batch_size=16, seed=0, steps=25).fit(items)
+    assert fixed.steps_ == 25 and fixed.training_["stopped_by"] == "steps"
+
+
+def test_bigram_baseline_is_the_counted_bigram():
+    """Against a direct NumPy count with add-one smoothing over the same (previous, next) pairs."""
+    from seqlab.tasks.generation.generator import CharGenerator
+
+    items = ["anna", "bob", "abba", "nab", "ban", "noon", "bonn", "oban", "baobab", "nanna"] * 3
+    gen = CharGenerator("bigram", steps=2, seed=0).fit(items)
+    stoi = gen.stoi_
+    counts = np.ones((len(gen.vocab_), len(gen.vocab_)))
+    for w in gen.train_text_:
+        ids = [0] + [stoi[c] for c in w] + [0]
+        for a, b in zip(ids, ids[1:]):
+            counts[a, b] += 1
+    p = counts / counts.sum(1, keepdims=True)
+    x, y = gen._test                                            # the held-out items, encoded
+    pairs = [(int(a), int(b)) for a, b in zip(x.flatten(), y.flatten()) if b >= 0]
+    expected = -np.mean([np.log(p[a, b]) for a, b in pairs])
+    assert gen.bigram_baseline() == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("make", ["gan", "rbm", "autoencoder", "seq2seq"])
+def test_time_budget_on_other_tasks(make, monkeypatch):
+    monkeypatch.setattr(budget, "monotonic", FakeClock(1.0))
+    rng = np.random.default_rng(0)
+    if make == "gan":
+        from seqlab.tasks.generation.gan import GAN
+
+        task = GAN(units=4, latent_dim=2, epochs=50, batch_size=8, seed=0, time_budget=5)
+        data = rng.normal(size=(32, 3))
+    elif make == "rbm":
+        from seqlab.tasks.unsupervised.rbm import RBM
+
+        task, data = RBM(3, epochs=50, batch_size=8, seed=0, time_budget=5), (rng.random((32, 6)) > 0.5) * 1.0
+    elif make == "autoencoder":
+        from seqlab.tasks.unsupervised.autoencoder import Autoencoder
+
+        task, data = Autoencoder(code_size=2, epochs=50, batch_size=8, seed=0, time_budget=5), rng.normal(size=(32, 6))
+    else:
+        from seqlab.data.pairs import reversal_pairs
+        from seqlab.tasks.generation.seq2seq import Seq2Seq
+
+        task, data = Seq2Seq(units=4, embedding_dim=4, epochs=50, seed=0, time_budget=5), reversal_pairs(
+            20, length=3, alphabet="ab")
+    task.fit(data)
+    assert task.training_["stopped_by"] == "time budget" and task.training_["epochs"] < 50
+
+
+def test_forecaster_chooses_differencing_on_the_validation_rows():
+    from seqlab.tasks.forecasting.forecaster import Forecaster
+
+    t = np.arange(160)
+    noise = 0.05 * np.random.default_rng(0).normal(size=160)
+    trend = pd.DataFrame({"y": 0.5 * t + np.sin(t / 2.0) + noise})       # leaves the training range
+    level = pd.DataFrame({"y": np.sin(t / 2.0) + noise})                 # stays in it
+    assert Forecaster("linear", target="y", lookback=8, seed=0).fit(trend).difference_ is True
+    assert Forecaster("linear", target="y", lookback=8, seed=0).fit(level).difference_ is False
+    assert Forecaster("linear", target="y", lookback=8, difference=False).fit(trend).difference_ is False
