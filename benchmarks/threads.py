@@ -20,6 +20,7 @@ what carry over): see the module docstring of ``seqlab.train.threads`` for the f
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import subprocess
@@ -63,7 +64,7 @@ def cli(argv_of):
     def run(threads, scale: float) -> None:
         from seqlab.cli import main
 
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
             code = main([*argv_of(scale), "--threads", str(threads), "-q", "--out", str(Path(tmp) / "run")])
         if code != 0:
             raise SystemExit(f"example failed with exit status {code}")
