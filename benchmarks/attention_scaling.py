@@ -117,7 +117,8 @@ def main(argv=None) -> None:
         cells = []
         for n in lengths:
             s, m = best(v, n, "seconds"), best(v, n, "memory_mb")
-            cells.append(f"{s:6.2f}s {m:5.0f}MB" if s is not None else f"{'failed':>14s}")
+            skipped = any(x.get("error", "").startswith("skipped") for x in results[v, n])
+            cells.append(f"{s:6.2f}s {m:5.0f}MB" if s is not None else "skipped" if skipped else "failed")
         print(f"{v:13s} {json.dumps(OPTIONS[v]):48s} " + " ".join(f"{c:>14s}" for c in cells))
     print("\nratios against full attention measured in the same run (time ratio < 1: faster than full):")
     for v in variants:
@@ -127,13 +128,13 @@ def main(argv=None) -> None:
         for n in lengths:
             s, f = best(v, n, "seconds"), best("full", n, "seconds")
             ratios.append(f"{s / f:5.2f}x" if s and f else "  n/a")
-        faster = next((human(n) for n in lengths if (best(v, n, "seconds") or 1e9) < (best("full", n, "seconds") or 0)),
-                      "never (in this range)")
-        never = "never (in this range)"
-        leaner = next((human(n) for n in lengths if (best(v, n, "memory_mb") or 1e9) < (best("full", n, "memory_mb")
-                                                                                        or 0)), never)
-        leaner_explicit = next((human(n) for n in lengths if (best(v, n, "memory_mb") or 1e9)
-                                < (best("full-explicit", n, "memory_mb") or 0)), never)
+        def from_on(key, base):   # the shortest length from which the variant beats ``base`` at every longer one
+            wins = [(best(v, n, key) or 1e9) < (best(base, n, key) or 0) for n in lengths]
+            start = next((i for i in range(len(lengths)) if all(wins[i:])), None)
+            return f"{human(lengths[start])} on" if start is not None else "never (in this range)"
+
+        faster = from_on("seconds", "full")
+        leaner, leaner_explicit = from_on("memory_mb", "full"), from_on("memory_mb", "full-explicit")
         growth = ""
         if 4096 in lengths and 16384 in lengths and best(v, 4096, "memory_mb") and best(v, 16384, "memory_mb"):
             g = best(v, 16384, "memory_mb") / max(best(v, 4096, "memory_mb"), 1e-9)

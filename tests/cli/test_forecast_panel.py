@@ -26,7 +26,8 @@ def wide_csv(tmp_path, n=12, years=30):
 def test_wide_panel_run_and_predict(tmp_path, capsys):
     path, out = wide_csv(tmp_path), tmp_path / "run"
     code = main(["forecast", str(path), "--wide", "--id-col", "Country", "--model", "mlp", "--difference",
-                 "--lookback", "6", "--horizon", "3", "--epochs", "3", "--verbose", "0", "--out", str(out)])
+                 "--lookback", "6", "--horizon", "3", "--epochs", "3", "--backtest", "2", "--verbose", "0",
+                 "--out", str(out)])
     assert code == 0
     text = capsys.readouterr().out
     assert "Panel: 12 series" in text and "seasonal_naive" in text and "OWA" in text and "naive on sMAPE" in text
@@ -35,6 +36,7 @@ def test_wide_panel_run_and_predict(tmp_path, capsys):
     metrics = json.loads((out / "metrics.json").read_text())
     assert {"mlp", "naive", "seasonal_naive"} <= set(metrics["table"]) and metrics["series"] == 12
     assert len(pd.read_csv(out / "per_series.csv", header=[0, 1], index_col=0)) == 12
+    assert "Rolling-origin backtest, 2 cutoffs" in text and len(pd.read_csv(out / "backtest.csv")) == 2 * 5
     preds = tmp_path / "preds.csv"
     assert main(["predict", str(out), str(path), "--output", str(preds)]) == 0
     table = pd.read_csv(preds)
@@ -50,7 +52,7 @@ def test_long_panel_with_covariates_from_parquet(tmp_path, capsys):
     code = main(["forecast", str(path), "--id-col", "firm", "--time-col", "year", "--target", "invest",
                  "--past-features", "value,capital", "--static-features", "firm", "--model", "linear",
                  "--lookback", "4", "--horizon", "2", "--quantiles", "0.1,0.5,0.9", "--epochs", "2",
-                 "--verbose", "0", "--out", str(out)])
+                 "--no-classical", "--verbose", "0", "--out", str(out)])
     assert code == 0, capsys.readouterr().err
     assert "Panel: 11 series" in capsys.readouterr().out
     assert main(["predict", str(out), str(path)]) == 0
@@ -89,7 +91,7 @@ def test_predict_without_the_future_features_exits_2(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["forecast", str(path), "--id-col", "id", "--time-col", "week", "--target", "sales",
                  "--future-features", "promo", "--model", "linear", "--lookback", "4", "--horizon", "2",
-                 "--verbose", "0", "--out", str(out)]) == 0
+                 "--no-classical", "--verbose", "0", "--out", str(out)]) == 0
     pd.DataFrame(rows).drop(columns="promo").to_csv(tmp_path / "new.csv", index=False)
     assert main(["predict", str(out), str(tmp_path / "new.csv")]) == 2
     err = capsys.readouterr().err.strip()

@@ -57,6 +57,10 @@ def add_parser(sub) -> None:
     panel.add_argument("--cutoff", help="score the steps after this date (or step) instead of the last --test-size")
     panel.add_argument("--drop-short", action="store_true",
                        help="leave out series shorter than lookback + horizon (default: refuse them, naming them)")
+    panel.add_argument("--backtest", type=int, default=0, metavar="FOLDS",
+                       help="also refit at FOLDS rolling cutoffs, --horizon steps apart, and report each fold")
+    panel.add_argument("--no-classical", dest="classical", action="store_false",
+                       help="skip the AutoETS / AutoTheta baselines (statsforecast; slow on many series)")
 
 
 def add_training_args(p, command: str) -> None:

@@ -35,7 +35,7 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
             f = forecaster_from_args(args, m, args.target, past or None)
             f.set_params(future_features=names_of(args.future_features) or None,
                          static_features=names_of(args.static_features) or None, calendar=args.calendar,
-                         cutoff=args.cutoff, drop_short=args.drop_short)
+                         cutoff=args.cutoff, drop_short=args.drop_short, classical=args.classical)
             fitted[m] = f.fit(frame, id_col=args.id_col, wide=args.wide)
         best = min(fitted, key=lambda m: _validation_smape(fitted[m]))     # chosen on validation, not test
         f, panel = fitted[best], fitted[best].panel_
@@ -46,6 +46,10 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
         table = _joint_table(fitted)
         metrics = {**f.metrics_, "best": best, "table": {m: row.to_dict() for m, row in table.iterrows()}}
         run.json("metrics.json", metrics)
+        text, verdicts = summary(fitted, best, table, run.out)
+        run.say(text)
+        for line in verdicts:
+            run.verdict(line)
         per_series = pd.concat({m: t for m, t in _per_series(fitted).items()}, axis=1)
         per_series.to_csv(run.dir / "per_series.csv", float_format="%.6g")
         plot_error_distribution({m: t["smape"].to_numpy() for m, t in _per_series(fitted).items()},
@@ -53,6 +57,14 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
         plot_series_forecasts(_chosen_series(panel, best), run.dir / "series.png")
         sections = [("Aggregate over series (test part)", {m: row.to_dict() for m, row in table.iterrows()}),
                     ("Per-series sMAPE", "errors.png"), ("Best, median and worst series", "series.png")]
+        if args.backtest:
+            folds = f.backtest(frame, folds=args.backtest, id_col=args.id_col, wide=args.wide)
+            folds.to_csv(run.dir / "backtest.csv", float_format="%.6g")
+            mean = folds.groupby(level="model", sort=False)[["mae", "rmse", "smape", "mase", "owa"]].mean()
+            sections.append((f"Rolling-origin backtest: {args.backtest} cutoffs, mean over folds",
+                             {m: row.to_dict() for m, row in mean.iterrows()}))
+            run.say(f"\nRolling-origin backtest, {args.backtest} cutoffs {f.horizon} steps apart (the last is the "
+                    f"test above), mean over folds:\n{format_table(mean)}")
         if getattr(panel, "val_table", None) is not None:
             sections.insert(1, ("Validation part (what defaults and the best model are chosen on)",
                                 {m: row.to_dict() for m, row in panel.val_table.iterrows()}))
@@ -60,7 +72,6 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
             sections.append(("Training", "loss.png"))
         sections.append(("Model", f.summary()))
         run.report(f"seqlab forecast: {len(panel.ids)} series of {panel.target}", sections)
-        run.say(summary(fitted, best, table, run.out))
         run.plot = "series.png"
         run.reuse = ("predict", f"seqlab predict {{out}} {args.csv}")
     return 0
@@ -105,8 +116,8 @@ def _chosen_series(panel, model: str) -> list[dict]:
     return out
 
 
-def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> str:
-    """The lines printed at the end of a panel run: what was fitted, the aggregate table, the verdict."""
+def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> tuple[str, list[str]]:
+    """The closing block's lines of a panel run: what was fitted and the aggregate table; and the verdicts."""
     panel = fitted[best].panel_
     H, L = int(panel.p["horizon"]), int(panel.p["lookback"])
     notes = []
@@ -119,21 +130,23 @@ def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> str:
              f"Test: {panel.n_windows['test']} forecasts, {H} step(s) ahead (lookback {L}); metrics are means over "
              f"series; MASE season {panel.season}; OWA against naive",
              format_table(table)]
-    if not classical_available():
-        lines.append("(AutoETS / AutoTheta: pip install 'seqlab[classical]')")
-    naive = table.loc["naive"]
+    if not panel.classical:
+        lines.append("(AutoETS / AutoTheta: " + ("--no-classical given)" if classical_available()
+                                                 else "pip install 'seqlab[classical]')"))
+    naive, verdicts = table.loc["naive"], []
     for m in fitted:
         row = table.loc[m]
         wins = [k for k in ("smape", "mase") if row[k] < naive[k]]
         verdict = ("beats" if len(wins) == 2 else "does NOT beat") + " naive on sMAPE and MASE" if len(wins) in (0, 2) \
             else f"beats naive on {wins[0]} only"
-        lines.append(f"{m}: {verdict} (sMAPE {row['smape']:.3f} vs {naive['smape']:.3f}, MASE {row['mase']:.3f} vs "
-                     f"{naive['mase']:.3f}, OWA {row['owa']:.3f})")
+        verdicts.append(f"{m} {verdict} (sMAPE {row['smape']:.3f} vs {naive['smape']:.3f}, MASE {row['mase']:.3f} "
+                        f"vs {naive['mase']:.3f}, OWA {row['owa']:.3f})")
     strongest = table["owa"].idxmin()
-    lines.append(f"lowest OWA: {strongest}" + ("" if strongest in fitted else " (a baseline: the model loses to it)"))
+    lost = "" if strongest in fitted else " (a baseline: the models lose to it)"
+    verdicts.append(f"lowest OWA: {strongest}{lost}")
     if "interval_coverage" in fitted[best].metrics_:
         q = fitted[best].metrics_["quantiles"]
         lines.append(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} "
                      "of test values")
-    lines.append(f"errors:  {out / 'errors.png'}  (per series: {out / 'per_series.csv'})")
-    return "\n".join(lines)
+    lines.append(f"per-series errors: {out / 'errors.png'}, {out / 'per_series.csv'}")
+    return "\n".join(lines), verdicts

@@ -10,7 +10,7 @@ from seqlab.tasks.forecasting import Forecaster
 from seqlab.tasks.forecasting.metrics import forecast_metrics
 from seqlab.tasks.forecasting.panel_metrics import series_errors
 
-FAST = dict(epochs=2, units=8, batch_size=64, verbose=0, seed=0)
+FAST = dict(epochs=2, units=8, batch_size=64, verbose=0, seed=0, classical=False)   # AutoETS/Theta: their own test
 
 
 def panel(n_series=30, steps=60, seed=0, future_effect=0.0, level_by_type=None, noise=0.3):
@@ -43,7 +43,7 @@ def test_a_static_feature_decides_the_level():
     levels = {"a": -9.0, "b": -3.0, "c": 3.0, "d": 9.0}
     df = panel(n_series=16, steps=30, level_by_type=levels, noise=3.0).assign(y=lambda d: d.y - 20)
     kwargs = dict(target="y", time_col="t", lookback=1, horizon=2, scaler=None, epochs=30, units=16, batch_size=32,
-                  learning_rate=1e-2, patience=0, verbose=0, seed=0)
+                  learning_rate=1e-2, patience=0, verbose=0, seed=0, classical=False)
     told = Forecaster("mlp", static_features="type", **kwargs).fit(df, id_col="id")
     blind = Forecaster("mlp", **kwargs).fit(df, id_col="id")
     # noise 3 around the level: one past value leaves the level unsure, the type gives it (MAE 2.14 vs 2.66)
@@ -60,7 +60,7 @@ def test_a_static_feature_decides_the_level():
 def test_every_network_family_trains_one_global_model(model, strategy):
     df = panel(n_series=6, steps=24)
     f = Forecaster(model, strategy=strategy, target="y", time_col="t", lookback=4, horizon=2, epochs=1, units=4,
-                   features="promo", static_features="type", verbose=0).fit(df, id_col="id")
+                   features="promo", static_features="type", verbose=0, classical=False).fit(df, id_col="id")
     assert f.metrics_["series"] == 6 and np.isfinite(f.metrics_["mae"])
     assert f.predict()["id"].tolist() == [f"s{i:02d}" for i in range(6) for _ in range(2)]
 
@@ -133,7 +133,8 @@ def test_classical_baselines_are_statsforecasts_own_per_series():
     from statsforecast.models import AutoETS
 
     df = panel(n_series=3, steps=25)
-    f = Forecaster("linear", target="y", time_col="t", lookback=4, horizon=3, validation_split=0, **FAST)
+    f = Forecaster("linear", target="y", time_col="t", lookback=4, horizon=3, validation_split=0,
+                   **{**FAST, "classical": True})
     f.fit(df, id_col="id")
     fc = f.panel_.test_forecasts["forecasts"]["AutoETS"]
     for i in range(3):
@@ -142,3 +143,26 @@ def test_classical_baselines_are_statsforecasts_own_per_series():
         ref = sf.StatsForecast(models=[AutoETS(season_length=1)], freq=1).forecast(df=frame, h=3)["AutoETS"]
         assert np.allclose(fc[i], ref.to_numpy())
     assert {"AutoETS", "AutoTheta", "naive", "seasonal_naive"} <= set(f.metrics_["aggregate"])
+
+
+def test_backtest_refits_at_rolling_cutoffs():
+    df = panel(n_series=4, steps=30)
+    f = Forecaster("linear", target="y", time_col="t", lookback=5, horizon=2, **FAST)
+    folds = f.backtest(df, folds=3, id_col="id")
+    assert folds.index.get_level_values("fold").unique().tolist() == [1, 2, 3]
+    last = Forecaster("linear", target="y", time_col="t", lookback=5, horizon=2, **FAST).fit(df, id_col="id")
+    assert folds.loc[(3, "linear"), "mae"] == pytest.approx(last.metrics_["mae"])       # the last fold is the test
+    first = Forecaster("linear", target="y", time_col="t", lookback=5, horizon=2, **FAST)
+    first.fit(df[df.t < 26], id_col="id")
+    assert folds.loc[(1, "naive"), "mae"] == pytest.approx(first.metrics_["baseline"]["mae"])
+
+
+def test_a_cutoff_scores_the_steps_after_it():
+    df = panel(n_series=4, steps=30)
+    kwargs = dict(target="y", time_col="t", lookback=5, horizon=2, **FAST)
+    by_date = Forecaster("linear", cutoff=25, **kwargs).fit(df, id_col="id")
+    by_rows = Forecaster("linear", test_size=4, **kwargs).fit(df, id_col="id")
+    assert by_date.metrics_["test_windows"] == 4 * 3                  # steps 26..29: 3 origins per series
+    assert by_date.metrics_["mae"] == pytest.approx(by_rows.metrics_["mae"])
+    with pytest.raises(DataError, match="too short"):
+        Forecaster("linear", cutoff=29, **kwargs).fit(df, id_col="id")        # 0 steps after it

@@ -39,7 +39,7 @@ from seqlab.models.forecasting import (
 from seqlab.nn.seeding import seeded
 from seqlab.tasks.base import Task
 from seqlab.tasks.forecasting.metrics import forecast_metrics
-from seqlab.tasks.forecasting.panel import PanelModel
+from seqlab.tasks.forecasting.panel import PanelModel, backtest_panel
 from seqlab.tasks.forecasting.panel_predict import panel_from_state, panel_state, predict_panel
 from seqlab.train import Trainer
 from seqlab.train.budget import budget_callback
@@ -76,11 +76,14 @@ class Forecaster(Task):
         season: seasonal period in rows; None infers it from the training rows.
         test_size: the last rows held out for the test metrics (a fraction below 1 or a row count; None:
             0.2 of the rows of one series, ``horizon`` rows of each series of a panel).
-        future_features, static_features, calendar, cutoff, drop_short: for a panel (``fit(df, id_col=...)``):
+        future_features, static_features, calendar, cutoff, drop_short, classical: for a panel
+            (``fit(df, id_col=...)``):
             covariates known over the horizon; columns with one value per series (text ones embedded);
             derive month / weekday / hour features from the time column; score the rows after this
             date (or step) instead of the last ``test_size`` rows; leave out series too short for
-            lookback + horizon instead of refusing them. ``features`` are then the past covariates.
+            lookback + horizon instead of refusing them; also score AutoETS and AutoTheta fitted on each
+            series when statsforecast is installed (seconds per thousand series). ``features`` are then
+            the past covariates.
         fill: NaN handling: None (refuse), ``"ffill"``, ``"interpolate"``, ``"zero"``.
         epochs, batch_size, learning_rate, patience, validation_split, time_budget, seed, verbose: the shared
             training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. Here ``validation_split``
@@ -100,7 +103,7 @@ class Forecaster(Task):
                  scaler: str | None = "minmax", difference="auto", season: int | None = None,
                  validation_split: float = 0.1, test_size: float | None = None, fill: str | None = None, seed: int = 0,
                  verbose: int = 0, future_features=None, static_features=None, calendar: bool = False, cutoff=None,
-                 drop_short: bool = False, time_budget=None, attention: str = "full",
+                 drop_short: bool = False, classical: bool = True, time_budget=None, attention: str = "full",
                  attention_options: dict | None = None):
         self.model, self.target, self.features, self.time_col = model, target, features, time_col
         self.lookback, self.horizon, self.strategy, self.quantiles = lookback, horizon, strategy, quantiles
@@ -112,7 +115,7 @@ class Forecaster(Task):
         self.validation_split, self.test_size, self.fill = validation_split, test_size, fill
         self.seed, self.verbose, self.time_budget = seed, verbose, time_budget
         self.future_features, self.static_features, self.calendar = future_features, static_features, calendar
-        self.cutoff, self.drop_short = cutoff, drop_short
+        self.cutoff, self.drop_short, self.classical = cutoff, drop_short, classical
 
     # ----- checks --------------------------------------------------------------------------
     def _check_params(self) -> None:
@@ -399,13 +402,18 @@ class Forecaster(Task):
             self.train_end_ = saved
         return metrics
 
-    def backtest(self, data, folds: int = 3, test_size: int | None = None) -> pd.DataFrame:
+    def backtest(self, data, folds: int = 3, test_size: int | None = None, id_col: str | None = None,
+                 wide: bool = False) -> pd.DataFrame:
         """Rolling-origin evaluation: refit on each growing prefix of ``data`` and score the next
         ``test_size`` rows (default: this forecaster's test rows split in ``folds``), ``folds`` times,
-        the last fold ending with the data. Returns one row of metrics per fold (model and naive)."""
+        the last fold ending with the data. Returns one row of metrics per fold (model and naive).
+        A panel (``id_col``): each fold's cutoff is ``test_size`` (default ``horizon``) steps before the
+        next one's in every series; one row per fold and model (baselines included)."""
         self._check_params()
         if folds < 1:
             raise ConfigError(f"folds must be >= 1, got {folds}")
+        if id_col is not None:
+            return backtest_panel(self.get_params(), data, id_col, wide, folds, test_size)
         s = series_from(data, self.target, self.features, self.time_col, self.fill)
         frame = pd.DataFrame(s.values, columns=s.targets + s.features)
         rows = len(frame)

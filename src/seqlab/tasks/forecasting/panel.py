@@ -66,7 +66,7 @@ class PanelModel:
     parameters; ``fit(data, id_col, wide)`` then ``predict``, ``state``/``from_state`` for model files."""
 
     def __init__(self, p: dict):
-        self.p = p
+        self.p = {**p, "difference": p.get("difference") is True}     # "auto" (one series' choice): levels
         self.quantiles = [float(q) for q in p.get("quantiles") or []]
 
     # ----- reading -------------------------------------------------------------------------
@@ -90,7 +90,9 @@ class PanelModel:
         return features
 
     # ----- fitting -------------------------------------------------------------------------
-    def fit(self, data, id_col: str, wide: bool = False) -> "PanelModel":
+    def fit(self, data, id_col: str, wide: bool = False, trim: int = 0) -> "PanelModel":
+        """Read, split, scale, train and score (see the module docstring); ``trim``: leave out each
+        series' last ``trim`` observed steps first (a backtest's earlier cutoff). Returns self."""
         p = self.p
         if p["model"] in ("naive", "seasonal_naive"):
             raise ConfigError("a panel forecaster scores the naive and seasonal naive forecasts of every series in "
@@ -106,6 +108,8 @@ class PanelModel:
         if self.target is None or (not isinstance(target, str) and target and len(target) > 1):
             raise ConfigError("a panel forecaster takes one target column (target=...)")
         panel = self.read(data)
+        if trim:
+            panel = _trimmed(panel, int(trim))
         self.empty_series = list(panel.empty)
         L, H = int(p["lookback"]), int(p["horizon"])
         n_obs = panel.lengths
@@ -141,11 +145,12 @@ class PanelModel:
                  for k, w in windows.items()}
         self.network = self._new_network(buffer.shape[1])
         self.history = self._train(views["train"], views["val"] if len(windows["val"]) else None)
-        self.history_rows = n_obs - test
+        self.history_rows, self.test_index, self.classical = n_obs - test, windows["test"], False
         if len(windows["val"]):      # the validation part's scores: what defaults are chosen on
             self.val_table = self._score(panel, values, views["val"][0], windows["val"], train, with_classical=False)[0]
         self.table, self.per_series, self.test_forecasts = self._score(panel, values, views["test"][0],
-                                                                       windows["test"], n_obs - test)
+                                                                       windows["test"], n_obs - test,
+                                                                       with_classical=p.get("classical", True))
         self.static_codes = statics
         starts = off + n_obs - L
         self.last = np.stack([values[s:s + L] for s in starts]).astype(np.float64)      # (series, L, channels)
@@ -289,7 +294,7 @@ class PanelModel:
                 classical[k][chosen] = v
         if classical is not None:
             forecasts.update(classical)
-        if with_classical:
+        if index is self.test_index:
             self.classical = classical is not None
         scale = mase_scales(y, panel.offsets, history_rows, m)
         per_series = {k: series_errors(actual, f, series, scale, self.ids) for k, f in forecasts.items()}
@@ -316,6 +321,27 @@ class PanelModel:
         if getattr(self, "val_table", None) is not None:
             out["validation"] = {m: {k: float(v) for k, v in row.items()} for m, row in self.val_table.iterrows()}
         return out
+
+
+def _trimmed(panel: Panel, trim: int) -> Panel:
+    """``panel`` without the last ``trim`` observed steps (and any future rows) of each series."""
+    keep = np.maximum(panel.lengths - trim, 0)
+    rows = np.concatenate([np.arange(a, a + k) for a, k in zip(panel.offsets[:-1], keep)])
+    return Panel(panel.ids, np.r_[0, np.cumsum(keep)], keep, panel.values[rows], panel.positions[rows], panel.target,
+                 panel.past, panel.future, panel.statics, panel.anchor, panel.step, panel.empty)
+
+
+def backtest_panel(params: dict, data, id_col: str, wide: bool, folds: int, test_size: int | None = None):
+    """Rolling-origin backtest of a global model: fold ``k`` of ``folds`` refits with each series cut
+    ``(folds - k) * test_size`` steps before its end and scores the next ``test_size`` steps (default
+    ``horizon``). Returns a DataFrame indexed by ``(fold, model)`` with the aggregate metrics."""
+    step = int(test_size or params["horizon"])
+    frames = []
+    for fold in range(folds):
+        model = PanelModel({**params, "test_size": step, "verbose": 0}).fit(data, id_col, wide,
+                                                                              trim=(folds - 1 - fold) * step)
+        frames.append(model.table.assign(fold=fold + 1, series=len(model.ids)))
+    return pd.concat(frames).reset_index().set_index(["fold", "model"])
 
 
 def solve_linear(net, inputs: PanelInputs, targets: PanelTargets, chunk: int = 65536) -> None:
