@@ -100,6 +100,12 @@ def _ratings():
                          "rating": [5, 3, 4, 2, 1, 5, 3, 4]})
 
 
+def _digit_strings():
+    from seqlab.data.digit_strings import digit_strings
+
+    return digit_strings(24, max_digits=2, seed=0)
+
+
 def _with_nan(x):
     x = np.array(x, dtype="float64")
     x.flat[1] = np.nan
@@ -139,11 +145,36 @@ CASES: dict[str, Case] = {
         lambda: ((_table(), [0, 1, 1] * 8), _table()), lambda t, x: (t.predict(x), t.predict_proba(x)),
         bad={"nan": lambda: (_table().assign(a=_with_nan(_table()["a"])), [0, 1, 1] * 8),
              "no_rows": lambda: (_table().iloc[:0], [])}),
+    "TabularRegressor": Case(
+        dict(units=(4,), dropout=0.1, epochs=2, batch_size=8, seed=0),
+        lambda: ((_table(), np.linspace(0.0, 5.0, 24)), _table()), lambda t, x: t.predict(x),
+        bad={"nan": lambda: (_table().assign(a=_with_nan(_table()["a"])), np.linspace(0.0, 5.0, 24)),
+             "no_rows": lambda: (_table().iloc[:0], [])}),
+    "TextTagger": Case(
+        dict(units=4, embedding_dim=4, epochs=1, batch_size=8, seed=0),
+        lambda: (([["Ann", "met", "Bob"], ["Bob", "left"]] * 6, [["B-PER", "O", "B-PER"], ["B-PER", "O"]] * 6),
+                 [["Ann", "left"]]), lambda t, x: t.predict(x),
+        bad={"tag_count": lambda: ([["a", "b"]], [["O"]]), "not_bio": lambda: ([["a"]], [["PER"]]),
+             "empty": lambda: ([[]], [[]])}),
     "ImageClassifier": Case(
         dict(target_size=(8, 8), filters=(2,), units=4, epochs=1, batch_size=4, rescale=1.0, seed=0),
         lambda: (_images(), _images()[0]), lambda t, x: (t.predict(x), t.predict_proba(x)),
         bad={"nan": lambda: (_with_nan(_images()[0]), _images()[1]),
              "text": lambda: (_text_cells(_images()[0]), _images()[1])}),
+    "SeriesImageClassifier": Case(
+        dict(as_image="gaf", image_size=8, filters=(2,), units=4, epochs=1, batch_size=8, seed=0),
+        lambda: (_series(), _series()[0]), lambda t, x: (t.predict(x), t.predict_proba(x)),
+        bad={"nan": lambda: (_with_nan(_series()[0]), _series()[1]),
+             "text": lambda: (_text_cells(_series()[0]), _series()[1])}),
+    "ImageToSequence": Case(
+        dict(units=8, embedding_dim=4, steps=2, eval_every=1, batch_size=8, seed=0),
+        lambda: (_digit_strings(), _digit_strings()[0]), lambda t, x: t.predict(x),
+        bad={"nan": lambda: (_with_nan(_digit_strings()[0]), _digit_strings()[1]),
+             "empty_target": lambda: (_digit_strings()[0], [""] * 24)}),
+    "WordGenerator": Case(
+        dict(model="gru", units=4, n_embd=4, block_size=4, steps=2, batch_size=4, seed=0),
+        lambda: ((["the cat sat .", "a dog ran ."] * 8,), None), lambda t, x: t.sample(n=2, seed=0),
+        bad={"too_few": lambda: (["one line"],), "one_string": lambda: ("the cat sat .",)}),
     "CharGenerator": Case(
         dict(model="gru", steps=5, units=8, n_embd=4, batch_size=8, seed=0),
         lambda: ((_names(),), None), lambda t, x: t.sample(n=4, seed=0),

@@ -206,7 +206,8 @@ def generic_table(task, args) -> pd.DataFrame:
 
 
 READERS = {  # saved task class -> how INPUT is read and the predictions tabulated
-    "TextClassifier": classifier_table, "SequenceClassifier": classifier_table, "SequenceTagger": tagger_table,
+    "TextClassifier": classifier_table, "SequenceClassifier": classifier_table,
+    "SeriesImageClassifier": classifier_table, "SequenceTagger": tagger_table,
     "TabularClassifier": tabular_table, "ImageClassifier": image_table, "Forecaster": forecast_table,
 }
 

@@ -81,13 +81,15 @@ def run(args: argparse.Namespace) -> int:
         outliers = df.iloc[rows].copy()
         outliers.insert(0, "cell", [str(tuple(int(v) for v in som.predict(df.iloc[[r]])[0])) for r in rows])
         metrics.update(outlying_cells=[list(c) for c in cells], outlying_rows=len(rows))
+        metrics["kmeans_comparison"] = som.kmeans_comparison(df, seed=args.seed or 0)
         run.save(som, input={"command": "som", "columns": [str(c) for c in df.columns], "label_col": args.label_col})
         _plot(som, df, labels, run.dir / "umatrix.png")
         outliers.to_csv(run.dir / "outliers.csv", index=False)
         run.json("metrics.json", metrics)
         run.report("Self-organising map", [
             ("U-matrix", "umatrix.png"),
-            ("Metrics", {k: v for k, v in metrics.items() if not isinstance(v, list)}),
+            ("Metrics", {k: v for k, v in metrics.items() if not isinstance(v, (list, dict))}),
+            ("Beside K-Means with k = map size (scikit-learn, same scaled rows)", metrics["kmeans_comparison"]),
             (f"Rows in outlying cells (U-matrix >= {args.threshold})", outliers.head(50).to_html(index=False)),
         ])
         run.say(f"{len(rows)} rows in {len(cells)} outlying cells; quantization error "

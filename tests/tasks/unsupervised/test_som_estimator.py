@@ -60,3 +60,24 @@ def test_the_old_positional_input_len_still_works_with_a_warning():
     with pytest.warns(DeprecationWarning, match="passing input_len by position is deprecated"):
         som = SOM(5, 5, 4)
     assert (som.x, som.y, som.input_len) == (5, 5, 4)
+
+
+def test_kmeans_comparison_matches_a_direct_scikit_learn_computation():
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    from seqlab.tasks.unsupervised.som import SOM
+
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(c, 0.3, size=(40, 3)) for c in (0, 3, 6)])
+    som = SOM(2, 2, seed=0, scale=True).fit(X, num_iteration=500)
+    got = som.kmeans_comparison(X, seed=0)
+    data = som._input(X)
+    kmeans = KMeans(n_clusters=4, n_init=4, random_state=0).fit(data)
+    d = np.linalg.norm(data[:, None, :] - som.map_.weights.reshape(-1, 3).numpy()[None], axis=2)
+    assert got["k"] == 4
+    assert got["kmeans_inertia"] == pytest.approx(kmeans.inertia_)
+    assert got["som_inertia"] == pytest.approx((d.min(1) ** 2).sum(), rel=1e-6)
+    assert got["kmeans_silhouette"] == pytest.approx(silhouette_score(data, kmeans.labels_))
+    assert got["som_silhouette"] == pytest.approx(silhouette_score(data, d.argmin(1)))
+    assert got["kmeans_inertia"] <= got["som_inertia"] + 1e-9       # the map pays for its topology

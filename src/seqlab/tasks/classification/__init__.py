@@ -1,5 +1,5 @@
 """Classification: ``SequenceClassifier``, ``TextClassifier``, ``SequenceTagger``,
-``TabularClassifier``, ``ImageClassifier``, and the classification metrics.
+``TabularClassifier``, ``ImageClassifier``, ``SeriesImageClassifier``, and the classification metrics.
 
 The family never imports another family; what two families share lives in ``seqlab.data`` or
 ``seqlab.inspect``. Classes load on first use (``seqlab.tasks.classification.SequenceClassifier``).
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from seqlab.tasks.registry import task_class
 
-NAMES = ("SequenceClassifier", "TextClassifier", "SequenceTagger", "TabularClassifier", "ImageClassifier")
+NAMES = ("SequenceClassifier", "TextClassifier", "SequenceTagger", "TabularClassifier", "ImageClassifier",
+         "SeriesImageClassifier", "TabularRegressor", "TextTagger")
 
 
 def __getattr__(name: str):

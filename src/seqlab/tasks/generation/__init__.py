@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from seqlab.tasks.registry import task_class
 
-NAMES = ("CharGenerator", "Seq2Seq", "GAN", "TimeGAN")
+NAMES = ("CharGenerator", "Seq2Seq", "GAN", "TimeGAN", "ImageToSequence", "WordGenerator")
 
 
 def __getattr__(name: str):

@@ -2,6 +2,10 @@
 autoencoder trained on normal data can reconstruct it accurately; anomalous data gives a higher
 reconstruction error").
 
+With ``model="rbm"`` the score is an RBM's free energy F(v) instead (seed 003's energy view:
+improbable inputs have high energy), from an RBM with Gaussian visible units of unit variance on
+the standardised features (a Bernoulli RBM would need 0/1 inputs).
+
 Two modes:
 
 - tables (``window=None``): one score per row, the mean squared reconstruction error over the
@@ -29,8 +33,10 @@ from seqlab.data.scalers import StandardScaler
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.tasks.base import Task
 from seqlab.tasks.unsupervised.autoencoder import VAE, Autoencoder
+from seqlab.tasks.unsupervised.rbm import RBM
 
-MODELS = ("dense", "lstm", "vae")
+MODELS = ("dense", "lstm", "vae", "rbm")
+RBM_EPOCHS = 50  # when epochs is None: CD-1 has no validation score to stop on
 
 
 def sliding_windows(values: np.ndarray, window: int) -> np.ndarray:
@@ -53,7 +59,7 @@ class AnomalyDetector(Task):
     """Autoencoder anomaly detector for tables and time series.
 
     Args:
-        model: "dense" | "lstm" (needs ``window``) | "vae".
+        model: "dense" | "lstm" (needs ``window``) | "vae" | "rbm" (free-energy score).
         window: None for tables; a number of steps for a time series.
         contamination: expected fraction of anomalies in (0, 0.5]; the threshold is the
             ``1 - contamination`` quantile of the training scores.
@@ -120,7 +126,11 @@ class AnomalyDetector(Task):
         code = int(self.code_size) if self.code_size else max(2, n_in // 4)
         common = dict(epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
                       seed=self.seed, verbose=self.verbose, scale=None, time_budget=self.time_budget)
-        if self.model == "vae":
+        if self.model == "rbm":
+            self.model_ = RBM(code, epochs=int(self.epochs or RBM_EPOCHS), batch_size=self.batch_size,
+                              learning_rate=self.learning_rate or 0.01, seed=self.seed, visible="gaussian",
+                              time_budget=self.time_budget)
+        elif self.model == "vae":
             self.model_ = VAE(code, hidden=tuple(self.hidden) or (max(2 * code, 8),), output_activation=None,
                               **common)
         else:
@@ -135,6 +145,11 @@ class AnomalyDetector(Task):
 
     @torch.no_grad()
     def _score(self, samples: np.ndarray, n: int) -> np.ndarray:
+        if self.model == "rbm":
+            energy = self.model_.free_energy(samples)
+            if self.window is None:
+                return energy
+            return steps_from_windows(np.repeat(energy[:, None], int(self.window), axis=1), n)
         net = self.model_.model_
         net.eval()
         x = torch.from_numpy(samples)
@@ -179,7 +194,7 @@ class AnomalyDetector(Task):
                 tensors, {"scaler": self.scaler_.to_dict(), "inner": pre})
 
     def _set_state(self, config, tensors, preprocessing):
-        klass = {"Autoencoder": Autoencoder, "VAE": VAE}[config["inner"]]
+        klass = {"Autoencoder": Autoencoder, "VAE": VAE, "RBM": RBM}[config["inner"]]
         inner = klass.from_params(config["inner_params"])    # saved by earlier releases with lr=...
         inner._set_state(config["inner_config"], tensors, preprocessing["inner"])
         self.model_ = inner

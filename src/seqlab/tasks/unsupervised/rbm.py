@@ -20,10 +20,10 @@ from seqlab.tasks.base import Task
 from seqlab.train.budget import BudgetTracker
 
 
-def _binary_matrix(X, batch_size: int) -> torch.Tensor:
+def _binary_matrix(X, batch_size: int, visible: str = "bernoulli") -> torch.Tensor:
     arr = numeric_matrix(X)
     observed = arr[arr >= 0]
-    if observed.size and observed.max() > 1:
+    if visible == "bernoulli" and observed.size and observed.max() > 1:
         raise DataError("RBM input must be 0/1 or probabilities in [0, 1] (negative = missing); "
                         "binarise or scale the data first")
     if len(arr) < int(batch_size):
@@ -35,9 +35,10 @@ class RBM(Task):
     """Bernoulli RBM trained with CD-k or persistent CD.
 
     Args: n_hidden; k: Gibbs steps per update; persistent: PCD; momentum and weight_decay (L2 on
-    W), both 0 in the seed; epochs, batch_size, learning_rate, seed, verbose: the shared training arguments
-    (``seqlab.tasks.base.TRAINING_ARGUMENTS``); ``learning_rate`` is per sample (the seed's summed
-    update is learning_rate = batch_size).
+    W), both 0 in the seed; visible: "bernoulli" (0/1 or probabilities, negatives missing) or
+    "gaussian" (standardised real values, unit variance; no missing entries); epochs, batch_size,
+    learning_rate, seed, verbose: the shared training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``);
+    ``learning_rate`` is per sample (the seed's summed update is learning_rate = batch_size).
     ``fit(X (n, n_visible) of 0/1, negatives missing)``; ``transform`` -> p(h|v) ``(n, n_hidden)``;
     ``predict`` -> p(v|h(v)) reconstruction; ``sample(n, gibbs_steps)``; ``evaluate`` ->
     ``{"reconstruction_error", "free_energy"}``. Fitted: ``model_``, ``history_`` (per epoch: the
@@ -51,11 +52,11 @@ class RBM(Task):
 
     def __init__(self, n_hidden: int = 100, *, k: int = 1, learning_rate: float = 0.1, epochs: int = 10,
                  batch_size: int = 100, persistent: bool = False, seed: int | None = None,
-                 momentum: float = 0.0, weight_decay: float = 0.0, verbose: int = 0,
+                 momentum: float = 0.0, weight_decay: float = 0.0, visible: str = "bernoulli", verbose: int = 0,
                  time_budget=None):
         self.n_hidden, self.k, self.learning_rate = n_hidden, k, learning_rate
         self.epochs, self.batch_size, self.persistent, self.seed = epochs, batch_size, persistent, seed
-        self.momentum, self.weight_decay, self.verbose = momentum, weight_decay, verbose
+        self.momentum, self.weight_decay, self.visible, self.verbose = momentum, weight_decay, visible, verbose
         self.time_budget = time_budget
 
     @classmethod
@@ -74,12 +75,12 @@ class RBM(Task):
         if not 0 <= float(self.momentum) < 1 or float(self.weight_decay) < 0:
             raise ConfigError(f"momentum must be in [0, 1) and weight_decay >= 0, got {self.momentum} "
                               f"and {self.weight_decay}")
-        V = _binary_matrix(X, self.batch_size)
-        self.model_ = RestrictedBoltzmannMachine(V.shape[1], int(self.n_hidden), seed=self.seed)
+        V = _binary_matrix(X, self.batch_size, self.visible)
+        self.model_ = RestrictedBoltzmannMachine(V.shape[1], int(self.n_hidden), seed=self.seed, visible=self.visible)
         g = torch.Generator().manual_seed(0 if self.seed is None else int(self.seed))
         self.history_ = {"loss": [], "free_energy": []}
         bs = int(self.batch_size)
-        observed = torch.where(V < 0, 0.0, V)                   # missing entries count as 0 in F(v)
+        observed = V if self.visible == "gaussian" else torch.where(V < 0, 0.0, V)  # missing count as 0 in F(v)
         start = time.perf_counter()
         clock = BudgetTracker(time_budget=self.time_budget, adaptive=False)
         clock.start()
@@ -139,7 +140,7 @@ class RBM(Task):
 
     def _set_state(self, config, tensors, preprocessing):
         self.model_ = RestrictedBoltzmannMachine.from_weights(tensors["W"], tensors["hidden_bias"],
-                                                              tensors["visible_bias"])
+                                                              tensors["visible_bias"], self.visible)
         self.history_ = config.get("history", {"loss": []})
 
 
@@ -147,7 +148,9 @@ class DBN(Task):
     """Deep belief network: RBMs trained greedily, each on the hidden probabilities of the last.
 
     Args: hidden_layers (sizes), and RBM's k, persistent, and the shared training arguments
-    epochs, batch_size, learning_rate, seed (``seqlab.tasks.base.TRAINING_ARGUMENTS``).
+    epochs, batch_size, learning_rate, seed (``seqlab.tasks.base.TRAINING_ARGUMENTS``);
+    fine_tune_epochs: epochs of wake-sleep fine-tuning after the greedy stack (0: none), which
+    unties the directed layers' generative weights. ``sample(n)`` generates from the top RBM down.
     ``transform`` -> top-layer probabilities; ``predict`` -> reconstruction; ``encoder_weights()`` /
     ``decoder_weights()`` -> Dense-layout ``[(kernel (in, out), bias)]`` for a deep autoencoder.
 
@@ -158,10 +161,11 @@ class DBN(Task):
     """
 
     def __init__(self, hidden_layers=(64, 32), *, k: int = 1, learning_rate: float = 0.1, epochs: int = 10,
-                 batch_size: int = 100, persistent: bool = False, seed: int | None = None, time_budget=None):
+                 batch_size: int = 100, persistent: bool = False, seed: int | None = None,
+                 fine_tune_epochs: int = 0, time_budget=None):
         self.hidden_layers, self.k, self.learning_rate = hidden_layers, k, learning_rate
         self.epochs, self.batch_size, self.persistent, self.seed = epochs, batch_size, persistent, seed
-        self.time_budget = time_budget
+        self.fine_tune_epochs, self.time_budget = fine_tune_epochs, time_budget
 
     def fit(self, X, y=None) -> "DBN":
         V = _binary_matrix(X, self.batch_size)
@@ -181,7 +185,15 @@ class DBN(Task):
             self.history_[f"rbm_{n}_loss"] = step.history_["loss"]
             layer_input = rbm.hidden_probs(layer_input)          # the next RBM learns these
             self.training_ = {**step.training_, "layer": n + 1, "layers": len(self.model_.rbms)}
+        if int(self.fine_tune_epochs or 0) > 0:
+            self.history_["wake_sleep_error"] = self.model_.wake_sleep(
+                V, int(self.fine_tune_epochs), int(self.batch_size), float(self.learning_rate) / 10, self.k, self.seed)
         return self
+
+    def sample(self, n: int, gibbs_steps: int = 200, seed: int | None = None) -> np.ndarray:
+        """``n`` generated visible vectors (probabilities), top RBM chain then down: ``(n, n_visible)``."""
+        self._check_fitted()
+        return self.model_.sample(n, gibbs_steps, seed).numpy()
 
     def transform(self, X) -> np.ndarray:
         self._check_fitted()
@@ -209,6 +221,8 @@ class DBN(Task):
     def _set_state(self, config, tensors, preprocessing):
         sizes = [tensors["rbms.0.W"].shape[0], *[int(h) for h in self.hidden_layers]]
         self.model_ = DeepBeliefNetwork(sizes)
+        if any(name.startswith("gen_W") for name in tensors):
+            self.model_.untie()
         self.model_.load_state_dict(tensors)
         self.history_ = config.get("history", {})
 

@@ -116,6 +116,33 @@ class SOM(Task):
         return {"quantization_error": self.map_.quantization_error(data),
                 "topographic_error": self.map_.topographic_error(data)}
 
+    def kmeans_comparison(self, X, seed: int = 0) -> dict:
+        """The map beside scikit-learn's K-Means with k = map size on the same scaled rows (seed 003
+        sets K-Means beside the SOM): inertia (sum of squared distances to the nearest centre /
+        best-matching neuron) and silhouette of the assignments (-1..1, higher = tighter clusters;
+        NaN when fewer than 2 distinct clusters are used or every row is its own cluster).
+
+        Returns ``{"k", "som_inertia", "kmeans_inertia", "som_silhouette", "kmeans_silhouette",
+        "som_clusters_used"}``. The SOM pays for its topology (neighbouring neurons are tied), so
+        K-Means' inertia is expected to be lower; the comparison says by how much.
+        """
+        from sklearn.cluster import KMeans
+        from sklearn.metrics import silhouette_score
+
+        data = self._input(X)
+        k = int(self.map_.weights.shape[0] * self.map_.weights.shape[1])
+        distances = self.map_.distances(data)
+        som_labels = distances.argmin(1)
+        kmeans = KMeans(n_clusters=min(k, len(data)), n_init=4, random_state=seed).fit(data)
+
+        def silhouette(labels) -> float:
+            used = len(np.unique(labels))
+            return float(silhouette_score(data, labels)) if 2 <= used < len(data) else float("nan")
+
+        return {"k": k, "som_inertia": float((distances.min(1) ** 2).sum()), "kmeans_inertia": float(kmeans.inertia_),
+                "som_silhouette": silhouette(som_labels), "kmeans_silhouette": silhouette(kmeans.labels_),
+                "som_clusters_used": int(len(np.unique(som_labels)))}
+
     # MiniSom's reading methods, on raw rows
     def winner(self, x) -> tuple[int, int]:
         data = self._input(np.asarray(x, dtype=np.float64).reshape(1, -1))

@@ -1,0 +1,223 @@
+"""``ImageToSequence``: read a sequence of tokens off an image (seed 001's one-to-many problem:
+image captioning), with a CNN encoder and an attentive LSTM decoder
+(``seqlab.models.captioning``).
+
+Targets are strings; their characters are the vocabulary. Training is teacher-forced with Adam on
+random batches; every ``eval_every`` steps the held-out ``validation_split`` of the images is read
+greedily and the weights with the best exact-sequence accuracy are kept. ``steps=None`` (default)
+trains until ``patience`` evaluations pass without improvement, at most ``max_steps``; a number
+trains exactly that many steps.
+
+The baseline, trained in the same ``fit`` on the same batches, is a per-position classifier (the
+same encoder, one softmax per output position); ``evaluate`` reports both and says which won.
+
+>>> from seqlab.data.digit_strings import digit_strings
+>>> X, y = digit_strings(64, max_digits=2, seed=0)
+>>> task = ImageToSequence(steps=2, batch_size=16, eval_every=1, seed=0).fit(X, y)
+>>> len(task.predict(X[:3]))
+3
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from seqlab.io.errors import ConfigError, DataError
+from seqlab.models.captioning import ImageToSequenceModel, PositionClassifier, sequence_loss
+from seqlab.nn.seeding import make_generator, seeded
+from seqlab.tasks.base import Task
+
+IGNORE = -100
+
+
+def _images(X) -> np.ndarray:
+    arr = np.asarray(X, dtype=np.float32)
+    if arr.ndim != 3 or arr.shape[0] == 0:
+        raise DataError(f"images must be an array (n, height, width) with n >= 1, got shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise DataError("images hold NaN or infinite values")
+    return arr
+
+
+def sequence_scores(truth: list[str], predicted: list[str]) -> dict:
+    """``{"exact_match", "token_accuracy"}``: the share of sequences read exactly, and of target
+    tokens read right at their position (a missing or extra token counts as wrong).
+
+    >>> sequence_scores(["12", "345"], ["12", "395"])
+    {'exact_match': 0.5, 'token_accuracy': 0.8}
+    """
+    exact = np.mean([t == p for t, p in zip(truth, predicted)])
+    right = sum(a == b for t, p in zip(truth, predicted) for a, b in zip(t, p))
+    total = sum(max(len(t), len(p)) for t, p in zip(truth, predicted))
+    return {"exact_match": float(exact), "token_accuracy": float(right / total) if total else 1.0}
+
+
+class ImageToSequence(Task):
+    """CNN + attentive LSTM reader of token sequences in images.
+
+    Args: units, embedding_dim: the network; steps (None: adaptive, see module doc), max_steps,
+    eval_every, patience (evaluations); batch_size, learning_rate, validation_split, seed: the shared
+    training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``).
+
+    ``fit(images (n, H, W), sequences)``; ``predict(images) -> list[str]``;
+    ``attention(images) -> (n, T, W')`` weights over the image's column bands per output step;
+    ``evaluate(images, sequences) -> {"exact_match", "token_accuracy", "baseline", "beats_baseline"}``.
+    """
+
+    def __init__(self, units: int = 128, *, embedding_dim: int = 32, steps: int | None = None,
+                 max_steps: int = 6000, eval_every: int = 250, patience: int = 4, batch_size: int = 64,
+                 learning_rate: float = 3e-3, validation_split: float = 0.1, seed: int | None = None):
+        self.units, self.embedding_dim, self.steps, self.max_steps = units, embedding_dim, steps, max_steps
+        self.eval_every, self.patience, self.batch_size = eval_every, patience, batch_size
+        self.learning_rate, self.validation_split, self.seed = learning_rate, validation_split, seed
+
+    # ----- data ----------------------------------------------------------------------------------
+    def _encode(self, sequences: list[str]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(decoder inputs, decoder targets, position targets) as id tensors, padded."""
+        index = {ch: i for i, ch in enumerate(self.vocab_)}
+        V, T = len(self.vocab_), self.max_length_ + 1
+        inputs = torch.full((len(sequences), T), V, dtype=torch.long)
+        targets = torch.full((len(sequences), T), IGNORE, dtype=torch.long)
+        positions = torch.full((len(sequences), self.max_length_), V, dtype=torch.long)
+        for n, s in enumerate(sequences):
+            ids = [index[ch] for ch in s]
+            inputs[n, 0] = V + 1
+            inputs[n, 1:len(ids) + 1] = torch.tensor(ids, dtype=torch.long)
+            targets[n, :len(ids) + 1] = torch.tensor(ids + [V], dtype=torch.long)
+            positions[n, :len(ids)] = torch.tensor(ids, dtype=torch.long)
+        return inputs, targets, positions
+
+    def _decode(self, ids: np.ndarray) -> list[str]:
+        V = len(self.vocab_)
+        out = []
+        for row in ids:
+            chars = []
+            for i in row:
+                if i >= V:
+                    break
+                chars.append(self.vocab_[int(i)])
+            out.append("".join(chars))
+        return out
+
+    # ----- training ------------------------------------------------------------------------------
+    def fit(self, X, y) -> "ImageToSequence":
+        """Train the reader and its per-position baseline on images ``X`` and strings ``y``; returns self."""
+        images = _images(X)
+        sequences = [str(s) for s in y]
+        if len(sequences) != len(images):
+            raise DataError(f"{len(images)} images but {len(sequences)} target sequences")
+        if not 0.0 < float(self.validation_split) < 1.0:
+            raise ConfigError(f"validation_split must be in (0, 1), got {self.validation_split}")
+        if any(not s for s in sequences):
+            raise DataError("every image needs a non-empty target sequence")
+        self.vocab_ = sorted(set("".join(sequences)))
+        self.max_length_ = max(map(len, sequences))
+        self.image_shape_ = list(images.shape[1:])
+        rng = np.random.default_rng(self.seed)
+        order = rng.permutation(len(images))
+        n_val = max(1, int(round(len(images) * float(self.validation_split))))
+        val, train = order[:n_val], order[n_val:]
+        if len(train) < 1:
+            raise DataError(f"{len(images)} images leave none to train on after the validation split")
+        inputs, targets, positions = self._encode(sequences)
+        x = torch.from_numpy(images)
+        with seeded(self.seed):
+            self.model_ = ImageToSequenceModel(len(self.vocab_), *self.image_shape_, units=int(self.units),
+                                               embedding_dim=int(self.embedding_dim))
+            self.baseline_ = PositionClassifier(len(self.vocab_), self.image_shape_[0], self.max_length_,
+                                                units=int(self.units))
+        optimizers = [torch.optim.Adam(m.parameters(), lr=float(self.learning_rate))
+                      for m in (self.model_, self.baseline_)]
+        g = make_generator(0 if self.seed is None else int(self.seed))
+        val_truth = [sequences[i] for i in val]
+        best = {"model": (-1.0, None, 0), "baseline": (-1.0, None, 0)}
+        limit = int(self.steps) if self.steps is not None else int(self.max_steps)
+        since_best, step = 0, 0
+        self.history_ = {"step": [], "loss": [], "val_exact_match": [], "baseline_val_exact_match": []}
+        while step < limit:
+            batch = torch.from_numpy(train[torch.randint(len(train), (int(self.batch_size),), generator=g).numpy()])
+            self.model_.train()
+            logits, _ = self.model_(x[batch], inputs[batch])
+            loss = sequence_loss(logits, targets[batch])
+            optimizers[0].zero_grad()
+            loss.backward()
+            optimizers[0].step()
+            base_loss = sequence_loss(self.baseline_(x[batch]), positions[batch])
+            optimizers[1].zero_grad()
+            base_loss.backward()
+            optimizers[1].step()
+            step += 1
+            if step % int(self.eval_every) == 0 or step == limit:
+                scores = {name: sequence_scores(val_truth, self._read(x[val], name))["exact_match"]
+                          for name in ("model", "baseline")}
+                for name, score in scores.items():
+                    if score > best[name][0]:
+                        module = self.model_ if name == "model" else self.baseline_
+                        best[name] = (score, {k: v.clone() for k, v in module.state_dict().items()}, step)
+                since_best = 0 if best["model"][2] == step else since_best + 1
+                for key, value in (("step", step), ("loss", float(loss.detach())), ("val_exact_match", scores["model"]),
+                                   ("baseline_val_exact_match", scores["baseline"])):
+                    self.history_[key].append(value)
+                if self.steps is None and since_best >= int(self.patience):
+                    break
+        self.model_.load_state_dict(best["model"][1])
+        self.baseline_.load_state_dict(best["baseline"][1])
+        self.history_["best_step"] = best["model"][2]
+        self.history_["stopped"] = ("patience" if step < limit else "ceiling") if self.steps is None else "steps"
+        self.model_.eval()
+        self.baseline_.eval()
+        return self
+
+    @torch.no_grad()
+    def _read(self, x: torch.Tensor, which: str = "model") -> list[str]:
+        if which == "baseline":
+            self.baseline_.eval()
+            return self._decode(self.baseline_(x).argmax(-1).numpy())
+        self.model_.eval()
+        return self._decode(self.model_.greedy(x, self.max_length_)[0].numpy())
+
+    def _checked(self, X) -> torch.Tensor:
+        self._check_fitted()
+        images = _images(X)
+        if list(images.shape[1:]) != self.image_shape_:
+            raise DataError(f"images are {tuple(images.shape[1:])} but the model reads {tuple(self.image_shape_)}")
+        return torch.from_numpy(images)
+
+    # ----- results -------------------------------------------------------------------------------
+    def predict(self, X) -> list[str]:
+        """The sequence read off each image (greedy decoding)."""
+        return self._read(self._checked(X))
+
+    @torch.no_grad()
+    def attention(self, X) -> np.ndarray:
+        """Attention weights ``(n, max_length + 1, W')`` over column bands for each output step."""
+        return self.model_.greedy(self._checked(X), self.max_length_)[1].numpy()
+
+    def evaluate(self, X, y) -> dict:
+        """Exact-sequence and token accuracy of the reader and of the per-position baseline."""
+        x = self._checked(X)
+        truth = [str(s) for s in y]
+        out = sequence_scores(truth, self._read(x))
+        out["baseline"] = {"name": "per-position classifier", **sequence_scores(truth, self._read(x, "baseline"))}
+        out["beats_baseline"] = bool(out["exact_match"] > out["baseline"]["exact_match"])
+        return out
+
+    # ----- persistence ---------------------------------------------------------------------------
+    def _get_state(self):
+        tensors = {f"model.{k}": v for k, v in self.model_.state_dict().items()}
+        tensors.update({f"baseline.{k}": v for k, v in self.baseline_.state_dict().items()})
+        config = {"vocab": self.vocab_, "max_length": self.max_length_, "image_shape": self.image_shape_}
+        return config, tensors, {"history": self.history_}
+
+    def _set_state(self, config, tensors, preprocessing):
+        self.vocab_, self.max_length_ = list(config["vocab"]), int(config["max_length"])
+        self.image_shape_ = [int(v) for v in config["image_shape"]]
+        self.model_ = ImageToSequenceModel(len(self.vocab_), *self.image_shape_, units=int(self.units),
+                                           embedding_dim=int(self.embedding_dim))
+        self.baseline_ = PositionClassifier(len(self.vocab_), self.image_shape_[0], self.max_length_,
+                                            units=int(self.units))
+        for prefix, module in (("model.", self.model_), ("baseline.", self.baseline_)):
+            module.load_state_dict({k[len(prefix):]: torch.as_tensor(v) for k, v in tensors.items()
+                                    if k.startswith(prefix)}, strict=True)
+            module.eval()
+        self.history_ = preprocessing.get("history", {})
