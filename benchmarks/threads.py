@@ -13,9 +13,11 @@ The competing process is another Python spinning on one core (NumPy matrix produ
 another user's job would. The ratio printed is ``median time at N threads / median time at 1 thread`` in
 the same condition: above 1, more threads are slower.
 
-The default rule of ``seqlab.train.threads`` (one thread) follows from these ratios: see its docstring and
-the numbers this prints. Measured on a shared 2-core machine (other jobs running; ratios, not times, are
-what carry over): see the module docstring of ``seqlab.train.threads`` for the figures.
+The default rule of ``seqlab.train.threads`` (one thread) follows from these ratios. Measured 2026-12-06
+(``--repeats 2 --scale 0.03``, nice'd, 2 cores shared with other jobs: load average 10-16), time at
+2 threads / time at 1 thread, idle / with the competitor: first model 44.7x / 17.5x; quickstart 15.9x /
+7.4x; sms-spam BiLSTM 15.4x / 8.4x; GunPoint CNN1D 4.7x / 4.4x; names GRU 9.2x / 10.8x; seq2seq addition
+17.2x / 16.6x. Every example was slower on two threads.
 """
 from __future__ import annotations
 
