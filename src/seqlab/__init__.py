@@ -12,10 +12,18 @@ A façade: everything here lives in a sub-package (``seqlab.tasks`` for ``Sequen
 3
 """
 from seqlab import callbacks, constraints, data, datasets, layers, regularizers, tasks
-from seqlab.io.errors import ConfigError, DataError, ModelFileError, NotFittedError, SeqlabError
+from seqlab.io.errors import (
+    ConfigError,
+    DataError,
+    ModelFileError,
+    NotFittedError,
+    SeqlabError,
+    TrainingDivergedError,
+)
 from seqlab.tasks import Input, Model, Sequential, load
 
 __version__ = "0.1.0"
 
 __all__ = ["Sequential", "Model", "Input", "load", "layers", "callbacks", "tasks", "data", "datasets", "SeqlabError",
-           "regularizers", "constraints", "ConfigError", "DataError", "ModelFileError", "NotFittedError", "__version__"]
+           "regularizers", "constraints", "ConfigError", "DataError", "ModelFileError", "NotFittedError",
+           "TrainingDivergedError", "__version__"]

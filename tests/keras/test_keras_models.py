@@ -188,3 +188,28 @@ def test_penalties_and_constraints_equal_kerass():
                              (constraints.min_max_norm(0.5, 1.0, rate=0.7),
                               keras.constraints.MinMaxNorm(0.5, 1.0, 0.7))):
         torch.testing.assert_close(ours_c(w), torch.as_tensor(np.asarray(theirs_c(w))), rtol=1e-5, atol=1e-6)
+
+
+def test_bidirectional_conv_and_nested_weights_load_from_keras(tmp_path):
+    def stack(lib):
+        return [lib.Conv1D(4, 3, padding="causal"), lib.Bidirectional(lib.GRU(3, return_sequences=True)),
+                lib.TimeDistributed(lib.Dense(2)), lib.Bidirectional(lib.LSTM(2), merge_mode="sum"), lib.Dense(1)]
+
+    theirs = keras.Sequential([keras.Input((7, 2)), *stack(K)])
+    theirs.save_weights(tmp_path / "bi.weights.h5")
+    ours = seqlab.Sequential(stack(S), input_shape=(7, 2))
+    seqlab.keras.load_weights(ours, tmp_path / "bi.weights.h5")
+    x = np.random.default_rng(3).normal(size=(4, 7, 2)).astype("float32")
+    np.testing.assert_allclose(ours.predict(x), theirs.predict(x, verbose=0), rtol=1e-5, atol=1e-5)
+    inner_in = keras.Input((5,))
+    encoder = keras.Model(inner_in, K.Dense(3)(inner_in))
+    outer_in = keras.Input((5,))
+    outer = keras.Model(outer_in, K.Dense(1)(encoder(outer_in)))
+    outer.save(tmp_path / "nested.keras")
+    s_in = seqlab.Input((5,))
+    s_encoder = seqlab.Model(s_in, S.Dense(3)(s_in))
+    s_outer_in = seqlab.Input((5,))
+    s_outer = seqlab.Model(s_outer_in, S.Dense(1)(s_encoder(s_outer_in)))
+    seqlab.keras.load_weights(s_outer, tmp_path / "nested.keras")
+    x = np.ones((2, 5), np.float32)
+    np.testing.assert_allclose(s_outer.predict(x), outer.predict(x, verbose=0), rtol=1e-5, atol=1e-5)

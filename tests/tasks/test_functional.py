@@ -200,3 +200,22 @@ def test_sequential_fits_with_tbptt():
     model.compile("adam", loss="mse")
     history = model.fit(np.ones((8, 12, 1), np.float32), np.zeros((8, 12, 1), np.float32), epochs=2, tbptt=4)
     assert len(history.history["loss"]) == 2
+
+
+def test_freezing_a_whole_nested_model():
+    inner_in = seqlab.Input((3,))
+    encoder = seqlab.Model(inner_in, layers.Dense(2)(inner_in), name="encoder")
+    outer_in = seqlab.Input((3,))
+    outer = seqlab.Model(outer_in, layers.Dense(1)(encoder(outer_in)))
+    encoder.trainable = False
+    assert not encoder.trainable and outer.trainable
+    assert "Trainable params: 3 " in outer.summary() and "Non-trainable params: 8 " in outer.summary()
+
+
+def test_freezing_a_sequential_as_seed000s_gan_does():
+    discriminator = seqlab.Sequential([layers.Dense(4, activation="relu"), layers.Dense(1, activation="sigmoid")],
+                                      input_shape=(3,))
+    discriminator.trainable = False
+    assert not discriminator.trainable and all(not p.requires_grad for p in discriminator.parameters())
+    discriminator.trainable = True
+    assert all(p.requires_grad for p in discriminator.parameters())

@@ -2,7 +2,8 @@
 and exposes ``add_parser(subparsers)``, which registers the command and sets ``func`` to a
 function of the parsed arguments that returns an exit status.
 
-Any ``SeqlabError`` (bad input) becomes one line on stderr and exit status 2. Every parser uses
+Any ``SeqlabError`` (bad input) or ``OSError`` (a full disk, a read-only folder) becomes one line on
+stderr and exit status 2. Every parser uses
 ``HelpFormatter`` (docstring line breaks kept, defaults shown), and a command's ``description`` may be
 its module docstring: ``help_text`` strips the reStructuredText literal markup for the terminal.
 
@@ -18,13 +19,13 @@ import sys
 import textwrap
 
 from seqlab.cli.common import check_arguments
-from seqlab.io.errors import SeqlabError
+from seqlab.io.errors import SeqlabError, os_error_line
 from seqlab.io.modeldir import seqlab_version
 
 # Command modules, in the order ``seqlab --help`` lists them. A module that is not there yet is skipped.
 COMMAND_MODULES = [
     "quickstart", "forecast", "classify", "generate", "seq2seq", "predict", "detect", "synth",
-    "som", "rbm", "summary", "datasets", "bench",
+    "som", "rbm", "summary", "datasets", "bench", "tune",
 ]
 
 
@@ -132,3 +133,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into a reader that stopped early (seqlab datasets | head)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
         return 1
+    except OSError as e:  # a full disk, a read-only folder, ...: the writers have removed their temp files
+        print(f"seqlab: error: {os_error_line(e)}", file=sys.stderr)
+        return 2

@@ -140,6 +140,17 @@ def split_data(train, test_size: float, seed: int, dedupe: bool):
     return _subset(train, np.sort(tr)), _subset(train, np.sort(te)), record, np.sort(te)
 
 
+def _sizes(text: str) -> tuple:
+    """``"64,128,64"`` -> ``(64, 128, 64)`` (a usage error, exit 2, otherwise)."""
+    try:
+        sizes = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated whole numbers, got {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"expected sizes >= 1, got {text!r}")
+    return sizes
+
+
 def training_options(args) -> dict:
     """The keyword arguments every classifier of ``seqlab classify`` takes from the command line."""
     return dict(epochs=args.epochs, seed=args.seed, class_weight=args.class_weight,
@@ -152,14 +163,15 @@ def build_task(data, args):
     from seqlab.tasks.classification.classifier import SequenceClassifier
     from seqlab.tasks.classification.text_classifier import TextClassifier
 
-    common = training_options(args) | given(pooling=args.pooling)
+    common = training_options(args) | given(pooling=args.pooling, dropout=args.dropout, num_layers=args.layers)
     if isinstance(data, LabeledTexts):
         model = args.model or DEFAULT_TEXT_MODEL
         if not all(part in TEXT_ENCODERS for part in model.split("+")):
             raise ConfigError(f"--model {model} is not a text encoder; choose one of {', '.join(TEXT_ENCODERS)} "
                               "(or two joined by '+', e.g. bilstm+fasttext)")
         return TextClassifier(encoder=model, maxlen=args.maxlen, char_level=args.char_level,
-                              embeddings=args.embeddings, shapes=args.shapes, ensemble=args.ensemble, **common)
+                              embeddings=args.embeddings, shapes=args.shapes, ensemble=args.ensemble,
+                              **given(embedding_dim=args.embedding_dim), **common)
     if args.as_image:
         from seqlab.tasks.classification.series_image import SeriesImageClassifier
 
@@ -169,7 +181,7 @@ def build_task(data, args):
     model = args.model or "cnn1d"
     if model not in SERIES_ENCODERS:
         raise ConfigError(f"--model {model} is not a series encoder; choose one of {', '.join(SERIES_ENCODERS)}")
-    return SequenceClassifier(encoder=model, **common)
+    return SequenceClassifier(encoder=model, **given(filters=args.filters), **common)
 
 
 def strong_baseline(train, test, metric: str = "euclidean") -> dict:
@@ -281,6 +293,12 @@ def add_parser(subparsers) -> None:
                                    f"bilstm+fasttext, probabilities averaged); series {', '.join(SERIES_ENCODERS)} "
                                    f"(default: {DEFAULT_TEXT_MODEL} for text, cnn1d for series)")
     p.add_argument("--units", type=int, help="encoder width: units of the recurrent/dense layers (default: 64)")
+    p.add_argument("--layers", type=int, help="transformer blocks (default: 2 series, 1 text)")
+    p.add_argument("--dropout", type=float, help="dropout before the head and inside transformer blocks "
+                                                 "(default: 0 series, 0.2 text)")
+    p.add_argument("--filters", type=_sizes, help="cnn1d: filters of its three convolution blocks, e.g. 64,128,64 "
+                                                  "(default: 128,256,128)")
+    p.add_argument("--embedding-dim", type=int, help="text: width of the word embedding (default: 64)")
     p.add_argument("--maxlen", type=int, default=100, help="tokens kept per text, as Keras pad_sequences maxlen")
     p.add_argument("--char-level", action="store_true", help="tokenise texts into characters")
     p.add_argument("--ensemble", type=int, default=1,

@@ -46,13 +46,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import inspect
+import math
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from seqlab.data.formats import FORMATS
-from seqlab.io.errors import ConfigError, DataError
+from seqlab.io.errors import ConfigError, DataError, SeqlabError, TrainingDivergedError
 from seqlab.io.rundir import default_out, run_directory
 from seqlab.train.budget import BUDGET_RULE, FIXED_BUDGET_RULE, TIME_BUDGET_HELP, parse_duration
 from seqlab.train.threads import using_threads
@@ -168,7 +170,11 @@ def add_arguments(parser, command: str, **defaults) -> None:
 
 
 def check_arguments(args: argparse.Namespace) -> None:
-    """Refuse a shared option below its minimum (ConfigError: one line, exit 2)."""
+    """Refuse a shared option below its minimum, and any option whose number is NaN or infinite
+    (ConfigError: one line, exit 2)."""
+    for dest, value in vars(args).items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"--{dest.replace('_', '-')} must be a finite number, got {value}")
     for dest, arg in SHARED.items():
         value = getattr(args, dest, None)
         if arg.minimum is not None and isinstance(value, (int, float)) and value < arg.minimum:
@@ -283,6 +289,7 @@ class Run:
     out: Path
     settings: dict
     lines: list[str] = field(default_factory=list)
+    diverged: list = field(default_factory=list)  # divergences of the fits so far (seqlab.train.divergence)
     verdicts: list[str] = field(default_factory=list)
     plot: str | None = None                  # the main plot, named in the closing block
     reuse: tuple[str, str] | None = None     # (what, command): how to use the model; {out} is the run directory
@@ -317,6 +324,8 @@ class Run:
         """``report.html``: the sections, then the run's settings and files."""
         from seqlab.inspect.report import write_report
 
+        if self.diverged:
+            sections = [("Training diverged", self.diverged[-1].message())] + list(sections)
         write_report(self.dir, title, sections, settings=self.settings)
 
     def say(self, line: str) -> None:
@@ -352,10 +361,27 @@ class Run:
 
 @contextlib.contextmanager
 def training_run(args: argparse.Namespace, command: str):
-    """The run-directory sequence of a command that trains (see the module docstring); yields a ``Run``."""
+    """The run-directory sequence of a command that trains (see the module docstring); yields a ``Run``.
+
+    If training diverged (NaN/inf loss, ``seqlab.train.divergence``) the report says when and what was
+    kept and the command fails (one line, exit 2) after writing the run; with no validated model to
+    keep, nothing is written."""
+    from seqlab.train.divergence import recording
+
     out = Path(args.out) if args.out else default_out(command)
-    with torch_threads(getattr(args, "threads", None)), run_directory(out) as tmp:
-        run = Run(tmp, out, settings={k: v for k, v in vars(args).items() if k != "func"})
-        with contextlib.redirect_stdout(sys.stderr):      # progress while training: stderr; results: stdout
-            yield run
+    with torch_threads(getattr(args, "threads", None)), recording() as diverged, warnings.catch_warnings(), \
+            run_directory(out) as tmp:
+        warnings.filterwarnings("ignore", "the loss became NaN or infinite", RuntimeWarning)  # said once, below
+        run = Run(tmp, out, settings={k: v for k, v in vars(args).items() if k != "func"}, diverged=diverged)
+        try:
+            with contextlib.redirect_stdout(sys.stderr):      # progress while training: stderr; results: stdout
+                yield run
+        except SeqlabError:
+            if diverged:  # the error came from the diverged model: say what really happened
+                raise TrainingDivergedError(diverged[-1].summary(None)) from None
+            raise
+        if diverged and diverged[-1].kept_epoch is None:
+            raise TrainingDivergedError(diverged[-1].summary(None))
     print(run.closing())
+    if diverged:
+        raise TrainingDivergedError(diverged[-1].summary(out))

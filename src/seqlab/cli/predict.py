@@ -31,8 +31,6 @@ Classifiers give the predicted label and one probability column per class.
 from __future__ import annotations
 
 import argparse
-import io
-import os
 import sys
 from pathlib import Path
 
@@ -51,6 +49,8 @@ from seqlab.cli.common import (
 )
 from seqlab.cli.predict_tasks import TASK_TABLES, Scored, recorded_input
 from seqlab.data.formats import detect_format, read_labeled, read_unlabeled
+from seqlab.data.unlabeled import iter_unlabeled
+from seqlab.io.atomic import atomic_path
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.io.modeldir import model_dir_of
 
@@ -74,8 +74,9 @@ def _input_format(task, args) -> str:
         raise
 
 
-def classifier_table(task, args) -> pd.DataFrame:
-    """Predictions of a seqlab classifier or tagger as a table with probability columns."""
+def classifier_table(task, args):
+    """Predictions of a seqlab classifier or tagger as tables with probability columns, one per chunk of
+    INPUT (``seqlab.data.unlabeled``: memory stays bounded by the chunk, whatever the file's size)."""
     fmt = _input_format(task, args)
     recorded = getattr(task, "input_", None) or {}
     is_text = type(task).__name__ == "TextClassifier"
@@ -83,21 +84,15 @@ def classifier_table(task, args) -> pd.DataFrame:
         raise DataError(f"this {type(task).__name__} takes {'texts' if is_text else 'numeric series'}, "
                         f"but INPUT was to be read as {fmt}; give --format "
                         f"{'text' if is_text else recorded.get('format') or 'csv|ucr|ts'}")
-    inputs, truth = _inputs_and_labels(task, args, fmt, recorded)
-    classes = [str(c) for c in task.classes_]
-    proba = task.predict_proba(inputs)
-    if isinstance(proba, list):  # a tagger: one row per step
-        rows = []
-        for s, p in enumerate(proba):
-            for t, row in enumerate(p):
-                rows.append({"sequence": s, "step": t, "prediction": classes[int(row.argmax())],
-                             **{f"p_{c}": float(v) for c, v in zip(classes, row)}})
-        return pd.DataFrame(rows)
-    first = {"row": np.arange(len(proba))}
-    if is_text:
-        first["text"] = [t[:200] for t in inputs]
-    table = _with_probabilities(first, task, proba)
-    if truth is None:
+    path = input_file(args.input)
+    labelled = _labelled_input(task, args, path, fmt, recorded)
+    if labelled is None:   # no labels: streamed, memory bounded by the chunk
+        chunks = iter_unlabeled(path, fmt, text_col=args.text_col or recorded.get("text_col"),
+                                label_col=recorded.get("label_col") or "label")
+        return _classified(task, chunks, is_text)
+    inputs, truth = labelled
+    table = next(_classified(task, [inputs], is_text))
+    if "sequence" in table:   # a tagger's per-step rows: no per-sequence score
         return table
     from sklearn.metrics import accuracy_score, f1_score
 
@@ -106,26 +101,56 @@ def classifier_table(task, args) -> pd.DataFrame:
                           "f1_macro": float(f1_score(truth, table["prediction"], average="macro", zero_division=0))})
 
 
-def _inputs_and_labels(task, args, fmt: str, recorded: dict):
-    """INPUT's inputs, and its labels (as text) when it holds them as the training file did: UCR/.ts files,
-    a CSV with the label column, ``label<TAB>text`` lines whose labels are the model's classes; else None."""
-    path = input_file(args.input)
+def _labelled_input(task, args, path: Path, fmt: str, recorded: dict):
+    """``(inputs, labels as text)`` when INPUT holds labels as the training file did (UCR/.ts files, a CSV
+    with the label column, ``label<TAB>text`` lines whose labels are the model's classes), else None. The
+    layout is judged on the first lines, so an unlabelled file is never read whole here."""
     text_col = args.text_col or recorded.get("text_col")
     label_col = recorded.get("label_col") or "label"
     classes = {str(c) for c in task.classes_}
     if fmt == "text" and not text_col and not str(path).endswith((".csv", ".csv.gz")):
-        lines = [line for line in read_unlabeled(path, "text")]
-        heads = [line.partition("\t") for line in lines]
-        if all(tab and head.strip() in classes for head, tab, _ in heads):   # the training file's layout
-            return [text for _, _, text in heads], [head.strip() for head, _, _ in heads]
-        return lines, None
-    inputs = read_unlabeled(path, fmt, text_col=text_col, label_col=label_col)
+        first = next(iter_unlabeled(path, "text"), [])
+        if not first or not all(tab and head.strip() in classes
+                                for head, tab, _ in (line.partition("\t") for line in first)):
+            return None
+        heads = [line.partition("\t") for line in read_unlabeled(path, "text")]
+        if not all(tab and head.strip() in classes for head, tab, _ in heads):
+            return None
+        return [text for _, _, text in heads], [head.strip() for head, _, _ in heads]
+    if fmt == "csv":
+        try:
+            if label_col not in pd.read_csv(path, nrows=0).columns:
+                return None
+        except (ValueError, UnicodeDecodeError):   # read again below, and explained there
+            return None
     try:
         labelled = read_labeled(path, fmt, None if fmt in ("ucr", "ts") else label_col, text_col)
     except (DataError, ConfigError):
-        return inputs, None
+        return None
     truth = [str(v) for v in labelled.y]
-    return inputs, truth if len(truth) == len(inputs) and set(truth) <= classes else None
+    if not set(truth) <= classes:
+        return None
+    inputs = read_unlabeled(path, fmt, text_col=text_col, label_col=label_col)
+    return (inputs, truth) if len(truth) == len(inputs) else None
+
+
+def _classified(task, chunks, is_text: bool):
+    classes, start = [str(c) for c in task.classes_], 0
+    for inputs in chunks:
+        proba = task.predict_proba(inputs)
+        if isinstance(proba, list):  # a tagger: one row per step
+            rows = []
+            for s, p in enumerate(proba, start):
+                for t, row in enumerate(p):
+                    rows.append({"sequence": s, "step": t, "prediction": classes[int(row.argmax())],
+                                 **{f"p_{c}": float(v) for c, v in zip(classes, row)}})
+            yield pd.DataFrame(rows)
+        else:
+            first = {"row": np.arange(start, start + len(proba))}
+            if is_text:
+                first["text"] = [t[:200] for t in inputs]
+            yield _with_probabilities(first, task, proba)
+        start += len(inputs)
 
 
 def _read_csv(args, keep=()) -> pd.DataFrame:
@@ -221,29 +246,38 @@ def run(args: argparse.Namespace) -> int:
     input_file(args.input)                       # a missing INPUT: the same line in every command
     kind = type(task).__name__
     if kind in TASK_TABLES:
-        scored = TASK_TABLES[kind](task, args, recorded_input(model_dir(args.run_dir)))
+        result = TASK_TABLES[kind](task, args, recorded_input(model_dir(args.run_dir)))
     else:
-        scored = READERS.get(kind, generic_table)(task, args)
-    table, scores = (scored.table, scored.scores) if isinstance(scored, Scored) else (scored, {})
+        result = READERS.get(kind, generic_table)(task, args)
+    result, scores = (result.table, result.scores) if isinstance(result, Scored) else (result, {})
+    tables = [result] if isinstance(result, pd.DataFrame) else result  # a reader may give chunks
     if args.output:
         out = Path(args.output)
         if out.is_dir():
             raise ConfigError(f"--output {out} is a folder; give a file name such as {out / 'predictions.csv'}")
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp")
-        table.to_csv(tmp, index=False, float_format="%.6g")
-        os.replace(tmp, out)
-        counts = table["prediction"].value_counts().to_dict() if "prediction" in table else {}
-        print(f"{len(table)} predictions written to {out}" + (f" ({counts})" if counts else ""))
+        with atomic_path(out) as tmp, open(tmp, "w", newline="") as f:  # swapped in once complete
+            rows, counts = _write_tables(tables, f)
+        print(f"{rows} predictions written to {out}" + (f" ({counts})" if counts else ""))
     else:
-        buf = io.StringIO()
-        table.to_csv(buf, index=False, float_format="%.6g")
-        print(buf.getvalue(), end="")
+        _write_tables(tables, sys.stdout)
     if scores:   # beside a file: on stdout; under a table on stdout: on stderr, so the CSV stays clean
         print(f"scores on {args.input}: " + ", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}"
                                                      for k, v in scores.items()),
               file=sys.stdout if args.output else sys.stderr)
     return 0
+
+
+def _write_tables(tables, f) -> tuple[int, dict]:
+    """Write the tables to ``f`` as one CSV (one header); return the row count and the predicted labels' counts."""
+    rows, counts = 0, {}
+    for i, table in enumerate(tables):
+        table.to_csv(f, header=i == 0, index=False, float_format="%.6g")
+        rows += len(table)
+        if "prediction" in table:
+            for label, n in table["prediction"].value_counts().items():
+                counts[label] = counts.get(label, 0) + int(n)
+    return rows, counts
 
 
 def add_parser(subparsers) -> None:

@@ -12,25 +12,29 @@ Rows are numbered as data rows from 1 (the first row after the header), which is
 from __future__ import annotations
 
 import gzip
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from seqlab.data.limits import check_magnitude
 from seqlab.io.errors import ConfigError, DataError
 
 FILLS = ("ffill", "interpolate", None)
 
 
 def read_csv(path, target=None, time_col: str | None = None, features=None, fill: str | None = None,
-             sep: str = ",", thousands: str | None = None) -> pd.DataFrame:
+             sep: str = ",", thousands: str | None = None, series_col: str | None = None) -> pd.DataFrame:
     """Read ``path`` with pandas and check it is fit for training.
 
     Args:
         path: the CSV file.
         target: a column name, or a list of them, that must exist and be numeric.
-        time_col: a column to parse as dates/times; rows are sorted by it (stable) and it
-            stays a ``datetime64`` column.
+        time_col: a column to parse as dates/times; it stays a ``datetime64`` column. Rows out of
+            time order are sorted by it (stable), with a warning; a time that occurs twice (within
+            one series of ``series_col``) is a DataError.
+        series_col: the column naming the series of a file holding several (their times repeat).
         features: more column names that must exist and be numeric.
         fill: what to do with NaN/inf in the checked columns: ``None`` raises DataError giving
             their count and first row; ``"ffill"`` carries the last value forward (leading gaps
@@ -44,8 +48,8 @@ def read_csv(path, target=None, time_col: str | None = None, features=None, fill
     Raises:
         DataError: missing or empty file, unparsable CSV, a column not there (the message lists
         the columns that are), text in a numeric column (column, row, value), NaN/inf without
-        ``fill`` (column, count, first row), a time value that is not a date, or a column that is
-        all NaN after filling.
+        ``fill`` (column, count, first row), a value beyond ±1e15 (``seqlab.data.limits``), a time
+        value that is not a date or that repeats, or a column that is all NaN after filling.
 
     >>> import io, pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
@@ -68,17 +72,35 @@ def read_csv(path, target=None, time_col: str | None = None, features=None, fill
         bad = ~np.isfinite(df[col].to_numpy())
         if bad.any() and fill is None:
             raise _non_finite(path, col, bad, "pass fill='ffill' or fill='interpolate', or clean the file")
+        check_magnitude(df[col].to_numpy(), [col], str(path))
         gaps[col] = bad
     for col, bad in gaps.items():
         df[col] = df[col].where(~bad)
     if time_col is not None:
-        df = df.sort_values(time_col, kind="stable").reset_index(drop=True)
+        df = _in_time_order(df, time_col, series_col, path)
     for col in checked:
         if df[col].isna().any():
             df[col] = df[col].ffill().bfill() if fill == "ffill" else df[col].interpolate(limit_direction="both")
             if df[col].isna().any():
                 raise DataError(f"{path}: column {col!r} has no finite value to fill from")
     return df
+
+
+def _in_time_order(df: pd.DataFrame, time_col: str, series_col: str | None, path) -> pd.DataFrame:
+    """``df`` sorted by time (a warning says so when it was not); DataError for a repeated time."""
+    keys = [series_col, time_col] if series_col else [time_col]
+    _require_columns(df, keys, path)
+    repeated = df.duplicated(keys, keep=False).to_numpy()
+    if repeated.any():
+        rows = np.nonzero(repeated)[0][:2] + 1
+        raise DataError(f"{path}: time column {time_col!r} holds {df[time_col].iloc[rows[0] - 1]} more than once (rows "
+                        f"{rows[0]} and {rows[1]}, {int(repeated.sum())} rows in all)"
+                        + ("" if series_col else "; if the file holds several series, name their column") +
+                        "; aggregate or drop the repeats")
+    times = df[time_col].to_numpy()
+    if series_col is None and len(times) > 1 and (times[1:] < times[:-1]).any():
+        warnings.warn(f"{path}: rows are not in time order; sorted them by {time_col!r}", UserWarning, stacklevel=3)
+    return df.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
 def read_feature_table(path, label_col: str | None = None, time_col: str | None = None, sep: str = ",",
@@ -121,6 +143,7 @@ def read_feature_table(path, label_col: str | None = None, time_col: str | None 
         bad = ~np.isfinite(df[col].to_numpy(dtype=np.float64))
         if bad.any():
             raise _non_finite(path, col, bad, "fill or drop those rows first")
+        check_magnitude(df[col].to_numpy(dtype=np.float64), [col], str(path))
     return df, labels, times
 
 

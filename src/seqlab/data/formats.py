@@ -20,7 +20,6 @@ Formats:
 """
 from __future__ import annotations
 
-import csv
 import gzip
 import math
 import re
@@ -30,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from seqlab.data.limits import check_magnitude
 from seqlab.io.errors import ConfigError, DataError
 
 FORMATS = ("csv", "ucr", "ts", "text")
@@ -139,6 +139,7 @@ def _strip_trailing_nan(values: np.ndarray, path: Path, row: int) -> np.ndarray:
         raise DataError(f"{path} row {row}: missing value inside the series; fill or interpolate it first")
     if np.isinf(values[:end]).any():
         raise DataError(f"{path} row {row}: infinite value; remove or clip it")
+    check_magnitude(values[:end], where=f"{path} row {row}", unit="step")
     return values[:end]
 
 
@@ -196,6 +197,8 @@ def read_ts(path: str | Path) -> LabeledSeries:
             y.append(_label_str(dims.pop()))
         else:
             raise DataError(f"{path}: @classLabel is not true; a classifier needs labelled cases")
+        if not dims:
+            raise DataError(f"{path} line {i}: a label but no values; a case is 'v1,v2,...:label'")
         channels = []
         for d in dims:
             try:
@@ -360,43 +363,11 @@ def read_unlabeled(path: str | Path, format: str, text_col: str | None = None,
                    label_col: str | None = None) -> list:
     """Inputs to predict on: texts (``format='text'``: a CSV column, or one text per line) or a
     list of ``(time, channels)`` arrays (csv rows of values, with an optional header whose
-    ``label_col`` column is dropped; or ucr/ts files, whose labels are ignored)."""
-    table, path = _source(path)
-    if format == "text":
-        if text_col is not None or _suffix(path) == ".csv" or isinstance(table, pd.DataFrame):
-            df = _read_table(table)
-            col = text_col or "text"
-            if col not in df.columns:
-                raise DataError(f"{path}: no text column {col!r}; columns are: {', '.join(map(str, df.columns))}")
-            texts = df[col].tolist()
-        else:
-            _, lines = _open_lines(path)
-            texts = [line for line in lines if line.strip()]
-        _check_nonempty(path, len(texts), "texts")
-        empty = [i for i, t in enumerate(texts) if not str(t).strip()]
-        if empty:
-            raise DataError(f"{path}: {len(empty)} empty text(s) (first at row {empty[0] + 1}); remove them")
-        return [str(t) for t in texts]
-    if format == "csv":
-        _, lines = _open_lines(path)
-        rows = [r for r in csv.reader(lines) if any(c.strip() for c in r)]
-        if rows and not all(_is_number(c) for c in rows[0] if c.strip()):
-            header, rows = rows[0], rows[1:]
-            if label_col in header:
-                k = header.index(label_col)
-                rows = [r[:k] + r[k + 1:] for r in rows]
-        X = []
-        for i, row in enumerate(rows, 1):
-            try:
-                arr = np.array([float(v) if v.strip() else float("nan") for v in row])
-            except ValueError:
-                raise DataError(f"{path} row {i}: text where a number belongs") from None
-            X.append(_strip_trailing_nan(arr, path, i).astype(np.float32)[:, None])
-        _check_nonempty(path, len(X))
-        return X
-    if format in ("ucr", "ts"):
-        return read_labeled(path, format).X
-    raise ConfigError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
+    ``label_col`` column is dropped; or ucr/ts files, whose labels are ignored). Read in chunks by
+    ``seqlab.data.unlabeled.iter_unlabeled``, which predicting large files uses directly."""
+    from seqlab.data.unlabeled import read_unlabeled as read_all
+
+    return read_all(path, format, text_col, label_col)
 
 
 def _is_number(s: str) -> bool:

@@ -133,7 +133,11 @@ def read_pairs(path: str | Path, header: bool | None = None) -> list[Pair]:
     text = read_text(path, "a UTF-8 CSV/TSV file with one input,target pair per line").removeprefix("\ufeff")
     first = text.splitlines()[0]
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") or "\t" in first else ","
-    rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1) if r]
+    try:
+        rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+                if r]
+    except csv.Error as e:
+        raise DataError(f"{path} cannot be read as {'TSV' if delimiter == chr(9) else 'CSV'}: {e}") from None
     if header or (header is None and rows and len(rows[0][1]) == 2
                   and all(f.strip().lower() in HEADER_WORDS for f in rows[0][1])):
         rows = rows[1:]

@@ -95,6 +95,11 @@ class _Scaler:
         scaler.columns_ = state["columns"]
         scaler.scale_ = np.asarray(state["scale"], dtype=np.float64)
         scaler.offset_ = np.asarray(state["offset"], dtype=np.float64)
+        if scaler.scale_.ndim != 1 or scaler.scale_.shape != scaler.offset_.shape or not len(scaler.scale_) or (
+                not np.isfinite(scaler.scale_).all() or not np.isfinite(scaler.offset_).all()
+                or (scaler.scale_ == 0).any()):
+            raise DataError(f"a saved {cls.__name__} needs one finite, non-zero scale and one finite offset per "
+                            f"column; got scale {state['scale']!r:.60} and offset {state['offset']!r:.60}")
         scaler.n_features_in_ = len(scaler.scale_)
         return scaler
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from seqlab.data import MinMaxScaler, StandardScaler
+from seqlab.data.limits import check_magnitude
 from seqlab.io.errors import ConfigError, DataError
 
 FILLS = ("ffill", "interpolate", "zero")
@@ -105,6 +106,7 @@ def series_from(data, target=None, features=None, time_col: str | None = None, f
 
 
 def _fill(values: np.ndarray, names: list[str], fill: str | None) -> np.ndarray:
+    check_magnitude(values, names)
     bad = ~np.isfinite(values)
     if not bad.any():
         return values

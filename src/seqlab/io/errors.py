@@ -26,3 +26,26 @@ class ModelFileError(SeqlabError):
 
 class NotFittedError(SeqlabError, AttributeError):
     """A method that needs a fitted estimator was called before ``fit``."""
+
+
+class TrainingDivergedError(SeqlabError):
+    """Training stopped because the loss became NaN or infinite (the command line fails with it)."""
+
+
+def os_error_line(err: OSError) -> str:
+    """One line saying what the system refused and where, with advice, for the command line.
+
+    >>> import errno
+    >>> os_error_line(OSError(errno.ENOSPC, "No space left on device", "runs/x"))
+    'runs/x: No space left on device; free some space or choose another folder'
+    """
+    import errno
+
+    where = " ".join(str(f) for f in (err.filename, err.filename2) if f is not None)
+    what = err.strerror or str(err) or type(err).__name__
+    advice = {errno.ENOSPC: "free some space or choose another folder",
+              errno.EDQUOT: "free some space or choose another folder",
+              errno.EACCES: "check the permissions or choose another folder",
+              errno.EPERM: "check the permissions or choose another folder",
+              errno.EROFS: "choose a writable folder"}.get(err.errno, "check the path and try again")
+    return f"{where}: {what}; {advice}" if where else f"{what}; {advice}"

@@ -41,6 +41,7 @@ from typing import Any
 
 from seqlab.io.errors import ConfigError, ModelFileError, NotFittedError
 from seqlab.io.modeldir import load_model_dir, save_model_dir
+from seqlab.tasks.rebuild import check_params, check_state, rebuild
 from seqlab.tasks.registry import TASK_MODULES, task_class
 from seqlab.train.threads import using_threads
 
@@ -186,6 +187,15 @@ class Task:
         if not self.is_fitted():
             raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit(...) first")
 
+    def tune(self, X, y=None, *, trials: int | None = 20, time_budget=None, **options) -> "Task":
+        """Search this task's hyperparameters with Optuna on training data ``(X, y)``, set the best
+        and refit on all of ``(X, y)``; returns self, with ``tuning_`` (best parameters, trial
+        counts, test scores when ``test=(X_test, y_test)`` is given) and ``study_``. The options
+        (``workers``, ``storage``, ``pruner``, ``test``, ...) are ``seqlab.tasks.tuning.tune``'s."""
+        from seqlab.tasks.tuning import tune
+
+        return tune(self, X, y, trials=trials, time_budget=time_budget, **options)
+
     # ----- persistence ---------------------------------------------------------------------
     def _get_state(self) -> tuple[dict, dict, dict]:
         raise NotFittedError(f"{type(self).__name__} cannot be saved")
@@ -207,15 +217,17 @@ class Task:
         loaded = load_model_dir(path, allowed)
         klass = task_class(loaded.class_name)
         params = loaded.config.get("params", {})
-        try:
+        check_params(klass, params, path, RENAMED_ARGUMENTS)
+        check_state(klass, loaded, path)
+
+        def build(tensors):
             obj = klass.from_params(params)
-            obj._set_state(loaded.config, loaded.tensors, loaded.preprocessing)
-        except (TypeError, KeyError, RuntimeError, ValueError) as e:
-            reason = " ".join(str(e).split())               # torch's state-dict errors span several lines
-            reason = reason if len(reason) <= 300 else reason[:297] + "..."
-            raise ModelFileError(f"{path} does not match this seqlab's {loaded.class_name} "
-                                 f"(written by seqlab {loaded.seqlab_version or 'unknown'}): {reason}; "
-                                 "re-train it with this seqlab") from None
+            if hasattr(obj, "_check_params"):  # the task's own checks of its arguments, as fit makes them
+                obj._check_params()
+            obj._set_state(loaded.config, tensors, loaded.preprocessing)
+            return obj
+
+        obj = rebuild(loaded, build, path)
         return obj
 
 

@@ -137,6 +137,20 @@ class Model(torch.nn.Module):
         return [*self.graph.input_layers, *self.graph.layers]
 
     @property
+    def trainable(self) -> bool:
+        """False when every weight is frozen. Setting it freezes (or unfreezes) every layer, nested
+        models included, as Keras's ``model.trainable = False``; compile again to train what is trainable."""
+        return any(p.requires_grad for p in self.parameters())
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        for module in self.modules():
+            if isinstance(module, Layer):
+                module.trainable = value
+        for p in self.parameters():
+            p.requires_grad_(bool(value))
+
+    @property
     def output_names(self) -> list[str]:
         return [t.node.label() for t in self.graph.outputs]
 

@@ -14,12 +14,14 @@ The class name in ``config.json`` is looked up in fixed tables only (``Sequentia
 """
 from __future__ import annotations
 
-import json
+from dataclasses import replace
 from pathlib import Path
 
 from seqlab.io.errors import ModelFileError
 from seqlab.io.modeldir import load_model_dir
+from seqlab.io.safefiles import read_json
 from seqlab.tasks.base import Task
+from seqlab.tasks.rebuild import rebuild
 from seqlab.tasks.sequential import Sequential
 
 
@@ -30,17 +32,19 @@ def load(path: str | Path):
     if (path / "model" / "config.json").is_file() and not (path / "config.json").is_file():
         path = path / "model"
     if _class_name(path) == "Sequential":
-        return Sequential.from_loaded(load_model_dir(path, ["Sequential"]))
+        loaded = load_model_dir(path, ["Sequential"])
+        return rebuild(loaded, lambda tensors: Sequential.from_loaded(replace(loaded, tensors=tensors)), path)
     if _class_name(path) == "Model":
-        from seqlab.tasks.functional import load_functional
+        from seqlab.tasks.functional import Model
 
-        return load_functional(path)
+        loaded = load_model_dir(path, ["Model"])
+        return rebuild(loaded, lambda tensors: Model.from_loaded(replace(loaded, tensors=tensors)), path)
     return Task.load(path)
 
 
 def _class_name(path: Path) -> str:
     try:
-        return json.loads((path / "config.json").read_text()).get("class_name", "")
-    except (OSError, ValueError, AttributeError):
+        return read_json(path / "config.json", folder=path).get("class_name", "")
+    except (ModelFileError, AttributeError):
         load_model_dir(path, [])  # raises the precise ModelFileError
         raise ModelFileError(f"{path} is not a seqlab model directory") from None

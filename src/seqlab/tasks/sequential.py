@@ -73,6 +73,17 @@ class Sequential(torch.nn.Module):
         return list(self.stack.layers)
 
     @property
+    def trainable(self) -> bool:
+        """False when every weight is frozen; setting it freezes or unfreezes every layer (seed 000's GAN:
+        ``discriminator.trainable = False``). Compile again to train what is trainable now."""
+        return any(p.requires_grad for p in self.parameters())
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        for layer in self.stack.layers:
+            layer.trainable = value
+
+    @property
     def input_shape(self) -> Shape | None:
         return self.stack.input_shape
 

@@ -2,9 +2,11 @@
 safetensors + JSON. Nothing is pickled and nothing is read with ``torch.load``.
 
 A resume directory holds one sub-directory per saved epoch and ``latest.json`` naming the
-newest complete one. A checkpoint is written into a temporary directory, renamed into place,
-and only then does ``latest.json`` (replaced atomically) point at it, so a run killed at any
-instant leaves a readable checkpoint behind.
+newest complete one. A checkpoint is written into a temporary directory, flushed and swapped into
+place (``seqlab.io.atomic``), and only then does ``latest.json`` (replaced atomically) point at it,
+so a run killed at any instant leaves a readable checkpoint behind. ``latest.json`` may only name
+an ``epoch-NNNNNN`` folder beside it, and the files are read as untrusted
+(``seqlab.io.safefiles``: regular files inside the folder, size caps, JSON limits).
 
     ckpt/latest.json                  {"dir": "epoch-000003"}
     ckpt/epoch-000003/tensors.safetensors   model.*, optim.*, rng.torch, callback<i>.* (e.g. best weights)
@@ -23,25 +25,24 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
-import tempfile
 
 import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 
+from seqlab.io.atomic import atomic_dir, atomic_file, atomic_path
 from seqlab.io.errors import ModelFileError
+from seqlab.io.safefiles import read_json, read_tensor_header
 
 FORMAT_VERSION = 1
+CHECKPOINT_NAME = re.compile(r"epoch-\d{6,}")  # what latest.json may point at: a folder beside it
 
 
 def _atomic_json(path: str, obj) -> None:
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", suffix=".tmp")
-    with os.fdopen(fd, "w") as f:
+    with atomic_file(path) as f:
         json.dump(obj, f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def _contiguous(tensors: dict) -> dict:
@@ -51,8 +52,8 @@ def _contiguous(tensors: dict) -> dict:
 def save_weights(path: str, model: torch.nn.Module, meta: dict | None = None) -> None:
     """Write ``model.state_dict()`` to ``path`` (safetensors) and ``meta`` beside it as JSON."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    save_file(_contiguous(model.state_dict()), path + ".tmp")
-    os.replace(path + ".tmp", path)
+    with atomic_path(path) as tmp:
+        save_file(_contiguous(model.state_dict()), str(tmp))
     if meta is not None:
         _atomic_json(os.path.splitext(path)[0] + ".json", meta)
 
@@ -134,14 +135,10 @@ def save_checkpoint(directory: str, *, model: torch.nn.Module, optimizer: torch.
              "rng": rng_plain, "callbacks": [cb.state_dict() for cb in callbacks or []],
              "stopped": bool(stopped), "stop_reason": stop_reason}
     name = f"epoch-{epoch:06d}"
-    tmp = tempfile.mkdtemp(dir=directory, prefix=".tmp-")
-    save_file(_contiguous(tensors), os.path.join(tmp, "tensors.safetensors"))
-    with open(os.path.join(tmp, "state.json"), "w") as f:
-        json.dump(state, f)
     final = os.path.join(directory, name)
-    if os.path.exists(final):
-        shutil.rmtree(final)
-    os.replace(tmp, final)
+    with atomic_dir(final) as tmp:
+        save_file(_contiguous(tensors), str(tmp / "tensors.safetensors"))
+        (tmp / "state.json").write_text(json.dumps(state))
     _atomic_json(os.path.join(directory, "latest.json"), {"dir": name})
     old = sorted(d for d in os.listdir(directory) if d.startswith("epoch-") and d != name)
     for d in old[:max(0, len(old) - (keep - 1))]:
@@ -157,11 +154,17 @@ def has_checkpoint(directory: str | None) -> bool:
 def load_checkpoint(directory: str) -> tuple[dict, dict]:
     """``(tensors, state)`` of the newest checkpoint in ``directory``; ModelFileError if unreadable."""
     try:
-        with open(os.path.join(directory, "latest.json")) as f:
-            sub = os.path.join(directory, json.load(f)["dir"])
-        with open(os.path.join(sub, "state.json")) as f:
-            state = json.load(f)
+        pointer = read_json(os.path.join(directory, "latest.json"), folder=directory, max_bytes=4096)
+        name = pointer.get("dir") if isinstance(pointer, dict) else None
+        if not isinstance(name, str) or not CHECKPOINT_NAME.fullmatch(name):
+            raise ModelFileError(f"latest.json must name a checkpoint folder such as epoch-000003 inside "
+                                 f"{directory!r}, got {str(name)[:80]!r}")
+        sub = os.path.join(directory, name)
+        state = read_json(os.path.join(sub, "state.json"), folder=directory)
+        read_tensor_header(os.path.join(sub, "tensors.safetensors"), folder=directory)
         tensors = load_file(os.path.join(sub, "tensors.safetensors"))
+        if not isinstance(state, dict):
+            raise ModelFileError("state.json is not a JSON object")
     except Exception as err:
         raise ModelFileError(f"cannot resume from {directory!r}: {err}; delete the directory to start "
                              "afresh") from None

@@ -11,13 +11,15 @@ from __future__ import annotations
 class History:
     """Per-epoch logs: ``history`` maps each name (``loss``, ``val_loss``, metrics) to a list of
     floats, one per epoch; ``epoch`` lists the 0-based epoch numbers; ``params`` holds the fit
-    settings (epochs, steps, batch_size); ``stop_reason`` says why training ended early, if it did."""
+    settings (epochs, steps, batch_size); ``stop_reason`` says why training ended early, if it did, and
+    ``divergence`` when and what was kept if the loss went NaN/inf."""
 
     def __init__(self):
         self.history: dict[str, list[float]] = {}
         self.epoch: list[int] = []
         self.params: dict = {}
         self.stop_reason: str | None = None
+        self.divergence = None  # a seqlab.train.divergence.Divergence when the loss went NaN/inf
 
     def append(self, epoch: int, logs: dict) -> None:
         """Record one epoch's ``logs`` (name -> float)."""

@@ -20,6 +20,7 @@ from seqlab.io.errors import ConfigError, DataError
 from seqlab.train import checkpoint as ckpt
 from seqlab.train.batching import Feeder, as_source, length
 from seqlab.train.distributed import all_reduce_sum, shard_batch
+from seqlab.train.divergence import BestWeights, record
 from seqlab.train.guard import NonFiniteGuard
 from seqlab.train.history import History
 from seqlab.train.metrics import EpochMetrics
@@ -84,6 +85,7 @@ def run_fit(t, x, y, *, epochs, batch_size, validation_split, validation_data, s
     t.history.params = {"epochs": epochs, "steps": steps, "batch_size": batch_size, "samples": len(train_idx)}
     batch_hooks = [cb for cb in active if hasattr(cb, "on_train_batch_end")]
     epoch_run = _EpochRunner(t, xs, ys, weights, train_idx, batch_size, shuffle, batch_hooks)
+    best, diverged_at = BestWeights(t, callbacks, val is not None), None
     for cb in active:
         cb.on_train_begin()
     for epoch in range(start, epochs):
@@ -93,7 +95,9 @@ def run_fit(t, x, y, *, epochs, batch_size, validation_split, validation_data, s
         metrics = t._metrics()
         bar = Progress(verbose, epoch, epochs, steps)
         losses, sizes = epoch_run(epoch, epochs, metrics, bar)
-        if t.history.stop_reason is not None and t.stop_training:
+        if epoch_run.bad is not None:  # the best validated weights are put back after on_train_end
+            diverged_at = (epoch, epoch_run.bad)
+            t.history.stop_reason, t.stop_training = "the loss became NaN or infinite", True
             break
         loss_sum, count = weighted_sum(losses, sizes, device), sum(sizes)
         if info.active:
@@ -111,6 +115,7 @@ def run_fit(t, x, y, *, epochs, batch_size, validation_split, validation_data, s
         for cb in active:
             cb.on_epoch_end(epoch, logs)
         t.history.append(epoch, logs)
+        best.epoch_end(epoch, logs)
         bar.close(logs)
         if resume is not None and info.is_main:
             ckpt.save_checkpoint(resume, model=t.model, optimizer=t.optimizer, epoch=epoch,
@@ -120,7 +125,21 @@ def run_fit(t, x, y, *, epochs, batch_size, validation_split, validation_data, s
             break
     for cb in active:
         cb.on_train_end()
+    if diverged_at is not None:  # last word on the weights, after callbacks that restore their own best
+        _diverged(t, best, *diverged_at, val, batch_size)
     return t.history
+
+
+def _diverged(t, best, epoch, bad, val, batch_size) -> None:
+    """The loss went NaN/inf at batch ``bad`` of ``epoch``: keep the best validated weights, say so, stop."""
+    def initial_loss():
+        vxs, vys, vidx, vw = val
+        return t._evaluate_idx(vxs, vys, vidx, max(batch_size, 256), vw)["loss"]
+
+    event = best.diverged(epoch, bad, initial_loss)
+    warnings.warn(event.message(), RuntimeWarning, stacklevel=4)
+    t.history.stop_reason, t.history.divergence, t.stop_training = event.message(), event, True
+    record(event)
 
 
 class _EpochRunner:
@@ -142,6 +161,7 @@ class _EpochRunner:
         every = 1 if batch_hooks else t.nan_check_every
         self.guard = NonFiniteGuard(t.model, t.optimizer, t.device, every, t.dist)
         self.order = None
+        self.bad = None  # the batch of the epoch just run whose loss was NaN/inf, if one was
 
     def start(self, order: np.ndarray) -> None:
         self.order, self.order_t = order, torch.from_numpy(order)
@@ -204,12 +224,8 @@ class _EpochRunner:
                 bar.update(b, losses, sizes)
             if t.stop_training:
                 break
-        if bad is not None:
-            msg = (f"the loss became NaN or infinite at epoch {epoch + 1}, batch {bad + 1}; training stopped "
-                   "and the weights from before that batch were kept. Try gradient clipping "
-                   "(clipnorm=1.0) or a lower learning rate (lr=...)")
-            warnings.warn(msg, RuntimeWarning, stacklevel=4)
-            t.history.stop_reason, t.stop_training = msg, True
+        self.bad = bad
+        if bad is not None:  # run_fit restores the best validated weights (seqlab.train.divergence)
             bar.close(None)
         elif feed is not None:
             feed.flush()

@@ -37,6 +37,7 @@ from seqlab.train.history import History
 from seqlab.train.loop import run_fit
 from seqlab.train.losses import get_loss
 from seqlab.train.metrics import get_metric
+from seqlab.train.observers import observer_callbacks
 from seqlab.train.optimizers import build_optimizer
 from seqlab.train.regularizers import apply_constraints, has_constraints, has_regularization, regularization_loss
 from seqlab.train.threads import using_threads
@@ -68,8 +69,8 @@ class Trainer:
     def __init__(self, model: torch.nn.Module, loss="mse", optimizer="adam", metrics=("mae",), lr=None,
                  clipnorm=None, clipvalue=None, device=None, seed=None, global_clipnorm=None):
         check_clip_settings(clipnorm, clipvalue, global_clipnorm)
-        if lr is not None and not float(lr) > 0:
-            raise ConfigError(f"lr must be a positive number, got {lr!r}")
+        if lr is not None and not (float(lr) > 0 and math.isfinite(float(lr))):
+            raise ConfigError(f"lr must be a positive finite number, got {lr!r}")
         self.model = model
         self.loss = get_loss(loss) if loss is not None else None
         self.optimizer_spec, self.lr = optimizer, lr
@@ -319,7 +320,7 @@ class Trainer:
         with self.torch_rng.active(), using_threads(threads):
             return run_fit(self, x, y, epochs=epochs, batch_size=batch_size, validation_split=validation_split,
                            validation_data=validation_data, shuffle=shuffle, class_weight=class_weight,
-                           callbacks=list(callbacks or []), verbose=verbose, resume=resume,
+                           callbacks=[*(callbacks or []), *observer_callbacks()], verbose=verbose, resume=resume,
                            initial_epoch=initial_epoch, sample_weight=sample_weight)
 
     def sample_weights(self, ys, train_idx, n, class_weight, sample_weight) -> torch.Tensor | None:

@@ -24,6 +24,7 @@ import torch
 
 from seqlab.data import make_windows
 from seqlab.data.series import SeriesTransform, infer_freq, series_from, split_rows, window_starts
+from seqlab.io import schema
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.forecast_baselines import infer_season, naive_forecast
 from seqlab.models.forecasting import (
@@ -94,6 +95,26 @@ class Forecaster(Task):
     Fitted attributes: ``network_``, ``transform_``, ``season_``, ``metrics_`` (test metrics with
     ``"baseline"``), ``history_``, ``test_forecasts_`` (arrays for plots), ``targets_``, ``features_``.
     """
+
+    # what a saved single-series Forecaster's folder must hold, checked before use (seqlab.io.schema)
+    _CONFIG_SCHEMA = schema.Fields({"network": schema.Optional(schema.Fields({
+        "architecture": schema.Str(), **{k: schema.Optional(schema.Int(1)) for k in (
+            "lookback", "horizon", "outputs", "units", "num_layers", "kernel_size", "num_heads")},
+        "features": schema.Optional(schema.Int(0)), "head_units": schema.Optional(schema.Int(0)),
+        "dropout": schema.Optional(schema.Number())}))})
+    _PREPROCESSING_SCHEMA = schema.Fields({
+        "transform": schema.Fields({"difference": schema.Bool(), "scaler": schema.Optional(schema.SCALER),
+                                    "n_targets": schema.Int(1)}),
+        "targets": schema.ListOf(schema.Str(), min_length=1), "features": schema.ListOf(schema.Str()),
+        "season": schema.Int(1), "last_values": schema.ListOf(schema.ListOf(schema.Number())),
+        "last_time": schema.Optional(schema.OneOf(schema.Str(), schema.Number())),
+        "freq": schema.Optional(schema.Str()),
+        "rows": schema.ListOf(schema.Optional(schema.Int(0)), length=3)})
+
+    @classmethod
+    def saved_schemas(cls, preprocessing: dict):
+        """``(config schema, preprocessing schema)`` of a saved model (None: checked by the panel code)."""
+        return (None, None) if "panel" in preprocessing else (cls._CONFIG_SCHEMA, cls._PREPROCESSING_SCHEMA)
 
     def __init__(self, model: str = "lstm", *, target=None, features=None, time_col: str | None = None,
                  lookback: int = 12, horizon: int = 1, strategy: str = "direct", quantiles=None,

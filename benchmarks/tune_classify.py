@@ -1,0 +1,68 @@
+"""Issue 13, acceptance 3: ``seqlab tune classify`` on the bundled ItalyPowerDemand (30 trials,
+2 workers) against the hand-tuned runs of ``benchmarks/classify_accuracy.py``, both in this run.
+
+    OMP_NUM_THREADS=1 python benchmarks/tune_classify.py                 # encoder searched too
+    OMP_NUM_THREADS=1 python benchmarks/tune_classify.py --model cnn1d   # one encoder
+    OMP_NUM_THREADS=1 python benchmarks/tune_classify.py --trials 30 --workers 2 --out runs/tune-ipd
+
+The tuned figure is the refitted winner's test accuracy, scored once; the search saw only the
+training series (3-fold cross-validation). The hand-tuned rows train each encoder with the
+epochs and widths the benchmark chose, on all the training series, and score the same test split.
+Timing figures depend on the machine's load; the comparison that counts is the accuracy.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from classify_accuracy import SERIES_RUNS, one_nn
+
+from seqlab import datasets
+from seqlab.cli import main
+from seqlab.data.formats import read_labeled
+from seqlab.tasks.classification.classifier import SequenceClassifier
+
+
+def hand_tuned(name: str = "italy-power-demand") -> dict[str, float]:
+    """Test accuracy of each encoder as ``classify_accuracy.py`` trains it."""
+    folder = datasets.path(name)
+    train = read_labeled(folder / "ItalyPowerDemand_TRAIN.ts")
+    test = read_labeled(folder / "ItalyPowerDemand_TEST.ts")
+    out = {"1-NN Euclidean": one_nn(train, test)}
+    for encoder, kw in SERIES_RUNS[name]:
+        out[f"hand-tuned {encoder} {kw}"] = SequenceClassifier(encoder=encoder, seed=0, **kw).fit(train).evaluate(
+            test.X, test.y)["accuracy"]
+    return out
+
+
+if __name__ == "__main__":
+    import torch
+
+    torch.set_num_threads(1)
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--trials", type=int, default=30)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--model", help="fix the encoder (default: searched)")
+    p.add_argument("--out", help="run directory of the search (default: a temporary one)")
+    args = p.parse_args()
+    out = Path(args.out or tempfile.mkdtemp(prefix="tune-ipd-")) / "run"
+    start = time.time()
+    command = ["tune", "classify", "italy-power-demand", "--trials", str(args.trials), "--workers",
+               str(args.workers), "--out", str(out)] + (["--model", args.model] if args.model else [])
+    assert main(command) == 0
+    tuned_seconds = time.time() - start
+    metrics = json.loads((out / "metrics.json").read_text())
+    start = time.time()
+    rows = hand_tuned()
+    hand_seconds = time.time() - start
+    print("\nItalyPowerDemand test accuracy (1029 series)")
+    print(f"  seqlab tune classify ({args.trials} trials, {args.workers} workers)  "
+          f"{metrics['test']['accuracy']:.4f}  {tuned_seconds:6.0f}s  {metrics['rerun']}")
+    for name, acc in rows.items():
+        print(f"  {name:<60} {acc:.4f}")
+    best = max(v for k, v in rows.items() if k.startswith("hand-tuned"))
+    print(f"  hand-tuned runs: {hand_seconds:.0f}s in all; best {best:.4f}. Tuned {metrics['test']['accuracy']:.4f} is "
+          f"{'at least' if metrics['test']['accuracy'] >= best else 'BELOW'} the best hand-tuned figure")

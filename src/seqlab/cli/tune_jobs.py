@@ -1,0 +1,162 @@
+"""What ``seqlab tune`` needs from each command it tunes: the data and the task built from the
+command's own arguments (by the command's own functions, so the winner's command line reruns it
+exactly), the option that sets each searched constructor argument, and the baselines the report
+sets the tuned model against, computed in the same run.
+
+>>> sorted(JOBS)
+['classify', 'forecast', 'generate', 'synth']
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from seqlab.cli.common import given
+from seqlab.io.errors import ConfigError
+
+TUNABLE = {"classify": ("classify",), "forecast": ("forecast",), "generate": ("generate", "train"),
+           "synth": ("synth",)}
+FLAGS = {   # constructor argument -> the command's option
+    "classify": {"encoder": "--model", "units": "--units", "num_layers": "--layers", "dropout": "--dropout",
+                 "filters": "--filters", "embedding_dim": "--embedding-dim", "learning_rate": "--learning-rate",
+                 "batch_size": "--batch-size", "epochs": "--epochs"},
+    "forecast": {"lookback": "--lookback", "units": "--units", "num_layers": "--layers", "dropout": "--dropout",
+                 "learning_rate": "--learning-rate", "batch_size": "--batch-size"},
+    "generate": {"n_embd": "--n-embd", "units": "--units", "n_layer": "--n-layer", "dropout": "--dropout",
+                 "learning_rate": "--learning-rate", "batch_size": "--batch-size", "block_size": "--block-size"},
+    "synth": {"units": "--units", "learning_rate": "--learning-rate", "batch_size": "--batch-size"},
+}
+
+
+@dataclass
+class Job:
+    """A command's data and task, ready to tune: ``tune(task, X, y, test=test, choices=choices)``."""
+    task: object
+    X: object
+    y: object = None
+    test: object = None
+    choices: dict | None = None
+    shown: list = field(default_factory=list)     # trial attributes for the trials table
+    baselines: object = None                       # fn(task) -> {name: scores} computed in this run
+    headline: object = None                        # fn(scores) -> {metric: value} for the report
+    title: str = ""
+    note: str = ""                                 # what the report should say about the splits
+
+
+# ----- the commands -------------------------------------------------------------------------------
+def _classify_job(args) -> Job:
+    from seqlab.cli.classify import build_task, load_data, split_data
+    from seqlab.data.formats import LabeledTexts
+    from seqlab.tasks.classification.metrics import majority_baseline
+    from seqlab.tasks.classification.search import SERIES_ENCODER_CHOICES
+
+    if args.tagger:
+        raise ConfigError("seqlab tune classify does not tune --tagger; tune a sequence or text classifier")
+    train, test, _ = load_data(args)
+    if test is None:
+        train, test, _, _ = split_data(train, args.test_size, args.seed, not args.keep_duplicates)
+    text = isinstance(train, LabeledTexts)
+    X, test_x = (train.texts, test.texts) if text else (train.X, test.X)
+    choices = None
+    if args.model is None and not text:
+        fixed_length = train.equal_length and test.equal_length
+        choices = {"encoder": [e for e in SERIES_ENCODER_CHOICES if fixed_length or e != "mlp"]}
+
+    def baselines(task):   # the majority class and the strong baseline of seqlab classify, same split
+        from seqlab.tasks.classification.baselines import nearest_neighbour_baseline, tfidf_baseline
+
+        out = {"majority class": majority_baseline(train.y, test.y, list(task.classes_))}
+        if text:
+            out["TF-IDF + logistic regression"] = tfidf_baseline(train.texts, train.y, test.texts, test.y)
+        else:
+            out["1-NN Euclidean"] = nearest_neighbour_baseline(train.X, train.y, test.X, test.y)
+        return out
+
+    return Job(build_task(train, args), X, train.y, (test_x, test.y), choices,
+               shown=["epochs", "epochs_run", "validation_accuracy", "pruned_at"], baselines=baselines,
+               headline=lambda s: {"accuracy": s["accuracy"], "f1_macro": s.get("f1_macro")},
+               title=f"seqlab tune classify: {Path(args.train).name}")
+
+
+def _forecast_job(args) -> Job:
+    from seqlab.cli.forecast import check_args, forecaster_from_args
+    from seqlab.data.csv import read_csv
+
+    if args.compare:
+        raise ConfigError("seqlab tune forecast tunes one --model; drop --compare")
+    if getattr(args, "id_col", None) or getattr(args, "wide", False):
+        raise ConfigError("seqlab tune forecast tunes one series; a panel (--id-col, --wide) is not tuned yet")
+    check_args(args, [args.model])
+    targets = [c.strip() for c in args.target.split(",") if c.strip()]
+    features = [c.strip() for c in args.features.split(",") if c.strip()] if args.features else None
+    df = read_csv(args.csv, time_col=args.time_col, thousands=args.thousands)
+
+    def baselines(task):
+        m = task.metrics_
+        out = {"naive (last value)": m["baseline"]}
+        if "seasonal_naive" in m:
+            out[f"seasonal naive ({m['seasonal_naive']['season']})"] = m["seasonal_naive"]
+        return out
+
+    return Job(forecaster_from_args(args, args.model, targets, features), df,
+               shown=["epochs_run", "validation_mae", "validation_naive_rmse", "pruned_at"], baselines=baselines,
+               headline=lambda s: {k: s[k] for k in ("rmse", "mae") if k in s},
+               title=f"seqlab tune forecast: {', '.join(targets)} from {Path(args.csv).name}")
+
+
+def _generate_job(args) -> Job:
+    from seqlab.tasks.generation.generator import CharGenerator, read_text
+
+    text = read_text(args.text)
+    gen = CharGenerator(model=args.model, lines=args.lines, steps=args.steps, epochs=args.epochs,
+                        batch_size=args.batch_size, learning_rate=args.learning_rate, n_embd=args.n_embd,
+                        units=args.units, n_layer=args.n_layer, block_size=args.block_size,
+                        dropout=args.dropout, seed=args.seed, verbose=False)
+
+    def baselines(task):
+        bigram = CharGenerator("bigram", lines=args.lines, steps=args.steps, epochs=args.epochs, seed=args.seed)
+        return {"bigram": {"test_loss": float(bigram.fit(text).test_loss_)}}
+
+    return Job(gen, text, shown=["steps", "pruned_at"], baselines=baselines,
+               headline=lambda s: {"test_loss": s["test_loss"]},
+               title=f"seqlab tune generate: {Path(args.text).name} ({args.model})")
+
+
+def _synth_job(args) -> Job:
+    import numpy as np
+
+    from seqlab.data.csv import read_feature_table
+    from seqlab.tasks.generation.gan import GAN
+    from seqlab.tasks.generation.metrics import discriminative_score, timegan_windows
+    from seqlab.tasks.generation.search import time_split
+
+    if args.model == "timegan":
+        raise ConfigError("seqlab tune synth tunes the GANs (--model rnn, lstm or dense), not timegan")
+    if args.seq_len < 2:
+        raise ConfigError("--seq-len must be >= 2")
+    df, _, _ = read_feature_table(args.data, time_col=args.time_col)
+    train, test = time_split(timegan_windows(df.to_numpy(dtype=np.float64), args.seq_len, reverse=False))
+    if len(train) < 2 * args.batch_size:
+        raise ConfigError(f"{len(train)} training windows of {args.seq_len} steps (the latest 20% are kept for the "
+                          "test): too few to tune; give a longer series or lower --seq-len / --batch-size")
+    latent = 3 if args.model == "lstm" else train.shape[2]
+    gan = GAN(arch=args.model, loss=args.loss, latent_dim=latent, units=args.units, epochs=args.epochs,
+              batch_size=args.batch_size, scale="minmax", seed=args.seed, **given(learning_rate=args.learning_rate))
+
+    def baselines(task):
+        rng = np.random.default_rng(args.seed)
+        noise = np.clip(train.mean(0) + train.std(0) * rng.standard_normal(test.shape), 0, 1).astype(np.float32)
+        copy = train[rng.integers(0, len(train), len(test))]
+        score = lambda fake: {"discriminative_score": discriminative_score(test, fake, args.metric_iterations,
+                                                                           seed=args.seed)}
+        return {"noise (per-step mean and std)": score(noise), "training windows replayed": score(copy)}
+
+    return Job(gan, train, test={"windows": test, "metric_iterations": args.metric_iterations}, baselines=baselines,
+               headline=lambda s: {"discriminative_score": s["discriminative_score"]},
+               title=f"seqlab tune synth: {Path(args.data).name} ({args.model})",
+               note="The latest 20% of the windows are the test split (the earlier windows that share no row "
+                    "with them are the training data; trials hold out their latest 20% in turn). The rerun "
+                    "command trains on every window, as seqlab synth does.")
+
+
+JOBS = {"classify": _classify_job, "forecast": _forecast_job, "generate": _generate_job, "synth": _synth_job}

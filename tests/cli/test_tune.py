@@ -1,0 +1,114 @@
+"""seqlab tune: rerunning the same command after SIGKILL continues its study (trial numbers never
+repeat), the report holds the trials, both plots and a command line that reruns the winner."""
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+
+import optuna
+import pytest
+
+from seqlab.cli import main
+from seqlab.cli.tune import split_arguments
+from seqlab.tasks.tuning.study import open_storage
+
+TUNE = ["tune", "classify", "italy-power-demand", "--model", "gru", "--units", "4", "--epochs", "15",
+        "--trials", "4", "--pruner", "none"]
+
+
+def _trials(journal):
+    summaries = optuna.get_all_study_summaries(open_storage(journal))
+    return optuna.load_study(study_name=summaries[0].study_name, storage=open_storage(journal)).trials
+
+
+def test_rerun_after_sigkill_continues_the_study_and_the_best_command_reruns_the_winner(tmp_path, capsys):
+    out = tmp_path / "run"
+    command = [sys.executable, "-m", "seqlab", *TUNE, "--out", str(out)]
+    first = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             env={**os.environ, "OMP_NUM_THREADS": "1"})
+    journal, deadline = out / "study.journal", time.time() + 240
+    while time.time() < deadline:                 # kill it inside a trial, after one has finished
+        states = [t.state.name for t in _trials(journal)] if journal.exists() else []
+        if "COMPLETE" in states and states[-1] == "RUNNING":
+            break
+        assert first.poll() is None, first.stderr.read().decode()
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    killed = _trials(journal)
+    running = [t.number for t in killed if t.state.name == "RUNNING"]   # [the last], unless it had just ended
+    finished = [t for t in killed if t.state.name == "COMPLETE"]
+    assert len(running) <= 1 and not (out / "report.html").exists()
+
+    assert main(TUNE[:] + ["--out", str(out)]) == 0     # the same command again
+    trials = _trials(journal)
+    numbers = [t.number for t in trials]
+    assert numbers == list(range(len(numbers)))       # never repeated
+    assert [t.number for t in trials if t.user_attrs.get("stale")] == running
+    assert sum(not t.user_attrs.get("stale") for t in trials) == 4
+    assert all(trials[k.number].params == k.params for k in finished)   # the finished ones are kept
+    printed = capsys.readouterr()
+    assert ("were left running" in printed.err) == bool(running)
+    assert printed.err.count("| best ") == 4 - len(finished)             # one line per trial of this run
+
+    metrics = json.loads((out / "metrics.json").read_text())
+    for name in ("report.html", "optimization_history.png", "param_importances.png", "trials.csv", "model"):
+        assert (out / name).exists(), name
+    report = (out / "report.html").read_text()
+    assert "1-NN Euclidean" in report and "majority class" in report and metrics["rerun"] in report
+    rerun = shlex.split(metrics["rerun"])
+    assert rerun[:2] == ["seqlab", "classify"] and "--epochs" in rerun
+    assert main(rerun[1:] + ["--out", str(tmp_path / "rerun")]) == 0
+    again = json.loads((tmp_path / "rerun" / "metrics.json").read_text())
+    assert again["accuracy"] == pytest.approx(metrics["test"]["accuracy"])
+
+
+def test_tune_options_may_come_anywhere_after_the_command():
+    opts, rest = split_arguments(["data.csv", "--target", "y", "--trials", "3", "--verbose", "1", "--out", "r"])
+    assert (opts.trials, opts.verbose, opts.out, rest) == (3, 1, "r", ["data.csv", "--target", "y"])
+
+
+def test_tune_forecast_and_generate_write_their_reports(tmp_path, capsys):
+    from seqlab import datasets
+
+    csv = tmp_path / "airline.csv"
+    datasets.load("airline-passengers").to_csv(csv, index=False)
+    assert main(["tune", "forecast", str(csv), "--target", "Passengers", "--model", "gru", "--epochs", "3",
+                 "--trials", "2", "--out", str(tmp_path / "f")]) == 0
+    names = tmp_path / "names.txt"
+    names.write_text("\n".join(["anna", "bob", "carla", "dora", "emil", "fred", "gina", "hugo"] * 10))
+    assert main(["tune", "generate", str(names), "--lines", "--model", "gru", "--steps", "20", "--trials", "2",
+                 "--out", str(tmp_path / "g")]) == 0
+    f = json.loads((tmp_path / "f" / "metrics.json").read_text())
+    g = json.loads((tmp_path / "g" / "metrics.json").read_text())
+    assert "naive (last value)" in f["baselines"] and f["rerun"].startswith("seqlab forecast ")
+    assert "bigram" in g["baselines"] and g["rerun"].startswith("seqlab generate train ")
+    assert "test: rmse" in capsys.readouterr().out
+
+
+def test_bad_input_is_one_line_and_leaves_no_run_directory(tmp_path, capsys):
+    out = tmp_path / "bad"
+    assert main(["tune", "classify", str(tmp_path / "missing.csv"), "--trials", "2", "--out", str(out)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1 and not out.exists()
+    assert main(["tune", "classify", "italy-power-demand", "--trials", "2", "--out", str(out),
+                 "--storage", "sqlite:////nonexistent-folder/x/s.db"]) == 2
+    assert "cannot open the study storage" in capsys.readouterr().err and not out.exists()
+
+
+def test_tune_synth_scores_the_latest_windows_against_noise_and_replayed_windows(tmp_path, monkeypatch):
+    import numpy as np
+
+    from seqlab.tasks.generation import search
+
+    monkeypatch.setattr(search, "TRIAL_METRIC_ITERATIONS", 20)
+    t = np.arange(240)
+    csv = tmp_path / "waves.csv"
+    csv.write_text("a,b\n" + "\n".join(f"{np.sin(v / 5):.4f},{np.cos(v / 7):.4f}" for v in t))
+    assert main(["tune", "synth", str(csv), "--seq-len", "8", "--model", "dense", "--epochs", "2",
+                 "--batch-size", "16", "--metric-iterations", "20", "--trials", "2", "--out", str(tmp_path / "s")]) == 0
+    m = json.loads((tmp_path / "s" / "metrics.json").read_text())
+    assert set(m["baselines"]) == {"noise (per-step mean and std)", "training windows replayed"}
+    assert 0 <= m["test"]["discriminative_score"] <= 0.5 and m["rerun"].startswith("seqlab synth ")

@@ -1,0 +1,125 @@
+"""task.tune: the winner is refitted and scored on the test split once, poor trials are pruned,
+trials left running by a dead process are marked stale, and workers share one study."""
+import subprocess
+import sys
+
+import numpy as np
+import optuna
+import pytest
+
+from seqlab.io.errors import ConfigError
+from seqlab.tasks.classification.classifier import SequenceClassifier
+from seqlab.tasks.tuning.study import open_storage, worker_id
+
+
+def _data(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 16)).astype(np.float32)
+    return X, (X[:, :4].mean(1) > 0).astype(int)
+
+
+def test_tune_sets_the_best_configuration_refits_and_scores_the_test_split_once(monkeypatch):
+    X, y = _data()
+    X_test, y_test = _data(30, seed=1)
+    scored = []
+    evaluate = SequenceClassifier.evaluate
+    monkeypatch.setattr(SequenceClassifier, "evaluate",
+                        lambda self, A, b: scored.append(len(A)) or evaluate(self, A, b))
+    fits = []
+    fit = SequenceClassifier.fit
+    monkeypatch.setattr(SequenceClassifier, "fit", lambda self, A, b=None, **kw: fits.append(len(A)) or fit(
+        self, A, b, **kw))
+    clf = SequenceClassifier("gru", units=8, epochs=4, seed=0)
+    out = clf.tune(X, y, trials=3, test=(X_test, y_test), pruner="none", progress=False)
+    assert out is clf
+    t = clf.tuning_
+    assert t["trials"]["complete"] == 3 and scored == [30]          # the test split is scored once
+    assert fits == [40] * 9 + [60]                  # 3 trials on 3 folds of 2/3 each, the refit on all
+    for name, value in t["best_params"].items():
+        assert clf.get_params()[name] == value
+    assert clf.epochs == t["refit"]["epochs"] <= 4
+    assert t["best_value"] == min(tr.value for tr in clf.study_.trials)
+    assert t["test"]["accuracy"] == pytest.approx(clf.evaluate(X_test, y_test)["accuracy"])
+
+
+def test_median_pruner_stops_trials_behind_the_median_curve():
+    X, y = _data()
+    clf = SequenceClassifier("gru", units=8, epochs=12, seed=0)
+    clf.tune(X, y, trials=8, progress=False, pruner=optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=1))
+    pruned = [t for t in clf.study_.trials if t.state.name == "PRUNED"]
+    assert pruned, clf.tuning_["trials"]
+    for t in pruned:   # stopped at the epoch the pruner decided, with the curve reported up to it
+        assert t.user_attrs["pruned_at"] == t.last_step + 1 <= 12
+        assert t.value == min(t.intermediate_values.values())
+
+
+def test_a_trial_left_running_by_a_dead_process_is_marked_stale_and_numbers_continue(tmp_path):
+    X, y = _data()
+    path = tmp_path / "study.journal"
+    study = optuna.create_study(study_name="s", storage=open_storage(path))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = study.ask()                                   # RUNNING, owned by a process that is gone
+    orphan.set_user_attr("worker", f"{worker_id().rsplit(':', 1)[0]}:{dead.pid}")
+    mine = study.ask()                                     # RUNNING, owned by this live process
+    assert mine.user_attrs == {"worker": worker_id()}
+    study.tell(mine, 0.5)
+    lines = []
+
+    class Lines:
+        def write(self, text):
+            lines.append(text)
+
+        def flush(self):
+            pass
+
+    clf = SequenceClassifier("gru", units=8, epochs=2, seed=0)
+    clf.tune(X, y, trials=4, storage=path, study_name="s", pruner="none", progress=Lines())
+    trials = optuna.load_study(study_name="s", storage=open_storage(path)).trials
+    numbers = [t.number for t in trials]
+    assert numbers == list(range(len(numbers))) and len(numbers) == 5
+    assert trials[0].state.name == "FAIL" and trials[0].user_attrs["stale"]
+    assert clf.tuning_["trials"] == {"complete": 4, "pruned": 0, "failed": 0, "stale": 1, "running": 0}
+    assert any("trials 0 were left running" in line for line in lines)
+
+
+def test_two_worker_processes_take_trials_from_one_study(tmp_path):
+    X, y = _data()
+    clf = SequenceClassifier("gru", units=8, epochs=2, seed=0)
+    clf.tune(X, y, trials=6, workers=2, storage=tmp_path / "study.journal", pruner="none", progress=False)
+    trials = clf.study_.trials
+    assert len(trials) >= 6 and sorted(t.number for t in trials) == list(range(len(trials)))
+    workers = {t.user_attrs["worker"] for t in trials}
+    assert len(workers) == 2 and worker_id() not in workers        # both worker processes, not this one
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(trials=0), "trials must be >= 1"),
+    (dict(trials=None), "give trials=N or time_budget"),
+    (dict(workers=0), "workers must be >= 1"),
+    (dict(pruner="sometimes"), "pruner must be"),
+    (dict(storage="sqlite:////nonexistent-folder/x/study.db"), "cannot open the study storage"),
+    (dict(storage="postgresql://tuner:secret@127.0.0.1:1/studies"), "cannot open the study storage "
+                                                                    "postgresql://tuner:\\*\\*\\*@127"),
+])
+def test_bad_tuning_arguments_are_config_errors(options, message):
+    X, y = _data(20)
+    with pytest.raises(ConfigError, match=message):
+        SequenceClassifier("gru", units=4, epochs=1).tune(X, y, progress=False, **{"trials": 1, **options})
+
+
+def test_a_task_without_a_search_space_says_which_tasks_have_one():
+    from seqlab.tasks.unsupervised.som import SOM
+
+    with pytest.raises(ConfigError, match="SOM has no hyperparameter search; tune\\(\\) works for"):
+        SOM(3).tune(np.zeros((4, 2)), trials=1)
+
+
+def test_a_time_budget_ends_the_search_after_the_trial_running_when_it_is_spent():
+    X, y = _data()
+    clf = SequenceClassifier("gru", units=8, epochs=2, seed=0)
+    clf.tune(X, y, trials=None, time_budget="1s", pruner="none", progress=False)
+    counts = clf.tuning_["trials"]
+    assert counts["complete"] >= 1 and sum(counts.values()) == counts["complete"]
+    with pytest.raises(ConfigError, match="time budget"):
+        clf.tune(X, y, trials=None, time_budget="soon", progress=False)
