@@ -204,7 +204,8 @@ class Forecaster(Task):
                             "series or a smaller lookback, horizon or test_size")
         self.targets_, self.features_ = s.targets, s.features
         self.transform_ = transform.fit(s.values, train_end)
-        self.season_ = int(self.season) if self.season else infer_season(s.values[:train_end, 0])
+        freq = infer_freq(s.times[:train_end]) if s.times is not None and train_end > 2 else None
+        self.season_ = int(self.season) if self.season else infer_season(s.values[:train_end, 0], freq=freq)
         self.n_rows_, self.train_end_, self.val_end_ = rows, train_end, val_end
         self.history_ = {}
         z = transform.forward(s.values)
@@ -348,8 +349,14 @@ class Forecaster(Task):
             metrics["interval_coverage"] = float(np.mean((actual >= lower) & (actual <= upper)))
             metrics["quantiles"] = self._quantiles
         metrics["test_windows"] = int(len(starts))
+        if k > 1:   # the pooled metrics above mix the targets' scales: each target on its own as well
+            metrics["per_target"] = {
+                name: {"model": forecast_metrics(actual[..., j], point[..., j], train[:, j], season),
+                       "naive": forecast_metrics(actual[..., j], naive[..., j], train[:, j], season)}
+                for j, name in enumerate(self.targets_)}
         forecasts = {"origins": origins, "actual": actual, "model": point, "naive": naive, "seasonal": seasonal,
-                     "lower": lower, "upper": upper, "times": times, "targets": list(self.targets_)}
+                     "lower": lower, "upper": upper, "times": times, "targets": list(self.targets_),
+                     "time_col": self.time_col}
         return metrics, forecasts
 
     def predict(self, data=None) -> pd.DataFrame:
