@@ -59,7 +59,7 @@ def test_every_training_command_is_listed():
 def test_threads_and_quiet_on_every_training_command(words):
     parser = commands()[words]
     flags = {f for a in parser._actions for f in a.option_strings}
-    assert {"--threads", "-q", "--quiet", "--verbose"} <= flags
+    assert {"--threads", "--compile", "-q", "--quiet", "--verbose"} <= flags
 
 
 @pytest.mark.parametrize("words", sorted(TABLES), ids=IDS)

@@ -64,3 +64,35 @@ def test_compile_argument_values():
     assert [compile_mode(v) for v in (False, None, True, "max-autotune")] == [None, None, "default", "max-autotune"]
     with pytest.raises(ConfigError, match="compile must be True, False or one of"):
         compile_mode("fast")
+
+
+def test_a_tasks_fit_compile_and_a_compiling_block_reach_its_trainer(monkeypatch):
+    from seqlab.tasks import Forecaster
+    from seqlab.train.compiling import compiling
+
+    recorder = Recorder()
+    monkeypatch.setattr(torch, "compile", recorder)
+    series = np.sin(np.arange(80) / 4).astype(np.float32)
+    Forecaster(model="lstm", lookback=6, units=4, epochs=1, seed=0).fit(series, compile=True)
+    assert recorder.calls > 0
+    recorder.calls = 0
+    Forecaster(model="lstm", lookback=6, units=4, epochs=1, seed=0).fit(series)   # default: eager
+    assert recorder.calls == 0
+    with compiling("reduce-overhead"):
+        Forecaster(model="lstm", lookback=6, units=4, epochs=1, seed=0).fit(series)
+    assert recorder.calls > 0
+
+
+def test_the_training_commands_take_compile(monkeypatch, tmp_path):
+    from seqlab.cli import main
+
+    recorder = Recorder()
+    monkeypatch.setattr(torch, "compile", recorder)
+    csv = tmp_path / "s.csv"
+    csv.write_text("y\n" + "\n".join(f"{np.sin(i / 4):.4f}" for i in range(80)) + "\n")
+    assert main(["forecast", str(csv), "--target", "y", "--model", "lstm", "--lookback", "6", "--epochs", "1",
+                 "--compile", "--out", str(tmp_path / "run"), "-q"]) == 0
+    assert recorder.calls > 0
+    with pytest.raises(SystemExit) as e:   # an unknown mode: argparse's one line, exit 2
+        main(["forecast", str(csv), "--compile", "fastest", "--out", str(tmp_path / "run2")])
+    assert e.value.code == 2

@@ -16,8 +16,8 @@ The spellings of the last release stay for one release (``DEPRECATED``), hidden 
 using one prints one line on stderr that names the new spelling.
 
 Every command that trains takes ``--threads`` (default: one thread, the rule measured in
-``seqlab.train.threads``) and ``--verbose`` with ``-q``/``--quiet`` (progress: one line per epoch on
-stderr by default, none with ``-q``).
+``seqlab.train.threads``), ``--compile [MODE]`` (``seqlab.train.compiling``) and ``--verbose`` with
+``-q``/``--quiet`` (progress: one line per epoch on stderr by default, none with ``-q``).
 
 **Input files.** ``input_file(value)`` is the one way a command finds a file it was given: a path, or
 the name of a bundled data set (``seqlab datasets``) standing for its stored file (gzipped files are
@@ -57,6 +57,8 @@ from seqlab.data.formats import FORMATS
 from seqlab.io.errors import ConfigError, DataError, SeqlabError, TrainingDivergedError
 from seqlab.io.rundir import default_out, run_directory
 from seqlab.train.budget import BUDGET_RULE, FIXED_BUDGET_RULE, TIME_BUDGET_HELP, parse_duration
+from seqlab.train.compiling import MODES as COMPILE_MODES
+from seqlab.train.compiling import compiling
 from seqlab.train.threads import using_threads
 
 
@@ -160,6 +162,12 @@ def add_arguments(parser, command: str, **defaults) -> None:
         if dest == "time_budget" and isinstance(parser, argparse.ArgumentParser):   # the one statement of the rule
             adaptive = any(a.dest == "epochs" and a.default is None for a in parser._actions)
             parser.epilog = BUDGET_RULE if adaptive else FIXED_BUDGET_RULE
+        if dest == "threads" and not any("--compile" in a.option_strings for a in parser._actions):
+            # every command that trains: --threads and --compile go together
+            parser.add_argument("--compile", nargs="?", const="default", default=None, metavar="MODE",
+                                choices=COMPILE_MODES, help="train (and predict) through torch.compile: slow "
+                                "first epoch, then faster steps; MODE: " + ", ".join(COMPILE_MODES) +
+                                " (default when given without MODE: default); falls back to eager with a note")
         if dest == "verbose":
             parser.add_argument("-q", "--quiet", dest="verbose", action="store_const", const=0,
                                 help="no progress output while training (--verbose 0)")
@@ -369,8 +377,8 @@ def training_run(args: argparse.Namespace, command: str):
     from seqlab.train.divergence import recording
 
     out = Path(args.out) if args.out else default_out(command)
-    with torch_threads(getattr(args, "threads", None)), recording() as diverged, warnings.catch_warnings(), \
-            run_directory(out) as tmp:
+    with torch_threads(getattr(args, "threads", None)), compiling(getattr(args, "compile", None)), \
+            recording() as diverged, warnings.catch_warnings(), run_directory(out) as tmp:
         warnings.filterwarnings("ignore", "the loss became NaN or infinite", RuntimeWarning)  # said once, below
         run = Run(tmp, out, settings={k: v for k, v in vars(args).items() if k != "func"}, diverged=diverged)
         try:

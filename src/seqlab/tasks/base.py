@@ -43,6 +43,7 @@ from seqlab.io.errors import ConfigError, ModelFileError, NotFittedError
 from seqlab.io.modeldir import load_model_dir, save_model_dir
 from seqlab.tasks.rebuild import check_params, check_state, rebuild
 from seqlab.tasks.registry import TASK_MODULES, task_class
+from seqlab.train.compiling import compiling
 from seqlab.train.threads import using_threads
 
 # The training arguments every task spells the same way (Keras's words), with their one description.
@@ -65,7 +66,8 @@ TRAINING_ARGUMENTS = {
                    "it is spent, keeping the best weights so far; ``training_`` says so. None: no limit.",
 }
 # Every task's ``fit`` also takes ``threads=``: CPU threads torch trains with (None: one, the measured
-# default of ``seqlab.train.threads``; ``"all"``: every core).
+# default of ``seqlab.train.threads``; ``"all"``: every core), and ``compile=``: True or a
+# ``torch.compile`` mode runs the task's Trainer-driven networks compiled (``seqlab.train.compiling``).
 
 # Old spellings of constructor arguments, accepted for one release with a DeprecationWarning (and
 # silently in saved model directories, whose config.json keeps the names they were written with).
@@ -120,12 +122,14 @@ def _accepting_old_spellings(init, owner: str):
     return __init__
 
 
-def _with_threads(fit):
+def _with_run_options(fit):
     """Wrap a task's ``fit`` so it takes ``threads=`` (CPU threads torch trains with; None: the default rule
-    of ``seqlab.train.threads``, one thread, or the count of an enclosing ``using_threads`` block)."""
+    of ``seqlab.train.threads``, one thread, or the count of an enclosing ``using_threads`` block) and
+    ``compile=`` (True or a ``torch.compile`` mode: the task's networks train and predict compiled, see
+    ``seqlab.train.compiling``; None: as an enclosing ``compiling`` block says, else eager)."""
     @functools.wraps(fit)
-    def wrapped(self, *args, threads=None, **kwargs):
-        with using_threads(threads):
+    def wrapped(self, *args, threads=None, compile=None, **kwargs):
+        with using_threads(threads), compiling(compile):
             return fit(self, *args, **kwargs)
 
     wrapped._takes_threads = True
@@ -147,7 +151,7 @@ class Task:
             cls.__init__ = _accepting_old_spellings(init, cls.__name__)
         fit = cls.__dict__.get("fit")
         if fit is not None and not getattr(fit, "_takes_threads", False):
-            cls.fit = _with_threads(fit)
+            cls.fit = _with_run_options(fit)
 
     @classmethod
     def _param_names(cls) -> list[str]:

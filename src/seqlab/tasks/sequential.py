@@ -165,13 +165,14 @@ class Sequential(torch.nn.Module):
 
     # ----- training: forwarded to seqlab.train.Trainer ------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, clipnorm=None, clipvalue=None,
-                learning_rate=None, device=None, seed=None, global_clipnorm=None, lr=None, compile=False) -> None:
+                learning_rate=None, device=None, seed=None, global_clipnorm=None, lr=None, compile=None) -> None:
         """Choose optimiser, loss and metrics (Keras's ``compile``); see ``seqlab.train.Trainer``.
 
         ``learning_rate`` overrides the optimiser's default rate (``lr`` is its old spelling, kept
         for one release). Calling it again (e.g. after changing ``trainable``) builds a fresh
         optimiser over the weights that are trainable now. ``seed`` defaults to the model's own seed.
-        ``compile=True`` (or a ``torch.compile`` mode name) runs fit and predict through ``torch.compile``.
+        ``compile=True`` (or a ``torch.compile`` mode name) runs fit and predict through ``torch.compile``
+        (None: as an enclosing ``seqlab.train.compiling`` block says, else eager).
 
         >>> from seqlab import layers
         >>> m = Sequential([layers.Dense(1)], input_shape=(2,))

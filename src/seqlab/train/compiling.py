@@ -9,6 +9,10 @@ coupled gates, recurrent dropout, ``reset_after=False``, custom activations) unr
 into one graph whose element-wise gate arithmetic is fused (``benchmarks/recurrent.py --compile``
 and ``seqlab bench recurrent --compile`` measure it against the fused kernel).
 
+``compiling(mode)`` sets the default for every ``Trainer`` built inside the block (a task's
+``fit(compile=...)`` and the training commands' ``--compile`` use it); a Trainer's own ``compile=``
+argument, when given, wins.
+
 The first calls are slow (each new input shape is traced and compiled; the CPU backend builds
 C++), so compiling pays off for long trainings and for serving many predictions.
 
@@ -18,6 +22,8 @@ True
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import warnings
 
 import torch
@@ -37,6 +43,33 @@ def compile_mode(compile) -> str | None:
     if isinstance(compile, str) and compile in MODES:
         return compile
     raise ConfigError(f"compile must be True, False or one of {', '.join(MODES)}; got {compile!r}")
+
+
+_default: contextvars.ContextVar[str | None] = contextvars.ContextVar("seqlab_compile", default=None)
+
+
+def default_compile_mode() -> str | None:
+    """The mode set by the innermost ``compiling`` block (None outside any: no compiling)."""
+    return _default.get()
+
+
+@contextlib.contextmanager
+def compiling(compile=None):
+    """Within the block, Trainers compile with ``compile_mode(compile)`` unless told otherwise; None keeps
+    the outer block's choice.
+
+    >>> with compiling(True):
+    ...     default_compile_mode()
+    'default'
+    >>> default_compile_mode() is None
+    True
+    """
+    mode = compile_mode(compile) if compile is not None else _default.get()
+    token = _default.set(mode)
+    try:
+        yield mode
+    finally:
+        _default.reset(token)
 
 
 class CompiledModule(torch.nn.Module):

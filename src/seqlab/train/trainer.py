@@ -25,7 +25,7 @@ from seqlab.io.errors import ConfigError, DataError
 from seqlab.nn.seeding import RandomStream
 from seqlab.train.batching import as_source, gather, labels_of, length, wants_integer_input
 from seqlab.train.clipping import check_clip_settings, clip_gradients
-from seqlab.train.compiling import CompiledModule, compile_mode
+from seqlab.train.compiling import CompiledModule, compile_mode, default_compile_mode
 from seqlab.train.distributed import (
     all_reduce_sum,
     dist_info,
@@ -64,7 +64,8 @@ class Trainer:
             caller's random streams untouched. None: noise comes from (and advances) torch's global RNG.
         compile: True (or a ``torch.compile`` mode name) runs ``fit`` and ``predict`` through
             ``torch.compile``, falling back to eager with a one-line warning where it is unavailable
-            (``seqlab.train.compiling``).
+            (``seqlab.train.compiling``). None (the default): the mode of an enclosing
+            ``compiling(...)`` block, else no compiling.
 
     Attribute ``nan_check_every`` (default 32): ``fit`` reads the batch losses back and checks
     them for NaN/inf once per this many batches, restoring a snapshot and replaying the good
@@ -72,7 +73,7 @@ class Trainer:
     """
 
     def __init__(self, model: torch.nn.Module, loss="mse", optimizer="adam", metrics=("mae",), lr=None,
-                 clipnorm=None, clipvalue=None, device=None, seed=None, global_clipnorm=None, compile=False):
+                 clipnorm=None, clipvalue=None, device=None, seed=None, global_clipnorm=None, compile=None):
         check_clip_settings(clipnorm, clipvalue, global_clipnorm)
         if lr is not None and not (float(lr) > 0 and math.isfinite(float(lr))):
             raise ConfigError(f"lr must be a positive finite number, got {lr!r}")
@@ -97,7 +98,8 @@ class Trainer:
         self.stop_training = False
         self.resuming = False
         self.nan_check_every = 32  # batches between loss checks in fit (1: check each batch)
-        self.compile_mode = compile_mode(compile)  # torch.compile for fit and predict (seqlab.train.compiling)
+        # torch.compile for fit and predict (seqlab.train.compiling); None: an enclosing compiling() block's choice
+        self.compile_mode = compile_mode(compile) if compile is not None else default_compile_mode()
 
     # ----- set-up --------------------------------------------------------------------------
     def _ensure_ready(self, x_src=None) -> None:
