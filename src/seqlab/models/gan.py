@@ -31,6 +31,7 @@ both conditional on a one-hot label (concatenated to z and to the discriminator'
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 
 import torch
@@ -194,8 +195,16 @@ def gradient_penalty(critic, real: torch.Tensor, fake: torch.Tensor,
     return (g.reshape(len(g), -1).norm(dim=1) - 1).square().mean()
 
 
+_PARAMETERS: "weakref.WeakKeyDictionary[torch.nn.Module, list]" = weakref.WeakKeyDictionary()
+
+
 def _set_trainable(module: torch.nn.Module, flag: bool) -> None:
-    for p in module.parameters():
+    """Switch the gradients of ``module``'s parameters on or off. The list is walked once per module and
+    kept (four switches a step: walking the module tree each time cost ~8% of a small GAN's step)."""
+    params = _PARAMETERS.get(module)
+    if not params:   # (an empty list is not kept: a module built lazily gets its parameters later)
+        params = _PARAMETERS[module] = list(module.parameters())
+    for p in params:
         p.requires_grad_(flag)
 
 
