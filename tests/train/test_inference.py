@@ -78,3 +78,23 @@ def test_the_fused_weights_kept_for_inference_follow_every_weight_change():
     np.testing.assert_allclose(after, readable.predict(x), atol=1e-5)
     model.set_weights(readable.get_weights()[:0] + [w * 0 for w in model.get_weights()])
     np.testing.assert_allclose(model.predict(x), 0.0, atol=1e-7)
+
+
+def test_a_sequential_predicts_through_its_layers_forwards_with_the_same_result_and_hooks_still_see_calls():
+    from seqlab.train.inference import _direct_call
+
+    model = seqlab.Sequential([L.SimpleRNN(6), L.Dense(2)], input_shape=(5, 3), seed=0)
+    x = np.random.default_rng(0).normal(size=(40, 5, 3)).astype(np.float32)
+    model.eval()
+    assert _direct_call(model) is not None
+    with torch.inference_mode():
+        expected = model(torch.from_numpy(x))
+    assert torch.equal(predict_tensor(model, x, batch_size=40), expected)
+    seen = []
+    handle = model.stack.layers[1].register_forward_hook(lambda m, i, o: seen.append(o.shape[0]))
+    assert _direct_call(model) is None               # a hook: every call goes through nn.Module.__call__
+    predict_tensor(model, x, batch_size=16)
+    handle.remove()
+    assert seen == [16, 16, 8]
+    model.train()
+    assert _direct_call(model) is None               # only in eval mode

@@ -84,6 +84,22 @@ class LayerStack(torch.nn.Module):
             cached = self.__dict__["_masking_cache"] = (layers, [(l, hasattr(l, "compute_mask")) for l in layers])
         return cached[1]
 
+    def inference_plan(self):
+        """``fn(x) -> self(x)`` for prediction that calls each layer's ``forward`` directly, skipping
+        ``nn.Module.__call__``'s bookkeeping (about a fifth of a small recurrent model's batch time);
+        None when that would change the result: a layer not built yet or one that makes a mask. The
+        caller checks there are no hooks and that the stack is in eval mode (``seqlab.train.inference``)."""
+        plan = self._masking()
+        if any(makes_mask or not layer.built for layer, makes_mask in plan):
+            return None
+        steps = [layer.forward for layer, _ in plan]
+
+        def run(x):
+            for step in steps:
+                x = step(x)
+            return x
+        return run
+
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
         for layer, makes_mask in self._masking():
             if not layer.built:  # a stack without input_shape builds each layer on the first batch

@@ -94,6 +94,10 @@ class Sequential(torch.nn.Module):
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
         return self.stack(x, mask=mask)
 
+    def inference_plan(self):
+        """The layer stack's direct prediction path (``LayerStack.inference_plan``), or None."""
+        return self.stack.inference_plan()
+
     def summary(self) -> str:
         """The Keras-style table as a string (``print(model.summary())``)."""
         return summary_table(self.stack, self.name)

@@ -86,7 +86,7 @@ def predict_tensor(module: torch.nn.Module, x, batch_size: int = 32, *, float_in
         device = first.device if first is not None else torch.device("cpu")
     device = torch.device(device)
     module.eval()
-    call = forward or (lambda m, b: m(*b) if isinstance(b, tuple) else m(b))
+    call = forward or _direct_call(module) or (lambda m, b: m(*b) if isinstance(b, tuple) else m(b))
     chunk_rows = max(batch_size, CHUNK_BYTES // _row_bytes(src) // batch_size * batch_size)
     mode = torch.no_grad() if _unbuilt(module) else torch.inference_mode()
     outs = []
@@ -97,6 +97,26 @@ def predict_tensor(module: torch.nn.Module, x, batch_size: int = 32, *, float_in
             for lo in range(0, c1 - c0, batch_size):
                 outs.append(call(module, _rows(part, lo, lo + batch_size)))
     return _concat(outs)
+
+
+def _hooked(module: torch.nn.Module) -> bool:
+    """True if a forward hook (on any submodule, or global) would see the calls."""
+    from torch.nn.modules import module as torch_module
+
+    if any(getattr(torch_module, name, None) for name in
+           ("_global_forward_hooks", "_global_forward_pre_hooks", "_global_forward_hooks_always_called")):
+        return True
+    return any(m._forward_hooks or m._forward_pre_hooks for m in module.modules())
+
+
+def _direct_call(module: torch.nn.Module):
+    """``fn(module, batch)`` through the module's ``inference_plan()`` (a seqlab ``Sequential``: each layer's
+    ``forward`` called in turn), when it has one and no hook would miss the calls; else None."""
+    plan = getattr(module, "inference_plan", None)
+    if plan is None or module.training or _hooked(module):
+        return None
+    run = plan()
+    return None if run is None else (lambda m, b: run(b))
 
 
 def _concat(outs: list):
