@@ -49,6 +49,17 @@ def _bernoulli_entropy(p: torch.Tensor) -> torch.Tensor:
     return -(p * p.log() + (1 - p) * (1 - p).log()).sum(-1)
 
 
+def neighbour_input(weights, biases, states: Sequence[torch.Tensor | None], layer: int) -> torch.Tensor:
+    """The input ``x_{l-1} W_{l-1} + x_{l+1} W_l^T + b_l`` of ``layer`` of a layered Boltzmann machine
+    from its neighbours' ``states`` (``weights[l]``: ``(size_l, size_{l+1})``)."""
+    total = biases[layer]
+    if layer > 0:
+        total = total + states[layer - 1] @ weights[layer - 1]
+    if layer < len(weights):
+        total = total + states[layer + 1] @ weights[layer].T
+    return total
+
+
 class LayeredBoltzmann:
     """Weights and biases of a layered Boltzmann machine, and the computations AIS needs.
 
@@ -77,13 +88,8 @@ class LayeredBoltzmann:
         return [len(b) for b in self.biases]
 
     def layer_input(self, states: Sequence[torch.Tensor | None], layer: int) -> torch.Tensor:
-        """The input ``x_{l-1} W_{l-1} + x_{l+1} W_l^T + b_l`` of ``layer`` from its neighbours."""
-        total = self.biases[layer]
-        if layer > 0:
-            total = total + states[layer - 1] @ self.weights[layer - 1]
-        if layer < len(self.weights):
-            total = total + states[layer + 1] @ self.weights[layer].T
-        return total
+        """The input of ``layer`` from its neighbours (``neighbour_input``)."""
+        return neighbour_input(self.weights, self.biases, states, layer)
 
     def log_unnormalised_odd(self, states: Sequence[torch.Tensor | None], beta: float = 1.0,
                              base_visible_bias: torch.Tensor | None = None) -> torch.Tensor:
@@ -192,12 +198,7 @@ class DeepBoltzmannMachine(torch.nn.Module):
         return LayeredBoltzmann(list(self.weights), list(self.biases))
 
     def _input(self, states: Sequence[torch.Tensor], layer: int) -> torch.Tensor:
-        total = self.biases[layer]
-        if layer > 0:
-            total = total + states[layer - 1] @ self.weights[layer - 1]
-        if layer < len(self.weights):
-            total = total + states[layer + 1] @ self.weights[layer].T
-        return total
+        return neighbour_input(self.weights, self.biases, states, layer)
 
     @torch.no_grad()
     def mean_field(self, v: torch.Tensor, steps: int = 30, tolerance: float = 1e-6) -> list[torch.Tensor]:
