@@ -1,9 +1,13 @@
-"""What several test files share: where the course data lies and how to load an example recipe.
+"""What several test files share: where the course data lies, how to load an example recipe, and how to run
+a job under torchrun beside the same job in this process (``run_two_ranks_and_one``).
 
 ``shared/`` stands beside the repository (as CI clones it), so its path is derived from this
 file's place, never written out.
 """
 import importlib.util
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -17,3 +21,26 @@ def example(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+RANK_VARIABLES = ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT")
+
+
+def run_two_ranks_and_one(script: str, folder: Path, timeout: int = 300) -> str:
+    """Write ``script`` (defining ``main(out)``, which writes files named ``{out}-{rank}...``) to ``folder``,
+    start it under ``torchrun --nproc_per_node=2`` (CPU, gloo; files ``ddp-<rank>...``), run ``main`` here
+    meanwhile (files ``single-0...``); return the ranks' stdout once they exit 0, else fail with their stderr."""
+    job = folder / "job.py"
+    job.write_text(script)
+    env = {k: v for k, v in os.environ.items() if k not in RANK_VARIABLES}
+    env["OMP_NUM_THREADS"] = "1"
+    proc = subprocess.Popen([sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "--standalone",
+                             str(job), str(folder / "ddp")], env=env, cwd=folder,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    namespace = {"__name__": "job"}
+    exec(script, namespace)
+    namespace["main"](str(folder / "single"))  # meanwhile, the same job in this one process
+    out, err = proc.communicate(timeout=timeout)
+    written = sorted(p.name for p in folder.glob("ddp-*"))   # a crash after these were written is at exit
+    assert proc.returncode == 0, f"rank files written: {written}\n{err[-3000:]}"
+    return out

@@ -1,13 +1,11 @@
 """Two processes under torchrun end with the weights of one process on the same global batches."""
 import json
-import os
-import subprocess
-import sys
 import textwrap
 
 import numpy as np
 import torch
 from safetensors.numpy import load_file
+from support import run_two_ranks_and_one
 
 SCRIPT = textwrap.dedent('''
     import json, os, sys
@@ -39,20 +37,7 @@ SCRIPT = textwrap.dedent('''
 
 
 def test_two_ranks_match_a_single_process_run(tmp_path):
-    job = tmp_path / "job.py"
-    job.write_text(SCRIPT)
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    for key in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"):
-        env.pop(key, None)
-    proc = subprocess.Popen([sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "--standalone",
-                             str(job), str(tmp_path / "ddp")], env=env, cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    ns = {"__name__": "job"}
-    exec(SCRIPT, ns)
-    ns["main"](str(tmp_path / "single"))  # meanwhile, the same job in this one process
-    out, err = proc.communicate(timeout=180)
-    written = sorted(p.name for p in tmp_path.glob("ddp-*"))   # a crash after these were written is at exit
-    assert proc.returncode == 0, f"rank files written: {written}\n{err[-3000:]}"
+    out = run_two_ranks_and_one(SCRIPT, tmp_path, timeout=180)
     assert out.count("Epoch 3/3") == 1  # only rank 0 logs
     single, r0, r1 = (load_file(tmp_path / f"{n}.safetensors") for n in ("single-0", "ddp-0", "ddp-1"))
     for k in single:

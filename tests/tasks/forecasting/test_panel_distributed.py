@@ -1,12 +1,10 @@
 """A global model on a panel under ``torchrun --nproc_per_node=2`` (CPU, gloo): both ranks end with the
 same weights, and those of one process trained on the same global batches."""
-import os
-import subprocess
-import sys
 import textwrap
 
 import numpy as np
 from safetensors.numpy import load_file
+from support import run_two_ranks_and_one
 
 SCRIPT = textwrap.dedent('''
     import os, sys
@@ -33,20 +31,7 @@ SCRIPT = textwrap.dedent('''
 
 
 def test_two_ranks_train_one_panel_model_to_the_same_weights(tmp_path):
-    job = tmp_path / "job.py"
-    job.write_text(SCRIPT)
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    for key in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"):
-        env.pop(key, None)
-    proc = subprocess.Popen([sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "--standalone",
-                             str(job), str(tmp_path / "ddp")], env=env, cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    ns = {"__name__": "job"}
-    exec(SCRIPT, ns)
-    ns["main"](str(tmp_path / "single"))  # meanwhile, the same fit in this one process
-    out, err = proc.communicate(timeout=300)
-    written = sorted(p.name for p in tmp_path.glob("ddp-*"))
-    assert proc.returncode == 0, f"rank files written: {written}\n{err[-3000:]}"
+    run_two_ranks_and_one(SCRIPT, tmp_path)
     single, r0, r1 = (load_file(tmp_path / f"{n}.safetensors") for n in ("single-0", "ddp-0", "ddp-1"))
     assert set(r0) == set(single) and len(r0) > 2
     for k in single:
