@@ -123,3 +123,26 @@ def test_a_time_budget_ends_the_search_after_the_trial_running_when_it_is_spent(
     assert counts["complete"] >= 1 and sum(counts.values()) == counts["complete"]
     with pytest.raises(ConfigError, match="time budget"):
         clf.tune(X, y, trials=None, time_budget="soon", progress=False)
+
+
+def test_a_process_that_loses_the_race_to_create_the_schema_opens_the_storage_again(monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from seqlab.tasks.tuning import study
+
+    calls = []
+
+    class Racing:   # the first open collides with another process creating the tables; the second works
+        def __init__(self, url, **kwargs):
+            calls.append(url)
+            if len(calls) == 1:
+                raise IntegrityError("CREATE TABLE studies", {}, Exception('duplicate key value violates unique '
+                                                                         'constraint "pg_type_typname_nsp_index"'))
+
+    monkeypatch.setattr(optuna.storages, "RDBStorage", Racing)
+    monkeypatch.setattr(study.time, "sleep", lambda s: None)
+    assert isinstance(open_storage("sqlite:///unused.db"), Racing) and len(calls) == 2
+    calls.clear()
+    monkeypatch.setattr(study, "SCHEMA_RACE_ATTEMPTS", 1)
+    with pytest.raises(ConfigError, match="cannot open the study storage"):
+        open_storage("sqlite:///unused.db")

@@ -112,12 +112,26 @@ def open_storage(spec):
         except ImportError:
             raise ConfigError('--storage postgresql://... needs the PostgreSQL driver: pip install '
                               '"seqlab[tune-postgres]" (psycopg2-binary)') from None
-    try:
-        return _owned(optuna.storages.RDBStorage)(text, heartbeat_interval=HEARTBEAT_SECONDS,
-                                                  grace_period=GRACE_SECONDS)
-    except Exception as e:   # SQLAlchemy's errors: wrong URL, server down, bad password
-        reason = str(e).strip().splitlines()[0][:200]
-        raise ConfigError(f"cannot open the study storage {redact(given)}: {reason}") from None
+    for attempt in range(SCHEMA_RACE_ATTEMPTS):
+        try:
+            return _owned(optuna.storages.RDBStorage)(text, heartbeat_interval=HEARTBEAT_SECONDS,
+                                                      grace_period=GRACE_SECONDS)
+        except Exception as e:   # SQLAlchemy's errors: wrong URL, server down, bad password
+            if _lost_schema_race(e) and attempt + 1 < SCHEMA_RACE_ATTEMPTS:
+                time.sleep(0.5 * (attempt + 1))   # the other creator finishes; the schema is then there
+                continue
+            reason = str(e).strip().splitlines()[0][:200]
+            raise ConfigError(f"cannot open the study storage {redact(given)}: {reason}") from None
+
+
+SCHEMA_RACE_ATTEMPTS = 4
+
+
+def _lost_schema_race(error: Exception) -> bool:
+    """True for the error of two processes creating Optuna's tables in an empty database at once (the
+    loser's CREATE collides in PostgreSQL's catalogue: a unique violation); opening again then works."""
+    text = f"{type(error).__name__}: {error}"
+    return "IntegrityError" in text or "UniqueViolation" in text or "already exists" in text
 
 
 def _alive(pid: int) -> bool:
