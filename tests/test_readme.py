@@ -63,6 +63,8 @@ FAST = {  # command words -> options appended in the test (not in the README) to
     "quickstart": ["--epochs", "2"], "forecast": ["--epochs", "2"],
     "classify": ["--epochs", "1", "--ensemble", "1", "--maxlen", "10", "--units", "4"],
     "generate train": ["--steps", "3"], "seq2seq train": ["--n", "300", "--epochs", "1"],
+    "music train": ["--limit", "4", "--steps", "2", "--eval-every", "1", "--units", "8", "--n-embd", "4",
+                    "--block-size", "16", "--max-tokens", "60"], "music sample": ["--max-tokens", "60"],
     "detect": ["--epochs", "1"], "som": ["--iterations", "100"], "rbm": ["--epochs", "1"],
     "synth": ["--epochs", "1", "--iterations", "2", "--metric-iterations", "2", "--n", "8", "--units", "4",
               "--batch-size", "512"],
@@ -70,7 +72,7 @@ FAST = {  # command words -> options appended in the test (not in the README) to
 
 
 def _words(argv: list[str]) -> str:
-    return " ".join(argv[1:3]) if argv[1] in ("generate", "seq2seq") else argv[1]
+    return " ".join(argv[1:3]) if argv[1] in ("generate", "seq2seq", "music") else argv[1]
 
 
 def test_the_readme_has_command_lines():

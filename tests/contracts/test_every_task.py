@@ -106,6 +106,11 @@ def _digit_strings():
     return digit_strings(24, max_digits=2, seed=0)
 
 
+def _chorales():
+    bar = ["|", "V1", "C5", "d1", "V2", "E4", "d1", "V3", "G3", "d1", "V4", "C3", "d1"]
+    return [["<s>", "|", "ts:4/4", "key:0", *bar[1:], *bar * k, "</s>"] for k in range(1, 6)]
+
+
 def _with_nan(x):
     x = np.array(x, dtype="float64")
     x.flat[1] = np.nan
@@ -175,6 +180,11 @@ CASES: dict[str, Case] = {
         dict(model="gru", units=4, n_embd=4, block_size=4, steps=2, batch_size=4, seed=0),
         lambda: ((["the cat sat .", "a dog ran ."] * 8,), None), lambda t, x: t.sample(n=2, seed=0),
         bad={"too_few": lambda: (["one line"],), "one_string": lambda: ("the cat sat .",)}),
+    "MusicGenerator": Case(
+        dict(model="gru", units=4, n_embd=4, block_size=6, steps=3, eval_every=2, batch_size=4, seed=0),
+        lambda: ((_chorales(),), None), lambda t, x: t.sample(n=2, max_tokens=12, seed=0),
+        bad={"one_string": lambda: ("<s> | V1 C4 d1 </s>",), "not_tokens": lambda: ([[1, 2, 3]] * 4,),
+             "empty": lambda: ([],)}),
     "CharGenerator": Case(
         dict(model="gru", steps=5, units=8, n_embd=4, batch_size=8, seed=0),
         lambda: ((_names(),), None), lambda t, x: t.sample(n=4, seed=0),

@@ -3,12 +3,15 @@
     seqlab seq2seq train pairs.csv --model lstm --attention additive --epochs 20 --out runs/s2s
     seqlab seq2seq train --task addition --attention dot --epochs 20        # "535+61" -> "596"
     seqlab seq2seq train --task reversal --attention none                   # length-20 reversal
+    seqlab seq2seq train --task words --max-vocab 2000 --epochs 30           # SMS words reversed, word level
     seqlab seq2seq translate runs/s2s "535+61" --beam 3
 
 ``train`` reads two-column CSV/TSV pairs (input, target) or generates a bundled task, holds out
-10% of the pairs, and writes model/, metrics.json (held-out exact match, per-character accuracy,
-loss), history.json, loss.png, attention.png (a held-out example; models with attention) and
-report.html. ``translate`` prints one output per input, one per line.
+10% of the pairs, and writes model/, metrics.json (held-out exact match, per-character or per-word
+accuracy, loss, and the copy-input and most-frequent-target baselines), history.json, loss.png,
+attention.png (a held-out example; models with attention) and report.html. ``--tokens word``
+learns words instead of characters, each side's vocabulary capped at ``--max-vocab`` words (the
+rest read as ``<unk>``). ``translate`` prints one output per input, one per line.
 """
 from __future__ import annotations
 
@@ -30,7 +33,7 @@ from seqlab.cli.common import (
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.io.modeldir import model_dir_of
 
-TASK_SIZES = {"addition": 50_000, "reversal": 20_000, "dates": 20_000}
+TASK_SIZES = {"addition": 50_000, "reversal": 20_000, "dates": 20_000, "words": None}
 
 
 def _pairs(args: argparse.Namespace):
@@ -49,13 +52,22 @@ def _pairs(args: argparse.Namespace):
     if args.pairs is not None:
         return read_pairs(input_file(args.pairs)), Path(args.pairs).name
     n = args.n or TASK_SIZES[args.task]
-    if n < 10:
+    if n is not None and n < 10:
         raise ConfigError(f"--n must be >= 10 pairs, got {n}")
+    if args.task == "words":                    # real text: spans of the SMS corpus's messages, words reversed
+        from seqlab import datasets
+        from seqlab.data.pairs import word_reversal_pairs
+
+        pairs = word_reversal_pairs(datasets.load("sms-spam")["text"], n=n, seed=args.seed)
+        return pairs, f"words ({len(pairs)} spans of 3-8 words of the SMS messages, word order reversed)"
     return make_pairs(args.task, n, seed=args.seed), f"{args.task} ({n} generated pairs)"
 
 
-def _check_held_out_characters(train_pairs, test_pairs) -> None:
-    """Refuse, before training, held-out pairs with characters no training pair has (they cannot be encoded)."""
+def _check_held_out_characters(train_pairs, test_pairs, tokens: str = "char") -> None:
+    """Refuse, before training, held-out pairs with characters no training pair has (they cannot be encoded);
+    a word model reads unknown words as ``<unk>`` and needs no such check."""
+    if tokens == "word":
+        return
     for side, name in ((0, "input"), (1, "target")):
         unseen = {c for p in test_pairs for c in p[side]} - {c for p in train_pairs for c in p[side]}
         if unseen:
@@ -72,22 +84,32 @@ def train(args: argparse.Namespace) -> int:
     """
     from seqlab.data.pairs import split_pairs
     from seqlab.inspect.attention_plots import plot_attention
-    from seqlab.tasks.generation.seq2seq import Seq2Seq
+    from seqlab.tasks.generation.seq2seq import Seq2Seq, baseline_scores
+    from seqlab.tasks.verdicts import verdict
 
     pairs, source = _pairs(args)
+    tokens = args.tokens or ("word" if args.task == "words" else "char")
     train_pairs, test_pairs = split_pairs(pairs, test=0.1, seed=args.seed)
-    _check_held_out_characters(train_pairs, test_pairs)
+    _check_held_out_characters(train_pairs, test_pairs, tokens)
     s2s = Seq2Seq(model=args.model, attention=args.attention, units=args.units, embedding_dim=args.embedding_dim,
                   num_layers=args.num_layers, bidirectional=args.bidirectional, dropout=args.dropout,
                   teacher_forcing=args.teacher_forcing,
                   epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate,
-                  seed=args.seed, verbose=bool(args.verbose), time_budget=args.time_budget)
+                  seed=args.seed, verbose=bool(args.verbose), time_budget=args.time_budget, tokens=tokens,
+                  max_vocab=args.max_vocab)
     with training_run(args, "seq2seq") as run:
         s2s.fit(train_pairs)
         metrics = s2s.evaluate(test_pairs, beam_width=args.beam)
         metrics.update(model=args.model, attention="multi-head" if args.model == "transformer" else args.attention,
                        beam_width=args.beam, train_pairs=len(train_pairs), params=s2s.model_.num_params(),
-                       data=source)
+                       data=source, tokens=tokens)
+        if tokens == "word":
+            metrics.update(vocabulary={"input": len(s2s.src_vocab_), "target": len(s2s.tgt_vocab_),
+                                       "max_vocab": args.max_vocab})
+        baselines = baseline_scores(train_pairs, test_pairs, tokens)
+        strongest = max(baselines, key=lambda b: baselines[b]["exact_match"])
+        line = verdict(metrics["exact_match"], baselines[strongest]["exact_match"], strongest, "held-out exact match")
+        metrics.update(baselines=baselines, verdict=line)
         run.save(s2s)
         run.json("metrics.json", metrics)              # no wall time here: same seed, same file
         metrics["seconds"] = round(s2s.train_seconds_, 1)
@@ -96,14 +118,17 @@ def train(args: argparse.Namespace) -> int:
         predicted = s2s.predict([p[0] for p in sample], beam_width=args.beam)
         examples = [{"input": i, "target": t, "output": o, "right": "yes" if o == t else "no"}
                     for (i, t), o in zip(sample, predicted)]
-        sections = [("Held-out metrics", metrics), ("Loss", "loss.png"), ("Held-out examples", examples)]
+        sections = [("Verdict", line), ("Held-out metrics", metrics), ("Loss", "loss.png"),
+                    ("Held-out examples", examples)]
         if args.model == "transformer" or args.attention != "none":
             weights, ins, outs = s2s.attention_weights(sample[0][0], beam_width=args.beam)
             plot_attention(weights, ins, outs, run.dir / "attention.png", title=f"{sample[0][0]} -> {predicted[0]}")
-            sections.insert(2, ("Attention on a held-out input", "attention.png"))
+            sections.insert(3, ("Attention on a held-out input", "attention.png"))
         run.report(f"Sequence to sequence ({args.model}, attention {metrics['attention']})", sections)
-        run.say(f"exact_match {metrics['exact_match']:.4f}  char_accuracy {metrics['char_accuracy']:.4f} on "
+        accuracy = "word_accuracy" if tokens == "word" else "char_accuracy"
+        run.say(f"exact_match {metrics['exact_match']:.4f}  {accuracy} {metrics[accuracy]:.4f} on "
                 f"{metrics['n']} held-out pairs")
+        run.verdict(line)
         run.plot = "attention.png" if (run.dir / "attention.png").exists() else "loss.png"
         run.reuse = ("translate", f"seqlab seq2seq translate {{out}} {_quoted(sample[0][0])}")
     return 0
@@ -137,9 +162,16 @@ def add_parser(sub) -> None:
     t.add_argument("pairs", nargs="?", help="CSV/TSV file with two columns: input, target (or more columns "
                                             "and --columns INPUT,TARGET)")
     t.add_argument("--task", choices=sorted(TASK_SIZES), help="a bundled problem instead of a file")
-    t.add_argument("--n", type=int, help="pairs to generate for --task (default: 50000 addition, 20000 others)")
+    t.add_argument("--n", type=int, help="pairs to generate for --task (default: 50000 addition, 20000 reversal "
+                                         "and dates, every usable message for words)")
     t.add_argument("--model", default="lstm", choices=["lstm", "gru", "transformer"],
                    help="encoder-decoder: recurrent (LSTM/GRU) or transformer")
+    t.add_argument("--tokens", choices=["char", "word"],
+                   help="what a token is: a character, or a lower-cased word or punctuation mark (default: word "
+                        "for --task words, else char)")
+    t.add_argument("--max-vocab", type=int, default=8000,
+                   help="--tokens word: the most frequent training words kept per side, 4 special tokens "
+                        "included; every other word is <unk>")
     t.add_argument("--attention", default="additive", choices=["none", "additive", "dot"],
                    help="recurrent decoder attention: none, additive (Bahdanau) or dot (Luong)")
     t.add_argument("--units", type=int, default=128, help="recurrent units / transformer width")

@@ -18,6 +18,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -116,6 +118,101 @@ class CharVocab:
         if tuple(tokens[:len(SPECIAL_TOKENS)]) != SPECIAL_TOKENS:
             raise DataError(f"a saved vocabulary must start with {SPECIAL_TOKENS}, got {tokens[:3]}")
         return cls(tokens[len(SPECIAL_TOKENS):])
+
+
+UNK = 3
+WORD_SPECIAL_TOKENS = (*SPECIAL_TOKENS, "<unk>")
+_WORD = re.compile(r"[\w']+|[^\w\s]")
+
+
+def split_words(text: str) -> list[str]:
+    """The lower-cased words and punctuation marks of ``text`` (the tokens of a word-level model).
+
+    >>> split_words("Don't stop, Ann!")
+    ["don't", 'stop', ',', 'ann', '!']
+    """
+    return _WORD.findall(str(text).lower())
+
+
+class WordVocab:
+    """Words <-> integer ids for word-level sequence to sequence: ``<pad>`` = 0, ``<s>`` = 1, ``</s>`` = 2,
+    ``<unk>`` = 3 (seed 001's 8,000-word model: a capped vocabulary and an unknown-word token).
+
+    Args:
+        words: the vocabulary's words (ids 4, 5, ... in this order); any other word is ``<unk>``.
+
+    >>> v = WordVocab.from_texts(["the cat sat", "the dog"], max_size=6)
+    >>> v.tokens[4:], v.encode("The bird sat", end=True)
+    (['the', 'cat'], [4, 3, 3, 2])
+    >>> v.decode([4, 5, 3, 2, 4])
+    'the cat <unk>'
+    """
+
+    def __init__(self, words: Iterable[str]):
+        words = [w for w in dict.fromkeys(words) if w not in WORD_SPECIAL_TOKENS]
+        bad = [w for w in words if not isinstance(w, str) or not w or any(c.isspace() for c in w)]
+        if bad:
+            raise DataError(f"a word vocabulary holds non-empty words without spaces, got {bad[:5]!r}")
+        self.tokens = [*WORD_SPECIAL_TOKENS, *words]
+        self.index = {w: i for i, w in enumerate(self.tokens)}
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], max_size: int = 8000) -> "WordVocab":
+        """The ``max_size - 4`` most frequent words of ``texts`` (ties: first seen first), the four
+        special tokens included in ``max_size``."""
+        if int(max_size) < len(WORD_SPECIAL_TOKENS) + 1:
+            raise DataError(f"a word vocabulary needs max_size >= {len(WORD_SPECIAL_TOKENS) + 1}, got {max_size}")
+        counts = Counter(w for t in texts for w in split_words(t))
+        return cls(w for w, _ in counts.most_common(int(max_size) - len(WORD_SPECIAL_TOKENS)))
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def words(self, text: str) -> list[str]:
+        """The words of ``text`` as the vocabulary reads them (``split_words``)."""
+        return split_words(text)
+
+    def encode(self, text: str, start: bool = False, end: bool = False) -> list[int]:
+        """Ids of ``text``'s words (unknown words: ``<unk>``), optionally framed by ``<s>`` and ``</s>``."""
+        ids = [self.index.get(w, UNK) for w in split_words(text)]
+        return ([START] if start else []) + ids + ([END] if end else [])
+
+    def encode_batch(self, texts: Sequence[str], start: bool = False, end: bool = False,
+                     width: int | None = None) -> np.ndarray:
+        """``(len(texts), width)`` int64 ids, post-padded with 0 (width: the longest encoded text)."""
+        rows = [self.encode(t, start, end) for t in texts]
+        width = max(map(len, rows), default=0) if width is None else width
+        out = np.full((len(rows), width), PAD, dtype=np.int64)
+        for i, row in enumerate(rows):
+            out[i, :len(row[:width])] = row[:width]
+        return out
+
+    def decode(self, ids: Iterable[int]) -> str:
+        """The words of ``ids`` joined by spaces, up to the first ``</s>`` (pads and ``<s>`` left out)."""
+        words = []
+        for i in ids:
+            i = int(i)
+            if i == END:
+                break
+            if i >= len(SPECIAL_TOKENS):
+                words.append(self.tokens[i])
+        return " ".join(words)
+
+    def unknown_rate(self, texts: Iterable[str]) -> float:
+        """The fraction of the words of ``texts`` that are not in the vocabulary."""
+        words = [w for t in texts for w in split_words(t)]
+        return sum(w not in self.index for w in words) / max(1, len(words))
+
+    def to_dict(self) -> dict:
+        """A JSON-friendly description; ``WordVocab.from_dict`` reads it back."""
+        return {"kind": "word", "tokens": list(self.tokens)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "WordVocab":
+        tokens = list(d["tokens"])
+        if tuple(tokens[:len(WORD_SPECIAL_TOKENS)]) != WORD_SPECIAL_TOKENS:
+            raise DataError(f"a saved word vocabulary must start with {WORD_SPECIAL_TOKENS}, got {tokens[:4]}")
+        return cls(tokens[len(WORD_SPECIAL_TOKENS):])
 
 
 # ----- reading ------------------------------------------------------------------------------
@@ -265,6 +362,37 @@ def date_pairs(n: int, seed: int = 0, first_year: int = 1950, last_year: int = 2
         forms = _date_formats(d)
         out.append((forms[int(rng.integers(len(forms)))], d.isoformat()))
     return out
+
+
+def word_reversal_pairs(texts: Iterable[str], n: int | None = None, min_words: int = 3, max_words: int = 8,
+                        seed: int = 0) -> list[Pair]:
+    """Word-level pairs from real text: every text's words (``split_words``) are cut into spans of
+    ``min_words..max_words`` words one after the other (lengths drawn with ``seed``; a shorter rest
+    is left out), and each span -> the same words in reverse order (the seeds' reversal task at the
+    level of words). Spans never overlap; repeats are left out; ``n`` of them (default all) drawn
+    with ``seed``.
+
+    >>> word_reversal_pairs(["Call me when you get home!"], min_words=7, max_words=7)
+    [('call me when you get home !', '! home get you when me call')]
+    """
+    if min_words < 1 or max_words < min_words:
+        raise DataError(f"word_reversal_pairs needs 1 <= min_words <= max_words, got {min_words}, {max_words}")
+    rng = np.random.default_rng(seed)
+    spans = []
+    for text in texts:
+        words, at = split_words(text), 0
+        while True:
+            size = int(rng.integers(min_words, max_words + 1))
+            if at + size > len(words):
+                break
+            spans.append(" ".join(words[at:at + size]))
+            at += size
+    kept = list(dict.fromkeys(spans))
+    if not kept:
+        raise DataError(f"no text has {min_words} words or more")
+    if n is not None and n < len(kept):
+        kept = [kept[i] for i in sorted(rng.choice(len(kept), size=n, replace=False))]
+    return [(t, " ".join(reversed(t.split()))) for t in kept]
 
 
 GENERATORS = {"addition": addition_pairs, "reversal": reversal_pairs, "dates": date_pairs}

@@ -224,14 +224,17 @@ def filter_logits(logits: torch.Tensor, temperature: float = 1.0, top_k: int | N
 @torch.no_grad()
 def generate(model: LanguageModel, prefix: torch.Tensor, max_new_tokens: int, temperature: float = 1.0,
              top_k: int | None = None, top_p: float | None = None, stop_token: int | None = None,
-             generator: torch.Generator | None = None, use_cache: bool = True) -> list[list[int]]:
+             generator: torch.Generator | None = None, use_cache: bool = True,
+             constraint=None) -> list[list[int]]:
     """Continue every row of ``prefix`` ``(batch, P)`` (P >= 1) by sampling; returns the new ids per
     row, cut before ``stop_token``.
 
     A transformer with full attention keeps a KV cache (``use_cache``): each new token runs one step
     through the blocks. Past ``block_size`` tokens the context slides, so positions change and the
     whole window is recomputed, exactly as without the cache. The same ``generator`` gives the same
-    tokens either way."""
+    tokens either way. ``constraint`` (optional): a function of the new ids so far per row that
+    returns a ``(batch, vocab)`` bool mask of the tokens allowed next (a grammar, such as
+    ``seqlab.data.music.ChoraleGrammar``)."""
     model.eval()
     cfg = model.config
     cache = None
@@ -248,6 +251,8 @@ def generate(model: LanguageModel, prefix: torch.Tensor, max_new_tokens: int, te
     for _ in range(max_new_tokens):
         if not model.is_recurrent and cache is None:
             logits = model(ids[:, -cfg.block_size:])[:, -1]
+        if constraint is not None:
+            logits = logits.masked_fill(~constraint(out), float("-inf"))
         probs = filter_logits(logits, temperature, top_k, top_p).softmax(-1)
         nxt = torch.multinomial(probs, 1, generator=generator)[:, 0]
         for i in range(batch):

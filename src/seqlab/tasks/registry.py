@@ -28,6 +28,7 @@ TASK_MODULES: dict[str, str] = {
     "Seq2Seq": "seqlab.tasks.generation.seq2seq",
     "ImageToSequence": "seqlab.tasks.generation.image_to_sequence",
     "WordGenerator": "seqlab.tasks.generation.word_generator",
+    "MusicGenerator": "seqlab.tasks.generation.music",
     "GAN": "seqlab.tasks.generation.gan",
     "TimeGAN": "seqlab.tasks.generation.timegan",
     "Autoencoder": "seqlab.tasks.unsupervised.autoencoder",

@@ -1,4 +1,5 @@
-"""Generation: ``CharGenerator``, ``Seq2Seq``, ``GAN``, ``TimeGAN``, and the synthetic-data scores.
+"""Generation: ``CharGenerator``, ``WordGenerator``, ``MusicGenerator``, ``Seq2Seq``, ``GAN``, ``TimeGAN``, and
+the synthetic-data scores.
 
 The family never imports another family; what two families share lives in ``seqlab.data`` or
 ``seqlab.inspect``. Classes load on first use (``seqlab.tasks.generation.CharGenerator``).
@@ -7,7 +8,8 @@ from __future__ import annotations
 
 from seqlab.tasks.registry import task_class
 
-NAMES = ("CharGenerator", "Seq2Seq", "GAN", "TimeGAN", "ImageToSequence", "WordGenerator")
+NAMES = ("CharGenerator", "Seq2Seq", "GAN", "TimeGAN", "ImageToSequence", "WordGenerator",
+         "MusicGenerator")
 
 
 def __getattr__(name: str):

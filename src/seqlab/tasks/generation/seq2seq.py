@@ -16,7 +16,7 @@ from dataclasses import asdict
 import numpy as np
 import torch
 
-from seqlab.data.pairs import CharVocab, check_pairs
+from seqlab.data.pairs import CharVocab, WordVocab, check_pairs, split_words
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.decoding import beam_search, greedy_decode
 from seqlab.models.seq2seq import Seq2SeqConfig, Seq2SeqModel, sequence_loss
@@ -26,6 +26,7 @@ from seqlab.train import Trainer
 from seqlab.train.budget import budget_callback
 
 PREDICT_BATCH = 512
+TOKENS = ("char", "word")
 
 
 def char_accuracy(predicted: list[str], expected: list[str]) -> float:
@@ -40,11 +41,50 @@ def char_accuracy(predicted: list[str], expected: list[str]) -> float:
     return right / max(total, 1)
 
 
+def word_accuracy(predicted: list[str], expected: list[str]) -> float:
+    """``char_accuracy`` over words (``split_words``): words right at their position.
+
+    >>> word_accuracy(["the cat sat", "a dog"], ["the cat sat .", "the dog"])
+    0.6666666666666666
+    """
+    return char_accuracy([split_words(p) for p in predicted], [split_words(e) for e in expected])
+
+
+def baseline_scores(train_pairs, test_pairs, tokens: str = "char") -> dict:
+    """Two baselines of a sequence-to-sequence model on ``test_pairs``, by name: ``"copy input"``
+    (the output is the input) and ``"most frequent target"`` (the commonest training target, for
+    every input); each ``{"exact_match", "char_accuracy"}`` or, with ``tokens="word"``,
+    ``{"exact_match", "word_accuracy"}`` (words compared as ``split_words`` reads them).
+
+    >>> baseline_scores([("ab", "ba"), ("ab", "ba"), ("c", "c")], [("c", "c"), ("ab", "ba")])["copy input"]
+    {'exact_match': 0.5, 'char_accuracy': 0.6}
+    """
+    from collections import Counter
+
+    expected = [t for _, t in test_pairs]
+    commonest = Counter(t for _, t in train_pairs).most_common(1)[0][0]
+    out = {}
+    for name, predicted in (("copy input", [i for i, _ in test_pairs]),
+                            ("most frequent target", [commonest] * len(test_pairs))):
+        if tokens == "word":
+            same = [split_words(p) == split_words(e) for p, e in zip(predicted, expected)]
+            out[name] = {"exact_match": float(np.mean(same)), "word_accuracy": word_accuracy(predicted, expected)}
+        else:
+            out[name] = {"exact_match": float(np.mean([p == e for p, e in zip(predicted, expected)])),
+                         "char_accuracy": char_accuracy(predicted, expected)}
+    return out
+
+
 class Seq2Seq(Task):
-    """Encoder-decoder over characters (see ``seqlab.models.seq2seq`` for the architectures).
+    """Encoder-decoder over characters or words (see ``seqlab.models.seq2seq`` for the architectures).
 
     Args:
         model: ``"lstm"``, ``"gru"`` or ``"transformer"``.
+        tokens: ``"char"`` (every character a token) or ``"word"``: lower-cased words and
+            punctuation marks (``seqlab.data.pairs.split_words``), each side's vocabulary capped at
+            its ``max_vocab`` most frequent training words (seed 001: 8,000), every other word read as
+            ``<unk>``; outputs are the words joined by spaces.
+        max_vocab: the cap of a word vocabulary, its four special tokens included (``tokens="word"``).
         attention: ``"none"``, ``"additive"`` (Bahdanau) or ``"dot"`` (Luong); recurrent models only.
         units, embedding_dim: recurrent units (transformer width) and embedding size.
         num_layers, num_heads, intermediate_dim: transformer blocks, heads, feed-forward width.
@@ -75,8 +115,10 @@ class Seq2Seq(Task):
                  epochs: int = 20, batch_size: int = 64,
                  learning_rate: float | None = None, clipnorm: float | None = 1.0, validation_split: float = 0.1,
                  max_output_length: int | None = None, seed: int = 0, verbose: bool = False, time_budget=None,
-                 self_attention: str = "full", self_attention_options: dict | None = None):
+                 self_attention: str = "full", self_attention_options: dict | None = None, tokens: str = "char",
+                 max_vocab: int = 8000):
         self.model, self.attention, self.units, self.embedding_dim = model, attention, units, embedding_dim
+        self.tokens, self.max_vocab = tokens, max_vocab
         self.self_attention, self.self_attention_options = self_attention, self_attention_options
         self.num_layers, self.num_heads, self.intermediate_dim = num_layers, num_heads, intermediate_dim
         self.bidirectional, self.dropout, self.teacher_forcing = bidirectional, dropout, teacher_forcing
@@ -104,14 +146,28 @@ class Seq2Seq(Task):
         for name in ("epochs", "batch_size"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be a whole number >= 1, got {getattr(self, name)!r}")
+        if self.tokens not in TOKENS:
+            raise ConfigError(f"tokens must be one of {', '.join(TOKENS)}, got {self.tokens!r}")
+        if self.tokens == "word" and (not isinstance(self.max_vocab, int) or self.max_vocab < 5):
+            raise ConfigError(f"max_vocab must be a whole number >= 5 (4 special tokens and a word), "
+                              f"got {self.max_vocab!r}")
         pairs = check_pairs(pairs)
         validation = check_pairs(validation) if validation is not None else None
         every = pairs + (validation or [])
-        self.src_vocab_ = CharVocab.from_texts(p[0] for p in every)
-        self.tgt_vocab_ = CharVocab.from_texts(p[1] for p in every)
+        if self.tokens == "word":               # the vocabulary comes from the training pairs only
+            for i, p in enumerate(every):
+                if not split_words(p[0]) or not split_words(p[1]):
+                    side = "input" if not split_words(p[0]) else "target"
+                    raise DataError(f"pair {i} has no word on its {side} side")
+            self.src_vocab_ = WordVocab.from_texts((p[0] for p in pairs), self.max_vocab)
+            self.tgt_vocab_ = WordVocab.from_texts((p[1] for p in pairs), self.max_vocab)
+            longest = max(len(split_words(p[1])) for p in every)
+        else:
+            self.src_vocab_ = CharVocab.from_texts(p[0] for p in every)
+            self.tgt_vocab_ = CharVocab.from_texts(p[1] for p in every)
+            longest = max(len(p[1]) for p in every)
         config = self._config()
         config.validate()
-        longest = max(len(p[1]) for p in every)
         self.max_output_length_ = int(self.max_output_length or int(1.5 * longest) + 2)
         rate = self.learning_rate if self.learning_rate is not None else \
             (1e-3 if self.model == "transformer" else 2e-3)
@@ -142,9 +198,10 @@ class Seq2Seq(Task):
         inputs = list(inputs)
         if not inputs:
             raise DataError("no inputs given; give at least one input string")
-        empty = [i for i, t in enumerate(inputs) if not t]
+        empty = [i for i, t in enumerate(inputs) if not t or (self.tokens == "word" and not split_words(t))]
         if empty:
-            raise DataError(f"input {empty[0]} is empty; give non-empty strings")
+            raise DataError(f"input {empty[0]} is empty; give non-empty strings"
+                            + (" with at least one word" if self.tokens == "word" else ""))
         return torch.from_numpy(self.src_vocab_.encode_batch(list(inputs)))
 
     def _decode(self, src: torch.Tensor, beam_width: int):
@@ -179,11 +236,17 @@ class Seq2Seq(Task):
 
     def evaluate(self, pairs, beam_width: int = 1) -> dict:
         """On held-out ``pairs``: ``exact_match`` (whole output right), ``char_accuracy`` (see
-        ``char_accuracy``), ``loss`` (teacher-forced nats per target character) and ``n``."""
+        ``char_accuracy``), ``loss`` (teacher-forced nats per target character) and ``n``. A word
+        model gives ``word_accuracy`` instead of ``char_accuracy`` and ``target_unknown_rate`` (the
+        share of target words outside its vocabulary, which it cannot write): its outputs are
+        compared with the targets' words, the unknown ones as they are."""
         self._check_fitted()
         pairs = check_pairs(pairs)
         predicted = self.predict([p[0] for p in pairs], beam_width)
         expected = [p[1] for p in pairs]
+        words = self.tokens == "word"
+        if words:
+            expected = [" ".join(split_words(e)) for e in expected]
         (src, tgt_in), tgt_out = self._arrays(pairs)
         total, count = 0.0, 0
         with torch.no_grad():
@@ -193,9 +256,13 @@ class Seq2Seq(Task):
                                      torch.from_numpy(tgt_in[i:i + PREDICT_BATCH]))
                 n = int((y != 0).sum())
                 total, count = total + float(sequence_loss(logits, y)) * n, count + n
-        return {"exact_match": float(np.mean([p == e for p, e in zip(predicted, expected)])),
-                "char_accuracy": char_accuracy(predicted, expected), "loss": total / max(count, 1),
-                "n": len(pairs)}
+        scores = {"exact_match": float(np.mean([p == e for p, e in zip(predicted, expected)]))}
+        if words:
+            scores.update(word_accuracy=word_accuracy(predicted, expected),
+                          target_unknown_rate=self.tgt_vocab_.unknown_rate(expected))
+        else:
+            scores["char_accuracy"] = char_accuracy(predicted, expected)
+        return {**scores, "loss": total / max(count, 1), "n": len(pairs)}
 
     def attention_weights(self, text: str, beam_width: int = 1):
         """Where the decoder looked while writing the output for ``text``.
@@ -212,9 +279,11 @@ class Seq2Seq(Task):
             raise DataError("attention_weights takes one input string")
         ids, weights = self._decode(self._src_ids([text]), beam_width)
         output = self.tgt_vocab_.decode(ids[0].tolist())
-        rows = min(len(output) + 1, weights.shape[1])
-        out_tokens = list(output) + (["</s>"] if rows > len(output) else [])
-        return weights[0, :rows].numpy(), list(text), out_tokens
+        written = output.split() if self.tokens == "word" else list(output)
+        rows = min(len(written) + 1, weights.shape[1])
+        out_tokens = written + (["</s>"] if rows > len(written) else [])
+        in_tokens = split_words(text) if self.tokens == "word" else list(text)
+        return weights[0, :rows, :len(in_tokens)].numpy(), in_tokens, out_tokens
 
     # ----- persistence --------------------------------------------------------------------
     def _get_state(self):
@@ -225,8 +294,9 @@ class Seq2Seq(Task):
         return config, tensors, preprocessing
 
     def _set_state(self, config, tensors, preprocessing):
-        self.src_vocab_ = CharVocab.from_dict(preprocessing["src_vocab"])
-        self.tgt_vocab_ = CharVocab.from_dict(preprocessing["tgt_vocab"])
+        vocab = WordVocab if preprocessing["src_vocab"].get("kind") == "word" else CharVocab
+        self.src_vocab_ = vocab.from_dict(preprocessing["src_vocab"])
+        self.tgt_vocab_ = vocab.from_dict(preprocessing["tgt_vocab"])
         self.max_output_length_ = int(preprocessing["max_output_length"])
         self.model_ = Seq2SeqModel(Seq2SeqConfig(**config["model_config"]))
         self.model_.load_state_dict(tensors)
