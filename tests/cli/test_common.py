@@ -13,8 +13,9 @@ from seqlab.io.errors import DataError
 
 COMMANDS = commands()
 FLAGS = {arg.flag: dest for dest, arg in SHARED.items()}
+FILE_OUT = (("generate", "inspect"), ("music", "sample"))   # their --out is the HTML or MIDI file written
 TAKEN = sorted((words, flag) for words, p in COMMANDS.items() for a in p._actions for flag in a.option_strings
-               if flag in FLAGS and not (words == ("generate", "inspect") and flag == "--out")   # an HTML file there
+               if flag in FLAGS and not (words in FILE_OUT and flag == "--out")
                and words != ("tune",)     # its options follow COMMAND ARGS...: tests/cli/test_tune.py parses them
                and words != ("export",))  # export: --format is the format written, --out the directory it goes to
 OLD = sorted((words, flag) for words, p in COMMANDS.items() for a in p._actions for flag in a.option_strings
