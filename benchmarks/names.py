@@ -89,8 +89,9 @@ def select_dropout(name: str, run: dict, train: list[str], values: list[float], 
 
 
 def select_transformer(train: list[str], test: list[str], scale: float, seed: int, checkpoints: Path,
-                       candidates: list[str]) -> None:
-    """Train every candidate on the training names less 1,000 validation names; test only the best."""
+                       candidates: list[str], verbose: bool = False, test_chosen: bool = True) -> None:
+    """Train every candidate on the training names less 1,000 validation names; test only the best
+    (``test_chosen=False``: only train and score on validation, never touching the test names)."""
     fit_part, validation = split_items(train, seed=0)
     checkpoints.mkdir(parents=True, exist_ok=True)
     scores = {}
@@ -103,13 +104,16 @@ def select_transformer(train: list[str], test: list[str], scale: float, seed: in
             print(f"{name:14s} (checkpoint) validation {scores[name]['validation']:.4f}", flush=True)
             continue
         start = time.perf_counter()
-        gen = CharGenerator(model="transformer", seed=seed, **run).fit(fit_part, validation=validation)
+        gen = CharGenerator(model="transformer", seed=seed, verbose=verbose, **run).fit(fit_part,
+                                                                                      validation=validation)
         scores[name] = dict(validation=gen.test_loss_, seconds=time.perf_counter() - start, run=run,
                             params=gen.model_.num_params())
         gen.save(folder)
         record.write_text(json.dumps(scores[name]))
         print(f"{name:14s} validation {gen.test_loss_:.4f} nats/char  params {scores[name]['params']:,}  "
               f"{scores[name]['seconds']:.0f} s", flush=True)
+    if not test_chosen:
+        return
     best = min(scores, key=lambda n: scores[n]["validation"])
     gen = CharGenerator.load(checkpoints / best)
     loss = gen.evaluate(test)["loss"]
@@ -143,6 +147,9 @@ def main(argv=None) -> None:
                         help="where --select-transformer keeps its candidates")
     parser.add_argument("--candidates", default=",".join(TRANSFORMER_CANDIDATES),
                         help="the subset of TRANSFORMER_CANDIDATES to train and choose from")
+    parser.add_argument("--validation-only", action="store_true",
+                        help="--select-transformer: train and score candidates on validation, skip the test")
+    parser.add_argument("--verbose", action="store_true", help="print training and validation losses as they go")
     parser.add_argument("--moe", action="store_true", help="Switch 4 experts against dense, equal active params")
     args = parser.parse_args(argv)
 
@@ -150,7 +157,8 @@ def main(argv=None) -> None:
     train, test = split_items(words, seed=3407)
     print(f"names: {len(words)} ({len(train)} train, {len(test)} test); torch threads {torch.get_num_threads()}")
     if args.select_transformer:
-        return select_transformer(train, test, args.scale, args.seed, args.checkpoints, args.candidates.split(","))
+        return select_transformer(train, test, args.scale, args.seed, args.checkpoints, args.candidates.split(","),
+                                  args.verbose, not args.validation_only)
     if args.moe:
         return compare_moe(train, test, args.scale, args.seed)
     rows, base = [], None

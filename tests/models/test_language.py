@@ -68,6 +68,22 @@ def test_loss_is_the_seed_cross_entropy_in_nats_per_character():
     assert abs(float(got) - want) < 1e-5
 
 
+def test_bucketed_batches_weigh_every_character_alike_with_tokens_per_row():
+    # 12 items of 1..12 targets in 3 buckets by length, each chosen with odds in proportion to its
+    # size: the expected batch loss must be the per-character mean over all items (what is tested)
+    gen = torch.Generator().manual_seed(0)
+    lengths = torch.arange(1, 13)
+    logits = torch.randn(12, 12, 5, generator=gen)
+    targets = torch.randint(0, 5, (12, 12), generator=gen)
+    targets[torch.arange(12)[None, :] >= lengths[:, None]] = -1
+    per_row = float(lengths.float().mean())
+    buckets = torch.arange(12).chunk(3)
+    expected = sum(len(b) / 12 * language_loss(logits[b], targets[b], tokens_per_row=per_row) for b in buckets)
+    torch.testing.assert_close(expected, language_loss(logits, targets))
+    batch_mean = sum(len(b) / 12 * language_loss(logits[b], targets[b]) for b in buckets)
+    assert abs(float(batch_mean - language_loss(logits, targets))) > 1e-3   # the bias it removes
+
+
 def test_top_k_and_top_p_keep_the_expected_tokens():
     probs = np.array([[0.5, 0.05, 0.3, 0.15]])
     logits = torch.tensor(np.log(probs), dtype=torch.float32)
