@@ -124,12 +124,13 @@ class LanguageModel(torch.nn.Module):
             self._init_gpt(g)
 
     def _init_gpt(self, generator: torch.Generator | None) -> None:
-        """GPT-2's initialisation: N(0, 0.02) for embeddings and kernels, zero biases."""
+        """GPT-2's initialisation: N(0, 0.02) for embeddings and kernels, zero biases (the attention's
+        per-head biases are ``(heads, size)`` tables, biases all the same)."""
         with torch.no_grad():
             for name, p in self.named_parameters():
                 if "norm" in name:
                     continue
-                if p.dim() >= 2:
+                if is_matrix_weight(name, p):
                     p.normal_(0.0, 0.02, generator=generator)
                 else:
                     p.zero_()
@@ -196,6 +197,16 @@ class LanguageModel(torch.nn.Module):
 
     def get_config(self) -> dict:
         return asdict(self.config)
+
+
+def is_matrix_weight(name: str, parameter: torch.Tensor) -> bool:
+    """True for an embedding table or kernel (what weight decay shrinks), False for a bias, whatever
+    its shape, or a norm's scale.
+
+    >>> is_matrix_weight("blocks.0.self_attention.query_bias", torch.zeros(4, 16))
+    False
+    """
+    return parameter.dim() >= 2 and not name.endswith("bias")
 
 
 def language_loss(logits: torch.Tensor, targets: torch.Tensor, ignore_index: int = -1,

@@ -32,6 +32,7 @@ from seqlab.models.language import (
     LanguageModel,
     LanguageModelConfig,
     generate,
+    is_matrix_weight,
     language_loss,
 )
 from seqlab.nn.seeding import make_generator, seeded
@@ -244,8 +245,8 @@ class CharGenerator(Task):
         adaptive budget (warm-up, then the rate held and halved on plateaus)."""
         model = self.model_
         gen = make_generator(self.seed)
-        decay = [p for p in model.parameters() if p.dim() >= 2]
-        rest = [p for p in model.parameters() if p.dim() < 2]
+        decay = [p for n, p in model.named_parameters() if is_matrix_weight(n, p)]
+        rest = [p for n, p in model.named_parameters() if not is_matrix_weight(n, p)]
         opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": rest, "weight_decay": 0.0}],
                                 lr=lr, betas=(0.9, 0.99))
         adaptive = total is None
