@@ -84,6 +84,19 @@ def test_bucketed_batches_weigh_every_character_alike_with_tokens_per_row():
     assert abs(float(batch_mean - language_loss(logits, targets))) > 1e-3   # the bias it removes
 
 
+def test_transformer_biases_start_at_zero_and_are_not_weight_decayed():
+    # the attention's per-head biases are (heads, size) tables: they must be treated as biases
+    from seqlab.models.language import is_matrix_weight
+    model = LanguageModel(LanguageModelConfig("transformer", vocab_size=11, block_size=8, n_embd=16, n_head=2),
+                          seed=0)
+    biases = {n: p for n, p in model.named_parameters() if n.endswith("bias")}
+    assert any(p.dim() == 2 for p in biases.values())
+    assert all(float(p.abs().max()) == 0.0 for p in biases.values())
+    decayed = {n for n, p in model.named_parameters() if is_matrix_weight(n, p)}
+    assert decayed.isdisjoint(biases) and "embedding.embeddings" in decayed
+    assert not any("norm" in n for n in decayed)
+
+
 def test_top_k_and_top_p_keep_the_expected_tokens():
     probs = np.array([[0.5, 0.05, 0.3, 0.15]])
     logits = torch.tensor(np.log(probs), dtype=torch.float32)
