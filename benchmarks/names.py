@@ -62,8 +62,8 @@ RUNS = {
 # heads (makemore's), AdamW with warm-up and cosine decay to a tenth (see the docstring for why these).
 TRANSFORMER_CANDIDATES = {
     "rotary-d0.1": dict(steps=6000, batch_size=128, learning_rate=3e-3, positions="rotary", dropout=0.1),
-    "b32-rotary-d0.1": dict(steps=50000, batch_size=32, learning_rate=1e-3, positions="rotary", dropout=0.1),
-    "b32-rotary-d0.2": dict(steps=50000, batch_size=32, learning_rate=1e-3, positions="rotary", dropout=0.2),
+    "b32-rotary-d0.1": dict(steps=32000, batch_size=32, learning_rate=1e-3, positions="rotary", dropout=0.1),
+    "b32-rotary-d0.2": dict(steps=32000, batch_size=32, learning_rate=1e-3, positions="rotary", dropout=0.2),
 }
 
 
