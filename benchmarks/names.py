@@ -51,8 +51,8 @@ trailed b32-rotary-d0.1 at all 12 evaluations so far, by 0.017 to 0.037 (2.0416 
 nats/char, counted bigram baseline 2.4498: the <= 1.92 target is NOT met (by 0.007); the LSTM
 (1.907) and GRU (1.912) stay the best models on names.
 
-    OMP_NUM_THREADS=1 nice -n 19 python benchmarks/names.py --select-transformer \
-        --candidates rotary-d0.1,b32-rotary-d0.1 --checkpoints /work/names-tf-runs/ckpt
+    nice -n 19 python benchmarks/names.py --select-transformer --candidates rotary-d0.1,b32-rotary-d0.1
+    (OMP_NUM_THREADS=1, with --checkpoints /work/names-tf-runs/ckpt holding the two trained candidates)
 
 How the candidates were found (all on validation names, never the test names):
 
