@@ -20,7 +20,8 @@ steps of 128 names, one thread, machine shared), validation loss for dropout 0 /
 gru 1.9476 / 1.9383 / 1.9445 -> 0.1, test 1.9116; lstm 1.9361 / 1.9242 / 1.9201 -> 0.2, test 1.9071
 (both <= 1.92). At 3,000 steps the validation choice for the gru was dropout 0 (1.9439 / 1.9499 /
 1.9636), test 1.9223, just over 1.92: the earlier figure of 1.9171 at 3,000 steps used dropout 0.1
-picked by looking at the test names. RUNS holds the validated settings.
+picked by looking at the test names. RUNS holds the validated settings. These figures predate the
+per-character weighting of length-bucketed batches (2026-12-06, issue 16) and were not re-measured.
 
 The transformer (issue 16): ``--select-transformer`` trains each of ``TRANSFORMER_CANDIDATES`` on
 the training names less 1,000 validation names (``split_items`` seeded 0), saving each model as a

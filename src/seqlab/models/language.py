@@ -205,8 +205,10 @@ def is_matrix_weight(name: str, parameter: torch.Tensor) -> bool:
 
     >>> is_matrix_weight("blocks.0.self_attention.query_bias", torch.zeros(4, 16))
     False
+    >>> is_matrix_weight("blocks.0.switch_feedforward.expert_bias_in", torch.zeros(2, 256))
+    False
     """
-    return parameter.dim() >= 2 and not name.endswith("bias")
+    return parameter.dim() >= 2 and "bias" not in name.rsplit(".", 1)[-1]
 
 
 def language_loss(logits: torch.Tensor, targets: torch.Tensor, ignore_index: int = -1,
