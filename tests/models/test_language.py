@@ -68,6 +68,35 @@ def test_loss_is_the_seed_cross_entropy_in_nats_per_character():
     assert abs(float(got) - want) < 1e-5
 
 
+def test_bucketed_batches_weigh_every_character_alike_with_tokens_per_row():
+    # 12 items of 1..12 targets in 3 buckets by length, each chosen with odds in proportion to its
+    # size: the expected batch loss must be the per-character mean over all items (what is tested)
+    gen = torch.Generator().manual_seed(0)
+    lengths = torch.arange(1, 13)
+    logits = torch.randn(12, 12, 5, generator=gen)
+    targets = torch.randint(0, 5, (12, 12), generator=gen)
+    targets[torch.arange(12)[None, :] >= lengths[:, None]] = -1
+    per_row = float(lengths.float().mean())
+    buckets = torch.arange(12).chunk(3)
+    expected = sum(len(b) / 12 * language_loss(logits[b], targets[b], tokens_per_row=per_row) for b in buckets)
+    torch.testing.assert_close(expected, language_loss(logits, targets))
+    batch_mean = sum(len(b) / 12 * language_loss(logits[b], targets[b]) for b in buckets)
+    assert abs(float(batch_mean - language_loss(logits, targets))) > 1e-3   # the bias it removes
+
+
+def test_transformer_biases_start_at_zero_and_are_not_weight_decayed():
+    # the attention's per-head biases are (heads, size) tables: they must be treated as biases
+    from seqlab.models.language import is_matrix_weight
+    model = LanguageModel(LanguageModelConfig("transformer", vocab_size=11, block_size=8, n_embd=16, n_head=2),
+                          seed=0)
+    biases = {n: p for n, p in model.named_parameters() if n.endswith("bias")}
+    assert any(p.dim() == 2 for p in biases.values())
+    assert all(float(p.abs().max()) == 0.0 for p in biases.values())
+    decayed = {n for n, p in model.named_parameters() if is_matrix_weight(n, p)}
+    assert decayed.isdisjoint(biases) and "embedding.embeddings" in decayed
+    assert not any("norm" in n for n in decayed)
+
+
 def test_top_k_and_top_p_keep_the_expected_tokens():
     probs = np.array([[0.5, 0.05, 0.3, 0.15]])
     logits = torch.tensor(np.log(probs), dtype=torch.float32)

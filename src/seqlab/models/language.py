@@ -124,12 +124,13 @@ class LanguageModel(torch.nn.Module):
             self._init_gpt(g)
 
     def _init_gpt(self, generator: torch.Generator | None) -> None:
-        """GPT-2's initialisation: N(0, 0.02) for embeddings and kernels, zero biases."""
+        """GPT-2's initialisation: N(0, 0.02) for embeddings and kernels, zero biases (the attention's
+        per-head biases are ``(heads, size)`` tables, biases all the same)."""
         with torch.no_grad():
             for name, p in self.named_parameters():
                 if "norm" in name:
                     continue
-                if p.dim() >= 2:
+                if is_matrix_weight(name, p):
                     p.normal_(0.0, 0.02, generator=generator)
                 else:
                     p.zero_()
@@ -198,10 +199,40 @@ class LanguageModel(torch.nn.Module):
         return asdict(self.config)
 
 
-def language_loss(logits: torch.Tensor, targets: torch.Tensor, ignore_index: int = -1) -> torch.Tensor:
+def is_matrix_weight(name: str, parameter: torch.Tensor) -> bool:
+    """True for an embedding table or kernel (what weight decay shrinks), False for a bias, whatever
+    its shape, or a norm's scale.
+
+    >>> is_matrix_weight("blocks.0.self_attention.query_bias", torch.zeros(4, 16))
+    False
+    >>> is_matrix_weight("blocks.0.switch_feedforward.expert_bias_in", torch.zeros(2, 256))
+    False
+    """
+    return parameter.dim() >= 2 and "bias" not in name.rsplit(".", 1)[-1]
+
+
+def language_loss(logits: torch.Tensor, targets: torch.Tensor, ignore_index: int = -1,
+                  tokens_per_row: float | None = None) -> torch.Tensor:
     """Mean cross-entropy in nats per predicted character (seed 004:
-    ``L = -1/T sum_t log y_hat[t, y_t]``); targets equal to ``ignore_index`` do not count."""
-    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=ignore_index)
+    ``L = -1/T sum_t log y_hat[t, y_t]``); targets equal to ``ignore_index`` do not count.
+
+    ``tokens_per_row``: divide the summed loss by ``rows x tokens_per_row`` instead of by the targets
+    counted in this batch. Given the mean number of targets per row of the whole training set, a batch
+    of rows drawn with equal odds from any subset (say, one bucket of similar lengths) is then an
+    unbiased estimate of the per-character mean over the set: every character weighs the same, where
+    the batch mean would weigh a character of a short item more than one of a long item.
+
+    >>> logits, targets = torch.zeros(2, 3, 4), torch.tensor([[1, 2, -1], [3, -1, -1]])
+    >>> round(float(language_loss(logits, targets)), 4)
+    1.3863
+    >>> round(float(language_loss(logits, targets, tokens_per_row=3)), 4)
+    0.6931
+    """
+    if tokens_per_row is None:
+        return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=ignore_index)
+    total = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=ignore_index,
+                            reduction="sum")
+    return total / (targets.shape[0] * float(tokens_per_row))
 
 
 def filter_logits(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None,

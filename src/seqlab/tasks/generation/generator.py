@@ -32,6 +32,7 @@ from seqlab.models.language import (
     LanguageModel,
     LanguageModelConfig,
     generate,
+    is_matrix_weight,
     language_loss,
 )
 from seqlab.nn.seeding import make_generator, seeded
@@ -244,8 +245,8 @@ class CharGenerator(Task):
         adaptive budget (warm-up, then the rate held and halved on plateaus)."""
         model = self.model_
         gen = make_generator(self.seed)
-        decay = [p for p in model.parameters() if p.dim() >= 2]
-        rest = [p for p in model.parameters() if p.dim() < 2]
+        decay = [p for n, p in model.named_parameters() if is_matrix_weight(n, p)]
+        rest = [p for n, p in model.named_parameters() if not is_matrix_weight(n, p)]
         opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": rest, "weight_decay": 0.0}],
                                 lr=lr, betas=(0.9, 0.99))
         adaptive = total is None
@@ -262,11 +263,16 @@ class CharGenerator(Task):
         every = EVAL_EVERY if adaptive else max(1, total // 20)
         self.history_ = {"loss": [], "val_loss": [], "step": []}
         if y is not None:
-            # four buckets of equal size by item length; a batch comes from one bucket, cut to its
-            # longest item, so short names do not pay for 16 padded steps (unbiased: equal odds)
+            # four buckets of equal size by item length; a batch comes from one bucket (chosen with odds
+            # in proportion to its size, so every item has equal odds), cut to its longest item, so
+            # short names do not pay for 16 padded steps
             order = torch.argsort((y >= 0).sum(1), stable=True)
             buckets = [b for b in order.chunk(min(4, len(order))) if len(b)]
             widths = [int((y[b] >= 0).sum(1).max()) for b in buckets]
+            bucket_sizes = torch.tensor([float(len(b)) for b in buckets])
+            # a bucket's batch sums its characters' losses over the set's mean characters per item, so
+            # every character weighs alike on average (a batch mean would favour short items)
+            per_item = float((y >= 0).sum(1).float().mean())
         running, start, best_state = [], time.perf_counter(), None
         tracker.start()
         model.train()
@@ -275,13 +281,13 @@ class CharGenerator(Task):
             for group in opt.param_groups:
                 group["lr"] = lr * schedule(step)
             if y is not None:
-                k = int(torch.randint(0, len(buckets), (1,), generator=gen))
+                k = int(torch.multinomial(bucket_sizes, 1, generator=gen))
                 idx = buckets[k][torch.randint(0, len(buckets[k]), (self.batch_size,), generator=gen)]
                 xb, yb = x[idx, :widths[k]], y[idx, :widths[k]]
             else:
                 starts = torch.randint(0, len(x) - model.config.block_size, (self.batch_size,), generator=gen)
                 xb, yb = self._windows(x, starts)
-            loss = language_loss(model(xb), yb)
+            loss = language_loss(model(xb), yb, tokens_per_row=per_item if y is not None else None)
             penalty = regularization_loss(model)          # Switch experts' load-balancing loss, if any
             if penalty is not None:
                 loss = loss + penalty
