@@ -75,3 +75,24 @@ def test_a_lenient_decode_keeps_the_voices_together():
     score = music.decode_chorale(["<s>", "|", "V1", "C5", "d2", "V2", "E4", "d1", "|", "V1", "D5", "d1"], strict=False)
     offsets = [[float(m.offset) for m in p.getElementsByClass("Measure")] for p in score.parts]
     assert offsets == [[0.0, 2.0]] * 4          # the short alto and the missing voices are filled with rests
+
+
+def test_the_grammar_allows_whole_bars_only_and_no_end_before_min_bars():
+    vocab = ["<unk>", "<s>", "</s>", "|", "V1", "V2", "V3", "V4", "C4", "r", "d1", "d2", "~", "ts:2/4", "key:0"]
+    ids = {t: i for i, t in enumerate(vocab)}
+    bar = [ids[t] for t in ["|", "ts:2/4", "key:0", "V1", "C4", "d1"]]
+    grammar = music.ChoraleGrammar(vocab, min_bars=2)
+
+    def allowed(tokens):
+        grammar.states.clear()                   # a fresh row each time (the grammar reads rows incrementally)
+        return {vocab[i] for i in grammar([tokens])[0].nonzero()[:, 0].tolist()}
+
+    assert allowed(bar) == {"C4", "r", "~", "V2"}                    # the first bar may be a pickup
+    assert allowed(bar[:-1]) == {"d1", "d2"}
+    whole = bar + [ids["C4"], ids["d1"]] + [ids[t] for v in ("V2", "V3", "V4") for t in (v, "r", "d2")]
+    assert allowed(whole) == {"|"}                                    # one bar: no end before two
+    second = whole + [ids[t] for t in ("|", "V1", "C4", "d1")]
+    assert allowed(second) == {"C4", "r", "~"}                        # V1 of the 2/4 bar is not full yet
+    assert allowed(second + [ids[t] for t in ("r", "d1", "V2", "r", "d1", "C4")]) == {"d1"}   # V2 fills V1's 2
+    grammar.min_bars = None
+    assert allowed(whole) == {"|", "</s>"}

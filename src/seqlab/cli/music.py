@@ -82,7 +82,8 @@ def train(args: argparse.Namespace) -> int:
         scores = gen.evaluate(test)
         base = ngram_baseline(train_set, validation, test)
         line = music_verdict(args.model, scores["test_loss"], base["test_loss"], base["name"])
-        piece = gen.sample(1, temperature=args.temperature, seed=args.seed, max_tokens=args.max_tokens)[0]
+        piece = gen.sample(1, temperature=args.temperature, seed=args.seed, max_tokens=args.max_tokens,
+                           min_bars=args.min_bars)[0]
         info = write_midi(piece, run.dir / "sample.mid")
         (run.dir / "sample.txt").write_text(" ".join(piece) + "\n", encoding="utf-8")
         plot_piano_roll(piano_roll_notes(piece), run.dir / "pianoroll.png", bars=bar_starts(piece),
@@ -126,7 +127,7 @@ def sample(args: argparse.Namespace) -> int:
         raise ConfigError(f"--out names the MIDI file to write (piece.mid), got {args.out!r}")
     gen = MusicGenerator.load(model_dir_of(args.run_dir, "'seqlab music train'"))
     piece = gen.sample(1, temperature=args.temperature, top_k=args.top_k, seed=args.seed,
-                       max_tokens=args.max_tokens)[0]
+                       max_tokens=args.max_tokens, min_bars=args.min_bars)[0]
     info = write_midi(piece, args.out)
     if args.png:
         from seqlab.inspect.music_plots import plot_piano_roll
@@ -158,6 +159,8 @@ def add_parser(sub) -> None:
     t.add_argument("--dropout", type=float, help="fraction of units dropped while training (default: per model)")
     t.add_argument("--temperature", type=float, default=1.0, help="of the sample the run writes")
     t.add_argument("--max-tokens", type=int, default=1500, help="longest sample, in tokens")
+    t.add_argument("--min-bars", type=int, default=8, help="no end of the sample before this many bars "
+                                                           "(the shortest Bach chorale has 8)")
     add_arguments(t, "music", batch_size=32, learning_rate=Described("per model"), time_budget=None, seed=0,
                   verbose=1, threads=None, out=None)
     t.epilog = FIXED_BUDGET_RULE
@@ -170,4 +173,6 @@ def add_parser(sub) -> None:
                    help="divides the logits: below 1 safer, above 1 more varied")
     s.add_argument("--top-k", type=int, help="sample only from the k most likely tokens (default: all)")
     s.add_argument("--max-tokens", type=int, default=1500, help="longest piece, in tokens")
+    s.add_argument("--min-bars", type=int, default=8, help="no end of the piece before this many bars "
+                                                           "(the shortest Bach chorale has 8)")
     add_arguments(s, "music", seed=Described("the seed the model was trained with"))

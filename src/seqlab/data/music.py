@@ -447,7 +447,8 @@ class ChoraleGrammar:
     and returns a ``(len(rows), len(vocab))`` bool mask of the tokens allowed next; it remembers
     how far it has read each row, so each call reads only the new tokens. Where no token fits (a
     remainder no length token can fill) every token is allowed and ``parse_tokens(strict=False)``
-    copes.
+    copes. ``min_bars``: ``</s>`` is allowed only after that many bars (a model that cannot count
+    bars otherwise ends some pieces after a cadence or two).
 
     >>> vocab = ["<unk>", "<s>", "</s>", "|", "V1", "V2", "V3", "V4", "C4", "r", "d1", "d2", "~", "ts:4/4", "key:0"]
     >>> grammar = ChoraleGrammar(vocab)
@@ -459,10 +460,10 @@ class ChoraleGrammar:
     ['V3']
     """
 
-    def __init__(self, vocab: list[str]):
+    def __init__(self, vocab: list[str], min_bars: int | None = None):
         import torch
 
-        self.vocab, n = list(vocab), len(vocab)
+        self.vocab, n, self.min_bars = list(vocab), len(vocab), min_bars
 
         def mask(pred) -> "torch.Tensor":
             return torch.tensor([bool(pred(t)) for t in self.vocab], dtype=torch.bool)
@@ -524,7 +525,10 @@ class ChoraleGrammar:
                 self.voices[1] if full or state["bars"] == 1 else self.notes & False)
         if total < target:
             return allowed | self.notes
-        return allowed | (self.voices[voice + 1] if voice < len(VOICES) - 1 else self.bar | self.end)
+        if voice < len(VOICES) - 1:
+            return allowed | self.voices[voice + 1]
+        may_end = self.min_bars is None or state["bars"] >= self.min_bars
+        return allowed | self.bar | (self.end if may_end else self.end & False)
 
     def __call__(self, rows: list[list[int]]):
         import torch

@@ -272,12 +272,13 @@ class MusicGenerator(Task):
                 "unknown_rate": sum(t not in self.stoi_ for t in tokens) / max(1, len(tokens))}
 
     def sample(self, n: int = 1, max_tokens: int = 2000, temperature: float = 1.0, top_k: int | None = None,
-               seed: int | None = None, grammar: bool = True) -> list[list[str]]:
+               seed: int | None = None, grammar: bool = True, min_bars: int | None = None) -> list[list[str]]:
         """``n`` new pieces as token lists, each from ``<s>`` to ``</s>`` (or ``max_tokens`` tokens).
 
         ``grammar=True`` draws only tokens that may come next in a chorale
         (``seqlab.data.music.ChoraleGrammar``: marks in order, a length after every pitch, voices of
         equal length in a bar), so every sample reads whole; ``False`` draws from the model as it is.
+        ``min_bars`` (with the grammar): no ``</s>`` before that many bars.
         """
         self._check_fitted()
         if not isinstance(n, int) or n < 1:
@@ -291,7 +292,7 @@ class MusicGenerator(Task):
         start = self.stoi_.get(START, 0)
         rows = generate(self.model_, torch.tensor([[start]] * n), max_tokens, temperature, top_k,
                         stop_token=self.stoi_.get(END), generator=make_generator(self.seed if seed is None else seed),
-                        constraint=ChoraleGrammar(self.vocab_) if grammar else None)
+                        constraint=ChoraleGrammar(self.vocab_, min_bars) if grammar else None)
         return [[START] + [self.vocab_[i] for i in row] + ([END] if len(row) < max_tokens else []) for row in rows]
 
     # ----- persistence --------------------------------------------------------------------
