@@ -46,3 +46,14 @@ def test_failed_run_removes_the_parent_folders_it_created(tmp_path):
         with run_directory(tmp_path / "runs" / "a" / "b" / "run"):
             raise RuntimeError("boom")
     assert [p.name for p in tmp_path.rglob("*")] == ["runs"]
+
+
+def test_two_runs_of_one_second_get_two_default_folders(tmp_path, monkeypatch):
+    from seqlab.io.rundir import default_out
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("time.strftime", lambda fmt: "20261206-120000")
+    first = default_out("classify")
+    first.mkdir(parents=True)
+    second = default_out("classify")
+    assert (first.name, second.name) == ("classify-20261206-120000", "classify-20261206-120000-2")

@@ -26,8 +26,14 @@ STALE_EMPTY_LOCK_SECONDS = 10  # a lock file still without a pid after this long
 
 
 def default_out(command: str) -> Path:
-    """``runs/<command>-<timestamp>``, the default ``--out`` of a command that trains."""
-    return Path("runs") / f"{command}-{time.strftime('%Y%m%d-%H%M%S')}"
+    """``runs/<command>-<timestamp>``, the default ``--out`` of a command that trains; ``-2``, ``-3``, ...
+    appended when a run of the same second already took that name (or is writing it)."""
+    base = Path("runs") / f"{command}-{time.strftime('%Y%m%d-%H%M%S')}"
+    out, n = base, 1
+    while out.exists() or lock_path(out).exists():
+        n += 1
+        out = base.with_name(f"{base.name}-{n}")
+    return out
 
 
 def lock_path(out: str | Path) -> Path:

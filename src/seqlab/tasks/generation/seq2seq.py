@@ -57,7 +57,7 @@ def baseline_scores(train_pairs, test_pairs, tokens: str = "char") -> dict:
     ``{"exact_match", "word_accuracy"}`` (words compared as ``split_words`` reads them).
 
     >>> baseline_scores([("ab", "ba"), ("ab", "ba"), ("c", "c")], [("c", "c"), ("ab", "ba")])["copy input"]
-    {'exact_match': 0.5, 'char_accuracy': 0.6}
+    {'exact_match': 0.5, 'char_accuracy': 0.3333333333333333}
     """
     from collections import Counter
 
