@@ -131,7 +131,7 @@ class BudgetRule:
     lr_factor: float = 0.5
     lr_patience: int | None = None
     min_delta: float = 1e-4
-    min_lr_ratio: float = 0.1
+    min_lr_ratio: float = 0.01
 
     def __post_init__(self):
         if int(self.patience) < 1:
