@@ -6,7 +6,7 @@ seqlab's fast path, seqlab's readable cell, ``torch.nn.LSTM`` (oneDNN's fused ke
 ``torch.nn.LSTM`` with oneDNN off (PyTorch's own step-by-step code, the readable cell's peer).
 The measuring code is ``seqlab.inspect.speed`` (also behind ``seqlab bench recurrent``).
 
-Run: ``OMP_NUM_THREADS=1 python benchmarks/recurrent.py [--repeats 30] [--threads 1]``
+Run: ``OMP_NUM_THREADS=1 python benchmarks/recurrent.py [--repeats 30] [--threads 1] [--compile [MODE]]``
 """
 from __future__ import annotations
 
@@ -25,9 +25,12 @@ def main(argv=None) -> None:
     parser.add_argument("--units", type=int, default=256)
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--compile", nargs="?", const="default", default=None,
+                        help="also time the readable cell through torch.compile in this mode")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
-    print(format_speed_table(lstm_speed(args.units, args.batch, args.steps, args.features, args.repeats)))
+    print(format_speed_table(lstm_speed(args.units, args.batch, args.steps, args.features, args.repeats,
+                                        compile_mode=args.compile)))
 
 
 if __name__ == "__main__":

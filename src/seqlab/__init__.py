@@ -15,6 +15,7 @@ from seqlab import callbacks, constraints, data, datasets, layers, regularizers,
 from seqlab.io.errors import (
     ConfigError,
     DataError,
+    ExportError,
     ModelFileError,
     NotFittedError,
     SeqlabError,
@@ -25,5 +26,5 @@ from seqlab.tasks import Input, Model, Sequential, load
 __version__ = "0.1.0"
 
 __all__ = ["Sequential", "Model", "Input", "load", "layers", "callbacks", "tasks", "data", "datasets", "SeqlabError",
-           "regularizers", "constraints", "ConfigError", "DataError", "ModelFileError", "NotFittedError",
+           "regularizers", "constraints", "ConfigError", "DataError", "ModelFileError", "NotFittedError", "ExportError",
            "TrainingDivergedError", "__version__"]

@@ -60,7 +60,7 @@ def test_classify_text_without_test_records_a_stratified_split(tmp_path):
 def test_unknown_label_column(tmp_path, capsys):
     train = _series_csv(tmp_path / "train.csv")
     _fails(["classify", str(train), "--label-col", "target", "--out", str(tmp_path / "r")], capsys,
-           "no label column 'target'")
+           "column(s) 'target' not found (the label column)")
     assert not (tmp_path / "r").exists()
 
 
@@ -145,7 +145,7 @@ def test_tagger_on_a_step_csv_then_predict_gives_one_row_per_step(tmp_path, caps
 
 def test_tagger_bad_input_exits_2(tmp_path, capsys):
     data = _step_table(tmp_path / "steps.csv")
-    _fails(["classify", str(data), "--tagger"], capsys, "no per-step label column 'label'")
+    _fails(["classify", str(data), "--tagger"], capsys, "column(s) 'label' not found (the per-step label column)")
     _fails(["classify", str(data), "--tagger", "--label-col", "event", "--model", "mlp"], capsys, "cannot tag")
     _fails(["classify", "events", "--tagger", "--test", str(data)], capsys, "do not give --test")
 

@@ -15,7 +15,8 @@ COMMANDS = commands()
 FLAGS = {arg.flag: dest for dest, arg in SHARED.items()}
 TAKEN = sorted((words, flag) for words, p in COMMANDS.items() for a in p._actions for flag in a.option_strings
                if flag in FLAGS and not (words == ("generate", "inspect") and flag == "--out")   # an HTML file there
-               and words != ("tune",))   # its options follow COMMAND ARGS...: tests/cli/test_tune.py parses them
+               and words != ("tune",)     # its options follow COMMAND ARGS...: tests/cli/test_tune.py parses them
+               and words != ("export",))  # export: --format is the format written, --out the directory it goes to
 OLD = sorted((words, flag) for words, p in COMMANDS.items() for a in p._actions for flag in a.option_strings
              if flag in DEPRECATED)
 

@@ -51,8 +51,10 @@ def test_predict_series_from_a_ucr_file(tmp_path, capsys):
     assert main(["classify", str(train), "--model", "gru", "--units", "4", "--epochs", "1", "--out", str(run)]) == 0
     capsys.readouterr()
     assert main(["predict", str(run), str(train)]) == 0
-    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    assert len(table) == 20 and list(table.columns) == ["row", "prediction", "p_1", "p_2"]
+    out, err = capsys.readouterr()
+    table = pd.read_csv(io.StringIO(out))
+    assert len(table) == 20 and list(table.columns) == ["row", "prediction", "p_1", "p_2", "label"]  # labels kept
+    assert err.startswith(f"scores on {train}: accuracy ")                                              # and scored
 
 
 def test_predict_bad_inputs_exit_2(text_run, tmp_path, capsys):

@@ -77,7 +77,7 @@ def test_seqlab_predict_applies_a_saved_seq2seq_to_a_csv_column(run_dir, tmp_pat
     capsys.readouterr()
     assert main(["predict", str(run_dir), str(path)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0] == "prediction" and len(lines) == 3
+    assert lines[0] == "input,prediction" and len(lines) == 3 and lines[1].startswith("abc,")
 
 
 def test_model_with_a_wrongly_shaped_tensor_exits_2_with_one_line(run_dir, tmp_path, capsys):

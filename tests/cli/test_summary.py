@@ -29,7 +29,7 @@ def test_summary_of_a_saved_rbm_counts_its_weights(tmp_path, capsys):
     RBM(n_hidden=3, epochs=1, batch_size=5, seed=0).fit(x).save(tmp_path / "m")
     assert main(["summary", str(tmp_path / "m")]) == 0
     out = capsys.readouterr().out
-    assert f"{4 * 3 + 3 + 4} parameters" in out and "(4, 3)" in out   # W, hidden and visible biases
+    assert "Total params: 19 " in out and "W (4, 3)" in out and "Layer (type)" in out   # W, hidden and visible biases
 
 
 def test_path_and_example_together_is_exit_2(tmp_path, capsys):

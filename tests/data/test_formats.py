@@ -75,7 +75,7 @@ def test_csv_rows_with_label_column_and_shorter_rows(tmp_path):
 def test_csv_unknown_label_column_names_the_columns(tmp_path):
     f = tmp_path / "s.csv"
     f.write_text("t0,t1,label\n1,2,a\n")
-    with pytest.raises(DataError, match="no label column 'target'.*t0, t1, label"):
+    with pytest.raises(DataError, match=r"column\(s\) 'target' not found \(the label column\).*t0, t1, label"):
         read_csv_series(f, "target")
 
 

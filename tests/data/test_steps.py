@@ -29,7 +29,7 @@ def test_without_a_sequence_column_the_file_is_one_stream(tmp_path):
 @pytest.mark.parametrize("text,kw,match", [
     ("x,label\n1,a\nhello,b\n", {}, "line 3, column 'x'"),
     ("x,label\n1,a\n,b\n", {}, "not a finite number"),
-    ("x,y\n1,2\n", {}, "no per-step label column 'label'"),
+    ("x,y\n1,2\n", {}, r"column\(s\) 'label' not found \(the per-step label column\)"),
     ("x,label\n1,a\n", {"channels": ["x", "z"]}, "'z'"),
 ])
 def test_bad_step_tables_say_what_is_wrong(tmp_path, text, kw, match):

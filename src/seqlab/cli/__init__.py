@@ -25,7 +25,7 @@ from seqlab.io.modeldir import seqlab_version
 # Command modules, in the order ``seqlab --help`` lists them. A module that is not there yet is skipped.
 COMMAND_MODULES = [
     "quickstart", "forecast", "classify", "generate", "seq2seq", "predict", "detect", "synth",
-    "som", "rbm", "summary", "datasets", "bench", "tune",
+    "som", "rbm", "summary", "datasets", "bench", "tune", "export",
 ]
 
 

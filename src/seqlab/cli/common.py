@@ -222,7 +222,7 @@ def select_columns(frame, args, keep=(), source="the table"):
     for option, names in (("--columns", wanted), ("--drop", dropped)):
         missing = [c for c in names if c not in frame.columns]
         if missing:
-            raise DataError(f"{source}: {option} names column(s) {', '.join(map(repr, missing))} that are not there; "
+            raise DataError(f"{source}: column(s) {', '.join(map(repr, missing))} not found (named by {option}); "
                             f"columns are: {', '.join(map(str, frame.columns))}")
     keep = [c for c in keep if c]
     index_cols = [c for c in frame.columns if str(c).startswith("Unnamed: ") and c not in wanted + list(keep)]

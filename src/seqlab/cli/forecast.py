@@ -12,6 +12,7 @@ per series, a column per time step); CSV or Parquet. One global model learns fro
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from seqlab.cli.common import (
@@ -164,13 +165,16 @@ def fit_and_report(df, args, command: str, models: list[str], targets, features,
         table, verdict = summary(fitted)
         metrics["verdict"] = verdict
         run.json("metrics.json", metrics)
-        plot_forecast({**f.test_forecasts_, "label": best}, run.dir / "forecast.png")
+        plots = forecast_plots(f, best, run.dir)
         sections = [("Verdict", metrics["verdict"]),
                     ("Test metrics (model vs naive and seasonal naive)", metric_table(f.metrics_, best))]
+        for target, scores in f.metrics_.get("per_target", {}).items():
+            rows = {k.upper(): {best: scores["model"][k], "naive": scores["naive"][k]} for k in METRIC_NAMES}
+            sections.append((f"{target}: test metrics (model vs naive)", rows))
         if len(fitted) > 1:
             sections.append(("Comparison on the same split", {m: _point(g.metrics_) for m, g in fitted.items()}))
             sections.append(("Models side by side", "compare.png"))
-        sections.append((f"Forecast ({best})", "forecast.png"))
+        sections += [(f"Forecast of {target} ({best})", png) for target, png in plots.items()]
         training = getattr(f, "training_", None)
         if training:
             sections.append(("Training budget", describe(training)))
@@ -183,6 +187,17 @@ def fit_and_report(df, args, command: str, models: list[str], targets, features,
         run.plot = "forecast.png"
         run.reuse = ("predict", "seqlab predict {out} " + str(getattr(args, "csv", None) or "airline-passengers"))
     return fitted
+
+
+def forecast_plots(f, label: str, folder: Path) -> dict[str, str]:
+    """``forecast.png`` for the first target and ``forecast_<target>.png`` for each further one; returns
+    ``{target: file name}``."""
+    plots = {}
+    for j, target in enumerate(f.targets_):
+        name = "forecast.png" if j == 0 else f"forecast_{re.sub(r'[^A-Za-z0-9_.-]+', '_', str(target))}.png"
+        plot_forecast({**f.test_forecasts_, "label": label}, folder / name, target=j)
+        plots[target] = name
+    return plots
 
 
 def _point(m: dict) -> dict:
@@ -211,6 +226,15 @@ def summary(fitted: dict) -> tuple[str, str]:
         row = [fitted[m].metrics_[k] for m in fitted] + ([] if "naive" in fitted else [base[k]])
         lines.append(k.upper().ljust(8) + "".join(f"{v:{width}.3f}" for v in row))
     best = min(fitted, key=lambda m: fitted[m].metrics_["rmse"])
+    per_target = fitted[best].metrics_.get("per_target")
+    if per_target:
+        lines.append(f"{best} per target (the pooled rows above mix the targets' scales):")
+        lines.append("target".ljust(16) + "".join(f"{k.upper():>10}" for k in METRIC_NAMES) + "  RMSE vs naive")
+        for target, scores in per_target.items():
+            naive_rmse = scores["naive"]["rmse"]
+            ratio_t = scores["model"]["rmse"] / naive_rmse if naive_rmse else float("nan")
+            lines.append(str(target)[:15].ljust(16) + "".join(f"{scores['model'][k]:10.3f}" for k in METRIC_NAMES)
+                         + f"  {ratio_t:.2f}x")
     training = getattr(fitted[best], "training_", None)
     if training:
         lines.append(describe(training))
@@ -223,6 +247,11 @@ def summary(fitted: dict) -> tuple[str, str]:
     elif best == "seasonal_naive":   # a baseline won: say so against the naive forecast alone
         verdict = forecast_verdict(best, {"rmse": fitted[best].metrics_["rmse"], "baseline": base}) + \
             "; no trained model beats it"
+    elif per_target:
+        wins = [t for t, m in per_target.items() if m["model"]["rmse"] < m["naive"]["rmse"]]
+        verdict = (f"{best} does NOT beat the naive forecast on any of the {len(per_target)} targets (test RMSE)"
+                   if not wins else f"{best} beats the naive forecast on {len(wins)} of {len(per_target)} targets "
+                   "(test RMSE of each)" + (f": {', '.join(map(str, wins))}" if len(wins) < len(per_target) else ""))
     else:
         verdict = forecast_verdict(best, fitted[best].metrics_)
     return "\n".join(lines), verdict

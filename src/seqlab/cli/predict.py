@@ -47,7 +47,8 @@ from seqlab.cli.common import (
     missing_file,
     read_table,
 )
-from seqlab.data.formats import detect_format
+from seqlab.cli.predict_tasks import TASK_TABLES, Scored, recorded_input
+from seqlab.data.formats import detect_format, read_labeled, read_unlabeled
 from seqlab.data.unlabeled import iter_unlabeled
 from seqlab.io.atomic import atomic_path
 from seqlab.io.errors import ConfigError, DataError
@@ -83,9 +84,54 @@ def classifier_table(task, args):
         raise DataError(f"this {type(task).__name__} takes {'texts' if is_text else 'numeric series'}, "
                         f"but INPUT was to be read as {fmt}; give --format "
                         f"{'text' if is_text else recorded.get('format') or 'csv|ucr|ts'}")
-    chunks = iter_unlabeled(input_file(args.input), fmt, text_col=args.text_col or recorded.get("text_col"),
-                            label_col=recorded.get("label_col") or "label")
-    return _classified(task, chunks, is_text)
+    path = input_file(args.input)
+    labelled = _labelled_input(task, args, path, fmt, recorded)
+    if labelled is None:   # no labels: streamed, memory bounded by the chunk
+        chunks = iter_unlabeled(path, fmt, text_col=args.text_col or recorded.get("text_col"),
+                                label_col=recorded.get("label_col") or "label")
+        return _classified(task, chunks, is_text)
+    inputs, truth = labelled
+    table = next(_classified(task, [inputs], is_text))
+    if "sequence" in table:   # a tagger's per-step rows: no per-sequence score
+        return table
+    from sklearn.metrics import accuracy_score, f1_score
+
+    table["label"] = truth
+    return Scored(table, {"accuracy": float(accuracy_score(truth, table["prediction"])),
+                          "f1_macro": float(f1_score(truth, table["prediction"], average="macro", zero_division=0))})
+
+
+def _labelled_input(task, args, path: Path, fmt: str, recorded: dict):
+    """``(inputs, labels as text)`` when INPUT holds labels as the training file did (UCR/.ts files, a CSV
+    with the label column, ``label<TAB>text`` lines whose labels are the model's classes), else None. The
+    layout is judged on the first lines, so an unlabelled file is never read whole here."""
+    text_col = args.text_col or recorded.get("text_col")
+    label_col = recorded.get("label_col") or "label"
+    classes = {str(c) for c in task.classes_}
+    if fmt == "text" and not text_col and not str(path).endswith((".csv", ".csv.gz")):
+        first = next(iter_unlabeled(path, "text"), [])
+        if not first or not all(tab and head.strip() in classes
+                                for head, tab, _ in (line.partition("\t") for line in first)):
+            return None
+        heads = [line.partition("\t") for line in read_unlabeled(path, "text")]
+        if not all(tab and head.strip() in classes for head, tab, _ in heads):
+            return None
+        return [text for _, _, text in heads], [head.strip() for head, _, _ in heads]
+    if fmt == "csv":
+        try:
+            if label_col not in pd.read_csv(path, nrows=0).columns:
+                return None
+        except (ValueError, UnicodeDecodeError):   # read again below, and explained there
+            return None
+    try:
+        labelled = read_labeled(path, fmt, None if fmt in ("ucr", "ts") else label_col, text_col)
+    except (DataError, ConfigError):
+        return None
+    truth = [str(v) for v in labelled.y]
+    if not set(truth) <= classes:
+        return None
+    inputs = read_unlabeled(path, fmt, text_col=text_col, label_col=label_col)
+    return (inputs, truth) if len(truth) == len(inputs) else None
 
 
 def _classified(task, chunks, is_text: bool):
@@ -175,8 +221,8 @@ def generic_table(task, args) -> pd.DataFrame:
     """Any other task: INPUT read as a CSV table and handed to ``task.predict`` (or ``transform``)."""
     method = getattr(task, "predict", None) or getattr(task, "transform", None)
     if method is None:
-        raise ConfigError(f"a {type(task).__name__} does not predict from data; use its own command "
-                          "(see seqlab --help), e.g. seqlab generate sample for a CharGenerator")
+        raise ConfigError(f"a {type(task).__name__} does not predict from data; use it in Python: "
+                          f"seqlab.load({str(model_dir(args.run_dir))!r})")
     out = method(_read_csv(args))
     if isinstance(out, pd.DataFrame):
         return out
@@ -198,7 +244,12 @@ def run(args: argparse.Namespace) -> int:
 
     task = Task.load(model_dir(args.run_dir))
     input_file(args.input)                       # a missing INPUT: the same line in every command
-    result = READERS.get(type(task).__name__, generic_table)(task, args)
+    kind = type(task).__name__
+    if kind in TASK_TABLES:
+        result = TASK_TABLES[kind](task, args, recorded_input(model_dir(args.run_dir)))
+    else:
+        result = READERS.get(kind, generic_table)(task, args)
+    result, scores = (result.table, result.scores) if isinstance(result, Scored) else (result, {})
     tables = [result] if isinstance(result, pd.DataFrame) else result  # a reader may give chunks
     if args.output:
         out = Path(args.output)
@@ -210,6 +261,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"{rows} predictions written to {out}" + (f" ({counts})" if counts else ""))
     else:
         _write_tables(tables, sys.stdout)
+    if scores:   # beside a file: on stdout; under a table on stdout: on stderr, so the CSV stays clean
+        print(f"scores on {args.input}: " + ", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}"
+                                                     for k, v in scores.items()),
+              file=sys.stdout if args.output else sys.stderr)
     return 0
 
 

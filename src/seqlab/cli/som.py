@@ -54,6 +54,8 @@ def _plot(som, X, labels, path: Path) -> None:
                     markersize=10, markeredgewidth=2, linestyle="none", label=f"{labels.name} = {value}")
         ax.legend(loc="upper right", fontsize=8, framealpha=0.8)
     ax.set_title("SOM U-matrix (light = far from neighbours = outlying)")
+    ax.set_xlabel("map cell x (column)")
+    ax.set_ylabel("map cell y (row)")
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

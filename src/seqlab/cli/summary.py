@@ -32,20 +32,32 @@ def _examples() -> dict:
 
 
 def summary_of(obj) -> str:
-    """The summary text of a Sequential, or of a task holding one (``model_``)."""
-    if hasattr(obj, "summary") and callable(obj.summary):
-        return obj.summary()
+    """The Keras-style table of a Sequential, or of a task: its own ``summary()`` when it has one that gives a
+    table, else the table of the network it holds (``model_``, ``network_``), every layer with weights."""
+    from seqlab.inspect.summary import module_table
+
+    own = obj.summary() if hasattr(obj, "summary") and callable(obj.summary) else None
+    if own and "Param #" in own:
+        return own
     inner = getattr(obj, "model_", None)
-    if inner is not None and hasattr(inner, "summary"):
-        return inner.summary()
-    if inner is not None:
-        state = inner.state_dict()  # parameters and buffers: an RBM keeps its weights as buffers (CD, not autograd)
-        total = sum(t.numel() for t in state.values())
-        head = f"{type(obj).__name__} wrapping {type(inner).__name__}: {total:,} parameters"
-        if list(inner.children()):
-            return f"{head}\n{inner}"
-        return "\n".join([head, *(f"  {name:<16} {tuple(t.shape)}" for name, t in state.items())])
-    return f"{type(obj).__name__}: no layer table for this model"
+    if inner is None:
+        inner = getattr(obj, "network_", None)
+    if inner is not None and hasattr(inner, "summary") and callable(inner.summary):
+        text = inner.summary()
+        if "Param #" in text:
+            return text
+    if inner is not None and hasattr(inner, "named_modules"):
+        return module_table(inner, type(obj).__name__)
+    if inner is not None and hasattr(inner, "model_"):          # a task wrapping a task (AnomalyDetector)
+        return summary_of(inner).replace(f'Model: "{type(inner).__name__}"', f'Model: "{type(obj).__name__}"', 1)
+    weights = getattr(obj, "weights_", None)
+    if weights is not None and getattr(weights, "ndim", 0) == 3:  # a SOM: a grid of weight vectors, no layers
+        import torch
+
+        grid = type(f"Map{weights.shape[0]}x{weights.shape[1]}", (torch.nn.Module,), {})()
+        grid.register_buffer("weights", torch.as_tensor(weights))
+        return module_table(grid, type(obj).__name__)
+    return own or f"{type(obj).__name__}: no network with weights (nothing to tabulate)"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -51,14 +51,15 @@ def add_parser(sub) -> None:
 
 
 def _plot_samples(real, fake, columns, path: Path) -> None:
-    from seqlab.inspect.plots import new_figure, save_figure
+    from seqlab.inspect.plots import REAL_COLOR, SYNTHETIC_COLOR, new_figure, save_figure
 
     fig, ax = new_figure(9, 4)
     for k in range(min(3, len(real), len(fake))):
-        ax.plot(real[k, :, 0], color="navy", alpha=0.7, label="real" if k == 0 else None)
-        ax.plot(fake[k, :, 0], color="firebrick", alpha=0.7, label="synthetic" if k == 0 else None)
+        ax.plot(real[k, :, 0], color=REAL_COLOR, alpha=0.7, label="real" if k == 0 else None)
+        ax.plot(fake[k, :, 0], color=SYNTHETIC_COLOR, alpha=0.7, label="synthetic" if k == 0 else None)
     ax.set_title(f"{columns[0]}: real and synthetic windows (scaled)")
-    ax.set_xlabel("step")
+    ax.set_xlabel("step in the window")
+    ax.set_ylabel(f"{columns[0]} (min-max scaled)")
     ax.legend()
     save_figure(fig, path)
 

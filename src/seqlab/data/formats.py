@@ -230,7 +230,7 @@ def _read_table(path, sep: str | None = None) -> pd.DataFrame:
 
 def _label_column(df: pd.DataFrame, path: Path, label_col: str) -> pd.Series:
     if label_col not in df.columns:
-        raise DataError(f"{path}: no label column {label_col!r}; columns are: "
+        raise DataError(f"{path}: column(s) {label_col!r} not found (the label column); columns are: "
                         f"{', '.join(map(str, df.columns[:12]))}{' ...' if len(df.columns) > 12 else ''} "
                         "(choose one with --label-col)")
     labels = df[label_col].str.strip()
@@ -276,7 +276,7 @@ def read_texts(path: str | Path, text_col: str | None = None, label_col: str | N
         df = _read_table(table, sep="\t" if _suffix(path) == ".tsv" else ",")
         text_col, label_col = text_col or "text", label_col or "label"
         if text_col not in df.columns:
-            raise DataError(f"{path}: no text column {text_col!r}; columns are: "
+            raise DataError(f"{path}: column(s) {text_col!r} not found (the text column); columns are: "
                             f"{', '.join(map(str, df.columns[:12]))} (choose one with --text-col)")
         labels = _label_column(df, path, label_col).tolist()
         texts = df[text_col].tolist()

@@ -12,6 +12,7 @@ Row layout: the target columns come first, then the covariates (``features``).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -235,3 +236,112 @@ def infer_freq(times) -> str | None:
         warnings.simplefilter("ignore")
         freq = pd.infer_freq(pd.DatetimeIndex(times[-min(len(times), 50):]))
     return getattr(freq, "freqstr", freq)
+
+
+# Seasonal periods a calendar implies, per pandas frequency (its unit, without the multiple or anchor):
+# the first is the usual one (M4's: 52 weekly, 12 monthly, 4 quarterly, 24 hourly; 7 daily), the others are
+# tried as well and win when the data's own autocorrelation says so (a daily series with a yearly cycle).
+CALENDAR_PERIODS = {"h": (24, 168), "D": (7, 365), "B": (5, 260), "W": (52,), "MS": (12,), "ME": (12,),
+                    "M": (12,), "QS": (4,), "QE": (4,), "Q": (4,), "min": (60, 1440)}
+
+
+def calendar_periods(freq: str | None) -> tuple[int, ...]:
+    """The seasonal periods a time step implies, most usual first; () when it implies none.
+
+    ``"W-SUN"`` (weekly) -> ``(52,)``; ``"D"`` -> ``(7, 365)``; ``"h"`` -> ``(24, 168)``; ``"10min"`` -> a day
+    (144) and an hour (6); ``"2h"`` -> 12 and 84.
+
+    >>> calendar_periods("W-SUN"), calendar_periods("D"), calendar_periods("10min")
+    ((52,), (7, 365), (6, 144))
+    """
+    if not freq:
+        return ()
+    m = re.fullmatch(r"(\d*)([A-Za-z]+)(-\w+)?", str(freq))
+    if not m:
+        return ()
+    multiple, unit = int(m.group(1) or 1), {"H": "h", "T": "min", "A": "YS", "Y": "YS"}.get(m.group(2), m.group(2))
+    if unit == "min":
+        periods = (60 * 24 // multiple, 60 // multiple) if 60 % multiple == 0 else (60 * 24 // multiple,)
+        return tuple(sorted(p for p in periods if p > 1))
+    base = CALENDAR_PERIODS.get(unit, ())
+    return tuple(p // multiple for p in base if p % multiple == 0 and p // multiple > 1)
+
+
+def _autocorrelation(d: np.ndarray, max_lag: int) -> np.ndarray:
+    """``acf[lag - 1]`` for lags 1..max_lag of the centred series ``d``."""
+    d = d - d.mean()
+    denom = float(np.dot(d, d))
+    return np.array([np.dot(d[:-lag], d[lag:]) / denom for lag in range(1, max_lag + 1)])
+
+
+def seasonal_strength(y, period: int) -> float:
+    """How much of ``y``'s variation around its trend repeats every ``period`` rows, in [0, 1] (Hyndman's
+    F_S on a classical decomposition): the trend is the centred moving average over one period, the
+    seasonal part the mean detrended value at each phase, and the strength ``1 - var(remainder) /
+    var(detrended)``.
+
+    >>> t = np.arange(120)
+    >>> round(seasonal_strength(np.sin(2 * np.pi * t / 12) + 0.1 * t, 12), 3)
+    1.0
+    """
+    y = np.asarray(y, dtype=np.float64)
+    if period < 2 or len(y) < 2 * period + 1:
+        return 0.0
+    kernel = np.ones(period + 1 - period % 2)            # an even period: the 2 x m moving average
+    if period % 2 == 0:
+        kernel[0] = kernel[-1] = 0.5
+    trend = np.convolve(y, kernel / period, mode="valid")
+    start = (len(kernel) - 1) // 2
+    detrended = y[start:start + len(trend)] - trend
+    phase = (np.arange(len(detrended)) + start) % period
+    seasonal = np.array([detrended[phase == k].mean() for k in range(period)])[phase]
+    total = detrended.var()
+    return 0.0 if total == 0 else float(max(0.0, 1.0 - (detrended - seasonal).var() / total))
+
+
+def infer_season(y, freq: str | None = None, max_season: int | None = None, threshold: float = 0.3,
+                 min_strength: float = 0.4) -> int:
+    """The seasonal period of series ``y`` ``(rows,)`` in rows, 1 for none.
+
+    With ``freq`` (the time step, as ``infer_freq`` gives it) the calendar's periods are the candidates
+    (``calendar_periods``: 52 for weekly data, 7 or 365 for daily, 24 or 168 for hourly, 12 for monthly):
+    the one with the highest ``seasonal_strength`` above ``min_strength``, among those the rows hold three
+    cycles of. Without ``freq``, or when no calendar period qualifies, the autocorrelation of the first
+    differences decides: its highest peak over lags ``2..max_season`` (default ``min(rows // 3, 400)``)
+    above ``threshold`` -- and a peak at a multiple of a smaller peak nearly as high (within 10%) gives way
+    to the smaller one, so a cycle is not reported as two or three of itself.
+
+    >>> t = np.arange(160)
+    >>> infer_season(np.sin(2 * np.pi * t / 12) + 0.01 * t)
+    12
+    >>> weekly = np.sin(2 * np.pi * np.arange(4 * 52) / 52)
+    >>> infer_season(weekly, "W-SUN")
+    52
+    """
+    y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)[:, 0]
+    d = np.diff(y)
+    if len(d) < 6 or np.std(d) == 0:
+        return 1
+    calendar = [p for p in calendar_periods(freq) if 3 * p <= len(y)]
+    if calendar:
+        strength = {p: seasonal_strength(y, p) for p in calendar}
+        best = max(calendar, key=strength.get)
+        if strength[best] > min_strength:
+            return _shortest_cycle(best, strength)
+    max_season = min(len(d) // 3, 400) if max_season is None else max_season
+    if max_season < 2:
+        return 1
+    acf = _autocorrelation(d, max_season)
+    # local maxima only: a smooth series has high autocorrelation at every short lag
+    peaks = [lag for lag in range(2, max_season) if acf[lag - 1] > acf[lag - 2] and acf[lag - 1] >= acf[lag]]
+    if not peaks:
+        return 1
+    best = max(peaks, key=lambda lag: acf[lag - 1])
+    if acf[best - 1] <= threshold:
+        return 1
+    return _shortest_cycle(best, {lag: acf[lag - 1] for lag in peaks})
+
+
+def _shortest_cycle(best: int, score: dict) -> int:
+    """The shortest period in ``score`` that ``best`` is a multiple of, scoring at least 90% of ``best``."""
+    return min(p for p in score if best % p == 0 and score[p] >= 0.9 * score[best])

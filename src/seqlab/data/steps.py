@@ -61,7 +61,8 @@ def read_step_table(path, label_col: str | None = "label", sequence_col: str = "
         raise DataError(f"{name} holds no rows")
     labeled = label_col is not None and (label_col in df.columns or channels is None)
     if labeled and label_col not in df.columns:
-        raise DataError(f"{name}: no per-step label column {label_col!r}; columns are: {', '.join(df.columns)} "
+        raise DataError(f"{name}: column(s) {label_col!r} not found (the per-step label column); columns are: "
+                        f"{', '.join(df.columns)} "
                         "(choose one with --label-col)")
     if labeled and df[label_col].isna().any():
         raise DataError(f"{name} line {int(np.argmax(df[label_col].isna().to_numpy())) + 2}: empty step label")

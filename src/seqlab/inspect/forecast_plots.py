@@ -25,6 +25,14 @@ def _x(forecasts: dict, step: int) -> np.ndarray:
     return rows
 
 
+def _x_label(forecasts: dict) -> str:
+    """What the x axis counts: the time column, or the row of the series when there is none."""
+    times = forecasts.get("times")
+    if times is not None and len(times):
+        return forecasts.get("time_col") or "time"
+    return "row of the series (no time column)"
+
+
 def _ahead(step: int, horizon: int) -> str:
     """``"1 step ahead"`` or, for a multi-step model, ``"1 step ahead (step 1 of 3)"``."""
     ahead = "1 step ahead" if step == 0 else f"{step + 1} steps ahead"
@@ -69,6 +77,7 @@ def plot_forecast(forecasts: dict, path: str | Path, title: str | None = None, s
         _plot_paths(ax, forecasts, target)
     ax.set_title(title or f"{name}: test forecasts, {_ahead(step, horizon)}")
     ax.set_ylabel(name)
+    ax.set_xlabel(_x_label(forecasts))
     ax.legend(loc="best", fontsize=9)
     fig.autofmt_xdate()
     return save_figure(fig, path)
@@ -91,11 +100,14 @@ def plot_comparison(results: dict[str, dict], metrics: dict[str, dict], path: st
     for name, f in results.items():
         ax.plot(_x(f, 0), f["model"][:, 0, 0], lw=1.2, label=name)
     ax.set_title(f"{first.get('targets', ['value'])[0]}: test forecasts, {_ahead(0, first['model'].shape[1])}")
+    ax.set_xlabel(_x_label(first))
+    ax.set_ylabel(first.get("targets", ["value"])[0])
     ax.legend(fontsize=8)
     ax.grid(True, alpha=0.3)
-    names = list(metrics) + ["naive (baseline)"]
-    values = [metrics[n][metric] for n in metrics] + [next(iter(metrics.values()))["baseline"][metric]]
-    colors = ["#4477aa"] * len(metrics) + ["#999999"]
+    names = list(metrics) + ([] if "naive" in metrics else ["naive (baseline)"])      # --compare ...,naive: once
+    values = [metrics[n][metric] for n in metrics] + ([] if "naive" in metrics else
+                                                      [next(iter(metrics.values()))["baseline"][metric]])
+    colors = ["#999999" if n == "naive" else "#4477aa" for n in metrics] + ["#999999"] * (len(names) - len(metrics))
     bars.barh(names[::-1], values[::-1], color=colors[::-1])
     bars.set_xlabel(f"test {metric.upper()}")
     bars.grid(True, axis="x", alpha=0.3)

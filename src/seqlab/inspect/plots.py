@@ -12,6 +12,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+# One colour each for real and synthetic data in every figure of a generative run (TimeGAN's: real red,
+# synthetic blue), so samples.png and embedding.png read the same way.
+REAL_COLOR, SYNTHETIC_COLOR = "#cc3311", "#0077bb"
+
 
 def new_figure(width: float = 8.0, height: float = 4.0):
     """A figure and axes in seqlab's house style."""

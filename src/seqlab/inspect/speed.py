@@ -19,10 +19,12 @@ import torch
 
 from seqlab.nn.recurrent import LSTM
 from seqlab.nn.seeding import isolated_rng
+from seqlab.train.compiling import CompiledModule
 
 
-def lstm_contenders(units: int, features: int) -> dict:
-    """Functions ``x -> output sequence`` computing one LSTM with the same weights four ways."""
+def lstm_contenders(units: int, features: int, compile_mode: str | None = None) -> dict:
+    """Functions ``x -> output sequence`` computing one LSTM with the same weights four ways (five
+    with ``compile_mode``: the readable cell through ``torch.compile`` in that mode)."""
     fast = LSTM(units, return_sequences=True, input_shape=(None, features), use_fast_path=True)
     readable = LSTM(units, return_sequences=True, input_shape=(None, features), use_fast_path=False)
     readable.set_weights(fast.get_weights())
@@ -38,8 +40,12 @@ def lstm_contenders(units: int, features: int) -> dict:
         with torch.backends.mkldnn.flags(enabled=False):
             return reference(x)[0]
 
-    return {"seqlab fast path": lambda x: fast(x), "seqlab readable cell": lambda x: readable(x),
+    runs = {"seqlab fast path": lambda x: fast(x), "seqlab readable cell": lambda x: readable(x),
             "torch.nn.LSTM": lambda x: reference(x)[0], "torch.nn.LSTM, oneDNN off": reference_without_onednn}
+    if compile_mode:
+        compiled = CompiledModule(readable, compile_mode)
+        runs["seqlab readable, compiled"] = lambda x: compiled(x)
+    return runs
 
 
 def _forward_backward_seconds(run, x: torch.Tensor) -> float:
@@ -49,14 +55,16 @@ def _forward_backward_seconds(run, x: torch.Tensor) -> float:
 
 
 def lstm_speed(units: int = 256, batch: int = 32, steps: int = 60, features: int = 1,
-               repeats: int = 30, seed: int = 0) -> dict:
-    """Median forward+backward seconds and ratio to ``torch.nn.LSTM`` for each contender.
+               repeats: int = 30, seed: int = 0, compile_mode: str | None = None) -> dict:
+    """Median forward+backward seconds and ratio to ``torch.nn.LSTM`` for each contender
+    (``compile_mode``: add the readable cell compiled with ``torch.compile`` in that mode; its
+    compilation happens during the warm-up and is not timed).
 
     Returns ``{"setting": str, "max_abs_diff": float, "rows": {name: {"ms": .., "ratio": ..}}}``.
     """
     warnings.filterwarnings("ignore", message=".*TF32.*")  # printed when toggling oneDNN on a CPU build
     with isolated_rng(seed):  # torch.nn.LSTM initialises from the global RNG
-        contenders = lstm_contenders(units, features)
+        contenders = lstm_contenders(units, features, compile_mode)
         x = torch.randn(batch, steps, features, requires_grad=True)
     outs = {name: run(x).detach() for name, run in contenders.items()}
     worst = max(float((o - outs["torch.nn.LSTM"]).abs().max()) for o in outs.values())
@@ -71,7 +79,8 @@ def lstm_speed(units: int = 256, batch: int = 32, steps: int = 60, features: int
     rows = {name: {"ms": statistics.median(ts) * 1e3, "ratio": statistics.median(ts) / base}
             for name, ts in times.items()}
     setting = (f"LSTM({units}) forward+backward on (batch {batch}, {steps} steps, {features} feature(s)), "
-               f"{torch.get_num_threads()} thread(s), median of {repeats} interleaved repetitions")
+               f"{torch.get_num_threads()} thread(s), median of {repeats} interleaved repetitions; torch "
+               f"{torch.__version__}" + (f", torch.compile mode {compile_mode!r}" if compile_mode else ""))
     return {"setting": setting, "max_abs_diff": worst, "rows": rows}
 
 

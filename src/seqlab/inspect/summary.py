@@ -53,3 +53,47 @@ def summary_table(stack, name: str = "sequential") -> str:
               f"Non-trainable params: {total - trainable:,} ({_human_bytes(total - trainable)})",
               "_" * width]
     return "\n".join(lines)
+
+
+def module_table(module, name: str = "model") -> str:
+    """The Keras-style table of any ``torch.nn.Module`` (a task's network that is not a layer stack: a
+    classifier's encoder, a character model, an encoder-decoder, an RBM): one row per sub-module that holds
+    weights of its own, named by its path, with the shapes of those weights and their count; then Keras's
+    totals. Parameters that train are trainable; buffers (an RBM's weights, running statistics) are not.
+
+    >>> import torch
+    >>> print(module_table(torch.nn.Sequential(torch.nn.Linear(3, 2)), "demo"))  # doctest: +ELLIPSIS
+    Model: "demo"
+    ...
+    0 (Linear)    weight (2, 3), bias (2)        8
+    ...
+    Total params: 8 (32.00 Byte)
+    ...
+    """
+    rows, total, trainable = [], 0, 0
+    for path, sub in module.named_modules():
+        tensors = [(n, t, t.requires_grad) for n, t in sub.named_parameters(recurse=False)]
+        tensors += [(n, t, False) for n, t in sub.named_buffers(recurse=False)
+                    if t is not None and t.is_floating_point()]
+        if not tensors:
+            continue
+        count = sum(t.numel() for _, t, _ in tensors)
+        total += count
+        trainable += sum(t.numel() for _, t, grad in tensors if grad)
+        rows.append((f"{path or name} ({type(sub).__name__})",
+                     ", ".join(f"{n} {tuple(t.shape)}".replace(",)", ")") for n, t, _ in tensors), f"{count:,}"))
+    w0 = max([len("Layer (type)")] + [len(r[0]) for r in rows]) + 2
+    w1 = max([len("Weights")] + [len(r[1]) for r in rows]) + 2
+    w2 = max([len("Param #")] + [len(r[2]) for r in rows])
+    width = w0 + w1 + w2
+    lines = [f'Model: "{name}"', "_" * width, f"{'Layer (type)':<{w0}}{'Weights':<{w1}}{'Param #':>{w2}}", "=" * width]
+    for i, (a, b, c) in enumerate(rows):
+        lines.append(f"{a:<{w0}}{b:<{w1}}{c:>{w2}}")
+        lines.append("_" * width if i < len(rows) - 1 else "=" * width)
+    if not rows:
+        lines.append("=" * width)
+    lines += [f"Total params: {total:,} ({_human_bytes(total)})",
+              f"Trainable params: {trainable:,} ({_human_bytes(trainable)})",
+              f"Non-trainable params: {total - trainable:,} ({_human_bytes(total - trainable)})",
+              "_" * width]
+    return "\n".join(lines)

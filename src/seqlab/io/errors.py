@@ -28,6 +28,10 @@ class NotFittedError(SeqlabError, AttributeError):
     """A method that needs a fitted estimator was called before ``fit``."""
 
 
+class ExportError(SeqlabError):
+    """A model cannot be exported (to ONNX): the message says why and what can be exported."""
+
+
 class TrainingDivergedError(SeqlabError):
     """Training stopped because the loss became NaN or infinite (the command line fails with it)."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from seqlab.data.series import infer_season as series_season
 from seqlab.io.errors import ConfigError, DataError
 
 
@@ -49,28 +50,13 @@ def naive_forecast(series, origins, horizon: int, season: int = 1) -> np.ndarray
     return series[rows]
 
 
-def infer_season(y, max_season: int | None = None, threshold: float = 0.3) -> int:
-    """The period with the strongest autocorrelation of the differenced series ``(rows,)``.
-
-    Looks at lags ``2..max_season`` (default ``min(rows // 3, 400)``) and returns the lag of the
-    highest autocorrelation peak if it exceeds ``threshold``, else 1 (no season).
+def infer_season(y, max_season: int | None = None, threshold: float = 0.3, freq: str | None = None) -> int:
+    """The seasonal period of ``y`` ``(rows,)``: ``seqlab.data.series.infer_season`` (which also knows the
+    calendar's periods when given the time step ``freq``).
 
     >>> import numpy as np
     >>> t = np.arange(120)
     >>> infer_season(np.sin(2 * np.pi * t / 12) + 0.01 * t)
     12
     """
-    y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)[:, 0]
-    d = np.diff(y)
-    max_season = min(len(d) // 3, 400) if max_season is None else max_season
-    if max_season < 2 or np.std(d) == 0:
-        return 1
-    d = d - d.mean()
-    denom = float(np.dot(d, d))
-    acf = np.array([np.dot(d[:-lag], d[lag:]) / denom for lag in range(1, max_season + 1)])
-    # local maxima only: a smooth series has high autocorrelation at every short lag
-    peaks = [lag for lag in range(2, max_season) if acf[lag - 1] > acf[lag - 2] and acf[lag - 1] >= acf[lag]]
-    if not peaks:
-        return 1
-    best = max(peaks, key=lambda lag: acf[lag - 1])
-    return best if acf[best - 1] > threshold else 1
+    return series_season(y, freq=freq, max_season=max_season, threshold=threshold)

@@ -75,11 +75,20 @@ class LayerStack(torch.nn.Module):
     def output_shape(self) -> Shape | None:
         return self.layers[-1].output_shape_ if self.layers else self.input_shape
 
+    def _masking(self) -> list[tuple[torch.nn.Module, bool]]:
+        """``(layer, makes a mask)`` per layer, looked up once (``hasattr`` on a module is slow when
+        the answer is no) and again whenever the layers change."""
+        layers = tuple(self.layers)
+        cached = self.__dict__.get("_masking_cache")
+        if cached is None or cached[0] != layers:
+            cached = self.__dict__["_masking_cache"] = (layers, [(l, hasattr(l, "compute_mask")) for l in layers])
+        return cached[1]
+
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
-        for layer in self.layers:
+        for layer, makes_mask in self._masking():
             if not layer.built:  # a stack without input_shape builds each layer on the first batch
                 layer.build_for(_sample_shape(x), self.generator)
-            if hasattr(layer, "compute_mask"):
+            if makes_mask:
                 new_mask = layer.compute_mask(x)
                 x = layer(x)
                 mask = new_mask if new_mask is not None else mask

@@ -138,7 +138,7 @@ class _Windowed(Layer):
         """Move the channels of a channels-last batch ``(B, ..., H, W, C)`` before H at the model's entry."""
         k = self._keras_input_shape
         if k is not None and x.dim() == len(k) + 1 and all(a is None or a == b for a, b in zip(k, x.shape[1:])):
-            return x.movedim(-1, -3)
+            return x.movedim(x.dim() - 1, x.dim() - 3)  # positive axes: ONNX's Transpose takes no negative ones
         return x
 
     def _spatial_out(self, sizes) -> tuple:

@@ -119,15 +119,23 @@ class RNN(WeightPenalties, Layer):
         """True when the fused PyTorch op computes exactly what the readable cell computes: a cell with
         a fused kernel, no recurrent dropout while training, and no mask or a mask whose real steps
         form one block per sequence (pre- or post-padding, run as a packed sequence)."""
-        recurrent_dropout_on = self.training and self.recurrent_dropout > 0
-        if self.cell.fused_weights() is None or recurrent_dropout_on:
-            return False
-        return mask is None or mask_blocks(mask.to(torch.bool)) is not None
+        return self._fused_for(mask) is not None
+
+    def _fused_for(self, mask):
+        """The cell's ``fused_weights()`` when the fast path applies (see ``can_use_fast_path``), else None.
+        (Not kept between calls: a fused optimiser writes the weights without bumping their version,
+        so a kept copy could not tell it is stale.)"""
+        if self.training and self.recurrent_dropout > 0:
+            return None
+        if mask is not None and mask_blocks(mask.to(torch.bool)) is None:
+            return None
+        return self.cell.fused_weights()
 
     def forward(self, x: torch.Tensor, initial_state=None, mask: torch.Tensor | None = None):
-        if x.dim() != 3 or x.shape[-1] != self.cell.kernel.shape[0]:
+        features = self.cell.kernel.shape[0]
+        if x.dim() != 3 or x.shape[-1] != features:
             raise ConfigError(f"{self.name or type(self).__name__} expects (batch, time, "
-                              f"{self.cell.kernel.shape[0]}) inputs, got {tuple(x.shape)}")
+                              f"{features}) inputs, got {tuple(x.shape)}")
         if x.shape[1] == 0:
             raise DataError(f"{self.name or type(self).__name__} got sequences with no time steps")
         if mask is not None:
@@ -141,13 +149,14 @@ class RNN(WeightPenalties, Layer):
         if self.training and self.dropout > 0:
             keep = x.new_empty(x.shape[0], 1, x.shape[2]).bernoulli_(1 - self.dropout)
             x = x * keep / (1 - self.dropout)  # one mask per sequence, every step
-        fast = self.can_use_fast_path(mask) if self.use_fast_path is None else self.use_fast_path
-        if fast:
-            if not self.can_use_fast_path(mask):
-                raise ConfigError(f"{self.name or type(self).__name__}: this configuration (mask, recurrent "
-                                  f"dropout, peephole, coupled gates or activations) has no fused kernel; "
-                                  f"use use_fast_path=None or False")
-            outputs, states = self._run_fused(x, states) if mask is None else self._run_packed(x, states, mask)
+        fused = None if self.use_fast_path is False else self._fused_for(mask)
+        if fused is None and self.use_fast_path:
+            raise ConfigError(f"{self.name or type(self).__name__}: this configuration (mask, recurrent "
+                              f"dropout, peephole, coupled gates or activations) has no fused kernel; "
+                              f"use use_fast_path=None or False")
+        if fused is not None:
+            outputs, states = self._run_fused(x, states, fused) if mask is None else \
+                self._run_packed(x, states, mask, fused)
         else:
             outputs, states = self._run_steps(x, states, mask)
         if self.stateful:
@@ -170,6 +179,8 @@ class RNN(WeightPenalties, Layer):
         if isinstance(initial_state, torch.Tensor):
             initial_state = [initial_state]
         states = [torch.as_tensor(s).to(x) for s in initial_state]
+        if not torch.is_inference_mode_enabled():  # states carried out of a predict: usable in training
+            states = [s.clone() if s.is_inference() else s for s in states]
         if len(states) != size or any(tuple(s.shape) != (batch, self.units) for s in states):
             raise ConfigError(f"{type(self).__name__} initial_state must be {size} tensor(s) of shape "
                               f"(batch, units) = ({batch}, {self.units}), got {[tuple(s.shape) for s in states]}")
@@ -195,8 +206,8 @@ class RNN(WeightPenalties, Layer):
             outputs.append(out)
         return torch.stack(outputs, dim=1), states
 
-    def _run_fused(self, x, states):
-        op, params, has_biases = self.cell.fused_weights()
+    def _run_fused(self, x, states, fused):
+        op, params, has_biases = fused
         if op == "lstm":
             hx = (states[0].unsqueeze(0), states[1].unsqueeze(0))
             outputs, h, c = torch.lstm(x, hx, params, has_biases, 1, 0.0, self.training, False, True)
@@ -205,11 +216,11 @@ class RNN(WeightPenalties, Layer):
                                         False, True)
         return outputs, [h[0]]
 
-    def _run_packed(self, x, states, mask):
+    def _run_packed(self, x, states, mask, fused):
         """The fast path for padded batches: move each sequence's block of real steps to the front,
         run the fused op on the packed batch, and put the outputs back where the readable path puts
         them (zeros before the block, the block's outputs, then its last output repeated)."""
-        op, params, has_biases = self.cell.fused_weights()
+        op, params, has_biases = fused
         start, length = mask_blocks(mask)
         steps = torch.arange(x.shape[1], device=x.device)
         src = (start[:, None] + steps).clamp(max=x.shape[1] - 1)

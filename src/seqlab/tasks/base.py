@@ -210,6 +210,15 @@ class Task:
         return save_model_dir(path, type(self).__name__, {"params": self.get_params(), **config},
                               tensors, preprocessing)
 
+    def export(self, path: str | Path, format: str = "onnx") -> Path:
+        """Write the fitted network as ONNX to the directory ``path`` (``model.onnx`` and
+        ``preprocessing.json``); return the path. A task that cannot be exported raises
+        ``ExportError`` saying why in one line (see ``seqlab.tasks.export``)."""
+        from seqlab.tasks.export import export_model  # export builds on this module's tasks
+
+        self._check_fitted()
+        return export_model(self, path, format)
+
     @classmethod
     def load(cls, path: str | Path) -> "Task":
         """Read an estimator saved by ``save``; ``Task.load`` accepts any registered task."""

@@ -39,7 +39,8 @@ from seqlab.nn.seeding import isolated_rng, make_generator
 from seqlab.tasks.sequential import Sequential
 from seqlab.tasks.weight_files import load_weights_into, save_weights_file
 from seqlab.train import Trainer
-from seqlab.train.batching import as_source, gather, length, wants_integer_input
+from seqlab.train.batching import wants_integer_input
+from seqlab.train.inference import predict_tensor
 from seqlab.train.multi_output import MultiOutputLoss, OutputLoss, OutputMetric, per_output
 from seqlab.train.regularizers import PenaltyLog, has_regularization
 from seqlab.train.tbptt import fit_tbptt
@@ -308,22 +309,15 @@ class Model(torch.nn.Module):
     @torch.no_grad()
     def predict(self, x, batch_size: int | None = None, verbose: int = 0):
         """Outputs for every sample of ``x``: one NumPy array, or a list (one per output)."""
-        xs = as_source(self._inputs_of(x))
-        n = length(xs)
         device = next((p.device for p in self.parameters()), torch.device("cpu"))
-        float_ints = not wants_integer_input(self)
-        batch_size = batch_size or 32
         was_training = self.training
-        self.eval()
-        parts: list[list[torch.Tensor]] = []
-        for start in range(0, n, batch_size):
-            xb = gather(xs, np.arange(start, min(start + batch_size, n)), device, None, float_ints)
-            out = self(*xb) if isinstance(xb, tuple) else self(xb)
-            parts.append([o.detach().cpu() for o in flatten(out)])
-        self.train(was_training)
-        if not parts:
-            raise ConfigError("predict got no samples")
-        arrays = [torch.cat([p[i] for p in parts]).numpy() for i in range(len(parts[0]))]
+        try:   # one call per batch on slices of a once-converted chunk (seqlab.train.inference)
+            out = predict_tensor(self, self._inputs_of(x), batch_size or 32, float_ints=not wants_integer_input(self),
+                                 device=device, forward=lambda m, b: tuple(flatten(m(*b) if isinstance(b, tuple)
+                                                                                  else m(b))))
+        finally:
+            self.train(was_training)
+        arrays = [o.numpy() for o in out]
         return arrays[0] if self.single_output and len(arrays) == 1 else arrays
 
     def train_on_batch(self, x, y, sample_weight=None) -> dict:

@@ -133,6 +133,30 @@ class Sequential(torch.nn.Module):
             raise ModelFileError(f"the weights do not match the saved layers: {str(e).splitlines()[0]}") from None
         return model.eval()
 
+    def export(self, path, format: str = "onnx"):
+        """Write the model as ONNX to the directory ``path`` (``model.onnx`` and
+        ``preprocessing.json``; dynamic batch, and time where the layers allow); returns the path.
+        See ``seqlab.tasks.export``; ``ExportError`` says why a model cannot be exported."""
+        from seqlab.tasks.export import export_model
+
+        return export_model(self, path, format)
+
+    def _onnx_spec(self):
+        from seqlab.io.errors import ExportError
+        from seqlab.tasks.export import OnnxSpec
+        from seqlab.train.batching import wants_integer_input
+
+        shape = self.input_shape
+        if shape is None:
+            raise ExportError("the model has no input shape yet; give input_shape= (or call predict once) "
+                              "before exporting")
+        keras_shape = getattr(self.stack.layers[0], "_keras_input_shape", None)
+        shape = tuple(keras_shape or shape)
+        ids = wants_integer_input(self)
+        example = torch.zeros((2, *[8 if s is None else s for s in shape]), dtype=torch.int64 if ids else torch.float32)
+        time_axis = (ids and len(shape) == 1) or len(shape) == 2
+        return OnnxSpec(self, example, time_axis, {}, {"name": self.name, "input_shape": list(shape)})
+
     def get_config(self) -> dict:
         """What rebuilds this model: its name, input shape and each layer's class and arguments."""
         return {"name": self.name, "input_shape": list(self.input_shape) if self.input_shape else None,
@@ -141,12 +165,13 @@ class Sequential(torch.nn.Module):
 
     # ----- training: forwarded to seqlab.train.Trainer ------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, clipnorm=None, clipvalue=None,
-                learning_rate=None, device=None, seed=None, global_clipnorm=None, lr=None) -> None:
+                learning_rate=None, device=None, seed=None, global_clipnorm=None, lr=None, compile=False) -> None:
         """Choose optimiser, loss and metrics (Keras's ``compile``); see ``seqlab.train.Trainer``.
 
         ``learning_rate`` overrides the optimiser's default rate (``lr`` is its old spelling, kept
         for one release). Calling it again (e.g. after changing ``trainable``) builds a fresh
         optimiser over the weights that are trainable now. ``seed`` defaults to the model's own seed.
+        ``compile=True`` (or a ``torch.compile`` mode name) runs fit and predict through ``torch.compile``.
 
         >>> from seqlab import layers
         >>> m = Sequential([layers.Dense(1)], input_shape=(2,))
@@ -158,7 +183,8 @@ class Sequential(torch.nn.Module):
             learning_rate = lr if learning_rate is None else learning_rate
         self.trainer = Trainer(self, loss=loss, optimizer=optimizer, metrics=metrics or (), lr=learning_rate,
                                clipnorm=clipnorm, clipvalue=clipvalue, device=device,
-                               seed=self.seed if seed is None else seed, global_clipnorm=global_clipnorm)
+                               seed=self.seed if seed is None else seed, global_clipnorm=global_clipnorm,
+                               compile=compile)
 
     def _compiled(self):
         if self.trainer is None or self.trainer.loss is None:

@@ -188,18 +188,15 @@ class Feeder:
         return gather(self.src, idx, self.device, idx_t, self.float_ints)
 
 
-@torch.no_grad()
 def predict_in_batches(module: torch.nn.Module, x, batch_size: int = 256, dtype=None) -> torch.Tensor:
-    """``module`` in eval mode applied to ``x`` (an array, or anything with ``len`` and integer-array
-    indexing, each batch made an array of ``dtype``) ``batch_size`` rows at a time; the outputs
-    concatenated as one float tensor.
+    """``module`` in eval mode applied to ``x`` ``batch_size`` rows at a time (integer inputs as
+    int64, or as ``dtype``); the outputs concatenated as one float tensor. See
+    ``seqlab.train.inference.predict_tensor``, which does the work.
 
     >>> predict_in_batches(torch.nn.Linear(2, 1), np.ones((5, 2), np.float32), batch_size=2).shape
     torch.Size([5, 1])
     """
-    module.eval()
-    outs = []
-    for start in range(0, len(x), batch_size):
-        batch = x[np.arange(start, min(start + batch_size, len(x)))]
-        outs.append(module(torch.as_tensor(np.asarray(batch, dtype=dtype))).float())
-    return torch.cat(outs)
+    from seqlab.train.inference import predict_tensor  # inference builds on this module
+
+    float_ints = dtype is not None and np.dtype(dtype).kind == "f"
+    return predict_tensor(module, x, batch_size, float_ints=float_ints).float()

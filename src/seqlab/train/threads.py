@@ -5,8 +5,11 @@ The rule (``DEFAULT_THREADS``): training runs on **one thread** unless the calle
 ``benchmarks/threads.py`` measured why: seqlab's models are small (recurrent layers of tens to a
 few hundred units, batches of 16-128), so a step is a chain of small matrix products whose
 per-thread work is too short to pay for waking and joining a second thread; and on a machine
-another process is using, a second thread waits for a busy core at every product. The figures
-(idle and loaded, as ratios to one thread) are in the benchmark's docstring. Give ``threads=N``
+another process is using, a second thread waits for a busy core at every product. Measured
+(``benchmarks/threads.py --repeats 2 --scale 0.03``, nice'd, on a shared 2-core machine whose load
+average was 10-16 from other jobs, so "idle" means no competitor of the benchmark's own): 2 threads took
+4.7x (GunPoint CNN1D) to 45x (the README's first model) as long as one; 4.4x-18x with a competing
+process. No README example was faster on 2 threads. Give ``threads=N``
 (``--threads N``) for a large convolutional or transformer model on an idle machine with many
 cores, and measure.
 

@@ -25,6 +25,7 @@ from seqlab.io.errors import ConfigError, DataError
 from seqlab.nn.seeding import RandomStream
 from seqlab.train.batching import as_source, gather, labels_of, length, wants_integer_input
 from seqlab.train.clipping import check_clip_settings, clip_gradients
+from seqlab.train.compiling import CompiledModule, compile_mode
 from seqlab.train.distributed import (
     all_reduce_sum,
     dist_info,
@@ -34,6 +35,7 @@ from seqlab.train.distributed import (
     wrap_model,
 )
 from seqlab.train.history import History
+from seqlab.train.inference import predict_tensor
 from seqlab.train.loop import run_fit
 from seqlab.train.losses import get_loss
 from seqlab.train.metrics import get_metric
@@ -60,6 +62,9 @@ class Trainer:
             the model), started from ``seed`` and continued from one call to the next, and restore
             the caller's RNG state on exit. A run on CPU is bit-for-bit repeatable and leaves the
             caller's random streams untouched. None: noise comes from (and advances) torch's global RNG.
+        compile: True (or a ``torch.compile`` mode name) runs ``fit`` and ``predict`` through
+            ``torch.compile``, falling back to eager with a one-line warning where it is unavailable
+            (``seqlab.train.compiling``).
 
     Attribute ``nan_check_every`` (default 32): ``fit`` reads the batch losses back and checks
     them for NaN/inf once per this many batches, restoring a snapshot and replaying the good
@@ -67,7 +72,7 @@ class Trainer:
     """
 
     def __init__(self, model: torch.nn.Module, loss="mse", optimizer="adam", metrics=("mae",), lr=None,
-                 clipnorm=None, clipvalue=None, device=None, seed=None, global_clipnorm=None):
+                 clipnorm=None, clipvalue=None, device=None, seed=None, global_clipnorm=None, compile=False):
         check_clip_settings(clipnorm, clipvalue, global_clipnorm)
         if lr is not None and not (float(lr) > 0 and math.isfinite(float(lr))):
             raise ConfigError(f"lr must be a positive finite number, got {lr!r}")
@@ -92,6 +97,7 @@ class Trainer:
         self.stop_training = False
         self.resuming = False
         self.nan_check_every = 32  # batches between loss checks in fit (1: check each batch)
+        self.compile_mode = compile_mode(compile)  # torch.compile for fit and predict (seqlab.train.compiling)
 
     # ----- set-up --------------------------------------------------------------------------
     def _ensure_ready(self, x_src=None) -> None:
@@ -109,7 +115,7 @@ class Trainer:
             self.model.to(self.device)
         trainable = [p for p in self.model.parameters() if p.requires_grad]
         self.optimizer = build_optimizer(self.optimizer_spec, trainable, self.lr)
-        self.net = wrap_model(self.model, self.dist, self.device)
+        self.net = self._compiled(wrap_model(self.model, self.dist, self.device))
         self.has_penalties = has_regularization(self.model)
         self.has_constraints = has_constraints(self.model)
         self._cache_params()
@@ -118,6 +124,9 @@ class Trainer:
         """The parameter lists the training step walks (refreshed at every ``fit``)."""
         self._grad_params = [p for g in self.optimizer.param_groups for p in g["params"]]
         self._model_params = [p for p in self.model.parameters() if p.requires_grad]
+
+    def _compiled(self, net: torch.nn.Module) -> torch.nn.Module:
+        return CompiledModule(net, self.compile_mode) if self.compile_mode else net
 
     def gather_x(self, xs, idx, idx_t=None):
         """Input rows ``idx`` on the device (integers as float32 unless the model wants ids)."""
@@ -243,19 +252,14 @@ class Trainer:
         return out.detach().cpu().numpy()
 
     # ----- whole data sets -----------------------------------------------------------------
-    @torch.no_grad()
     def predict(self, x, batch_size: int = 256, verbose: int = 0) -> np.ndarray:
-        """Predictions for every sample of ``x``, shape ``(n, *output_shape)``, in batches."""
-        xs = as_source(x)
-        n = length(xs)
-        self.model.eval()
-        outs = []
-        for start in range(0, n, batch_size):
-            idx = np.arange(start, min(start + batch_size, n))
-            outs.append(self._forward(self.model, self.gather_x(xs, idx)).detach().cpu())
-        if not outs:
-            raise DataError("predict got no samples")
-        return torch.cat(outs).numpy()
+        """Predictions for every sample of ``x``, shape ``(n, *output_shape)``, in batches
+        (``seqlab.train.inference.predict_tensor``: one module call per batch, nothing else)."""
+        if self.compile_mode and not isinstance(self.net, CompiledModule):
+            self.net = self._compiled(self.net)
+        module = self.net if self.compile_mode else self.model
+        out = predict_tensor(module, x, batch_size, float_ints=self.float_ints, device=self.device)
+        return [o.numpy() for o in out] if isinstance(out, tuple) else out.numpy()
 
     @torch.no_grad()
     def evaluate(self, x, y, batch_size: int = 256, verbose: int = 0, sample_weight=None) -> dict:

@@ -286,6 +286,21 @@ class SequenceClassifier(NetTask):
                             f"that length; got a series of {bad} steps")
         return pack_series([(s - self.mean_) / self.std_ for s in series])
 
+    def _onnx_spec(self):
+        """The network for ``export``: raw series in (standardised inside the graph), class
+        probabilities out (columns in ``classes_`` order)."""
+        from seqlab.tasks.export import OnnxSpec
+
+        graph = _ProbabilityGraph(self.model_, self.mean_, self.std_)
+        length = self.length_ or 16
+        example = torch.zeros(2, length, self.n_features_)
+        description = {"input_meaning": f"(batch, time, {self.n_features_} channels) raw series of equal length, "
+                                        "no padding (standardised inside the graph)",
+                       "output_meaning": "(batch, classes) probabilities, columns in preprocessing.classes order"}
+        prep = {"classes": classes_to_json(self.classes_), "mean": self.mean_.tolist(), "std": self.std_.tolist(),
+                "n_features": self.n_features_, "length": self.length_}
+        return OnnxSpec(graph, example, self.length_ is None, prep, description)
+
     def _extra_state(self) -> dict:
         return {"mean": self.mean_.tolist(), "std": self.std_.tolist(), "n_features": self.n_features_,
                 "length": self.length_}
@@ -356,3 +371,26 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
+
+
+class _ProbabilityGraph(torch.nn.Module):
+    """What ``SequenceClassifier.export`` writes: standardise, run each member's encoder on
+    all-real steps, softmax (averaged over an ensemble's members)."""
+
+    def __init__(self, net: torch.nn.Module, mean, std):
+        super().__init__()
+        self.members = torch.nn.ModuleList(getattr(net, "members", [net]))
+        self.register_buffer("mean", torch.as_tensor(np.asarray(mean, np.float32)))
+        self.register_buffer("std", torch.as_tensor(np.asarray(std, np.float32)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = (x - self.mean) / self.std
+        mask = torch.ones(h.shape[:2], dtype=torch.bool, device=h.device)
+        probs = [torch.softmax(self._logits(m, h, mask), dim=-1) for m in self.members]
+        return probs[0] if len(probs) == 1 else torch.stack(probs).mean(dim=0)
+
+    @staticmethod
+    def _logits(member, h, mask):
+        if member.config.encoder in FIXED_LENGTH_ENCODERS:  # flattens a fixed number of steps
+            return member(torch.cat([h, mask.unsqueeze(-1).to(h.dtype)], dim=-1))
+        return member.head(member.head_dropout(member.encode(h, mask)))

@@ -50,8 +50,12 @@ def classification_metrics(y_true, y_pred, labels, proba=None) -> dict:
         if len(labels) == 2:
             out["roc_auc"] = float(skm.roc_auc_score(y_true == labels[1], proba[:, 1]))
         elif present == set(labels):
+            # classes as column numbers: sklearn wants ``labels`` sorted, and the task's class order ("1" .. "10"
+            # in numeric order, or labels of mixed types) need not be sorted
+            column = {c: i for i, c in enumerate(labels)}
             rows = proba / np.clip(proba.sum(axis=1, keepdims=True), 1e-12, None)
-            out["roc_auc"] = float(skm.roc_auc_score(y_true, rows, multi_class="ovr", labels=labels))
+            out["roc_auc"] = float(skm.roc_auc_score([column[v] for v in y_true.tolist()], rows, multi_class="ovr",
+                                                     labels=np.arange(len(labels))))
     return out
 
 

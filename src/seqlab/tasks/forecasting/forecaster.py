@@ -199,7 +199,8 @@ class Forecaster(Task):
         auto = self.difference == "auto" and self.model not in BASELINES   # a baseline ignores the choice
         options = (False, True) if auto else (self.difference != "auto" and bool(self.difference),)
         self.targets_, self.features_ = s.targets, s.features
-        self.season_ = int(self.season) if self.season else infer_season(s.values[:train_end, 0])
+        freq = infer_freq(s.times[:train_end]) if s.times is not None and train_end > 2 else None
+        self.season_ = int(self.season) if self.season else infer_season(s.values[:train_end, 0], freq=freq)
         self.n_rows_, self.train_end_, self.val_end_ = rows, train_end, val_end
         fits, kept = {}, {}
         for option in options:
@@ -372,8 +373,14 @@ class Forecaster(Task):
             metrics["interval_coverage"] = float(np.mean((actual >= lower) & (actual <= upper)))
             metrics["quantiles"] = self._quantiles
         metrics["test_windows"] = int(len(starts))
+        if k > 1:   # the pooled metrics above mix the targets' scales: each target on its own as well
+            metrics["per_target"] = {
+                name: {"model": forecast_metrics(actual[..., j], point[..., j], train[:, j], season),
+                       "naive": forecast_metrics(actual[..., j], naive[..., j], train[:, j], season)}
+                for j, name in enumerate(self.targets_)}
         forecasts = {"origins": origins, "actual": actual, "model": point, "naive": naive, "seasonal": seasonal,
-                     "lower": lower, "upper": upper, "times": times, "targets": list(self.targets_)}
+                     "lower": lower, "upper": upper, "times": times, "targets": list(self.targets_),
+                     "time_col": self.time_col}
         return metrics, forecasts
 
     def predict(self, data=None) -> pd.DataFrame:
@@ -484,6 +491,33 @@ class Forecaster(Task):
         return f"{self.model} ({type(net).__name__}): {count:,} parameters"
 
     # ----- persistence ---------------------------------------------------------------------
+    def _onnx_spec(self):
+        """The network for ``export``: model-space windows in, model-space forecasts out."""
+        from seqlab.io.errors import ExportError
+        from seqlab.tasks.export import OnnxSpec
+
+        if self.network_ is None:
+            raise ExportError(f"Forecaster({self.model!r}) has no network to export: its forecast is a rule on "
+                              "the last values (see preprocessing in the model directory)")
+        n_in = len(self.targets_) + len(self.features_ or [])
+        example = torch.zeros(2, self.lookback, n_in)
+        steps = 1 if self.strategy == "recursive" else self.horizon
+        output = (f"(batch, {steps}, {len(self.targets_)}" + (f", {len(self._quantiles)} quantiles)" if self._quantiles
+                                                               else ")"))
+        description = {
+            "input_meaning": f"(batch, lookback={self.lookback}, targets then features) rows after "
+                             "preprocessing.transform (differences if 'difference', then the scaler)",
+            "output_meaning": f"{output} forecasts in model space; undo the scaler (and the differencing, "
+                              "from the last real value) to get the data's units",
+            "strategy": self.strategy, "horizon": self.horizon, "lookback": self.lookback,
+            "quantiles": self._quantiles or None}
+        if self.strategy == "recursive":
+            description["notes_recursive"] = ("one step per call: append the forecast to the window and call "
+                                              f"again, {self.horizon} times")
+        prep = {"transform": self.transform_.to_dict(), "targets": self.targets_, "features": self.features_,
+                "freq": self.freq_}
+        return OnnxSpec(self.network_, example, False, prep, description)
+
     def _get_state(self):
         if getattr(self, "panel_", None) is not None:
             return panel_state(self.panel_)

@@ -180,6 +180,8 @@ def plot_embedding(real, synthetic, path, n: int = 1000, seed: int = 0, tsne: bo
     from sklearn.decomposition import PCA
     from sklearn.manifold import TSNE
 
+    from seqlab.inspect.plots import REAL_COLOR, SYNTHETIC_COLOR
+
     r, s = (t.numpy() for t in _check(real, synthetic))
     rng = np.random.default_rng(seed)
     k = min(n, len(r), len(s))
@@ -193,9 +195,11 @@ def plot_embedding(real, synthetic, path, n: int = 1000, seed: int = 0, tsne: bo
         panels.append(("t-SNE", emb[:k], emb[k:]))
     fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4.5), dpi=100, squeeze=False)
     for ax, (title, a, b) in zip(axes[0], panels):
-        ax.scatter(a[:, 0], a[:, 1], s=6, c="red", alpha=0.3, label="real")
-        ax.scatter(b[:, 0], b[:, 1], s=6, c="blue", alpha=0.3, label="synthetic")
+        ax.scatter(a[:, 0], a[:, 1], s=6, c=REAL_COLOR, alpha=0.3, label="real")
+        ax.scatter(b[:, 0], b[:, 1], s=6, c=SYNTHETIC_COLOR, alpha=0.3, label="synthetic")
         ax.set_title(f"{title}: real vs synthetic ({k} windows each)")
+        ax.set_xlabel(f"{title} dimension 1")
+        ax.set_ylabel(f"{title} dimension 2")
         ax.legend()
     fig.tight_layout()
     fig.savefig(path)

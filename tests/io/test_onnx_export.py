@@ -1,0 +1,108 @@
+"""ONNX export: ONNX Runtime reproduces seqlab's outputs (to 1e-5) for Sequential stacks,
+Forecaster and SequenceClassifier; models that cannot be exported say why in one line."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import seqlab
+from seqlab import layers as L
+from seqlab.cli import main
+from seqlab.tasks import Forecaster, SequenceClassifier, Task
+
+ort = pytest.importorskip("onnxruntime")
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "release-0.1.0"
+pytest.importorskip("onnx")
+
+STACKS = {
+    "recurrent": (lambda: [L.LSTM(12, return_sequences=True), L.GRU(8, return_sequences=True),
+                           L.Bidirectional(L.SimpleRNN(4)), L.Dense(2)], (10, 3)),
+    "conv": (lambda: [L.Conv1D(8, 3, activation="relu"), L.MaxPooling1D(2), L.Conv1D(4, 3, padding="same"),
+                      L.GlobalAveragePooling1D(), L.Dense(3, activation="softmax")], (20, 3)),
+    "transformer": (lambda: [L.Dense(16), L.PositionalEncoding(), L.TransformerEncoder(32, 2),
+                             L.GlobalAveragePooling1D(), L.Dense(1)], (12, 4)),
+    "text": (lambda: [L.Embedding(50, 8), L.Dropout(0.5), L.LSTM(8, return_sequences=True), L.LSTM(8),
+                      L.Dense(6, activation="softmax")], (15,)),
+    "image": (lambda: [L.Conv2D(4, (3, 3), activation="relu"), L.MaxPooling2D((2, 2)), L.Flatten(), L.Dense(3)],
+              (8, 8, 1)),
+}
+
+
+def run_onnx(path, x):
+    session = ort.InferenceSession(str(path / "model.onnx"), providers=["CPUExecutionProvider"])
+    return session.run(None, {"x": x})[0]
+
+
+@pytest.mark.parametrize("kind", list(STACKS))
+def test_sequential_stacks_match_onnx_runtime_with_dynamic_batch_and_length(kind, tmp_path):
+    layers, shape = STACKS[kind]
+    model = seqlab.Sequential(layers(), input_shape=shape, seed=0)
+    out = model.export(tmp_path / kind)
+    meta = json.loads((out / "preprocessing.json").read_text())
+    rng = np.random.default_rng(1)
+    sequence = len(shape) <= 2
+    for batch, extra in ((1, 0), (5, 4) if sequence else (5, 0)):
+        full = (batch, shape[0] + extra, *shape[1:])
+        x = rng.integers(1, 50, size=full) if kind == "text" else rng.normal(size=full).astype(np.float32)
+        np.testing.assert_allclose(run_onnx(out, x), model.predict(x), atol=1e-5)
+    assert meta["dynamic_axes"] == ({"batch": 0, "time": 1} if sequence else {"batch": 0})
+    assert meta["input"]["dtype"] == ("int64" if kind == "text" else "float32")
+
+
+def test_a_readable_cell_exports_with_its_time_axis_fixed(tmp_path):
+    model = seqlab.Sequential([L.LSTM(6, peephole=True), L.Dense(1)], input_shape=(7, 2), seed=0)
+    out = model.export(tmp_path / "peephole")
+    meta = json.loads((out / "preprocessing.json").read_text())
+    assert meta["input"]["shape"] == [None, 7, 2] and "fixed at 7 steps" in meta["notes"][0]
+    x = np.random.default_rng(0).normal(size=(4, 7, 2)).astype(np.float32)
+    np.testing.assert_allclose(run_onnx(out, x), model.predict(x), atol=1e-5)
+
+
+def test_forecaster_network_matches_onnx_runtime(tmp_path):
+    df = pd.DataFrame({"y": 10 + np.sin(np.arange(160) / 3.0), "x": np.cos(np.arange(160) / 5.0)})
+    f = Forecaster("lstm", target="y", features=["x"], lookback=8, horizon=3, units=8, epochs=2, verbose=0,
+                   seed=0).fit(df)
+    out = f.export(tmp_path / "forecaster")
+    meta = json.loads((out / "preprocessing.json").read_text())
+    assert meta["model_class"] == "Forecaster" and meta["input"]["shape"] == [None, 8, 2]
+    assert meta["preprocessing"]["targets"] == ["y"] and meta["preprocessing"]["transform"]["scaler"]
+    windows = np.random.default_rng(0).normal(size=(6, 8, 2)).astype(np.float32)
+    np.testing.assert_allclose(run_onnx(out, windows), f._network_forecast(windows), atol=1e-5)
+
+
+@pytest.mark.parametrize("encoder", ["gru", "cnn_lstm", "transformer"])
+def test_sequence_classifier_probabilities_match_onnx_runtime(encoder, tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(24, 20, 2)).astype(np.float32) * 3 + 1
+    y = np.where(X[:, :5, 0].mean(1) > 1, "up", "down")
+    clf = SequenceClassifier(encoder, units=8, filters=(4, 4, 4), kernel_sizes=(3, 3, 3), num_heads=2, epochs=1,
+                             seed=0).fit(X, y)
+    out = clf.export(tmp_path / encoder)
+    meta = json.loads((out / "preprocessing.json").read_text())
+    assert meta["preprocessing"]["classes"] and meta["input"]["shape"] == [None, None, 2]
+    new = rng.normal(size=(5, 26, 2)).astype(np.float32)   # another batch size and length
+    np.testing.assert_allclose(run_onnx(out, new), clf.predict_proba(new), atol=1e-5)
+
+
+def test_models_that_cannot_be_exported_say_why_in_one_line(tmp_path):
+    som = Task.load(FIXTURES / "som")
+    with pytest.raises(seqlab.ExportError, match="SOM cannot be exported to ONNX: it is a codebook") as e:
+        som.export(tmp_path / "som")
+    assert "\n" not in str(e.value) and not (tmp_path / "som").exists()
+    with pytest.raises(seqlab.ExportError, match="Forecaster\\('naive'\\) has no network"):
+        Forecaster("naive", target="y", lookback=4).fit(pd.DataFrame({"y": np.arange(40.0)})).export(tmp_path / "n")
+
+
+def test_cli_export_writes_onnx_beside_the_run_and_refuses_in_one_line(tmp_path, capsys):
+    out = tmp_path / "onnx"
+    assert main(["export", str(FIXTURES / "sequence-classifier"), "--format", "onnx", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["model.onnx", "preprocessing.json"]
+    task = Task.load(FIXTURES / "sequence-classifier")
+    x = np.random.default_rng(0).normal(size=(3, task.length_ or 12, task.n_features_)).astype(np.float32)
+    np.testing.assert_allclose(run_onnx(out, x), task.predict_proba(x), atol=1e-5)
+    capsys.readouterr()
+    assert main(["export", str(FIXTURES / "som"), "--out", str(tmp_path / "som")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "SOM cannot be exported to ONNX" in err and not (tmp_path / "som").exists()
