@@ -36,7 +36,7 @@ def test_sequence_classifier_default_is_the_adaptive_budget(small_rule):
     from seqlab.tasks.classification.classifier import SequenceClassifier
 
     x, y = _series()
-    clf = SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=0).fit(x, y)
+    clf = SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=0, ensemble=1).fit(x, y)
     t = clf.training_
     assert clf.epochs is None and t["budget"] == "adaptive"
     assert t["stopped_by"] in ("patience", "ceiling") and t["steps"] >= SMALL.min_steps
@@ -149,3 +149,35 @@ def test_forecaster_chooses_differencing_on_the_validation_rows():
     assert Forecaster("linear", target="y", lookback=8, seed=0).fit(trend).difference_ is True
     assert Forecaster("linear", target="y", lookback=8, seed=0).fit(level).difference_ is False
     assert Forecaster("linear", target="y", lookback=8, difference=False).fit(trend).difference_ is False
+
+
+def test_small_sets_get_an_ensemble_of_members_each_with_its_own_hold_out(small_rule, tmp_path):
+    from seqlab.models.classifiers import EnsembleNet
+    from seqlab.tasks import Task
+    from seqlab.tasks.classification.classifier import AUTO_ENSEMBLE_MEMBERS, SequenceClassifier
+
+    x, y = _series()
+    clf = SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=0).fit(x, y)
+    assert isinstance(clf.model_, EnsembleNet) and len(clf.model_.members) == AUTO_ENSEMBLE_MEMBERS
+    t = clf.training_
+    assert t["ensemble"] == AUTO_ENSEMBLE_MEMBERS == len(t["members"])
+    assert all(m["steps"] >= SMALL.min_steps for m in t["members"])
+    # the average of the members' probabilities, member i being the net trained with seed i alone
+    single = [SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=i, ensemble=1).fit(x, y).predict_proba(x)
+              for i in (0, 1)]
+    member_probs = [np.exp(torch_log_softmax(m, clf, x)) for m in clf.model_.members[:2]]
+    for own, alone in zip(member_probs, single):
+        np.testing.assert_allclose(own, alone, rtol=1e-5, atol=1e-6)
+    clf.save(tmp_path / "m")
+    np.testing.assert_allclose(Task.load(tmp_path / "m").predict_proba(x), clf.predict_proba(x), rtol=1e-6)
+    # explicit epochs, or given validation data: one net, as before
+    assert not isinstance(SequenceClassifier(filters=(4, 4, 4), epochs=2, seed=0).fit(x, y).model_, EnsembleNet)
+    with pytest.raises(Exception, match="ensemble"):
+        SequenceClassifier(filters=(4, 4, 4), epochs=2, ensemble=0).fit(x, y)
+
+
+def torch_log_softmax(member, clf, x):
+    import torch
+
+    with torch.no_grad():
+        return torch.log_softmax(member(torch.as_tensor(clf._inputs(x))), dim=-1).numpy()

@@ -170,7 +170,7 @@ def build_task(data, args):
             raise ConfigError(f"--model {model} is not a text encoder; choose one of {', '.join(TEXT_ENCODERS)} "
                               "(or two joined by '+', e.g. bilstm+fasttext)")
         return TextClassifier(encoder=model, maxlen=args.maxlen, char_level=args.char_level,
-                              embeddings=args.embeddings, shapes=args.shapes, ensemble=args.ensemble,
+                              embeddings=args.embeddings, shapes=args.shapes, ensemble=args.ensemble or 1,
                               **given(embedding_dim=args.embedding_dim), **common)
     if args.as_image:
         from seqlab.tasks.classification.series_image import SeriesImageClassifier
@@ -181,7 +181,7 @@ def build_task(data, args):
     model = args.model or "cnn1d"
     if model not in SERIES_ENCODERS:
         raise ConfigError(f"--model {model} is not a series encoder; choose one of {', '.join(SERIES_ENCODERS)}")
-    return SequenceClassifier(encoder=model, **given(filters=args.filters), **common)
+    return SequenceClassifier(encoder=model, ensemble=args.ensemble or "auto", **given(filters=args.filters), **common)
 
 
 def strong_baseline(train, test, metric: str = "euclidean") -> dict:
@@ -301,8 +301,10 @@ def add_parser(subparsers) -> None:
     p.add_argument("--embedding-dim", type=int, help="text: width of the word embedding (default: 64)")
     p.add_argument("--maxlen", type=int, default=100, help="tokens kept per text, as Keras pad_sequences maxlen")
     p.add_argument("--char-level", action="store_true", help="tokenise texts into characters")
-    p.add_argument("--ensemble", type=int, default=1,
-                   help="text: train the model this many times (seeds SEED, SEED+1, ...) and average the probabilities")
+    p.add_argument("--ensemble", type=int, default=None,
+                   help="train the model this many times (seeds SEED, SEED+1, ...) and average the probabilities "
+                        "(default: text 1; series 5 under the adaptive budget below 1,000 training series, else 1: "
+                        "each member holds out its own validation series)")
     p.add_argument("--shapes", action="store_true",
                    help="word tokens: long numbers as their shape (<num11>), <url>/<email>, keep £ $ ! ?, <caps> marks")
     p.add_argument("--embeddings", help="GloVe/word2vec text file to start the embedding from")

@@ -192,7 +192,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _refit_flags(task) -> dict:
     epochs = task.tuning_["refit"].get("epochs")
-    return {"epochs": epochs} if epochs and "epochs" in task.get_params() else {}
+    flags = {"epochs": epochs} if epochs and "epochs" in task.get_params() else {}
+    members = task.get_params().get("ensemble")
+    if isinstance(members, int) and members > 1:     # the refit averaged several nets
+        flags["ensemble"] = members
+    return flags
 
 
 def _has_trials(storage: str, name: str) -> bool:

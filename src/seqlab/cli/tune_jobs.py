@@ -19,7 +19,7 @@ TUNABLE = {"classify": ("classify",), "forecast": ("forecast",), "generate": ("g
 FLAGS = {   # constructor argument -> the command's option
     "classify": {"encoder": "--model", "units": "--units", "num_layers": "--layers", "dropout": "--dropout",
                  "filters": "--filters", "embedding_dim": "--embedding-dim", "learning_rate": "--learning-rate",
-                 "batch_size": "--batch-size", "epochs": "--epochs"},
+                 "batch_size": "--batch-size", "epochs": "--epochs", "ensemble": "--ensemble"},
     "forecast": {"lookback": "--lookback", "units": "--units", "num_layers": "--layers", "dropout": "--dropout",
                  "learning_rate": "--learning-rate", "batch_size": "--batch-size"},
     "generate": {"n_embd": "--n-embd", "units": "--units", "n_layer": "--n-layer", "dropout": "--dropout",

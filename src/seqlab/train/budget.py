@@ -298,6 +298,9 @@ def describe(summary: dict | None) -> str:
     best = summary.get("best_epoch", summary.get("best_evaluation"))
     if best is not None and (summary.get("budget") == "adaptive" or reason == "time budget"):
         line += f"; best weights from {'epoch' if 'best_epoch' in summary else 'evaluation'} {best} kept"
+    if summary.get("ensemble"):
+        line += (f" (the first of {summary['ensemble']} members, each trained so on its own validation hold-out; "
+                 "their probabilities are averaged)")
     return line
 
 

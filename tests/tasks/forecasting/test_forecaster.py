@@ -148,3 +148,19 @@ def test_nan_is_filled_when_asked_and_predict_needs_fit():
     assert Forecaster("naive", target="y", fill="interpolate").fit(df).metrics_["rmse"] > 0
     with pytest.raises(NotFittedError):
         Forecaster().predict()
+
+
+def test_auto_difference_keeps_the_fit_with_the_lower_validation_rmse():
+    """difference="auto" trains both ways and keeps the one better on the validation rows (never the test rows)."""
+    rng = np.random.default_rng(0)
+    walk = pd.DataFrame({"y": 100 + np.cumsum(rng.normal(0.5, 1.0, 300))})   # drifts past the training range
+    f = Forecaster("linear", target="y", lookback=6, seed=0).fit(walk)
+    seen = f.metrics_["validation"]
+    assert f.difference_ is (seen["rmse_differences"] < seen["rmse_levels"])
+    for option in (False, True):      # each figure is that fit's own validation RMSE
+        g = Forecaster("linear", target="y", lookback=6, seed=0, difference=option).fit(walk)
+        assert "validation" not in g.metrics_
+        assert g._validation_rmse(walk[["y"]].to_numpy(np.float64)) == pytest.approx(
+            seen["rmse_differences" if option else "rmse_levels"])
+    assert f.metrics_["rmse"] == pytest.approx(
+        Forecaster("linear", target="y", lookback=6, seed=0, difference=f.difference_).fit(walk).metrics_["rmse"])

@@ -16,6 +16,8 @@ accuracy, macro and per-class precision / recall / F1, ROC-AUC and the confusion
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import torch
 
@@ -40,12 +42,19 @@ from seqlab.tasks.classification.labels import (
 )
 from seqlab.tasks.classification.metrics import classification_metrics
 from seqlab.train import Trainer
+from seqlab.train import budget as training_budget
 from seqlab.train.batching import predict_in_batches
-from seqlab.train.budget import budget_callback
+from seqlab.train.budget import budget_callback, parse_duration
 from seqlab.train.callbacks import EarlyStopping
 from seqlab.train.losses import SparseCategoricalCrossentropy
 
 ADAPTIVE_VALIDATION = 0.2  # the stratified share held out when epochs=None and validation_split=0
+# the adaptive budget's learning rate stops falling at this fraction of its start (the shared rule's 1%
+# starved training on small UCR sets: docs/training-budgets.md)
+CLASSIFIER_MIN_LR_RATIO = 0.1
+# ensemble="auto": this many members while the training set has fewer than AUTO_ENSEMBLE_BELOW series
+# (benchmarks/defaults.py; chosen on the development sets named in docs/training-budgets.md)
+AUTO_ENSEMBLE_MEMBERS, AUTO_ENSEMBLE_BELOW = 5, 1000
 
 
 def balanced_weights(y_idx: np.ndarray, n_classes: int) -> dict[int, float]:
@@ -79,7 +88,7 @@ class NetTask(ClassLabels, Task):
         self.model_ = ClassifierNet(config, seed=seed)   # initial weights from a Generator seeded by seed
 
     def _train(self, x, y, seed: int | None, validation_data=None, loss=None, class_weight=None,
-               learning_rate=None, epochs=None) -> None:
+               learning_rate=None, epochs=None, time_budget=None) -> None:
         """Train ``model_`` on ``(x, y)``: ``epochs`` (the refit's count) or the task's ``epochs``; None
         is the adaptive budget (``seqlab.train.budget``), on a stratified validation share."""
         epochs = epochs or self.epochs
@@ -90,7 +99,10 @@ class NetTask(ClassLabels, Task):
                               lr=learning_rate or self.learning_rate, seed=seed)
             if validation_data is None and split > 0 and len(x) * split >= 2:
                 x, y, validation_data = _hold_out(x, y, split, seed)
-            budget = budget_callback(epochs, patience=self.patience, time_budget=getattr(self, "time_budget", None))
+            rule = replace(training_budget.DEFAULT_RULE, min_lr_ratio=CLASSIFIER_MIN_LR_RATIO,
+                           **({"patience": int(self.patience)} if self.patience else {}))
+            budget = budget_callback(epochs, time_budget=time_budget or getattr(self, "time_budget", None),
+                                     rule=rule)
             callbacks = [EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True)
                          ] if validation_data is not None and epochs is not None else []
             batches = -(-len(x) // self.batch_size)  # equal batches: no tiny last batch to upset batch norm
@@ -162,6 +174,12 @@ class SequenceClassifier(NetTask):
             ``"performer"``, ... of ``seqlab.nn.efficient``) and its options.
         normalize: ``"channel"`` standardises each channel with the training mean and std; None keeps values.
         class_weight: None, ``"balanced"`` or a dict label -> weight.
+        ensemble: train this many nets and average their class probabilities; each member holds out
+            its own stratified validation share (seeds ``seed``, ``seed + 1``, ...), so together they
+            learn from every training series. ``"auto"`` (the default): 5 members when the budget is
+            adaptive (``epochs=None``), no ``validation_data`` is given and there are fewer than 1,000
+            training series (small sets, where one net's hold-out of a few series decides too much),
+            else 1. A ``time_budget`` is shared: each member gets what is left over the members to come.
         epochs, batch_size, learning_rate, patience, validation_split, time_budget, seed, verbose: the shared
             training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. ``validation_split`` holds
             out a random (stratified) share; ``epochs=None`` (the default) is the adaptive budget, on a
@@ -184,8 +202,10 @@ class SequenceClassifier(NetTask):
                  batch_size: int = 16,
                  learning_rate: float | None = None, class_weight=None, validation_split: float = 0.0,
                  patience: int = 10, pooling: str = "last", seed: int | None = None, verbose: int = 0,
-                 time_budget=None, attention: str = "full", attention_options: dict | None = None):
+                 time_budget=None, attention: str = "full", attention_options: dict | None = None,
+                 ensemble="auto"):
         self.encoder, self.units, self.dropout, self.pooling = encoder, units, dropout, pooling
+        self.ensemble = ensemble
         self.attention, self.attention_options = attention, attention_options
         self.filters, self.kernel_sizes = filters, kernel_sizes
         self.num_heads, self.num_layers, self.normalize = num_heads, num_layers, normalize
@@ -212,17 +232,48 @@ class SequenceClassifier(NetTask):
         std = stacked.std(axis=0) if self.normalize else np.ones(self.n_features_)
         self.std_ = np.where(std > 1e-12, std, 1.0)
         self.length_ = max(lengths) if fixed else None
-        self._build_net(ClassifierConfig(
+        config = ClassifierConfig(
             n_classes=len(self.classes_), encoder=self.encoder, n_features=self.n_features_, units=self.units,
             dropout=self.dropout, filters=list(self.filters), kernel_sizes=list(self.kernel_sizes),
             num_heads=self.num_heads, num_layers=self.num_layers, length=self.length_, pooling=self.pooling,
-            attention=self.attention, attention_options=self.attention_options),
-            self.seed)
+            attention=self.attention, attention_options=self.attention_options)
         val = None
         if validation_data is not None:
             val = (self._inputs(validation_data[0]), self._label_index(validation_data[1]))
-        self._train(self._inputs(series), y_idx, self.seed, val, class_weight=self._class_weight(y_idx))
+        x, weights = self._inputs(series), self._class_weight(y_idx)
+        count = self._members(len(series), val is not None)
+        total = parse_duration(self.time_budget)
+        start, members, summaries, histories = training_budget.monotonic(), [], [], []
+        for i in range(count):
+            left = None if total is None else total - (training_budget.monotonic() - start)
+            if left is not None and left <= 0 and members:
+                break                                   # the time budget is spent: keep the members done
+            seed = None if self.seed is None else self.seed + i
+            self._build_net(config, seed)
+            self._train(x, y_idx, seed, val, class_weight=weights,
+                        time_budget=None if left is None else max(left, 1e-3) / (count - i))
+            members.append(self.model_)
+            summaries.append(self.training_)
+            histories.append(self.history_)
+        if len(members) > 1:
+            self.model_ = EnsembleNet(members).eval()
+            self.config_ = config
+            self.history_ = histories[0]                # loss.png shows the first member
+            self.training_ = {**summaries[0], "ensemble": len(members),
+                              "members": [{k: m.get(k) for k in ("epochs", "steps", "stopped_by", "best_epoch",
+                                                                 "seconds")} for m in summaries]}
+        if total is not None:               # the budget given, not the share of the first member
+            self.training_ = {**self.training_, "time_budget": total}
         return self
+
+    def _members(self, n_series: int, validation_given: bool) -> int:
+        """How many nets ``fit`` trains (see ``ensemble``)."""
+        if self.ensemble == "auto":
+            small = n_series < AUTO_ENSEMBLE_BELOW and self.epochs is None and not validation_given
+            return AUTO_ENSEMBLE_MEMBERS if small else 1
+        if isinstance(self.ensemble, bool) or not isinstance(self.ensemble, (int, np.integer)) or self.ensemble < 1:
+            raise ConfigError(f"ensemble must be 'auto' or a whole number >= 1, got {self.ensemble!r}")
+        return int(self.ensemble)
 
     def _inputs(self, X) -> np.ndarray:
         series, _ = as_series_list(X, None)

@@ -38,6 +38,7 @@ SERIES_SPACES = {   # per encoder: its width and depth (seed 002: number of laye
 RECURRENT_SPACE = [Param("units", 16, 256, log=True, integer=True)]   # lstm, gru, bilstm, stacked_lstm, cnn_lstm
 TEXT_SPACE = [Param("embedding_dim", choices=(32, 64, 128)), Param("units", 16, 256, log=True, integer=True)]
 SERIES_ENCODER_CHOICES = ("cnn1d", "cnn_lstm", "lstm", "gru", "transformer", "mlp")  # the CLI's search without --model
+REFIT_MEMBERS = 5   # series: the winner is refitted this many times (seeds seed, seed + 1, ...), averaged
 
 
 def stratified_holdout(n: int, y: np.ndarray, share: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -124,6 +125,13 @@ class SequenceClassifierSearch(ClassifierSearch):
         params = suggest_all(trial, [Param("encoder", choices=(task.encoder,))], choices)
         space = TRAINING + SERIES_SPACES.get(params["encoder"], RECURRENT_SPACE)
         return {**params, **suggest_all(trial, space, choices)}
+
+    def refit(self, task, X, y, info):
+        """The winner on all the training series, ``REFIT_MEMBERS`` times (seeds ``seed``, ``seed + 1``,
+        ...) for the epochs its folds chose, probabilities averaged: one refit of a net trained on a
+        few dozen series varies with its seed by more than the configurations differ."""
+        task.set_params(ensemble=REFIT_MEMBERS)
+        return super().refit(task, X, y, info)
 
     def decode(self, params):
         out = super().decode(params)

@@ -48,6 +48,9 @@ from seqlab.train.callbacks import EarlyStopping, EpochProgressBar
 from seqlab.train.losses import quantile_loss
 
 STRATEGIES = ("direct", "recursive", "seq2seq")
+# what one fit of the network sets (kept per differencing option while difference="auto" chooses)
+_FITTED = ("difference_", "transform_", "network_", "network_config_", "history_", "training_", "_z",
+           "_test_starts")
 
 
 class Forecaster(Task):
@@ -70,10 +73,12 @@ class Forecaster(Task):
             ``seqlab.nn.efficient``) and its options.
         loss: ``"mse"`` or ``"mae"``.
         scaler: ``"minmax"``, ``"standard"`` or None, fitted on training rows only.
-        difference: model first differences of the targets (helps trending series): True, False, or
-            ``"auto"`` (the default): the choice whose least-squares linear autoregression on the
-            training rows forecasts the validation rows with the lower RMSE (False without validation
-            rows, and for the naive baselines); ``difference_`` is the choice made.
+        difference: model first differences of the targets (helps trending series and random walks,
+            which a network on values cannot extrapolate past the training range): True, False, or
+            ``"auto"`` (the default): the model is trained both ways and the one that forecasts the
+            validation rows with the lower RMSE (data units) is kept (False without validation rows,
+            and for the naive baselines); ``difference_`` is the choice, ``metrics_["validation"]``
+            the two validation RMSEs and the naive forecast's. Costs two trainings.
         season: seasonal period in rows; None infers it from the training rows.
         test_size: the last rows held out for the test metrics (a fraction below 1 or a row count; None:
             0.2 of the rows of one series, ``horizon`` rows of each series of a panel).
@@ -185,16 +190,42 @@ class Forecaster(Task):
         if id_col is not None:
             return self._fit_panel(data, id_col, wide)
         s = series_from(data, self.target, self.features, self.time_col, self.fill)
-        k, rows = len(s.targets), len(s.values)
+        rows = len(s.values)
         if self.strategy == "recursive" and s.features:
             raise ConfigError("strategy 'recursive' feeds predictions back as inputs, so it cannot use covariates "
                               f"({', '.join(s.features)}); use strategy='direct'")
         train_end, val_end = split_rows(rows, self.validation_split, 0.2 if self.test_size is None else self.test_size)
         step = 1 if self.strategy == "recursive" else self.horizon
         auto = self.difference == "auto" and self.model not in BASELINES   # a baseline ignores the choice
-        self.difference_ = self._choose_difference(s.values, k, step, train_end, val_end) if auto \
-            else self.difference != "auto" and bool(self.difference)
-        transform = SeriesTransform(k, self.scaler, self.difference_)
+        options = (False, True) if auto else (self.difference != "auto" and bool(self.difference),)
+        self.targets_, self.features_ = s.targets, s.features
+        freq = infer_freq(s.times[:train_end]) if s.times is not None and train_end > 2 else None
+        self.season_ = int(self.season) if self.season else infer_season(s.values[:train_end, 0], freq=freq)
+        self.n_rows_, self.train_end_, self.val_end_ = rows, train_end, val_end
+        fits, kept = {}, {}
+        for option in options:
+            fits[option] = self._fit_option(s, option, step, train_end, val_end)
+            kept[option] = {k: getattr(self, k, None) for k in _FITTED}
+            if fits[option] is None:          # no validation windows: nothing to choose on
+                break
+        scored = None not in fits.values()
+        choice = min(fits, key=lambda o: fits[o] if np.isfinite(fits[o]) else np.inf) if scored else options[0]
+        for key, value in kept[choice].items():
+            setattr(self, key, value)
+        self._keep_history(s)
+        self.metrics_, self.test_forecasts_ = self._score(s.values, self._z, self._test_starts, s.times)
+        del self._z, self._test_starts
+        if len(fits) == 2 and scored:     # what difference="auto" saw on the validation rows
+            self.metrics_["validation"] = {"rmse_levels": fits[False], "rmse_differences": fits[True],
+                                           "naive_rmse": self._validation_rmse(s.values, naive=True),
+                                           "differenced": bool(choice)}
+        return self
+
+    def _fit_option(self, s, difference: bool, step: int, train_end: int, val_end: int) -> float | None:
+        """Fit the scaler and the network on the training rows with (or without) differencing; returns
+        the RMSE (data units) of its forecasts of the validation rows (None without validation windows)."""
+        rows, k = len(s.values), len(s.targets)
+        transform = SeriesTransform(k, self.scaler, difference)
         starts = window_starts(rows, self.lookback, step, train_end, val_end, transform.first_row)
         test_starts = window_starts(rows, self.lookback, self.horizon, train_end, val_end, transform.first_row)["test"]
         needed = self.lookback + self.horizon + transform.first_row
@@ -202,14 +233,12 @@ class Forecaster(Task):
             raise DataError(f"the series has {rows} rows: too short for lookback={self.lookback} + horizon="
                             f"{self.horizon} with {train_end} training and {rows - val_end} test rows; use a longer "
                             "series or a smaller lookback, horizon or test_size")
-        self.targets_, self.features_ = s.targets, s.features
+        self.difference_ = bool(difference)
         self.transform_ = transform.fit(s.values, train_end)
-        freq = infer_freq(s.times[:train_end]) if s.times is not None and train_end > 2 else None
-        self.season_ = int(self.season) if self.season else infer_season(s.values[:train_end, 0], freq=freq)
-        self.n_rows_, self.train_end_, self.val_end_ = rows, train_end, val_end
-        self.history_ = {}
+        self.history_, self.training_ = {}, None
         z = transform.forward(s.values)
         X, Y = make_windows(z, self.lookback, step, targets=list(range(k)))
+        self._test_starts, self._z = test_starts, z
         if self.model in BASELINES:
             self.network_ = None
         else:
@@ -220,28 +249,23 @@ class Forecaster(Task):
                 self.network_.fit_readout(X[starts["train"]], Y[starts["train"]]).eval()
             else:
                 self.history_ = self._train(X, Y, starts)
-        self._keep_history(s)
-        self.metrics_, self.test_forecasts_ = self._score(s.values, z, test_starts, s.times)
-        return self
+        return self._validation_rmse(s.values) if len(starts["val"]) else None
 
-    def _choose_difference(self, values: np.ndarray, k: int, step: int, train_end: int, val_end: int) -> bool:
-        """``difference="auto"``: whether a least-squares linear autoregression (closed form) on the
-        training rows forecasts the validation rows better (lower RMSE, data units) on differences."""
-        rmse = {}
-        for option in (False, True):
-            tf = SeriesTransform(k, self.scaler, option).fit(values, train_end)
-            starts = window_starts(len(values), self.lookback, step, train_end, val_end, tf.first_row)
-            if not len(starts["train"]) or not len(starts["val"]):
-                return False
-            X, Y = make_windows(tf.forward(values), self.lookback, step, targets=list(range(k)))
-            W = _least_squares(X[starts["train"]], Y[starts["train"]])
-            val = X[starts["val"]]
-            pred = (np.hstack([np.asarray(val, np.float64).reshape(len(val), -1), np.ones((len(val), 1))]) @ W)
-            origins = starts["val"] + self.lookback - 1
-            forecast = tf.inverse(pred.reshape(len(val), step, k), origins, values)
-            actual = np.stack([values[o + 1:o + 1 + step, :k] for o in origins])
-            rmse[option] = float(np.sqrt(np.mean((forecast - actual) ** 2)))
-        return rmse[True] < rmse[False]
+    def _validation_rmse(self, values: np.ndarray, naive: bool = False) -> float:
+        """RMSE (data units) of the fitted model's (or the naive) forecasts of the validation rows,
+        ``horizon`` steps ahead from each validation window."""
+        starts = window_starts(len(values), self.lookback, self.horizon, self.train_end_, self.val_end_,
+                               self.transform_.first_row)["val"]
+        if not len(starts):
+            return float("nan")
+        origins = starts + self.lookback - 1
+        k = len(self.targets_)
+        if naive:
+            point = naive_forecast(values[:, :k], origins, self.horizon, 1)
+        else:
+            point, _, _ = self._forecast(values, self.transform_.forward(values), starts)
+        actual = np.stack([values[o + 1:o + 1 + self.horizon, :k] for o in origins])
+        return float(np.sqrt(np.mean((point - actual) ** 2)))
 
     def _fit_panel(self, data, id_col: str, wide: bool) -> "Forecaster":
         self.difference_ = self.difference is True       # panels: differences only when asked for
