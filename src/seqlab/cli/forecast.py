@@ -76,7 +76,7 @@ def add_training_args(p, command: str) -> None:
     p.add_argument("--quantiles", help="e.g. 0.1,0.5,0.9: pinball loss and prediction intervals")
     p.add_argument("--difference", action=argparse.BooleanOptionalAction, default=None,
                    help="model first differences (trending series); --no-difference models the values (default: "
-                        "chosen on the validation rows by a linear autoregression on levels and on differences)")
+                        "the model is trained both ways and the one with the lower validation RMSE is kept)")
     p.add_argument("--scaler", default="minmax", choices=["minmax", "standard", "none"],
                    help="scaling fitted on the training rows (MinMaxScaler, StandardScaler or none)")
     p.add_argument("--season", type=int, help="seasonal period in rows (default: inferred)")
