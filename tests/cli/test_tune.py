@@ -21,6 +21,8 @@ TUNE = ["tune", "classify", "italy-power-demand", "--model", "gru", "--units", "
 
 def _trials(journal):
     summaries = optuna.get_all_study_summaries(open_storage(journal))
+    if not summaries:   # the journal file exists but the study is not written to it yet
+        return []
     return optuna.load_study(study_name=summaries[0].study_name, storage=open_storage(journal)).trials
 
 
