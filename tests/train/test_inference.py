@@ -98,3 +98,16 @@ def test_a_sequential_predicts_through_its_layers_forwards_with_the_same_result_
     assert seen == [16, 16, 8]
     model.train()
     assert _direct_call(model) is None               # only in eval mode
+
+
+def test_a_float32_array_is_predicted_from_a_view_and_a_read_only_one_still_works():
+    net = torch.nn.Linear(3, 2)
+    x = np.random.default_rng(0).normal(size=(10, 3)).astype(np.float32)
+    seen = []
+    net.register_forward_pre_hook(lambda m, args: seen.append(args[0].data_ptr()))
+    predict_tensor(net, x, batch_size=10)
+    assert seen == [x.ctypes.data]                   # no copy of the caller's array
+    x.flags.writeable = False
+    with torch.inference_mode():
+        expected = net(torch.from_numpy(x.copy()))
+    assert torch.equal(predict_tensor(net, x, batch_size=4), expected)

@@ -47,8 +47,8 @@ def _chunk(src, lo: int, hi: int, device: torch.device, float_ints: bool):
     """Rows ``lo:hi`` of ``src`` as a tensor of the batch dtype on ``device`` (a tuple for a MultiInput)."""
     if isinstance(src, MultiInput):
         return tuple(_chunk(s, lo, hi, device, float_ints) for s in src)
-    if isinstance(src, torch.Tensor):
-        part = _to_tensor(src[lo:hi], float_ints)
+    if isinstance(src, torch.Tensor) or (isinstance(src, np.ndarray) and src.flags.writeable):
+        part = _to_tensor(src[lo:hi], float_ints)     # a slice: viewed, not copied, when the dtype fits
         return part if part.device == device else part.to(device)
     return gather(src, np.arange(lo, hi), device, float_ints=float_ints)
 
