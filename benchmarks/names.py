@@ -105,6 +105,8 @@ TRANSFORMER_CANDIDATES = {
     "rotary-d0.1": dict(steps=6000, batch_size=128, learning_rate=3e-3, positions="rotary", dropout=0.1),
     "b32-rotary-d0.1": dict(steps=32000, batch_size=32, learning_rate=1e-3, positions="rotary", dropout=0.1),
     "b32-rotary-d0.2": dict(steps=32000, batch_size=32, learning_rate=1e-3, positions="rotary", dropout=0.2),
+    # b32-rotary-d0.1 was still improving on validation when its schedule ended: the same, twice as long
+    "b32-rotary-d0.1-64k": dict(steps=64000, batch_size=32, learning_rate=1e-3, positions="rotary", dropout=0.1),
 }
 
 

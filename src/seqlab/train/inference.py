@@ -25,13 +25,13 @@ from seqlab.train.batching import MultiInput, _to_tensor, as_source, gather, len
 CHUNK_BYTES = 64 << 20  # input rows converted at once; larger inputs stream through in chunks
 
 
-def _unbuilt(module: torch.nn.Module) -> bool:
+def _unbuilt(modules: list[torch.nn.Module]) -> bool:
     """True if some layer still builds its weights on the first batch (that batch must run outside
     inference mode, or the new weights would be inference tensors that training cannot use)."""
-    for m in module.modules():
+    for m in modules:
         if getattr(m, "built", True) is False:
             return True
-        if any(isinstance(p, torch.nn.parameter.UninitializedParameter) for p in m.parameters(recurse=False)):
+        if any(isinstance(p, torch.nn.parameter.UninitializedParameter) for p in m._parameters.values()):
             return True
     return False
 
@@ -85,10 +85,12 @@ def predict_tensor(module: torch.nn.Module, x, batch_size: int = 32, *, float_in
         first = next(module.parameters(), None)
         device = first.device if first is not None else torch.device("cpu")
     device = torch.device(device)
-    module.eval()
-    call = forward or _direct_call(module) or (lambda m, b: m(*b) if isinstance(b, tuple) else m(b))
+    modules = list(module.modules())       # walked once: a single-sample call is mostly this bookkeeping
+    if any(m.training for m in modules):
+        module.eval()
+    call = forward or _direct_call(module, modules) or (lambda m, b: m(*b) if isinstance(b, tuple) else m(b))
     chunk_rows = max(batch_size, CHUNK_BYTES // _row_bytes(src) // batch_size * batch_size)
-    mode = torch.no_grad() if _unbuilt(module) else torch.inference_mode()
+    mode = torch.no_grad() if _unbuilt(modules) else torch.inference_mode()
     outs = []
     with mode:
         for c0 in range(0, n, chunk_rows):
@@ -99,21 +101,21 @@ def predict_tensor(module: torch.nn.Module, x, batch_size: int = 32, *, float_in
     return _concat(outs)
 
 
-def _hooked(module: torch.nn.Module) -> bool:
+def _hooked(modules: list[torch.nn.Module]) -> bool:
     """True if a forward hook (on any submodule, or global) would see the calls."""
     from torch.nn.modules import module as torch_module
 
     if any(getattr(torch_module, name, None) for name in
            ("_global_forward_hooks", "_global_forward_pre_hooks", "_global_forward_hooks_always_called")):
         return True
-    return any(m._forward_hooks or m._forward_pre_hooks for m in module.modules())
+    return any(m._forward_hooks or m._forward_pre_hooks for m in modules)
 
 
-def _direct_call(module: torch.nn.Module):
+def _direct_call(module: torch.nn.Module, modules: list[torch.nn.Module] | None = None):
     """``fn(module, batch)`` through the module's ``inference_plan()`` (a seqlab ``Sequential``: each layer's
     ``forward`` called in turn), when it has one and no hook would miss the calls; else None."""
     plan = getattr(module, "inference_plan", None)
-    if plan is None or module.training or _hooked(module):
+    if plan is None or module.training or _hooked(list(module.modules()) if modules is None else modules):
         return None
     run = plan()
     return None if run is None else (lambda m, b: run(b))
