@@ -38,6 +38,17 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 Pair = tuple[str, str]
 
 
+
+def _tokens_until_end(tokens: Sequence[str], ids: Iterable[int]) -> list[str]:
+    """The tokens of ``ids`` up to the first ``</s>``, pads and ``<s>`` left out."""
+    out = []
+    for i in map(int, ids):
+        if i == END:
+            break
+        if i >= len(SPECIAL_TOKENS):
+            out.append(tokens[i])
+    return out
+
 class CharVocab:
     """Characters <-> integer ids, with ``<pad>`` = 0, ``<s>`` (start) = 1, ``</s>`` (end) = 2.
 
@@ -99,14 +110,7 @@ class CharVocab:
 
     def decode(self, ids: Iterable[int]) -> str:
         """The text of ``ids`` up to the first ``</s>``, pads and ``<s>`` left out."""
-        chars = []
-        for i in ids:
-            i = int(i)
-            if i == END:
-                break
-            if i >= len(SPECIAL_TOKENS):
-                chars.append(self.tokens[i])
-        return "".join(chars)
+        return "".join(_tokens_until_end(self.tokens, ids))
 
     def to_dict(self) -> dict:
         """A JSON-friendly description; ``CharVocab.from_dict`` reads it back."""
@@ -189,14 +193,7 @@ class WordVocab:
 
     def decode(self, ids: Iterable[int]) -> str:
         """The words of ``ids`` joined by spaces, up to the first ``</s>`` (pads and ``<s>`` left out)."""
-        words = []
-        for i in ids:
-            i = int(i)
-            if i == END:
-                break
-            if i >= len(SPECIAL_TOKENS):
-                words.append(self.tokens[i])
-        return " ".join(words)
+        return " ".join(_tokens_until_end(self.tokens, ids))
 
     def unknown_rate(self, texts: Iterable[str]) -> float:
         """The fraction of the words of ``texts`` that are not in the vocabulary."""
