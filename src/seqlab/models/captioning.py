@@ -6,8 +6,9 @@ that row at every step (Xu et al. 2015, "Show, attend and tell", with Luong's do
   that the columns keep half the image's resolution), then the height is flattened into the
   channels and a bidirectional LSTM runs along the columns (as in Shi et al. 2015's CRNN), so the
   memory is ``(batch, W', units)``: one vector per column band, aware of its neighbours and of
-  where it lies. Without that LSTM the decoder loses its place on longer numbers (on 4-digit
-  validation numbers 0.46 exact against 0.94 with it; ``benchmarks/image_to_sequence.py``).
+  where it lies. Without that LSTM the decoder loses its place on longer numbers: on 4-digit
+  validation numbers, after 4,000 steps, 0.46 read exactly against 0.97 with it (the settings
+  study in ``benchmarks/image_to_sequence.py``).
 - Decoder: the first state is ``tanh(W mean(memory))``; step t:
   ``s_t = LSTM([embed(y_{t-1}); c_{t-1}], s_{t-1})``, ``a_t = softmax(memory . W s_t)``,
   ``c_t = a_t @ memory``, logits ``= W_o tanh(W_c [c_t; s_t])`` (input feeding of c_{t-1}).
