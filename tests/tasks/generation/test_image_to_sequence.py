@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from seqlab import load
-from seqlab.data.digit_strings import digit_pool, digit_strings
+from seqlab.data.digit_strings import affine_digit, digit_pool, digit_strings
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.tasks.generation.image_to_sequence import ImageToSequence, sequence_scores
 
@@ -17,6 +17,20 @@ def test_composed_images_hold_the_labelled_digits_from_disjoint_pools():
     assert int(labels[0][0]) in matches
     test_pool, _ = digit_pool("test")
     assert len(pool) + len(test_pool) == 1797
+    fit, validation = digit_pool("fit")[0], digit_pool("validation")[0]
+    assert np.array_equal(np.concatenate([fit, validation]), pool)
+
+
+def test_the_digit_warp_matches_shifts_and_rotations_done_by_hand():
+    digit = digit_pool("train")[0][5]
+    assert np.allclose(affine_digit(digit), digit, atol=1e-6)
+    shifted = np.zeros_like(digit)
+    shifted[1:, 2:] = digit[:-1, :-2]
+    assert np.allclose(affine_digit(digit, shift=(1, 2)), shifted, atol=1e-6)
+    # a quarter turn about the centre maps (row, column) to (-column, row): np.rot90's direction
+    assert np.allclose(affine_digit(digit, angle=np.pi / 2), np.rot90(digit), atol=1e-5)
+    images, labels = digit_strings(50, max_digits=2, augment=True, seed=0)
+    assert images.min() >= 0 and images.max() <= 1 and all(1 <= len(s) <= 2 for s in labels)
 
 
 def test_bad_shapes_are_refused():
@@ -24,6 +38,13 @@ def test_bad_shapes_are_refused():
         digit_strings(2, max_digits=3, width=10)
     with pytest.raises(DataError, match="height, width"):
         ImageToSequence().fit(np.zeros((3, 4)), ["1", "2", "3"])
+    with pytest.raises(ConfigError, match="split"):
+        digit_pool("dev")
+    X, y = digit_strings(8, max_digits=2, seed=0)
+    with pytest.raises(DataError, match="validation_data"):
+        ImageToSequence(steps=1).fit(X, y, validation_data=(X[:, :, :10], y))
+    with pytest.raises(ConfigError, match="learning_rate_schedule"):
+        ImageToSequence(steps=1, learning_rate_schedule="step").fit(X, y)
 
 
 def test_sequence_scores_count_missing_tokens_as_wrong():
@@ -31,11 +52,16 @@ def test_sequence_scores_count_missing_tokens_as_wrong():
 
 
 def test_it_learns_single_digits_and_saves(tmp_path):
-    X, y = digit_strings(600, max_digits=1, seed=0)
-    task = ImageToSequence(64, steps=400, eval_every=100, batch_size=32, learning_rate=5e-3, seed=0).fit(X, y)
+    X, y = digit_strings(600, max_digits=1, split="fit", seed=0)
+    Xv, yv = digit_strings(100, max_digits=1, split="validation", seed=2)
+    task = ImageToSequence(32, filters=(8, 16, 16), steps=300, eval_every=100, batch_size=32, learning_rate=5e-3,
+                           seed=0).fit(X, y, validation_data=(Xv, yv))
+    assert len(task.history_["val_exact_match"]) == 3 and task.history_["best_step"] in (100, 200, 300)
     Xt, yt = digit_strings(200, max_digits=1, split="test", seed=1)
     scores = task.evaluate(Xt, yt)
     assert scores["exact_match"] > 0.5 and "exact_match" in scores["baseline"]
+    baseline = task.predict_baseline(Xt)
+    assert np.isclose(sequence_scores(yt, baseline)["exact_match"], scores["baseline"]["exact_match"])
     assert task.attention(Xt[:2]).shape[:2] == (2, 2)
     task.save(tmp_path / "reader")
     again = load(tmp_path / "reader")

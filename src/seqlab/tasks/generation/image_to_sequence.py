@@ -3,8 +3,9 @@ image captioning), with a CNN encoder and an attentive LSTM decoder
 (``seqlab.models.captioning``).
 
 Targets are strings; their characters are the vocabulary. Training is teacher-forced with Adam on
-random batches; every ``eval_every`` steps the held-out ``validation_split`` of the images is read
-greedily and the weights with the best exact-sequence accuracy are kept. ``steps=None`` (default)
+random batches; every ``eval_every`` steps the validation images (``fit``'s ``validation_data``,
+else the held-out ``validation_split`` of the training images) are read greedily and the weights
+with the best exact-sequence accuracy are kept. ``steps=None`` (default)
 trains until ``patience`` evaluations pass without improvement, at most ``max_steps``; a number
 trains exactly that many steps.
 
@@ -28,6 +29,7 @@ from seqlab.nn.seeding import make_generator, seeded
 from seqlab.tasks.base import Task
 
 IGNORE = -100
+SCHEDULES = (None, "plateau")
 
 
 def _images(X) -> np.ndarray:
@@ -55,19 +57,26 @@ def sequence_scores(truth: list[str], predicted: list[str]) -> dict:
 class ImageToSequence(Task):
     """CNN + attentive LSTM reader of token sequences in images.
 
-    Args: units, embedding_dim: the network; steps (None: adaptive, see module doc), max_steps,
+    Args: units, embedding_dim: the network; filters: channels of the encoder's three convolution
+    blocks (pooled 2x2, 2x1, none); column_lstm: run a bidirectional LSTM along the encoder's
+    columns (``seqlab.models.captioning``); learning_rate_schedule: ``"plateau"`` halves a network's
+    learning rate after each evaluation that does not beat its best validation score, None keeps it
+    constant; steps (None: adaptive, see module doc), max_steps,
     eval_every, patience (evaluations); batch_size, learning_rate, validation_split, seed: the shared
     training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``).
 
-    ``fit(images (n, H, W), sequences)``; ``predict(images) -> list[str]``;
+    ``fit(images (n, H, W), sequences, validation_data=None)``; ``predict(images) -> list[str]``
+    (``predict_baseline`` for the baseline's reading);
     ``attention(images) -> (n, T, W')`` weights over the image's column bands per output step;
     ``evaluate(images, sequences) -> {"exact_match", "token_accuracy", "baseline", "beats_baseline"}``.
     """
 
-    def __init__(self, units: int = 128, *, embedding_dim: int = 32, steps: int | None = None,
+    def __init__(self, units: int = 128, *, embedding_dim: int = 32, filters: tuple[int, ...] = (32, 64, 96),
+                 column_lstm: bool = True, learning_rate_schedule: str | None = "plateau", steps: int | None = None,
                  max_steps: int = 6000, eval_every: int = 250, patience: int = 4, batch_size: int = 64,
                  learning_rate: float = 3e-3, validation_split: float = 0.1, seed: int | None = None):
         self.units, self.embedding_dim, self.steps, self.max_steps = units, embedding_dim, steps, max_steps
+        self.filters, self.column_lstm, self.learning_rate_schedule = filters, column_lstm, learning_rate_schedule
         self.eval_every, self.patience, self.batch_size = eval_every, patience, batch_size
         self.learning_rate, self.validation_split, self.seed = learning_rate, validation_split, seed
 
@@ -100,36 +109,54 @@ class ImageToSequence(Task):
         return out
 
     # ----- training ------------------------------------------------------------------------------
-    def fit(self, X, y) -> "ImageToSequence":
-        """Train the reader and its per-position baseline on images ``X`` and strings ``y``; returns self."""
+    def _networks(self) -> None:
+        """Build the reader and the baseline for ``vocab_``, ``max_length_`` and ``image_shape_``."""
+        encoder = {"filters": tuple(int(f) for f in self.filters), "recurrent": bool(self.column_lstm)}
+        if len(encoder["filters"]) != 3:
+            raise ConfigError(f"filters gives the channels of the encoder's 3 blocks, got {self.filters!r}")
+        self.model_ = ImageToSequenceModel(len(self.vocab_), *self.image_shape_, units=int(self.units),
+                                           embedding_dim=int(self.embedding_dim), encoder=encoder)
+        self.baseline_ = PositionClassifier(len(self.vocab_), *self.image_shape_, self.max_length_,
+                                            units=int(self.units), encoder=encoder)
+
+    def fit(self, X, y, validation_data=None) -> "ImageToSequence":
+        """Train the reader and its per-position baseline on images ``X`` and strings ``y``; returns self.
+
+        ``validation_data``: ``(images, strings)`` that choose the step count and the weights kept;
+        without it a ``validation_split`` share of ``X`` is held out for that."""
+        if self.learning_rate_schedule not in SCHEDULES:
+            raise ConfigError(f"learning_rate_schedule must be one of {SCHEDULES}, got {self.learning_rate_schedule!r}")
         images = _images(X)
         sequences = [str(s) for s in y]
         if len(sequences) != len(images):
             raise DataError(f"{len(images)} images but {len(sequences)} target sequences")
-        if not 0.0 < float(self.validation_split) < 1.0:
-            raise ConfigError(f"validation_split must be in (0, 1), got {self.validation_split}")
         if any(not s for s in sequences):
             raise DataError("every image needs a non-empty target sequence")
+        if validation_data is not None:
+            val_images, val_truth = _images(validation_data[0]), [str(s) for s in validation_data[1]]
+            if len(val_truth) != len(val_images) or val_images.shape[1:] != images.shape[1:]:
+                raise DataError(f"validation_data holds {len(val_images)} images of {val_images.shape[1:]} and "
+                                f"{len(val_truth)} sequences; the training images are {images.shape[1:]}")
+            train = np.arange(len(images))
+        else:
+            if not 0.0 < float(self.validation_split) < 1.0:
+                raise ConfigError(f"validation_split must be in (0, 1), got {self.validation_split}")
+            order = np.random.default_rng(self.seed).permutation(len(images))
+            n_val = max(1, int(round(len(images) * float(self.validation_split))))
+            val, train = order[:n_val], order[n_val:]
+            if len(train) < 1:
+                raise DataError(f"{len(images)} images leave none to train on after the validation split")
+            val_images, val_truth = images[val], [sequences[i] for i in val]
         self.vocab_ = sorted(set("".join(sequences)))
         self.max_length_ = max(map(len, sequences))
         self.image_shape_ = list(images.shape[1:])
-        rng = np.random.default_rng(self.seed)
-        order = rng.permutation(len(images))
-        n_val = max(1, int(round(len(images) * float(self.validation_split))))
-        val, train = order[:n_val], order[n_val:]
-        if len(train) < 1:
-            raise DataError(f"{len(images)} images leave none to train on after the validation split")
         inputs, targets, positions = self._encode(sequences)
-        x = torch.from_numpy(images)
+        x, x_val = torch.from_numpy(images), torch.from_numpy(np.ascontiguousarray(val_images))
         with seeded(self.seed):
-            self.model_ = ImageToSequenceModel(len(self.vocab_), *self.image_shape_, units=int(self.units),
-                                               embedding_dim=int(self.embedding_dim))
-            self.baseline_ = PositionClassifier(len(self.vocab_), self.image_shape_[0], self.max_length_,
-                                                units=int(self.units))
+            self._networks()
         optimizers = [torch.optim.Adam(m.parameters(), lr=float(self.learning_rate))
                       for m in (self.model_, self.baseline_)]
         g = make_generator(0 if self.seed is None else int(self.seed))
-        val_truth = [sequences[i] for i in val]
         best = {"model": (-1.0, None, 0), "baseline": (-1.0, None, 0)}
         limit = int(self.steps) if self.steps is not None else int(self.max_steps)
         since_best, step = 0, 0
@@ -148,12 +175,15 @@ class ImageToSequence(Task):
             optimizers[1].step()
             step += 1
             if step % int(self.eval_every) == 0 or step == limit:
-                scores = {name: sequence_scores(val_truth, self._read(x[val], name))["exact_match"]
+                scores = {name: sequence_scores(val_truth, self._read(x_val, name))["exact_match"]
                           for name in ("model", "baseline")}
-                for name, score in scores.items():
+                for (name, score), optimizer in zip(scores.items(), optimizers):
                     if score > best[name][0]:
                         module = self.model_ if name == "model" else self.baseline_
                         best[name] = (score, {k: v.clone() for k, v in module.state_dict().items()}, step)
+                    elif self.learning_rate_schedule == "plateau":
+                        for group in optimizer.param_groups:
+                            group["lr"] *= 0.5
                 since_best = 0 if best["model"][2] == step else since_best + 1
                 for key, value in (("step", step), ("loss", float(loss.detach())), ("val_exact_match", scores["model"]),
                                    ("baseline_val_exact_match", scores["baseline"])):
@@ -188,6 +218,10 @@ class ImageToSequence(Task):
         """The sequence read off each image (greedy decoding)."""
         return self._read(self._checked(X))
 
+    def predict_baseline(self, X) -> list[str]:
+        """The sequence the per-position baseline reads off each image."""
+        return self._read(self._checked(X), "baseline")
+
     @torch.no_grad()
     def attention(self, X) -> np.ndarray:
         """Attention weights ``(n, max_length + 1, W')`` over column bands for each output step."""
@@ -212,10 +246,7 @@ class ImageToSequence(Task):
     def _set_state(self, config, tensors, preprocessing):
         self.vocab_, self.max_length_ = list(config["vocab"]), int(config["max_length"])
         self.image_shape_ = [int(v) for v in config["image_shape"]]
-        self.model_ = ImageToSequenceModel(len(self.vocab_), *self.image_shape_, units=int(self.units),
-                                           embedding_dim=int(self.embedding_dim))
-        self.baseline_ = PositionClassifier(len(self.vocab_), self.image_shape_[0], self.max_length_,
-                                            units=int(self.units))
+        self._networks()
         for prefix, module in (("model.", self.model_), ("baseline.", self.baseline_)):
             module.load_state_dict({k[len(prefix):]: torch.as_tensor(v) for k, v in tensors.items()
                                     if k.startswith(prefix)}, strict=True)
