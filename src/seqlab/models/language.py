@@ -151,7 +151,7 @@ class LanguageModel(torch.nn.Module):
     def from_saved(cls, config: dict, tensors: dict) -> "LanguageModel":
         """The model ``saved_state`` described, in eval mode.
 
-        >>> m = LanguageModel(LanguageModelConfig("bigram", vocab_size=3))
+        >>> m = LanguageModel(LanguageModelConfig("bigram", vocab_size=3, block_size=4))
         >>> LanguageModel.from_saved(*m.saved_state()).table.shape
         torch.Size([3, 3])
         """
