@@ -15,10 +15,11 @@ Two paths compute the same function with the same parameters:
   (pre- or post-padding; run as a packed sequence). ``use_fast_path=False`` forces the
   readable path; ``True`` raises if the configuration cannot use the fast path.
 
-The fused ops get the weights as contiguous ``(4 * units, features)`` copies: they read a transposed
-view about 3% slower on LSTM(256) (2% in training, copy included). Inside ``with frozen_weights():``
-(what ``predict`` opens around a pass of several batches, when the weights cannot change) a layer
-in eval mode makes those copies once per block instead of once per call.
+Inside ``with frozen_weights():`` (what ``predict`` opens around a pass of several batches, when the
+weights cannot change) a layer in eval mode hands the fused op contiguous copies of its weights in the
+kernel's layout, made once per block: the fused kernels read a transposed view about 3% slower on
+LSTM(256). Training keeps the views (copies per step gained 2% on LSTM(256) but cost the small
+layers more at two threads).
 
 >>> import torch
 >>> lstm = LSTM(8, return_sequences=True, input_shape=(5, 3))
@@ -43,8 +44,8 @@ _FROZEN: contextvars.ContextVar[dict | None] = contextvars.ContextVar("seqlab_fr
 
 @contextlib.contextmanager
 def frozen_weights():
-    """Within the block, recurrent layers in eval mode keep their fused weights (the copies in the
-    kernel's layout, made at each layer's first call). Only for code that does not change weights inside it.
+    """Within the block, recurrent layers in eval mode keep contiguous copies of their fused weights
+    (made at each layer's first call). Only for code that does not change weights inside it.
 
     >>> lstm = LSTM(4, input_shape=(3, 2)).eval()
     >>> with torch.inference_mode(), frozen_weights():
@@ -161,7 +162,7 @@ class RNN(WeightPenalties, Layer):
             return self.cell.fused_weights()
         if id(self) not in frozen:
             fused = self.cell.fused_weights()
-            frozen[id(self)] = fused
+            frozen[id(self)] = None if fused is None else (fused[0], [p.contiguous() for p in fused[1]], fused[2])
         return frozen[id(self)]
 
     def forward(self, x: torch.Tensor, initial_state=None, mask: torch.Tensor | None = None):
