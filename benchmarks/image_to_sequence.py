@@ -89,6 +89,8 @@ def main() -> None:
     print(f"trained {history['best_step']} steps kept of {history['step'][-1]} run ({history['stopped']}), "
           f"{seconds:.0f} s on this machine; validation exact {max(history['val_exact_match']):.3f}, "
           f"baseline {max(history['baseline_val_exact_match']):.3f}")
+    print("validation exact by evaluation:", " ".join(f"{s}:{v:.3f}" for s, v in zip(history["step"],
+                                                                                   history["val_exact_match"])))
     if args.validation_only:
         return
     predicted = task.predict(Xt)
