@@ -6,8 +6,9 @@ Targets are strings; their characters are the vocabulary. Training is teacher-fo
 random batches; every ``eval_every`` steps the validation images (``fit``'s ``validation_data``,
 else the held-out ``validation_split`` of the training images) are read greedily and the weights
 with the best exact-sequence accuracy are kept. ``steps=None`` (default)
-trains until ``patience`` evaluations pass without improvement, at most ``max_steps``; a number
-trains exactly that many steps.
+trains until ``patience`` evaluations pass without improvement, but at least half of ``max_steps``
+and at most all of it; a number trains exactly that many steps. The learning rate follows a cosine
+from ``learning_rate`` to 0 over that budget (``learning_rate_schedule``).
 
 The baseline, trained in the same ``fit`` on the same batches, is a per-position classifier (the
 same encoder, one softmax per output position); ``evaluate`` reports both and says which won.
@@ -20,6 +21,8 @@ same encoder, one softmax per output position); ``evaluate`` reports both and sa
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 
@@ -29,7 +32,7 @@ from seqlab.nn.seeding import make_generator, seeded
 from seqlab.tasks.base import Task
 
 IGNORE = -100
-SCHEDULES = (None, "plateau")
+SCHEDULES = (None, "plateau", "cosine")
 
 
 def _images(X) -> np.ndarray:
@@ -60,11 +63,12 @@ class ImageToSequence(Task):
     Args: units, embedding_dim: the network; filters: channels of the encoder's three convolution
     blocks (pooled 2x2, 2x1, none); column_lstm: run a bidirectional LSTM along the encoder's
     columns (``seqlab.models.captioning``); dropout: on the encoder's columns and the decoder's output
-    layer, in both networks; learning_rate_schedule: ``"plateau"`` halves a network's
-    learning rate after each evaluation that does not beat its best validation score, None keeps it
-    constant; steps (None: adaptive, see module doc), max_steps,
-    eval_every, patience (evaluations); batch_size, learning_rate, validation_split, seed: the shared
-    training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``).
+    layer, in both networks; learning_rate_schedule: ``"cosine"`` anneals the learning rate to 0 over
+    the step budget (``steps``, else ``max_steps``), ``"plateau"`` halves a network's learning rate
+    after each evaluation that does not beat its best validation score, None keeps it constant;
+    steps (None: adaptive, see module doc), max_steps, eval_every, patience (evaluations);
+    batch_size, learning_rate, validation_split, seed: the shared training arguments
+    (``seqlab.tasks.base.TRAINING_ARGUMENTS``).
 
     ``fit(images (n, H, W), sequences, validation_data=None)``; ``predict(images) -> list[str]``
     (``predict_baseline`` for the baseline's reading);
@@ -73,9 +77,9 @@ class ImageToSequence(Task):
     """
 
     def __init__(self, units: int = 128, *, embedding_dim: int = 32, filters: tuple[int, ...] = (32, 64, 96),
-                 column_lstm: bool = True, dropout: float = 0.3, learning_rate_schedule: str | None = "plateau",
+                 column_lstm: bool = True, dropout: float = 0.3, learning_rate_schedule: str | None = "cosine",
                  steps: int | None = None,
-                 max_steps: int = 6000, eval_every: int = 250, patience: int = 4, batch_size: int = 64,
+                 max_steps: int = 4000, eval_every: int = 250, patience: int = 4, batch_size: int = 64,
                  learning_rate: float = 3e-3, validation_split: float = 0.1, seed: int | None = None):
         self.units, self.embedding_dim, self.steps, self.max_steps = units, embedding_dim, steps, max_steps
         self.filters, self.column_lstm, self.learning_rate_schedule = filters, column_lstm, learning_rate_schedule
@@ -180,6 +184,10 @@ class ImageToSequence(Task):
                 base_loss.backward()
                 optimizers[1].step()
                 step += 1
+                if self.learning_rate_schedule == "cosine":
+                    for optimizer in optimizers:
+                        for group in optimizer.param_groups:
+                            group["lr"] = float(self.learning_rate) * 0.5 * (1 + math.cos(math.pi * step / limit))
                 if step % int(self.eval_every) == 0 or step == limit:
                     scores = {name: sequence_scores(val_truth, self._read(x_val, name))["exact_match"]
                               for name in ("model", "baseline")}
@@ -195,7 +203,7 @@ class ImageToSequence(Task):
                                        ("val_exact_match", scores["model"]),
                                        ("baseline_val_exact_match", scores["baseline"])):
                         self.history_[key].append(value)
-                    if self.steps is None and since_best >= int(self.patience):
+                    if self.steps is None and since_best >= int(self.patience) and step >= limit // 2:
                         break
         self.model_.load_state_dict(best["model"][1])
         self.baseline_.load_state_dict(best["baseline"][1])
