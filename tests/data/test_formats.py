@@ -58,6 +58,14 @@ def test_ts_multivariate_unequal_length_with_trailing_missing(tmp_path):
     assert data.y.tolist() == ["a", "b"]
 
 
+def test_ts_percent_comment_lines_are_skipped(tmp_path):
+    # aeon's bundled UnitTest_TRAIN.ts opens with ARFF-style "%" comments
+    f = tmp_path / "u.ts"
+    f.write_text("%# a cut-down ChinaTown\n%\n@problemName u\n@classLabel true 1 2\n@data\n1.0,2.0:1\n3.0,4.0:2\n")
+    data = read_ts(f)
+    assert data.y.tolist() == ["1", "2"] and data.X[1].ravel().tolist() == [3.0, 4.0]
+
+
 def test_ts_without_data_section_is_rejected(tmp_path):
     f = tmp_path / "x.ts"
     f.write_text("@problemName x\n")

@@ -278,3 +278,22 @@ def test_recurrent_dropout_reuses_its_mask_at_every_step():
         assert torch.equal(out[:, t] != 0, kept)
         torch.testing.assert_close(out[:, t], out[:, t - 1] * 2)
     assert torch.equal(layer.eval()(x), torch.ones(2, 4, n))
+
+
+def test_frozen_weights_give_the_same_outputs_and_do_not_outlive_their_block():
+    from seqlab.nn.recurrent import LSTM, frozen_weights
+    from seqlab.train.inference import predict_tensor
+
+    lstm = LSTM(8, return_sequences=True, input_shape=(5, 3)).eval()
+    x = torch.randn(6, 5, 3, generator=torch.Generator().manual_seed(0))
+    with torch.inference_mode():
+        plain = lstm(x)
+        with frozen_weights():
+            np.testing.assert_allclose(lstm(x), plain, rtol=1e-6, atol=1e-7)
+    before = predict_tensor(lstm, x.numpy(), batch_size=2)          # three batches: inside frozen_weights
+    with torch.no_grad():
+        lstm.cell.kernel.add_(0.5)
+    after = predict_tensor(lstm, x.numpy(), batch_size=2)
+    with torch.inference_mode():
+        np.testing.assert_allclose(after, lstm(x), rtol=1e-6, atol=1e-7)  # the new weights, not a kept copy
+    assert not np.allclose(after, before)

@@ -32,18 +32,27 @@ def _series(n=40, length=16, seed=0):
     return x + rng.normal(scale=0.3, size=(n, length)), y
 
 
-def test_sequence_classifier_default_is_the_adaptive_budget(small_rule):
-    from seqlab.tasks.classification.classifier import SequenceClassifier
+def test_sequence_classifier_default_is_the_adaptive_budget(small_rule, monkeypatch):
+    from seqlab.tasks.classification.classifier import SMALL_SET_BELOW, SequenceClassifier
 
     x, y = _series()
-    clf = SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=0, ensemble=1).fit(x, y)
+    clf = SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=0).fit(x, y)
     t = clf.training_
     assert clf.epochs is None and t["budget"] == "adaptive"
     assert t["stopped_by"] in ("patience", "ceiling") and t["steps"] >= SMALL.min_steps
-    assert t["epochs"] == len(clf.history_["loss"]) <= SMALL.ceiling_epochs(4)
-    assert "val_loss" in clf.history_            # a stratified 20% was held out: 8 of 40 series
-    assert t["best_epoch"] == int(np.argmin(clf.history_["val_loss"])) + 1
+    assert t["epochs"] == len(clf.history_["loss"]) <= SMALL.ceiling_epochs(5)
+    # 40 series < SMALL_SET_BELOW: every series trains and the budget watches the training loss
+    assert len(x) < SMALL_SET_BELOW and "val_loss" not in clf.history_ and t["monitored"] == "loss"
+    assert t["best_epoch"] == int(np.argmin(clf.history_["loss"])) + 1
+    assert "no lower training loss" in budget.describe(t) or t["stopped_by"] == "ceiling"
     assert (clf.predict(x) == y).mean() > 0.9
+    # from SMALL_SET_BELOW series up a stratified 20% is held out (here the threshold is lowered to 40)
+    monkeypatch.setattr(SequenceClassifier, "hold_out_from", 40)
+    clf = SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=0).fit(x, y)
+    t = clf.training_
+    assert "val_loss" in clf.history_ and t["monitored"] == "val_loss"    # 8 of the 40 series held out
+    assert t["best_epoch"] == int(np.argmin(clf.history_["val_loss"])) + 1
+    assert t["epochs"] <= SMALL.ceiling_epochs(4)
 
 
 def test_explicit_epochs_are_exactly_that():
@@ -151,16 +160,18 @@ def test_forecaster_chooses_differencing_on_the_validation_rows():
     assert Forecaster("linear", target="y", lookback=8, difference=False).fit(trend).difference_ is False
 
 
-def test_small_sets_get_an_ensemble_of_members_each_with_its_own_hold_out(small_rule, tmp_path):
+def test_an_ensemble_trains_members_each_with_its_own_hold_out(small_rule, tmp_path):
     from seqlab.models.classifiers import EnsembleNet
     from seqlab.tasks import Task
-    from seqlab.tasks.classification.classifier import AUTO_ENSEMBLE_MEMBERS, SequenceClassifier
+    from seqlab.tasks.classification.classifier import SequenceClassifier
 
     x, y = _series()
-    clf = SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=0).fit(x, y)
-    assert isinstance(clf.model_, EnsembleNet) and len(clf.model_.members) == AUTO_ENSEMBLE_MEMBERS
+    assert not isinstance(SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=0).fit(x, y).model_,
+                          EnsembleNet)                                  # the default: one net
+    clf = SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=0, ensemble=3).fit(x, y)
+    assert isinstance(clf.model_, EnsembleNet) and len(clf.model_.members) == 3
     t = clf.training_
-    assert t["ensemble"] == AUTO_ENSEMBLE_MEMBERS == len(t["members"])
+    assert t["ensemble"] == 3 == len(t["members"])
     assert all(m["steps"] >= SMALL.min_steps for m in t["members"])
     # the average of the members' probabilities, member i being the net trained with seed i alone
     single = [SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=i, ensemble=1).fit(x, y).predict_proba(x)
@@ -170,8 +181,6 @@ def test_small_sets_get_an_ensemble_of_members_each_with_its_own_hold_out(small_
         np.testing.assert_allclose(own, alone, rtol=1e-5, atol=1e-6)
     clf.save(tmp_path / "m")
     np.testing.assert_allclose(Task.load(tmp_path / "m").predict_proba(x), clf.predict_proba(x), rtol=1e-6)
-    # explicit epochs, or given validation data: one net, as before
-    assert not isinstance(SequenceClassifier(filters=(4, 4, 4), epochs=2, seed=0).fit(x, y).model_, EnsembleNet)
     with pytest.raises(Exception, match="ensemble"):
         SequenceClassifier(filters=(4, 4, 4), epochs=2, ensemble=0).fit(x, y)
 

@@ -179,7 +179,7 @@ def read_ts(path: str | Path) -> LabeledSeries:
     in_data = False
     for i, raw in enumerate(lines, 1):
         line = raw.strip()
-        if not line or line.startswith("#"):
+        if not line or line.startswith(("#", "%")):   # aeon's own files use ARFF's % comments too
             continue
         if not in_data:
             if not line.startswith("@"):

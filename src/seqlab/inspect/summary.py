@@ -37,22 +37,7 @@ def summary_table(stack, name: str = "sequential") -> str:
                      f"{layer.count_params():,}"))
     total = sum(layer.count_params() for layer in stack.layers)
     trainable = sum(layer.count_trainable_params() for layer in stack.layers)
-    w0 = max([len("Layer (type)")] + [len(r[0]) for r in rows]) + 2
-    w1 = max([len("Output Shape")] + [len(r[1]) for r in rows]) + 2
-    w2 = max([len("Param #")] + [len(r[2]) for r in rows])
-    width = w0 + w1 + w2
-    lines = [f'Model: "{name}"', "_" * width,
-             f"{'Layer (type)':<{w0}}{'Output Shape':<{w1}}{'Param #':>{w2}}", "=" * width]
-    for i, (a, b, c) in enumerate(rows):
-        lines.append(f"{a:<{w0}}{b:<{w1}}{c:>{w2}}")
-        lines.append("_" * width if i < len(rows) - 1 else "=" * width)
-    if not rows:
-        lines.append("=" * width)
-    lines += [f"Total params: {total:,} ({_human_bytes(total)})",
-              f"Trainable params: {trainable:,} ({_human_bytes(trainable)})",
-              f"Non-trainable params: {total - trainable:,} ({_human_bytes(total - trainable)})",
-              "_" * width]
-    return "\n".join(lines)
+    return _table(name, "Output Shape", rows, total, trainable)
 
 
 def module_table(module, name: str = "model") -> str:
@@ -82,11 +67,16 @@ def module_table(module, name: str = "model") -> str:
         trainable += sum(t.numel() for _, t, grad in tensors if grad)
         rows.append((f"{path or name} ({type(sub).__name__})",
                      ", ".join(f"{n} {tuple(t.shape)}".replace(",)", ")") for n, t, _ in tensors), f"{count:,}"))
+    return _table(name, "Weights", rows, total, trainable)
+
+
+def _table(name: str, middle: str, rows: list, total: int, trainable: int) -> str:
+    """Keras's layout: ``rows`` of (layer (type), ``middle`` column, param count) between rules, then the totals."""
     w0 = max([len("Layer (type)")] + [len(r[0]) for r in rows]) + 2
-    w1 = max([len("Weights")] + [len(r[1]) for r in rows]) + 2
+    w1 = max([len(middle)] + [len(r[1]) for r in rows]) + 2
     w2 = max([len("Param #")] + [len(r[2]) for r in rows])
     width = w0 + w1 + w2
-    lines = [f'Model: "{name}"', "_" * width, f"{'Layer (type)':<{w0}}{'Weights':<{w1}}{'Param #':>{w2}}", "=" * width]
+    lines = [f'Model: "{name}"', "_" * width, f"{'Layer (type)':<{w0}}{middle:<{w1}}{'Param #':>{w2}}", "=" * width]
     for i, (a, b, c) in enumerate(rows):
         lines.append(f"{a:<{w0}}{b:<{w1}}{c:>{w2}}")
         lines.append("_" * width if i < len(rows) - 1 else "=" * width)

@@ -142,6 +142,23 @@ class LanguageModel(torch.nn.Module):
     def num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
 
+    def saved_state(self) -> tuple[dict, dict]:
+        """``(config, tensors)`` for a task's model file: the config as a dict, detached weights."""
+        tensors = {k: v.detach().clone().contiguous() for k, v in self.state_dict().items()}
+        return {"model_config": asdict(self.config)}, tensors
+
+    @classmethod
+    def from_saved(cls, config: dict, tensors: dict) -> "LanguageModel":
+        """The model ``saved_state`` described, in eval mode.
+
+        >>> m = LanguageModel(LanguageModelConfig("bigram", vocab_size=3, block_size=4))
+        >>> LanguageModel.from_saved(*m.saved_state()).table.shape
+        torch.Size([3, 3])
+        """
+        model = cls(LanguageModelConfig(**config["model_config"]))
+        model.load_state_dict(tensors)
+        return model.eval()
+
     def forward(self, idx: torch.Tensor) -> torch.Tensor:
         return self.run(idx)[0]
 

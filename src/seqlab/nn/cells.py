@@ -134,7 +134,7 @@ class SimpleRNNCell(RecurrentCell):
     def fused_weights(self):
         if self.activation_name not in ("tanh", "relu"):
             return None
-        params = [self.kernel.t(), self.recurrent_kernel.t()]
+        params = [self.kernel.t().contiguous(), self.recurrent_kernel.t().contiguous()]  # the kernel's layout
         if self.use_bias:
             params += self._torch_biases(self.bias)
         return f"rnn_{self.activation_name}", params, self.use_bias
@@ -219,7 +219,7 @@ class LSTMCell(RecurrentCell):
     def fused_weights(self):
         if self.peephole or self.coupled_gates or not self._plain_activations():
             return None
-        params = [self.kernel.t(), self.recurrent_kernel.t()]
+        params = [self.kernel.t().contiguous(), self.recurrent_kernel.t().contiguous()]  # the kernel's layout
         if self.use_bias:
             params += self._torch_biases(self.bias)
         return "lstm", params, self.use_bias

@@ -15,12 +15,20 @@ Two paths compute the same function with the same parameters:
   (pre- or post-padding; run as a packed sequence). ``use_fast_path=False`` forces the
   readable path; ``True`` raises if the configuration cannot use the fast path.
 
+The fused ops get the weights as contiguous ``(4 * units, features)`` copies: they read a transposed
+view about 3% slower on LSTM(256) (2% in training, copy included). Inside ``with frozen_weights():``
+(what ``predict`` opens around a pass of several batches, when the weights cannot change) a layer
+in eval mode makes those copies once per block instead of once per call.
+
 >>> import torch
 >>> lstm = LSTM(8, return_sequences=True, input_shape=(5, 3))
 >>> lstm(torch.zeros(2, 5, 3)).shape
 torch.Size([2, 5, 8])
 """
 from __future__ import annotations
+
+import contextlib
+import contextvars
 
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -29,6 +37,25 @@ from seqlab.io.errors import ConfigError, DataError
 from seqlab.nn.base import Layer, Shape
 from seqlab.nn.cells import GRUCell, LSTMCell, RecurrentCell, SimpleRNNCell
 from seqlab.nn.penalties import WeightPenalties
+
+_FROZEN: contextvars.ContextVar[dict | None] = contextvars.ContextVar("seqlab_frozen_weights", default=None)
+
+
+@contextlib.contextmanager
+def frozen_weights():
+    """Within the block, recurrent layers in eval mode keep their fused weights (the copies in the
+    kernel's layout, made at each layer's first call). Only for code that does not change weights inside it.
+
+    >>> lstm = LSTM(4, input_shape=(3, 2)).eval()
+    >>> with torch.inference_mode(), frozen_weights():
+    ...     lstm(torch.ones(1, 3, 2)).shape
+    torch.Size([1, 4])
+    """
+    token = _FROZEN.set({})
+    try:
+        yield
+    finally:
+        _FROZEN.reset(token)
 
 
 class RNN(WeightPenalties, Layer):
@@ -129,7 +156,13 @@ class RNN(WeightPenalties, Layer):
             return None
         if mask is not None and mask_blocks(mask.to(torch.bool)) is None:
             return None
-        return self.cell.fused_weights()
+        frozen = None if self.training else _FROZEN.get()
+        if frozen is None:
+            return self.cell.fused_weights()
+        if id(self) not in frozen:
+            fused = self.cell.fused_weights()
+            frozen[id(self)] = fused
+        return frozen[id(self)]
 
     def forward(self, x: torch.Tensor, initial_state=None, mask: torch.Tensor | None = None):
         features = self.cell.kernel.shape[0]

@@ -16,10 +16,13 @@ torch.Size([5, 2])
 """
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import torch
 
 from seqlab.io.errors import DataError
+from seqlab.nn.recurrent import frozen_weights
 from seqlab.train.batching import MultiInput, _to_tensor, as_source, gather, length
 
 CHUNK_BYTES = 64 << 20  # input rows converted at once; larger inputs stream through in chunks
@@ -91,8 +94,9 @@ def predict_tensor(module: torch.nn.Module, x, batch_size: int = 32, *, float_in
     call = forward or _direct_call(module, modules) or (lambda m, b: m(*b) if isinstance(b, tuple) else m(b))
     chunk_rows = max(batch_size, CHUNK_BYTES // _row_bytes(src) // batch_size * batch_size)
     mode = torch.no_grad() if _unbuilt(modules) else torch.inference_mode()
+    frozen = frozen_weights() if n > batch_size else contextlib.nullcontext()  # one batch: copying costs more
     outs = []
-    with mode:
+    with mode, frozen:
         for c0 in range(0, n, chunk_rows):
             c1 = min(c0 + chunk_rows, n)
             part = _chunk(src, c0, c1, device, float_ints)

@@ -49,12 +49,14 @@ from seqlab.train.callbacks import EarlyStopping
 from seqlab.train.losses import SparseCategoricalCrossentropy
 
 ADAPTIVE_VALIDATION = 0.2  # the stratified share held out when epochs=None and validation_split=0
+# ... but only from this many training examples (SequenceClassifier.hold_out_from): a hold-out of fewer
+# than 100 series decided the kept epoch by a handful of series and, on one fold of a small UCR set, kept a
+# net that scored 0.18 (benchmarks/choose_classifier_defaults.py); smaller sets train on every example and
+# the budget watches the training loss, as the FCN/ResNet recipes do
+SMALL_SET_BELOW = 500
 # the adaptive budget's learning rate stops falling at this fraction of its start (the shared rule's 1%
 # starved training on small UCR sets: docs/training-budgets.md)
 CLASSIFIER_MIN_LR_RATIO = 0.1
-# ensemble="auto": this many members while the training set has fewer than AUTO_ENSEMBLE_BELOW series
-# (benchmarks/defaults.py; chosen on the development sets named in docs/training-budgets.md)
-AUTO_ENSEMBLE_MEMBERS, AUTO_ENSEMBLE_BELOW = 5, 1000
 
 
 def balanced_weights(y_idx: np.ndarray, n_classes: int) -> dict[int, float]:
@@ -66,6 +68,8 @@ def balanced_weights(y_idx: np.ndarray, n_classes: int) -> dict[int, float]:
 class NetTask(ClassLabels, Task):
     """What the classifier tasks share: labels to indices, training a ``ClassifierNet`` with the
     Trainer, batched prediction, and the saved state. Subclasses turn raw inputs into net inputs."""
+
+    hold_out_from = 0   # the adaptive budget holds out ADAPTIVE_VALIDATION from this many training examples
 
     def _class_weight(self, y_idx: np.ndarray):
         if self.class_weight is None:
@@ -92,7 +96,8 @@ class NetTask(ClassLabels, Task):
         """Train ``model_`` on ``(x, y)``: ``epochs`` (the refit's count) or the task's ``epochs``; None
         is the adaptive budget (``seqlab.train.budget``), on a stratified validation share."""
         epochs = epochs or self.epochs
-        split = self.validation_split or (ADAPTIVE_VALIDATION if epochs is None else 0)
+        adaptive_share = ADAPTIVE_VALIDATION if len(x) >= self.hold_out_from else 0
+        split = self.validation_split or (adaptive_share if epochs is None else 0)
         with seeded(seed):
             trainer = Trainer(self.model_, loss=loss or SparseCategoricalCrossentropy(from_logits=True),
                               optimizer="adam", metrics=() if loss is not None else ("accuracy",),
@@ -174,17 +179,18 @@ class SequenceClassifier(NetTask):
             ``"performer"``, ... of ``seqlab.nn.efficient``) and its options.
         normalize: ``"channel"`` standardises each channel with the training mean and std; None keeps values.
         class_weight: None, ``"balanced"`` or a dict label -> weight.
-        ensemble: train this many nets and average their class probabilities; each member holds out
-            its own stratified validation share (seeds ``seed``, ``seed + 1``, ...), so together they
-            learn from every training series. ``"auto"`` (the default): 5 members when the budget is
-            adaptive (``epochs=None``), no ``validation_data`` is given and there are fewer than 1,000
-            training series (small sets, where one net's hold-out of a few series decides too much),
-            else 1. A ``time_budget`` is shared: each member gets what is left over the members to come.
+        ensemble: train this many nets (default 1; seeds ``seed``, ``seed + 1``, ...) and average their
+            class probabilities; where the budget holds out validation series, each member holds out its
+            own share. A ``time_budget`` is shared: each member gets what is left over the members to come.
+            (Cross-validated on the training splits of five small UCR sets, 3 members scored no higher
+            than one net at three times the cost: ``benchmarks/choose_classifier_defaults.py``.)
         epochs, batch_size, learning_rate, patience, validation_split, time_budget, seed, verbose: the shared
             training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. ``validation_split`` holds
-            out a random (stratified) share; ``epochs=None`` (the default) is the adaptive budget, on a
-            stratified 20% when ``validation_split`` is 0; with ``epochs`` early stopping runs only with
-            validation data.
+            out a random (stratified) share; ``epochs=None`` (the default) is the adaptive budget: when
+            ``validation_split`` is 0 it watches a stratified 20% from 500 training series up, and below
+            that trains on every series and watches the training loss (a hold-out of a few dozen series
+            is too noisy to choose the epoch: ``benchmarks/choose_classifier_defaults.py``); with
+            ``epochs`` early stopping runs only with validation data.
 
     Labels keep the type given in ``y`` (``seqlab.tasks.classification.labels``).
 
@@ -203,7 +209,7 @@ class SequenceClassifier(NetTask):
                  learning_rate: float | None = None, class_weight=None, validation_split: float = 0.0,
                  patience: int = 10, pooling: str = "last", seed: int | None = None, verbose: int = 0,
                  time_budget=None, attention: str = "full", attention_options: dict | None = None,
-                 ensemble="auto"):
+                 ensemble: int = 1):
         self.encoder, self.units, self.dropout, self.pooling = encoder, units, dropout, pooling
         self.ensemble = ensemble
         self.attention, self.attention_options = attention, attention_options
@@ -212,6 +218,8 @@ class SequenceClassifier(NetTask):
         self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
         self.class_weight, self.validation_split, self.patience = class_weight, validation_split, patience
         self.seed, self.verbose, self.time_budget = seed, verbose, time_budget
+
+    hold_out_from = SMALL_SET_BELOW
 
     def fit(self, X, y=None, validation_data=None) -> "SequenceClassifier":
         """Train on series ``X`` with labels ``y``; ``validation_data=(X_val, y_val)`` enables early stopping."""
@@ -241,7 +249,7 @@ class SequenceClassifier(NetTask):
         if validation_data is not None:
             val = (self._inputs(validation_data[0]), self._label_index(validation_data[1]))
         x, weights = self._inputs(series), self._class_weight(y_idx)
-        count = self._members(len(series), val is not None)
+        count = self._members()
         total = parse_duration(self.time_budget)
         start, members, summaries, histories = training_budget.monotonic(), [], [], []
         for i in range(count):
@@ -266,13 +274,10 @@ class SequenceClassifier(NetTask):
             self.training_ = {**self.training_, "time_budget": total}
         return self
 
-    def _members(self, n_series: int, validation_given: bool) -> int:
+    def _members(self) -> int:
         """How many nets ``fit`` trains (see ``ensemble``)."""
-        if self.ensemble == "auto":
-            small = n_series < AUTO_ENSEMBLE_BELOW and self.epochs is None and not validation_given
-            return AUTO_ENSEMBLE_MEMBERS if small else 1
         if isinstance(self.ensemble, bool) or not isinstance(self.ensemble, (int, np.integer)) or self.ensemble < 1:
-            raise ConfigError(f"ensemble must be 'auto' or a whole number >= 1, got {self.ensemble!r}")
+            raise ConfigError(f"ensemble must be a whole number >= 1, got {self.ensemble!r}")
         return int(self.ensemble)
 
     def _inputs(self, X) -> np.ndarray:

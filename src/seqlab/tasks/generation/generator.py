@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -441,8 +441,7 @@ class CharGenerator(Task):
 
     # ----- persistence --------------------------------------------------------------------
     def _get_state(self):
-        tensors = {k: v.detach().clone().contiguous() for k, v in self.model_.state_dict().items()}
-        config = {"model_config": asdict(self.model_.config)}
+        config, tensors = self.model_.saved_state()
         text = self.train_text_
         keep = text if (sum(map(len, text)) if self.lines else len(text)) <= MAX_SAVED_TEXT else None
         preprocessing = {"vocab": self.vocab_, "lines": bool(self.lines),
@@ -452,9 +451,7 @@ class CharGenerator(Task):
         return config, tensors, preprocessing
 
     def _set_state(self, config, tensors, preprocessing):
-        self.model_ = LanguageModel(LanguageModelConfig(**config["model_config"]))
-        self.model_.load_state_dict(tensors)
-        self.model_.eval()
+        self.model_ = LanguageModel.from_saved(config, tensors)
         self.vocab_ = list(preprocessing["vocab"])
         self.stoi_ = {c: i for i, c in enumerate(self.vocab_)}
         if preprocessing.get("max_length") is not None:

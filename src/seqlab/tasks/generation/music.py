@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 import sys
 import time
-from dataclasses import asdict
 
 import torch
 
@@ -297,16 +296,13 @@ class MusicGenerator(Task):
 
     # ----- persistence --------------------------------------------------------------------
     def _get_state(self):
-        tensors = {k: v.detach().clone().contiguous() for k, v in self.model_.state_dict().items()}
-        config = {"model_config": asdict(self.model_.config)}
+        config, tensors = self.model_.saved_state()
         preprocessing = {"vocab": self.vocab_, "history": self.history_, "validation_loss": self.validation_loss_,
                          "training": self.training_}
         return config, tensors, preprocessing
 
     def _set_state(self, config, tensors, preprocessing):
-        self.model_ = LanguageModel(LanguageModelConfig(**config["model_config"]))
-        self.model_.load_state_dict(tensors)
-        self.model_.eval()
+        self.model_ = LanguageModel.from_saved(config, tensors)
         self.vocab_ = list(preprocessing["vocab"])
         self.stoi_ = {t: i for i, t in enumerate(self.vocab_)}
         self.history_ = preprocessing.get("history", {})
