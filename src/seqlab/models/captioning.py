@@ -11,10 +11,11 @@ that row at every step (Xu et al. 2015, "Show, attend and tell", with Luong's do
   study in ``benchmarks/image_to_sequence.py``).
 - Decoder: the first state is ``tanh(W mean(memory))``; step t:
   ``s_t = LSTM([embed(y_{t-1}); c_{t-1}], s_{t-1})``, ``a_t = softmax(memory . W s_t)``,
-  ``c_t = a_t @ memory``, logits ``= W_o tanh(W_c [c_t; s_t])`` (input feeding of c_{t-1}).
+  ``c_t = a_t @ memory``, logits ``= W_o tanh(W_c [c_t; s_t])`` (input feeding of c_{t-1});
+  ``dropout`` (training only) on the memory and on ``tanh(W_c [c_t; s_t])``.
 - ``PositionClassifier`` is the baseline: the same encoder, its column vectors concatenated, and
   one softmax per output position (a digit or "nothing"), as Goodfellow et al. 2014 read house
-  numbers.
+  numbers; ``dropout`` on the concatenated columns.
 
 Token ids: ``0 .. V-1`` the vocabulary, ``V`` the end token, ``V + 1`` the start token.
 
@@ -81,7 +82,7 @@ class ImageToSequenceModel(nn.Module):
     returns ``(logits (B, T, V + 1), attention (B, T, W'))``."""
 
     def __init__(self, vocab_size: int, height: int, width: int, units: int = 128, embedding_dim: int = 32,
-                 encoder: dict | None = None):
+                 encoder: dict | None = None, dropout: float = 0.0):
         super().__init__()
         self.vocab_size, self.height, self.width = int(vocab_size), int(height), int(width)
         self.encoder = ConvEncoder(height, units, **(encoder or {}))
@@ -92,6 +93,7 @@ class ImageToSequenceModel(nn.Module):
         self.out = nn.Linear(units, vocab_size + 1)
         self.init_state = nn.Linear(units, 2 * units)
         self.units = units
+        self.dropout = nn.Dropout(float(dropout))
 
     @property
     def end(self) -> int:
@@ -105,11 +107,11 @@ class ImageToSequenceModel(nn.Module):
         h, c = self.cell(torch.cat([self.embed(token), context], -1), state)
         weights = torch.softmax(torch.einsum("bwu,bu->bw", memory, self.query(h)), -1)
         context = torch.einsum("bw,bwu->bu", weights, memory)
-        logits = self.out(torch.tanh(self.combine(torch.cat([context, h], -1))))
+        logits = self.out(self.dropout(torch.tanh(self.combine(torch.cat([context, h], -1)))))
         return logits, (h, c), context, weights
 
     def _begin(self, images):
-        memory = self.encoder(images)
+        memory = self.dropout(self.encoder(images))
         h, c = torch.tanh(self.init_state(memory.mean(1))).chunk(2, -1)   # Xu et al.: state from the mean feature
         return memory, (h, c), memory.new_zeros(len(images), self.units)
 
@@ -142,7 +144,7 @@ class PositionClassifier(nn.Module):
     returns logits ``(B, positions, vocab_size + 1)``."""
 
     def __init__(self, vocab_size: int, height: int, width: int, positions: int, units: int = 128,
-                 encoder: dict | None = None):
+                 encoder: dict | None = None, dropout: float = 0.0):
         super().__init__()
         self.vocab_size, self.positions = int(vocab_size), int(positions)
         self.encoder = ConvEncoder(height, units, **(encoder or {}))
@@ -150,10 +152,11 @@ class PositionClassifier(nn.Module):
         if columns < 1:
             raise ConfigError(f"images {width} pixels wide are pooled to no columns")
         self.heads = nn.Linear(columns * units, positions * (vocab_size + 1))
+        self.dropout = nn.Dropout(float(dropout))
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         memory = self.encoder(images)
-        return self.heads(memory.flatten(1)).view(len(images), self.positions, self.vocab_size + 1)
+        return self.heads(self.dropout(memory.flatten(1))).view(len(images), self.positions, self.vocab_size + 1)
 
 
 def sequence_loss(logits: torch.Tensor, targets: torch.Tensor, pad: int = -100) -> torch.Tensor:

@@ -45,6 +45,8 @@ def test_bad_shapes_are_refused():
         ImageToSequence(steps=1).fit(X, y, validation_data=(X[:, :, :10], y))
     with pytest.raises(ConfigError, match="learning_rate_schedule"):
         ImageToSequence(steps=1, learning_rate_schedule="step").fit(X, y)
+    with pytest.raises(ConfigError, match="dropout"):
+        ImageToSequence(steps=1, dropout=1.0).fit(X, y)
 
 
 def test_sequence_scores_count_missing_tokens_as_wrong():

@@ -6,8 +6,9 @@ Targets are strings; their characters are the vocabulary. Training is teacher-fo
 random batches; every ``eval_every`` steps the validation images (``fit``'s ``validation_data``,
 else the held-out ``validation_split`` of the training images) are read greedily and the weights
 with the best exact-sequence accuracy are kept. ``steps=None`` (default)
-trains until ``patience`` evaluations pass without improvement, at most ``max_steps``; a number
-trains exactly that many steps.
+trains until ``patience`` evaluations pass without improvement, but at least half of ``max_steps``
+and at most all of it; a number trains exactly that many steps. The learning rate follows a cosine
+from ``learning_rate`` to 0 over that budget (``learning_rate_schedule``).
 
 The baseline, trained in the same ``fit`` on the same batches, is a per-position classifier (the
 same encoder, one softmax per output position); ``evaluate`` reports both and says which won.
@@ -20,6 +21,8 @@ same encoder, one softmax per output position); ``evaluate`` reports both and sa
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 
@@ -29,7 +32,7 @@ from seqlab.nn.seeding import make_generator, seeded
 from seqlab.tasks.base import Task
 
 IGNORE = -100
-SCHEDULES = (None, "plateau")
+SCHEDULES = (None, "plateau", "cosine")
 
 
 def _images(X) -> np.ndarray:
@@ -59,11 +62,13 @@ class ImageToSequence(Task):
 
     Args: units, embedding_dim: the network; filters: channels of the encoder's three convolution
     blocks (pooled 2x2, 2x1, none); column_lstm: run a bidirectional LSTM along the encoder's
-    columns (``seqlab.models.captioning``); learning_rate_schedule: ``"plateau"`` halves a network's
-    learning rate after each evaluation that does not beat its best validation score, None keeps it
-    constant; steps (None: adaptive, see module doc), max_steps,
-    eval_every, patience (evaluations); batch_size, learning_rate, validation_split, seed: the shared
-    training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``).
+    columns (``seqlab.models.captioning``); dropout: on the encoder's columns and the decoder's output
+    layer, in both networks; learning_rate_schedule: ``"cosine"`` anneals the learning rate to 0 over
+    the step budget (``steps``, else ``max_steps``), ``"plateau"`` halves a network's learning rate
+    after each evaluation that does not beat its best validation score, None keeps it constant;
+    steps (None: adaptive, see module doc), max_steps, eval_every, patience (evaluations);
+    batch_size, learning_rate, validation_split, seed: the shared training arguments
+    (``seqlab.tasks.base.TRAINING_ARGUMENTS``).
 
     ``fit(images (n, H, W), sequences, validation_data=None)``; ``predict(images) -> list[str]``
     (``predict_baseline`` for the baseline's reading);
@@ -72,11 +77,13 @@ class ImageToSequence(Task):
     """
 
     def __init__(self, units: int = 128, *, embedding_dim: int = 32, filters: tuple[int, ...] = (32, 64, 96),
-                 column_lstm: bool = True, learning_rate_schedule: str | None = "plateau", steps: int | None = None,
-                 max_steps: int = 6000, eval_every: int = 250, patience: int = 4, batch_size: int = 64,
+                 column_lstm: bool = True, dropout: float = 0.3, learning_rate_schedule: str | None = "cosine",
+                 steps: int | None = None,
+                 max_steps: int = 4000, eval_every: int = 250, patience: int = 4, batch_size: int = 64,
                  learning_rate: float = 3e-3, validation_split: float = 0.1, seed: int | None = None):
         self.units, self.embedding_dim, self.steps, self.max_steps = units, embedding_dim, steps, max_steps
         self.filters, self.column_lstm, self.learning_rate_schedule = filters, column_lstm, learning_rate_schedule
+        self.dropout = dropout
         self.eval_every, self.patience, self.batch_size = eval_every, patience, batch_size
         self.learning_rate, self.validation_split, self.seed = learning_rate, validation_split, seed
 
@@ -112,12 +119,15 @@ class ImageToSequence(Task):
     def _networks(self) -> None:
         """Build the reader and the baseline for ``vocab_``, ``max_length_`` and ``image_shape_``."""
         encoder = {"filters": tuple(int(f) for f in self.filters), "recurrent": bool(self.column_lstm)}
+        if not 0.0 <= float(self.dropout) < 1.0:
+            raise ConfigError(f"dropout must be in [0, 1), got {self.dropout}")
         if len(encoder["filters"]) != 3:
             raise ConfigError(f"filters gives the channels of the encoder's 3 blocks, got {self.filters!r}")
         self.model_ = ImageToSequenceModel(len(self.vocab_), *self.image_shape_, units=int(self.units),
-                                           embedding_dim=int(self.embedding_dim), encoder=encoder)
+                                           embedding_dim=int(self.embedding_dim), encoder=encoder,
+                                           dropout=float(self.dropout))
         self.baseline_ = PositionClassifier(len(self.vocab_), *self.image_shape_, self.max_length_,
-                                            units=int(self.units), encoder=encoder)
+                                            units=int(self.units), encoder=encoder, dropout=float(self.dropout))
 
     def fit(self, X, y, validation_data=None) -> "ImageToSequence":
         """Train the reader and its per-position baseline on images ``X`` and strings ``y``; returns self.
@@ -152,44 +162,49 @@ class ImageToSequence(Task):
         self.image_shape_ = list(images.shape[1:])
         inputs, targets, positions = self._encode(sequences)
         x, x_val = torch.from_numpy(images), torch.from_numpy(np.ascontiguousarray(val_images))
-        with seeded(self.seed):
+        with seeded(self.seed):                 # dropout draws from the global generator, restored after
             self._networks()
-        optimizers = [torch.optim.Adam(m.parameters(), lr=float(self.learning_rate))
-                      for m in (self.model_, self.baseline_)]
-        g = make_generator(0 if self.seed is None else int(self.seed))
-        best = {"model": (-1.0, None, 0), "baseline": (-1.0, None, 0)}
-        limit = int(self.steps) if self.steps is not None else int(self.max_steps)
-        since_best, step = 0, 0
-        self.history_ = {"step": [], "loss": [], "val_exact_match": [], "baseline_val_exact_match": []}
-        while step < limit:
-            batch = torch.from_numpy(train[torch.randint(len(train), (int(self.batch_size),), generator=g).numpy()])
-            self.model_.train()
-            logits, _ = self.model_(x[batch], inputs[batch])
-            loss = sequence_loss(logits, targets[batch])
-            optimizers[0].zero_grad()
-            loss.backward()
-            optimizers[0].step()
-            base_loss = sequence_loss(self.baseline_(x[batch]), positions[batch])
-            optimizers[1].zero_grad()
-            base_loss.backward()
-            optimizers[1].step()
-            step += 1
-            if step % int(self.eval_every) == 0 or step == limit:
-                scores = {name: sequence_scores(val_truth, self._read(x_val, name))["exact_match"]
-                          for name in ("model", "baseline")}
-                for (name, score), optimizer in zip(scores.items(), optimizers):
-                    if score > best[name][0]:
-                        module = self.model_ if name == "model" else self.baseline_
-                        best[name] = (score, {k: v.clone() for k, v in module.state_dict().items()}, step)
-                    elif self.learning_rate_schedule == "plateau":
+            optimizers = [torch.optim.Adam(m.parameters(), lr=float(self.learning_rate))
+                          for m in (self.model_, self.baseline_)]
+            g = make_generator(0 if self.seed is None else int(self.seed))
+            best = {"model": (-1.0, None, 0), "baseline": (-1.0, None, 0)}
+            limit = int(self.steps) if self.steps is not None else int(self.max_steps)
+            since_best, step = 0, 0
+            self.history_ = {"step": [], "loss": [], "val_exact_match": [], "baseline_val_exact_match": []}
+            while step < limit:
+                batch = torch.from_numpy(train[torch.randint(len(train), (int(self.batch_size),), generator=g).numpy()])
+                self.model_.train()
+                logits, _ = self.model_(x[batch], inputs[batch])
+                loss = sequence_loss(logits, targets[batch])
+                optimizers[0].zero_grad()
+                loss.backward()
+                optimizers[0].step()
+                base_loss = sequence_loss(self.baseline_(x[batch]), positions[batch])
+                optimizers[1].zero_grad()
+                base_loss.backward()
+                optimizers[1].step()
+                step += 1
+                if self.learning_rate_schedule == "cosine":
+                    for optimizer in optimizers:
                         for group in optimizer.param_groups:
-                            group["lr"] *= 0.5
-                since_best = 0 if best["model"][2] == step else since_best + 1
-                for key, value in (("step", step), ("loss", float(loss.detach())), ("val_exact_match", scores["model"]),
-                                   ("baseline_val_exact_match", scores["baseline"])):
-                    self.history_[key].append(value)
-                if self.steps is None and since_best >= int(self.patience):
-                    break
+                            group["lr"] = float(self.learning_rate) * 0.5 * (1 + math.cos(math.pi * step / limit))
+                if step % int(self.eval_every) == 0 or step == limit:
+                    scores = {name: sequence_scores(val_truth, self._read(x_val, name))["exact_match"]
+                              for name in ("model", "baseline")}
+                    for (name, score), optimizer in zip(scores.items(), optimizers):
+                        if score > best[name][0]:
+                            module = self.model_ if name == "model" else self.baseline_
+                            best[name] = (score, {k: v.clone() for k, v in module.state_dict().items()}, step)
+                        elif self.learning_rate_schedule == "plateau":
+                            for group in optimizer.param_groups:
+                                group["lr"] *= 0.5
+                    since_best = 0 if best["model"][2] == step else since_best + 1
+                    for key, value in (("step", step), ("loss", float(loss.detach())),
+                                       ("val_exact_match", scores["model"]),
+                                       ("baseline_val_exact_match", scores["baseline"])):
+                        self.history_[key].append(value)
+                    if self.steps is None and since_best >= int(self.patience) and step >= limit // 2:
+                        break
         self.model_.load_state_dict(best["model"][1])
         self.baseline_.load_state_dict(best["baseline"][1])
         self.history_["best_step"] = best["model"][2]
