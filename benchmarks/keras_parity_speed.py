@@ -21,6 +21,18 @@ prediction) and ahead of Keras on every model.
 
     OMP_NUM_THREADS=1 python benchmarks/keras_parity_speed.py [--repeats 5] [--threads 1 2] [--scale 0.25]
         [--models text_seed004 gru64]
+
+Measured 2026-12-06 on an idle 2-core machine (``chrt -f 1``, torch 2.13.0+cpu, Keras 3.15.1), ratios
+seqlab/plain (train, predict) at 1 thread | 2 threads, and seqlab/Keras:
+
+    CQF LSTM(256)x2     0.99 1.08 | 0.96 1.17   Keras 1.91-2.72x
+    Google 4xLSTM(50)   1.02 1.00 | 1.01 1.04   Keras 3.93-6.39x
+    SimpleRNN(50)       1.17 1.15 | 1.16 1.11   Keras 5.4-41x
+    seed-004 text       0.97 0.98 | 1.14 1.03   Keras 2.75-7.57x
+    GRU(64)             1.14 1.03 | 1.00 1.03   Keras 2.12-5.75x
+
+CQF predict was 0.92 | 0.90 before ``predict`` handed the fused kernels contiguous weights
+(``seqlab.nn.recurrent.frozen_weights``): ``torch.lstm`` reads a transposed view ~3% slower.
 """
 from __future__ import annotations
 
