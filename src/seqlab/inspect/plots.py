@@ -40,12 +40,17 @@ def plot_history(history: dict[str, list[float]], path: str | Path, title: str =
     """Plot each ``loss``-like series of a History dict per epoch (train solid, validation dashed).
 
     Takes ``{"loss": [...], "val_loss": [...], "mae": [...], ...}``; metrics other than losses are
-    drawn on a second panel. ``x`` gives the positions of the points (default epochs 1, 2, ...) and
-    ``xlabel`` names them (e.g. ``x=history["step"], xlabel="training step"``). Returns the PNG path.
+    drawn on a second panel, a ``learning_rate`` series on its own logarithmic axis there (on the
+    accuracy scale a rate of 1e-3 is a flat line at zero). ``x`` gives the positions of the points
+    (default epochs 1, 2, ...) and ``xlabel`` names them (e.g. ``x=history["step"], xlabel="training
+    step"``). Returns the PNG path.
     """
     losses = {k: v for k, v in history.items() if k.endswith("loss") and len(v)}
     others = {k: v for k, v in history.items() if not k.endswith("loss") and len(v)
               and all(isinstance(x, (int, float)) for x in v)}
+    rate = others.pop("learning_rate", None)
+    if rate is not None and not others:
+        others, rate = {"learning_rate": rate}, None      # the rate alone: the panel's own (log) axis
     fig, axes = plt.subplots(1, 2 if others else 1, figsize=(11 if others else 7, 4), dpi=110, squeeze=False)
     for ax, series, label in ((axes[0, 0], losses, "loss"), *(((axes[0, 1], others, "metric"),) if others else ())):
         for name, values in series.items():
@@ -61,5 +66,14 @@ def plot_history(history: dict[str, list[float]], path: str | Path, title: str =
         ax.grid(True, alpha=0.3)
         if series:
             ax.legend()
+        if label == "metric" and "learning_rate" in series and all(v > 0 for v in series["learning_rate"]):
+            ax.set_yscale("log")
+    if rate is not None and all(v > 0 for v in rate):
+        twin = axes[0, 1].twinx()
+        xs = list(x)[:len(rate)] if x is not None else range(1, len(rate) + 1)
+        twin.plot(xs, rate, ":", color="gray", label="learning_rate")
+        twin.set_yscale("log")
+        twin.set_ylabel("learning rate (log scale)")
+        twin.legend(loc="lower left")
     axes[0, 0].set_title(title)
     return save_figure(fig, path)
