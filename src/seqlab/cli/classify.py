@@ -172,11 +172,10 @@ def build_task(data, args):
         if not all(part in TEXT_ENCODERS for part in model.split("+")):
             raise ConfigError(f"--model {model} is not a text encoder; choose one of {', '.join(TEXT_ENCODERS)} "
                               "(or two joined by '+', e.g. bilstm+fasttext)")
-        defaults = DEFAULT_TEXT_OPTIONS if args.model is None and not args.char_level else {}
+        options = {**(DEFAULT_TEXT_OPTIONS if args.model is None and not args.char_level else {}), **common}
         return TextClassifier(encoder=model, maxlen=args.maxlen, char_level=args.char_level,
-                              embeddings=args.embeddings, shapes=args.shapes or defaults.get("shapes", False),
-                              ensemble=args.ensemble or 1, **given(embedding_dim=args.embedding_dim),
-                              **{**common, "pooling": common.get("pooling", defaults.get("pooling", "last"))})
+                              embeddings=args.embeddings, shapes=args.shapes or options.pop("shapes", False),
+                              ensemble=args.ensemble or 1, **given(embedding_dim=args.embedding_dim), **options)
     if args.as_image:
         from seqlab.tasks.classification.series_image import SeriesImageClassifier
 
@@ -309,7 +308,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--char-level", action="store_true", help="tokenise texts into characters")
     p.add_argument("--ensemble", type=int, default=None,
                    help="train the model this many times (seeds SEED, SEED+1, ...) and average the probabilities "
-                        "(default: 1; each member holds out its own validation series)")
+                        "(default: 1)")
     p.add_argument("--shapes", action="store_true",
                    help="word tokens: long numbers as their shape (<num11>), <url>/<email>, keep £ $ ! ?, <caps> marks")
     p.add_argument("--embeddings", help="GloVe/word2vec text file to start the embedding from")

@@ -202,6 +202,8 @@ class SequenceClassifier(NetTask):
     (2,)
     """
 
+    hold_out_from = SMALL_SET_BELOW
+
     def __init__(self, encoder: str = "cnn1d", *, units: int = 64, dropout: float = 0.0,
                  filters: tuple = (128, 256, 128), kernel_sizes: tuple = (8, 5, 3), num_heads: int = 4,
                  num_layers: int = 2, normalize: str | None = "channel", epochs: int | None = None,
@@ -218,8 +220,6 @@ class SequenceClassifier(NetTask):
         self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
         self.class_weight, self.validation_split, self.patience = class_weight, validation_split, patience
         self.seed, self.verbose, self.time_budget = seed, verbose, time_budget
-
-    hold_out_from = SMALL_SET_BELOW
 
     def fit(self, X, y=None, validation_data=None) -> "SequenceClassifier":
         """Train on series ``X`` with labels ``y``; ``validation_data=(X_val, y_val)`` enables early stopping."""
