@@ -246,7 +246,7 @@ def write_results(folder: Path, task, job: Job, args, rerun: str, seconds: float
                 ("Optimisation history", plots["history"])]
     importance = plots["importance"]
     sections.append(("Parameter importance", importance if importance.endswith(".png") else f"<p>{importance}</p>"))
-    sections.append(("Trials", trial_rows(study, job.shown)))
+    sections.append(("Trials", trial_rows(study, job.shown, objective=t["objective"])))
     write_report(folder, job.title, sections, settings={k: v for k, v in vars(args).items() if k != "func"})
     return [f"best trial {t['best_trial']}: {t['objective']} {t['best_value']:.4g}; trials {t['trials']}",
             "test: " + ", ".join(f"{k} {v:.4f}" for k, v in tuned.items() if v is not None) + f"; {verdict}",

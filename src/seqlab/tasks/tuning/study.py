@@ -197,23 +197,31 @@ def make_sampler(seed: int, worker: int, existing: int):
 
 
 @contextlib.contextmanager
-def reporting_to(trial):
+def reporting_to(trial, scores=None):
     """Within the block, each epoch's validation score of every fit goes to ``trial`` (the best so
-    far, by epoch) and the pruner may stop the trial (``optuna.TrialPruned``). The scores come from
-    the training budgets' reports where seqlab has them (``seqlab.train.budget.watch_scores``: every
-    training loop), else from a callback on every ``Trainer.fit`` (``seqlab.train.observers``)."""
+    far, by epoch) and the pruner may stop the trial (``optuna.TrialPruned``).
+
+    ``scores`` is where the scores come from: a ``Search.pruning_scores`` context (called with the
+    listener ``listen(score, evaluation, may_prune=True)``; ``may_prune=False`` reports the score but
+    lets no pruner stop the trial yet), else the training budgets' reports
+    (``seqlab.train.budget.watch_scores``: every training loop), else a callback on every
+    ``Trainer.fit`` (``seqlab.train.observers``)."""
     optuna = _optuna()
     best = [math.inf]
 
-    def listen(score, evaluation: int):
+    def listen(score, evaluation: int, may_prune: bool = True):
         if score is None or not math.isfinite(score):
             return
         best[0] = min(best[0], float(score))
         trial.report(best[0], evaluation)
-        if trial.should_prune():
+        if may_prune and trial.should_prune():
             trial.set_user_attr("pruned_at", evaluation + 1)
             raise optuna.TrialPruned(f"pruned after epoch {evaluation + 1}")
 
+    if scores is not None:
+        with scores(listen):
+            yield
+        return
     try:
         from seqlab.train.budget import watch_scores
     except ImportError:
@@ -313,14 +321,15 @@ def run_worker(spec: WorkerSpec) -> int:
         values, infos = [], []
         try:
             for k, (fit_data, validation) in enumerate(spec.splits):   # the first fold's curve feeds the pruner
-                with reporting_to(trial) if k == 0 else contextlib.nullcontext():
+                scores = search.pruning_scores(task, validation) if k == 0 else None
+                with reporting_to(trial, scores) if k == 0 else contextlib.nullcontext():
                     value, info = search.fit_trial(task, fit_data, validation)
                 values.append(value)
                 infos.append(info)
         except SeqlabError as e:
             trial.set_user_attr("error", str(e)[:300])
             raise
-        value, info = float(sum(values) / len(values)), search.combine(infos)
+        value, info = float(search.aggregate(values, infos)), search.combine(infos)
         if len(values) > 1:
             info["fold_values"] = [round(v, 6) for v in values]
         for k, v in info.items():
