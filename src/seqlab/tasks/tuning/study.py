@@ -172,7 +172,9 @@ def make_pruner(pruner):
 
     Median: a trial stops when its best validation score so far is worse than the median of the
     finished trials' at the same epoch, after 5 finished trials and 10 epochs (early epochs say little
-    about where a slow learning rate ends up). Hyperband: successive halving brackets from 10 epochs on.
+    about where a slow learning rate ends up; a ``Search.pruning_scores`` may hold it back longer: the
+    classifiers' until the adaptive budget's floor of steps). Hyperband: successive halving brackets
+    from 10 epochs on.
     """
     optuna = _optuna()
     if not isinstance(pruner, str):
@@ -263,7 +265,7 @@ def progress_line(study, trial, started: float) -> str:
         what = f"value {trial.value:.4g}"
     elif state == optuna.trial.TrialState.PRUNED:
         at = trial.user_attrs.get("pruned_at", trial.last_step)
-        what = f"pruned at epoch {at}" + (f" ({trial.value:.4g})" if trial.value is not None else "")
+        what = f"pruned at epoch {at}" + (f" (its curve's best {trial.value:.4g})" if trial.value is not None else "")
     else:
         what = "failed" + (f": {trial.user_attrs['error']}" if trial.user_attrs.get("error") else "")
     try:
