@@ -95,8 +95,8 @@ class MovieRecommender(Task):
     with the adaptive budget ``val_cross_entropy`` and ``val_error``), ``training_``.
     """
 
-    def __init__(self, n_hidden: int = 30, *, k: int = 1, learning_rate: float = 0.05, epochs: int | None = None,
-                 batch_size: int = 50, momentum: float = 0.9, weight_decay: float = 0.01, average: float = 0.99,
+    def __init__(self, n_hidden: int = 30, *, k: int = 1, learning_rate: float = 0.1, epochs: int | None = None,
+                 batch_size: int = 50, momentum: float = 0.9, weight_decay: float = 0.001, average: float = 0.99,
                  patience: int = 10, validation_split: float = 0.2, seed: int | None = None, verbose: int = 0,
                  time_budget=None):
         self.n_hidden, self.k, self.learning_rate, self.epochs = n_hidden, k, learning_rate, epochs
