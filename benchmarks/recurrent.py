@@ -2,8 +2,9 @@
 
 Contenders with the same weights, measured in the same run, repetitions interleaved so drifts in
 machine load hit all of them alike; medians reported as ratios against ``torch.nn.LSTM``:
-seqlab's fast path, seqlab's readable cell, ``torch.nn.LSTM`` (oneDNN's fused kernel on CPU) and
-``torch.nn.LSTM`` with oneDNN off (PyTorch's own step-by-step code, the readable cell's peer).
+seqlab's fast path, seqlab's readable cell (one hand-differentiated node per sequence), the same
+cell stepped under autograd, ``torch.nn.LSTM`` (oneDNN's fused kernel on CPU) and ``torch.nn.LSTM``
+with oneDNN off (PyTorch's own step-by-step code).
 The measuring code is ``seqlab.inspect.speed`` (also behind ``seqlab bench recurrent``).
 
 Run: ``OMP_NUM_THREADS=1 python benchmarks/recurrent.py [--repeats 30] [--threads 1] [--compile [MODE]]``

@@ -1,8 +1,9 @@
 """Speed of the recurrent layers, measured as ratios in one run (the machine's load hits all alike).
 
 ``lstm_speed(...)`` times forward+backward of the same LSTM through: seqlab's fast path, seqlab's
-readable cell, ``torch.nn.LSTM`` (oneDNN's fused kernel on CPU) and ``torch.nn.LSTM`` with oneDNN
-off (PyTorch's own step-by-step code, the fair peer of the readable cell). Repetitions are
+readable cell (one hand-differentiated node per sequence, ``seqlab.nn.lstm_bptt``), the same cell
+stepped under autograd (``stepwise_recurrence``), ``torch.nn.LSTM`` (oneDNN's fused kernel on CPU)
+and ``torch.nn.LSTM`` with oneDNN off (PyTorch's own step-by-step code). Repetitions are
 interleaved and medians reported. Used by ``seqlab bench`` and ``benchmarks/recurrent.py``.
 
 >>> table = lstm_speed(units=8, steps=5, repeats=2)   # doctest: +SKIP
@@ -17,13 +18,14 @@ import warnings
 
 import torch
 
+from seqlab.nn.lstm_bptt import stepwise_recurrence
 from seqlab.nn.recurrent import LSTM
 from seqlab.nn.seeding import isolated_rng
 from seqlab.train.compiling import CompiledModule
 
 
 def lstm_contenders(units: int, features: int, compile_mode: str | None = None) -> dict:
-    """Functions ``x -> output sequence`` computing one LSTM with the same weights four ways (five
+    """Functions ``x -> output sequence`` computing one LSTM with the same weights five ways (six
     with ``compile_mode``: the readable cell through ``torch.compile`` in that mode)."""
     fast = LSTM(units, return_sequences=True, input_shape=(None, features), use_fast_path=True)
     readable = LSTM(units, return_sequences=True, input_shape=(None, features), use_fast_path=False)
@@ -40,7 +42,12 @@ def lstm_contenders(units: int, features: int, compile_mode: str | None = None) 
         with torch.backends.mkldnn.flags(enabled=False):
             return reference(x)[0]
 
+    def readable_stepwise(x):
+        with stepwise_recurrence():
+            return readable(x)
+
     runs = {"seqlab fast path": lambda x: fast(x), "seqlab readable cell": lambda x: readable(x),
+            "seqlab readable, stepwise": readable_stepwise,
             "torch.nn.LSTM": lambda x: reference(x)[0], "torch.nn.LSTM, oneDNN off": reference_without_onednn}
     if compile_mode:
         compiled = CompiledModule(readable, compile_mode)

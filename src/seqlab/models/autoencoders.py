@@ -35,6 +35,7 @@ from seqlab.nn.base import Layer, Shape
 from seqlab.nn.container import LayerStack
 from seqlab.nn.conv import Conv2D, MaxPooling2D
 from seqlab.nn.core import Dense, Flatten, Reshape
+from seqlab.nn.lstm_bptt import stepwise_recurrence
 from seqlab.nn.recurrent import LSTM
 from seqlab.nn.seeding import make_generator
 
@@ -137,7 +138,8 @@ def contractive_penalty(x: torch.Tensor, encode, weight: float) -> torch.Tensor:
     """``weight * mean_n ||d encode(x_n) / d x_n||_F^2`` through autograd (one backward pass per
     code unit; each sample's code depends on that sample only). ``x``: ``(batch, ...)``."""
     x = x.detach().requires_grad_(True)
-    code = encode(x).reshape(len(x), -1)
+    with stepwise_recurrence():  # a gradient of a gradient: recurrent layers step under autograd
+        code = encode(x).reshape(len(x), -1)
     total = x.new_zeros(())
     for j in range(code.shape[1]):
         (g,) = torch.autograd.grad(code[:, j].sum(), x, create_graph=True)

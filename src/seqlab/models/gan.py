@@ -42,6 +42,7 @@ from seqlab.models.autoencoders import Upsample2D
 from seqlab.nn.container import LayerStack
 from seqlab.nn.conv import Conv2D
 from seqlab.nn.core import Dense, Flatten, Reshape
+from seqlab.nn.lstm_bptt import stepwise_recurrence
 from seqlab.nn.recurrent import GRU, LSTM
 from seqlab.nn.seeding import make_generator
 
@@ -191,7 +192,8 @@ def gradient_penalty(critic, real: torch.Tensor, fake: torch.Tensor,
     """WGAN-GP: ``E (||grad_x D(x^)||_2 - 1)^2`` at ``x^ = e x + (1 - e) x~``, ``e ~ U(0, 1)`` per sample."""
     eps = torch.rand(len(real), *([1] * (real.dim() - 1)), generator=generator)
     mix = (eps * real + (1 - eps) * fake).requires_grad_(True)
-    (g,) = torch.autograd.grad(critic(mix).sum(), mix, create_graph=True)
+    with stepwise_recurrence():  # a gradient of a gradient: recurrent layers step under autograd
+        (g,) = torch.autograd.grad(critic(mix).sum(), mix, create_graph=True)
     return (g.reshape(len(g), -1).norm(dim=1) - 1).square().mean()
 
 

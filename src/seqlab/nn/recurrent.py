@@ -7,7 +7,13 @@ step (seed 004), padding masks, and what to return (``return_sequences``, ``retu
 Two paths compute the same function with the same parameters:
 
 * the readable path: the input half of every gate for all steps in one GEMM
-  (``cell.project_inputs``), then one ``cell.step`` per time step (one GEMM for the recurrence);
+  (``cell.project_inputs``), then one ``cell.step`` per time step (one GEMM for the recurrence).
+  An LSTM cell with sigmoid/tanh activations and no padding mask (so peephole, coupled gates and
+  recurrent dropout included) runs the same equations as one autograd node for the whole sequence
+  with backpropagation through time written out (``seqlab.nn.lstm_bptt``: the recurrent kernel's
+  gradient in one GEMM over all steps; about 1.25x the fused kernel on LSTM(256), against 1.8x for
+  autograd through ``cell.step``); ``with stepwise_recurrence():`` keeps ``cell.step`` under
+  autograd, for second derivatives;
 * the fast path: PyTorch's fused ops (``torch.lstm``, ``torch.gru``, ``torch.rnn_tanh``,
   ``torch.rnn_relu``, the functions ``torch.nn.LSTM`` and friends call), with the weights handed
   over in PyTorch's layout. It is used when the cell has a fused equivalent, recurrent dropout is
@@ -37,6 +43,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.nn.base import Layer, Shape
 from seqlab.nn.cells import GRUCell, LSTMCell, RecurrentCell, SimpleRNNCell
+from seqlab.nn.lstm_bptt import lstm_sequence, sequence_node_applies
 from seqlab.nn.penalties import WeightPenalties
 
 _FROZEN: contextvars.ContextVar[dict | None] = contextvars.ContextVar("seqlab_frozen_weights", default=None)
@@ -225,6 +232,8 @@ class RNN(WeightPenalties, Layer):
         if self.training and self.recurrent_dropout > 0:
             keep = x.new_empty(x.shape[0], self.units).bernoulli_(1 - self.recurrent_dropout)
             rec_mask = keep / (1 - self.recurrent_dropout)
+        if mask is None and isinstance(self.cell, LSTMCell) and sequence_node_applies(self.cell):
+            return lstm_sequence(self.cell, x, states, rec_mask)
         # The input half of all steps in one GEMM; unbind (not x_proj[t]) so backward gathers once.
         x_steps = self.cell.project_inputs(x).transpose(0, 1).contiguous().unbind(0)
         outputs = []

@@ -1,0 +1,79 @@
+"""The LSTM sequence node (hand-written BPTT) against autograd through ``LSTMCell.step``."""
+import itertools
+
+import pytest
+import torch
+
+from seqlab.models.gan import gradient_penalty
+from seqlab.nn.cells import LSTMCell
+from seqlab.nn.lstm_bptt import _LSTMSequence, lstm_sequence, sequence_node_applies, stepwise_recurrence
+from seqlab.nn.recurrent import LSTM
+
+
+def _outputs_and_grads(layer, x, h0, c0, stepwise: bool, seed: int = 3):
+    torch.manual_seed(seed)  # the recurrent-dropout mask: the same draw on both paths
+    with stepwise_recurrence() if stepwise else torch.enable_grad():
+        seq, h, c = layer(x, initial_state=[h0, c0])
+    loss = (seq ** 2).sum() + (1.3 * h).sum() + (c ** 3).sum()  # gradients reach all three outputs
+    inputs = [x, h0, c0, *layer.parameters()]
+    return [seq.detach(), h.detach(), c.detach()], torch.autograd.grad(loss, inputs)
+
+
+@pytest.mark.parametrize("peephole,coupled,dropout", list(itertools.product([False, True], repeat=3)))
+@pytest.mark.parametrize("steps", [3, 11])  # fewer than a chunk of steps, and not a multiple of it
+def test_sequence_node_equals_autograd_through_the_step(peephole, coupled, dropout, steps):
+    layer = LSTM(5, return_sequences=True, return_state=True, peephole=peephole, coupled_gates=coupled,
+                 recurrent_dropout=0.3 if dropout else 0.0, use_fast_path=False, input_shape=(steps, 3),
+                 generator=torch.Generator().manual_seed(1)).double().train()
+    g = torch.Generator().manual_seed(0)
+    x, h0, c0 = (torch.randn(*shape, generator=g, dtype=torch.float64, requires_grad=True)
+                 for shape in ((4, steps, 3), (4, 5), (4, 5)))
+    want_out, want_grads = _outputs_and_grads(layer, x, h0, c0, stepwise=True)
+    got_out, got_grads = _outputs_and_grads(layer, x, h0, c0, stepwise=False)
+    for got, want in zip(got_out + list(got_grads), want_out + list(want_grads)):
+        torch.testing.assert_close(got, want, rtol=1e-10, atol=1e-12)
+
+
+def test_gradcheck_in_float64_with_peepholes():
+    g = torch.Generator().manual_seed(0)
+
+    def t(*shape):
+        return torch.randn(*shape, generator=g, dtype=torch.float64, requires_grad=True)
+
+    x, w, b, u, h0, c0 = t(2, 4, 3), t(3, 12), t(12), t(3, 12), t(2, 3), t(2, 3)
+    p_i, p_f, p_o = t(3), t(3), t(3)
+    assert torch.autograd.gradcheck(
+        lambda *a: _LSTMSequence.apply(*a, None, False), (x, w, b, u, h0, c0, p_i, p_f, p_o))
+
+
+def test_inference_runs_the_same_loop_without_keeping_anything():
+    cell = LSTMCell(4, peephole=True, input_dim=2)
+    x, states = torch.randn(3, 6, 2), [torch.randn(3, 4), torch.randn(3, 4)]
+    with torch.no_grad():
+        seq, (h, c) = lstm_sequence(cell, x, states)
+        with stepwise_recurrence():
+            layer = LSTM(4, return_sequences=True, return_state=True, peephole=True, use_fast_path=False,
+                         input_shape=(6, 2))
+            layer.cell = cell
+            want = layer(x, initial_state=states)
+    for got, expected in zip((seq, h, c), want):
+        torch.testing.assert_close(got, expected)
+
+
+def test_only_sigmoid_and_tanh_cells_use_the_node():
+    assert sequence_node_applies(LSTMCell(3))
+    assert not sequence_node_applies(LSTMCell(3, activation="relu"))
+    assert not sequence_node_applies(LSTMCell(3, recurrent_activation="hard_sigmoid"))
+
+
+def test_a_gradient_penalty_through_a_readable_lstm_critic_differentiates_twice():
+    lstm = LSTM(4, peephole=True, input_shape=(5, 2), generator=torch.Generator().manual_seed(0))
+    critic = torch.nn.Sequential(lstm, torch.nn.Linear(4, 1))
+    real, fake = torch.randn(3, 5, 2), torch.randn(3, 5, 2)
+    penalty = gradient_penalty(critic, real, fake, generator=torch.Generator().manual_seed(0))
+    penalty.backward()  # second order: runs because gradient_penalty steps the cell under autograd
+    assert critic[0].cell.recurrent_kernel.grad.abs().sum() > 0
+    with pytest.raises(RuntimeError, match="once_differentiable"):  # outside that block the node is once-only
+        mix = torch.randn(3, 5, 2, requires_grad=True)
+        (grad,) = torch.autograd.grad(critic(mix).sum(), mix, create_graph=True)
+        grad.square().sum().backward()
