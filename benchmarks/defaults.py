@@ -51,9 +51,9 @@ Public sets that are not bundled, each test split scored once after the defaults
 1-NN 0.8000 in 74 s (the 5-member default scored 0.7429 in 445 s); PickupGestureWiimoteZ 0.7800 vs
 1-NN 0.6800 in 92 s.
 
-movielens-100k, measured 2026-12-06 after session 4 (``seqlab rbm ml-100k --movielens``; test error = per user, the share of
-u1.test ratings called wrongly as liked (3-5) / not liked (1-2) at p >= 0.5, then the mean over users;
-the strong baseline is the best of four like-rate baselines computed in the same run):
+movielens-100k, measured 2026-12-06 after session 4 (``seqlab rbm ml-100k --movielens``; test error =
+per user, the share of u1.test ratings called wrongly as liked (3-5) / not liked (1-2) at p >= 0.5,
+then the mean over users; the strong baseline is the best of four like-rate baselines of the run):
 
     movielens-100k      test error   0.1550  user + movie like rates  0.1479   0.2336*     39     13    NO    yes    yes
     (* seed 003's RBM as written, scored the same way. The other baselines of the run: every movie
