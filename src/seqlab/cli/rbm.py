@@ -138,7 +138,12 @@ def run(args: argparse.Namespace) -> int:
         title_png = ("RBM training: reconstruction error (loss), validation cross-entropy and error" if args.movielens
                      else "RBM training: reconstruction error (loss); free energy beside")
         run.history(model.history_, png, title=title_png, training=getattr(model, "training_", None))
-        run.report(title, [("Test metrics" if args.movielens else "Metrics", table), ("Training", png)])
+        sections = [("Verdict", metrics["verdict"]), ("Test metrics" if args.movielens else "Metrics", table),
+                    ("Training", png)]
+        if args.movielens:
+            from seqlab.train.budget import describe
+            sections.append(("Training budget", describe(model.training_)))
+        run.report(title, sections)
         run.say(summary)
         run.verdict(metrics["verdict"])
         run.plot = png
