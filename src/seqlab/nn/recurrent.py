@@ -8,12 +8,13 @@ Two paths compute the same function with the same parameters:
 
 * the readable path: the input half of every gate for all steps in one GEMM
   (``cell.project_inputs``), then one ``cell.step`` per time step (one GEMM for the recurrence).
-  An LSTM cell with sigmoid/tanh activations and no padding mask (so peephole, coupled gates and
-  recurrent dropout included) runs the same equations as one autograd node for the whole sequence
-  with backpropagation through time written out (``seqlab.nn.lstm_bptt``: the recurrent kernel's
-  gradient in one GEMM over all steps; about 1.25x the fused kernel on LSTM(256), against 1.8x for
-  autograd through ``cell.step``); ``with stepwise_recurrence():`` keeps ``cell.step`` under
-  autograd, for second derivatives;
+  An LSTM cell, or a GRU cell with ``reset_after``, with sigmoid/tanh activations and no padding
+  mask (so peephole, coupled gates and recurrent dropout included) runs the same equations as one
+  autograd node for the whole sequence with backpropagation through time written out
+  (``seqlab.nn.lstm_bptt``, ``seqlab.nn.gru_bptt``: the recurrent kernel's gradient in one GEMM
+  over all steps; about 1.25x the fused kernel on LSTM(256), against 1.8x for autograd through
+  ``cell.step``); ``with stepwise_recurrence():`` keeps ``cell.step`` under autograd, for second
+  derivatives;
 * the fast path: PyTorch's fused ops (``torch.lstm``, ``torch.gru``, ``torch.rnn_tanh``,
   ``torch.rnn_relu``, the functions ``torch.nn.LSTM`` and friends call), with the weights handed
   over in PyTorch's layout. It is used when the cell has a fused equivalent, recurrent dropout is
@@ -43,6 +44,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.nn.base import Layer, Shape
 from seqlab.nn.cells import GRUCell, LSTMCell, RecurrentCell, SimpleRNNCell
+from seqlab.nn.gru_bptt import gru_sequence
 from seqlab.nn.lstm_bptt import lstm_sequence, sequence_node_applies
 from seqlab.nn.penalties import WeightPenalties
 
@@ -232,8 +234,9 @@ class RNN(WeightPenalties, Layer):
         if self.training and self.recurrent_dropout > 0:
             keep = x.new_empty(x.shape[0], self.units).bernoulli_(1 - self.recurrent_dropout)
             rec_mask = keep / (1 - self.recurrent_dropout)
-        if mask is None and isinstance(self.cell, LSTMCell) and sequence_node_applies(self.cell):
-            return lstm_sequence(self.cell, x, states, rec_mask)
+        node = _sequence_node(self.cell) if mask is None else None
+        if node is not None:
+            return node(self.cell, x, states, rec_mask)
         # The input half of all steps in one GEMM; unbind (not x_proj[t]) so backward gathers once.
         x_steps = self.cell.project_inputs(x).transpose(0, 1).contiguous().unbind(0)
         outputs = []
@@ -281,6 +284,18 @@ class RNN(WeightPenalties, Layer):
         position = (steps - start[:, None]).clamp(min=0).minimum(length[:, None] - 1)
         outputs = out_front.gather(1, position[:, :, None].expand(-1, -1, out_front.shape[2]))
         return outputs.masked_fill((steps < start[:, None])[:, :, None], 0.0), final
+
+
+def _sequence_node(cell):
+    """The hand-differentiated whole-sequence function for ``cell`` (``lstm_sequence`` for an LSTM,
+    ``gru_sequence`` for a GRU with ``reset_after``), or None: then the layer steps the cell."""
+    if not sequence_node_applies(cell):
+        return None
+    if isinstance(cell, LSTMCell):
+        return lstm_sequence
+    if isinstance(cell, GRUCell) and cell.reset_after:
+        return gru_sequence
+    return None
 
 
 def mask_blocks(mask: torch.Tensor):
