@@ -5,8 +5,8 @@
 
 With ``--movielens``, DATA is the unzipped MovieLens-100k folder (``u1.base``, ``u1.test``):
 ratings become liked (3-5) / not liked (1-2) / not rated and ``MovieRecommender`` (an RBM with
-visible units for each user's rated movies only, Salakhutdinov, Mnih & Hinton 2007) learns
-``u1.base``; by default it trains by the adaptive budget below, on 80% of each user's u1.base
+visible units for each user's rated movies only, Salakhutdinov, Mnih & Hinton 2007; its
+visible biases conditioned on the user + movie like rates) learns ``u1.base``; by default it trains by the adaptive budget below, on 80% of each user's u1.base
 ratings, watching the other 20%. ``metrics.json`` holds the test error on ``u1.test`` (per user,
 the share of test ratings called wrongly at p(liked) >= 0.5, then the mean over users: the course's
 averaging) beside the like-rate baselines of the same run (every movie liked, the movie's, the
