@@ -109,3 +109,17 @@ def test_gru_node_runs_only_for_reset_after():
         cell = GRU(4, input_shape=(6, 2)).cell
         seq, (h,) = gru_sequence(cell, torch.randn(3, 6, 2), [torch.zeros(3, 4)])
     assert seq.shape == (3, 6, 4) and torch.equal(seq[:, -1], h)
+
+
+def test_a_gru_left_to_choose_trains_through_its_node_and_predicts_through_the_fused_op(monkeypatch):
+    import seqlab.nn.recurrent as recurrent
+    calls = []
+    monkeypatch.setattr(recurrent, "gru_sequence", lambda *a: calls.append("node") or gru_sequence(*a))
+    layer = GRU(4, input_shape=(5, 2))
+    x = torch.randn(3, 5, 2)
+    layer(x).sum().backward()
+    assert calls == ["node"]
+    with torch.no_grad():
+        layer(x)
+    GRU(4, input_shape=(5, 2), use_fast_path=True)(x).sum().backward()  # asked for the fused op: gets it
+    assert calls == ["node"]
