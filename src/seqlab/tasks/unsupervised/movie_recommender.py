@@ -83,8 +83,8 @@ def like_rate_logits(likes: np.ndarray, movie_rates: np.ndarray, overall: float)
     (the "user + movie like rates" baseline, clipped to [0.02, 0.98]), ``(n_users, n_movies)``; the user
     rates come from ``likes``, shrunk towards ``overall`` by 5 pseudo-ratings.
 
-    >>> like_rate_logits(np.array([[1, -1]]), np.array([0.5, 0.5]), 0.5).round(decimals=3).tolist()
-    [[0.336, 0.336]]
+    >>> print(like_rate_logits(np.array([[1, -1]]), np.array([0.5, 0.5]), 0.5).numpy().round(3))
+    [[0.336 0.336]]
     """
     seen = likes >= 0
     user = (np.where(seen, likes, 0).sum(1) + SMOOTHING * overall) / (seen.sum(1) + SMOOTHING)
