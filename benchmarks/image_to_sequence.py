@@ -92,6 +92,8 @@ def main() -> None:
     parser.add_argument("--train", type=int, default=20_000)
     parser.add_argument("--no-augment", dest="augment", action="store_false", help="train on unwarped digits")
     parser.add_argument("--seed", type=int, default=0, help="seed of both networks (same images)")
+    parser.add_argument("--ensemble", type=int, default=None,
+                        help="members of the ensemble (default: ImageToSequence's default)")
     parser.add_argument("--validation-only", action="store_true",
                         help="stop after the validation figures (for choosing settings; the test split is not read)")
     args = parser.parse_args()
@@ -99,14 +101,19 @@ def main() -> None:
     Xv, yv = digit_strings(2000, max_digits=4, split="validation", seed=3)
     Xt, yt = (None, None) if args.validation_only else digit_strings(2000, max_digits=4, split="test", seed=2)
     start = time.perf_counter()
-    task = ImageToSequence(seed=args.seed).fit(X, y, validation_data=(Xv, yv))
+    options = {} if args.ensemble is None else {"ensemble": args.ensemble}
+    task = ImageToSequence(seed=args.seed, **options).fit(X, y, validation_data=(Xv, yv))
     seconds = time.perf_counter() - start
-    history = task.history_
-    print(f"trained {history['best_step']} steps kept of {history['step'][-1]} run ({history['stopped']}), "
-          f"{seconds:.0f} s on this machine; validation exact {max(history['val_exact_match']):.3f}, "
-          f"baseline {max(history['baseline_val_exact_match']):.3f}")
-    print("validation exact by evaluation:", " ".join(f"{s}:{v:.3f}" for s, v in zip(history["step"],
-                                                                                   history["val_exact_match"])))
+    print(f"{len(task.models_)} member(s), {seconds:.0f} s on this machine (seed {args.seed})")
+    for k, history in enumerate(task.history_["members"]):
+        print(f"member {k} (seed {task.member_seed(k)}): {history['best_step']} steps kept of "
+              f"{history['step'][-1]} run ({history['stopped']}); validation exact "
+              f"{max(history['val_exact_match']):.4f}, baseline {max(history['baseline_val_exact_match']):.4f}")
+        print("  validation exact by evaluation:", " ".join(f"{s}:{v:.3f}" for s, v in zip(
+            history["step"], history["val_exact_match"])))
+    if "ensemble_val_exact_match" in task.history_:
+        print(f"ensemble validation exact {task.history_['ensemble_val_exact_match']:.4f}, baseline ensemble "
+              f"{task.history_['ensemble_baseline_val_exact_match']:.4f}")
     if args.validation_only:
         return
     predicted = task.predict(Xt)
@@ -115,8 +122,9 @@ def main() -> None:
     base = scores["baseline"]
     print("test: 2,000 images of 1-4 digits from the held-out digit images 1,400-1,796")
     print(f"{'model':34} {'exact sequence':>14} {'per digit':>10} {'wrong length':>12} {'digit | length ok':>17}")
-    for name, s, p in (("CNN + attentive LSTM", scores, predicted),
-                       ("per-position classifier (baseline)", base, baseline_predicted)):
+    members = f" x{len(task.models_)}" if len(task.models_) > 1 else ""
+    for name, s, p in ((f"CNN + attentive LSTM{members}", scores, predicted),
+                       (f"per-position baseline{members}", base, baseline_predicted)):
         wrong_length, digit_ok = error_kinds(yt, p)
         print(f"{name:34} {s['exact_match']:14.4f} {s['token_accuracy']:10.3f} {wrong_length:12.3f} {digit_ok:17.3f}")
     for k in range(1, 5):
@@ -125,6 +133,12 @@ def main() -> None:
                  for p in (predicted, baseline_predicted)]
         print(f"  {k} digit(s), {len(keep)} images: exact {exact[0]:.3f}, baseline {exact[1]:.3f}")
     print("verdict:", "beats" if scores["beats_baseline"] else "LOSES TO", "the per-position classifier")
+    if len(task.models_) > 1:   # each member alone, for the spread the ensemble averages (not used to choose)
+        x = task._checked(Xt)
+        for k, (model, baseline) in enumerate(zip(task.models_, task.baselines_)):
+            alone = [sequence_scores(yt, task._read(x, which, [m]))["exact_match"]
+                     for which, m in (("model", model), ("baseline", baseline))]
+            print(f"  member {k} alone: test exact {alone[0]:.4f}, its baseline {alone[1]:.4f}")
     path = Path(args.out) / "image_to_sequence_attention.png"
     plot_attention(Xt[:6], yt[:6], predicted[:6], task.attention(Xt[:6]), path)
     print(f"attention maps: {path}")
