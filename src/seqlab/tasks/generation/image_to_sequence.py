@@ -68,7 +68,8 @@ def sequence_scores(truth: list[str], predicted: list[str]) -> dict:
 class ImageToSequence(Task):
     """CNN + attentive LSTM reader of token sequences in images.
 
-    Args: ensemble: how many independently seeded members to train and average (module doc); units, embedding_dim: the network; filters: channels of the encoder's three convolution
+    Args: ensemble: how many independently seeded members to train and average (module doc);
+    units, embedding_dim: the network; filters: channels of the encoder's three convolution
     blocks (pooled 2x2, 2x1, none); column_lstm: run a bidirectional LSTM along the encoder's
     columns (``seqlab.models.captioning``); dropout: on the encoder's columns and the decoder's output
     layer, in both networks; learning_rate_schedule: ``"cosine"`` anneals the learning rate to 0 over
@@ -134,7 +135,8 @@ class ImageToSequence(Task):
         if len(encoder["filters"]) != 3:
             raise ConfigError(f"filters gives the channels of the encoder's 3 blocks, got {self.filters!r}")
         model = ImageToSequenceModel(len(self.vocab_), *self.image_shape_, units=int(self.units),
-                                     embedding_dim=int(self.embedding_dim), encoder=encoder, dropout=float(self.dropout))
+                                     embedding_dim=int(self.embedding_dim), encoder=encoder,
+                                     dropout=float(self.dropout))
         baseline = PositionClassifier(len(self.vocab_), *self.image_shape_, self.max_length_,
                                       units=int(self.units), encoder=encoder, dropout=float(self.dropout))
         return model, baseline
@@ -234,9 +236,8 @@ class ImageToSequence(Task):
                         for group in optimizer.param_groups:
                             group["lr"] = float(self.learning_rate) * 0.5 * (1 + math.cos(math.pi * step / limit))
                 if step % int(self.eval_every) == 0 or step == limit:
-                    scores = {"model": sequence_scores(val_truth, self._read(x_val, models=networks[:1]))["exact_match"],
-                              "baseline": sequence_scores(val_truth, self._read(x_val, "baseline",
-                                                                                networks[1:]))["exact_match"]}
+                    scores = {name: sequence_scores(val_truth, self._read(x_val, name, [module]))["exact_match"]
+                              for name, module in zip(("model", "baseline"), networks)}
                     for (name, score), module, optimizer in zip(scores.items(), networks, optimizers):
                         if score > best[name][0]:
                             best[name] = (score, {k: v.clone() for k, v in module.state_dict().items()}, step)
