@@ -7,6 +7,9 @@
   windows to predict the last feature one step ahead from the other features
   (``x[:, :-1, :-1] -> x[:, 1:, -1]``), test on all REAL windows; the score is the mean absolute
   error (lower is better).
+- ``repeated_score(score, real, synthetic, repetitions=10)``: the paper's protocol (the authors'
+  ``main_timegan.py`` averages 10 runs of each metric): the score with ``repetitions`` seeds (a
+  fresh split and initialisation each), as ``{"mean", "std", "values"}``.
 - ``coverage(real, synthetic)`` (Naeem et al., ICML 2020): the share of real windows whose
   ball to their ``k``-th nearest real neighbour holds at least one synthetic window; a generator
   that collapses onto a few modes covers few real windows, whatever the discriminator says.
@@ -150,6 +153,21 @@ def discriminative_score(real, synthetic, iterations: int = 2000, batch_size: in
         fake_ok = (net(s[ps[ns:]]) <= 0).float()
     acc = float(torch.cat([real_ok, fake_ok]).mean())
     return abs(acc - 0.5)
+
+
+def repeated_score(score, real, synthetic, repetitions: int = 10, seed: int = 0, **kwargs) -> dict:
+    """``score(real, synthetic, seed=seed + i, **kwargs)`` for ``i`` in ``range(repetitions)``, as
+    the TimeGAN paper reports its metrics (the mean of 10 runs). Returns ``{"mean", "std",
+    "values"}`` (population std of the values).
+
+    >>> r = repeated_score(lambda real, synthetic, seed: seed / 10, None, None, repetitions=3, seed=1)
+    >>> round(r["mean"], 6), round(r["std"], 6), r["values"]
+    (0.2, 0.08165, [0.1, 0.2, 0.3])
+    """
+    if int(repetitions) < 1:
+        raise DataError(f"repetitions must be >= 1, got {repetitions}")
+    values = [float(score(real, synthetic, seed=int(seed) + i, **kwargs)) for i in range(int(repetitions))]
+    return {"mean": float(np.mean(values)), "std": float(np.std(values)), "values": values}
 
 
 def predictive_score(real, synthetic, iterations: int = 5000, batch_size: int = 128, seed: int | None = 0) -> float:
