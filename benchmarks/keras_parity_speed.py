@@ -31,6 +31,9 @@ seqlab/plain (train, predict) at 1 thread | 2 threads, and seqlab/Keras:
     seed-004 text       0.97 0.98 | 1.14 1.03   Keras 2.75-7.57x
     GRU(64)             1.14 1.03 | 1.00 1.03   Keras 2.12-5.75x
 
+GRU(64) rerun alone after its training moved to the sequence node (``seqlab.nn.gru_bptt``; ``--models
+gru64``, same conditions): 1.35 1.05 | 1.25 1.08, Keras 2.20-5.63x.
+
 CQF predict was 0.92 | 0.90 before ``predict`` handed the fused kernels contiguous weights
 (``seqlab.nn.recurrent.frozen_weights``): ``torch.lstm`` reads a transposed view ~3% slower.
 """

@@ -6,9 +6,19 @@
     OMP_NUM_THREADS=1 python benchmarks/tune_classify.py --trials 30 --workers 2 --out runs/tune-ipd
 
 The tuned figure is the refitted winner's test accuracy, scored once; the search saw only the
-training series (3-fold cross-validation). The hand-tuned rows train each encoder with the
-epochs and widths the benchmark chose, on all the training series, and score the same test split.
-Timing figures depend on the machine's load; the comparison that counts is the accuracy.
+training series: each trial is scored by the log loss of its out-of-fold predictions (3 stratified
+folds of the 67 training series; ``seqlab.tasks.classification.search``), printed with the
+out-of-fold accuracy. The hand-tuned rows train each encoder with the epochs and widths the
+benchmark chose, on all the training series, and score the same test split (the best of them is
+the best of six test scores, so it is an optimistic figure). Timing figures depend on the
+machine's load; the comparison that counts is the accuracy.
+
+Measured (``--trials 30 --workers 2``, nice 19 on a loaded 2-core machine, 726 s): tuned **0.9699**,
+below the best hand-tuned row 0.9747 (transformer) and above the other five (0.9504-0.9689) and
+1-NN 0.9553. Winner: gru, learning rate 0.000455, batch 32, dropout 0.0723, 34 units, refitted as 5
+nets; its out-of-fold log loss 0.0734, out-of-fold accuracy 0.9851 (66 of 67). 12 trials finished,
+18 were pruned; the finished ones had 4 distinct out-of-fold accuracies and 12 distinct log losses.
+The earlier objective (fold error rate at the best epoch, loss as tie-break) gave 0.9660 in 114 s.
 """
 from __future__ import annotations
 
@@ -61,6 +71,10 @@ if __name__ == "__main__":
     print("\nItalyPowerDemand test accuracy (1029 series)")
     print(f"  seqlab tune classify ({args.trials} trials, {args.workers} workers)  "
           f"{metrics['test']['accuracy']:.4f}  {tuned_seconds:6.0f}s  {metrics['rerun']}")
+    refit = metrics["refit"]
+    print(f"  winner: trial {metrics['best_trial']}, {metrics['objective']} {metrics['best_value']:.4f}, "
+          f"out-of-fold accuracy {refit.get('validation_accuracy', float('nan')):.4f} "
+          f"({refit.get('validation_examples', '?')} series); trials {metrics['trials']}")
     for name, acc in rows.items():
         print(f"  {name:<60} {acc:.4f}")
     best = max(v for k, v in rows.items() if k.startswith("hand-tuned"))

@@ -35,16 +35,21 @@ def test_rbm_on_a_binary_csv_writes_model_free_energy_and_report(tmp_path, capsy
 
 
 @pytest.mark.skipif(not (MOVIELENS / "u1.base").is_file(), reason="MovieLens-100k is not on this machine")
-def test_rbm_movielens_writes_the_course_loss_beside_the_all_liked_baseline(tmp_path):
+def test_rbm_movielens_writes_the_test_error_beside_the_like_rate_baselines(tmp_path):
     out = tmp_path / "ml"
     assert main(["rbm", str(MOVIELENS), "--movielens", "--epochs", "1", "--k", "1", "--hidden", "8",
                  "--out", str(out)]) == 0
     metrics = json.loads((out / "metrics.json").read_text())
-    assert 0 < metrics["test_loss"] < 1 and metrics["users"] == 459   # u1.test rates 459 users
+    assert 0 < metrics["test_error"] < 1 and metrics["users"] == 459   # u1.test rates 459 users
+    assert 0 < metrics["course_test_loss"] < 1 and metrics["training"]["epochs"] == 1
     # share of not-liked test ratings, per user, computed here from u1.test directly
     test = np.loadtxt(MOVIELENS / "u1.test", dtype=int)
     per_user = [np.mean(test[test[:, 0] == u, 2] < 3) for u in np.unique(test[:, 0])]
-    assert metrics["baseline"]["test_loss"] == pytest.approx(np.mean(per_user), abs=1e-6)
+    baselines = metrics["baselines"]
+    assert baselines["every movie liked"]["test_error"] == pytest.approx(np.mean(per_user), abs=1e-6)
+    strongest = min(baselines, key=lambda n: baselines[n]["test_error"])
+    assert metrics["baseline"] == {"name": strongest, "test_error": baselines[strongest]["test_error"]}
+    assert f"'{strongest}'" in metrics["verdict"]
     for name in ("model/config.json", "history.json", "loss.png", "report.html"):
         assert (out / name).is_file(), name
 

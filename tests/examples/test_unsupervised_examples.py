@@ -27,8 +27,8 @@ def test_rbm_movielens_skips_with_a_message_when_the_folder_is_absent(tmp_path, 
 
 
 @pytest.mark.skipif(not (MOVIELENS / "u1.base").is_file(), reason="MovieLens-100k is not on this machine")
-def test_rbm_movielens_trains_and_prints_the_course_test_loss(capsys):
+def test_rbm_movielens_trains_and_prints_the_test_error_and_baselines(capsys):
     m = example("rbm_movielens").main([str(MOVIELENS), "--epochs", "1"])
-    assert 0 < m["test_loss"] < 1 and m["users"] == 459
+    assert 0 < m["test_error"] < 1 and m["users"] == 459
     out = capsys.readouterr().out
-    assert "test loss:" in out and "recommended to user 1:" in out
+    assert "test error:" in out and "user + movie like rates" in out and "recommended to user 1:" in out

@@ -1,4 +1,4 @@
-"""The LSTM sequence node (hand-written BPTT) against autograd through ``LSTMCell.step``."""
+"""The LSTM and GRU sequence nodes (hand-written BPTT) against autograd through the cells' ``step``."""
 import itertools
 
 import pytest
@@ -6,8 +6,9 @@ import torch
 
 from seqlab.models.gan import gradient_penalty
 from seqlab.nn.cells import LSTMCell
+from seqlab.nn.gru_bptt import gru_sequence
 from seqlab.nn.lstm_bptt import _LSTMSequence, lstm_sequence, sequence_node_applies, stepwise_recurrence
-from seqlab.nn.recurrent import LSTM
+from seqlab.nn.recurrent import GRU, LSTM, _sequence_node
 
 
 def _outputs_and_grads(layer, x, h0, c0, stepwise: bool, seed: int = 3):
@@ -77,3 +78,48 @@ def test_a_gradient_penalty_through_a_readable_lstm_critic_differentiates_twice(
         mix = torch.randn(3, 5, 2, requires_grad=True)
         (grad,) = torch.autograd.grad(critic(mix).sum(), mix, create_graph=True)
         grad.square().sum().backward()
+
+
+@pytest.mark.parametrize("dropout,use_bias", [(False, True), (True, True), (True, False)])
+@pytest.mark.parametrize("steps", [3, 11])
+def test_gru_sequence_node_equals_autograd_through_the_step(dropout, use_bias, steps):
+    layer = GRU(5, return_sequences=True, return_state=True, recurrent_dropout=0.3 if dropout else 0.0,
+                use_bias=use_bias, use_fast_path=False, input_shape=(steps, 3),
+                generator=torch.Generator().manual_seed(1)).double().train()
+    if use_bias:  # nonzero biases, so both bias gradients are checked
+        layer.cell.bias.data.normal_(generator=torch.Generator().manual_seed(2))
+    g = torch.Generator().manual_seed(0)
+    x, h0 = (torch.randn(*shape, generator=g, dtype=torch.float64, requires_grad=True)
+             for shape in ((4, steps, 3), (4, 5)))
+    results = []
+    for stepwise in (True, False):
+        torch.manual_seed(3)
+        with stepwise_recurrence() if stepwise else torch.enable_grad():
+            seq, h = layer(x, initial_state=[h0])
+        loss = (seq ** 2).sum() + (1.3 * h).sum()
+        results.append([seq.detach(), h.detach(), *torch.autograd.grad(loss, [x, h0, *layer.parameters()])])
+    for got, want in zip(results[1], results[0]):
+        torch.testing.assert_close(got, want, rtol=1e-10, atol=1e-12)
+
+
+def test_gru_node_runs_only_for_reset_after():
+    assert _sequence_node(GRU(3).cell) is gru_sequence
+    assert _sequence_node(GRU(3, reset_after=False).cell) is None
+    with torch.no_grad():
+        cell = GRU(4, input_shape=(6, 2)).cell
+        seq, (h,) = gru_sequence(cell, torch.randn(3, 6, 2), [torch.zeros(3, 4)])
+    assert seq.shape == (3, 6, 4) and torch.equal(seq[:, -1], h)
+
+
+def test_a_gru_left_to_choose_trains_through_its_node_and_predicts_through_the_fused_op(monkeypatch):
+    import seqlab.nn.recurrent as recurrent
+    calls = []
+    monkeypatch.setattr(recurrent, "gru_sequence", lambda *a: calls.append("node") or gru_sequence(*a))
+    layer = GRU(4, input_shape=(5, 2))
+    x = torch.randn(3, 5, 2)
+    layer(x).sum().backward()
+    assert calls == ["node"]
+    with torch.no_grad():
+        layer(x)
+    GRU(4, input_shape=(5, 2), use_fast_path=True)(x).sum().backward()  # asked for the fused op: gets it
+    assert calls == ["node"]

@@ -10,9 +10,14 @@ ARGS are the command's own arguments: the data and whatever the search should no
 --model fixes the encoder; classify without --model also searches the encoder). The search
 varies each model family's units, layers, dropout, learning rate, batch size and lookback
 (seed 002's list), with TPE sampling; trials are scored on validation data held out of the
-training data and pruned when their validation curve falls behind the median of the earlier
-trials'. The best configuration is refitted on all the training data and scored once on the test
-split; report.html shows the trials, Optuna's optimisation-history and parameter-importance plots,
+training data (lower is better) and pruned when their validation curve falls behind the median of
+the earlier trials'. classify scores a trial by the log loss (cross-entropy) of its out-of-fold
+predictions: under 1,000 examples 3 stratified folds, each trained as the command trains (the
+validation fold never seen, not even to stop) and predicting the fold it left out; from 1,000 up
+one stratified 20% hold-out; the out-of-fold accuracy is shown beside it. forecast: validation
+RMSE; generate: validation nats per character; synth: discriminative score (docs/tuning.md). The
+best configuration is refitted on all the training data and scored once on the test split;
+report.html shows the trials, Optuna's optimisation-history and parameter-importance plots,
 baselines computed in the same run, and the command line that reruns the winner.
 
 The study lives in the run directory (study.journal), whose default name comes from the command,
@@ -246,7 +251,7 @@ def write_results(folder: Path, task, job: Job, args, rerun: str, seconds: float
                 ("Optimisation history", plots["history"])]
     importance = plots["importance"]
     sections.append(("Parameter importance", importance if importance.endswith(".png") else f"<p>{importance}</p>"))
-    sections.append(("Trials", trial_rows(study, job.shown)))
+    sections.append(("Trials", trial_rows(study, job.shown, objective=t["objective"])))
     write_report(folder, job.title, sections, settings={k: v for k, v in vars(args).items() if k != "func"})
     return [f"best trial {t['best_trial']}: {t['objective']} {t['best_value']:.4g}; trials {t['trials']}",
             "test: " + ", ".join(f"{k} {v:.4f}" for k, v in tuned.items() if v is not None) + f"; {verdict}",

@@ -73,7 +73,8 @@ def _classify_job(args) -> Job:
         return out
 
     return Job(build_task(train, args), X, train.y, (test_x, test.y), choices,
-               shown=["epochs", "epochs_run", "validation_accuracy", "pruned_at"], baselines=baselines,
+               shown=["validation_log_loss", "validation_accuracy", "epochs_run", "pruned_at"],
+               baselines=baselines,
                headline=lambda s: {"accuracy": s["accuracy"], "f1_macro": s.get("f1_macro")},
                title=f"seqlab tune classify: {Path(args.train).name}")
 

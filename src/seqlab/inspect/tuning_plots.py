@@ -56,17 +56,18 @@ def plot_study(study, out_dir: str | Path, objective: str = "objective value") -
     return found
 
 
-def trial_rows(study, shown: list[str] | None = None) -> list[dict]:
-    """One dict per trial: number, state, value (of finished trials), the validation score a pruned
+def trial_rows(study, shown: list[str] | None = None, objective: str | None = None) -> list[dict]:
+    """One dict per trial: number, state, value (of finished trials; the column is named
+    ``"<objective> (lower is better)"`` when ``objective`` is given), the validation score a pruned
     trial was stopped at, each parameter, the user attributes in ``shown`` (epochs, validation
     accuracy, ...) and its seconds, in trial order."""
-    rows = []
+    rows, value = [], f"{objective} (lower is better)" if objective else "value"
     for t in sorted(study.trials, key=lambda t: t.number):
         state = "STALE" if t.user_attrs.get("stale") else t.state.name
         seconds = (t.datetime_complete - t.datetime_start).total_seconds() \
             if t.datetime_complete and t.datetime_start else None
         pruned = state == "PRUNED"   # its value is the last validation score the pruner saw, not the objective
-        row = {"trial": t.number, "state": state, "value": "" if t.value is None or pruned else t.value,
+        row = {"trial": t.number, "state": state, value: "" if t.value is None or pruned else t.value,
                "validation score when pruned": t.value if pruned and t.value is not None else ""}
         row.update({k: v for k, v in t.params.items()})
         for k in shown or []:

@@ -61,9 +61,10 @@ def stepwise_recurrence():
 
 
 def sequence_node_applies(cell) -> bool:
-    """True when ``lstm_sequence`` computes ``cell``'s steps: an LSTM cell with sigmoid gates and
-    tanh activation, outside ``stepwise_recurrence()`` and outside tracing (``torch.jit.trace`` and the
-    ONNX exporter record the step-by-step path: this node's in-place writes do not trace)."""
+    """True when a sequence node may run ``cell`` (``lstm_sequence`` here, ``gru_sequence`` in
+    ``seqlab.nn.gru_bptt``, each for its own cell type): sigmoid gates and tanh activation, outside
+    ``stepwise_recurrence()`` and outside tracing (``torch.jit.trace`` and the ONNX exporter record
+    the step-by-step path: a node's in-place writes do not trace)."""
     if _STEPWISE.get() or cell is None or torch.jit.is_tracing() or torch.onnx.is_in_onnx_export():
         return False
     return cell.activation_name == "tanh" and cell.recurrent_activation_name == "sigmoid"

@@ -36,7 +36,7 @@ TASK_MODULES: dict[str, str] = {
     "AnomalyDetector": "seqlab.tasks.unsupervised.anomaly",
     "RBM": "seqlab.tasks.unsupervised.rbm",
     "DBN": "seqlab.tasks.unsupervised.rbm",
-    "MovieRecommender": "seqlab.tasks.unsupervised.rbm",
+    "MovieRecommender": "seqlab.tasks.unsupervised.movie_recommender",
     "AutoencoderRecommender": "seqlab.tasks.unsupervised.recommender_ae",
     "SOM": "seqlab.tasks.unsupervised.som",
 }

@@ -37,7 +37,7 @@ def test_tune_sets_the_best_configuration_refits_and_scores_the_test_split_once(
     assert fits == [40] * 9 + [60]                  # 3 trials on 3 folds of 2/3 each, the refit on all
     for name, value in t["best_params"].items():
         assert clf.get_params()[name] == value
-    assert clf.epochs == t["refit"]["epochs"] <= 4
+    assert clf.epochs == 4 and clf.ensemble == 5 and t["refit"]["validation_examples"] == 60   # refit as trained
     assert t["best_value"] == min(tr.value for tr in clf.study_.trials)
     assert t["test"]["accuracy"] == pytest.approx(clf.evaluate(X_test, y_test)["accuracy"])
 

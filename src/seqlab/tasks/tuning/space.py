@@ -95,7 +95,11 @@ class Search:
     - ``fit_trial(task, fit_data, validation) -> (value, info)``: train ``task`` (already set to the
       trial's arguments) and return its validation score (lower is better) and a JSON-friendly
       record (``info["epochs"]``: the epoch count the refit should use, if any).
+    - ``aggregate(values, infos) -> value``: the trial's value from the folds' (default: their mean).
     - ``combine(infos) -> info``: one record from the folds' (default: the first fold's).
+    - ``pruning_scores(task, validation)``: None (default: the pruner reads the validation score
+      the training budget watches), or a context manager factory ``scores(listen)`` that calls
+      ``listen(score, evaluation, may_prune)`` after each epoch of the first fold's fit.
     - ``refit(task, X, y, info)``: train the winner on all the training data.
     - ``test_scores(task, test) -> dict``: the refitted winner's scores on the test split.
 
@@ -119,8 +123,14 @@ class Search:
     def fit_trial(self, task, fit_data, validation) -> tuple[float, dict]:
         raise NotImplementedError
 
+    def aggregate(self, values: list[float], infos: list[dict]) -> float:
+        return float(sum(values) / len(values))
+
     def combine(self, infos: list[dict]) -> dict:
         return dict(infos[0])
+
+    def pruning_scores(self, task, validation):
+        return None
 
     def refit(self, task, X, y, info: dict):
         raise NotImplementedError

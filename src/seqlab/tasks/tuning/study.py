@@ -172,7 +172,9 @@ def make_pruner(pruner):
 
     Median: a trial stops when its best validation score so far is worse than the median of the
     finished trials' at the same epoch, after 5 finished trials and 10 epochs (early epochs say little
-    about where a slow learning rate ends up). Hyperband: successive halving brackets from 10 epochs on.
+    about where a slow learning rate ends up; a ``Search.pruning_scores`` may hold it back longer: the
+    classifiers' until the adaptive budget's floor of steps). Hyperband: successive halving brackets
+    from 10 epochs on.
     """
     optuna = _optuna()
     if not isinstance(pruner, str):
@@ -197,23 +199,31 @@ def make_sampler(seed: int, worker: int, existing: int):
 
 
 @contextlib.contextmanager
-def reporting_to(trial):
+def reporting_to(trial, scores=None):
     """Within the block, each epoch's validation score of every fit goes to ``trial`` (the best so
-    far, by epoch) and the pruner may stop the trial (``optuna.TrialPruned``). The scores come from
-    the training budgets' reports where seqlab has them (``seqlab.train.budget.watch_scores``: every
-    training loop), else from a callback on every ``Trainer.fit`` (``seqlab.train.observers``)."""
+    far, by epoch) and the pruner may stop the trial (``optuna.TrialPruned``).
+
+    ``scores`` is where the scores come from: a ``Search.pruning_scores`` context (called with the
+    listener ``listen(score, evaluation, may_prune=True)``; ``may_prune=False`` reports the score but
+    lets no pruner stop the trial yet), else the training budgets' reports
+    (``seqlab.train.budget.watch_scores``: every training loop), else a callback on every
+    ``Trainer.fit`` (``seqlab.train.observers``)."""
     optuna = _optuna()
     best = [math.inf]
 
-    def listen(score, evaluation: int):
+    def listen(score, evaluation: int, may_prune: bool = True):
         if score is None or not math.isfinite(score):
             return
         best[0] = min(best[0], float(score))
         trial.report(best[0], evaluation)
-        if trial.should_prune():
+        if may_prune and trial.should_prune():
             trial.set_user_attr("pruned_at", evaluation + 1)
             raise optuna.TrialPruned(f"pruned after epoch {evaluation + 1}")
 
+    if scores is not None:
+        with scores(listen):
+            yield
+        return
     try:
         from seqlab.train.budget import watch_scores
     except ImportError:
@@ -255,7 +265,7 @@ def progress_line(study, trial, started: float) -> str:
         what = f"value {trial.value:.4g}"
     elif state == optuna.trial.TrialState.PRUNED:
         at = trial.user_attrs.get("pruned_at", trial.last_step)
-        what = f"pruned at epoch {at}" + (f" ({trial.value:.4g})" if trial.value is not None else "")
+        what = f"pruned at epoch {at}" + (f" (its curve's best {trial.value:.4g})" if trial.value is not None else "")
     else:
         what = "failed" + (f": {trial.user_attrs['error']}" if trial.user_attrs.get("error") else "")
     try:
@@ -313,14 +323,15 @@ def run_worker(spec: WorkerSpec) -> int:
         values, infos = [], []
         try:
             for k, (fit_data, validation) in enumerate(spec.splits):   # the first fold's curve feeds the pruner
-                with reporting_to(trial) if k == 0 else contextlib.nullcontext():
+                scores = search.pruning_scores(task, validation) if k == 0 else None
+                with reporting_to(trial, scores) if k == 0 else contextlib.nullcontext():
                     value, info = search.fit_trial(task, fit_data, validation)
                 values.append(value)
                 infos.append(info)
         except SeqlabError as e:
             trial.set_user_attr("error", str(e)[:300])
             raise
-        value, info = float(sum(values) / len(values)), search.combine(infos)
+        value, info = float(search.aggregate(values, infos)), search.combine(infos)
         if len(values) > 1:
             info["fold_values"] = [round(v, 6) for v in values]
         for k, v in info.items():

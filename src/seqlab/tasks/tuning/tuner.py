@@ -125,7 +125,7 @@ def tune(task, X, y=None, *, trials: int | None = 20, time_budget=None, workers:
         test: ``(X_test, y_test)`` (or what ``Search.test_scores`` takes) scored once by the refitted winner.
         choices: ``{param: [candidates]}`` replacing a parameter's candidates (e.g. ``{"encoder": [...]}``).
         seed: the sampler's seed (default the task's ``seed`` or 0).
-        verbose: passed to each trial's task (1: its progress bar).
+        verbose: passed to each trial's task and to the refit (1: its progress bar).
         progress: print one line per finished trial on stderr (False: silent; a stream: there).
 
     Returns:
@@ -160,6 +160,8 @@ def tune(task, X, y=None, *, trials: int | None = 20, time_budget=None, workers:
                             stream=None if workers > 1 else stream) for k in range(workers)]
         _run_workers(specs)
         study = optuna.load_study(study_name=name, storage=opened)
+        if "verbose" in task.get_params():   # the refit prints as the trials did (5 nets x 500 epochs otherwise)
+            task.set_params(verbose=verbose)
         return refit_best(task, search, study, X, y, test)
 
 

@@ -1,4 +1,5 @@
-"""``RBM``, ``DBN`` and ``MovieRecommender`` estimators (seed 003's Boltzmann machines).
+"""``RBM`` and ``DBN`` estimators (seed 003's Boltzmann machines); seed 003's MovieLens recommender
+is ``MovieRecommender`` in ``movie_recommender`` (re-exported here), fed by ``ratings_matrix``.
 
 >>> import numpy as np
 >>> X = (np.random.default_rng(0).random((64, 6)) > 0.5).astype(float)
@@ -255,46 +256,6 @@ def ratings_matrix(train, test, n_users: int | None = None, n_movies: int | None
     return out[0], out[1]
 
 
-class MovieRecommender(RBM):
-    """Seed 003's recommender: an RBM over users' liked/not-liked movies (MovieLens u1 split).
+from seqlab.tasks.unsupervised.movie_recommender import MovieRecommender  # noqa: E402  (the old import path)
 
-    Defaults are the course's recipe: CD-10 (chains start at the data), 100 hidden units,
-    batches of 100 users, 10 epochs, and the seed's summed update (``learning_rate`` 100 per
-    user = 1 per batch sum); the weights start at N(0, 0.01) with zero biases (the seed draws
-    N(0, 1)), and users are shuffled every epoch. u1 test loss 0.24 (benchmarks/rbm_movielens.py).
-    ``evaluate(train_matrix, test_matrix)`` gives the course's ``test_loss`` (mean over users of
-    the mean |liked - predicted| on their test movies, v sampled once through h) and
-    ``test_loss_mean_field`` (p(v|p(h|v)) thresholded at 0.5), beside ``baseline_all_liked``.
-
-    >>> tr = np.array([[1, 1, 5], [2, 2, 1]]); te = np.array([[1, 2, 4]])
-    >>> ratings_matrix(tr, te)[0]
-    array([[ 1., -1.],
-           [-1.,  0.]], dtype=float32)
-    """
-
-    def __init__(self, n_hidden: int = 100, *, k: int = 10, learning_rate: float = 100.0, epochs: int = 10,
-                 batch_size: int = 100, persistent: bool = False, seed: int | None = None,
-                 momentum: float = 0.0, weight_decay: float = 0.0, verbose: int = 0,
-                 time_budget=None):
-        super().__init__(n_hidden, k=k, learning_rate=learning_rate, epochs=epochs, batch_size=batch_size,
-                         persistent=persistent, seed=seed, momentum=momentum, weight_decay=weight_decay,
-                         verbose=verbose, time_budget=time_budget)
-
-    def evaluate(self, train, test=None, seed: int | None = None) -> dict:
-        if test is None:
-            return super().evaluate(train)
-        self._check_fitted()
-        V, T = torch.from_numpy(numeric_matrix(train).astype(np.float32)), numeric_matrix(test)
-        g = torch.Generator().manual_seed(0 if seed is None else int(seed))
-        _, h = self.model_.sample_hidden(V, g)
-        _, v = self.model_.sample_visible(h, g)
-        mean_field = (self.model_.visible_probs(self.model_.hidden_probs(V)) > 0.5).float().numpy()
-        users = (T >= 0).any(1)
-        seen = T >= 0
-
-        def per_user(pred):
-            err = np.where(seen, np.abs(T - pred), 0).sum(1)
-            return float((err[users] / seen[users].sum(1)).mean())
-
-        return {"test_loss": per_user(v.numpy()), "test_loss_mean_field": per_user(mean_field),
-                "baseline_all_liked": per_user(np.ones_like(T)), "users": int(users.sum())}
+__all__ = ["RBM", "DBN", "MovieRecommender", "majority_reconstruction_error", "ratings_matrix"]
