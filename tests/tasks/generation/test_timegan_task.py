@@ -23,7 +23,7 @@ def test_fit_samples_windows_in_the_original_units():
     np.testing.assert_array_equal(s, tg.sample(7, seed=3))
     assert not np.array_equal(s, tg.sample(7, seed=4))
     assert len(tg.history_["embedding_reconstruction_loss"]) == 2 and len(tg.history_["joint_d_loss"]) == 1
-    assert len(tg.history_["seconds"]) == 3
+    assert len(tg.history_["seconds"]) == 3 and tg.history_["iterations"] == [4, 4, 2]
     assert set(tg.evaluate(X)) == {"reconstruction_loss", "supervised_loss", "moment_loss", "d_loss"}
 
 
@@ -58,3 +58,11 @@ def test_bad_input_raises_clear_errors():
         tg.evaluate(np.zeros((3, 5, 2)))
     with pytest.raises(ConfigError, match="n must be"):
         tg.sample(0)
+
+
+def test_time_budget_stops_training_and_history_says_how_far_it_got():
+    # any elapsed time exceeds a 1 ns budget: training stops at the first log point of phase 1
+    tg = TimeGAN(**{**SMALL, "iterations": (10, 10, 10), "time_budget": 1e-9}).fit(_windows())
+    assert tg.history_["iterations"] == [SMALL["log_every"]]
+    assert tg.training_["stopped_by"] == "time budget" and tg.training_["phases_run"] == ["embedding"]
+    assert tg.sample(3).shape == (3, 6, 2)

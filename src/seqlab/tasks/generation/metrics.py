@@ -1,12 +1,16 @@
 """Quality of synthetic sequences, measured the TimeGAN way (Yoon et al., NeurIPS 2019).
 
 - ``discriminative_score(real, synthetic)``: train a post-hoc GRU classifier (hidden = features/2)
-  to tell real (1) from synthetic (0) windows on 80 % of each, test on the other 20 %; the score
-  is ``|accuracy - 0.5|`` (0 = indistinguishable).
+  to tell real (1) from synthetic (0) windows on 80 % of each (every step a batch of 128 of each,
+  the two losses summed, as the authors' code), test on the other 20 %; the score is
+  ``|accuracy - 0.5|`` (0 = indistinguishable).
 - ``predictive_score(real, synthetic)``: train a GRU (hidden = features/2) on the SYNTHETIC
   windows to predict the last feature one step ahead from the other features
   (``x[:, :-1, :-1] -> x[:, 1:, -1]``), test on all REAL windows; the score is the mean absolute
   error (lower is better).
+- ``repeated_score(score, real, synthetic, repetitions=10)``: the paper's protocol (the authors'
+  ``main_timegan.py`` averages 10 runs of each metric): the score with ``repetitions`` seeds (a
+  fresh split and initialisation each), as ``{"mean", "std", "values"}``.
 - ``coverage(real, synthetic)`` (Naeem et al., ICML 2020): the share of real windows whose
   ball to their ``k``-th nearest real neighbour holds at least one synthetic window; a generator
   that collapses onto a few modes covers few real windows, whatever the discriminator says.
@@ -142,14 +146,38 @@ def discriminative_score(real, synthetic, iterations: int = 2000, batch_size: in
         net = _gru_net(r.shape[1], r.shape[2], max(r.shape[2] // 2, 1), False)
     pr, ps = torch.randperm(len(r), generator=g), torch.randperm(len(s), generator=g)
     nr, ns = int(0.8 * len(r)), int(0.8 * len(s))
-    x_tr = torch.cat([r[pr[:nr]], s[ps[:ns]]])
-    y_tr = torch.cat([torch.ones(nr, 1), torch.zeros(ns, 1)])
-    _fit(net, x_tr, y_tr, torch.nn.functional.binary_cross_entropy_with_logits, iterations, batch_size, g)
+    r_tr, s_tr = r[pr[:nr]], s[ps[:ns]]
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    net.train()
+    for _ in range(int(iterations)):     # as the authors' code: each step sees a batch of each, losses summed
+        yr = net(r_tr[torch.randperm(nr, generator=g)[:batch_size]])
+        ys = net(s_tr[torch.randperm(ns, generator=g)[:batch_size]])
+        loss = bce(yr, torch.ones_like(yr)) + bce(ys, torch.zeros_like(ys))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+    net.eval()
     with torch.no_grad():
         real_ok = (net(r[pr[nr:]]) > 0).float()
         fake_ok = (net(s[ps[ns:]]) <= 0).float()
     acc = float(torch.cat([real_ok, fake_ok]).mean())
     return abs(acc - 0.5)
+
+
+def repeated_score(score, real, synthetic, repetitions: int = 10, seed: int = 0, **kwargs) -> dict:
+    """``score(real, synthetic, seed=seed + i, **kwargs)`` for ``i`` in ``range(repetitions)``, as
+    the TimeGAN paper reports its metrics (the mean of 10 runs). Returns ``{"mean", "std",
+    "values"}`` (population std of the values).
+
+    >>> r = repeated_score(lambda real, synthetic, seed: seed / 10, None, None, repetitions=3, seed=1)
+    >>> round(r["mean"], 6), round(r["std"], 6), r["values"]
+    (0.2, 0.08165, [0.1, 0.2, 0.3])
+    """
+    if int(repetitions) < 1:
+        raise DataError(f"repetitions must be >= 1, got {repetitions}")
+    values = [float(score(real, synthetic, seed=int(seed) + i, **kwargs)) for i in range(int(repetitions))]
+    return {"mean": float(np.mean(values)), "std": float(np.std(values)), "values": values}
 
 
 def predictive_score(real, synthetic, iterations: int = 5000, batch_size: int = 128, seed: int | None = 0) -> float:

@@ -57,7 +57,8 @@ class TimeGAN(Task):
     each ``log_every`` iterations: ``embedding_reconstruction_loss``, ``supervised_loss``,
     ``joint_g_adversarial_loss``, ``joint_supervised_loss``, ``joint_moment_loss``,
     ``joint_reconstruction_loss``, ``joint_d_loss``, ``joint_d_updated`` (share of iterations the
-    discriminator was updated); ``seconds`` per phase), ``scaler_``.
+    discriminator was updated); ``seconds`` and ``iterations`` run per phase, fewer than asked when
+    ``time_budget`` stopped it), ``scaler_``.
     """
 
     def __init__(self, hidden: int | None = 24, *, num_layers: int = 3, iterations=(2000, 2000, 2000),
@@ -101,7 +102,7 @@ class TimeGAN(Task):
             return x_batch(), net.noise(bs, g)
 
         opts = make_optimizers(net, float(self.learning_rate))
-        self.history_ = {"seconds": []}
+        self.history_ = {"seconds": [], "iterations": []}
         steps = {"embedding": lambda: embedding_step(net, x_batch(), opts["embedding"]),
                  "supervised": lambda: supervised_step(net, x_batch(), opts["supervised"]),
                  "joint": lambda: joint_step(net, xz_batch, opts)}
@@ -109,10 +110,11 @@ class TimeGAN(Task):
         clock = BudgetTracker(time_budget=self.time_budget, adaptive=False, unit="evaluation")
         clock.start()
         for phase, count in zip(PHASES, its):
-            start, sums = time.perf_counter(), {}
+            start, sums, done = time.perf_counter(), {}, 0
             if clock.reason is not None:
                 break
             for it in range(count):
+                done = it + 1
                 for key, value in steps[phase]().items():
                     sums[key] = sums.get(key, 0.0) + value
                 if (it + 1) % int(self.log_every) == 0 or it + 1 == count:
@@ -127,6 +129,7 @@ class TimeGAN(Task):
                     if clock.update(None, clock.steps + k) is not None:   # the time budget, checked per log point
                         break
             self.history_["seconds"].append(time.perf_counter() - start)
+            self.history_["iterations"].append(done)
         clock.finish("steps")
         self.training_ = {**clock.summary(), "phases_run": list(PHASES[:len(self.history_["seconds"])])}
         net.eval()
