@@ -27,6 +27,7 @@ import torch
 import torch.nn.functional as F
 
 from seqlab.io.errors import ConfigError
+from seqlab.models.rbm import add_steps
 from seqlab.nn.seeding import make_generator
 
 MAX_WEIGHTS = 2**28   # as models.rbm: a bigger RBM is a typo
@@ -151,11 +152,4 @@ class RatingsRBM(torch.nn.Module):
         steps = [((flat0.T @ ph0 - flatk.T @ phk) / n).reshape(self.W.shape) * lr - lr * float(weight_decay) * self.W,
                  (V0 - Vk).sum(0) / n * lr, (ph0 - phk).sum(0) / n * lr]
         params = (self.W, self.visible_bias, self.hidden_bias)
-        if momentum:
-            if self.velocity is None:
-                self.velocity = [torch.zeros_like(p) for p in params]
-            for v, step in zip(self.velocity, steps):
-                v.mul_(float(momentum)).add_(step)
-            steps = self.velocity
-        for p, step in zip(params, steps):
-            p.add_(step)
+        add_steps(self, params, steps, momentum)

@@ -33,6 +33,20 @@ VISIBLE_UNITS = ("bernoulli", "gaussian")
 MAX_WEIGHTS = 2**28  # float32 weights (1 GiB); a bigger RBM is a typo, not a plan
 
 
+def add_steps(model: torch.nn.Module, params, steps, momentum: float = 0.0) -> None:
+    """Add each step to its parameter, in place. With ``momentum`` each step adds ``momentum`` times
+    the previous one (Hinton's practical guide, section 9); the velocities live on ``model.velocity``
+    (None until the first step with momentum)."""
+    if momentum:
+        if model.velocity is None:
+            model.velocity = [torch.zeros_like(p) for p in params]
+        for v, step in zip(model.velocity, steps):
+            v.mul_(float(momentum)).add_(step)
+        steps = model.velocity
+    for p, step in zip(params, steps):
+        p.add_(step)
+
+
 class RestrictedBoltzmannMachine(torch.nn.Module):
     """A Bernoulli-Bernoulli RBM.
 
@@ -139,14 +153,7 @@ class RestrictedBoltzmannMachine(torch.nn.Module):
         if weight_decay:
             steps[0] -= float(learning_rate) * float(weight_decay) * self.W
         params = (self.W, self.hidden_bias, self.visible_bias)
-        if momentum:
-            if self.velocity is None:
-                self.velocity = [torch.zeros_like(p) for p in params]
-            for v, step in zip(self.velocity, steps):
-                v.mul_(float(momentum)).add_(step)
-            steps = self.velocity
-        for p, step in zip(params, steps):
-            p.add_(step)
+        add_steps(self, params, steps, momentum)
 
     @torch.no_grad()
     def contrastive_divergence(self, v0: torch.Tensor, k: int = 1, learning_rate: float = 0.1,
