@@ -1,13 +1,13 @@
 """Seed 003's RBM recommender on MovieLens-100k, fold u1 (u1.base to train, u1.test to test).
 
-Ratings become liked (3-5) = 1, not liked (1-2) = 0, not rated = -1. Where the seed feeds the -1s
-to a 0/1 RBM, MovieRecommender gives each user visible units for the movies they rated only (a
-two-way softmax, Salakhutdinov, Mnih & Hinton 2007) and predicts a held-out rating by a mean-field
-pass from the user's known ratings; by default it trains until a held-out fifth of the u1.base
-ratings stops improving. The test error is the seed's averaging: for every user with test ratings,
-the share called wrongly at p(liked) >= 0.5; then the mean over users. The like-rate baselines
-(every movie liked, the movie's, the user's, user + movie) and the seed's sampled loss (v sampled
-once through h: its 0.25) are printed beside it.
+Ratings become liked (3-5) = 1, not liked (1-2) = 0, not rated = -1. Where the seed feeds the -1s to
+a 0/1 RBM, MovieRecommender gives each user visible units for the movies they rated only (a two-way
+softmax, Salakhutdinov, Mnih & Hinton 2007; conditioned on the user + movie like rates) and predicts
+a held-out rating by a mean-field pass from the user's known ratings; by default it trains until a
+held-out fifth of the u1.base ratings stops improving. The test error is the seed's averaging: for
+every user with test ratings, the share called wrongly at p(liked) >= 0.5; then the mean over users.
+The like-rate baselines (every movie liked, the movie's, the user's, user + movie) and the seed's
+sampled loss (v sampled once through h: its 0.25) are printed beside it.
 
 GroupLens does not allow redistributing MovieLens, so seqlab does not ship it: download
 ml-100k.zip from GroupLens, unzip it, and pass the folder.

@@ -3,17 +3,18 @@
     seqlab rbm ml-100k --movielens --out runs/rbm1      # the course's movie recommender (u1 split)
     seqlab rbm binary.csv --hidden 32 --epochs 20       # any CSV of 0/1 values (or probabilities)
 
-With ``--movielens``, DATA is the unzipped MovieLens-100k folder (``u1.base``, ``u1.test``):
-ratings become liked (3-5) / not liked (1-2) / not rated and ``MovieRecommender`` (an RBM with
-visible units for each user's rated movies only, Salakhutdinov, Mnih & Hinton 2007) learns
-``u1.base``; by default it trains by the adaptive budget below, on 80% of each user's u1.base
-ratings, watching the other 20%. ``metrics.json`` holds the test error on ``u1.test`` (per user,
-the share of test ratings called wrongly at p(liked) >= 0.5, then the mean over users: the course's
-averaging) beside the like-rate baselines of the same run (every movie liked, the movie's, the
-user's, user + movie like rates) and the course's sampled loss (its 0.25). Otherwise DATA is a CSV
-of 0/1 values (a header row is optional), the RBM trains --epochs (default 10) and the run holds
-the reconstruction error and the free-energy curve. Either way the run directory holds
-``model/``, ``metrics.json``, ``history.json``, a PNG of the training curves and ``report.html``.
+With ``--movielens``, DATA is the unzipped MovieLens-100k folder (``u1.base``, ``u1.test``): ratings
+become liked (3-5) / not liked (1-2) / not rated and ``MovieRecommender`` (an RBM with visible units
+for each user's rated movies only, Salakhutdinov, Mnih & Hinton 2007; its visible biases conditioned
+on the user + movie like rates) learns ``u1.base``; by default it trains by the adaptive budget
+below, on 80% of each user's u1.base ratings, watching the other 20%. ``metrics.json`` holds the
+test error on ``u1.test`` (per user, the share of test ratings called wrongly at p(liked) >= 0.5,
+then the mean over users: the course's averaging) beside the like-rate baselines of the same run
+(every movie liked, the movie's, the user's, user + movie like rates) and the course's sampled loss
+(its 0.25). Otherwise DATA is a CSV of 0/1 values (a header row is optional), the RBM trains
+--epochs (default 10) and the run holds the reconstruction error and the free-energy curve. Either
+way the run directory holds ``model/``, ``metrics.json``, ``history.json``, a PNG of the training
+curves and ``report.html``.
 """
 from __future__ import annotations
 

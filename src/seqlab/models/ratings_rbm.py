@@ -90,44 +90,52 @@ class RatingsRBM(torch.nn.Module):
         """p(h = 1 | V): one-hot ``(n, n_movies, K)`` -> ``(n, n_hidden)``."""
         return torch.sigmoid(V.reshape(len(V), -1) @ self.W.reshape(-1, self.n_hidden) + self.hidden_bias)
 
-    def visible_probs(self, h: torch.Tensor) -> torch.Tensor:
-        """p(v_i = k | h) for every movie: ``(n, n_hidden)`` -> ``(n, n_movies, K)`` (rows sum to 1)."""
+    def visible_probs(self, h: torch.Tensor, offset: torch.Tensor | None = None) -> torch.Tensor:
+        """p(v_i = k | h) for every movie: ``(n, n_hidden)`` -> ``(n, n_movies, K)`` (rows sum to 1).
+        ``offset`` ``(n, n_movies)``, if given, is added to the logit of the top category (a per-user,
+        per-movie visible bias: the conditioning of a conditional RBM)."""
         if self.K == 2:   # the same softmax as a sigmoid of the difference: several times faster
-            liked = self._liked_probs(h)
+            liked = self._liked_probs(h, offset)
             return torch.stack([1 - liked, liked], dim=-1)
-        logits = (h @ self.W.reshape(-1, self.n_hidden).T).reshape(len(h), self.n_movies, self.K)
-        return torch.softmax(logits + self.visible_bias, dim=-1)
+        logits = (h @ self.W.reshape(-1, self.n_hidden).T).reshape(len(h), self.n_movies, self.K) + self.visible_bias
+        if offset is not None:
+            logits = logits + F.pad(offset.unsqueeze(-1), (self.K - 1, 0))
+        return torch.softmax(logits, dim=-1)
 
-    def _liked_probs(self, h: torch.Tensor) -> torch.Tensor:
-        """K = 2: p(v_i = 1 | h) = sigmoid(a_i1 - a_i0 + h (W_i1 - W_i0)), ``(n, n_movies)``."""
+    def _liked_probs(self, h: torch.Tensor, offset: torch.Tensor | None = None) -> torch.Tensor:
+        """K = 2: p(v_i = 1 | h) = sigmoid(a_i1 - a_i0 + h (W_i1 - W_i0) + offset), ``(n, n_movies)``."""
         W, a = self.W, self.visible_bias
-        return torch.sigmoid(h @ (W[:, 1] - W[:, 0]).T + (a[:, 1] - a[:, 0]))
+        logit = h @ (W[:, 1] - W[:, 0]).T + (a[:, 1] - a[:, 0])
+        return torch.sigmoid(logit if offset is None else logit + offset)
 
-    def predict_probs(self, V: torch.Tensor) -> torch.Tensor:
+    def predict_probs(self, V: torch.Tensor, offset: torch.Tensor | None = None) -> torch.Tensor:
         """The paper's prediction: ``p(v | p(h | V))`` for every movie, ``(n, n_movies, K)``."""
-        return self.visible_probs(self.hidden_probs(V))
+        return self.visible_probs(self.hidden_probs(V), offset)
 
-    def sample_visible(self, h: torch.Tensor, rated: torch.Tensor, generator=None) -> torch.Tensor:
+    def sample_visible(self, h: torch.Tensor, rated: torch.Tensor, generator=None,
+                       offset: torch.Tensor | None = None) -> torch.Tensor:
         """One-hot samples of p(v | h) on the ``rated`` movies (bool ``(n, n_movies)``), zeros elsewhere."""
         if self.K == 2:
-            liked = torch.bernoulli(self._liked_probs(h), generator=generator) * rated
+            liked = torch.bernoulli(self._liked_probs(h, offset), generator=generator) * rated
             return torch.stack([rated.float() - liked, liked], dim=-1)
-        p = self.visible_probs(h)
+        p = self.visible_probs(h, offset)
         draw = torch.multinomial(p.reshape(-1, self.K), 1, generator=generator).reshape(rated.shape)
         return F.one_hot(draw, self.K).float() * rated.unsqueeze(-1)
 
     @torch.no_grad()
     def contrastive_divergence(self, V: torch.Tensor, k: int = 1, learning_rate: float = 0.01,
-                               generator=None, momentum: float = 0.0, weight_decay: float = 0.0) -> float:
+                               generator=None, momentum: float = 0.0, weight_decay: float = 0.0,
+                               offset: torch.Tensor | None = None) -> float:
         """One CD-k update on the one-hot batch ``V``: the chain starts at the data, samples h, and
         resamples the rated movies k times; then ``W += lr (V^T p(h|V) - Vk^T p(h|Vk)) / n - lr wd W``
         (biases alike, no decay), with ``momentum`` times the last step added. Returns the share of
-        rated movies whose sampled category differs from the data (the training reconstruction error)."""
+        rated movies whose sampled category differs from the data (the training reconstruction error).
+        ``offset``: as in ``visible_probs``, for the users of the batch."""
         rated = V.sum(-1) > 0
         ph0 = self.hidden_probs(V)
         h = torch.bernoulli(ph0, generator=generator)
         for step in range(int(k)):
-            Vk = self.sample_visible(h, rated, generator)
+            Vk = self.sample_visible(h, rated, generator, offset)
             phk = self.hidden_probs(Vk)
             if step + 1 < int(k):
                 h = torch.bernoulli(phk, generator=generator)

@@ -57,7 +57,7 @@ def test_it_learns_single_digits_and_saves(tmp_path):
     X, y = digit_strings(600, max_digits=1, split="fit", seed=0)
     Xv, yv = digit_strings(100, max_digits=1, split="validation", seed=2)
     task = ImageToSequence(32, filters=(8, 16, 16), steps=300, eval_every=100, batch_size=32, learning_rate=5e-3,
-                           seed=0).fit(X, y, validation_data=(Xv, yv))
+                           seed=0, ensemble=1).fit(X, y, validation_data=(Xv, yv))
     assert len(task.history_["val_exact_match"]) == 3 and task.history_["best_step"] in (100, 200, 300)
     Xt, yt = digit_strings(200, max_digits=1, split="test", seed=1)
     scores = task.evaluate(Xt, yt)
@@ -68,3 +68,35 @@ def test_it_learns_single_digits_and_saves(tmp_path):
     task.save(tmp_path / "reader")
     again = load(tmp_path / "reader")
     assert again.predict(Xt[:20]) == task.predict(Xt[:20])
+
+
+def test_an_ensemble_averages_its_members_probabilities_at_every_step(tmp_path):
+    import torch
+
+    X, y = digit_strings(48, max_digits=3, seed=0)
+    task = ImageToSequence(8, embedding_dim=4, filters=(2, 4, 4), steps=3, eval_every=3, batch_size=8,
+                           seed=0, ensemble=2).fit(X, y)
+    assert len(task.models_) == 2 and len(task.history_["members"]) == 2
+    assert task.member_seed(0) == 0 and task.member_seed(1) not in (0, 1)
+    # the same decoding written out by hand: mean of the two members' softmax, argmax fed to both
+    x = torch.from_numpy(X[:6])
+    a, b = task.models_
+    (ma, sa, ca), (mb, sb, cb) = a._begin(x), b._begin(x)
+    token, by_hand = torch.full((6,), a.start), []
+    with torch.no_grad():
+        for _ in range(task.max_length_ + 1):
+            la, sa, ca, _ = a._step(token, sa, ca, ma)
+            lb, sb, cb, _ = b._step(token, sb, cb, mb)
+            token = ((torch.softmax(la, -1) + torch.softmax(lb, -1)) / 2).argmax(-1)
+            by_hand.append(token)
+    assert task.predict(X[:6]) == task._decode(torch.stack(by_hand, 1).numpy())
+    probabilities = sum(torch.softmax(m(x), -1) for m in task.baselines_)
+    assert task.predict_baseline(X[:6]) == task._decode(probabilities.argmax(-1).numpy())
+    single = ImageToSequence(8, embedding_dim=4, filters=(2, 4, 4), steps=3, eval_every=3, batch_size=8,
+                             seed=0, ensemble=1).fit(X, y)
+    assert all(torch.equal(p, q) for p, q in zip(single.model_.parameters(), a.parameters()))
+    task.save(tmp_path / "ensemble")
+    again = load(tmp_path / "ensemble")
+    assert len(again.models_) == 2 and again.predict(X[:6]) == task.predict(X[:6])
+    with pytest.raises(ConfigError, match="ensemble"):
+        ImageToSequence(steps=1, ensemble=0).fit(X, y)

@@ -31,7 +31,9 @@ def test_learns_tastes_the_like_rate_baselines_cannot_see():
 
 def test_adaptive_budget_keeps_the_best_validation_weights_after_the_floor():
     train, _ = two_tastes(seed=1)
-    rec = MovieRecommender(8, patience=3, seed=0).fit(train)
+    # offset=None: the model predicts from its weights alone, so the validation score can be recomputed
+    # (with the like-rate offset the movie rates are recounted on every rating after training)
+    rec = MovieRecommender(8, patience=3, offset=None, seed=0).fit(train)
     t = rec.training_
     assert t["budget"] == "adaptive" and t["stopped_by"] in ("patience", "ceiling")
     assert t["steps"] >= 1000                                    # the floor: 3 batches an epoch -> >= 334 epochs
@@ -73,3 +75,18 @@ def test_bad_likes_matrix_is_refused():
     rec = MovieRecommender(2, epochs=1, batch_size=2, seed=0).fit([[1, 0, -1], [0, 1, 1]])
     with pytest.raises(DataError, match="movies"):
         rec.predict([[1, 0]])
+
+
+def test_with_zero_weights_the_offset_rbm_is_the_user_plus_movie_like_rate_predictor():
+    train, test = two_tastes(seed=4)
+    rec = MovieRecommender(4, epochs=1, batch_size=20, seed=0).fit(train)
+    rec.model_.W.zero_()
+    rec.model_.visible_bias.zero_()
+    seen = train >= 0
+    overall = train[seen].mean()
+    user = (np.where(seen, train, 0).sum(1) + 5 * overall) / (seen.sum(1) + 5)
+    movie = (np.where(seen, train, 0).sum(0) + 5 * overall) / (seen.sum(0) + 5)
+    additive = np.clip(user[:, None] + movie[None, :] - overall, 0.02, 0.98)
+    np.testing.assert_allclose(rec.predict(train), additive, rtol=1e-5)
+    base = like_rate_baselines(train, test)["user + movie like rates"]
+    assert rec.evaluate(train, test)["test_error"] == pytest.approx(base)

@@ -13,6 +13,14 @@ from ``learning_rate`` to 0 over that budget (``learning_rate_schedule``).
 The baseline, trained in the same ``fit`` on the same batches, is a per-position classifier (the
 same encoder, one softmax per output position); ``evaluate`` reports both and says which won.
 
+``ensemble=K`` (default 3) trains K independent members, each a reader and its baseline, from
+seeds derived from ``seed`` (member 0 uses ``seed`` itself, so ``ensemble=1`` is the single
+network); each member keeps its own best validation weights. The ensemble reads greedily with
+the members' next-token probabilities averaged at every step (all members are fed the token so
+chosen), and the baseline ensemble averages its members' per-position probabilities: the
+standard variance reduction for networks whose reading of unseen writers varies from seed to
+seed (``benchmarks/image_to_sequence.py``).
+
 >>> from seqlab.data.digit_strings import digit_strings
 >>> X, y = digit_strings(64, max_digits=2, seed=0)
 >>> task = ImageToSequence(steps=2, batch_size=16, eval_every=1, seed=0).fit(X, y)
@@ -60,7 +68,8 @@ def sequence_scores(truth: list[str], predicted: list[str]) -> dict:
 class ImageToSequence(Task):
     """CNN + attentive LSTM reader of token sequences in images.
 
-    Args: units, embedding_dim: the network; filters: channels of the encoder's three convolution
+    Args: ensemble: how many independently seeded members to train and average (module doc);
+    units, embedding_dim: the network; filters: channels of the encoder's three convolution
     blocks (pooled 2x2, 2x1, none); column_lstm: run a bidirectional LSTM along the encoder's
     columns (``seqlab.models.captioning``); dropout: on the encoder's columns and the decoder's output
     layer, in both networks; learning_rate_schedule: ``"cosine"`` anneals the learning rate to 0 over
@@ -80,7 +89,9 @@ class ImageToSequence(Task):
                  column_lstm: bool = True, dropout: float = 0.3, learning_rate_schedule: str | None = "cosine",
                  steps: int | None = None,
                  max_steps: int = 4000, eval_every: int = 250, patience: int = 4, batch_size: int = 64,
-                 learning_rate: float = 3e-3, validation_split: float = 0.1, seed: int | None = None):
+                 learning_rate: float = 3e-3, validation_split: float = 0.1, seed: int | None = None,
+                 ensemble: int = 3):
+        self.ensemble = ensemble
         self.units, self.embedding_dim, self.steps, self.max_steps = units, embedding_dim, steps, max_steps
         self.filters, self.column_lstm, self.learning_rate_schedule = filters, column_lstm, learning_rate_schedule
         self.dropout = dropout
@@ -116,18 +127,35 @@ class ImageToSequence(Task):
         return out
 
     # ----- training ------------------------------------------------------------------------------
-    def _networks(self) -> None:
-        """Build the reader and the baseline for ``vocab_``, ``max_length_`` and ``image_shape_``."""
+    def _networks(self) -> tuple[ImageToSequenceModel, PositionClassifier]:
+        """A new reader and baseline for ``vocab_``, ``max_length_`` and ``image_shape_``."""
         encoder = {"filters": tuple(int(f) for f in self.filters), "recurrent": bool(self.column_lstm)}
         if not 0.0 <= float(self.dropout) < 1.0:
             raise ConfigError(f"dropout must be in [0, 1), got {self.dropout}")
         if len(encoder["filters"]) != 3:
             raise ConfigError(f"filters gives the channels of the encoder's 3 blocks, got {self.filters!r}")
-        self.model_ = ImageToSequenceModel(len(self.vocab_), *self.image_shape_, units=int(self.units),
-                                           embedding_dim=int(self.embedding_dim), encoder=encoder,
-                                           dropout=float(self.dropout))
-        self.baseline_ = PositionClassifier(len(self.vocab_), *self.image_shape_, self.max_length_,
-                                            units=int(self.units), encoder=encoder, dropout=float(self.dropout))
+        model = ImageToSequenceModel(len(self.vocab_), *self.image_shape_, units=int(self.units),
+                                     embedding_dim=int(self.embedding_dim), encoder=encoder,
+                                     dropout=float(self.dropout))
+        baseline = PositionClassifier(len(self.vocab_), *self.image_shape_, self.max_length_,
+                                      units=int(self.units), encoder=encoder, dropout=float(self.dropout))
+        return model, baseline
+
+    def _members(self) -> int:
+        if isinstance(self.ensemble, bool) or not isinstance(self.ensemble, (int, np.integer)) or self.ensemble < 1:
+            raise ConfigError(f"ensemble must be a whole number of members >= 1, got {self.ensemble!r}")
+        return int(self.ensemble)
+
+    def member_seed(self, k: int) -> int | None:
+        """The seed of ensemble member ``k``: ``seed`` itself for member 0, else one derived from
+        (``seed``, k), so that the members of two seeds' ensembles never coincide.
+
+        >>> ImageToSequence(seed=5).member_seed(0), ImageToSequence(seed=None).member_seed(2)
+        (5, None)
+        """
+        if self.seed is None or k == 0:
+            return self.seed
+        return int(np.random.SeedSequence([int(self.seed), int(k)]).generate_state(1)[0])
 
     def fit(self, X, y, validation_data=None) -> "ImageToSequence":
         """Train the reader and its per-position baseline on images ``X`` and strings ``y``; returns self.
@@ -136,6 +164,7 @@ class ImageToSequence(Task):
         without it a ``validation_split`` share of ``X`` is held out for that."""
         if self.learning_rate_schedule not in SCHEDULES:
             raise ConfigError(f"learning_rate_schedule must be one of {SCHEDULES}, got {self.learning_rate_schedule!r}")
+        members = self._members()
         images = _images(X)
         sequences = [str(s) for s in y]
         if len(sequences) != len(images):
@@ -162,24 +191,42 @@ class ImageToSequence(Task):
         self.image_shape_ = list(images.shape[1:])
         inputs, targets, positions = self._encode(sequences)
         x, x_val = torch.from_numpy(images), torch.from_numpy(np.ascontiguousarray(val_images))
-        with seeded(self.seed):                 # dropout draws from the global generator, restored after
-            self._networks()
-            optimizers = [torch.optim.Adam(m.parameters(), lr=float(self.learning_rate))
-                          for m in (self.model_, self.baseline_)]
-            g = make_generator(0 if self.seed is None else int(self.seed))
+        data = (x, inputs, targets, positions, train, x_val, val_truth)
+        self.models_, self.baselines_, histories = [], [], []
+        for k in range(members):
+            model, baseline, history = self._fit_member(self.member_seed(k), data)
+            self.models_.append(model)
+            self.baselines_.append(baseline)
+            histories.append(history)
+        self.history_ = {**histories[0], "members": histories}
+        if len(histories) > 1:
+            self.history_["ensemble_val_exact_match"] = sequence_scores(val_truth, self._read(x_val))["exact_match"]
+            self.history_["ensemble_baseline_val_exact_match"] = sequence_scores(
+                val_truth, self._read(x_val, "baseline"))["exact_match"]
+        return self
+
+    def _fit_member(self, seed: int | None, data) -> tuple[ImageToSequenceModel, PositionClassifier, dict]:
+        """Train one reader and its baseline from ``seed``; returns them (best validation weights) and
+        their history."""
+        x, inputs, targets, positions, train, x_val, val_truth = data
+        with seeded(seed):                      # dropout draws from the global generator, restored after
+            networks = self._networks()
+            optimizers = [torch.optim.Adam(m.parameters(), lr=float(self.learning_rate)) for m in networks]
+            g = make_generator(0 if seed is None else int(seed))
             best = {"model": (-1.0, None, 0), "baseline": (-1.0, None, 0)}
             limit = int(self.steps) if self.steps is not None else int(self.max_steps)
             since_best, step = 0, 0
-            self.history_ = {"step": [], "loss": [], "val_exact_match": [], "baseline_val_exact_match": []}
+            history = {"step": [], "loss": [], "val_exact_match": [], "baseline_val_exact_match": []}
             while step < limit:
                 batch = torch.from_numpy(train[torch.randint(len(train), (int(self.batch_size),), generator=g).numpy()])
-                self.model_.train()
-                logits, _ = self.model_(x[batch], inputs[batch])
+                networks[0].train()
+                logits, _ = networks[0](x[batch], inputs[batch])
                 loss = sequence_loss(logits, targets[batch])
                 optimizers[0].zero_grad()
                 loss.backward()
                 optimizers[0].step()
-                base_loss = sequence_loss(self.baseline_(x[batch]), positions[batch])
+                networks[1].train()
+                base_loss = sequence_loss(networks[1](x[batch]), positions[batch])
                 optimizers[1].zero_grad()
                 base_loss.backward()
                 optimizers[1].step()
@@ -189,11 +236,10 @@ class ImageToSequence(Task):
                         for group in optimizer.param_groups:
                             group["lr"] = float(self.learning_rate) * 0.5 * (1 + math.cos(math.pi * step / limit))
                 if step % int(self.eval_every) == 0 or step == limit:
-                    scores = {name: sequence_scores(val_truth, self._read(x_val, name))["exact_match"]
-                              for name in ("model", "baseline")}
-                    for (name, score), optimizer in zip(scores.items(), optimizers):
+                    scores = {name: sequence_scores(val_truth, self._read(x_val, name, [module]))["exact_match"]
+                              for name, module in zip(("model", "baseline"), networks)}
+                    for (name, score), module, optimizer in zip(scores.items(), networks, optimizers):
                         if score > best[name][0]:
-                            module = self.model_ if name == "model" else self.baseline_
                             best[name] = (score, {k: v.clone() for k, v in module.state_dict().items()}, step)
                         elif self.learning_rate_schedule == "plateau":
                             for group in optimizer.param_groups:
@@ -202,24 +248,62 @@ class ImageToSequence(Task):
                     for key, value in (("step", step), ("loss", float(loss.detach())),
                                        ("val_exact_match", scores["model"]),
                                        ("baseline_val_exact_match", scores["baseline"])):
-                        self.history_[key].append(value)
+                        history[key].append(value)
                     if self.steps is None and since_best >= int(self.patience) and step >= limit // 2:
                         break
-        self.model_.load_state_dict(best["model"][1])
-        self.baseline_.load_state_dict(best["baseline"][1])
-        self.history_["best_step"] = best["model"][2]
-        self.history_["stopped"] = ("patience" if step < limit else "ceiling") if self.steps is None else "steps"
-        self.model_.eval()
-        self.baseline_.eval()
-        return self
+        for module, name in zip(networks, ("model", "baseline")):
+            module.load_state_dict(best[name][1])
+            module.eval()
+        history["best_step"] = best["model"][2]
+        history["stopped"] = ("patience" if step < limit else "ceiling") if self.steps is None else "steps"
+        return networks[0], networks[1], history
+
+    @property
+    def model_(self) -> ImageToSequenceModel:
+        """The first member's reader (the single network when ``ensemble=1``)."""
+        return self.models_[0]
+
+    @property
+    def baseline_(self) -> PositionClassifier:
+        """The first member's per-position baseline."""
+        return self.baselines_[0]
 
     @torch.no_grad()
-    def _read(self, x: torch.Tensor, which: str = "model") -> list[str]:
+    def _greedy(self, x: torch.Tensor, models) -> tuple[torch.Tensor, torch.Tensor]:
+        """Greedy reading by ``models`` together: at each step the next token is the argmax of the
+        members' averaged probabilities, fed to every member; returns (ids (B, T), the members' mean
+        attention (B, T, W'))."""
+        if len(models) == 1:
+            return models[0].greedy(x, self.max_length_)
+        starts = [m._begin(x) for m in models]
+        states = [s[1] for s in starts]
+        contexts = [s[2] for s in starts]
+        token = torch.full((len(x),), models[0].start, dtype=torch.long)
+        ids, attention = [], []
+        for _ in range(self.max_length_ + 1):
+            probabilities, weights = 0.0, 0.0
+            for k, model in enumerate(models):
+                logits, states[k], contexts[k], w = model._step(token, states[k], contexts[k], starts[k][0])
+                probabilities = probabilities + torch.softmax(logits, -1)
+                weights = weights + w
+            token = probabilities.argmax(-1)
+            ids.append(token)
+            attention.append(weights / len(models))
+        return torch.stack(ids, 1), torch.stack(attention, 1)
+
+    @torch.no_grad()
+    def _read(self, x: torch.Tensor, which: str = "model", models=None) -> list[str]:
+        """Read ``x`` with ``models`` (default: every member's reader, or baseline for ``which="baseline"``)."""
         if which == "baseline":
-            self.baseline_.eval()
-            return self._decode(self.baseline_(x).argmax(-1).numpy())
-        self.model_.eval()
-        return self._decode(self.model_.greedy(x, self.max_length_)[0].numpy())
+            models = self.baselines_ if models is None else models
+            for m in models:
+                m.eval()
+            probabilities = sum(torch.softmax(m(x), -1) for m in models)
+            return self._decode(probabilities.argmax(-1).numpy())
+        models = self.models_ if models is None else models
+        for m in models:
+            m.eval()
+        return self._decode(self._greedy(x, models)[0].numpy())
 
     def _checked(self, X) -> torch.Tensor:
         self._check_fitted()
@@ -239,8 +323,9 @@ class ImageToSequence(Task):
 
     @torch.no_grad()
     def attention(self, X) -> np.ndarray:
-        """Attention weights ``(n, max_length + 1, W')`` over column bands for each output step."""
-        return self.model_.greedy(self._checked(X), self.max_length_)[1].numpy()
+        """Attention weights ``(n, max_length + 1, W')`` over column bands for each output step (the
+        members' mean, along the ensemble's reading)."""
+        return self._greedy(self._checked(X), self.models_)[1].numpy()
 
     def evaluate(self, X, y) -> dict:
         """Exact-sequence and token accuracy of the reader and of the per-position baseline."""
@@ -253,17 +338,26 @@ class ImageToSequence(Task):
 
     # ----- persistence ---------------------------------------------------------------------------
     def _get_state(self):
-        tensors = {f"model.{k}": v for k, v in self.model_.state_dict().items()}
-        tensors.update({f"baseline.{k}": v for k, v in self.baseline_.state_dict().items()})
-        config = {"vocab": self.vocab_, "max_length": self.max_length_, "image_shape": self.image_shape_}
+        tensors = {}
+        for k, (model, baseline) in enumerate(zip(self.models_, self.baselines_)):
+            member = "" if k == 0 else f"member{k}."          # member 0 keeps the single network's names
+            tensors.update({f"{member}model.{n}": v for n, v in model.state_dict().items()})
+            tensors.update({f"{member}baseline.{n}": v for n, v in baseline.state_dict().items()})
+        config = {"vocab": self.vocab_, "max_length": self.max_length_, "image_shape": self.image_shape_,
+                  "members": len(self.models_)}
         return config, tensors, {"history": self.history_}
 
     def _set_state(self, config, tensors, preprocessing):
         self.vocab_, self.max_length_ = list(config["vocab"]), int(config["max_length"])
         self.image_shape_ = [int(v) for v in config["image_shape"]]
-        self._networks()
-        for prefix, module in (("model.", self.model_), ("baseline.", self.baseline_)):
-            module.load_state_dict({k[len(prefix):]: torch.as_tensor(v) for k, v in tensors.items()
-                                    if k.startswith(prefix)}, strict=True)
-            module.eval()
+        self.models_, self.baselines_ = [], []
+        for k in range(int(config.get("members", 1))):
+            model, baseline = self._networks()
+            member = "" if k == 0 else f"member{k}."
+            for prefix, module in ((f"{member}model.", model), (f"{member}baseline.", baseline)):
+                module.load_state_dict({n[len(prefix):]: torch.as_tensor(v) for n, v in tensors.items()
+                                        if n.startswith(prefix)}, strict=True)
+                module.eval()
+            self.models_.append(model)
+            self.baselines_.append(baseline)
         self.history_ = preprocessing.get("history", {})
