@@ -82,11 +82,12 @@ _sigmoid_backward = torch.ops.aten.sigmoid_backward.grad_input   # g * s * (1 - 
 _tanh_backward = torch.ops.aten.tanh_backward.grad_input         # g * (1 - t^2)
 
 
-def _step(h_in, c, kernel, peep, coupled, a, c_new, tanh_c, h):
-    """One step in place: ``a`` holds ``x_t W + b`` and receives the activated gates; ``c_new``,
-    ``tanh_c`` and ``h`` (each ``(batch, units)``) receive C_t, tanh(C_t) and h_t."""
+def _step(h_in, c, kernel, peep, coupled, a, views, c_new, tanh_c, h):
+    """One step in place: ``a`` holds ``x_t W + b`` and receives the activated gates (``views``: its
+    ``(i, f, c~, o)`` blocks, then ``i`` and ``f`` side by side); ``c_new``, ``tanh_c`` and ``h``
+    (each ``(batch, units)``) receive C_t, tanh(C_t) and h_t."""
     a.addmm_(h_in, kernel)                                      # z_t = x_t W + b + h_{t-1} U
-    zi, zf, zg, zo = _gate_views(a, coupled)
+    zi, zf, zg, zo, zif = views
     if peep is not None:
         p_i, p_f, _ = peep
         zf.addcmul_(p_f, c)
@@ -96,7 +97,7 @@ def _step(h_in, c, kernel, peep, coupled, a, c_new, tanh_c, h):
         f = zf.sigmoid_()
         i = 1 - f
     else:
-        a[:, :2 * zf.shape[1]].sigmoid_()                       # i and f, side by side
+        zif.sigmoid_()                                          # i and f, side by side
         i, f = zi, zf
     g = zg.tanh_()
     torch.mul(f, c, out=c_new).addcmul_(i, g)                   # C_t = f_t * C_{t-1} + i_t * c~_t
@@ -105,6 +106,17 @@ def _step(h_in, c, kernel, peep, coupled, a, c_new, tanh_c, h):
     o = zo.sigmoid_()
     torch.tanh(c_new, out=tanh_c)
     torch.mul(o, tanh_c, out=h)                                 # h_t = o_t * tanh(C_t)
+
+
+def _per_step(buffer: torch.Tensor, coupled: bool | None = None):
+    """Views of a time-major buffer, one per step, made in one call each (a view made per step costs
+    a few microseconds, which over the steps and gates adds up): ``buffer.unbind(0)``, or with
+    ``coupled`` given, one ``(i, f, c~, o, i and f)`` tuple of gate blocks per step."""
+    if coupled is None:
+        return buffer.unbind(0)
+    blocks = [None if b is None else b.unbind(0) for b in _gate_views(buffer, coupled)]
+    side_by_side = buffer[..., :2 * buffer.shape[-1] // 4].unbind(0) if not coupled else [None] * len(buffer)
+    return [tuple(None if b is None else b[t] for b in blocks) + (side_by_side[t],) for t in range(len(buffer))]
 
 
 def _run(x, input_kernel, bias, kernel, h0, c0, peep, rec_mask, coupled):
@@ -119,9 +131,11 @@ def _run(x, input_kernel, bias, kernel, h0, c0, peep, rec_mask, coupled):
     cells, hs = x.new_empty(steps + 1, batch, units), x.new_empty(steps + 1, batch, units)
     tanh_cells = x.new_empty(steps, batch, units)
     cells[0], hs[0] = c0, h0
+    gate_t, views_t = _per_step(gates), _per_step(gates, coupled)
+    cell_t, tanh_t, h_t = _per_step(cells), _per_step(tanh_cells), _per_step(hs)
     for t in range(steps):
-        h_in = hs[t] if rec_mask is None else hs[t] * rec_mask
-        _step(h_in, cells[t], kernel, peep, coupled, gates[t], cells[t + 1], tanh_cells[t], hs[t + 1])
+        h_in = h_t[t] if rec_mask is None else h_t[t] * rec_mask
+        _step(h_in, cell_t[t], kernel, peep, coupled, gate_t[t], views_t[t], cell_t[t + 1], tanh_t[t], h_t[t + 1])
     return x_tm, gates, cells, tanh_cells, hs
 
 
@@ -188,18 +202,21 @@ class _LSTMSequence(torch.autograd.Function):
         steps, batch, width = gates.shape
         chunk = gates.new_empty(min(steps, _CHUNK), batch, width)  # reused: first writes to fresh pages fault
         grads = _Accumulated(ctx, x_tm, input_kernel, kernel, rec_mask, peep, coupled)
+        gate_views, chunk_views, chunk_t = _per_step(gates, coupled), _per_step(chunk, coupled), _per_step(chunk)
+        tanh_t, cell_t = _per_step(tanh_cells), _per_step(cells)
+        d_seq_t = None if d_seq is None else d_seq.unbind(1)
         for t in range(steps - 1, -1, -1):
-            dz_t = chunk[t % _CHUNK]
-            if d_seq is not None:
-                dh = dh + d_seq[:, t]
-            i, f, g, o = _gate_views(gates[t], coupled)
-            dzi, dzf, dzg, dzo = _gate_views(dz_t, coupled)
-            _sigmoid_backward(dh * tanh_cells[t], o, grad_input=dzo)
-            dc = dc + torch.ops.aten.tanh_backward(dh * o, tanh_cells[t])
+            dz_t = chunk_t[t % _CHUNK]
+            if d_seq_t is not None:
+                dh = dh + d_seq_t[t]
+            i, f, g, o, _ = gate_views[t]
+            dzi, dzf, dzg, dzo, _ = chunk_views[t % _CHUNK]
+            _sigmoid_backward(dh * tanh_t[t], o, grad_input=dzo)
+            dc = dc + torch.ops.aten.tanh_backward(dh * o, tanh_t[t])
             if peep:
                 dc = dc + dzo * p_o
             _tanh_backward(dc * (1 - f if coupled else i), g, grad_input=dzg)
-            df = dc * cells[t]
+            df = dc * cell_t[t]
             if coupled:
                 df = df - dc * g                                 # i = 1 - f
             else:
