@@ -80,6 +80,28 @@ class RecurrentNet(torch.nn.Module):
         self.rnn = torch.nn.GRU(int(inputs), int(units), num_layers=int(num_layers), batch_first=True)
         self.dense = torch.nn.Linear(int(units), int(outputs))
         self.activation = activation
+        self.reset_parameters()
+
+    @torch.no_grad()
+    def reset_parameters(self) -> None:
+        """The authors' TensorFlow 1 initialisation rather than torch's: ``GRUCell`` draws its gate
+        kernel (r, z) over ``[x, h]`` and its candidate kernel from Glorot-uniform, starts the gate
+        biases at 1 (the gates begin mostly open: the state is carried) and the candidate's at 0;
+        ``fully_connected`` is Glorot-uniform with zero bias."""
+        units = self.rnn.hidden_size
+        for layer in range(self.rnn.num_layers):
+            w_ih, w_hh = getattr(self.rnn, f"weight_ih_l{layer}"), getattr(self.rnn, f"weight_hh_l{layer}")
+            fan_in = w_ih.shape[1] + units                       # TF's kernel acts on concat([x, h])
+            for rows, fan_out in ((slice(0, 2 * units), 2 * units), (slice(2 * units, 3 * units), units)):
+                limit = (6.0 / (fan_in + fan_out)) ** 0.5
+                w_ih[rows].uniform_(-limit, limit)
+                w_hh[rows].uniform_(-limit, limit)
+            b_ih, b_hh = getattr(self.rnn, f"bias_ih_l{layer}"), getattr(self.rnn, f"bias_hh_l{layer}")
+            b_ih.zero_()
+            b_hh.zero_()
+            b_ih[:2 * units] = 1.0                               # r and z (torch's gate order r, z, n)
+        torch.nn.init.xavier_uniform_(self.dense.weight)
+        self.dense.bias.zero_()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = self.dense(self.rnn(x)[0])
