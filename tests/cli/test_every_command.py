@@ -25,7 +25,7 @@ TRAINING = {
                           "--units", "8", "--n-embd", "4", "--block-size", "8", "--max-tokens", "40"], None),
     ("detect",): (["detect", "credit-card-applications", "--label-col", "Class", "--epochs", "1"],
                   ["--drop", "CustomerID"]),
-    ("synth",): (["synth", "timegan-stock", "--seq-len", "4", "--epochs", "1", "--units", "4",
+    ("synth",): (["synth", "timegan-stock", "--seq-len", "4", "--model", "rnn", "--epochs", "1", "--units", "4",
                   "--metric-iterations", "2", "--n", "8", "--batch-size", "512"], ["--columns", "Open,Close"]),
     ("som",): (["som", "credit-card-applications", "--label-col", "Class", "--iterations", "50", "--x", "3",
                 "--y", "3"], ["--drop", "CustomerID"]),

@@ -20,7 +20,7 @@ def _series(tmp_path, text=False):
 
 def test_synth_writes_windows_scores_and_plots(tmp_path):
     out = tmp_path / "run"
-    assert main(["synth", str(_series(tmp_path)), "--time-col", "date", "--seq-len", "8", "--epochs", "2",
+    assert main(["synth", str(_series(tmp_path)), "--time-col", "date", "--seq-len", "8", "--model", "rnn", "--epochs", "2",
                  "--n", "20", "--batch-size", "16", "--metric-iterations", "20", "--out", str(out)]) == 0
     syn = pd.read_csv(out / "synthetic.csv")
     assert list(syn.columns) == ["sample", "step", "x", "y"] and len(syn) == 20 * 8

@@ -127,6 +127,8 @@ def test_synth_reports_mode_collapse_beside_the_discriminative_score():
     healthy = sine_data(200, 12, 2, seed=1)
     m.update(coverage=coverage(real, healthy), diversity_ratio=diversity_ratio(real, healthy))
     assert synth_verdicts(m)[1].startswith("no mode collapse")
+    m.update(coverage=0.17, diversity_ratio=1.06)       # spread like the real windows, but elsewhere
+    assert synth_verdicts(m)[1].startswith("LOW COVERAGE: the synthetic windows cover 17%")
 
 
 def test_coverage_matches_a_direct_computation():
