@@ -129,6 +129,9 @@ def test_synth_reports_mode_collapse_beside_the_discriminative_score():
     assert synth_verdicts(m)[1].startswith("no mode collapse")
     m.update(coverage=0.17, diversity_ratio=1.06)       # spread like the real windows, but elsewhere
     assert synth_verdicts(m)[1].startswith("LOW COVERAGE: the synthetic windows cover 17%")
+    assert len(synth_verdicts(m)) == 2                   # no window count: no caution
+    m["real_windows"] = 164
+    assert synth_verdicts(m)[2].startswith("CAUTION: only 164 real windows")
 
 
 def test_coverage_matches_a_direct_computation():

@@ -74,6 +74,7 @@ def _plot_samples(real, fake, columns, path: Path) -> None:
 
 TIMEGAN_ITERATIONS = (1000, 1000, 500)   # embedding, supervised, joint: about 4 minutes on one core
 TIMEGAN_BATCH, GAN_BATCH = 128, 64
+FEW_WINDOWS = 500          # below this many real windows the report warns that the score is memorisation
 MIN_WINDOWS = 16           # fewer windows than this is no training set, whatever the batch size
 COLLAPSE_COVERAGE = 0.2    # below this share of real windows covered, the report says "low coverage"
 COLLAPSE_DIVERSITY = 0.5   # below this spread ratio, it says "mode collapse"
@@ -106,6 +107,10 @@ def synth_verdicts(metrics: dict) -> list[str]:
     else:
         lines.append(f"no mode collapse seen: coverage {metrics['coverage']:.0%} of the real windows "
                      f"(baseline {base['coverage']:.0%}), spread {metrics['diversity_ratio']:.2f}x the real")
+    if metrics.get("real_windows", FEW_WINDOWS) < FEW_WINDOWS:
+        lines.append(f"CAUTION: only {metrics['real_windows']} real windows, cut from one series and overlapping: "
+                     "the post-hoc classifier can learn the series by heart, so any generator that does not copy "
+                     "it scores near 0.5; read the score against the baseline's, not against 0")
     return lines
 
 
