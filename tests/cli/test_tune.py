@@ -100,7 +100,7 @@ def test_bad_input_is_one_line_and_leaves_no_run_directory(tmp_path, capsys):
     assert "cannot open the study storage" in capsys.readouterr().err and not out.exists()
 
 
-def test_tune_synth_scores_the_latest_windows_against_noise_and_replayed_windows(tmp_path, monkeypatch):
+def test_tune_synth_scores_the_latest_windows_against_noise_and_replayed_windows(tmp_path, monkeypatch, capsys):
     import numpy as np
 
     from seqlab.tasks.generation import search
@@ -109,8 +109,11 @@ def test_tune_synth_scores_the_latest_windows_against_noise_and_replayed_windows
     t = np.arange(240)
     csv = tmp_path / "waves.csv"
     csv.write_text("a,b\n" + "\n".join(f"{np.sin(v / 5):.4f},{np.cos(v / 7):.4f}" for v in t))
+    assert main(["tune", "synth", str(csv), "--seq-len", "8", "--epochs", "2", "--trials", "2",
+                 "--out", str(tmp_path / "t")]) == 2                    # synth's default model, timegan
+    assert "give --model rnn, lstm or dense" in capsys.readouterr().err and not (tmp_path / "t").exists()
     assert main(["tune", "synth", str(csv), "--seq-len", "8", "--model", "dense", "--epochs", "2",
-                 "--batch-size", "16", "--metric-iterations", "20", "--trials", "2", "--out", str(tmp_path / "s")]) == 0
+                 "--metric-iterations", "20", "--trials", "2", "--out", str(tmp_path / "s")]) == 0   # batch 64
     m = json.loads((tmp_path / "s" / "metrics.json").read_text())
     assert set(m["baselines"]) == {"noise (per-step mean and std)", "training windows replayed"}
     assert 0 <= m["test"]["discriminative_score"] <= 0.5 and m["rerun"].startswith("seqlab synth ")

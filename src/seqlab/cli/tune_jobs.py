@@ -131,18 +131,23 @@ def _synth_job(args) -> Job:
     from seqlab.tasks.generation.metrics import discriminative_score, timegan_windows
     from seqlab.tasks.generation.search import time_split
 
+    from seqlab.cli.synth import GAN_BATCH
+
     if args.model == "timegan":
-        raise ConfigError("seqlab tune synth tunes the GANs (--model rnn, lstm or dense), not timegan")
+        raise ConfigError("seqlab tune synth tunes the recurrent and dense GANs: give --model rnn, lstm or dense "
+                          "(synth's default model, timegan, has no search space yet)")
+    batch_size = args.batch_size or GAN_BATCH
     if args.seq_len < 2:
         raise ConfigError("--seq-len must be >= 2")
     df, _, _ = read_feature_table(args.data, time_col=args.time_col)
     train, test = time_split(timegan_windows(df.to_numpy(dtype=np.float64), args.seq_len, reverse=False))
-    if len(train) < 2 * args.batch_size:
+    if len(train) < 2 * batch_size:
         raise ConfigError(f"{len(train)} training windows of {args.seq_len} steps (the latest 20% are kept for the "
-                          "test): too few to tune; give a longer series or lower --seq-len / --batch-size")
+                          f"test): too few to tune at batch size {batch_size}; give a longer series or lower "
+                          "--seq-len / --batch-size")
     latent = 3 if args.model == "lstm" else train.shape[2]
     gan = GAN(arch=args.model, loss=args.loss, latent_dim=latent, units=args.units, epochs=args.epochs,
-              batch_size=args.batch_size, scale="minmax", seed=args.seed, **given(learning_rate=args.learning_rate))
+              batch_size=batch_size, scale="minmax", seed=args.seed, **given(learning_rate=args.learning_rate))
 
     def baselines(task):
         rng = np.random.default_rng(args.seed)
