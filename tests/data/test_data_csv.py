@@ -77,6 +77,21 @@ def test_bad_time_value_is_reported(tmp_path):
         read_csv(path, target="v", time_col="t")
 
 
+@pytest.mark.parametrize("labels", [("1970 Q3", "1970 Q4", "1971 Q1"), ("1970-Q3", "1970-q4", "1971Q1"),
+                                    ("Q3 1970", "Q4 1970", "Q1 1971")])
+def test_quarter_labels_are_the_first_day_of_their_quarter(tmp_path, labels):
+    path = write(tmp_path, "quarter,v\n" + "\n".join(f"{q},{i}" for i, q in enumerate(reversed(labels))) + "\n")
+    df = read_csv(path, target="v", time_col="quarter")
+    assert df["quarter"].dt.strftime("%Y-%m-%d").tolist() == ["1970-07-01", "1970-10-01", "1971-01-01"]
+    assert df["v"].tolist() == [2.0, 1.0, 0.0]
+
+
+def test_a_quarter_beside_a_bad_date_is_still_reported(tmp_path):
+    path = write(tmp_path, "t,v\n1970 Q1,1\nyesterday,2\n")
+    with pytest.raises(DataError, match="row 1 holds '1970 Q1'"):
+        read_csv(path, target="v", time_col="t")
+
+
 def test_thousands_separators_and_header_spaces(tmp_path):
     path = write(tmp_path, 'Date,Close, Volume\n1/3/2012,"1,008.64","7,380,500"\n')
     df = read_csv(path, target="Close", features=["Volume"], time_col="Date", thousands=",")

@@ -12,6 +12,7 @@ Rows are numbered as data rows from 1 (the first row after the header), which is
 from __future__ import annotations
 
 import gzip
+import re
 import warnings
 from pathlib import Path
 
@@ -269,9 +270,32 @@ def _numeric_column(col: pd.Series, name: str, path) -> pd.Series:
     return numbers.astype("float64")
 
 
+_QUARTER = re.compile(r"^\s*(?:(?P<y1>\d{4})\s*[-/ ]?\s*[Qq](?P<q1>[1-4])"     # 1970 Q1, 1970-Q1, 1970q1
+                      r"|[Qq](?P<q2>[1-4])\s*[-/ ]?\s*(?P<y2>\d{4}))\s*$")       # Q1 1970
+
+
+def quarter_starts(raw: pd.Series) -> pd.Series | None:
+    """Quarter labels (``1970 Q1``, ``1970-Q1``, ``1970q1``, ``Q1 1970``) as the first day of each
+    quarter, or None when any value is not one (pandas reads ``1970Q1`` but not ``1970 Q1``).
+
+    >>> quarter_starts(pd.Series(["1970 Q1", "Q4 1970"])).dt.strftime("%Y-%m-%d").tolist()
+    ['1970-01-01', '1970-10-01']
+    >>> quarter_starts(pd.Series(["1970 Q1", "March"])) is None
+    True
+    """
+    found = raw.astype(str).str.extract(_QUARTER)
+    year, quarter = found["y1"].fillna(found["y2"]), found["q1"].fillna(found["q2"])
+    if year.isna().any():
+        return None
+    return pd.to_datetime(pd.DataFrame({"year": year.astype(int), "month": 3 * quarter.astype(int) - 2, "day": 1}))
+
+
 def _parse_time(raw: pd.Series, col: str, path) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(raw):
         return raw
+    quarters = quarter_starts(raw) if raw.dtype == object else None
+    if quarters is not None:
+        return quarters.set_axis(raw.index)
     times = pd.to_datetime(raw, errors="coerce", format="mixed")
     bad = times.isna().to_numpy()
     if bad.any():
