@@ -113,8 +113,8 @@ def test_predict_on_a_gan_run_scores_the_windows_of_its_series(tmp_path, capsys)
     data = tmp_path / "series.csv"
     t = np.arange(80)
     pd.DataFrame({"x": np.sin(t / 4), "y": np.cos(t / 5)}).to_csv(data, index=False)
-    _run(["synth", str(data), "--seq-len", "4", "--model", "rnn", "--epochs", "1", "--units", "4", "--metric-iterations", "2",
-          "--n", "8", "--batch-size", "16", "-q", "--out", str(tmp_path / "s")], capsys)
+    _run(["synth", str(data), "--seq-len", "4", "--model", "rnn", "--epochs", "1", "--units", "4",
+          "--metric-iterations", "2", "--n", "8", "--batch-size", "16", "-q", "--out", str(tmp_path / "s")], capsys)
     out, err = _run(["predict", str(tmp_path / "s"), str(data)], capsys)
     table = pd.read_csv(io.StringIO(out))
     assert len(table) == 77 and table["critic_real"].between(0, 1).all() and "d_accuracy" in err

@@ -20,8 +20,9 @@ def _series(tmp_path, text=False):
 
 def test_synth_writes_windows_scores_and_plots(tmp_path):
     out = tmp_path / "run"
-    assert main(["synth", str(_series(tmp_path)), "--time-col", "date", "--seq-len", "8", "--model", "rnn", "--epochs", "2",
-                 "--n", "20", "--batch-size", "16", "--metric-iterations", "20", "--out", str(out)]) == 0
+    assert main(["synth", str(_series(tmp_path)), "--time-col", "date", "--seq-len", "8", "--model", "rnn",
+                 "--epochs", "2", "--n", "20", "--batch-size", "16", "--metric-iterations", "20",
+                 "--out", str(out)]) == 0
     syn = pd.read_csv(out / "synthetic.csv")
     assert list(syn.columns) == ["sample", "step", "x", "y"] and len(syn) == 20 * 8
     assert syn["x"].between(90 - 1e-3, 110 + 1e-3).all()          # original units

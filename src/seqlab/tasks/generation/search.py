@@ -70,6 +70,8 @@ class CharGeneratorSearch(Search):
 TRIAL_METRIC_ITERATIONS, TEST_METRIC_ITERATIONS = 500, 2000   # steps of the post-hoc GRU discriminator
 GAN_SPACE = [Param("units", 16, 256, log=True, integer=True), Param("learning_rate", 1e-4, 1e-2, log=True),
              Param("batch_size", choices=(32, 64, 128))]
+TIMEGAN_SPACE = [Param("hidden", 12, 64, log=True, integer=True), Param("learning_rate", 3e-4, 3e-3, log=True),
+                 Param("batch_size", choices=(64, 128, 256))]       # the paper: 24, 1e-3, 128
 
 
 def time_split(windows, share: float = 0.2):
@@ -119,3 +121,11 @@ class GANSearch(Search):
             test, TEST_METRIC_ITERATIONS)
         fake = np.clip(task.sample(len(windows), seed=task.seed), 0.0, 1.0)
         return {"discriminative_score": discriminative_score(windows, fake, iterations, seed=task.seed)}
+
+
+class TimeGANSearch(GANSearch):
+    """TimeGAN's latent width (``hidden``), learning rate and batch size, around the paper's 24, 1e-3
+    and 128; every trial runs the task's three phases and is scored as ``GANSearch`` scores."""
+
+    def sample(self, trial, task, choices=None):
+        return suggest_all(trial, TIMEGAN_SPACE, choices)

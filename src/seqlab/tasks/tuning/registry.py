@@ -16,6 +16,7 @@ SEARCHES: dict[str, str] = {
     "Forecaster": "seqlab.tasks.forecasting.search:ForecasterSearch",
     "CharGenerator": "seqlab.tasks.generation.search:CharGeneratorSearch",
     "GAN": "seqlab.tasks.generation.search:GANSearch",
+    "TimeGAN": "seqlab.tasks.generation.search:TimeGANSearch",
 }
 
 
