@@ -283,9 +283,14 @@ def quarter_starts(raw: pd.Series) -> pd.Series | None:
     >>> quarter_starts(pd.Series(["1970 Q1", "March"])) is None
     True
     """
-    found = raw.astype(str).str.extract(_QUARTER)
-    year, quarter = found["y1"].fillna(found["y2"]), found["q1"].fillna(found["q2"])
-    if year.isna().any():
+    text = raw.astype(str)
+    if not len(text) or not _QUARTER.match(text.iloc[0]):      # the usual case, dates: no regex over every row
+        return None
+    found = text.str.extract(_QUARTER)
+    first = found["y1"].notna().to_numpy()
+    year = np.where(first, found["y1"].to_numpy(), found["y2"].to_numpy())
+    quarter = np.where(first, found["q1"].to_numpy(), found["q2"].to_numpy())
+    if pd.isna(year).any():
         return None
     return pd.to_datetime(pd.DataFrame({"year": year.astype(int), "month": 3 * quarter.astype(int) - 2, "day": 1}))
 
