@@ -114,8 +114,37 @@ def synth_verdicts(metrics: dict) -> list[str]:
     return lines
 
 
-def run(args: argparse.Namespace) -> int:
+def batch_size_for(args: argparse.Namespace, windows: int) -> int:
+    """``--batch-size``, or the model's default (TimeGAN 128, the GANs 64) cut to ``windows`` when
+    there are at least ``MIN_WINDOWS`` of them."""
+    if args.batch_size is not None:
+        return args.batch_size
+    default = TIMEGAN_BATCH if args.model == "timegan" else GAN_BATCH
+    return min(default, windows) if windows >= MIN_WINDOWS else default
+
+
+def new_gan(args: argparse.Namespace, features: int, batch_size: int, own_run: bool = False):
+    """The unfitted TimeGAN or GAN that synth's ``args`` describe, for windows of ``features``
+    columns; ``own_run`` adds ``--time-budget`` and ``--verbose`` (not when ``seqlab tune`` runs it)."""
     from seqlab.tasks.generation.gan import GAN
+
+    run = {"time_budget": args.time_budget} if own_run else {}
+    if args.model == "timegan":
+        from seqlab.tasks.generation.timegan import TimeGAN
+
+        its = args.iterations * 3 if len(args.iterations) == 1 else args.iterations
+        if own_run:
+            run["verbose"] = max(1, min(its) // 10) if args.verbose else 0
+        return TimeGAN(hidden=args.units, iterations=its, batch_size=batch_size, scale="minmax", seed=args.seed,
+                       **run, **given(learning_rate=args.learning_rate))
+    if own_run:
+        run["verbose"] = args.verbose
+    latent = 3 if args.model == "lstm" else features
+    return GAN(arch=args.model, loss=args.loss, latent_dim=latent, units=args.units, epochs=args.epochs,
+               batch_size=batch_size, scale="minmax", seed=args.seed, **run, **given(learning_rate=args.learning_rate))
+
+
+def run(args: argparse.Namespace) -> int:
     from seqlab.tasks.generation.metrics import (
         coverage,
         discriminative_score,
@@ -132,26 +161,11 @@ def run(args: argparse.Namespace) -> int:
     values = df.to_numpy(dtype=np.float64)
     lo, hi = values.min(0), values.max(0)
     real = timegan_windows(values, args.seq_len, reverse=False)
-    batch_size = args.batch_size or (TIMEGAN_BATCH if args.model == "timegan" else GAN_BATCH)
-    if args.batch_size is None and len(real) >= MIN_WINDOWS:
-        batch_size = min(batch_size, len(real))
+    batch_size = batch_size_for(args, len(real))
     if len(real) < batch_size:
         raise DataError(f"{len(real)} windows of {args.seq_len} steps is fewer than the batch size {batch_size}; "
                         "give a longer series or lower --batch-size / --seq-len")
-    if args.model == "timegan":
-        from seqlab.tasks.generation.timegan import TimeGAN
-
-        its = args.iterations * 3 if len(args.iterations) == 1 else args.iterations
-        gan = TimeGAN(hidden=args.units, iterations=its, batch_size=batch_size, scale="minmax",
-                      seed=args.seed, time_budget=args.time_budget,
-                      verbose=max(1, min(its) // 10) if args.verbose else 0,
-                      **given(learning_rate=args.learning_rate))
-    else:
-        latent = 3 if args.model == "lstm" else real.shape[2]
-        gan = GAN(arch=args.model, loss=args.loss, latent_dim=latent, units=args.units, epochs=args.epochs,
-                  batch_size=batch_size, scale="minmax", seed=args.seed, verbose=args.verbose,
-                  time_budget=args.time_budget,
-                  **given(learning_rate=args.learning_rate))
+    gan = new_gan(args, real.shape[2], batch_size, own_run=True)
     with training_run(args, "synth") as run:
         gan.fit(real)
         n = args.n or len(real)

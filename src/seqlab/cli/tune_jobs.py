@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seqlab.cli.common import given
 from seqlab.io.errors import ConfigError
 
 TUNABLE = {"classify": ("classify",), "forecast": ("forecast",), "generate": ("generate", "train"),
@@ -127,33 +126,21 @@ def _generate_job(args) -> Job:
 def _synth_job(args) -> Job:
     import numpy as np
 
-    from seqlab.cli.synth import GAN_BATCH, MIN_WINDOWS, TIMEGAN_BATCH
+    from seqlab.cli.synth import batch_size_for, new_gan
     from seqlab.data.csv import read_feature_table
-    from seqlab.tasks.generation.gan import GAN
     from seqlab.tasks.generation.metrics import discriminative_score, timegan_windows
     from seqlab.tasks.generation.search import time_split
 
-    batch_size = args.batch_size or (TIMEGAN_BATCH if args.model == "timegan" else GAN_BATCH)
     if args.seq_len < 2:
         raise ConfigError("--seq-len must be >= 2")
     df, _, _ = read_feature_table(args.data, time_col=args.time_col)
     train, test = time_split(timegan_windows(df.to_numpy(dtype=np.float64), args.seq_len, reverse=False))
-    if args.batch_size is None and len(train) // 2 >= MIN_WINDOWS:
-        batch_size = min(batch_size, len(train) // 2)
+    batch_size = batch_size_for(args, len(train) // 2)
     if len(train) < 2 * batch_size:
         raise ConfigError(f"{len(train)} training windows of {args.seq_len} steps (the latest 20% are kept for the "
                           f"test): too few to tune at batch size {batch_size}; give a longer series or lower "
                           "--seq-len / --batch-size")
-    if args.model == "timegan":
-        from seqlab.tasks.generation.timegan import TimeGAN
-
-        its = args.iterations * 3 if len(args.iterations) == 1 else args.iterations
-        gan = TimeGAN(hidden=args.units, iterations=its, batch_size=batch_size, scale="minmax", seed=args.seed,
-                      **given(learning_rate=args.learning_rate))
-    else:
-        latent = 3 if args.model == "lstm" else train.shape[2]
-        gan = GAN(arch=args.model, loss=args.loss, latent_dim=latent, units=args.units, epochs=args.epochs,
-                  batch_size=batch_size, scale="minmax", seed=args.seed, **given(learning_rate=args.learning_rate))
+    gan = new_gan(args, train.shape[2], batch_size)
 
     def baselines(task):
         rng = np.random.default_rng(args.seed)
