@@ -68,6 +68,24 @@ def test_bad_input_is_one_line_exit_2_and_leaves_nothing(csv, tmp_path, capsys, 
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".bad")]
 
 
+def test_without_target_the_only_numeric_column_is_forecast(tmp_path, capsys):
+    path = tmp_path / "passengers.csv"
+    pd.DataFrame({"Month": pd.date_range("2001-01-01", periods=60, freq="MS").strftime("%Y-%m"),
+                  "Passengers": 100 + np.arange(60.0)}).to_csv(path)           # with pandas' index column
+    out = tmp_path / "run"
+    assert main(["forecast", str(path), "--epochs", "1", "--units", "4", "--verbose", "0", "--out", str(out)]) == 0
+    assert "forecasting column 'Passengers', the only numeric column" in capsys.readouterr().err
+    assert json.loads((out / "model" / "config.json").read_text())["config"]["params"]["target"] == ["Passengers"]
+
+
+def test_without_target_several_numeric_columns_are_one_line_exit_2(csv, tmp_path, capsys):
+    out = tmp_path / "bad"
+    assert main(["forecast", str(csv), "--epochs", "1", "--verbose", "0", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--target is required" in err and "sales, temp" in err
+    assert not out.exists()
+
+
 def test_missing_file_is_a_clean_error(tmp_path, capsys):
     assert main(["forecast", str(tmp_path / "none.csv"), "--target", "y", "--out", str(tmp_path / "o")]) == 2
     assert "not found" in capsys.readouterr().err

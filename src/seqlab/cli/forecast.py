@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
+
+import pandas as pd
 
 from seqlab.cli.common import (
     ADAPTIVE,
@@ -39,7 +42,8 @@ def add_parser(sub) -> None:
     p = add_command(sub, "forecast", run, help="train a forecaster on a CSV and compare it with the naive forecast")
     p.add_argument("csv", help="the CSV file (.csv or .csv.gz; or Parquet, for a panel), or a bundled data set name "
                                "(airline-passengers)")
-    p.add_argument("--target", help="column(s) to forecast (comma-separated); a panel takes one")
+    p.add_argument("--target", help="column(s) to forecast (comma-separated; default: the only numeric column); "
+                                   "a panel takes one")
     p.add_argument("--time-col", help="date/time column (rows are sorted by it)")
     p.add_argument("--features", help="covariate columns, comma-separated (multivariate input)")
     p.add_argument("--model", default="lstm", help=f"one of: {', '.join(MODEL_NAMES)} ")
@@ -134,15 +138,32 @@ def run(args) -> int:
     if getattr(args, "id_col", None) or getattr(args, "wide", False):
         args.csv = str(input_file(args.csv))     # a bundled name, or the one missing-file line
         return run_panel(args, models, forecaster_from_args)
-    if not args.target:
-        raise ConfigError("--target is required: the column(s) to forecast")
     targets = names_of(args.target)
     features = names_of(args.features) or None
     table = read_table(args, args.csv, keep=[*targets, *(features or []), args.time_col], thousands=args.thousands)
+    targets = targets or [only_numeric_column(table, exclude=[args.time_col, *(features or [])], source=args.csv)]
     df = read_csv(table, time_col=args.time_col)
     fit_and_report(df, args, "forecast", models, targets, features,
                    f"seqlab forecast: {', '.join(targets)} from {Path(args.csv).name}")
     return 0
+
+
+def only_numeric_column(table, exclude=(), source="the table") -> str:
+    """The column to forecast when ``--target`` is not given: the table's only numeric column besides
+    ``exclude`` (the time column, the features), announced on stderr. Several or none is a ConfigError
+    naming the columns, as ``Forecaster(target=None)`` does.
+
+    >>> only_numeric_column(pd.DataFrame({"Month": ["1949-01"], "Passengers": [112]}))   # doctest: +SKIP
+    'Passengers'
+    """
+    numeric = [str(c) for c in table.columns if c not in exclude and pd.api.types.is_numeric_dtype(table[c])]
+    if len(numeric) != 1:
+        found = f"its numeric columns are {', '.join(numeric)}" if numeric else "it has no numeric column"
+        raise ConfigError(f"--target is required: say which column to forecast ({source}: {found}; "
+                          f"columns are: {', '.join(map(str, table.columns))})")
+    print(f"seqlab: note: forecasting column {numeric[0]!r}, the only numeric column of {source} "
+          "(--target names another)", file=sys.stderr)
+    return numeric[0]
 
 
 def fit_and_report(df, args, command: str, models: list[str], targets, features, title: str) -> dict:
