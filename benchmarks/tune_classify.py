@@ -28,6 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 from classify_accuracy import SERIES_RUNS, one_nn
 
 from seqlab import datasets
@@ -36,15 +37,20 @@ from seqlab.data.formats import read_labeled
 from seqlab.tasks.classification.classifier import SequenceClassifier
 
 
-def hand_tuned(name: str = "italy-power-demand") -> dict[str, float]:
-    """Test accuracy of each encoder as ``classify_accuracy.py`` trains it."""
+def hand_tuned(name: str = "italy-power-demand", seeds=(0,)) -> dict[str, float]:
+    """Test accuracy of each encoder as ``classify_accuracy.py`` trains it (seed 0 there), averaged
+    over ``seeds`` when several are given (each seed's figure printed as it comes)."""
     folder = datasets.path(name)
     train = read_labeled(folder / "ItalyPowerDemand_TRAIN.ts")
     test = read_labeled(folder / "ItalyPowerDemand_TEST.ts")
     out = {"1-NN Euclidean": one_nn(train, test)}
     for encoder, kw in SERIES_RUNS[name]:
-        out[f"hand-tuned {encoder} {kw}"] = SequenceClassifier(encoder=encoder, seed=0, **kw).fit(train).evaluate(
-            test.X, test.y)["accuracy"]
+        accs = [SequenceClassifier(encoder=encoder, seed=seed, **kw).fit(train).evaluate(test.X, test.y)["accuracy"]
+                for seed in seeds]
+        if len(seeds) > 1:
+            print(f"  hand-tuned {encoder} {kw}: " + ", ".join(f"seed {s} {a:.4f}" for s, a in zip(seeds, accs)),
+                  flush=True)
+        out[f"hand-tuned {encoder} {kw}"] = float(np.mean(accs))
     return out
 
 
@@ -57,7 +63,14 @@ if __name__ == "__main__":
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--model", help="fix the encoder (default: searched)")
     p.add_argument("--out", help="run directory of the search (default: a temporary one)")
+    p.add_argument("--hand-seeds", default="0", help="seeds of each hand-tuned run, averaged (e.g. 0,1,2,3,4)")
+    p.add_argument("--hand-only", action="store_true", help="run the hand-tuned rows only (no search)")
     args = p.parse_args()
+    seeds = [int(v) for v in args.hand_seeds.split(",")]
+    if args.hand_only:
+        for name, acc in hand_tuned(seeds=seeds).items():
+            print(f"  {name:<60} {acc:.4f}" + (f" (mean of seeds {args.hand_seeds})" if len(seeds) > 1 else ""))
+        raise SystemExit(0)
     out = Path(args.out or tempfile.mkdtemp(prefix="tune-ipd-")) / "run"
     start = time.time()
     command = ["tune", "classify", "italy-power-demand", "--trials", str(args.trials), "--workers",
@@ -66,7 +79,7 @@ if __name__ == "__main__":
     tuned_seconds = time.time() - start
     metrics = json.loads((out / "metrics.json").read_text())
     start = time.time()
-    rows = hand_tuned()
+    rows = hand_tuned(seeds=seeds)
     hand_seconds = time.time() - start
     print("\nItalyPowerDemand test accuracy (1029 series)")
     print(f"  seqlab tune classify ({args.trials} trials, {args.workers} workers)  "

@@ -154,9 +154,10 @@ def test_forecaster_chooses_differencing_on_the_validation_rows():
     t = np.arange(160)
     noise = 0.05 * np.random.default_rng(0).normal(size=160)
     trend = pd.DataFrame({"y": 0.5 * t + np.sin(t / 2.0) + noise})       # leaves the training range
-    level = pd.DataFrame({"y": np.sin(t / 2.0) + noise})                 # stays in it
+    profile = np.random.default_rng(1).normal(0, 3, 12)          # a 12-row cycle no 8-row window spans
+    yearly = pd.DataFrame({"y": 0.5 * t + profile[t % 12] + noise})
     assert Forecaster("linear", target="y", lookback=8, seed=0).fit(trend).difference_ is True
-    assert Forecaster("linear", target="y", lookback=8, seed=0).fit(level).difference_ is False
+    assert Forecaster("linear", target="y", lookback=8, seed=0).fit(yearly).difference_ == "seasonal"
     assert Forecaster("linear", target="y", lookback=8, difference=False).fit(trend).difference_ is False
 
 

@@ -80,7 +80,11 @@ def add_training_args(p, command: str) -> None:
     p.add_argument("--quantiles", help="e.g. 0.1,0.5,0.9: pinball loss and prediction intervals")
     p.add_argument("--difference", action=argparse.BooleanOptionalAction, default=None,
                    help="model first differences (trending series); --no-difference models the values (default: "
-                        "the model is trained both ways and the one with the lower validation RMSE is kept)")
+                        "first differences, or seasonal ones when the series has a season and they forecast the "
+                        "validation rows better)")
+    p.add_argument("--seasonal-difference", dest="difference", action="store_const", const="seasonal",
+                   help="model differences over the season, y[t] - y[t-season]: the network learns what the "
+                        "seasonal naive forecast misses")
     p.add_argument("--scaler", default="minmax", choices=["minmax", "standard", "none"],
                    help="scaling fitted on the training rows (MinMaxScaler, StandardScaler or none)")
     p.add_argument("--season", type=int, help="seasonal period in rows (default: inferred)")

@@ -161,29 +161,38 @@ def window_starts(rows: int, lookback: int, horizon: int, train_end: int, val_en
 class SeriesTransform:
     """Optional differencing of the targets, then a scaler fitted on the training rows only.
 
-    ``forward(values)`` -> ``(rows, columns)`` float32 model space (row 0 is undefined when
-    differencing, so windows start at row 1). ``inverse(pred, origins, values)`` maps model-space
-    predictions ``(n, horizon, targets, ...)`` for windows whose last input row is ``origins`` back
-    to values in the data's units.
+    ``lag`` is the differencing distance: 1 models first differences ``y_t - y_{t-1}``, a season ``m``
+    models seasonal differences ``y_t - y_{t-m}`` (a forecast of zero is then the seasonal naive one).
+    ``forward(values)`` -> ``(rows, columns)`` float32 model space (the first ``lag`` rows are undefined
+    when differencing, so windows start at row ``lag``). ``inverse(pred, origins, values)`` maps
+    model-space predictions ``(n, horizon, targets, ...)`` for windows whose last input row is
+    ``origins`` back to values in the data's units.
+
+    >>> t = SeriesTransform(1, None, difference=True, lag=2)
+    >>> v = np.array([[1.0], [5.0], [2.0], [6.0]])
+    >>> t.forward(v)[2:, 0].tolist(), t.inverse(np.zeros((1, 3, 1)), [3], v)[0, :, 0].tolist()
+    ([1.0, 1.0], [2.0, 6.0, 2.0])
     """
 
-    def __init__(self, n_targets: int, scaler: str | None = "minmax", difference: bool = False):
+    def __init__(self, n_targets: int, scaler: str | None = "minmax", difference: bool = False, lag: int = 1):
         if scaler not in (None, "none", *SCALERS):
             raise ConfigError(f"scaler must be one of {', '.join(SCALERS)} or None, got {scaler!r}")
-        self.n_targets, self.difference = n_targets, bool(difference)
+        if isinstance(lag, bool) or not isinstance(lag, (int, np.integer)) or lag < 1:
+            raise ConfigError(f"the differencing lag must be a whole number >= 1, got {lag!r}")
+        self.n_targets, self.difference, self.lag = n_targets, bool(difference), int(lag)
         self.scaler_name = None if scaler in (None, "none") else scaler
         self.scaler = None
 
     @property
     def first_row(self) -> int:
-        return 1 if self.difference else 0
+        return self.lag if self.difference else 0
 
     def _raw(self, values: np.ndarray) -> np.ndarray:
         z = np.array(values, dtype=np.float64)
         if self.difference:
-            k = self.n_targets
-            z[1:, :k] = np.diff(values[:, :k], axis=0)
-            z[0, :k] = 0.0
+            k, lag = self.n_targets, self.lag
+            z[lag:, :k] = values[lag:, :k] - values[:-lag, :k]
+            z[:lag, :k] = 0.0
         return z
 
     def fit(self, values: np.ndarray, train_end: int) -> "SeriesTransform":
@@ -203,22 +212,29 @@ class SeriesTransform:
         for j in range(self.n_targets):
             out[:, :, j] = (pred[:, :, j] if self.scaler is None
                             else self.scaler.inverse_transform(pred[:, :, j], column=j))
-        if self.difference:
-            last = values[np.asarray(origins), : self.n_targets]             # (n, targets)
-            last = last.reshape(last.shape + (1,) * (out.ndim - 3))
-            out = last[:, None] + np.cumsum(out, axis=1)
-        return out
+        if not self.difference:
+            return out
+        origins, k = np.asarray(origins), self.n_targets
+        levels = np.empty_like(out)
+        for i in range(out.shape[1]):       # step i forecasts row origin + 1 + i from the row lag before it
+            if i < self.lag:                # ... a row of the data
+                base = values[origins + 1 + i - self.lag, :k]
+                base = base.reshape(base.shape + (1,) * (out.ndim - 3))
+            else:                           # ... a row forecast earlier
+                base = levels[:, i - self.lag]
+            levels[:, i] = base + out[:, i]
+        return levels
 
     def to_dict(self) -> dict:
-        return {"difference": self.difference, "scaler": self.scaler.to_dict() if self.scaler is not None else None,
-                "n_targets": self.n_targets}
+        return {"difference": self.difference, "lag": self.lag, "n_targets": self.n_targets,
+                "scaler": self.scaler.to_dict() if self.scaler is not None else None}
 
     @classmethod
     def from_dict(cls, state: dict) -> "SeriesTransform":
         scaler = state.get("scaler")
         names = {"MinMaxScaler": "minmax", "StandardScaler": "standard"}
         name = None if scaler is None else names[scaler["class_name"]]
-        t = cls(int(state["n_targets"]), name, bool(state["difference"]))
+        t = cls(int(state["n_targets"]), name, bool(state["difference"]), int(state.get("lag", 1)))
         if scaler is not None:
             t.scaler = SCALERS[name].from_dict(scaler)
         return t

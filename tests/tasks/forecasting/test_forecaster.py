@@ -48,7 +48,8 @@ def test_linear_autoregression_is_the_least_squares_fit():
     y = np.zeros(200)
     for i in range(2, 200):
         y[i] = 0.6 * y[i - 1] - 0.3 * y[i - 2] + rng.normal()
-    f = Forecaster("linear", lookback=2, scaler=None, validation_split=0, test_size=40, verbose=0).fit(y)
+    f = Forecaster("linear", lookback=2, scaler=None, difference=False, validation_split=0, test_size=40,
+                   verbose=0).fit(y)
     A = np.column_stack([y[0:158], y[1:159], np.ones(158)])            # numpy's own least squares
     coef = np.linalg.lstsq(A, y[2:160], rcond=None)[0]
     pred = np.column_stack([y[158:198], y[159:199], np.ones(40)]) @ coef
@@ -103,6 +104,42 @@ def test_predict_continues_after_the_data_with_future_dates():
     assert (new["y"] == df["y"].iloc[49]).all()
 
 
+def test_seasonal_differencing_round_trips_to_levels_past_one_season():
+    rng = np.random.default_rng(0)
+    values = 50 + 10 * np.sin(2 * np.pi * np.arange(60) / 12)[:, None] + rng.normal(size=(60, 1))
+    t = SeriesTransform(1, "minmax", difference=True, lag=12).fit(values, 40)
+    z = t.forward(values)
+    assert t.first_row == 12 and np.allclose(z[12:, 0], t.scaler.transform(values[12:] - values[:-12])[:, 0],
+                                             atol=1e-5)
+    origins = np.array([20, 30])
+    true_next = np.stack([z[o + 1:o + 16, :1] for o in origins])      # 15 steps: past one season
+    levels = t.inverse(true_next, origins, values)
+    np.testing.assert_allclose(levels, np.stack([values[o + 1:o + 16] for o in origins]), atol=1e-4)
+    assert SeriesTransform.from_dict(t.to_dict()).lag == 12
+
+
+def test_seasonal_differences_learn_what_the_seasonal_naive_misses_and_reload(tmp_path):
+    df = seasonal_frame(150)                       # trend + a 12-month cycle: y_t - y_(t-12) is constant
+    f = Forecaster("linear", target="y", time_col="month", lookback=12, horizon=3, difference="seasonal",
+                   verbose=0).fit(df)
+    assert f.difference_ == "seasonal" and f.transform_.lag == f.season_ == 12
+    assert f.metrics_["rmse"] < 1e-3 * f.metrics_["seasonal_naive"]["rmse"]
+    f.save(tmp_path / "m")
+    g = Task.load(tmp_path / "m")
+    assert g.difference_ == "seasonal"
+    pd.testing.assert_frame_equal(f.predict(), g.predict())
+    pd.testing.assert_frame_equal(f.predict(df.iloc[:60]), g.predict(df.iloc[:60]))
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(difference="yes"), "difference must be"),
+    (dict(difference="seasonal", season=1), "needs a season"),
+])
+def test_bad_difference_is_a_config_error(kwargs, match):
+    with pytest.raises(ConfigError, match=match):
+        Forecaster("linear", target="y", **kwargs, **FAST).fit(seasonal_frame())
+
+
 def test_save_and_load_reproduce_predictions(tmp_path):
     df = seasonal_frame()
     f = Forecaster("gru", target="y", features=["x"], lookback=6, horizon=2, quantiles=[0.2, 0.5, 0.8],
@@ -151,16 +188,22 @@ def test_nan_is_filled_when_asked_and_predict_needs_fit():
 
 
 def test_auto_difference_keeps_the_fit_with_the_lower_validation_rmse():
-    """difference="auto" trains both ways and keeps the one better on the validation rows (never the test rows)."""
-    rng = np.random.default_rng(0)
-    walk = pd.DataFrame({"y": 100 + np.cumsum(rng.normal(0.5, 1.0, 300))})   # drifts past the training range
-    f = Forecaster("linear", target="y", lookback=6, seed=0).fit(walk)
+    """difference="auto" trains on first and on seasonal differences and keeps the one better on the
+    validation rows (never the test rows); values only when asked for."""
+    df = seasonal_frame(150)
+    df["y"] += np.random.default_rng(0).normal(0, 2.0, len(df))
+    f = Forecaster("linear", target="y", time_col="month", lookback=6, seed=0).fit(df)
     seen = f.metrics_["validation"]
-    assert f.difference_ is (seen["rmse_differences"] < seen["rmse_levels"])
-    for option in (False, True):      # each figure is that fit's own validation RMSE
-        g = Forecaster("linear", target="y", lookback=6, seed=0, difference=option).fit(walk)
+    names = {True: "rmse_differences", "seasonal": "rmse_seasonal_differences"}
+    assert set(names.values()) <= set(seen) and "rmse_levels" not in seen
+    assert f.difference_ == min(names, key=lambda o: seen[names[o]]) == seen["differenced"]
+    for option, name in names.items():      # each figure is that fit's own validation RMSE
+        g = Forecaster("linear", target="y", time_col="month", lookback=6, seed=0, difference=option).fit(df)
         assert "validation" not in g.metrics_
-        assert g._validation_rmse(walk[["y"]].to_numpy(np.float64)) == pytest.approx(
-            seen["rmse_differences" if option else "rmse_levels"])
-    assert f.metrics_["rmse"] == pytest.approx(
-        Forecaster("linear", target="y", lookback=6, seed=0, difference=f.difference_).fit(walk).metrics_["rmse"])
+        assert g._validation_rmse(df[["y"]].to_numpy(np.float64)) == pytest.approx(seen[name])
+        if option == f.difference_:
+            assert f.metrics_["rmse"] == pytest.approx(g.metrics_["rmse"])
+    walk = pd.DataFrame({"y": 100 + np.cumsum(np.random.default_rng(1).normal(0.5, 1.0, 300))})
+    g = Forecaster("linear", target="y", lookback=6, seed=0).fit(walk)      # no season: first differences
+    assert g.difference_ is True and set(g.metrics_["validation"]) == {"rmse_differences", "naive_rmse",
+                                                                        "differenced"}
