@@ -157,7 +157,7 @@ def only_numeric_column(table, exclude=(), source="the table") -> str:
     ``exclude`` (the time column, the features), announced on stderr. Several or none is a ConfigError
     naming the columns, as ``Forecaster(target=None)`` does.
 
-    >>> only_numeric_column(pd.DataFrame({"Month": ["1949-01"], "Passengers": [112]}))   # doctest: +SKIP
+    >>> only_numeric_column(pd.DataFrame({"Month": ["1949-01"], "Passengers": [112]}))
     'Passengers'
     """
     numeric = [str(c) for c in table.columns if c not in exclude and pd.api.types.is_numeric_dtype(table[c])]
