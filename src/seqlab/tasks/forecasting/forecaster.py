@@ -539,9 +539,11 @@ class Forecaster(Task):
                                                                else ")"))
         description = {
             "input_meaning": f"(batch, lookback={self.lookback}, targets then features) rows after "
-                             "preprocessing.transform (differences if 'difference', then the scaler)",
-            "output_meaning": f"{output} forecasts in model space; undo the scaler (and the differencing, "
-                              "from the last real value) to get the data's units",
+                             "preprocessing.transform (if 'difference': y[t] - y[t - lag], 'lag' rows; then "
+                             "the scaler)",
+            "output_meaning": f"{output} forecasts in model space; undo the scaler (and the differencing: add "
+                              "the value 'lag' rows before each forecast row, real or forecast) to get the "
+                              "data's units",
             "strategy": self.strategy, "horizon": self.horizon, "lookback": self.lookback,
             "quantiles": self._quantiles or None}
         if self.strategy == "recursive":
