@@ -86,6 +86,17 @@ def test_without_target_several_numeric_columns_are_one_line_exit_2(csv, tmp_pat
     assert not out.exists()
 
 
+def test_the_differencing_choice_is_printed_and_reported(csv, tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["forecast", str(csv), "--target", "sales", "--time-col", "date", "--model", "linear",
+                 "--verbose", "0", "--out", str(out)]) == 0
+    seen = json.loads((out / "metrics.json").read_text())["validation"]
+    kept = {True: "first differences", "seasonal": "seasonal differences"}[seen["differenced"]]
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("modelled "))
+    assert line.startswith(f"modelled {kept}: validation RMSE ") and "naive forecast" in line
+    assert "Differencing, chosen on the validation rows" in (out / "report.html").read_text()
+
+
 def test_missing_file_is_a_clean_error(tmp_path, capsys):
     assert main(["forecast", str(tmp_path / "none.csv"), "--target", "y", "--out", str(tmp_path / "o")]) == 2
     assert "not found" in capsys.readouterr().err

@@ -203,6 +203,9 @@ def fit_and_report(df, args, command: str, models: list[str], targets, features,
         training = getattr(f, "training_", None)
         if training:
             sections.append(("Training budget", describe(training)))
+        if "validation" in f.metrics_:
+            sections.append(("Differencing, chosen on the validation rows",
+                             differencing_line(f.metrics_["validation"])))
         if run.history(f.history_, plotted=f.history_, training=training):
             sections.append(("Training", "loss.png"))
         sections.append(("Model", f.summary()))
@@ -238,6 +241,25 @@ def metric_table(m: dict, name: str) -> dict:
     return rows
 
 
+DIFFERENCING_OPTIONS = {"rmse_levels": "values", "rmse_differences": "first differences",
+                        "rmse_seasonal_differences": "seasonal differences"}
+
+
+def differencing_line(validation: dict) -> str:
+    """What ``difference="auto"`` chose and on what: ``metrics_["validation"]`` as one line.
+
+    >>> differencing_line({"rmse_differences": 24.4, "rmse_seasonal_differences": 14.79, "naive_rmse": 40.68,
+    ...                    "differenced": "seasonal"})
+    'modelled seasonal differences: validation RMSE 14.79 (first differences 24.4; naive forecast 40.68)'
+    """
+    kept = {False: "rmse_levels", True: "rmse_differences", "seasonal": "rmse_seasonal_differences"}[
+        validation["differenced"]]
+    others = [f"{DIFFERENCING_OPTIONS[k]} {validation[k]:.4g}" for k in DIFFERENCING_OPTIONS
+              if k in validation and k != kept]
+    others.append(f"naive forecast {validation['naive_rmse']:.4g}")
+    return f"modelled {DIFFERENCING_OPTIONS[kept]}: validation RMSE {validation[kept]:.4g} ({'; '.join(others)})"
+
+
 def summary(fitted: dict) -> tuple[str, str]:
     """The short table at the end of a run (each model vs naive on each metric), and the verdict."""
     first = next(iter(fitted.values()))
@@ -263,6 +285,8 @@ def summary(fitted: dict) -> tuple[str, str]:
     training = getattr(fitted[best], "training_", None)
     if training:
         lines.append(describe(training))
+    if "validation" in fitted[best].metrics_:
+        lines.append(differencing_line(fitted[best].metrics_["validation"]))
     if "interval_coverage" in fitted[best].metrics_:
         q = fitted[best].metrics_["quantiles"]
         lines.append(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} "
