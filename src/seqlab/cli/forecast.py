@@ -33,7 +33,7 @@ from seqlab.data import read_csv
 from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
 from seqlab.io.errors import ConfigError
 from seqlab.models.forecasting import MODEL_NAMES
-from seqlab.tasks.forecasting.forecaster import Forecaster
+from seqlab.tasks.forecasting.forecaster import DIFFERENCE_NAMES, Forecaster
 from seqlab.tasks.forecasting.metrics import METRIC_NAMES, forecast_verdict
 from seqlab.train.budget import describe
 
@@ -241,8 +241,7 @@ def metric_table(m: dict, name: str) -> dict:
     return rows
 
 
-DIFFERENCING_OPTIONS = {"rmse_levels": "values", "rmse_differences": "first differences",
-                        "rmse_seasonal_differences": "seasonal differences"}
+DIFFERENCING_LABELS = {False: "values", True: "first differences", "seasonal": "seasonal differences"}
 
 
 def differencing_line(validation: dict) -> str:
@@ -252,12 +251,12 @@ def differencing_line(validation: dict) -> str:
     ...                    "differenced": "seasonal"})
     'modelled seasonal differences: validation RMSE 14.79 (first differences 24.4; naive forecast 40.68)'
     """
-    kept = {False: "rmse_levels", True: "rmse_differences", "seasonal": "rmse_seasonal_differences"}[
-        validation["differenced"]]
-    others = [f"{DIFFERENCING_OPTIONS[k]} {validation[k]:.4g}" for k in DIFFERENCING_OPTIONS
-              if k in validation and k != kept]
+    kept = validation["differenced"]
+    others = [f"{DIFFERENCING_LABELS[o]} {validation[key]:.4g}" for o, key in DIFFERENCE_NAMES.items()
+              if key in validation and o != kept]
     others.append(f"naive forecast {validation['naive_rmse']:.4g}")
-    return f"modelled {DIFFERENCING_OPTIONS[kept]}: validation RMSE {validation[kept]:.4g} ({'; '.join(others)})"
+    return (f"modelled {DIFFERENCING_LABELS[kept]}: validation RMSE {validation[DIFFERENCE_NAMES[kept]]:.4g} "
+            f"({'; '.join(others)})")
 
 
 def summary(fitted: dict) -> tuple[str, str]:
