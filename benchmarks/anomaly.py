@@ -25,11 +25,10 @@ import time
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.ensemble import IsolationForest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from seqlab import datasets
-from seqlab.tasks.unsupervised.anomaly import AnomalyDetector, sliding_windows, steps_from_windows
+from seqlab.tasks.unsupervised.anomaly import AnomalyDetector, isolation_forest_scores
 
 
 def tables(seed: int) -> dict:
@@ -70,15 +69,6 @@ def injected_series(seed: int, n: int = 6000):
     return x, y
 
 
-def forest_scores(X, seed, window=None) -> np.ndarray:
-    Xs = (X - X.mean(0)) / (X.std(0) + 1e-12)
-    if window is None:
-        return -IsolationForest(random_state=seed).fit(Xs).score_samples(Xs)
-    win = sliding_windows(Xs, window).reshape(len(Xs) - window + 1, -1)
-    s = -IsolationForest(random_state=seed).fit(win).score_samples(win)
-    return steps_from_windows(np.repeat(s[:, None], window, 1), len(Xs))
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
@@ -98,7 +88,7 @@ def main() -> None:
                                       learning_rate=3e-3, seed=seed).fit(X)
                 s = det.score_samples(X)
                 res.setdefault(f"seqlab {m}", []).append((roc_auc_score(y, s), average_precision_score(y, s)))
-            s = forest_scores(X, seed, window)
+            s = isolation_forest_scores(X, window, seed)
             res.setdefault("IsolationForest", []).append((roc_auc_score(y, s), average_precision_score(y, s)))
     print(f"ROC-AUC / PR-AUC, mean over seeds {args.seeds} ({time.perf_counter() - t0:.0f} s)")
     for name, res in rows.items():

@@ -7,6 +7,11 @@ scoring above the ``1 - contamination`` quantile of the training scores are flag
 table), ``metrics.json`` (ROC-AUC / PR-AUC when ``--label-col`` is given), ``loss.png``, the
 model and ``report.html``.
 
+The strong baseline of the same run is scikit-learn's IsolationForest on the same standardised rows
+(or windows, mapped to steps the same way); its score is in ``scores.csv`` beside the model's. With
+``--label-col`` the verdict line compares their ROC-AUC; without labels there is nothing to judge
+by, and the run reports how far the two rankings agree (Spearman's rank correlation).
+
     seqlab detect transactions.csv --label-col Class --contamination 0.02 --out runs/det1
     seqlab detect sensor.csv --time-col time --window 48 --model lstm
 """
@@ -18,15 +23,26 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.cli.common import Described, add_arguments, add_command, add_table_options, given, read_table, training_run
+from seqlab.cli.common import (
+    ADAPTIVE,
+    Described,
+    add_arguments,
+    add_command,
+    add_table_options,
+    given,
+    read_table,
+    training_run,
+)
 from seqlab.data.csv import read_feature_table
+
+AUTOENCODERS = {"dense": "dense autoencoder", "lstm": "LSTM autoencoder", "vae": "variational autoencoder"}
 
 
 def add_parser(sub) -> None:
     p = add_command(sub, "detect", run, description=__doc__,
                     help="anomaly detection: autoencoder reconstruction error per row or time step")
     p.add_argument("data", help="CSV of numeric columns (.gz too), or a bundled data set name")
-    p.add_argument("--model", choices=["dense", "lstm", "vae"], default="dense",
+    p.add_argument("--model", choices=list(AUTOENCODERS), default="dense",
                    help="autoencoder: dense, LSTM (with --window) or variational")
     p.add_argument("--label-col", help="0/1 column (1 = anomaly) used only for ROC-AUC / PR-AUC")
     p.add_argument("--time-col", help="column kept for the output and plot, not trained on")
@@ -35,8 +51,8 @@ def add_parser(sub) -> None:
     p.add_argument("--code-size", type=int,
                    help="units of the bottleneck code (default: a quarter of the inputs, at least 2)")
     add_table_options(p)
-    add_arguments(p, "detect", epochs=50, batch_size=32, learning_rate=Described("the model's"), seed=0, verbose=1,
-                  threads=None, time_budget=None, out=None)
+    add_arguments(p, "detect", epochs=ADAPTIVE, batch_size=32, learning_rate=Described("the model's"), seed=0,
+                  verbose=1, threads=None, time_budget=None, out=None)
 
 
 def _plot(scores, flags, threshold, labels, times, window, path: Path) -> None:
@@ -71,10 +87,17 @@ def _plot(scores, flags, threshold, labels, times, window, path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from seqlab.tasks.unsupervised.anomaly import AnomalyDetector
+    from scipy.stats import spearmanr
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    from seqlab.tasks.unsupervised.anomaly import AnomalyDetector, check_anomaly_labels, isolation_forest_scores
+    from seqlab.tasks.verdicts import verdict
+    from seqlab.train.budget import describe
 
     table = read_table(args, args.data, keep=[args.label_col, args.time_col])
     df, labels, times = read_feature_table(table, label_col=args.label_col, time_col=args.time_col)
+    if labels is not None:
+        check_anomaly_labels(labels.to_numpy())           # before training, not after
     det = AnomalyDetector(model=args.model, window=args.window, contamination=args.contamination,
                           code_size=args.code_size, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
                           verbose=args.verbose, time_budget=args.time_budget, **given(learning_rate=args.learning_rate))
@@ -82,11 +105,21 @@ def run(args: argparse.Namespace) -> int:
         det.fit(df)
         scores = det.score_samples(df)
         flags = (scores > det.threshold_).astype(int)
+        forest = isolation_forest_scores(df, args.window, args.seed)
         metrics = {"model": args.model, "mode": "time series" if args.window else "table", "rows": len(df),
-                   "threshold": det.threshold_, "contamination": args.contamination, "flagged": int(flags.sum())}
+                   "threshold": det.threshold_, "contamination": args.contamination, "flagged": int(flags.sum()),
+                   "training": det.training_}
+        strong = {"name": "IsolationForest", "rank_correlation": float(spearmanr(scores, forest)[0])}
+        line = None
         if labels is not None:
             metrics.update(det.evaluate(df, labels.to_numpy()))
-        table = pd.DataFrame({"score": scores, "flagged": flags})
+            strong.update(roc_auc=float(roc_auc_score(labels, forest)),
+                          pr_auc=float(average_precision_score(labels, forest)))
+            line = f"{AUTOENCODERS[args.model]} " + verdict(metrics["roc_auc"], strong["roc_auc"], "IsolationForest",
+                                                            "ROC-AUC")
+            metrics["verdict"] = line
+        metrics["strong_baseline"] = strong
+        table = pd.DataFrame({"score": scores, "flagged": flags, "isolation_forest_score": forest})
         if times is not None:
             table.insert(0, times.name, times.to_numpy())
         if labels is not None:
@@ -102,12 +135,17 @@ def run(args: argparse.Namespace) -> int:
         run.history(det.model_.history_, plotted={k: v for k, v in det.model_.history_.items()
                                                    if k in ("loss", "val_loss")})
         run.json("metrics.json", metrics)
+        against = (f"no --label-col: nothing to judge the scores by; rank correlation with IsolationForest "
+                   f"{strong['rank_correlation']:.3f}") if line is None else line
         run.report("Anomaly detection", [
-            ("Metrics", metrics), ("Score", "score.png"), ("Training loss", "loss.png"),
+            ("Verdict", against), ("Metrics", metrics), ("Training budget", describe(det.training_)),
+            ("Score", "score.png"), ("Training loss", "loss.png"),
             (f"Flagged ({int(flags.sum())}, highest scores first)", flagged.head(50).to_html()),
         ])
         auc = f"; ROC-AUC {metrics['roc_auc']:.3f}, PR-AUC {metrics['pr_auc']:.3f}" if "roc_auc" in metrics else ""
         run.say(f"flagged {int(flags.sum())} of {len(scores)} {'steps' if args.window else 'rows'}{auc}")
+        run.say(describe(det.training_))
+        run.verdict(against)
         run.plot = "score.png"
         run.reuse = ("predict", f"seqlab predict {{out}} {args.data}")
     return 0

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from seqlab.cli.common import (
+    ADAPTIVE,
     Described,
     add_arguments,
     add_command,
@@ -86,6 +87,7 @@ def train(args: argparse.Namespace) -> int:
     from seqlab.inspect.attention_plots import plot_attention
     from seqlab.tasks.generation.seq2seq import Seq2Seq, baseline_scores
     from seqlab.tasks.verdicts import verdict
+    from seqlab.train.budget import describe
 
     pairs, source = _pairs(args)
     tokens = args.tokens or ("word" if args.task == "words" else "char")
@@ -94,15 +96,16 @@ def train(args: argparse.Namespace) -> int:
     s2s = Seq2Seq(model=args.model, attention=args.attention, units=args.units, embedding_dim=args.embedding_dim,
                   num_layers=args.num_layers, bidirectional=args.bidirectional, dropout=args.dropout,
                   teacher_forcing=args.teacher_forcing,
-                  epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate,
-                  seed=args.seed, verbose=bool(args.verbose), time_budget=args.time_budget, tokens=tokens,
+                  epochs=args.epochs, patience=args.patience, batch_size=args.batch_size,
+                  learning_rate=args.learning_rate, seed=args.seed, verbose=bool(args.verbose),
+                  time_budget=args.time_budget, tokens=tokens,
                   max_vocab=args.max_vocab)
     with training_run(args, "seq2seq") as run:
         s2s.fit(train_pairs)
         metrics = s2s.evaluate(test_pairs, beam_width=args.beam)
         metrics.update(model=args.model, attention="multi-head" if args.model == "transformer" else args.attention,
                        beam_width=args.beam, train_pairs=len(train_pairs), params=s2s.model_.num_params(),
-                       data=source, tokens=tokens)
+                       data=source, tokens=tokens, training=s2s.training_)
         if tokens == "word":
             metrics.update(vocabulary={"input": len(s2s.src_vocab_), "target": len(s2s.tgt_vocab_),
                                        "max_vocab": args.max_vocab})
@@ -118,7 +121,8 @@ def train(args: argparse.Namespace) -> int:
         predicted = s2s.predict([p[0] for p in sample], beam_width=args.beam)
         examples = [{"input": i, "target": t, "output": o, "right": "yes" if o == t else "no"}
                     for (i, t), o in zip(sample, predicted)]
-        sections = [("Verdict", line), ("Held-out metrics", metrics), ("Loss", "loss.png"),
+        sections = [("Verdict", line), ("Held-out metrics", metrics), ("Training budget", describe(s2s.training_)),
+                    ("Loss", "loss.png"),
                     ("Held-out examples", examples)]
         if args.model == "transformer" or args.attention != "none":
             weights, ins, outs = s2s.attention_weights(sample[0][0], beam_width=args.beam)
@@ -128,6 +132,7 @@ def train(args: argparse.Namespace) -> int:
         accuracy = "word_accuracy" if tokens == "word" else "char_accuracy"
         run.say(f"exact_match {metrics['exact_match']:.4f}  {accuracy} {metrics[accuracy]:.4f} on "
                 f"{metrics['n']} held-out pairs")
+        run.say(describe(s2s.training_))
         run.verdict(line)
         run.plot = "attention.png" if (run.dir / "attention.png").exists() else "loss.png"
         run.reuse = ("translate", f"seqlab seq2seq translate {{out}} {_quoted(sample[0][0])}")
@@ -182,7 +187,8 @@ def add_parser(sub) -> None:
     t.add_argument("--teacher-forcing", type=float, default=1.0, help="chance of feeding the true previous character")
     t.add_argument("--beam", type=int, default=1, help="beam width for the held-out evaluation; 1 is greedy decoding")
     add_table_options(t)
-    add_arguments(t, "seq2seq", epochs=10, batch_size=128, seed=0, verbose=1, threads=None, out=None, time_budget=None,
+    add_arguments(t, "seq2seq", epochs=ADAPTIVE, patience=5, batch_size=128, seed=0, verbose=1, threads=None, out=None,
+                  time_budget=None,
                   learning_rate=Described("0.002 recurrent, 0.001 transformer"))
 
     s = add_command(cmds, "translate", translate, help="print the output for each input, one per line")

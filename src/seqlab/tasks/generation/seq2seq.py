@@ -98,7 +98,8 @@ class Seq2Seq(Task):
         epochs, batch_size, learning_rate, validation_split, seed, verbose: the shared training arguments
             (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam, default rate 2e-3 recurrent, 1e-3
             transformer; ``validation_split`` holds out the last pairs; ``verbose`` prints one line per
-            epoch on stderr.
+            epoch on stderr. ``epochs=None`` (the default) is the adaptive budget on the validation
+            pairs' loss, stopping after ``patience`` epochs without improvement.
 
     Fitted: ``model_`` (a ``Seq2SeqModel``), ``src_vocab_``/``tgt_vocab_`` (``CharVocab``),
     ``history_`` (``loss``/``val_loss`` per epoch, nats per target character), ``train_seconds_``.
@@ -112,7 +113,7 @@ class Seq2Seq(Task):
     def __init__(self, model: str = "lstm", *, attention: str = "additive", units: int = 128,
                  embedding_dim: int = 32, num_layers: int = 2, num_heads: int = 4, intermediate_dim: int = 256,
                  bidirectional: bool = False, dropout: float = 0.0, teacher_forcing: float = 1.0,
-                 epochs: int = 20, batch_size: int = 64,
+                 epochs: int | None = None, batch_size: int = 64, patience: int = 5,
                  learning_rate: float | None = None, clipnorm: float | None = 1.0, validation_split: float = 0.1,
                  max_output_length: int | None = None, seed: int = 0, verbose: bool = False, time_budget=None,
                  self_attention: str = "full", self_attention_options: dict | None = None, tokens: str = "char",
@@ -123,6 +124,7 @@ class Seq2Seq(Task):
         self.num_layers, self.num_heads, self.intermediate_dim = num_layers, num_heads, intermediate_dim
         self.bidirectional, self.dropout, self.teacher_forcing = bidirectional, dropout, teacher_forcing
         self.epochs, self.batch_size, self.learning_rate, self.clipnorm = epochs, batch_size, learning_rate, clipnorm
+        self.patience = patience
         self.validation_split, self.max_output_length = validation_split, max_output_length
         self.seed, self.verbose, self.time_budget = seed, verbose, time_budget
 
@@ -143,9 +145,10 @@ class Seq2Seq(Task):
     def fit(self, pairs, validation=None, callbacks=None) -> "Seq2Seq":
         """Learn from ``pairs`` (list of (input, target) strings, a two-column DataFrame, or a CSV/TSV
         path). ``validation`` pairs replace ``validation_split``. Returns self."""
-        for name in ("epochs", "batch_size"):
-            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be a whole number >= 1, got {getattr(self, name)!r}")
+        for name in ("epochs", "batch_size", "patience"):
+            value = getattr(self, name)
+            if (value is not None or name != "epochs") and (not isinstance(value, int) or value < 1):
+                raise ConfigError(f"{name} must be a whole number >= 1, got {value!r}")
         if self.tokens not in TOKENS:
             raise ConfigError(f"tokens must be one of {', '.join(TOKENS)}, got {self.tokens!r}")
         if self.tokens == "word" and (not isinstance(self.max_vocab, int) or self.max_vocab < 5):
@@ -179,8 +182,10 @@ class Seq2Seq(Task):
             trainer = Trainer(self.model_, loss=sequence_loss, optimizer="adam", metrics=(), lr=rate,
                               clipnorm=self.clipnorm, device="cpu", seed=self.seed)
             start = time.perf_counter()
-            budget = budget_callback(self.epochs, time_budget=self.time_budget)
-            history = trainer.fit(x, y, epochs=self.epochs, batch_size=self.batch_size,
+            budget = budget_callback(self.epochs, patience=self.patience, time_budget=self.time_budget)
+            fitted = len(x[0]) - (0 if validation else int(len(x[0]) * fit_args["validation_split"]))
+            epochs = self.epochs or budget.rule.ceiling_epochs(-(-fitted // self.batch_size))
+            history = trainer.fit(x, y, epochs=epochs, batch_size=self.batch_size,
                                   callbacks=[*(callbacks or []), budget],
                                   verbose=2 if self.verbose else 0, **fit_args)
         self.train_seconds_ = time.perf_counter() - start

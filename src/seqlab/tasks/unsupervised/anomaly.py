@@ -55,6 +55,41 @@ def steps_from_windows(per_window_step: np.ndarray, n_steps: int) -> np.ndarray:
     return total / count
 
 
+def check_anomaly_labels(y) -> None:
+    """DataError unless the labels ``y`` are 0 (normal) and 1 (anomaly), both present (ROC-AUC needs both).
+
+    >>> check_anomaly_labels([0, 1, 0])
+    """
+    classes = set(np.unique(np.asarray(y)).tolist())
+    if not classes <= {0, 1, True, False} or len(classes) < 2:
+        raise DataError(f"labels must be 0 (normal) and 1 (anomaly), both present; got {sorted(classes)}")
+
+
+def isolation_forest_scores(X, window: int | None = None, seed: int | None = 0) -> np.ndarray:
+    """The strong baseline of ``seqlab detect``: scikit-learn's ``IsolationForest`` (default settings)
+    on the same standardised inputs as the autoencoder, as anomaly scores (higher = more anomalous:
+    minus ``score_samples``).
+
+    Takes a table ``(rows, features)`` and, for a series, ``window``: every window of that many steps
+    (flattened) is one sample and a step's score is the mean over the windows holding it, as
+    ``AnomalyDetector`` maps its reconstruction errors. Returns ``(rows,)`` or ``(steps,)``.
+
+    >>> X = np.r_[np.zeros((50, 2)), [[8.0, 8.0]]] + np.random.default_rng(0).normal(0, 0.1, (51, 2))
+    >>> int(np.argmax(isolation_forest_scores(X)))
+    50
+    """
+    from sklearn.ensemble import IsolationForest
+
+    arr = numeric_samples(X)
+    values = StandardScaler().fit(arr).transform(arr)
+    if window is not None:
+        values = sliding_windows(values, int(window)).reshape(len(values) - int(window) + 1, -1)
+    scores = -IsolationForest(random_state=seed).fit(values).score_samples(values)
+    if window is None:
+        return scores
+    return steps_from_windows(np.repeat(scores[:, None], int(window), axis=1), len(arr))
+
+
 class AnomalyDetector(Task):
     """Autoencoder anomaly detector for tables and time series.
 
@@ -66,7 +101,10 @@ class AnomalyDetector(Task):
         threshold_quantile: overrides contamination with this quantile in (0, 1) of training scores.
         code_size (None: a quarter of the inputs, at least 2), hidden: the autoencoder's sizes.
         epochs, batch_size, learning_rate, time_budget, seed, verbose: the shared training arguments
-            (``seqlab.tasks.base.TRAINING_ARGUMENTS``), handed to the autoencoder.
+            (``seqlab.tasks.base.TRAINING_ARGUMENTS``), handed to the autoencoder. ``epochs=None``
+            (the default) is the adaptive budget on the reconstruction loss of the last 20% of the
+            rows or windows (in time order for a series); the RBM, which has no such score, trains
+            ``RBM_EPOCHS``.
 
     ``fit(X)`` (labels are not used); ``score_samples(X) -> (n,)`` per row or per time step;
     ``predict(X) -> (n,)`` 0/1 flags; ``evaluate(X, y) -> {"roc_auc", "pr_auc", "precision",
@@ -76,7 +114,7 @@ class AnomalyDetector(Task):
 
     def __init__(self, model: str = "dense", *, window: int | None = None, contamination: float = 0.05,
                  threshold_quantile: float | None = None, code_size: int | None = None, hidden=(),
-                 epochs: int = 50, batch_size: int = 32, learning_rate: float | None = None,
+                 epochs: int | None = None, batch_size: int = 32, learning_rate: float | None = None,
                  seed: int | None = None, verbose: int = 0, time_budget=None):
         self.model, self.window, self.contamination = model, window, contamination
         self.threshold_quantile, self.code_size, self.hidden = threshold_quantile, code_size, hidden
@@ -177,9 +215,7 @@ class AnomalyDetector(Task):
         y = np.asarray(y).reshape(-1)
         if len(y) != len(scores):
             raise DataError(f"{len(y)} labels for {len(scores)} scored {'steps' if self.window else 'rows'}")
-        classes = set(np.unique(y).tolist())
-        if not classes <= {0, 1, True, False} or len(classes) < 2:
-            raise DataError(f"labels must be 0 (normal) and 1 (anomaly), both present; got {sorted(classes)}")
+        check_anomaly_labels(y)
         flags = (scores > self.threshold_).astype(int)
         return {"roc_auc": float(roc_auc_score(y, scores)), "pr_auc": float(average_precision_score(y, scores)),
                 "precision": float(precision_score(y, flags, zero_division=0)),

@@ -31,11 +31,20 @@ from seqlab.train.budget import budget_callback
 VARIANTS = ("dense", "conv", "lstm", "sparse", "denoising", "contractive", "stacked", "deep")
 
 
+ADAPTIVE_VALIDATION = 0.2   # the last share of the samples held out when epochs=None and validation_split=0
+
+
 def _fit_module(module, X, Y, loss, epochs, batch_size, learning_rate, validation_split, seed, verbose,
                 callbacks=None, owner=None):
     """Train ``module``; with ``owner`` (the task), its ``time_budget`` applies and ``owner.training_``
-    records the run (``seqlab.train.budget``)."""
-    budget = budget_callback(int(epochs), time_budget=getattr(owner, "time_budget", None))
+    records the run (``seqlab.train.budget``). ``epochs=None`` is the adaptive budget, watching the
+    reconstruction loss of the last ``validation_split`` of the samples (``ADAPTIVE_VALIDATION`` when
+    that is 0; the training loss when it would hold out no sample)."""
+    budget = budget_callback(epochs, time_budget=getattr(owner, "time_budget", None))
+    if epochs is None:
+        validation_split = validation_split or ADAPTIVE_VALIDATION
+        fitted = len(X) - int(len(X) * validation_split)
+        epochs = budget.rule.ceiling_epochs(-(-fitted // int(batch_size)))
     with seeded(seed):                           # dropout and the variants' noise draw from the global RNG
         trainer = Trainer(module, loss=loss, optimizer="adam", metrics=(), lr=learning_rate, seed=seed)
         history = trainer.fit(X, Y, epochs=int(epochs), batch_size=int(batch_size), validation_split=validation_split,
@@ -60,7 +69,9 @@ class Autoencoder(Task):
         pretrain_epochs: epochs of each layer's pre-training (stacked and deep).
         loss: the reconstruction loss ("mse"; "binary_crossentropy" as seed 000, for [0, 1] data).
         epochs, batch_size, learning_rate, validation_split, seed, verbose: the shared training
-            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam.
+            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. ``epochs=None`` (the default)
+            is the adaptive budget on the reconstruction loss of the last 20% of the samples
+            (``ADAPTIVE_VALIDATION``; ``validation_split`` when given). Pre-training keeps its count.
 
     ``fit(X)`` with ``X`` of shape ``(n, features)``, ``(n, time, features)`` (lstm) or
     ``(n, C, H, W)`` (conv); ``transform(X) -> (n, code_size)``; ``inverse_transform(codes)`` and
@@ -77,7 +88,7 @@ class Autoencoder(Task):
                  output_activation: str | None = "sigmoid", sparsity: str | None = None,
                  sparsity_weight: float = 1e-4, sparsity_target: float = 0.05, noise: str | None = None,
                  noise_level: float = 0.2, contractive_weight: float = 0.0, scale: str | None = "minmax",
-                 epochs: int = 50, batch_size: int = 32, learning_rate: float | None = None,
+                 epochs: int | None = None, batch_size: int = 32, learning_rate: float | None = None,
                  validation_split: float = 0.0, pretrain_epochs: int = 10, loss: str = "mse",
                  seed: int | None = None, verbose: int = 0, time_budget=None):
         self.loss = loss
@@ -114,8 +125,8 @@ class Autoencoder(Task):
 
     def fit(self, X, y=None) -> "Autoencoder":
         """Train on ``X`` (``y`` is ignored: the target is ``X`` itself). Returns self."""
-        if int(self.batch_size) < 1 or int(self.epochs) < 0:
-            raise ConfigError("batch_size must be >= 1 and epochs >= 0")
+        if int(self.batch_size) < 1 or (self.epochs is not None and int(self.epochs) < 0):
+            raise ConfigError("batch_size must be >= 1 and epochs >= 0 (or None: the adaptive budget)")
         arr = numeric_samples(X, self.batch_size)
         if self.kind == "deep" and self.scale != "minmax":
             raise ConfigError("kind='deep' pre-trains RBMs on values in [0, 1]; use scale='minmax'")
@@ -225,7 +236,8 @@ class VAE(Task):
 
     Args: latent_dim, hidden, activation, output_activation, beta (KL weight), scale (None |
     "minmax" | "standard"); epochs, batch_size, learning_rate, validation_split, seed, verbose: the
-    shared training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam.
+    shared training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam; ``epochs=None`` (the
+    default) is the adaptive budget on the loss of the last 20% of the samples, as ``Autoencoder``.
     ``transform(X) -> mu (n, latent_dim)``; ``predict(X)`` reconstruction; ``sample(n, seed)`` ->
     ``(n, features)`` new samples in the original units; ``reconstruction_error(X) -> (n,)``;
     ``evaluate(X) -> {"reconstruction", "kl", "loss"}`` (per sample, summed over features).
@@ -237,7 +249,7 @@ class VAE(Task):
 
     def __init__(self, latent_dim: int = 2, *, hidden=(64,), activation: str = "relu",
                  output_activation: str | None = "sigmoid", beta: float = 1.0, scale: str | None = "minmax",
-                 epochs: int = 50, batch_size: int = 32, learning_rate: float | None = None,
+                 epochs: int | None = None, batch_size: int = 32, learning_rate: float | None = None,
                  validation_split: float = 0.0, seed: int | None = None, verbose: int = 0, time_budget=None):
         self.latent_dim, self.hidden, self.activation = latent_dim, hidden, activation
         self.output_activation, self.beta, self.scale = output_activation, beta, scale
