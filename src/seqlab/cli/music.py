@@ -19,6 +19,7 @@ import argparse
 from pathlib import Path
 
 from seqlab.cli.common import (
+    ADAPTIVE,
     Described,
     add_arguments,
     add_command,
@@ -29,7 +30,6 @@ from seqlab.cli.common import (
 )
 from seqlab.io.errors import ConfigError
 from seqlab.io.modeldir import model_dir_of
-from seqlab.train.budget import FIXED_BUDGET_RULE
 
 BACKBONES = ["lstm", "gru", "rnn", "transformer"]
 
@@ -76,7 +76,7 @@ def train(args: argparse.Namespace) -> int:
     gen = MusicGenerator(args.model, n_embd=args.n_embd, units=args.units, n_layer=args.n_layer,
                          dropout=args.dropout, block_size=args.block_size, steps=steps, eval_every=args.eval_every,
                          batch_size=args.batch_size, learning_rate=args.learning_rate, time_budget=args.time_budget,
-                         seed=args.seed, verbose=bool(args.verbose))
+                         seed=args.seed, verbose=bool(args.verbose), patience=args.patience)
     with training_run(args, "music") as run:
         gen.fit(train_set, validation)
         scores = gen.evaluate(test)
@@ -148,8 +148,9 @@ def add_parser(sub) -> None:
     t.add_argument("--limit", type=int, help="use only the first N chorales that can be encoded (default: all)")
     t.add_argument("--model", default="lstm", choices=BACKBONES, help="the language model's backbone")
     budget = t.add_mutually_exclusive_group()
-    budget.add_argument("--steps", type=int, default=1500, help="optimisation steps (windows of --batch-size)")
-    add_arguments(budget, "music", epochs=Described("--steps"))
+    budget.add_argument("--steps", type=int, help="optimisation steps (windows of --batch-size), exactly this many "
+                        "(default: the adaptive budget described below, one validation score per --eval-every steps)")
+    add_arguments(budget, "music", epochs=ADAPTIVE)
     t.add_argument("--eval-every", type=int, default=100,
                    help="steps between validation scores; the best weights are kept")
     t.add_argument("--n-embd", type=int, help="token embedding size / transformer width (default: per model)")
@@ -161,9 +162,8 @@ def add_parser(sub) -> None:
     t.add_argument("--max-tokens", type=int, default=1500, help="longest sample, in tokens")
     t.add_argument("--min-bars", type=int, default=8, help="no end of the sample before this many bars "
                                                            "(the shortest Bach chorale has 8)")
-    add_arguments(t, "music", batch_size=32, learning_rate=Described("per model"), time_budget=None, seed=0,
-                  verbose=1, threads=None, out=None)
-    t.epilog = FIXED_BUDGET_RULE
+    add_arguments(t, "music", patience=10, batch_size=32, learning_rate=Described("per model"), time_budget=None,
+                  seed=0, verbose=1, threads=None, out=None)
 
     s = add_command(cmds, "sample", sample, help="write a new piece as a MIDI file")
     add_run_dir(s, "seqlab music train")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+from dataclasses import replace
 
 import torch
 
@@ -32,7 +33,7 @@ from seqlab.models.language import BACKBONES, LanguageModel, LanguageModelConfig
 from seqlab.models.ngram import NgramModel
 from seqlab.nn.seeding import make_generator, seeded
 from seqlab.tasks.base import Task
-from seqlab.train.budget import BudgetTracker
+from seqlab.train.budget import DEFAULT_RULE, BudgetTracker
 
 UNK = "<unk>"
 # Per backbone. Sizes set to what a CPU trains in minutes (benchmarks/music.py runs these); learning
@@ -105,8 +106,12 @@ class MusicGenerator(Task):
             ``"mlp"`` or ``"bigram"``.
         n_embd, units, n_layer, n_head, dropout: the network (defaults per backbone, ``DEFAULTS``).
         block_size: tokens per training window (and the transformer's context).
-        steps: optimiser steps (AdamW, warm-up then cosine decay to a tenth of the rate).
+        steps: optimiser steps (AdamW, warm-up then cosine decay to a tenth of the rate); None (the
+            default) is the adaptive budget (``seqlab.train.budget``): warm-up, then the rate held and
+            halved on plateaus, until ``patience`` validation scores bring no improvement (at least
+            1,000 steps, at most 20,000), as ``CharGenerator``.
         eval_every: steps between validation scores (the best weights are kept).
+        patience: validation scores without improvement before the adaptive budget stops.
         batch_size, learning_rate, time_budget, seed, verbose: the shared training arguments.
 
     ``fit(pieces, validation=None)``: lists of tokens (``seqlab.data.music.encode_chorale``); without
@@ -117,12 +122,13 @@ class MusicGenerator(Task):
 
     def __init__(self, model: str = "lstm", *, n_embd: int | None = None, units: int | None = None,
                  n_layer: int | None = None, n_head: int | None = None, dropout: float | None = None,
-                 block_size: int = 128, steps: int = 1500, eval_every: int = 100, batch_size: int = 32,
-                 learning_rate: float | None = None, time_budget=None, seed: int = 0, verbose: bool = False):
+                 block_size: int = 128, steps: int | None = None, eval_every: int = 100, batch_size: int = 32,
+                 learning_rate: float | None = None, time_budget=None, seed: int = 0, verbose: bool = False,
+                 patience: int = 10):
         self.model, self.n_embd, self.units, self.n_layer, self.n_head = model, n_embd, units, n_layer, n_head
         self.dropout, self.block_size, self.steps, self.eval_every = dropout, block_size, steps, eval_every
         self.batch_size, self.learning_rate, self.time_budget = batch_size, learning_rate, time_budget
-        self.seed, self.verbose = seed, verbose
+        self.seed, self.verbose, self.patience = seed, verbose, patience
 
     # ----- data ---------------------------------------------------------------------------
     @staticmethod
@@ -157,9 +163,9 @@ class MusicGenerator(Task):
         """Learn from ``pieces`` (lists of tokens); returns self."""
         if self.model not in BACKBONES:
             raise ConfigError(f"unknown model {self.model!r}; choose one of {', '.join(BACKBONES)}")
-        for name in ("steps", "batch_size", "block_size", "eval_every"):
+        for name in ("steps", "batch_size", "block_size", "eval_every", "patience"):
             value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
+            if (value is not None or name != "steps") and (not isinstance(value, int) or value < 1):
                 raise ConfigError(f"{name} must be a whole number >= 1, got {value!r}")
         pieces = self._pieces(pieces)
         if validation is None:
@@ -185,19 +191,23 @@ class MusicGenerator(Task):
         return self
 
     def _train(self, stream: torch.Tensor, validation: list[list[str]], rate: float) -> None:
-        model, block, total = self.model_, int(self.block_size), int(self.steps)
+        model, block = self.model_, int(self.block_size)
+        adaptive = self.steps is None
+        rule = replace(DEFAULT_RULE, patience=int(self.patience))
+        total = rule.max_steps if adaptive else int(self.steps)
         gen = make_generator(self.seed)
         decay = [p for p in model.parameters() if p.dim() >= 2]
         rest = [p for p in model.parameters() if p.dim() < 2]
         opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": rest, "weight_decay": 0.0}],
                                 lr=rate, betas=(0.9, 0.99))
         warmup = max(1, min(200, total // 10))
-        tracker = BudgetTracker(time_budget=self.time_budget, adaptive=False, unit="evaluation")
+        tracker = BudgetTracker(rule, time_budget=self.time_budget, adaptive=adaptive, unit="evaluation")
+        scale = 1.0   # the plateau reductions of the adaptive budget
         self.history_ = {"loss": [], "val_loss": [], "step": []}
         best, running, start, step = None, [], time.perf_counter(), 0
         tracker.start()
         for step in range(total):
-            factor = (step + 1) / warmup if step < warmup else \
+            factor = (step + 1) / warmup if step < warmup else scale if adaptive else \
                 0.1 + 0.45 * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup)))
             for group in opt.param_groups:
                 group["lr"] = rate * factor
@@ -222,9 +232,11 @@ class MusicGenerator(Task):
                 reason = tracker.update(val, step + 1)
                 if tracker.improved:
                     best = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                if tracker.reduce_lr:
+                    scale = max(scale * rule.lr_factor, rule.min_lr_ratio)
                 if reason is not None:
                     break
-        tracker.finish("steps")
+        tracker.finish("ceiling" if adaptive else "steps")
         if best is not None:
             model.load_state_dict(best)
         self.validation_loss_ = min(self.history_["val_loss"])
