@@ -32,7 +32,61 @@ def test_detect_writes_scores_flags_plot_metrics_and_report(table_csv, tmp_path,
     assert len(scores) == 200 and {"score", "flagged", "label"} <= set(scores.columns)
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["roc_auc"] > 0.9 and metrics["flagged"] == int(scores["flagged"].sum())
-    assert "ROC-AUC" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "ROC-AUC" in printed
+
+
+def test_detect_report_carries_isolation_forest_and_a_verdict(table_csv, tmp_path, capsys):
+    from sklearn.ensemble import IsolationForest
+    from sklearn.metrics import roc_auc_score
+
+    out = tmp_path / "run"
+    assert main(["detect", str(table_csv), "--label-col", "label", "--epochs", "3", "--out", str(out)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    strong = metrics["strong_baseline"]
+    df = pd.read_csv(table_csv)
+    x = df[list("abcd")].to_numpy()
+    direct = -IsolationForest(random_state=0).fit((x - x.mean(0)) / x.std(0)).score_samples((x - x.mean(0)) / x.std(0))
+    scores = pd.read_csv(out / "scores.csv")
+    np.testing.assert_allclose(scores["isolation_forest_score"], direct)
+    assert strong["name"] == "IsolationForest" and strong["roc_auc"] == pytest.approx(roc_auc_score(df.label, direct))
+    assert metrics["verdict"].startswith("dense autoencoder ") and "IsolationForest: ROC-AUC" in metrics["verdict"]
+    assert metrics["training"]["budget"] == "fixed" and metrics["training"]["epochs"] == 3
+    printed = capsys.readouterr().out
+    assert "verdict: dense autoencoder" in printed and "trained 3 epochs" in printed
+    assert "IsolationForest" in (out / "report.html").read_text()
+
+
+def test_detect_without_labels_says_there_is_nothing_to_judge_by(table_csv, tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["detect", str(table_csv), "--drop", "label", "--epochs", "2", "--out", str(out)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert "verdict" not in metrics and -1 <= metrics["strong_baseline"]["rank_correlation"] <= 1
+    assert "verdict: no --label-col" in capsys.readouterr().out
+
+
+def test_detect_refuses_one_class_labels_before_training(table_csv, tmp_path, capsys, monkeypatch):
+    from seqlab.tasks.unsupervised.anomaly import AnomalyDetector
+
+    df = pd.read_csv(table_csv).assign(label=0)
+    df.to_csv(table_csv, index=False)
+    monkeypatch.setattr(AnomalyDetector, "fit", lambda *a, **k: pytest.fail("trained before the labels were read"))
+    assert main(["detect", str(table_csv), "--label-col", "label", "--out", str(tmp_path / "run")]) == 2
+    assert "both present" in capsys.readouterr().err and not (tmp_path / "run").exists()
+
+
+def test_isolation_forest_scores_of_windows_map_to_steps():
+    from sklearn.ensemble import IsolationForest
+
+    from seqlab.tasks.unsupervised.anomaly import isolation_forest_scores, sliding_windows, steps_from_windows
+
+    v = np.sin(np.arange(60) / 3.0)[:, None]
+    z = (v - v.mean()) / v.std()
+    win = sliding_windows(z, 5).reshape(56, 5)
+    per_window = -IsolationForest(random_state=1).fit(win).score_samples(win)
+    expected = steps_from_windows(np.repeat(per_window[:, None], 5, axis=1), 60)
+    np.testing.assert_allclose(isolation_forest_scores(v, window=5, seed=1), expected)
+    assert expected[0] == per_window[0] and expected[10] == pytest.approx(per_window[6:11].mean())
 
 
 def test_detect_time_series_scores_every_step(tmp_path):

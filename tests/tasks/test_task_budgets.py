@@ -191,3 +191,49 @@ def torch_log_softmax(member, clf, x):
 
     with torch.no_grad():
         return torch.log_softmax(member(torch.as_tensor(clf._inputs(x))), dim=-1).numpy()
+
+
+def test_autoencoder_and_detector_default_watch_the_last_samples(small_rule):
+    from seqlab.tasks.unsupervised.anomaly import AnomalyDetector
+    from seqlab.tasks.unsupervised.autoencoder import ADAPTIVE_VALIDATION, Autoencoder
+
+    x = np.random.default_rng(0).normal(size=(100, 6))
+    ae = Autoencoder(code_size=2, batch_size=16, seed=0).fit(x)
+    t = ae.training_
+    assert ae.epochs is None and t["budget"] == "adaptive" and t["stopped_by"] in ("patience", "ceiling")
+    assert t["monitored"] == "val_loss" and t["steps"] >= SMALL.min_steps
+    assert t["epochs"] == len(ae.history_["val_loss"]) <= SMALL.ceiling_epochs(5)   # 80 fitted rows, batches of 16
+    assert t["best_epoch"] == int(np.argmin(ae.history_["val_loss"])) + 1
+    assert ADAPTIVE_VALIDATION == 0.2
+    det = AnomalyDetector(window=8, batch_size=16, seed=0).fit(np.sin(np.arange(300) / 5.0)[:, None])
+    assert det.training_["budget"] == "adaptive" and "val_loss" in det.model_.history_
+    fixed = AnomalyDetector(epochs=3, batch_size=16, seed=0).fit(x)
+    assert fixed.training_["budget"] == "fixed" and fixed.training_["epochs"] == 3
+
+
+def test_seq2seq_default_stops_on_its_validation_pairs(small_rule):
+    from seqlab.data.pairs import reversal_pairs
+    from seqlab.tasks.generation.seq2seq import Seq2Seq
+
+    s2s = Seq2Seq(units=8, embedding_dim=4, batch_size=16, patience=2, seed=0).fit(
+        reversal_pairs(80, length=3, alphabet="ab"))
+    t = s2s.training_
+    assert s2s.epochs is None and t["budget"] == "adaptive" and t["stopped_by"] in ("patience", "ceiling")
+    assert t["monitored"] == "val_loss" and t["rule"]["patience"] == 2
+    assert t["best_epoch"] == int(np.argmin(s2s.history_["val_loss"])) + 1
+    with pytest.raises(Exception, match="patience"):
+        Seq2Seq(patience=0).fit(reversal_pairs(20, length=3, alphabet="ab"))
+
+
+def test_music_generator_default_is_adaptive(small_rule):
+    from seqlab.tasks.generation.music import MusicGenerator
+
+    pieces = [list("abcabcabd" * 6)] * 6
+    gen = MusicGenerator("gru", units=8, n_embd=4, block_size=8, eval_every=5, patience=2, seed=0).fit(pieces)
+    t = gen.training_
+    assert t["budget"] == "adaptive" and t["stopped_by"] in ("patience", "ceiling")
+    assert t["steps"] == gen.history_["step"][-1] >= SMALL.min_steps
+    assert t["best_evaluation"] == int(np.argmin(gen.history_["val_loss"])) + 1
+    assert gen.validation_loss_ == min(gen.history_["val_loss"])
+    fixed = MusicGenerator("gru", units=8, n_embd=4, block_size=8, steps=12, eval_every=5, seed=0).fit(pieces)
+    assert fixed.training_["stopped_by"] == "steps" and fixed.history_["step"][-1] == 12

@@ -156,7 +156,8 @@ def test_the_rule_is_written_once_and_shown_by_the_docs_and_the_commands():
                 and words != ("tune",)}   # seqlab tune's --time-budget bounds the search, not one training
     assert {("classify",), ("forecast",), ("generate", "train"), ("synth",), ("rbm",)} <= set(training)
     adaptive = {("classify",), ("forecast",), ("generate", "train"),      # quickstart keeps the README's 300
-                ("rbm",)}                                                  # --movielens adapts; a CSV: 10 epochs
+                ("rbm",), ("detect",), ("seq2seq", "train"),              # rbm --movielens adapts; a CSV: 10
+                ("music", "train")}
     for words, parser in training.items():
         rule = budget.BUDGET_RULE if words in adaptive else budget.FIXED_BUDGET_RULE
         assert parser.epilog == rule, words

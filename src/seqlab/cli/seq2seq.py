@@ -8,7 +8,8 @@
 
 ``train`` reads two-column CSV/TSV pairs (input, target) or generates a bundled task, holds out
 10% of the pairs, and writes model/, metrics.json (held-out exact match, per-character or per-word
-accuracy, loss, and the copy-input and most-frequent-target baselines), history.json, loss.png,
+accuracy, loss, the training budget, and the copy-input, most-frequent-target and
+nearest-training-input baselines; the verdict names the strongest), history.json, loss.png,
 attention.png (a held-out example; models with attention) and report.html. ``--tokens word``
 learns words instead of characters, each side's vocabulary capped at ``--max-vocab`` words (the
 rest read as ``<unk>``). ``translate`` prints one output per input, one per line.

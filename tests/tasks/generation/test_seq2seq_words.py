@@ -75,6 +75,28 @@ def test_the_command_learns_words_and_reports_the_baselines(tmp_path, capsys):
                  "--units", "8", "--embedding-dim", "4", "-q", "--out", str(out)]) == 0
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["tokens"] == "word" and metrics["vocabulary"]["target"] == 60
-    assert set(metrics["baselines"]) == {"copy input", "most frequent target"}
+    assert set(metrics["baselines"]) == {"copy input", "most frequent target", "nearest training input"}
     assert "word_accuracy" in metrics and metrics["verdict"].split()[0] in ("beats", "ties", "LOSES")
     assert "verdict:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("tokens", ["char", "word"])
+def test_nearest_training_input_baseline_matches_a_direct_computation(tokens):
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    from seqlab.tasks.generation.seq2seq import nearest_input_targets
+
+    train, test = _pairs(300, seed=0), _pairs(40, seed=1)
+    vec = (TfidfVectorizer(analyzer="word", ngram_range=(1, 2), token_pattern=r"(?u)\S+", lowercase=False,
+                           sublinear_tf=True) if tokens == "word" else
+           TfidfVectorizer(analyzer="char", ngram_range=(1, 3), lowercase=False, sublinear_tf=True))
+    known = vec.fit_transform([i for i, _ in train])
+    nearest = np.argmax(cosine_similarity(vec.transform([i for i, _ in test]), known), axis=1)
+    assert nearest_input_targets(train, [i for i, _ in test], tokens) == [train[j][1] for j in nearest]
+    base = baseline_scores(train, test, tokens=tokens)
+    expected = [train[j][1] for j in nearest]
+    assert base["nearest training input"]["exact_match"] == pytest.approx(
+        np.mean([split_words(p) == split_words(t) if tokens == "word" else p == t
+                 for p, (_, t) in zip(expected, test)]))
