@@ -97,16 +97,6 @@ def test_model_with_a_wrongly_shaped_tensor_exits_2_with_one_line(run_dir, tmp_p
     assert len(err.strip().splitlines()) == 1 and "does not match" in err
 
 
-def test_held_out_characters_missing_from_training_exit_2_before_training(tmp_path, capsys):
-    path = tmp_path / "pairs.csv"
-    path.write_text("".join(f"{c},{c}\n" for c in "abcdefghij"), encoding="utf-8")  # each pair its own letter
-    code = main(["seq2seq", "train", str(path), "--epochs", "1", "--units", "4", "--embedding-dim", "2",
-                 "--out", str(tmp_path / "r")])
-    err = capsys.readouterr().err
-    assert code == 2 and len(err.strip().splitlines()) == 1 and "held-out" in err
-    assert not (tmp_path / "r").exists()
-
-
 def test_metrics_json_holds_no_wall_time(run_dir):
     metrics = json.loads((run_dir / "metrics.json").read_text())
     assert "seconds" not in metrics                            # wall time would differ between identical runs
@@ -116,3 +106,23 @@ def test_zero_learning_rate_is_refused(tmp_path, capsys):
     code = main(["seq2seq", "train", "--task", "reversal", "--n", "20", "--learning-rate", "0", "--epochs", "1",
                  "--units", "4", "--embedding-dim", "2", "--out", str(tmp_path / "r")])
     assert code == 2 and "lr" in capsys.readouterr().err and not (tmp_path / "r").exists()
+
+
+def test_held_out_characters_no_training_pair_has_are_read_and_noted(tmp_path, capsys):
+    from seqlab.data.pairs import read_pairs, split_pairs
+
+    rows = [(w, w[::-1]) for w in ("abc", "cab", "bca", "aab", "bba", "cc", "ab", "ba", "abcc", "ccba")] * 3
+    _, test = split_pairs(rows, test=0.1, seed=0)
+    rare = rows.index(test[0])
+    rows[rare] = ("ab9", "9ba")                    # a character only a held-out pair has, on both sides
+    path = tmp_path / "pairs.tsv"
+    path.write_text("".join(f"{a}\t{b}\n" for a, b in rows), encoding="utf-8")
+    assert "9" in "".join(a for a, _ in split_pairs(read_pairs(path), test=0.1, seed=0)[1])
+    out = tmp_path / "run"
+    assert main(["seq2seq", "train", str(path), "--epochs", "1", "--units", "8", "--embedding-dim", "4", "-q",
+                 "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "note: 1 held-out inputs use character(s) '9' that no training pair has" in err
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert "'9'" in metrics["unseen_characters"] and metrics["n"] == 3
+    assert main(["seq2seq", "translate", str(out), "9a"]) == 0          # the saved model reads it too

@@ -170,9 +170,13 @@ class Seq2Seq(Task):
         tgt = self.tgt_vocab_.encode_batch([p[1] for p in pairs], start=True, end=True)
         return (src, tgt[:, :-1]), tgt[:, 1:]            # decoder reads <s> y.., predicts y.. </s>
 
-    def fit(self, pairs, validation=None, callbacks=None) -> "Seq2Seq":
+    def fit(self, pairs, validation=None, callbacks=None, characters_of=None) -> "Seq2Seq":
         """Learn from ``pairs`` (list of (input, target) strings, a two-column DataFrame, or a CSV/TSV
-        path). ``validation`` pairs replace ``validation_split``. Returns self."""
+        path). ``validation`` pairs replace ``validation_split``. ``characters_of``: more pairs whose
+        characters join the character vocabularies without being trained on (``seqlab seq2seq
+        train`` passes its held-out pairs, so a character only they use can be read and scored, as
+        Keras's character-level example builds its character sets from every line; such a
+        character's embedding stays as initialised). Returns self."""
         for name in ("epochs", "batch_size", "patience"):
             value = getattr(self, name)
             if (value is not None or name != "epochs") and (not isinstance(value, int) or value < 1):
@@ -194,8 +198,9 @@ class Seq2Seq(Task):
             self.tgt_vocab_ = WordVocab.from_texts((p[1] for p in pairs), self.max_vocab)
             longest = max(len(split_words(p[1])) for p in every)
         else:
-            self.src_vocab_ = CharVocab.from_texts(p[0] for p in every)
-            self.tgt_vocab_ = CharVocab.from_texts(p[1] for p in every)
+            known = every + (check_pairs(characters_of) if characters_of is not None else [])
+            self.src_vocab_ = CharVocab.from_texts(p[0] for p in known)
+            self.tgt_vocab_ = CharVocab.from_texts(p[1] for p in known)
             longest = max(len(p[1]) for p in every)
         config = self._config()
         config.validate()
