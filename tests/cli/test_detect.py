@@ -120,3 +120,10 @@ def test_detect_text_columns_exit_2(tmp_path, capsys):
     pd.DataFrame({"a": np.arange(50.0), "b": ["x"] * 50}).to_csv(path, index=False)
     assert main(["detect", str(path), "--out", str(tmp_path / "run")]) == 2
     assert "non-numeric" in capsys.readouterr().err
+
+
+def test_one_column_without_a_window_gets_a_note(tmp_path, capsys):
+    path = tmp_path / "s.csv"
+    pd.DataFrame({"v": np.sin(np.arange(100) / 3.0)}).to_csv(path, index=False)
+    assert main(["detect", str(path), "--epochs", "1", "-q", "--out", str(tmp_path / "run")]) == 0
+    assert "for a time series give --window N" in capsys.readouterr().err

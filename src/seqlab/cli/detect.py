@@ -18,6 +18,7 @@ by, and the run reports how far the two rankings agree (Spearman's rank correlat
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -98,6 +99,9 @@ def run(args: argparse.Namespace) -> int:
     df, labels, times = read_feature_table(table, label_col=args.label_col, time_col=args.time_col)
     if labels is not None:
         check_anomaly_labels(labels.to_numpy())           # before training, not after
+    if args.window is None and df.shape[1] == 1:
+        print(f"note: one numeric column ({df.columns[0]}) read as a table, each row scored on its own: an "
+              "autoencoder of one value reconstructs it exactly; for a time series give --window N", file=sys.stderr)
     det = AnomalyDetector(model=args.model, window=args.window, contamination=args.contamination,
                           code_size=args.code_size, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
                           verbose=args.verbose, time_budget=args.time_budget, **given(learning_rate=args.learning_rate))
