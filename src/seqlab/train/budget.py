@@ -123,7 +123,18 @@ class BudgetRule:
         lr_factor: multiplies the learning rate after ``lr_patience`` evaluations without improvement.
         lr_patience: default ``max(1, patience // 2)``; 0 turns the reduction off.
         min_delta: relative improvement that counts (1e-4: 0.01% of the best score).
+        min_delta_abs: an improvement must also be larger than this, in the score's units (default
+            0). A loss that falls towards zero keeps improving by a fraction of itself long after
+            the predictions stopped changing: ``Seq2Seq`` sets a thousandth of a nat per token.
         min_lr_ratio: the reductions stop at this fraction of the starting learning rate.
+
+    >>> losses = [0.01, 0.0095, 0.0091]                  # falling by 5%, 4%: each less than 1e-3 nats
+    >>> tracker = BudgetTracker(BudgetRule(patience=2, min_steps=0))
+    >>> [tracker.update(s, steps=i + 1) for i, s in enumerate(losses)]
+    [None, None, None]
+    >>> tracker = BudgetTracker(BudgetRule(patience=2, min_steps=0, min_delta_abs=1e-3))
+    >>> [tracker.update(s, steps=i + 1) for i, s in enumerate(losses)]
+    [None, None, 'patience']
     """
     patience: int = 10
     min_steps: int = 1000
@@ -133,6 +144,7 @@ class BudgetRule:
     lr_patience: int | None = None
     min_delta: float = 1e-4
     min_lr_ratio: float = 0.01
+    min_delta_abs: float = 0.0
 
     def __post_init__(self):
         if int(self.patience) < 1:
@@ -232,7 +244,8 @@ class BudgetTracker:
         self.steps = int(steps)
         score = None if score is None or not math.isfinite(float(score)) else float(score)
         self.improved = score is not None and (
-            self.best_evaluation is None or score < self.best - self.rule.min_delta * abs(self.best))
+            self.best_evaluation is None
+            or score < self.best - max(self.rule.min_delta * abs(self.best), self.rule.min_delta_abs))
         if self.improved:
             self.best, self.best_evaluation, self.wait = score, self.evaluations, 0
         elif score is not None:

@@ -33,7 +33,8 @@ from seqlab.models.language import BACKBONES, LanguageModel, LanguageModelConfig
 from seqlab.models.ngram import NgramModel
 from seqlab.nn.seeding import make_generator, seeded
 from seqlab.tasks.base import Task
-from seqlab.train.budget import DEFAULT_RULE, BudgetTracker
+from seqlab.train import budget as training_budget
+from seqlab.train.budget import BudgetTracker
 
 UNK = "<unk>"
 # Per backbone. Sizes set to what a CPU trains in minutes (benchmarks/music.py runs these); learning
@@ -193,7 +194,7 @@ class MusicGenerator(Task):
     def _train(self, stream: torch.Tensor, validation: list[list[str]], rate: float) -> None:
         model, block = self.model_, int(self.block_size)
         adaptive = self.steps is None
-        rule = replace(DEFAULT_RULE, patience=int(self.patience))
+        rule = replace(training_budget.DEFAULT_RULE, patience=int(self.patience))
         total = rule.max_steps if adaptive else int(self.steps)
         gen = make_generator(self.seed)
         decay = [p for p in model.parameters() if p.dim() >= 2]

@@ -11,7 +11,7 @@ Fit on (input, target) pairs of strings: a list, a two-column DataFrame, or a CS
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import numpy as np
 import torch
@@ -23,9 +23,13 @@ from seqlab.models.seq2seq import Seq2SeqConfig, Seq2SeqModel, sequence_loss
 from seqlab.nn.seeding import seeded
 from seqlab.tasks.base import Task
 from seqlab.train import Trainer
+from seqlab.train import budget as training_budget
 from seqlab.train.budget import budget_callback
 
 PREDICT_BATCH = 512
+MIN_IMPROVEMENT = 1e-3  # nats per target token: a smaller fall of the validation loss does not count (the
+                        # adaptive budget); a reversal model at 100% held-out accuracy otherwise trained on to
+                        # the 20,000-step ceiling while its loss crept towards zero
 TOKENS = ("char", "word")
 
 
@@ -127,7 +131,8 @@ class Seq2Seq(Task):
             (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam, default rate 2e-3 recurrent, 1e-3
             transformer; ``validation_split`` holds out the last pairs; ``verbose`` prints one line per
             epoch on stderr. ``epochs=None`` (the default) is the adaptive budget on the validation
-            pairs' loss, stopping after ``patience`` epochs without improvement.
+            pairs' loss, stopping after ``patience`` epochs without an improvement of at least
+            ``MIN_IMPROVEMENT`` nats per token.
 
     Fitted: ``model_`` (a ``Seq2SeqModel``), ``src_vocab_``/``tgt_vocab_`` (``CharVocab``),
     ``history_`` (``loss``/``val_loss`` per epoch, nats per target character), ``train_seconds_``.
@@ -215,7 +220,8 @@ class Seq2Seq(Task):
             trainer = Trainer(self.model_, loss=sequence_loss, optimizer="adam", metrics=(), lr=rate,
                               clipnorm=self.clipnorm, device="cpu", seed=self.seed)
             start = time.perf_counter()
-            budget = budget_callback(self.epochs, patience=self.patience, time_budget=self.time_budget)
+            budget = budget_callback(self.epochs, time_budget=self.time_budget, rule=replace(
+                training_budget.DEFAULT_RULE, patience=int(self.patience), min_delta_abs=MIN_IMPROVEMENT))
             fitted = len(x[0]) - (0 if validation else int(len(x[0]) * fit_args["validation_split"]))
             epochs = self.epochs or budget.rule.ceiling_epochs(-(-fitted // self.batch_size))
             history = trainer.fit(x, y, epochs=epochs, batch_size=self.batch_size,
