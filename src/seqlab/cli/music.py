@@ -108,6 +108,7 @@ def train(args: argparse.Namespace) -> int:
         run.say(f"test_loss {scores['test_loss']:.4f} nats/token on {len(test)} held-out chorales "
                 f"({base['name']}: {base['test_loss']:.4f})")
         run.say(f"sample: {info['bars']} bars, {info['notes']} notes ({info['dropped_tokens']} tokens left out)")
+        run.say(describe(gen.training_))
         run.verdict(line)
         run.plot = "pianoroll.png"
         run.reuse = ("sample", "seqlab music sample {out} --out piece.mid")
