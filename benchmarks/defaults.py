@@ -82,6 +82,24 @@ windows): TimeGAN 0.455 LOSES to the independent Gaussian's 0.424 (the recurrent
 report now cautions that 164 overlapping windows of one series let the post-hoc classifier learn it
 by heart.
 
+Session 8 (2026-12-07), one thread, the machine running two or three such jobs at once:
+- italy-power-demand, the default over seeds 0-9 (``seqlab classify italy-power-demand --seed S``):
+  0.9582, 0.9611, 0.9592, 0.9602, 0.9621, 0.9592, 0.9563, 0.9592, 0.9621, 0.9582 -- mean 0.9596,
+  every seed above 1-NN's 0.9553. Against the tuned benchmark's single best run (0.9747) the mean
+  is 1.51 points below; against the best mean over seeds of a hand-tuned encoder (cnn_lstm 0.9701)
+  1.05 below.
+- JapaneseVowels (aeon's .ts, variable lengths, 12 channels; ``seqlab classify
+  JapaneseVowels_TRAIN.ts --test JapaneseVowels_TEST.ts``): 0.9946 vs 1-NN 0.9514, 22 CPU s.
+- Dinosaur names (``dinos.txt`` of the Keras/Coursera character-model exercise, 1,623 lines;
+  ``seqlab generate train dinos.txt --lines``): gru 1.6944 vs bigram 2.2094 nats/char, 68 CPU s.
+- The commands that took the adaptive budget this session (``docs/training-budgets.md``):
+  ``seqlab seq2seq train --task addition`` 0.9980 exact match (25 epochs, 299 CPU s; 10 fixed
+  epochs gave 0.9406), ``--task reversal`` 1.0000 (12 epochs, 226 CPU s); ``seqlab music train``
+  0.9294 nats/token against the 12-gram's 1.4105 (2,800 steps; 1,500 fixed steps gave 0.9850).
+- ``seqlab detect`` now prints IsolationForest beside the autoencoder: on 13 NAB series the
+  autoencoder LOSES on 11 (mean ROC-AUC 0.586 vs 0.672); on UCR's InternalBleeding16 it wins,
+  0.9997 vs 0.678 (``docs/baselines.md``).
+
 movielens-100k, measured 2026-12-06 after session 4 (``seqlab rbm ml-100k --movielens``; test error =
 per user, the share of u1.test ratings called wrongly as liked (3-5) / not liked (1-2) at p >= 0.5,
 then the mean over users; the strong baseline is the best of four like-rate baselines of the run):
