@@ -238,3 +238,20 @@ def test_music_generator_default_is_adaptive(small_rule):
     assert gen.validation_loss_ == min(gen.history_["val_loss"])
     fixed = MusicGenerator("gru", units=8, n_embd=4, block_size=8, steps=12, eval_every=5, seed=0).fit(pieces)
     assert fixed.training_["stopped_by"] == "steps" and fixed.history_["step"][-1] == 12
+
+
+def test_series_image_classifier_default_is_adaptive_on_the_training_loss(small_rule):
+    from seqlab.io.errors import ConfigError
+    from seqlab.tasks.classification.series_image import SeriesImageClassifier
+
+    x, y = _series(n=32, length=16)
+    clf = SeriesImageClassifier("gaf", image_size=8, filters=(2,), units=4, batch_size=8, seed=0).fit(x, y)
+    t = clf.training_
+    assert clf.epochs is None and t["budget"] == "adaptive" and t["monitored"] == "loss"
+    assert t["stopped_by"] in ("patience", "ceiling") and t["steps"] >= SMALL.min_steps
+    assert t["best_epoch"] == int(np.argmin(clf.history_["loss"])) + 1
+    held = SeriesImageClassifier("gaf", image_size=8, filters=(2,), units=4, batch_size=8, seed=0,
+                                 validation_split=0.25).fit(x, y)
+    assert held.training_["monitored"] == "val_loss" and held.training_["epochs"] <= SMALL.ceiling_epochs(3)
+    with pytest.raises(ConfigError, match="cosine"):
+        SeriesImageClassifier("gaf", image_size=8, learning_rate_schedule="cosine").fit(x, y)

@@ -40,7 +40,11 @@ class NetClassifier(ClassLabels, Task):
 
     ``learning_rate_schedule="cosine"`` anneals the learning rate from ``learning_rate`` to 0 over
     ``epochs`` (Keras's ``CosineDecay`` per epoch, ``seqlab.train.schedules.cosine_decay``); None
-    keeps it constant."""
+    keeps it constant.
+
+    ``epochs=None`` is the adaptive budget (``seqlab.train.budget``, patience ``patience``): on the
+    validation loss when there is validation data (``validation_data`` or ``validation_split``),
+    else on the training loss, as ``SequenceClassifier`` does below 500 training series."""
 
     @property
     def _binary(self) -> bool:
@@ -59,18 +63,23 @@ class NetClassifier(ClassLabels, Task):
         target = (lambda v: v.astype(np.float32)[:, None]) if binary else (lambda v: v)
         if validation_data is not None:
             validation_data = (validation_data[0], target(validation_data[1]))
+        adaptive = self.epochs is None
+        if adaptive and schedule == "cosine":
+            raise ConfigError("learning_rate_schedule='cosine' anneals over a number of epochs; give epochs=N")
         callbacks = []
-        if validation_data is not None or self.validation_split > 0:
+        if not adaptive and (validation_data is not None or self.validation_split > 0):
             callbacks.append(EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True))
         if schedule == "cosine":
             callbacks.append(LearningRateScheduler(cosine_decay(self.learning_rate or 0.001, self.epochs)))
-        budget = budget_callback(self.epochs, time_budget=getattr(self, "time_budget", None))
+        budget = budget_callback(self.epochs, patience=self.patience, time_budget=getattr(self, "time_budget", None))
         callbacks.append(budget)
+        fitted = len(y_idx) - (0 if validation_data is not None else int(len(y_idx) * self.validation_split))
+        epochs = self.epochs or budget.rule.ceiling_epochs(-(-fitted // int(self.batch_size)))
         with seeded(self.seed):
             self.model_ = self._build_model()
             trainer = Trainer(self.model_, loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
                               optimizer="adam", metrics=("accuracy",), lr=self.learning_rate, seed=self.seed)
-            history = trainer.fit(x, target(y_idx), epochs=self.epochs, batch_size=self.batch_size,
+            history = trainer.fit(x, target(y_idx), epochs=epochs, batch_size=self.batch_size,
                                   validation_split=0.0 if validation_data is not None else self.validation_split,
                                   validation_data=validation_data, callbacks=callbacks, verbose=self.verbose)
         self.history_ = history.as_dict()

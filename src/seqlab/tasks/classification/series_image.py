@@ -27,14 +27,15 @@ class SeriesImageClassifier(ImageClassifier):
         filters, kernel_size, pool_size, padding, units, dropout: the CNN (``ImageClassifier``);
             padding "same" by default so small images keep their size.
         epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared
-            training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``).
+            training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); ``epochs=None`` (the
+            default) is the adaptive budget, on the training loss unless there is validation data.
 
     No image augmentation: shearing or flipping a Gramian field breaks its symmetry.
     """
 
     def __init__(self, as_image: str = "gaf", *, image_size: int = 32, filters=(16, 32), kernel_size: int = 3,
                  pool_size: int = 2, padding: str = "same", units: int = 64, dropout: float = 0.0,
-                 epochs: int = 25, batch_size: int = 16, learning_rate: float | None = None,
+                 epochs: int | None = None, batch_size: int = 16, learning_rate: float | None = None,
                  learning_rate_schedule: str | None = None, validation_split: float = 0.0, patience: int = 5,
                  seed: int | None = None, verbose: int = 0):
         super().__init__((image_size, image_size), color_mode="grayscale", filters=filters,
