@@ -255,3 +255,19 @@ def test_series_image_classifier_default_is_adaptive_on_the_training_loss(small_
     assert held.training_["monitored"] == "val_loss" and held.training_["epochs"] <= SMALL.ceiling_epochs(3)
     with pytest.raises(ConfigError, match="cosine"):
         SeriesImageClassifier("gaf", image_size=8, learning_rate_schedule="cosine").fit(x, y)
+
+
+def test_tabular_classifier_default_holds_out_a_stratified_fifth_from_500_rows(small_rule):
+    from seqlab.tasks.classification.classifier import SMALL_SET_BELOW
+    from seqlab.tasks.classification.tabular import TabularClassifier
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(rng.normal(size=(SMALL_SET_BELOW, 3)), columns=list("abc"))
+    y = (df.a + 0.3 * rng.normal(size=len(df)) > 0).astype(int)
+    clf = TabularClassifier(units=(4,), batch_size=50, seed=0).fit(df, y)
+    t = clf.training_
+    assert clf.epochs is None and t["budget"] == "adaptive" and t["monitored"] == "val_loss"
+    assert t["epochs"] <= SMALL.ceiling_epochs(8)              # 400 rows trained on, batches of 50
+    small = TabularClassifier(units=(4,), batch_size=50, seed=0).fit(df[:100], y[:100])
+    assert small.training_["monitored"] == "loss"
+    assert TabularClassifier(units=(4,), epochs=2, seed=0).fit(df[:100], y[:100]).training_["epochs"] == 2

@@ -25,6 +25,7 @@ from seqlab.data.images import ImageBatches, load_image, load_image_folder
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.nn.conv import Conv2D, MaxPooling2D
 from seqlab.nn.core import Dense, Dropout, Flatten
+from seqlab.tasks.classification.classifier import ADAPTIVE_VALIDATION, SMALL_SET_BELOW
 from seqlab.tasks.classification.net_classifier import NetClassifier
 
 
@@ -42,7 +43,9 @@ class ImageClassifier(NetClassifier):
         learning_rate_schedule: None = constant, ``"cosine"`` = annealed to 0 over ``epochs``.
         epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared training
             arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. ``validation_split`` holds out a
-            random share of the images (not augmented).
+            random share of the images (not augmented). ``epochs=None`` (the default; seed 003's
+            cats and dogs: ``epochs=25``) is the adaptive budget, on a random 20% held out from 500
+            images up, else on the training loss.
 
     ``fit(X, y=None)``: X is a folder of class sub-folders (labels are the folder names) or an
     array of images ``(n, H, W)`` / ``(n, H, W, C)`` with labels ``y``. ``predict`` takes the same
@@ -52,7 +55,7 @@ class ImageClassifier(NetClassifier):
     def __init__(self, target_size=(64, 64), *, color_mode: str = "rgb", filters=(32, 32), kernel_size: int = 3,
                  pool_size: int = 2, padding: str = "valid", units: int = 128, dropout: float = 0.0,
                  rescale: float = 1 / 255, shear_range: float = 0.2, zoom_range: float = 0.2,
-                 horizontal_flip: bool = True, epochs: int = 25, batch_size: int = 32,
+                 horizontal_flip: bool = True, epochs: int | None = None, batch_size: int = 32,
                  learning_rate: float | None = None, learning_rate_schedule: str | None = None,
                  validation_split: float = 0.0, patience: int = 5, seed: int | None = None, verbose: int = 0,
                  time_budget=None):
@@ -134,8 +137,8 @@ class ImageClassifier(NetClassifier):
             v_images, v_labels = (self._read(validation_data) if isinstance(validation_data, (str, Path))
                                   else self._read(*validation_data))
             val = (self._inputs(v_images)[np.arange(len(v_images))], self._label_index(v_labels))
-        elif self.validation_split > 0:
-            n_val = int(round(len(images) * self.validation_split))
+        elif self.validation_split > 0 or (self.epochs is None and len(images) >= SMALL_SET_BELOW):
+            n_val = int(round(len(images) * (self.validation_split or ADAPTIVE_VALIDATION)))
             if not 0 < n_val < len(images):
                 raise ConfigError(f"validation_split={self.validation_split} leaves no training or validation images")
             order = np.random.default_rng(self.seed).permutation(len(images))

@@ -24,6 +24,7 @@ from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.nn.core import Dense, Dropout
+from seqlab.tasks.classification.classifier import ADAPTIVE_VALIDATION, SMALL_SET_BELOW
 from seqlab.tasks.classification.net_classifier import NetClassifier
 
 
@@ -40,7 +41,9 @@ class TabularClassifier(NetClassifier):
         max_categories: a text column with more distinct values is refused (drop it instead).
         learning_rate_schedule: None (constant, seed 003) or ``"cosine"`` (annealed to 0 over ``epochs``).
         epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared training
-            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. Seed 003: 100 epochs, batch 32.
+            arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. Seed 003: 100 epochs, batch 32
+            (``epochs=100``); the default ``epochs=None`` is the adaptive budget, on a stratified 20%
+            held out from 500 rows up, else on the training loss.
             ``validation_split`` holds out the last rows.
 
     ``fit(X, y)``: X a DataFrame (or a 2-D array, columns named ``x0, x1, ...``), y one label per
@@ -50,7 +53,7 @@ class TabularClassifier(NetClassifier):
     """
 
     def __init__(self, units=(6, 6), *, activation: str = "relu", dropout: float = 0.0, drop=(),
-                 label_encode=None, one_hot=None, max_categories: int = 20, epochs: int = 100,
+                 label_encode=None, one_hot=None, max_categories: int = 20, epochs: int | None = None,
                  batch_size: int = 32, learning_rate: float | None = None, learning_rate_schedule: str | None = None,
                  validation_split: float = 0.0, patience: int = 10, seed: int | None = None, verbose: int = 0,
                  time_budget=None):
@@ -185,10 +188,15 @@ class TabularClassifier(NetClassifier):
         if len(y_idx) != len(df):
             raise DataError(f"X has {len(df)} rows but y has {len(y_idx)} labels")
         self._fit_pipeline(df)
-        val = None
+        val, x = None, self.transform(df)
         if validation_data is not None:
             val = (self.transform(validation_data[0]), self._label_index(validation_data[1]))
-        self._train(self.transform(df), y_idx, val)
+        elif self.epochs is None and not self.validation_split and len(y_idx) >= SMALL_SET_BELOW:
+            from seqlab.tasks.classification.search import stratified_holdout
+
+            kept, held = stratified_holdout(len(y_idx), y_idx, ADAPTIVE_VALIDATION, self.seed or 0)
+            x, y_idx, val = x[kept], y_idx[kept], (x[held], y_idx[held])
+        self._train(x, y_idx, val)
         return self
 
 

@@ -20,10 +20,12 @@ import torch
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.nn.core import Dense
 from seqlab.nn.seeding import seeded
+from seqlab.tasks.classification.classifier import ADAPTIVE_VALIDATION, SMALL_SET_BELOW
 from seqlab.tasks.classification.tabular import TabularClassifier, _units
 from seqlab.tasks.sequential import Sequential
 from seqlab.train import Trainer
 from seqlab.train.batching import predict_in_batches
+from seqlab.train.budget import budget_callback
 from seqlab.train.callbacks import EarlyStopping
 
 
@@ -61,19 +63,28 @@ class TabularRegressor(TabularClassifier):
         self._fit_pipeline(df)
         self.target_ = {"mean": float(target.mean()), "scale": float(target.std()) or 1.0,
                         "train_mean": float(target.mean())}
-        val = None
+        val, x, scaled = None, self.transform(df), self._scaled(target)
+        adaptive = self.epochs is None
         if validation_data is not None:
             val = (self.transform(validation_data[0]), self._scaled(self._target(validation_data[1])))
+        elif adaptive and not self.validation_split and len(df) >= SMALL_SET_BELOW:
+            held = np.random.default_rng(self.seed).permutation(len(df))[:int(len(df) * ADAPTIVE_VALIDATION)]
+            kept = np.setdiff1d(np.arange(len(df)), held)
+            x, scaled, val = x[kept], scaled[kept], (x[held], scaled[held])
         callbacks = []
-        if val is not None or self.validation_split > 0:
+        if not adaptive and (val is not None or self.validation_split > 0):
             callbacks.append(EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True))
+        budget = budget_callback(self.epochs, patience=self.patience, time_budget=self.time_budget)
+        fitted = len(x) - (0 if val is not None else int(len(x) * self.validation_split))
         with seeded(self.seed):
             self.model_ = self._build_model()
             trainer = Trainer(self.model_, loss="mse", optimizer="adam", lr=self.learning_rate, seed=self.seed)
-            history = trainer.fit(self.transform(df), self._scaled(target), epochs=self.epochs,
+            history = trainer.fit(x, scaled, epochs=self.epochs or budget.rule.ceiling_epochs(
+                                      -(-fitted // int(self.batch_size))),
                                   batch_size=self.batch_size, validation_data=val,
                                   validation_split=0.0 if val is not None else self.validation_split,
-                                  callbacks=callbacks, verbose=self.verbose)
+                                  callbacks=[*callbacks, budget], verbose=self.verbose)
+        self.training_ = budget.summary()
         self.history_ = history.as_dict()
         self.model_.eval()
         return self
