@@ -94,7 +94,8 @@ Session 8 (2026-12-07), one thread, the machine running two or three such jobs a
   ``seqlab generate train dinos.txt --lines``): gru 1.6944 vs bigram 2.2094 nats/char, 68 CPU s.
 - The commands that took the adaptive budget this session (``docs/training-budgets.md``):
   ``seqlab seq2seq train --task addition`` 0.9980 exact match (25 epochs, 299 CPU s; 10 fixed
-  epochs gave 0.9406), ``--task reversal`` 1.0000 (12 epochs, 226 CPU s); ``seqlab music train``
+  epochs gave 0.9406), ``--task reversal`` 1.0000 (12 epochs, 226 CPU s), ``--task words`` 0.5748
+  (62 epochs, 1,319 CPU s; 10 fixed epochs gave 0.0353); ``seqlab music train``
   0.9294 nats/token against the 12-gram's 1.4105 (2,800 steps; 1,500 fixed steps gave 0.9850).
 - Keras's English-French pairs (the first 10,000 lines of ``fra.txt``; ``seqlab seq2seq train
   fra10k.txt``): exact match 0.0060 LOSES to the nearest-training-input baseline's 0.0210 (40
