@@ -378,12 +378,27 @@ class TrainingBudget(Callback):
     def summary(self) -> dict:
         return self.tracker.summary()
 
+    def fit_epochs(self, requested, examples: int, batch_size: int, held_out: float = 0.0) -> int:
+        """The ``epochs`` to give ``Trainer.fit``: ``requested`` when it is a count, else the adaptive
+        budget's ceiling for ``examples`` in batches of ``batch_size``, less the share ``held_out``
+        that ``Trainer``'s ``validation_split`` keeps for validation.
+
+        >>> budget_callback(None).fit_epochs(None, 100, 32, held_out=0.2)   # 80 examples: 3 steps an epoch
+        500
+        >>> budget_callback(7).fit_epochs(7, 100, 32)
+        7
+        """
+        if requested is not None:
+            return int(requested)
+        fitted = int(examples) - int(int(examples) * held_out)
+        return self.rule.ceiling_epochs(-(-fitted // int(batch_size)))
+
 
 def budget_callback(epochs, *, patience: int | None = None, time_budget=None,
                     rule: BudgetRule | None = None) -> TrainingBudget:
     """The ``TrainingBudget`` of a task's fit: ``epochs=None`` makes it adaptive (the task's
     ``patience``, else the rule's), an explicit count only records the run and applies ``time_budget``.
-    Give ``fit`` ``epochs or callback.rule.ceiling_epochs(steps_per_epoch)``.
+    Give ``fit`` ``callback.fit_epochs(epochs, examples, batch_size)``.
 
     >>> budget_callback(None, patience=5).rule.patience, budget_callback(20).adaptive
     (5, False)

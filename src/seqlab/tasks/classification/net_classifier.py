@@ -73,8 +73,8 @@ class NetClassifier(ClassLabels, Task):
             callbacks.append(LearningRateScheduler(cosine_decay(self.learning_rate or 0.001, self.epochs)))
         budget = budget_callback(self.epochs, patience=self.patience, time_budget=getattr(self, "time_budget", None))
         callbacks.append(budget)
-        fitted = len(y_idx) - (0 if validation_data is not None else int(len(y_idx) * self.validation_split))
-        epochs = self.epochs or budget.rule.ceiling_epochs(-(-fitted // int(self.batch_size)))
+        epochs = budget.fit_epochs(self.epochs, len(y_idx), self.batch_size,
+                                   0.0 if validation_data is not None else self.validation_split)
         with seeded(self.seed):
             self.model_ = self._build_model()
             trainer = Trainer(self.model_, loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",

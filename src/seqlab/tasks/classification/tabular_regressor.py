@@ -75,14 +75,12 @@ class TabularRegressor(TabularClassifier):
         if not adaptive and (val is not None or self.validation_split > 0):
             callbacks.append(EarlyStopping(monitor="val_loss", patience=self.patience, restore_best_weights=True))
         budget = budget_callback(self.epochs, patience=self.patience, time_budget=self.time_budget)
-        fitted = len(x) - (0 if val is not None else int(len(x) * self.validation_split))
+        held_out = 0.0 if val is not None else self.validation_split
         with seeded(self.seed):
             self.model_ = self._build_model()
             trainer = Trainer(self.model_, loss="mse", optimizer="adam", lr=self.learning_rate, seed=self.seed)
-            history = trainer.fit(x, scaled, epochs=self.epochs or budget.rule.ceiling_epochs(
-                                      -(-fitted // int(self.batch_size))),
-                                  batch_size=self.batch_size, validation_data=val,
-                                  validation_split=0.0 if val is not None else self.validation_split,
+            history = trainer.fit(x, scaled, epochs=budget.fit_epochs(self.epochs, len(x), self.batch_size, held_out),
+                                  batch_size=self.batch_size, validation_data=val, validation_split=held_out,
                                   callbacks=[*callbacks, budget], verbose=self.verbose)
         self.training_ = budget.summary()
         self.history_ = history.as_dict()

@@ -323,7 +323,7 @@ class Forecaster(Task):
         tr, va = _as_slice(starts["train"]), _as_slice(starts["val"])  # views of the windows: nothing copied
         validation = (X[va], Y[va]) if len(starts["val"]) else None
         budget = budget_callback(self.epochs, patience=self.patience, time_budget=self.time_budget)
-        epochs = self.epochs or budget.rule.ceiling_epochs(-(-len(starts["train"]) // self.batch_size))
+        epochs = budget.fit_epochs(self.epochs, len(starts["train"]), self.batch_size)
         stopper = EarlyStopping(patience=self.patience, restore_best_weights=True) \
             if validation and self.patience and self.epochs is not None else None
         callbacks = [c for c in (stopper, budget, EpochProgressBar(epochs, self.model) if self.verbose else None) if c]

@@ -236,7 +236,7 @@ class PanelModel:
             return {}
         loss = quantile_loss(self.quantiles) if self.quantiles else p["loss"]
         budget = budget_callback(p["epochs"], patience=p["patience"], time_budget=p.get("time_budget"))
-        epochs = p["epochs"] or budget.rule.ceiling_epochs(-(-len(train[0]) // int(p["batch_size"])))
+        epochs = budget.fit_epochs(p["epochs"], len(train[0]), p["batch_size"])
         stopper = EarlyStopping(patience=p["patience"], restore_best_weights=True) \
             if val and p["patience"] and p["epochs"] is not None else None
         bar = EpochProgressBar(epochs, p["model"]) if p.get("verbose") else None

@@ -222,8 +222,7 @@ class Seq2Seq(Task):
             start = time.perf_counter()
             budget = budget_callback(self.epochs, time_budget=self.time_budget, rule=replace(
                 training_budget.DEFAULT_RULE, patience=int(self.patience), min_delta_abs=MIN_IMPROVEMENT))
-            fitted = len(x[0]) - (0 if validation else int(len(x[0]) * fit_args["validation_split"]))
-            epochs = self.epochs or budget.rule.ceiling_epochs(-(-fitted // self.batch_size))
+            epochs = budget.fit_epochs(self.epochs, len(x[0]), self.batch_size, fit_args.get("validation_split", 0.0))
             history = trainer.fit(x, y, epochs=epochs, batch_size=self.batch_size,
                                   callbacks=[*(callbacks or []), budget],
                                   verbose=2 if self.verbose else 0, **fit_args)

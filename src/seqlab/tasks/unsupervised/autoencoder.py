@@ -43,8 +43,7 @@ def _fit_module(module, X, Y, loss, epochs, batch_size, learning_rate, validatio
     budget = budget_callback(epochs, time_budget=getattr(owner, "time_budget", None))
     if epochs is None:
         validation_split = validation_split or ADAPTIVE_VALIDATION
-        fitted = len(X) - int(len(X) * validation_split)
-        epochs = budget.rule.ceiling_epochs(-(-fitted // int(batch_size)))
+    epochs = budget.fit_epochs(epochs, len(X), batch_size, validation_split)
     with seeded(seed):                           # dropout and the variants' noise draw from the global RNG
         trainer = Trainer(module, loss=loss, optimizer="adam", metrics=(), lr=learning_rate, seed=seed)
         history = trainer.fit(X, Y, epochs=int(epochs), batch_size=int(batch_size), validation_split=validation_split,
