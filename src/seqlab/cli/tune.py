@@ -219,11 +219,13 @@ def write_results(folder: Path, task, job: Job, args, rerun: str, seconds: float
     lines to print."""
     from seqlab.inspect.report import write_json, write_report
     from seqlab.inspect.tuning_plots import plot_study, trial_rows
+    from seqlab.tasks.tuning.selection import OOF_KEY
 
     t, study = task.tuning_, task.study_
     task.save(folder / "model")
     plots = plot_study(study, folder, objective=t["objective"])
-    study.trials_dataframe().to_csv(folder / "trials.csv", index=False)
+    trials = study.trials_dataframe()
+    trials.drop(columns=[c for c in trials.columns if c.endswith(OOF_KEY)]).to_csv(folder / "trials.csv", index=False)
     base = job.baselines(task) if job.baselines else {}
     tuned = job.headline(t["test"])
     metric = next(iter(tuned))
@@ -240,22 +242,39 @@ def write_results(folder: Path, task, job: Job, args, rerun: str, seconds: float
     write_json(folder / "metrics.json", {"test": t["test"], "baselines": base, "best_params": t["best_params"],
                                          "best_value": t["best_value"], "best_trial": t["best_trial"],
                                          "objective": t["objective"], "trials": t["trials"], "refit": t["refit"],
-                                         "rerun": rerun, "seconds": round(seconds, 1), "workers": args.workers})
+                                         "rerun": rerun, "seconds": round(seconds, 1), "workers": args.workers,
+                                         **({"ensemble": t["ensemble"]} if "ensemble" in t else {})})
     (folder / "best_command.txt").write_text(rerun + "\n")
     summary = {"best trial": t["best_trial"], f"best {t['objective']}": t["best_value"],
                **{f"trials {k}": v for k, v in t["trials"].items() if v}, "workers": args.workers,
                "pruner": args.pruner, "wall time (this run)": f"{seconds:.0f}s"}
+    mixed = _ensemble_lines(t.get("ensemble"))
     sections = [("Search", summary), ("Test scores of the refitted winner vs baselines (same run)", scores),
                 ("Verdict", verdict), ("Best configuration", t["best_params"]),
-                ("Rerun the winner", f"<pre>{_html(rerun)}</pre>" + (f"<p>{_html(job.note)}</p>" if job.note else "")),
+                *([("Ensemble of trials", "<p>" + "<br>".join(map(_html, mixed)) + "</p>")] if mixed else []),
+                ("Rerun the winner", f"<pre>{_html(rerun)}</pre>" + (f"<p>{_html(job.note)}</p>" if job.note else "")
+                 + (f"<p>{_html(RERUN_ALONE)}</p>" if mixed else "")),
                 ("Optimisation history", plots["history"])]
     importance = plots["importance"]
     sections.append(("Parameter importance", importance if importance.endswith(".png") else f"<p>{importance}</p>"))
     sections.append(("Trials", trial_rows(study, job.shown, objective=t["objective"])))
     write_report(folder, job.title, sections, settings={k: v for k, v in vars(args).items() if k != "func"})
     return [f"best trial {t['best_trial']}: {t['objective']} {t['best_value']:.4g}; trials {t['trials']}",
-            "test: " + ", ".join(f"{k} {v:.4f}" for k, v in tuned.items() if v is not None) + f"; {verdict}",
-            f"rerun the winner: {rerun}"]
+            *mixed, "test: " + ", ".join(f"{k} {v:.4f}" for k, v in tuned.items() if v is not None) + f"; {verdict}",
+            f"rerun the winner: {rerun}" + (f" ({RERUN_ALONE})" if mixed else "")]
+
+
+RERUN_ALONE = "this retrains the best configuration alone; the saved model averages the trials above"
+
+
+def _ensemble_lines(ensemble: dict | None) -> list[str]:
+    """What the refitted model averages, when ensemble selection picked several trials."""
+    if not ensemble:
+        return []
+    parts = [f"trial {m['trial']} x{m['nets']}" for m in ensemble["members"]]
+    return [f"refitted as an average of {sum(m['nets'] for m in ensemble['members'])} nets chosen by ensemble "
+            f"selection on the trials' out-of-fold predictions: {', '.join(parts)} (their out-of-fold log loss "
+            f"{ensemble['value']:.4g})"]
 
 
 def _html(text: str) -> str:

@@ -317,6 +317,35 @@ class SequenceClassifier(NetTask):
         self.n_features_, self.length_ = int(preprocessing["n_features"]), preprocessing["length"]
 
 
+def average_classifiers(fitted: list[SequenceClassifier]) -> SequenceClassifier:
+    """Make the first of several ``SequenceClassifier`` fitted on the same data predict the average of
+    all their nets' class probabilities (each net weighs one; encoders and widths may differ);
+    returns it. ``training_["members"]`` lists every net's training.
+
+    >>> X = np.random.default_rng(0).normal(size=(20, 8)); y = [0, 1] * 10
+    >>> a = SequenceClassifier("gru", units=4, epochs=1, seed=0).fit(X, y)
+    >>> b = SequenceClassifier("cnn1d", filters=(4, 4, 4), epochs=1, ensemble=2, seed=1).fit(X, y)
+    >>> len(average_classifiers([a, b]).model_.members)
+    3
+    """
+    first = fitted[0]
+    for other in fitted[1:]:
+        same = (np.array_equal(other.classes_, first.classes_) and np.allclose(other.mean_, first.mean_)
+                and np.allclose(other.std_, first.std_))
+        if not same:
+            raise ConfigError("average_classifiers needs classifiers fitted on the same data and normalisation")
+    nets = [net for t in fitted for net in getattr(t.model_, "members", [t.model_])]
+    records = [r for t in fitted for r in (t.training_.get("members") or [t.training_])]
+    lengths = [t.length_ for t in fitted if t.length_ is not None]
+    first.length_ = max(lengths) if lengths else None    # a fixed-length member fixes the input length
+    first.model_ = EnsembleNet(nets).eval()
+    keys = ("epochs", "steps", "stopped_by", "best_epoch", "seconds")
+    first.training_ = {**first.training_, "ensemble": len(nets),
+                       "members": [{k: r.get(k) for k in keys} for r in records],
+                       "encoders": [net.config.encoder for net in nets]}
+    return first
+
+
 def as_series_list(X, y=None) -> tuple[list[np.ndarray], np.ndarray | None]:
     """``X`` as a list of finite float32 ``(time, channels)`` arrays (and ``y`` as an array)."""
     if isinstance(X, LabeledSeries):

@@ -27,7 +27,11 @@ itself, after the budget's floor of optimiser steps (a slow learning rate's earl
 about where it ends up); with an explicit ``epochs`` count, after the pruner's own 10 warm-up epochs.
 
 The winner is refitted on all the training data by the task's own ``fit`` (series: as an average of
-``REFIT_MEMBERS`` nets with seeds ``seed``, ``seed + 1``, ...).
+``REFIT_MEMBERS`` nets with seeds ``seed``, ``seed + 1``, ...). For series the ``REFIT_MEMBERS`` nets
+are chosen by ensemble selection over the finished trials (``seqlab.tasks.tuning.selection``): each
+trial stores its out-of-fold probability of every training example's label, and greedily, with
+repeats, the trial whose predictions most lower the log loss of the average is added, starting from
+the best trial. A configuration picked ``k`` times is refitted as ``k`` nets of different seeds.
 
 >>> import optuna
 >>> from seqlab.tasks.classification.classifier import SequenceClassifier
@@ -42,7 +46,8 @@ import contextlib
 
 import numpy as np
 
-from seqlab.tasks.classification.classifier import as_series_list, one_label_each
+from seqlab.tasks.classification.classifier import as_series_list, average_classifiers, one_label_each
+from seqlab.tasks.tuning.selection import MAX_STORED, OOF_KEY, select_trials
 from seqlab.tasks.tuning.space import Param, Search, suggest_all
 
 VALIDATION_SHARE = 0.2
@@ -107,11 +112,26 @@ def fold_scores(proba: np.ndarray, classes: np.ndarray, truth: np.ndarray) -> di
     """
     proba, truth = np.asarray(proba, dtype=np.float64), np.asarray(truth)
     eps = np.finfo(np.float64).eps
-    column = {c: i for i, c in enumerate(np.asarray(classes).tolist())}
-    cols = np.array([column.get(t, -1) for t in truth.tolist()], dtype=np.int64)
-    p_true = np.where(cols >= 0, proba[np.arange(len(truth)), np.maximum(cols, 0)], 0.0)
+    cols = _true_columns(classes, truth)
+    p_true = true_class_probability(proba, classes, truth)
     return {"examples": int(len(truth)), "log_loss_sum": float(-np.log(np.clip(p_true, eps, 1 - eps)).sum()),
             "correct": int((proba.argmax(axis=1) == cols).sum())}
+
+
+def true_class_probability(proba: np.ndarray, classes: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """Each example's probability of its true label ``(n,)``; 0 for a label not in ``classes``.
+
+    >>> true_class_probability(np.array([[0.9, 0.1], [0.2, 0.8]]), np.array(["a", "b"]), np.array(["a", "c"]))
+    array([0.9, 0. ])
+    """
+    proba, truth = np.asarray(proba, dtype=np.float64), np.asarray(truth)
+    cols = _true_columns(classes, truth)
+    return np.where(cols >= 0, proba[np.arange(len(truth)), np.maximum(cols, 0)], 0.0)
+
+
+def _true_columns(classes, truth: np.ndarray) -> np.ndarray:
+    column = {c: i for i, c in enumerate(np.asarray(classes).tolist())}
+    return np.array([column.get(t, -1) for t in np.asarray(truth).tolist()], dtype=np.int64)
 
 
 class ClassifierSearch(Search):
@@ -132,7 +152,9 @@ class ClassifierSearch(Search):
         """Train on ``fit_data`` as ``fit`` does (the validation fold unseen), predict the fold; returns
         its mean log loss and ``fold_scores`` with the epochs the fit ran."""
         task.fit(*fit_data)
-        scores = fold_scores(task.predict_proba(validation[0]), task.classes_, validation[1])
+        proba = task.predict_proba(validation[0])
+        scores = fold_scores(proba, task.classes_, validation[1])
+        scores["p_true"] = true_class_probability(proba, task.classes_, validation[1])
         training = getattr(task, "training_", None) or {}
         scores["epochs_run"] = int(training.get("epochs") or len(task.history_.get("loss", [])))
         return scores["log_loss_sum"] / max(scores["examples"], 1), scores
@@ -144,10 +166,16 @@ class ClassifierSearch(Search):
         return sum(i["log_loss_sum"] for i in infos) / max(sum(i["examples"] for i in infos), 1)
 
     def combine(self, infos):
+        """The trial's record: out-of-fold log loss and accuracy, examples, median epochs, and (up to
+        ``MAX_STORED`` examples) each example's out-of-fold true-class probability, in fold order
+        (the same for every trial), for ``ensemble``."""
         n = max(sum(i["examples"] for i in infos), 1)
-        return {"validation_log_loss": sum(i["log_loss_sum"] for i in infos) / n,
-                "validation_accuracy": sum(i["correct"] for i in infos) / n,
-                "validation_examples": n, "epochs_run": int(np.median([i["epochs_run"] for i in infos]))}
+        out = {"validation_log_loss": sum(i["log_loss_sum"] for i in infos) / n,
+               "validation_accuracy": sum(i["correct"] for i in infos) / n,
+               "validation_examples": n, "epochs_run": int(np.median([i["epochs_run"] for i in infos]))}
+        if all("p_true" in i for i in infos) and n <= MAX_STORED:
+            out[OOF_KEY] = [float(f"{p:.6g}") for i in infos for p in i["p_true"]]
+        return out
 
     def pruning_scores(self, task, validation):
         """The first fold's validation cross-entropy after every epoch of the first net ``fit`` trains,
@@ -207,6 +235,26 @@ class SequenceClassifierSearch(ClassifierSearch):
         seed by more than the configurations differ."""
         task.set_params(ensemble=REFIT_MEMBERS)
         return super().refit(task, X, y, info)
+
+    def ensemble(self, study):
+        """``REFIT_MEMBERS`` picks among the finished trials by ensemble selection on their out-of-fold
+        predictions (``seqlab.tasks.tuning.selection``); None when it picks the best trial alone."""
+        picks = select_trials(study, REFIT_MEMBERS)
+        return picks if picks and len(picks) > 1 else None
+
+    def refit_ensemble(self, task, X, y, members):
+        """Each picked configuration refitted on all the training series as ``nets`` nets (seeds
+        ``seed``, ``seed + 1``, ... across all of them), the probabilities of all the nets averaged:
+        a configuration picked twice weighs twice. ``task`` is set to the first (the best trial)."""
+        seed, fitted = task.seed, []
+        for k, (params, nets) in enumerate(members):
+            one = task if k == 0 else type(task)(**task.get_params())
+            one.set_params(**params, ensemble=nets, seed=seed)
+            fitted.append(one.fit(X, y))
+            seed = None if seed is None else seed + nets
+        average_classifiers(fitted)
+        task.set_params(ensemble=REFIT_MEMBERS)   # what refitting the best configuration alone would do
+        return task
 
     def decode(self, params):
         out = super().decode(params)

@@ -101,6 +101,9 @@ class Search:
       the training budget watches), or a context manager factory ``scores(listen)`` that calls
       ``listen(score, evaluation, may_prune)`` after each epoch of the first fold's fit.
     - ``refit(task, X, y, info)``: train the winner on all the training data.
+    - ``ensemble(study)``: None (default: the winner alone is refitted), or ``[(trial number, nets),
+      ...]`` (best trial first) for ``refit_ensemble(task, X, y, [(params, nets), ...])`` to refit and
+      average instead.
     - ``test_scores(task, test) -> dict``: the refitted winner's scores on the test split.
 
     ``decode(params)`` turns the study's parameters (names and raw values) into constructor arguments (a categorical of
@@ -133,6 +136,12 @@ class Search:
         return None
 
     def refit(self, task, X, y, info: dict):
+        raise NotImplementedError
+
+    def ensemble(self, study) -> list[tuple[int, int]] | None:
+        return None
+
+    def refit_ensemble(self, task, X, y, members: list[tuple[dict, int]]):
         raise NotImplementedError
 
     def test_scores(self, task, test) -> dict:

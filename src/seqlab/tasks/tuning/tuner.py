@@ -8,7 +8,9 @@
    score (of the first fold) goes to the pruner (median by default), which stops trials that do
    worse than the finished ones did at the same epoch.
 3. The best configuration (lowest validation score) is set on ``task`` and refitted on all the
-   training data; if ``test`` is given it is scored on it, once.
+   training data; if ``test`` is given it is scored on it, once. Where the task's ``Search`` says so
+   (series classifiers), several trials' configurations are refitted and averaged instead, chosen by
+   ensemble selection on their out-of-fold predictions (``task.tuning_["ensemble"]``).
 
 ``task.tuning_`` records the outcome (JSON-friendly); ``task.study_`` is the Optuna study.
 
@@ -32,6 +34,7 @@ from pathlib import Path
 
 from seqlab.io.errors import ConfigError
 from seqlab.tasks.tuning.registry import search_for
+from seqlab.tasks.tuning.selection import OOF_KEY, selection_log_loss
 from seqlab.tasks.tuning.space import rounded
 from seqlab.tasks.tuning.study import (
     WorkerSpec,
@@ -175,18 +178,28 @@ def refit_best(task, search, study, X, y, test=None):
                             "errors above") from None
     params = search.decode(rounded(best.params))
     task.set_params(**params)
-    search.refit(task, X, y, dict(best.user_attrs))
+    picks = search.ensemble(study)
+    if picks:
+        by_number = {t.number: t for t in study.get_trials(deepcopy=False)}
+        members = [(search.decode(rounded(by_number[n].params)), nets) for n, nets in picks]
+        search.refit_ensemble(task, X, y, members)
+    else:
+        search.refit(task, X, y, dict(best.user_attrs))
     own = getattr(search, "own_test", False)   # the task scores its own test split when it is fitted
     scores = search.test_scores(task, test) if test is not None or own else None
     task.tuning_ = {"best_params": params, "best_value": float(best.value), "best_trial": best.number,
                     "objective": search.objective, "trials": counts, "refit": _refit_record(best.user_attrs),
                     "test": scores}
+    if picks:
+        task.tuning_["ensemble"] = {"members": [{"trial": n, "nets": nets, "params": p}
+                                                for (n, nets), (p, _) in zip(picks, members)],
+                                    "value": selection_log_loss(study, picks)}
     task.study_ = study
     return task
 
 
 def _refit_record(attrs: dict) -> dict:
-    return {k: v for k, v in attrs.items() if k not in ("worker", "stale") and not (
+    return {k: v for k, v in attrs.items() if k not in ("worker", "stale", OOF_KEY) and not (
         isinstance(v, float) and not math.isfinite(v))}
 
 
