@@ -16,7 +16,7 @@ from seqlab.cli.tune import split_arguments
 from seqlab.tasks.tuning.study import open_storage
 
 TUNE = ["tune", "classify", "italy-power-demand", "--model", "gru", "--units", "4", "--epochs", "15",
-        "--trials", "4", "--pruner", "none"]
+        "--trials", "4", "--pruner", "none", "--no-ensemble"]   # the rerun command then rebuilds the saved model
 
 
 def _trials(journal):
@@ -59,6 +59,7 @@ def test_rerun_after_sigkill_continues_the_study_and_the_best_command_reruns_the
     metrics = json.loads((out / "metrics.json").read_text())
     for name in ("report.html", "optimization_history.png", "param_importances.png", "trials.csv", "model"):
         assert (out / name).exists(), name
+    assert "ensemble" not in metrics and "oof_p_true" not in (out / "trials.csv").read_text().splitlines()[0]
     report = (out / "report.html").read_text()
     assert "1-NN Euclidean" in report and "majority class" in report and metrics["rerun"] in report
     rerun = shlex.split(metrics["rerun"])
@@ -118,3 +119,17 @@ def test_tune_synth_scores_the_latest_windows_against_noise_and_replayed_windows
     m = json.loads((tmp_path / "s" / "metrics.json").read_text())
     assert set(m["baselines"]) == {"noise (per-step mean and std)", "training windows replayed"}
     assert 0 <= m["test"]["discriminative_score"] <= 0.5 and m["rerun"].startswith("seqlab synth ")
+
+
+def test_tune_classify_reports_the_ensemble_of_trials_it_refitted(tmp_path, capsys):
+    out = tmp_path / "run"
+    command = ["tune", "classify", "italy-power-demand", "--model", "mlp", "--epochs", "10", "--trials", "4",
+               "--pruner", "none", "--out", str(out)]
+    assert main(command) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    members = metrics["ensemble"]["members"]       # this seeded search picks several trials
+    assert len(members) > 1 and members[0]["trial"] == metrics["best_trial"]
+    assert sum(m["nets"] for m in members) == 5
+    printed = capsys.readouterr().out
+    assert "chosen by ensemble selection" in printed and "retrains the best configuration alone" in printed
+    assert "Ensemble of trials" in (out / "report.html").read_text()

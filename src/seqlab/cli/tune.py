@@ -16,7 +16,9 @@ predictions: under 1,000 examples 3 stratified folds, each trained as the comman
 validation fold never seen, not even to stop) and predicting the fold it left out; from 1,000 up
 one stratified 20% hold-out; the out-of-fold accuracy is shown beside it. forecast: validation
 RMSE; generate: validation nats per character; synth: discriminative score (docs/tuning.md). The
-best configuration is refitted on all the training data and scored once on the test split;
+best configuration is refitted on all the training data and scored once on the test split (classify
+with series: 5 nets, chosen among the finished trials by ensemble selection on their out-of-fold
+predictions, the best trial first; --no-ensemble refits the best trial's 5 alone);
 report.html shows the trials, Optuna's optimisation-history and parameter-importance plots,
 baselines computed in the same run, and the command line that reruns the winner.
 
@@ -57,6 +59,10 @@ def _add_options(p, default=None) -> None:
     p.add_argument("--study-name", default=keep(None), help="the study's name in --storage (default: from the command)")
     p.add_argument("--pruner", choices=["median", "hyperband", "none"], default=keep("median"),
                    help="stops trials whose validation curve falls behind")
+    p.add_argument("--no-ensemble", dest="ensemble", action="store_false", default=keep(True),
+                   help="classify (series): refit the best trial alone, as --ensemble 5 nets of its configuration "
+                        "(default: the nets are chosen among the trials by ensemble selection; then the rerun "
+                        "command retrains only the best configuration)")
     p.add_argument("--out", default=keep(None), help="run directory; its default, runs/tune-COMMAND-<hash of ARGS>, "
                                                      "is the same for the same command, so a rerun continues its study")
     p.add_argument("--verbose", type=int, default=keep(0), choices=SHARED["verbose"].choices,
@@ -174,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         task = tune(job.task, job.X, job.y, trials=args.trials, time_budget=args.time_budget, workers=args.workers,
                     storage=storage, study_name=name, pruner=args.pruner, test=job.test, choices=job.choices,
-                    seed=getattr(inner, "seed", 0) or 0, verbose=args.verbose)
+                    seed=getattr(inner, "seed", 0) or 0, verbose=args.verbose, ensemble=args.ensemble)
     except SeqlabError:
         if created and not _has_trials(storage, name):
             shutil.rmtree(out, ignore_errors=True)

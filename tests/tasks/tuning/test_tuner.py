@@ -34,7 +34,8 @@ def test_tune_sets_the_best_configuration_refits_and_scores_the_test_split_once(
     assert out is clf
     t = clf.tuning_
     assert t["trials"]["complete"] == 3 and scored == [30]          # the test split is scored once
-    assert fits == [40] * 9 + [60]                  # 3 trials on 3 folds of 2/3 each, the refit on all
+    configurations = len(t.get("ensemble", {}).get("members", [None]))   # ensemble selection may pick several
+    assert fits == [40] * 9 + [60] * configurations     # 3 trials on 3 folds of 2/3 each, the refits on all
     for name, value in t["best_params"].items():
         assert clf.get_params()[name] == value
     assert clf.epochs == 4 and clf.ensemble == 5 and t["refit"]["validation_examples"] == 60   # refit as trained

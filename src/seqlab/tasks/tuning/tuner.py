@@ -110,7 +110,7 @@ def _run_workers(specs: list[WorkerSpec]) -> None:
 
 def tune(task, X, y=None, *, trials: int | None = 20, time_budget=None, workers: int = 1, storage=None,
          study_name: str | None = None, pruner="median", test=None, choices: dict | None = None,
-         seed: int | None = None, verbose: int = 0, progress=True):
+         seed: int | None = None, verbose: int = 0, progress=True, ensemble: bool = True):
     """Search ``task``'s hyperparameters on ``(X, y)``, set the best on ``task``, refit it; returns ``task``.
 
     Args:
@@ -130,6 +130,8 @@ def tune(task, X, y=None, *, trials: int | None = 20, time_budget=None, workers:
         seed: the sampler's seed (default the task's ``seed`` or 0).
         verbose: passed to each trial's task and to the refit (1: its progress bar).
         progress: print one line per finished trial on stderr (False: silent; a stream: there).
+        ensemble: where the task's search selects an ensemble of trials (series classifiers), refit
+            that (True) or the best trial alone (False).
 
     Returns:
         ``task``, refitted with the best configuration; ``task.tuning_`` and ``task.study_`` set.
@@ -165,11 +167,12 @@ def tune(task, X, y=None, *, trials: int | None = 20, time_budget=None, workers:
         study = optuna.load_study(study_name=name, storage=opened)
         if "verbose" in task.get_params():   # the refit prints as the trials did (5 nets x 500 epochs otherwise)
             task.set_params(verbose=verbose)
-        return refit_best(task, search, study, X, y, test)
+        return refit_best(task, search, study, X, y, test, ensemble=ensemble)
 
 
-def refit_best(task, search, study, X, y, test=None):
-    """Set the study's best configuration on ``task``, refit it on ``(X, y)``, score ``test`` once."""
+def refit_best(task, search, study, X, y, test=None, ensemble: bool = True):
+    """Set the study's best configuration on ``task``, refit it on ``(X, y)`` (or, with ``ensemble``,
+    the trials ``search.ensemble`` picks), score ``test`` once."""
     counts = trial_counts(study)
     try:
         best = study.best_trial
@@ -178,7 +181,7 @@ def refit_best(task, search, study, X, y, test=None):
                             "errors above") from None
     params = search.decode(rounded(best.params))
     task.set_params(**params)
-    picks = search.ensemble(study)
+    picks = search.ensemble(study) if ensemble else None
     if picks:
         by_number = {t.number: t for t in study.get_trials(deepcopy=False)}
         members = [(search.decode(rounded(by_number[n].params)), nets) for n, nets in picks]
