@@ -15,7 +15,7 @@ machine's load; the comparison that counts is the accuracy.
 
 Measured 2026-12-07 with ensemble selection over the trials (``--trials 30 --workers 2``, an idle
 2-core machine, 223 s): tuned **0.9679**, below the best hand-tuned row 0.9747 (transformer, seed 0)
-and the hand-tuned cnn_lstm and gru rows of that run (0.9689, 0.9679 ties), above 1-NN's 0.9553.
+and cnn_lstm's 0.9689, equal to gru's 0.9679, above the other three rows and 1-NN's 0.9553.
 Best trial 3 (mlp, learning rate 0.000143, batch 64, dropout 0.472, 280 units; out-of-fold log loss
 0.1095, accuracy 0.9701); the 5 nets: trial 3 x3, trial 10 (mlp, 86 units) x1, trial 1 (lstm, 107
 units) x1, out-of-fold log loss 0.1091. 9 trials finished, 21 were pruned. For comparison only
