@@ -139,6 +139,7 @@ class ClassifierSearch(Search):
 
     objective = OBJECTIVE
     test_metric = "accuracy"
+    keeps_predictions = False   # store each trial's out-of-fold predictions (for ``ensemble``)
 
     def _inputs(self, X, y):
         raise NotImplementedError
@@ -166,14 +167,14 @@ class ClassifierSearch(Search):
         return sum(i["log_loss_sum"] for i in infos) / max(sum(i["examples"] for i in infos), 1)
 
     def combine(self, infos):
-        """The trial's record: out-of-fold log loss and accuracy, examples, median epochs, and (up to
-        ``MAX_STORED`` examples) each example's out-of-fold true-class probability, in fold order
-        (the same for every trial), for ``ensemble``."""
+        """The trial's record: out-of-fold log loss and accuracy, examples, median epochs, and (with
+        ``keeps_predictions``, up to ``MAX_STORED`` examples) each example's out-of-fold true-class
+        probability, in fold order (the same for every trial), for ``ensemble``."""
         n = max(sum(i["examples"] for i in infos), 1)
         out = {"validation_log_loss": sum(i["log_loss_sum"] for i in infos) / n,
                "validation_accuracy": sum(i["correct"] for i in infos) / n,
                "validation_examples": n, "epochs_run": int(np.median([i["epochs_run"] for i in infos]))}
-        if all("p_true" in i for i in infos) and n <= MAX_STORED:
+        if self.keeps_predictions and all("p_true" in i for i in infos) and n <= MAX_STORED:
             out[OOF_KEY] = [float(f"{p:.6g}") for i in infos for p in i["p_true"]]
         return out
 
@@ -223,6 +224,8 @@ class ClassifierSearch(Search):
 
 class SequenceClassifierSearch(ClassifierSearch):
     """Numeric series: the encoder's width and depth, learning rate, batch size, dropout."""
+
+    keeps_predictions = True
 
     def sample(self, trial, task, choices=None):
         params = suggest_all(trial, [Param("encoder", choices=(task.encoder,))], choices)
