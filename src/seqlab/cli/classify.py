@@ -175,7 +175,8 @@ def build_task(data, args):
         options = {**(DEFAULT_TEXT_OPTIONS if args.model is None and not args.char_level else {}), **common}
         return TextClassifier(encoder=model, maxlen=args.maxlen, char_level=args.char_level,
                               embeddings=args.embeddings, shapes=args.shapes or options.pop("shapes", False),
-                              ensemble=args.ensemble or 1, **given(embedding_dim=args.embedding_dim), **options)
+                              ensemble=args.ensemble or 1, refit=False if args.no_refit else None,
+                              **given(embedding_dim=args.embedding_dim), **options)
     if args.as_image:
         from seqlab.tasks.classification.series_image import SeriesImageClassifier
 
@@ -311,6 +312,9 @@ def add_parser(subparsers) -> None:
                         "(default: 1)")
     p.add_argument("--shapes", action="store_true",
                    help="word tokens: long numbers as their shape (<num11>), <url>/<email>, keep £ $ ! ?, <caps> marks")
+    p.add_argument("--no-refit", action="store_true",
+                   help="text: keep the net trained on 80%% of the texts (default: once the adaptive budget has "
+                        "found the best epoch on the other 20%%, train again on all of them for that many epochs)")
     p.add_argument("--embeddings", help="GloVe/word2vec text file to start the embedding from")
     p.add_argument("--class-weight", choices=["balanced"], help="weight classes by inverse frequency")
     p.add_argument("--as-image", choices=["gaf", "gadf", "mtf", "rp"],

@@ -316,7 +316,11 @@ def describe(summary: dict | None) -> str:
         budget=format_duration(summary["time_budget"]) if summary.get("time_budget") else "?")
     line = f"trained {what}, {summary.get('budget', 'fixed')} budget; stopped: {text}"
     best = summary.get("best_epoch", summary.get("best_evaluation"))
-    if best is not None and (summary.get("budget") == "adaptive" or reason == "time budget"):
+    if summary.get("refit_epochs"):
+        line += (f"; the best validation loss came at epoch {summary['refit_epochs']}, so the model was trained "
+                 f"again from the same start on all {summary['refit_examples']:,} examples (validation ones too) "
+                 "for that many epochs")
+    elif best is not None and (summary.get("budget") == "adaptive" or reason == "time budget"):
         line += f"; best weights from {'epoch' if 'best_epoch' in summary else 'evaluation'} {best} kept"
     if summary.get("ensemble"):
         how = "on every series with its own seed" if summary.get("monitored") == "loss" else \
