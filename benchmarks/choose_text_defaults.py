@@ -35,6 +35,7 @@ own. The default model stays bilstm+fasttext (the best mean of the refitted two,
 0.7891). It still loses to TF-IDF + LR on Amazon and IMDb in these folds; the reports say when it
 loses (``docs/baselines.md``). Rows: ``default`` and ``fasttext`` are today's defaults (refit);
 ``default-no-refit`` and ``fasttext-no-refit`` the 2026-12-06 ones.
+"""
 from __future__ import annotations
 
 import argparse
