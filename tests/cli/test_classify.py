@@ -150,6 +150,15 @@ def test_tagger_bad_input_exits_2(tmp_path, capsys):
     _fails(["classify", "events", "--tagger", "--test", str(data)], capsys, "do not give --test")
 
 
+def test_no_refit_reaches_the_text_classifier(tmp_path):
+    data = _texts_file(tmp_path / "sms")
+    for flags, refit in (([], None), (["--no-refit"], False)):
+        out = tmp_path / f"run{len(flags)}"
+        assert main(["classify", str(data), "--format", "text", "--model", "bag_of_embeddings", "--epochs", "1",
+                     *flags, "--out", str(out)]) == 0
+        assert json.loads((out / "model" / "config.json").read_text())["config"]["params"]["refit"] is refit
+
+
 def test_classify_text_with_a_two_encoder_blend_and_shapes(tmp_path, capsys):
     data = _texts_file(tmp_path / "sms")
     out = tmp_path / "run"

@@ -1,5 +1,7 @@
 """TextClassifier(encoder="fasttext") and TextClassifier(shapes=True): the net is the mean of the
 bag's embedding rows into a linear head (checked with NumPy), padding changes nothing, save/load."""
+from dataclasses import replace
+
 import numpy as np
 import torch
 
@@ -93,3 +95,19 @@ def test_refit_trains_again_on_train_and_validation_for_the_best_epoch_count():
     # the same net trained directly on both parts (a doubled corpus keeps the vocabulary's order)
     direct = TextClassifier(epochs=best, **kw).fit(texts + texts, y + y)
     np.testing.assert_allclose(clf.predict_proba(texts), direct.predict_proba(texts), rtol=1e-5, atol=1e-6)
+
+
+def test_the_default_refits_on_every_text_only_when_the_budget_held_out_its_own_share(monkeypatch):
+    from seqlab.train import budget
+
+    monkeypatch.setattr(budget, "DEFAULT_RULE", replace(budget.DEFAULT_RULE, min_steps=4, patience=2,
+                                                         max_epochs=4))
+    texts, y = _texts(500)                    # from 500 texts the adaptive budget holds out 20%
+    kw = dict(encoder="bag_of_embeddings", units=4, embedding_dim=4, batch_size=64, seed=0)
+    clf = TextClassifier(**kw).fit(texts, y)
+    best = clf.refit_epochs_[0]
+    assert clf.training_["refit_epochs"] == best and clf.training_["refit_examples"] == 500
+    assert "trained again from the same start on all 500 examples" in budget.describe(clf.training_)
+    assert TextClassifier(refit=False, **kw).fit(texts, y).refit_epochs_ == []
+    assert TextClassifier(time_budget="1h", **kw).fit(texts, y).refit_epochs_ == []   # a budget is not spent twice
+    assert TextClassifier(**kw).fit(texts[:400], y[:400], validation_data=(texts[400:], y[400:])).refit_epochs_ == []
