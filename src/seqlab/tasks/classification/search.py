@@ -47,7 +47,7 @@ import contextlib
 import numpy as np
 
 from seqlab.tasks.classification.classifier import as_series_list, average_classifiers, one_label_each
-from seqlab.tasks.tuning.selection import MAX_STORED, OOF_KEY, select_trials
+from seqlab.tasks.tuning.selection import MAX_STORED, OOF_KEY, log_loss_of, select_trials
 from seqlab.tasks.tuning.space import Param, Search, suggest_all
 
 VALIDATION_SHARE = 0.2
@@ -102,7 +102,8 @@ def validation_folds(labels: np.ndarray, seed: int) -> list[tuple[np.ndarray, np
 
 def fold_scores(proba: np.ndarray, classes: np.ndarray, truth: np.ndarray) -> dict:
     """The scores of one validation fold from a model's class probabilities: ``{"examples": n,
-    "log_loss_sum": sum of -log p(true class), "correct": argmax predictions that are right}``.
+    "log_loss_sum": sum of -log p(true class), "correct": argmax predictions that are right,
+    "p_true": each example's p(true class)}``.
     Probabilities are clipped to ``[eps, 1 - eps]`` (float64 eps) as ``sklearn.metrics.log_loss``
     clips them; a label the fold's model never saw gets probability ``eps``.
 
@@ -111,11 +112,9 @@ def fold_scores(proba: np.ndarray, classes: np.ndarray, truth: np.ndarray) -> di
     (2, 1.7148, 1)
     """
     proba, truth = np.asarray(proba, dtype=np.float64), np.asarray(truth)
-    eps = np.finfo(np.float64).eps
-    cols = _true_columns(classes, truth)
     p_true = true_class_probability(proba, classes, truth)
-    return {"examples": int(len(truth)), "log_loss_sum": float(-np.log(np.clip(p_true, eps, 1 - eps)).sum()),
-            "correct": int((proba.argmax(axis=1) == cols).sum())}
+    return {"examples": int(len(truth)), "log_loss_sum": log_loss_of(p_true) * len(truth) if len(truth) else 0.0,
+            "correct": int((proba.argmax(axis=1) == _true_columns(classes, truth)).sum()), "p_true": p_true}
 
 
 def true_class_probability(proba: np.ndarray, classes: np.ndarray, truth: np.ndarray) -> np.ndarray:
@@ -153,9 +152,7 @@ class ClassifierSearch(Search):
         """Train on ``fit_data`` as ``fit`` does (the validation fold unseen), predict the fold; returns
         its mean log loss and ``fold_scores`` with the epochs the fit ran."""
         task.fit(*fit_data)
-        proba = task.predict_proba(validation[0])
-        scores = fold_scores(proba, task.classes_, validation[1])
-        scores["p_true"] = true_class_probability(proba, task.classes_, validation[1])
+        scores = fold_scores(task.predict_proba(validation[0]), task.classes_, validation[1])
         training = getattr(task, "training_", None) or {}
         scores["epochs_run"] = int(training.get("epochs") or len(task.history_.get("loss", [])))
         return scores["log_loss_sum"] / max(scores["examples"], 1), scores
