@@ -75,6 +75,7 @@ CANDIDATES = {
     "one-trainloss": (0.0, 1, 1000, 0.1),
     "one-trainloss-2k": (0.0, 1, 2000, 0.1),
     "ens3-trainloss": (0.0, 3, 1000, 0.1),
+    "ens5-trainloss": (0.0, 5, 1000, 0.1),
     "one-trainloss-lr1%": (0.0, 1, 1000, 0.01),
 }
 BUNDLED = {"ItalyPowerDemand": "italy-power-demand", "GunPoint": "gunpoint"}
