@@ -167,8 +167,8 @@ def test_an_ensemble_trains_members_each_with_its_own_hold_out(small_rule, tmp_p
     from seqlab.tasks.classification.classifier import SequenceClassifier
 
     x, y = _series()
-    assert not isinstance(SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=0).fit(x, y).model_,
-                          EnsembleNet)                                  # the default: one net
+    assert not isinstance(SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=0, epochs=2).fit(x, y).model_,
+                          EnsembleNet)                                  # with epochs: one net
     clf = SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=0, ensemble=3).fit(x, y)
     assert isinstance(clf.model_, EnsembleNet) and len(clf.model_.members) == 3
     t = clf.training_
@@ -184,6 +184,27 @@ def test_an_ensemble_trains_members_each_with_its_own_hold_out(small_rule, tmp_p
     np.testing.assert_allclose(Task.load(tmp_path / "m").predict_proba(x), clf.predict_proba(x), rtol=1e-6)
     with pytest.raises(Exception, match="ensemble"):
         SequenceClassifier(filters=(4, 4, 4), epochs=2, ensemble=0).fit(x, y)
+
+
+def test_the_default_ensemble_of_small_sets_has_fewer_nets_on_longer_series(small_rule, monkeypatch):
+    from seqlab.tasks.classification.classifier import AUTO_MEMBER_STEPS, AUTO_MEMBERS, SequenceClassifier
+
+    def members(x, y, validation_data=None, **options):
+        clf = SequenceClassifier(filters=(4, 4, 4), batch_size=8, seed=0, **options).fit(x, y, validation_data)
+        assert clf.predict_proba(x[:3]).shape == (3, 2)
+        return clf.training_.get("ensemble", 1)
+
+    x, y = _series(n=20)                      # 20 series of 16 steps, trained on every series
+    assert members(x, y) == AUTO_MEMBERS == 5
+    long_x, long_y = _series(n=10, length=400)
+    assert members(long_x, long_y) == AUTO_MEMBER_STEPS // 400 == 2
+    # one net with an explicit count, a hold-out of the caller's, or once the set holds out its own
+    assert members(x, y, epochs=2) == 1
+    assert members(x, y, validation_split=0.25) == 1
+    assert members(x, y, validation_data=(x, y)) == 1
+    monkeypatch.setattr(SequenceClassifier, "hold_out_from", 20)
+    assert members(x, y) == 1
+    assert members(x, y, ensemble=2) == 2     # an explicit ensemble stays what it says
 
 
 def torch_log_softmax(member, clf, x):

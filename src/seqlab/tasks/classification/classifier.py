@@ -57,6 +57,12 @@ SMALL_SET_BELOW = 500
 # the adaptive budget's learning rate stops falling at this fraction of its start (the shared rule's 1%
 # starved training on small UCR sets: docs/training-budgets.md)
 CLASSIFIER_MIN_LR_RATIO = 0.1
+# the default ensemble (``SequenceClassifier(ensemble=None)``, adaptive budget, fewer than SMALL_SET_BELOW
+# series): AUTO_MEMBERS nets on series of up to AUTO_MEMBER_STEPS // AUTO_MEMBERS steps, fewer on longer
+# series (one net's cost grows with the length): AUTO_MEMBER_STEPS // longest, at least one. Chosen by
+# cross-validation on training splits (benchmarks/choose_classifier_defaults.py, ens5-trainloss)
+AUTO_MEMBERS = 5
+AUTO_MEMBER_STEPS = 1000
 
 
 def balanced_weights(y_idx: np.ndarray, n_classes: int) -> dict[int, float]:
@@ -179,11 +185,14 @@ class SequenceClassifier(NetTask):
             ``"performer"``, ... of ``seqlab.nn.efficient``) and its options.
         normalize: ``"channel"`` standardises each channel with the training mean and std; None keeps values.
         class_weight: None, ``"balanced"`` or a dict label -> weight.
-        ensemble: train this many nets (default 1; seeds ``seed``, ``seed + 1``, ...) and average their
-            class probabilities; where the budget holds out validation series, each member holds out its
-            own share. A ``time_budget`` is shared: each member gets what is left over the members to come.
-            (Cross-validated on the training splits of five small UCR sets, 3 members scored no higher
-            than one net at three times the cost: ``benchmarks/choose_classifier_defaults.py``.)
+        ensemble: train this many nets (seeds ``seed``, ``seed + 1``, ...) and average their class
+            probabilities; where the budget holds out validation series, each member holds out its own
+            share. A ``time_budget`` is shared: each member gets what is left over the members to come.
+            None (the default): with the adaptive budget (``epochs=None``) and fewer than 500 training
+            series, ``AUTO_MEMBERS`` (5) nets on series of up to 200 steps and ``1000 // longest`` (at
+            least 1) on longer ones, whose nets cost more; otherwise one net. On sets this small one
+            net's accuracy varies with its seed by a few points (cross-validated on the training splits
+            of six UCR sets: ``benchmarks/choose_classifier_defaults.py``).
         epochs, batch_size, learning_rate, patience, validation_split, time_budget, seed, verbose: the shared
             training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. ``validation_split`` holds
             out a random (stratified) share; ``epochs=None`` (the default) is the adaptive budget: when
@@ -211,7 +220,7 @@ class SequenceClassifier(NetTask):
                  learning_rate: float | None = None, class_weight=None, validation_split: float = 0.0,
                  patience: int = 10, pooling: str = "last", seed: int | None = None, verbose: int = 0,
                  time_budget=None, attention: str = "full", attention_options: dict | None = None,
-                 ensemble: int = 1):
+                 ensemble: int | None = None):
         self.encoder, self.units, self.dropout, self.pooling = encoder, units, dropout, pooling
         self.ensemble = ensemble
         self.attention, self.attention_options = attention, attention_options
@@ -249,7 +258,7 @@ class SequenceClassifier(NetTask):
         if validation_data is not None:
             val = (self._inputs(validation_data[0]), self._label_index(validation_data[1]))
         x, weights = self._inputs(series), self._class_weight(y_idx)
-        count = self._members()
+        count = self._members(len(series), max(lengths), validation_data)
         total = parse_duration(self.time_budget)
         start, members, summaries, histories = training_budget.monotonic(), [], [], []
         for i in range(count):
@@ -274,8 +283,13 @@ class SequenceClassifier(NetTask):
             self.training_ = {**self.training_, "time_budget": total}
         return self
 
-    def _members(self) -> int:
-        """How many nets ``fit`` trains (see ``ensemble``)."""
+    def _members(self, n_series: int, longest: int, validation_data=None) -> int:
+        """How many nets ``fit`` trains on ``n_series`` series of at most ``longest`` steps (see ``ensemble``)."""
+        if self.ensemble is None:
+            small = n_series < self.hold_out_from and not self.validation_split and validation_data is None
+            if self.epochs is not None or not small:
+                return 1
+            return max(1, min(AUTO_MEMBERS, AUTO_MEMBER_STEPS // max(int(longest), 1)))
         if isinstance(self.ensemble, bool) or not isinstance(self.ensemble, (int, np.integer)) or self.ensemble < 1:
             raise ConfigError(f"ensemble must be a whole number >= 1, got {self.ensemble!r}")
         return int(self.ensemble)

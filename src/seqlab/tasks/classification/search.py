@@ -224,6 +224,13 @@ class SequenceClassifierSearch(ClassifierSearch):
 
     keeps_predictions = True
 
+    def fit_trial(self, task, fit_data, validation):
+        """As ``ClassifierSearch.fit_trial``, with one net a fold unless ``ensemble`` was given (the
+        default ensemble of small sets is the refit's: ``REFIT_MEMBERS`` nets)."""
+        if task.ensemble is None:
+            task.set_params(ensemble=1)
+        return super().fit_trial(task, fit_data, validation)
+
     def sample(self, trial, task, choices=None):
         params = suggest_all(trial, [Param("encoder", choices=(task.encoder,))], choices)
         space = TRAINING + SERIES_SPACES.get(params["encoder"], RECURRENT_SPACE)
