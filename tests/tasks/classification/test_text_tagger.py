@@ -5,6 +5,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+import torch
 
 from seqlab import datasets, load
 from seqlab.data.spans import bio_spans, span_scores
@@ -57,7 +58,7 @@ def test_unseen_entities_are_found_from_context_better_than_the_baseline(tmp_pat
     Xt, Yt = sentences(200, names[2000:4000], CITIES[8:], COMPANIES[4:], seed=1)
     tagger = TextTagger(units=32, embedding_dim=32, epochs=6, seed=0).fit(X, Y)
     scores = tagger.evaluate(Xt, Yt)
-    assert scores["beats_baseline"] and scores["f1"] > 0.7 and scores["baseline"]["f1"] < 0.5   # measured 0.78
+    assert scores["beats_baseline"] and scores["f1"] > 0.7 and scores["baseline"]["f1"] < 0.5   # measured 0.77
     tagger.save(tmp_path / "tagger")
     assert load(tmp_path / "tagger").predict(Xt[:10]) == tagger.predict(Xt[:10])
 
@@ -160,3 +161,15 @@ def test_files_saved_before_the_budget_still_load(tmp_path, data):
     old = load(tmp_path / "tagger")
     assert old.epochs == 10 and old.patience == 5 and old.predict(X[:5]) == tagger.predict(X[:5])
     assert load(tmp_path / "tagger").history_ == tagger.history_
+
+
+def test_a_sentence_is_tagged_the_same_alone_and_beside_a_much_longer_one(data):
+    X, Y = data
+    tagger = TextTagger(epochs=3, **TINY).fit(X, Y)
+    short, long = ["Ann", "met", "Bob", "in", "Oslo", "."], X[0] * 8         # 6 tokens beside 40 or more
+    with torch.no_grad():
+        alone = tagger.model_(*tagger._ids([short]))[0]
+        beside = tagger.model_(*tagger._ids([long, short, long[:20]]))[1]
+    assert beside.shape[0] == len(long) and len(alone) == len(short)
+    torch.testing.assert_close(beside[:len(short)], alone, rtol=1e-5, atol=1e-6)
+    assert tagger.predict([long, short])[1] == tagger.predict([short])[0]
