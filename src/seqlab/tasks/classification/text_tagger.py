@@ -6,6 +6,16 @@ words share the unknown id 1) beside an embedding of the word's shape (capitalis
 digits, other), a bidirectional LSTM run on each sentence's own length (padding is packed away, so
 a sentence's tags do not depend on the others in its batch), and a softmax per token.
 
+Unknown words: in every training batch a word seen once in training reads as the unknown id with
+chance ``SINGLETON_UNK`` (0.5, the singleton replacement of Lample et al. 2016, "Neural
+Architectures for Named Entity Recognition"), so the unknown embedding is trained on the contexts
+of rare words instead of staying at its random start. On held-out training sentences (as below,
+three seeds) it raised the mean span F1 from 0.305 to 0.319 on WNUT 2017 (inside the spread of
+the seeds) and from 0.516 to 0.554 on WikiANN (every seed above every seed without it); replacing
+every word with chance 0.1 instead lowered both (0.269, 0.507). The
+unknown id then carries the tags of the training singletons: when those are nearly all of one type,
+new words of another type lean towards it.
+
 The baseline, computed in ``evaluate``, is the classic one: each word gets the tag it had most
 often in training (``O`` for unseen words). Scores are span-level (``seqlab.data.spans``).
 
@@ -50,6 +60,7 @@ from seqlab.train import budget as training_budget
 PAD, UNK = 0, 1
 SHAPES = ("pad", "capitalised", "upper", "lower", "digits", "other")
 VALIDATION_SHARE = 0.1   # of the sentences, held out for the adaptive budget
+SINGLETON_UNK = 0.5      # chance a word seen once in training reads as unknown in a training batch
 
 
 def held_out(n: int, seed) -> np.ndarray:
@@ -170,9 +181,16 @@ class TextTagger(Task):
         with seeded(self.seed):                            # dropout draws from torch's global RNG
             self.model_ = BiLSTMTagger(len(self.vocab_) + 2, len(self.tags_), int(self.embedding_dim),
                                        int(self.units), float(self.dropout))
-            self._train(*data, checks, adaptive)
+            self._train(*data, checks, adaptive, self._unknown_odds(counts))
         self.model_.eval()
         return self
+
+    def _unknown_odds(self, counts: Counter) -> torch.Tensor:
+        """Per word id, the chance it is replaced by the unknown id in a training batch: ``SINGLETON_UNK``
+        for a word seen once (``counts``: of the sentences trained on), 0 for the others."""
+        odds = torch.zeros(len(self.vocab_) + 2)
+        odds[[i for w, i in self.vocab_.items() if counts[w] == 1]] = SINGLETON_UNK
+        return odds
 
     def _tensors(self, sentences: list[list[str]], tags: list[list[str]]) -> tuple[torch.Tensor, ...]:
         """Word ids, shape ids and target tag ids (-100 past each sentence's end)."""
@@ -197,11 +215,12 @@ class TextTagger(Task):
                         for row, t in zip(logits.argmax(-1), tags[i:i + 256])]
         return total / int((target >= 0).sum()), span_scores(tags, guesses)["f1"]
 
-    def _train(self, words, shapes, target, checks, adaptive: bool) -> None:
+    def _train(self, words, shapes, target, checks, adaptive: bool, unknown_odds: torch.Tensor) -> None:
         """Epochs of Adam over the fitted sentences: ``self.epochs`` of them, or with ``adaptive`` the
         budget's rule on the held-out sentences ``checks`` (ids, shapes, targets, tags): their span F1
         (the score is ``1 - F1``), or their cross-entropy when they hold no span; without held-out
-        sentences the training loss."""
+        sentences the training loss. Each word id of a batch reads as unknown with its chance in
+        ``unknown_odds`` (drawn afresh every batch), so the unknown embedding is trained."""
         spans = checks is not None and any(bio_spans(row) for row in checks[3])
         lr = float(self.learning_rate)
         optimizer = torch.optim.Adam(self.model_.parameters(), lr=lr)
@@ -220,7 +239,9 @@ class TextTagger(Task):
             total = 0.0
             for first in range(0, len(order), bs):
                 batch = order[first:first + bs]
-                logits = self.model_(words[batch], shapes[batch])
+                ids = words[batch]
+                ids = ids.masked_fill(torch.rand(ids.shape) < unknown_odds[ids], UNK)
+                logits = self.model_(ids, shapes[batch])
                 loss = F.cross_entropy(logits.reshape(-1, len(self.tags_)), target[batch].reshape(-1))
                 optimizer.zero_grad()
                 loss.backward()
