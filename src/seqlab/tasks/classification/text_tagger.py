@@ -3,7 +3,18 @@
 Each sentence is a list of tokens (or a string, split on whitespace) with one tag per token. The
 network: an embedding of the lower-cased word (vocabulary capped at ``num_words``, rarer and unseen
 words share the unknown id 1) beside an embedding of the word's shape (capitalised, upper, lower,
-digits, other), a bidirectional LSTM, and a softmax per token.
+digits, other), a bidirectional LSTM run on each sentence's own length (padding is packed away, so
+a sentence's tags do not depend on the others in its batch), and a softmax per token.
+
+Unknown words: in every training batch a word seen once in training reads as the unknown id with
+chance ``SINGLETON_UNK`` (0.5, the singleton replacement of Lample et al. 2016, "Neural
+Architectures for Named Entity Recognition"), so the unknown embedding is trained on the contexts
+of rare words instead of staying at its random start. On held-out training sentences (as below,
+three seeds) it raised the mean span F1 from 0.305 to 0.319 on WNUT 2017 (inside the spread of
+the seeds) and from 0.516 to 0.554 on WikiANN (every seed above every seed without it); replacing
+every word with chance 0.1 instead lowered both (0.269, 0.507). The
+unknown id then carries the tags of the training singletons: when those are nearly all of one type,
+new words of another type lean towards it.
 
 The baseline, computed in ``evaluate``, is the classic one: each word gets the tag it had most
 often in training (``O`` for unseen words). Scores are span-level (``seqlab.data.spans``).
@@ -16,7 +27,8 @@ optimiser steps, below the ceiling), the learning rate halves on plateaus, and t
 best epoch are kept. Span F1, not the loss: on held-out training sentences of WNUT 2017 and
 WikiANN a budget on the held-out cross-entropy kept epochs 4-11, before the span F1 stopped
 rising, and scored below the old fixed 10 epochs (mean span F1 0.228 against 0.285 on WNUT);
-on span F1 it scored above them (0.320 and 0.508 against 0.285 and 0.477). The vocabulary comes
+on span F1 it scored above them (0.320 and 0.508 against 0.285 and 0.477; measured before the
+LSTM was given the sentence lengths, which moved them to 0.305 and 0.516). The vocabulary comes
 from the sentences trained on, so a held-out word the others lack is unknown, as a new word is
 later. ``epochs=N`` trains exactly N epochs on every sentence.
 
@@ -37,6 +49,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from seqlab.data.spans import bio_spans, span_scores
 from seqlab.io.errors import ConfigError, DataError
@@ -47,6 +60,7 @@ from seqlab.train import budget as training_budget
 PAD, UNK = 0, 1
 SHAPES = ("pad", "capitalised", "upper", "lower", "digits", "other")
 VALIDATION_SHARE = 0.1   # of the sentences, held out for the adaptive budget
+SINGLETON_UNK = 0.5      # chance a word seen once in training reads as unknown in a training batch
 
 
 def held_out(n: int, seed) -> np.ndarray:
@@ -72,7 +86,13 @@ def word_shape(token: str) -> int:
 
 
 class BiLSTMTagger(nn.Module):
-    """Word and shape embeddings -> BiLSTM -> per-token logits."""
+    """Word and shape embeddings -> BiLSTM -> per-token logits.
+
+    Takes word and shape ids ``(batch, time)``, id 0 past each sentence's end (a real token's ids are
+    never 0), and gives logits ``(batch, time, n_tags)``. The LSTM runs on the batch packed by those
+    lengths, so neither direction reads the padding: a sentence's logits do not depend on the other
+    sentences of its batch (past its end the LSTM gives zeros, so the logits there are ``out``'s bias).
+    """
 
     def __init__(self, vocab_size: int, n_tags: int, embedding_dim: int, units: int, dropout: float):
         super().__init__()
@@ -83,8 +103,11 @@ class BiLSTMTagger(nn.Module):
         self.out = nn.Linear(2 * units, n_tags)
 
     def forward(self, words: torch.Tensor, shapes: torch.Tensor) -> torch.Tensor:
-        x = self.dropout(torch.cat([self.words(words), self.shapes(shapes)], -1))
-        return self.out(self.dropout(self.lstm(x)[0]))
+        x = self.dropout(torch.cat([self.words(words), self.shapes(shapes)], -1))   # (B, T, embedding_dim + 8)
+        lengths = (words != PAD).sum(1).cpu()
+        packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        h, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True, total_length=words.shape[1])  # (B, T, 2u)
+        return self.out(self.dropout(h))
 
 
 class TextTagger(Task):
@@ -158,9 +181,16 @@ class TextTagger(Task):
         with seeded(self.seed):                            # dropout draws from torch's global RNG
             self.model_ = BiLSTMTagger(len(self.vocab_) + 2, len(self.tags_), int(self.embedding_dim),
                                        int(self.units), float(self.dropout))
-            self._train(*data, checks, adaptive)
+            self._train(*data, checks, adaptive, self._unknown_odds(counts))
         self.model_.eval()
         return self
+
+    def _unknown_odds(self, counts: Counter) -> torch.Tensor:
+        """Per word id, the chance it is replaced by the unknown id in a training batch: ``SINGLETON_UNK``
+        for a word seen once (``counts``: of the sentences trained on), 0 for the others."""
+        odds = torch.zeros(len(self.vocab_) + 2)
+        odds[[i for w, i in self.vocab_.items() if counts[w] == 1]] = SINGLETON_UNK
+        return odds
 
     def _tensors(self, sentences: list[list[str]], tags: list[list[str]]) -> tuple[torch.Tensor, ...]:
         """Word ids, shape ids and target tag ids (-100 past each sentence's end)."""
@@ -185,11 +215,12 @@ class TextTagger(Task):
                         for row, t in zip(logits.argmax(-1), tags[i:i + 256])]
         return total / int((target >= 0).sum()), span_scores(tags, guesses)["f1"]
 
-    def _train(self, words, shapes, target, checks, adaptive: bool) -> None:
+    def _train(self, words, shapes, target, checks, adaptive: bool, unknown_odds: torch.Tensor) -> None:
         """Epochs of Adam over the fitted sentences: ``self.epochs`` of them, or with ``adaptive`` the
         budget's rule on the held-out sentences ``checks`` (ids, shapes, targets, tags): their span F1
         (the score is ``1 - F1``), or their cross-entropy when they hold no span; without held-out
-        sentences the training loss."""
+        sentences the training loss. Each word id of a batch reads as unknown with its chance in
+        ``unknown_odds`` (drawn afresh every batch), so the unknown embedding is trained."""
         spans = checks is not None and any(bio_spans(row) for row in checks[3])
         lr = float(self.learning_rate)
         optimizer = torch.optim.Adam(self.model_.parameters(), lr=lr)
@@ -208,7 +239,9 @@ class TextTagger(Task):
             total = 0.0
             for first in range(0, len(order), bs):
                 batch = order[first:first + bs]
-                logits = self.model_(words[batch], shapes[batch])
+                ids = words[batch]
+                ids = ids.masked_fill(torch.rand(ids.shape) < unknown_odds[ids], UNK)
+                logits = self.model_(ids, shapes[batch])
                 loss = F.cross_entropy(logits.reshape(-1, len(self.tags_)), target[batch].reshape(-1))
                 optimizer.zero_grad()
                 loss.backward()
