@@ -33,9 +33,9 @@ Every row again on 2026-12-07 (``OMP_NUM_THREADS=1 python benchmarks/defaults.py
 
     data set            measure          default  strong baseline           tuned  wall s  beats  close  <5min
     sms-spam            accuracy          0.9894  TF-IDF + LR      0.9845   0.9882    174    yes    yes    yes
-    gunpoint            accuracy          1.0000  1-NN Euclidean   0.9133   n/a       273    yes    n/a    yes   (5 nets)
-    italy-power-demand  accuracy          0.9602  1-NN Euclidean   0.9553   0.9747*    70    yes    yes    yes   (5 nets)
-    basic-motions       accuracy          1.0000  1-NN Euclidean   0.6000   n/a       184    yes    n/a    yes   (5 nets)
+    gunpoint            accuracy          1.0000  1-NN Euclidean   0.9133   n/a       273    yes    n/a    yes  (5 nets)
+    italy-power-demand  accuracy          0.9602  1-NN Euclidean   0.9553   0.9747*    70    yes    yes    yes  (5 nets)
+    basic-motions       accuracy          1.0000  1-NN Euclidean   0.6000   n/a       184    yes    n/a    yes  (5 nets)
     airline-passengers  rmse             16.5877  seasonal naive  46.3442  26.1590      4    yes    yes    yes
     google-stock        rmse              9.7842  naive            9.7290   n/a         5    NO     n/a    yes
     pollution           rmse             21.7607  naive           21.9077   n/a        25    yes    n/a    yes
