@@ -1,5 +1,6 @@
-"""What several test files share: where the course data lies, how to load an example recipe, and how to run
-a job under torchrun beside the same job in this process (``run_two_ranks_and_one``).
+"""What several test files share: where the course data lies, how to load an example recipe, how to run
+a job under torchrun beside the same job in this process (``run_two_ranks_and_one``), and a clock whose
+readings advance by a fixed tick (``FakeClock``, for time budgets).
 
 ``shared/`` stands beside the repository (as CI clones it), so its path is derived from this
 file's place, never written out.
@@ -44,3 +45,15 @@ def run_two_ranks_and_one(script: str, folder: Path, timeout: int = 300) -> str:
     written = sorted(p.name for p in folder.glob("ddp-*"))   # a crash after these were written is at exit
     assert proc.returncode == 0, f"rank files written: {written}\n{err[-3000:]}"
     return out
+
+
+class FakeClock:
+    """Each reading advances the time by ``tick`` seconds: deterministic wall time for time budgets
+    (monkeypatch ``seqlab.train.budget.monotonic`` with it)."""
+
+    def __init__(self, tick: float):
+        self.now, self.tick = 0.0, tick
+
+    def __call__(self) -> float:
+        self.now += self.tick
+        return self.now

@@ -5,6 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from support import FakeClock
 
 from seqlab.train import budget
 
@@ -14,15 +15,6 @@ SMALL = replace(budget.DEFAULT_RULE, min_steps=30, max_epochs=40, max_steps=400)
 @pytest.fixture
 def small_rule(monkeypatch):
     monkeypatch.setattr(budget, "DEFAULT_RULE", SMALL)
-
-
-class FakeClock:
-    def __init__(self, tick):
-        self.now, self.tick = 0.0, tick
-
-    def __call__(self):
-        self.now += self.tick
-        return self.now
 
 
 def _series(n=40, length=16, seed=0):

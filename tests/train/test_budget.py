@@ -3,21 +3,11 @@ reduction, time budget and best weights, on tiny data; and the score listener tu
 import numpy as np
 import pytest
 import torch
+from support import FakeClock
 
 from seqlab.io.errors import ConfigError
 from seqlab.train import Trainer, budget
 from seqlab.train.budget import BudgetRule, BudgetTracker, TrainingBudget, describe, parse_duration, watch_scores
-
-
-class FakeClock:
-    """Each reading advances the time by ``tick`` seconds: deterministic wall time."""
-
-    def __init__(self, tick: float):
-        self.now, self.tick = 0.0, tick
-
-    def __call__(self) -> float:
-        self.now += self.tick
-        return self.now
 
 
 def _data(n=32, seed=0):

@@ -157,6 +157,19 @@ class BudgetRule:
         """Evaluations without improvement before the learning rate is reduced (0: never)."""
         return max(1, self.patience // 2) if self.lr_patience is None else int(self.lr_patience)
 
+    def reduce_rates(self, optimizer, start_lr: float) -> None:
+        """The reduction on plateau for a hand-written loop: every parameter group's rate times
+        ``lr_factor``, never below ``start_lr * min_lr_ratio``.
+
+        >>> import torch
+        >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+        >>> rule = BudgetRule(min_lr_ratio=0.3)
+        >>> rule.reduce_rates(opt, 0.1); rule.reduce_rates(opt, 0.1); round(opt.param_groups[0]["lr"], 4)
+        0.03
+        """
+        for group in optimizer.param_groups:
+            group["lr"] = max(group["lr"] * self.lr_factor, start_lr * self.min_lr_ratio)
+
     def ceiling_epochs(self, steps_per_epoch: int) -> int:
         """Most epochs for ``steps_per_epoch`` steps each: the ceiling, raised to reach the floor.
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import torch
+from support import FakeClock
 
 from seqlab import datasets, load
 from seqlab.data.spans import bio_spans, span_scores
@@ -86,15 +87,6 @@ def small_rule(monkeypatch):
 def data():
     names = ["ann", "bob", "carla", "dmitri", "eve", "femi", "gita", "hugo", "ines", "jonas"]
     return sentences(60, names, CITIES[:6], COMPANIES[:3], seed=0)
-
-
-class FakeClock:
-    def __init__(self, tick):
-        self.now, self.tick = 0.0, tick
-
-    def __call__(self):
-        self.now += self.tick
-        return self.now
 
 
 def test_the_default_watches_span_f1_on_a_held_out_tenth_and_keeps_the_best_epoch(small_rule, data):

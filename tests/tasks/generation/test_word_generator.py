@@ -5,6 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import torch
+from support import FakeClock
 
 from seqlab import load
 from seqlab.io.errors import DataError
@@ -49,15 +50,6 @@ def test_rare_words_become_unknown():
 
 # ----- the training budget ---------------------------------------------------------------------
 SMALL = replace(budget.DEFAULT_RULE, min_steps=60, max_steps=400)
-
-
-class FakeClock:
-    def __init__(self, tick):
-        self.now, self.tick = 0.0, tick
-
-    def __call__(self):
-        self.now += self.tick
-        return self.now
 
 
 @pytest.fixture

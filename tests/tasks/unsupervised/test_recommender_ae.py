@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from support import FakeClock
 
 from seqlab.io.errors import ConfigError
 from seqlab.tasks import Task
@@ -21,15 +22,6 @@ TINY = dict(hidden=(6,), code_size=3, batch_size=8, learning_rate=0.01, patience
 @pytest.fixture
 def small_rule(monkeypatch):
     monkeypatch.setattr(budget, "DEFAULT_RULE", SMALL)
-
-
-class FakeClock:
-    def __init__(self, tick):
-        self.now, self.tick = 0.0, tick
-
-    def __call__(self):
-        self.now += self.tick
-        return self.now
 
 
 def two_tastes(n_users=48, n_movies=24, rated=0.5, seed=0) -> pd.DataFrame:

@@ -263,8 +263,7 @@ class TextTagger(Task):
             if adaptive and tracker.improved:
                 best = {k: v.detach().clone() for k, v in self.model_.state_dict().items()}
             if tracker.reduce_lr:
-                for group in optimizer.param_groups:
-                    group["lr"] = max(group["lr"] * rule.lr_factor, lr * rule.min_lr_ratio)
+                rule.reduce_rates(optimizer, lr)
             if reason is not None:
                 break
         tracker.finish("ceiling" if adaptive else "epochs")

@@ -173,8 +173,7 @@ class WordGenerator(Task):
             if tracker.improved:
                 best = {k: v.detach().clone() for k, v in model.state_dict().items()}
             if tracker.reduce_lr:
-                for group in optimizer.param_groups:
-                    group["lr"] = max(group["lr"] * rule.lr_factor, rate * rule.min_lr_ratio)
+                rule.reduce_rates(optimizer, rate)
             if reason is not None:
                 break
         tracker.finish("ceiling" if adaptive else "steps")
