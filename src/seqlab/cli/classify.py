@@ -180,7 +180,8 @@ def build_task(data, args):
     if args.as_image:
         from seqlab.tasks.classification.series_image import SeriesImageClassifier
 
-        keep = ("epochs", "seed", "validation_split", "verbose", "batch_size", "learning_rate", "patience", "units")
+        keep = ("epochs", "seed", "validation_split", "verbose", "batch_size", "learning_rate", "patience", "units",
+                "time_budget")
         return SeriesImageClassifier(args.as_image, image_size=args.image_size,
                                      **{k: v for k, v in common.items() if k in keep})
     model = args.model or "cnn1d"

@@ -26,8 +26,8 @@ class SeriesImageClassifier(ImageClassifier):
         image_size: side of the square image (the series is shrunk to this many points).
         filters, kernel_size, pool_size, padding, units, dropout: the CNN (``ImageClassifier``);
             padding "same" by default so small images keep their size.
-        epochs, batch_size, learning_rate, patience, validation_split, seed, verbose: the shared
-            training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); ``epochs=None`` (the
+        epochs, batch_size, learning_rate, patience, validation_split, seed, verbose, time_budget: the
+            shared training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); ``epochs=None`` (the
             default) is the adaptive budget, on the training loss unless there is validation data.
 
     No image augmentation: shearing or flipping a Gramian field breaks its symmetry.
@@ -37,13 +37,13 @@ class SeriesImageClassifier(ImageClassifier):
                  pool_size: int = 2, padding: str = "same", units: int = 64, dropout: float = 0.0,
                  epochs: int | None = None, batch_size: int = 16, learning_rate: float | None = None,
                  learning_rate_schedule: str | None = None, validation_split: float = 0.0, patience: int = 5,
-                 seed: int | None = None, verbose: int = 0):
+                 seed: int | None = None, verbose: int = 0, time_budget=None):
         super().__init__((image_size, image_size), color_mode="grayscale", filters=filters,
                          kernel_size=kernel_size, pool_size=pool_size, padding=padding, units=units,
                          dropout=dropout, rescale=1.0, shear_range=0.0, zoom_range=0.0, horizontal_flip=False,
                          epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
                          learning_rate_schedule=learning_rate_schedule, validation_split=validation_split,
-                         patience=patience, seed=seed, verbose=verbose)
+                         patience=patience, seed=seed, verbose=verbose, time_budget=time_budget)
         self.as_image, self.image_size = as_image, image_size
 
     def _read(self, X, y=None):
