@@ -1,11 +1,13 @@
 """ImageToSequence and the composed-digits data: shapes, scoring, learning, saving."""
 import numpy as np
 import pytest
+from support import FakeClock
 
 from seqlab import load
 from seqlab.data.digit_strings import affine_digit, digit_pool, digit_strings
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.tasks.generation.image_to_sequence import ImageToSequence, sequence_scores
+from seqlab.train import budget
 
 
 def test_composed_images_hold_the_labelled_digits_from_disjoint_pools():
@@ -100,3 +102,17 @@ def test_an_ensemble_averages_its_members_probabilities_at_every_step(tmp_path):
     assert len(again.models_) == 2 and again.predict(X[:6]) == task.predict(X[:6])
     with pytest.raises(ConfigError, match="ensemble"):
         ImageToSequence(steps=1, ensemble=0).fit(X, y)
+
+
+
+def test_a_time_budget_is_shared_by_the_members_and_each_stops_with_its_best_weights(monkeypatch):
+    monkeypatch.setattr(budget, "monotonic", FakeClock(1.0))    # one second per clock reading
+    X, y = digit_strings(64, max_digits=1, seed=0)
+    task = ImageToSequence(8, filters=(4, 4, 4), eval_every=100, batch_size=16, seed=0, ensemble=2,
+                           time_budget="10s").fit(X, y)
+    members = task.history_["members"]
+    assert [m["stopped"] for m in members] == ["time budget", "time budget"]
+    # about 10 / 2 one-second readings each (one a step): far short of the first evaluation at step 100,
+    # so each member is scored once at the stop and keeps those weights
+    assert all(len(m["step"]) == 1 and m["best_step"] == m["step"][0] < 10 for m in members)
+    assert len(task.predict(X[:3])) == 3

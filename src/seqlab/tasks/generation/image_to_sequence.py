@@ -8,7 +8,10 @@ else the held-out ``validation_split`` of the training images) are read greedily
 with the best exact-sequence accuracy are kept. ``steps=None`` (default)
 trains until ``patience`` evaluations pass without improvement, but at least half of ``max_steps``
 and at most all of it; a number trains exactly that many steps. The learning rate follows a cosine
-from ``learning_rate`` to 0 over that budget (``learning_rate_schedule``).
+from ``learning_rate`` to 0 over that budget (``learning_rate_schedule``). ``time_budget`` (seconds, or
+``"90s"``, ``"10m"``) is shared by the members (each gets what is left over the members to come): a
+member out of time is scored once more and stops with its best weights (``history_["stopped"]`` is
+``"time budget"``).
 
 The baseline, trained in the same ``fit`` on the same batches, is a per-position classifier (the
 same encoder, one softmax per output position); ``evaluate`` reports both and says which won.
@@ -38,6 +41,7 @@ from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.captioning import ImageToSequenceModel, PositionClassifier, sequence_loss
 from seqlab.nn.seeding import make_generator, seeded
 from seqlab.tasks.base import Task
+from seqlab.train import budget as training_budget
 
 IGNORE = -100
 SCHEDULES = (None, "plateau", "cosine")
@@ -76,7 +80,7 @@ class ImageToSequence(Task):
     the step budget (``steps``, else ``max_steps``), ``"plateau"`` halves a network's learning rate
     after each evaluation that does not beat its best validation score, None keeps it constant;
     steps (None: adaptive, see module doc), max_steps, eval_every, patience (evaluations);
-    batch_size, learning_rate, validation_split, seed: the shared training arguments
+    batch_size, learning_rate, validation_split, seed, time_budget: the shared training arguments
     (``seqlab.tasks.base.TRAINING_ARGUMENTS``).
 
     ``fit(images (n, H, W), sequences, validation_data=None)``; ``predict(images) -> list[str]``
@@ -90,8 +94,8 @@ class ImageToSequence(Task):
                  steps: int | None = None,
                  max_steps: int = 4000, eval_every: int = 250, patience: int = 4, batch_size: int = 64,
                  learning_rate: float = 3e-3, validation_split: float = 0.1, seed: int | None = None,
-                 ensemble: int = 3):
-        self.ensemble = ensemble
+                 ensemble: int = 3, time_budget=None):
+        self.ensemble, self.time_budget = ensemble, time_budget
         self.units, self.embedding_dim, self.steps, self.max_steps = units, embedding_dim, steps, max_steps
         self.filters, self.column_lstm, self.learning_rate_schedule = filters, column_lstm, learning_rate_schedule
         self.dropout = dropout
@@ -193,8 +197,10 @@ class ImageToSequence(Task):
         x, x_val = torch.from_numpy(images), torch.from_numpy(np.ascontiguousarray(val_images))
         data = (x, inputs, targets, positions, train, x_val, val_truth)
         self.models_, self.baselines_, histories = [], [], []
+        total, start = training_budget.parse_duration(self.time_budget), training_budget.monotonic()
         for k in range(members):
-            model, baseline, history = self._fit_member(self.member_seed(k), data)
+            left = None if total is None else (total - (training_budget.monotonic() - start)) / (members - k)
+            model, baseline, history = self._fit_member(self.member_seed(k), data, seconds=left)
             self.models_.append(model)
             self.baselines_.append(baseline)
             histories.append(history)
@@ -205,9 +211,11 @@ class ImageToSequence(Task):
                 val_truth, self._read(x_val, "baseline"))["exact_match"]
         return self
 
-    def _fit_member(self, seed: int | None, data) -> tuple[ImageToSequenceModel, PositionClassifier, dict]:
-        """Train one reader and its baseline from ``seed``; returns them (best validation weights) and
-        their history."""
+    def _fit_member(self, seed: int | None, data, seconds: float | None = None
+                    ) -> tuple[ImageToSequenceModel, PositionClassifier, dict]:
+        """Train one reader and its baseline from ``seed`` for at most ``seconds`` (None: no limit);
+        returns them (best validation weights) and their history."""
+        deadline = None if seconds is None else training_budget.monotonic() + seconds
         x, inputs, targets, positions, train, x_val, val_truth = data
         with seeded(seed):                      # dropout draws from the global generator, restored after
             networks = self._networks()
@@ -215,7 +223,7 @@ class ImageToSequence(Task):
             g = make_generator(0 if seed is None else int(seed))
             best = {"model": (-1.0, None, 0), "baseline": (-1.0, None, 0)}
             limit = int(self.steps) if self.steps is not None else int(self.max_steps)
-            since_best, step = 0, 0
+            since_best, step, out_of_time = 0, 0, False
             history = {"step": [], "loss": [], "val_exact_match": [], "baseline_val_exact_match": []}
             while step < limit:
                 batch = torch.from_numpy(train[torch.randint(len(train), (int(self.batch_size),), generator=g).numpy()])
@@ -235,7 +243,8 @@ class ImageToSequence(Task):
                     for optimizer in optimizers:
                         for group in optimizer.param_groups:
                             group["lr"] = float(self.learning_rate) * 0.5 * (1 + math.cos(math.pi * step / limit))
-                if step % int(self.eval_every) == 0 or step == limit:
+                out_of_time = deadline is not None and training_budget.monotonic() >= deadline
+                if step % int(self.eval_every) == 0 or step == limit or out_of_time:
                     scores = {name: sequence_scores(val_truth, self._read(x_val, name, [module]))["exact_match"]
                               for name, module in zip(("model", "baseline"), networks)}
                     for (name, score), module, optimizer in zip(scores.items(), networks, optimizers):
@@ -249,13 +258,14 @@ class ImageToSequence(Task):
                                        ("val_exact_match", scores["model"]),
                                        ("baseline_val_exact_match", scores["baseline"])):
                         history[key].append(value)
-                    if self.steps is None and since_best >= int(self.patience) and step >= limit // 2:
+                    if out_of_time or (self.steps is None and since_best >= int(self.patience) and step >= limit // 2):
                         break
         for module, name in zip(networks, ("model", "baseline")):
             module.load_state_dict(best[name][1])
             module.eval()
         history["best_step"] = best["model"][2]
-        history["stopped"] = ("patience" if step < limit else "ceiling") if self.steps is None else "steps"
+        history["stopped"] = "time budget" if out_of_time else \
+            ("patience" if step < limit else "ceiling") if self.steps is None else "steps"
         return networks[0], networks[1], history
 
     @property
