@@ -158,6 +158,18 @@ def development_rows(path: Path, target: str, time_col: str | None):
     return df.iloc[:rows - int(math.floor(rows * 0.2 + 1e-9))].reset_index(drop=True)
 
 
+def development_series(names: list[str], folders: list[Path], width: int):
+    """``(name, target, time column, development rows)`` of each series found in ``folders``; a line
+    (the name padded to ``width``) for each that is not."""
+    for name in names:
+        path = find(name, folders)
+        if path is None:
+            print(f"{name:<{width}} not found in {', '.join(map(str, folders))}", flush=True)
+            continue
+        target, time_col = SERIES[name]
+        yield name, target, time_col, development_rows(path, target, time_col)
+
+
 def option_fits(dev, target: str, time_col: str | None) -> dict:
     """``{option: fitted Forecaster}`` for each differencing option the series allows (seasonal
     differences as ``difference="auto"`` allows them: a season and ``MIN_SEASONAL_WINDOWS`` windows)."""
@@ -205,13 +217,7 @@ def compare_seeds(args) -> None:
     print(head, flush=True)
     single, spread_geo, average, every = [], [], [], []
     started = time.process_time()
-    for name in args.series:
-        path = find(name, args.data)
-        if path is None:
-            print(f"{name:<32} not found in {', '.join(map(str, args.data))}", flush=True)
-            continue
-        target, time_col = SERIES[name]
-        dev = development_rows(path, target, time_col)
+    for name, target, time_col, dev in development_series(args.series, args.data, width=32):
         t0 = time.process_time()
         fits = seed_fits(dev, target, time_col, args.seeds)
         cpu = time.process_time() - t0
@@ -259,13 +265,7 @@ def main() -> None:
         return
     print(f"{'series':<34}{'baseline':>16}" + "".join(f"{c[:24]:>26}" for c in args.candidates), flush=True)
     ratios = {c: [] for c in args.candidates}
-    for name in args.series:
-        path = find(name, args.data)
-        if path is None:
-            print(f"{name:<34} not found in {', '.join(map(str, args.data))}", flush=True)
-            continue
-        target, time_col = SERIES[name]
-        dev = development_rows(path, target, time_col)
+    for name, target, time_col, dev in development_series(args.series, args.data, width=34):
         fits = option_fits(dev, target, time_col)
         first = fits[False]
         base_name, base = strong_baseline(first.metrics_)
