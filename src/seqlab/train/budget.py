@@ -241,6 +241,7 @@ class BudgetTracker:
         self.improved = self.reduce_lr = False
         self.reason, self.lr_reductions, self.last_length = None, 0, 0.0
         self.monitored = None   # what the scores are ("val_loss", "loss"), when the loop says
+        self.best_state = None  # the weights of the best evaluation, kept by ``follow``
 
     def start(self) -> None:
         self.started = self.last_mark = self.clock()
@@ -273,6 +274,23 @@ class BudgetTracker:
         self.evaluations += 1
         self.reason = self._stop_reason()
         return self.reason
+
+    def follow(self, score, steps: int, model, optimizer, start_lr: float, keep_best: bool = True) -> str | None:
+        """``update``, then a hand-written loop's side of the rule: a copy of ``model``'s weights in
+        ``best_state`` when the score improved (with ``keep_best``), and the ``optimizer``'s rates
+        reduced on a plateau (``BudgetRule.reduce_rates``). Returns the stop reason or None; after the
+        loop, ``restore_best(model)`` puts the kept weights back."""
+        reason = self.update(score, steps)
+        if keep_best and self.improved:
+            self.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        if self.reduce_lr:
+            self.rule.reduce_rates(optimizer, start_lr)
+        return reason
+
+    def restore_best(self, model) -> None:
+        """Load the weights ``follow`` kept into ``model`` (nothing when none were kept)."""
+        if self.best_state is not None:
+            model.load_state_dict(self.best_state)
 
     def _stop_reason(self) -> str | None:
         if self.time_budget is not None and self.elapsed() + self.last_length > self.time_budget:

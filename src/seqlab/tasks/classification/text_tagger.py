@@ -231,7 +231,7 @@ class TextTagger(Task):
         tracker.monitored = "1 - val_f1" if spans else "val_loss" if checks is not None else "loss"
         last = rule.ceiling_epochs(-(-len(words) // bs)) if adaptive else int(self.epochs)
         self.history_ = {"loss": []} | ({"val_loss": [], "val_f1": []} if checks is not None else {})
-        best, start = None, time.perf_counter()
+        start = time.perf_counter()
         tracker.start()
         for epoch in range(last):
             self.model_.train()
@@ -259,16 +259,11 @@ class TextTagger(Task):
                       f"loss: {self.history_['loss'][-1]:.4f}"
                       + (f" - val_loss: {val_loss:.4f} - val_f1: {val_f1:.4f}" if checks is not None else ""),
                       file=sys.stderr)
-            reason = tracker.update(score, tracker.steps + -(-len(words) // bs))
-            if adaptive and tracker.improved:
-                best = {k: v.detach().clone() for k, v in self.model_.state_dict().items()}
-            if tracker.reduce_lr:
-                rule.reduce_rates(optimizer, lr)
-            if reason is not None:
+            if tracker.follow(score, tracker.steps + -(-len(words) // bs), self.model_, optimizer, lr,
+                              keep_best=adaptive) is not None:
                 break
         tracker.finish("ceiling" if adaptive else "epochs")
-        if best is not None:
-            self.model_.load_state_dict(best)
+        tracker.restore_best(self.model_)
         self.training_ = tracker.summary()
 
     @torch.no_grad()

@@ -146,7 +146,7 @@ class WordGenerator(Task):
                                                 unit="evaluation")
         g = make_generator(0 if self.seed is None else int(self.seed))
         self.history_ = {"loss": [], "step": []} | ({"val_loss": []} if adaptive else {})
-        best, running, start, step = None, [], time.perf_counter(), 0
+        running, start, step = [], time.perf_counter(), 0
         tracker.start()
         for step in range(total):
             starts = torch.randint(len(data) - block - 1, (int(self.batch_size),), generator=g)
@@ -169,16 +169,10 @@ class WordGenerator(Task):
                 shown = "" if val is None else f"  val_loss {val:.4f}"
                 print(f"step {step + 1}/{total}  loss {self.history_['loss'][-1]:.4f}{shown}  "
                       f"{time.perf_counter() - start:.0f}s", file=sys.stderr)
-            reason = tracker.update(val, step + 1)
-            if tracker.improved:
-                best = {k: v.detach().clone() for k, v in model.state_dict().items()}
-            if tracker.reduce_lr:
-                rule.reduce_rates(optimizer, rate)
-            if reason is not None:
+            if tracker.follow(val, step + 1, model, optimizer, rate) is not None:
                 break
         tracker.finish("ceiling" if adaptive else "steps")
-        if best is not None:
-            model.load_state_dict(best)
+        tracker.restore_best(model)
         self.validation_loss_ = tracker.summary()["best_score"]
         self.training_ = tracker.summary()
         self.train_seconds_ = time.perf_counter() - start
