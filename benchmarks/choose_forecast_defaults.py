@@ -114,11 +114,17 @@ import torch
 
 from seqlab import datasets
 from seqlab.data import read_csv
+from seqlab.tasks.forecasting.combination import combination_weights, combine
 from seqlab.tasks.forecasting.forecaster import MIN_SEASONAL_WINDOWS, Forecaster
 from seqlab.tasks.forecasting.metrics import strong_baseline
 
 CANDIDATES = ("levels-or-first", "levels-first-or-seasonal", "first-or-seasonal", "mean-of-options",
               "inverse-mse-weights", "differences-unless-levels-10%")
+# the first-or-seasonal network combined with a baseline, w * net + (1 - w) * baseline (Bates & Granger
+# 1969): "blend-valid" takes the baseline (naive or seasonal naive) and w that forecast the validation rows
+# best, "-10" / "-20" only with at least that many validation windows (else the net alone), "blend-half"
+# w = 0.5 with the same baseline, "blend-naive-valid" always the naive forecast
+BLENDS = ("blend-valid", "blend-valid-10", "blend-valid-20", "blend-half", "blend-naive-valid")
 
 # file -> (target column, time column)
 SERIES = {
@@ -138,12 +144,15 @@ SERIES = {
     "PBS_dataset.csv": ("Scripts", "Month"),
     "solar.csv": ("solar_gen", "datetime_gmt"),
     "airline-passengers": ("Passengers", "Month"),
+    "google-stock": ("Open", "Date"),
 }
+# the bundled series and their files (google-stock's training CSV, as benchmarks/defaults.py runs it)
+BUNDLED = {"airline-passengers": "airline-passengers.csv", "google-stock": "Google_Stock_Price_Train.csv.gz"}
 
 
 def find(name: str, folders: list[Path]) -> Path | None:
-    if name == "airline-passengers":
-        return datasets.path(name) / "airline-passengers.csv"
+    if name in BUNDLED:
+        return datasets.path(name) / BUNDLED[name]
     for folder in folders:
         hits = sorted(folder.rglob(name))
         if hits:
@@ -153,7 +162,8 @@ def find(name: str, folders: list[Path]) -> Path | None:
 
 def development_rows(path: Path, target: str, time_col: str | None):
     """The series without its test rows (the last 20%, as ``seqlab forecast`` splits)."""
-    df = read_csv(path, time_col=time_col)
+    thousands = "," if path.name == BUNDLED["google-stock"] else None    # as benchmarks/defaults.py reads it
+    df = read_csv(path, time_col=time_col, thousands=thousands)
     rows = len(df)
     return df.iloc[:rows - int(math.floor(rows * 0.2 + 1e-9))].reset_index(drop=True)
 
@@ -172,17 +182,46 @@ def development_series(names: list[str], folders: list[Path], width: int):
 
 def option_fits(dev, target: str, time_col: str | None) -> dict:
     """``{option: fitted Forecaster}`` for each differencing option the series allows (seasonal
-    differences as ``difference="auto"`` allows them: a season and ``MIN_SEASONAL_WINDOWS`` windows)."""
-    fits = {o: Forecaster(target=target, time_col=time_col, difference=o, seed=0).fit(dev) for o in (False, True)}
+    differences as ``difference="auto"`` allows them: a season and ``MIN_SEASONAL_WINDOWS`` windows), each
+    the network alone (``combine=None``: the blends combine it here)."""
+    fits = {o: Forecaster(target=target, time_col=time_col, difference=o, combine=None, seed=0).fit(dev)
+            for o in (False, True)}
     f = fits[True]
     if f.season_ > 1 and f.train_end_ - f.season_ - f.lookback - f.horizon + 1 >= MIN_SEASONAL_WINDOWS:
-        fits["seasonal"] = Forecaster(target=target, time_col=time_col, difference="seasonal", seed=0).fit(dev)
+        fits["seasonal"] = Forecaster(target=target, time_col=time_col, difference="seasonal", combine=None,
+                                      seed=0).fit(dev)
     return fits
 
 
-def rule(name: str, fits: dict, values: np.ndarray) -> np.ndarray:
-    """The development forecasts candidate ``name`` makes from the option fits."""
+def blend(name: str, f: Forecaster, values: np.ndarray) -> tuple[np.ndarray, str]:
+    """The development forecasts of blend ``name`` (``BLENDS``) of fit ``f`` with a baseline, and a note
+    (the baseline, w and the number of validation windows it was chosen on)."""
+    found = f._validation_forecasts(values)
+    if found is None:
+        return f.test_forecasts_["model"], "no validation windows: the net alone"
+    actual = found["actual"]
+    errors = {b: float(np.mean((found[b] - actual) ** 2)) for b in ("naive", "seasonal") if found[b] is not None}
+    base = "naive" if name == "blend-naive-valid" else min(errors, key=errors.get)
+    windows = len(actual)
+    if name == "blend-half":
+        w = np.full(actual.shape[-1], 0.5)
+    elif name.startswith("blend-valid-") and windows < int(name.rsplit("-", 1)[1]):
+        w = np.ones(actual.shape[-1])
+    else:
+        w = combination_weights(found["model"], found[base], actual)
+    note = f"{base} w={', '.join(f'{v:.2f}' for v in w)} ({windows} validation windows)"
+    return combine(f.test_forecasts_["model"], f.test_forecasts_[base], w), note
+
+
+def rule(name: str, fits: dict, values: np.ndarray, notes: dict | None = None) -> np.ndarray:
+    """The development forecasts candidate ``name`` makes from the option fits (a blend's note into ``notes``)."""
     val = {o: f._validation_rmse(values) for o, f in fits.items()}
+    if name in BLENDS:
+        best = min((o for o in fits if o is not False), key=lambda o: val[o])
+        forecast, note = blend(name, fits[best], values)
+        if notes is not None:
+            notes[name] = note
+        return forecast
     if name == "mean-of-options":
         return np.mean([f.test_forecasts_["model"] for f in fits.values()], axis=0)
     if name == "inverse-mse-weights":
@@ -254,7 +293,7 @@ def compare_seeds(args) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, action="append", default=[], help="folder holding the CSVs")
-    parser.add_argument("--candidates", nargs="*", default=list(CANDIDATES))
+    parser.add_argument("--candidates", nargs="*", default=list(CANDIDATES + BLENDS))
     parser.add_argument("--series", nargs="*", default=list(SERIES))
     parser.add_argument("--seeds", nargs="+", type=int, default=None,
                         help="instead of the candidates: the default forecaster with each seed, and the mean of "
@@ -271,12 +310,14 @@ def main() -> None:
         base_name, base = strong_baseline(first.metrics_)
         actual = first.test_forecasts_["actual"]
         values = dev[[target]].to_numpy(np.float64)
-        cells = []
+        cells, notes = [], {}
         for c in args.candidates:
-            rmse = float(np.sqrt(np.mean((rule(c, fits, values) - actual) ** 2)))
+            rmse = float(np.sqrt(np.mean((rule(c, fits, values, notes) - actual) ** 2)))
             ratios[c].append(rmse / base["rmse"])
             cells.append(f"{rmse / base['rmse']:26.3f}")
         print(f"{name:<34}{base_name[:16]:>16}" + "".join(cells), flush=True)
+        for c, note in notes.items():
+            print(f"    {c}: {note}", flush=True)
     print(f"{'geometric mean of the ratios':<50}" + "".join(
         f"{float(np.exp(np.mean(np.log(ratios[c])))):26.3f}" for c in args.candidates))
     print(f"{'worst ratio':<50}" + "".join(f"{max(ratios[c]):26.3f}" for c in args.candidates))

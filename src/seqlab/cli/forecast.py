@@ -85,6 +85,9 @@ def add_training_args(p, command: str) -> None:
     p.add_argument("--seasonal-difference", dest="difference", action="store_const", const="seasonal",
                    help="model differences over the season, y[t] - y[t-season]: the network learns what the "
                         "seasonal naive forecast misses")
+    p.add_argument("--no-combine", dest="combine", action="store_false",
+                   help="the network's forecast alone (default: combined with the naive or seasonal naive forecast, "
+                        "w x network + (1 - w) x baseline, the baseline and w chosen on the validation rows)")
     p.add_argument("--scaler", default="minmax", choices=["minmax", "standard", "none"],
                    help="scaling fitted on the training rows (MinMaxScaler, StandardScaler or none)")
     p.add_argument("--season", type=int, help="seasonal period in rows (default: inferred)")
@@ -116,7 +119,8 @@ def forecaster_from_args(args, model: str, target, features) -> Forecaster:
                       dropout=args.dropout, epochs=args.epochs, batch_size=args.batch_size,
                       learning_rate=args.learning_rate, patience=args.patience,
                       scaler=None if args.scaler == "none" else args.scaler,
-                      difference="auto" if args.difference is None else args.difference, season=args.season,
+                      difference="auto" if args.difference is None else args.difference,
+                      combine="auto" if getattr(args, "combine", True) else None, season=args.season,
                       validation_split=size(args.validation_split),
                       test_size=None if args.test_size is None else size(args.test_size), fill=args.fill,
                       seed=args.seed, verbose=args.verbose, time_budget=args.time_budget)
@@ -190,7 +194,7 @@ def fit_and_report(df, args, command: str, models: list[str], targets, features,
         table, verdict = summary(fitted)
         metrics["verdict"] = verdict
         run.json("metrics.json", metrics)
-        plots = forecast_plots(f, best, run.dir)
+        plots = forecast_plots(f, forecast_name(best, f.metrics_), run.dir)
         sections = [("Verdict", metrics["verdict"]),
                     ("Test metrics (model vs naive and seasonal naive)", metric_table(f.metrics_, best))]
         for target, scores in f.metrics_.get("per_target", {}).items():
@@ -206,6 +210,9 @@ def fit_and_report(df, args, command: str, models: list[str], targets, features,
         if "validation" in f.metrics_:
             sections.append(("Differencing, chosen on the validation rows",
                              differencing_line(f.metrics_["validation"])))
+        if "combination" in f.metrics_:
+            sections.append(("Combination with a baseline, chosen on the validation rows",
+                             combination_line(f.metrics_["combination"])))
         if run.history(f.history_, plotted=f.history_, training=training):
             sections.append(("Training", "loss.png"))
         sections.append(("Model", f.summary()))
@@ -259,6 +266,35 @@ def differencing_line(validation: dict) -> str:
             f"({'; '.join(others)})")
 
 
+def forecast_name(model: str, metrics: dict) -> str:
+    """What made the forecast, for the verdict and the plots: the model, or its combination with a baseline.
+
+    >>> forecast_name("lstm", {"combination": {"baseline": "naive", "weights": {"y": 0.31}}})
+    'lstm shrunk toward naive (w=0.31)'
+    """
+    c = metrics.get("combination")
+    if c is None:
+        return model
+    weights = ", ".join(f"{w:.2f}" for w in c["weights"].values())
+    return f"{model} shrunk toward {'naive' if c['baseline'] == 'naive' else 'seasonal naive'} (w={weights})"
+
+
+def combination_line(combination: dict) -> str:
+    """The forecast combination of ``metrics_["combination"]`` and its validation and test figures, one line.
+
+    >>> c = {"description": "(how)", "validation_rmse": {"combined": 1.2, "network": 1.3, "baseline": 1.4},
+    ...      "network": {"rmse": 2.5}}
+    >>> combination_line(c)
+    '(how); validation RMSE 1.2 (network alone 1.3, baseline 1.4); the network alone: test RMSE 2.5'
+    """
+    line = combination["description"]
+    val = combination.get("validation_rmse")
+    if val:
+        line += (f"; validation RMSE {val['combined']:.4g} (network alone {val['network']:.4g}, "
+                 f"baseline {val['baseline']:.4g})")
+    return line + f"; the network alone: test RMSE {combination['network']['rmse']:.4g}"
+
+
 def summary(fitted: dict) -> tuple[str, str]:
     """The short table at the end of a run (each model vs naive on each metric), and the verdict."""
     first = next(iter(fitted.values()))
@@ -286,6 +322,8 @@ def summary(fitted: dict) -> tuple[str, str]:
         lines.append(describe(training))
     if "validation" in fitted[best].metrics_:
         lines.append(differencing_line(fitted[best].metrics_["validation"]))
+    if "combination" in fitted[best].metrics_:
+        lines.append(combination_line(fitted[best].metrics_["combination"]))
     if "interval_coverage" in fitted[best].metrics_:
         q = fitted[best].metrics_["quantiles"]
         lines.append(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} "
@@ -301,5 +339,5 @@ def summary(fitted: dict) -> tuple[str, str]:
                    if not wins else f"{best} beats the naive forecast on {len(wins)} of {len(per_target)} targets "
                    "(test RMSE of each)" + (f": {', '.join(map(str, wins))}" if len(wins) < len(per_target) else ""))
     else:
-        verdict = forecast_verdict(best, fitted[best].metrics_)
+        verdict = forecast_verdict(forecast_name(best, fitted[best].metrics_), fitted[best].metrics_)
     return "\n".join(lines), verdict

@@ -39,6 +39,7 @@ from seqlab.models.forecasting import (
 )
 from seqlab.nn.seeding import seeded
 from seqlab.tasks.base import Task
+from seqlab.tasks.forecasting.combination import combination_weights, combine
 from seqlab.tasks.forecasting.metrics import forecast_metrics
 from seqlab.tasks.forecasting.panel import PanelModel, backtest_panel
 from seqlab.tasks.forecasting.panel_predict import panel_from_state, panel_state, predict_panel
@@ -57,6 +58,11 @@ STRATEGIES = ("direct", "recursive", "seq2seq")
 AUTO_DIFFERENCES = (True, "seasonal")
 MIN_SEASONAL_WINDOWS = 10
 DIFFERENCE_NAMES = {False: "rmse_levels", True: "rmse_differences", "seasonal": "rmse_seasonal_differences"}
+# combine="auto" combines the network with a baseline when at least this many validation windows choose
+# the weight: on the development rows of 17 series, asking for 10 or 20 (yearly and quarterly series have
+# 2-16) undid the gains on water usage, Lynx, robberies, shampoo and PBS (benchmarks/choose_forecast_defaults.py)
+MIN_COMBINATION_WINDOWS = 1
+COMBINATION_BASELINES = {"naive": "the naive forecast", "seasonal": "the seasonal naive forecast"}
 
 # what one fit of the network sets (kept per differencing option while difference="auto" chooses)
 _FITTED = ("difference_", "transform_", "network_", "network_config_", "history_", "training_", "_z",
@@ -95,6 +101,15 @@ class Forecaster(Task):
             values chosen the same way reached 2-4x (``benchmarks/choose_forecast_defaults.py``).
             Baselines ignore it. ``difference_`` is the choice, ``metrics_["validation"]`` each
             option's validation RMSE and the naive forecast's. Costs one training, two with a season.
+        combine: ``"auto"``: the forecast is ``w * network + (1 - w) * baseline`` (a forecast combination,
+            Bates & Granger 1969), the baseline being the naive or the seasonal naive forecast, whichever
+            forecasts the validation rows better, and ``w`` in [0, 1] (one per target) the least-squares
+            weight on those rows (``seqlab.tasks.forecasting.combination``); ``w = 1`` is the network
+            alone. With first differences it shrinks the predicted change toward zero. None: the network
+            alone. Not for baselines, quantiles (the interval is the network's quantiles, and a shifted
+            point would leave its middle), panels, or fewer than ``MIN_COMBINATION_WINDOWS`` validation
+            windows: there the network stands alone. ``combination_`` is the choice (None when alone),
+            ``metrics_["combination"]`` the weights and what they were chosen on.
         season: seasonal period in rows; None infers it from the training rows.
         test_size: the last rows held out for the test metrics (a fraction below 1 or a row count; None:
             0.2 of the rows of one series, ``horizon`` rows of each series of a panel).
@@ -130,7 +145,10 @@ class Forecaster(Task):
         "season": schema.Int(1), "last_values": schema.ListOf(schema.ListOf(schema.Number())),
         "last_time": schema.Optional(schema.OneOf(schema.Str(), schema.Number())),
         "freq": schema.Optional(schema.Str()),
-        "rows": schema.ListOf(schema.Optional(schema.Int(0)), length=3)})
+        "rows": schema.ListOf(schema.Optional(schema.Int(0)), length=3),
+        "combination": schema.Optional(schema.Fields({
+            "baseline": schema.Str(), "season": schema.Int(1),
+            "weights": schema.ListOf(schema.Number(), min_length=1)}))})
 
     @classmethod
     def saved_schemas(cls, preprocessing: dict):
@@ -142,7 +160,8 @@ class Forecaster(Task):
                  units: int = 32, num_layers: int | None = None, dropout: float = 0.0, head_units: int = 0,
                  epochs: int | None = None,
                  batch_size: int = 32, learning_rate: float = 1e-3, loss: str = "mse", patience: int = 20,
-                 scaler: str | None = "minmax", difference="auto", season: int | None = None,
+                 scaler: str | None = "minmax", difference="auto", combine: str | None = "auto",
+                 season: int | None = None,
                  validation_split: float = 0.1, test_size: float | None = None, fill: str | None = None, seed: int = 0,
                  verbose: int = 0, future_features=None, static_features=None, calendar: bool = False, cutoff=None,
                  drop_short: bool = False, classical: bool = True, time_budget=None, attention: str = "full",
@@ -153,7 +172,7 @@ class Forecaster(Task):
         self.attention, self.attention_options = attention, attention_options
         self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
         self.loss, self.patience = loss, patience
-        self.scaler, self.difference, self.season = scaler, difference, season
+        self.scaler, self.difference, self.combine, self.season = scaler, difference, combine, season
         self.validation_split, self.test_size, self.fill = validation_split, test_size, fill
         self.seed, self.verbose, self.time_budget = seed, verbose, time_budget
         self.future_features, self.static_features, self.calendar = future_features, static_features, calendar
@@ -181,6 +200,8 @@ class Forecaster(Task):
                               "and no quantiles")
         if not (isinstance(self.difference, (bool, np.bool_)) or self.difference in ("auto", "seasonal")):
             raise ConfigError(f"difference must be True, False, 'seasonal' or 'auto', got {self.difference!r}")
+        if not (self.combine is None or self.combine is False or self.combine == "auto"):
+            raise ConfigError(f"combine must be 'auto' or None (False), got {self.combine!r}")
         if self.loss not in ("mse", "mae"):
             raise ConfigError(f"loss must be 'mse' or 'mae', got {self.loss!r}")
         split = self.validation_split
@@ -204,7 +225,7 @@ class Forecaster(Task):
         """Split, scale, train and score on the test rows. ``data``: DataFrame, Series or array. Returns self.
         With ``id_col``: ``data`` is a panel, long (a row per series and time) or ``wide`` (a row per series)."""
         self._check_params()
-        self.panel_ = None
+        self.panel_, self.combination_ = None, None
         if id_col is not None:
             return self._fit_panel(data, id_col, wide)
         s = series_from(data, self.target, self.features, self.time_col, self.fill)
@@ -229,6 +250,7 @@ class Forecaster(Task):
         choice = min(fits, key=lambda o: fits[o] if np.isfinite(fits[o]) else np.inf) if scored else options[0]
         for key, value in kept[choice].items():
             setattr(self, key, value)
+        self.combination_ = self._choose_combination(s.values)
         self._keep_history(s)
         self.metrics_, self.test_forecasts_ = self._score(s.values, self._z, self._test_starts, s.times)
         del self._z, self._test_starts
@@ -285,18 +307,56 @@ class Forecaster(Task):
     def _validation_rmse(self, values: np.ndarray, naive: bool = False) -> float:
         """RMSE (data units) of the fitted model's (or the naive) forecasts of the validation rows,
         ``horizon`` steps ahead from each validation window."""
+        found = self._validation_forecasts(values, model=not naive)
+        if found is None:
+            return float("nan")
+        point = found["naive" if naive else "model"]
+        return float(np.sqrt(np.mean((point - found["actual"]) ** 2)))
+
+    def _validation_forecasts(self, values: np.ndarray, model: bool = True) -> dict | None:
+        """The forecasts of the validation rows, ``horizon`` steps ahead from each validation window, and
+        what happened: ``{"actual", "model", "naive", "seasonal"}``, each ``(windows, horizon, targets)`` in
+        data units (``"model"`` None when not asked for, ``"seasonal"`` None without a season or when the
+        first window starts before one has passed); None without validation windows."""
         starts = window_starts(len(values), self.lookback, self.horizon, self.train_end_, self.val_end_,
                                self.transform_.first_row)["val"]
         if not len(starts):
-            return float("nan")
+            return None
         origins = starts + self.lookback - 1
         k = len(self.targets_)
-        if naive:
-            point = naive_forecast(values[:, :k], origins, self.horizon, 1)
-        else:
-            point, _, _ = self._forecast(values, self.transform_.forward(values), starts)
-        actual = np.stack([values[o + 1:o + 1 + self.horizon, :k] for o in origins])
-        return float(np.sqrt(np.mean((point - actual) ** 2)))
+        point = self._forecast(values, self.transform_.forward(values), starts)[0] if model else None
+        seasonal = None
+        if self.season_ > 1 and origins.min() + 1 >= self.season_:
+            seasonal = naive_forecast(values[:, :k], origins, self.horizon, self.season_)
+        return {"actual": np.stack([values[o + 1:o + 1 + self.horizon, :k] for o in origins]), "model": point,
+                "naive": naive_forecast(values[:, :k], origins, self.horizon, 1), "seasonal": seasonal}
+
+    def _choose_combination(self, values: np.ndarray) -> dict | None:
+        """``combine="auto"``: the baseline (naive or seasonal naive, the lower validation RMSE) and the
+        least-squares weight of the network per target on the validation windows, as ``{"baseline",
+        "season", "weights", "windows", "validation_rmse"}``; None where the network stands alone."""
+        if self.combine in (None, False) or self.network_ is None or self._quantiles:
+            return None
+        found = self._validation_forecasts(values)
+        if found is None or len(found["actual"]) < MIN_COMBINATION_WINDOWS:
+            return None
+        actual = found["actual"]
+        rmse = {b: float(np.sqrt(np.mean((found[b] - actual) ** 2)))
+                for b in ("naive", "seasonal") if found[b] is not None}
+        baseline = min(rmse, key=rmse.get)                      # a tie keeps the naive forecast
+        weights = combination_weights(found["model"], found[baseline], actual)
+        combined = combine(found["model"], found[baseline], weights)
+        return {"baseline": baseline, "season": self.season_ if baseline == "seasonal" else 1,
+                "weights": [float(w) for w in weights], "windows": int(len(actual)),
+                "validation_rmse": {"combined": float(np.sqrt(np.mean((combined - actual) ** 2))),
+                                    "network": float(np.sqrt(np.mean((found["model"] - actual) ** 2))),
+                                    "baseline": rmse[baseline]}}
+
+    def _combined(self, point: np.ndarray, values: np.ndarray, origins: np.ndarray) -> np.ndarray:
+        """The network's point forecasts ``(n, horizon, targets)`` combined with the chosen baseline."""
+        c = self.combination_
+        baseline = naive_forecast(values[:, :len(self.targets_)], origins, self.horizon, c["season"])
+        return combine(point, baseline, np.asarray(c["weights"]))
 
     def _fit_panel(self, data, id_col: str, wide: bool) -> "Forecaster":
         if self.difference == "seasonal":
@@ -348,12 +408,18 @@ class Forecaster(Task):
 
     def _keep_history(self, s) -> None:
         """The last rows ``predict()`` continues from, and the time step for a future index."""
-        keep = self.lookback + self.transform_.first_row
+        keep = max(self.lookback + self.transform_.first_row, self._combination_rows)
         self.last_values_ = s.values[-keep:].copy()
         self.last_time_, self.freq_ = None, None
         if s.times is not None and len(s.times) >= 3:
             self.last_time_ = str(pd.Timestamp(s.times[-1]))
             self.freq_ = infer_freq(s.times)
+
+    @property
+    def _combination_rows(self) -> int:
+        """The rows of history the combination's baseline reads (a season for the seasonal naive one)."""
+        c = getattr(self, "combination_", None)
+        return 0 if c is None else c["season"]
 
     # ----- forecasting ---------------------------------------------------------------------
     def _network_forecast(self, windows: np.ndarray) -> np.ndarray:
@@ -395,7 +461,17 @@ class Forecaster(Task):
         point, lower, upper = self._forecast(values, z, starts)
         train = values[:self.train_end_, :k]
         season = self.season_ if len(train) > self.season_ else 1
+        network = point
+        if getattr(self, "combination_", None) is not None:
+            point = self._combined(point, values, origins)
         metrics = {"model": self.model, **forecast_metrics(actual, point, train, season)}
+        if point is not network:    # what was combined, and the network alone on the same rows
+            c = self.combination_
+            metrics["combination"] = {
+                "baseline": c["baseline"], "season": c["season"], "weights": dict(zip(self.targets_, c["weights"])),
+                "validation_windows": c.get("windows"), "validation_rmse": c.get("validation_rmse"),
+                "network": forecast_metrics(actual, network, train, season),
+                "description": combination_label(self.model, c, self.targets_)}
         naive = naive_forecast(values[:, :k], origins, h, 1)
         metrics["baseline"] = {"model": "naive", **forecast_metrics(actual, naive, train, season)}
         seasonal = None
@@ -411,7 +487,8 @@ class Forecaster(Task):
                 name: {"model": forecast_metrics(actual[..., j], point[..., j], train[:, j], season),
                        "naive": forecast_metrics(actual[..., j], naive[..., j], train[:, j], season)}
                 for j, name in enumerate(self.targets_)}
-        forecasts = {"origins": origins, "actual": actual, "model": point, "naive": naive, "seasonal": seasonal,
+        forecasts = {"origins": origins, "actual": actual, "model": point, "network": network, "naive": naive,
+                     "seasonal": seasonal,
                      "lower": lower, "upper": upper, "times": times, "targets": list(self.targets_),
                      "time_col": self.time_col}
         return metrics, forecasts
@@ -430,7 +507,7 @@ class Forecaster(Task):
             values, last_time, freq = self.last_values_, self.last_time_, self.freq_
         else:
             s = series_from(data, self.targets_, self.features_, self.time_col, self.fill)
-            need = self.lookback + self.transform_.first_row
+            need = max(self.lookback + self.transform_.first_row, self._combination_rows)
             if len(s.values) < need:
                 raise DataError(f"predict needs at least {need} rows of history (lookback={self.lookback}), "
                                 f"got {len(s.values)}")
@@ -448,6 +525,8 @@ class Forecaster(Task):
         else:
             raw = self.transform_.inverse(self._network_forecast(z[start[0]:][None]), origins, values)
             full = raw if not self._quantiles else raw[..., len(self._quantiles) // 2]
+            if getattr(self, "combination_", None) is not None:
+                full = self._combined(full, values, origins)
         table = {t: full[0, :, j] for j, t in enumerate(self.targets_)}
         if raw is not None and self._quantiles:
             for j, t in enumerate(self.targets_):
@@ -519,9 +598,11 @@ class Forecaster(Task):
 
         net = self.network_.network if isinstance(self.network_, QuantileOutputs) else self.network_
         if hasattr(net, "body"):
-            return summary_table(net.body, self.model)
-        count = sum(p.numel() for p in net.parameters())
-        return f"{self.model} ({type(net).__name__}): {count:,} parameters"
+            table = summary_table(net.body, self.model)
+        else:
+            table = f"{self.model} ({type(net).__name__}): {sum(p.numel() for p in net.parameters()):,} parameters"
+        c = getattr(self, "combination_", None)
+        return table if c is None else f"{table}\nforecast: {combination_label(self.model, c, self.targets_)}"
 
     # ----- persistence ---------------------------------------------------------------------
     def _onnx_spec(self):
@@ -546,11 +627,17 @@ class Forecaster(Task):
                               "data's units",
             "strategy": self.strategy, "horizon": self.horizon, "lookback": self.lookback,
             "quantiles": self._quantiles or None}
+        c = getattr(self, "combination_", None)
+        if c is not None:
+            description["combination"] = (
+                f"seqlab's forecast combines these with {COMBINATION_BASELINES[c['baseline']]}: in data units, "
+                "w * forecast + (1 - w) * baseline, w per target in preprocessing.combination.weights, the "
+                f"baseline y[t + h - season * ceil(h / season)] with season {c['season']}")
         if self.strategy == "recursive":
             description["notes_recursive"] = ("one step per call: append the forecast to the window and call "
                                               f"again, {self.horizon} times")
         prep = {"transform": self.transform_.to_dict(), "targets": self.targets_, "features": self.features_,
-                "freq": self.freq_}
+                "freq": self.freq_, "combination": _saved_combination(c)}
         return OnnxSpec(self.network_, example, False, prep, description)
 
     def _get_state(self):
@@ -560,7 +647,8 @@ class Forecaster(Task):
         prep = {"transform": self.transform_.to_dict(), "targets": self.targets_, "features": self.features_,
                 "season": self.season_, "last_values": self.last_values_.tolist(), "last_time": self.last_time_,
                 "freq": self.freq_, "metrics": self.metrics_, "rows": [self.n_rows_, self.train_end_, self.val_end_],
-                "training": getattr(self, "training_", None)}
+                "training": getattr(self, "training_", None),
+                "combination": _saved_combination(getattr(self, "combination_", None))}
         return {"network": getattr(self, "network_config_", None)}, tensors, prep
 
     def _set_state(self, config, tensors, preprocessing):
@@ -569,6 +657,7 @@ class Forecaster(Task):
                                            tensors, preprocessing)
             self.network_, self.metrics_, self.history_ = self.panel_.network, self.panel_.saved_metrics, {}
             self.targets_, self.features_ = [self.panel_.target], self.panel_.past
+            self.combination_ = None
             return
         self.panel_ = None
         self.targets_, self.features_ = preprocessing["targets"], preprocessing["features"]
@@ -581,6 +670,12 @@ class Forecaster(Task):
         self.metrics_ = preprocessing["metrics"]
         self.n_rows_, self.train_end_, self.val_end_ = preprocessing["rows"]
         self.training_ = preprocessing.get("training")
+        self.combination_ = preprocessing.get("combination")    # None in files written before it existed
+        if self.combination_ is not None and len(self.combination_["weights"]) != len(self.targets_):
+            from seqlab.io.errors import ModelFileError
+
+            raise ModelFileError(f"preprocessing.json: combination.weights has {len(self.combination_['weights'])} "
+                                 f"weights for {len(self.targets_)} targets; the file was not written by seqlab")
         self.network_ = None
         if config.get("network"):
             cfg = NetworkConfig(**config["network"])
@@ -593,6 +688,30 @@ class Forecaster(Task):
             self.network_.load_state_dict(tensors)
             self.network_.eval()
 
+
+
+def combination_label(model: str, combination: dict, targets) -> str:
+    """The forecast in words: ``"lstm shrunk toward the naive forecast (w = 0.31 ...)"``.
+
+    >>> combination_label("lstm", {"baseline": "naive", "weights": [0.31], "windows": 12}, ["y"])
+    'lstm shrunk toward the naive forecast: 0.31 x lstm + 0.69 x naive (w chosen on 12 validation windows)'
+    """
+    weights = combination["weights"]
+    short = {"naive": "naive", "seasonal": "seasonal naive"}[combination["baseline"]]
+    if len(weights) == 1:
+        mix = f"{weights[0]:.2f} x {model} + {1 - weights[0]:.2f} x {short}"
+    else:
+        mix = "w " + ", ".join(f"{t} {w:.2f}" for t, w in zip(targets, weights))
+    windows = combination.get("windows")
+    chosen = f"w chosen on {windows} validation windows" if windows else "w chosen on the validation windows"
+    return f"{model} shrunk toward {COMBINATION_BASELINES[combination['baseline']]}: {mix} ({chosen})"
+
+
+def _saved_combination(combination: dict | None) -> dict | None:
+    """What the model file keeps of a combination: what ``predict`` needs."""
+    if combination is None:
+        return None
+    return {k: combination[k] for k in ("baseline", "season", "weights", "windows") if k in combination}
 
 
 def _least_squares(X, Y) -> np.ndarray:
