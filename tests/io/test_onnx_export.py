@@ -70,6 +70,8 @@ def test_forecaster_network_matches_onnx_runtime(tmp_path):
     assert meta["preprocessing"]["targets"] == ["y"] and meta["preprocessing"]["transform"]["scaler"]
     windows = np.random.default_rng(0).normal(size=(6, 8, 2)).astype(np.float32)
     np.testing.assert_allclose(run_onnx(out, windows), f._network_forecast(windows), atol=1e-5)
+    combination = meta["preprocessing"]["combination"]      # what predict adds after the network
+    assert combination["weights"] == f.combination_["weights"] and "w * forecast" in meta["combination_meaning"]
 
 
 @pytest.mark.parametrize("encoder", ["gru", "cnn_lstm", "transformer"])

@@ -7,8 +7,8 @@ the data's own units against the naive (last value) and seasonal naive forecasts
 >>> import numpy as np, pandas as pd
 >>> y = pd.DataFrame({"y": 10 + np.sin(np.arange(120) / 3.0)})
 >>> f = Forecaster("linear", target="y", lookback=8, epochs=30, verbose=0).fit(y)
->>> sorted(f.metrics_)[:3]
-['baseline', 'mae', 'mape']
+>>> sorted(f.metrics_)[:3]           # "combination": the network's weight against a baseline
+['baseline', 'combination', 'mae']
 >>> f.predict().shape                # the next horizon steps after the data
 (1, 1)
 
@@ -629,7 +629,7 @@ class Forecaster(Task):
             "quantiles": self._quantiles or None}
         c = getattr(self, "combination_", None)
         if c is not None:
-            description["combination"] = (
+            description["combination_meaning"] = (
                 f"seqlab's forecast combines these with {COMBINATION_BASELINES[c['baseline']]}: in data units, "
                 "w * forecast + (1 - w) * baseline, w per target in preprocessing.combination.weights, the "
                 f"baseline y[t + h - season * ceil(h / season)] with season {c['season']}")
