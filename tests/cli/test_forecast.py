@@ -139,23 +139,23 @@ def test_compare_with_naive_prints_one_naive_column_and_says_nothing_beat_it(csv
     assert ("naive has the lowest" in text) == (best == "naive") and "naive does NOT beat" not in text
 
 
-def test_the_combination_with_a_baseline_is_reported_and_no_combine_turns_it_off(csv, tmp_path, capsys):
+def test_the_combination_with_a_baseline_is_reported_and_no_combine_turns_it_off(tmp_path, capsys):
+    csv = tmp_path / "walk.csv"                # a random walk: validation gives the network a weight below 1
+    pd.DataFrame({"y": 50 + np.cumsum(np.random.default_rng(2).normal(size=96))}).to_csv(csv, index=False)
     out = tmp_path / "run"
-    assert main(["forecast", str(csv), "--target", "sales", "--time-col", "date", "--model", "linear",
-                 "--verbose", "0", "--out", str(out)]) == 0
+    assert main(["forecast", str(csv), "--target", "y", "--model", "linear", "--verbose", "0", "--out", str(out)]) == 0
     metrics = json.loads((out / "metrics.json").read_text())
     c = metrics["combination"]
-    w = c["weights"]["sales"]
-    assert 0 <= w <= 1 and c["baseline"] in ("naive", "seasonal") and c["validation_windows"] > 0
-    shrunk = "naive" if c["baseline"] == "naive" else "seasonal naive"
-    assert metrics["verdict"].startswith(f"linear shrunk toward {shrunk} (w={w:.2f}) ")   # against the strong baseline
-    assert "the strong baseline" in metrics["verdict"]
+    w = c["weights"]["y"]
+    assert 0 < w < 1 and c["baseline"] == "naive" and c["validation_windows"] == 9
+    assert metrics["verdict"].startswith(f"linear shrunk toward naive (w={w:.2f}) ")
+    assert "the strong baseline naive" in metrics["verdict"]             # compared with the baseline alone
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("linear shrunk toward"))
-    assert f"{w:.2f} x linear" in line and "validation windows" in line and "the network alone: test RMSE" in line
+    assert f"{w:.2f} x linear" in line and "9 validation windows" in line and "the network alone: test RMSE" in line
     assert "Combination with a baseline" in (out / "report.html").read_text()
     alone = tmp_path / "alone"
-    assert main(["forecast", str(csv), "--target", "sales", "--time-col", "date", "--model", "linear", "--no-combine",
-                 "--verbose", "0", "--out", str(alone)]) == 0
+    assert main(["forecast", str(csv), "--target", "y", "--model", "linear", "--no-combine", "--verbose", "0",
+                 "--out", str(alone)]) == 0
     plain = json.loads((alone / "metrics.json").read_text())
     assert "combination" not in plain and plain["verdict"].startswith("linear ")
     assert plain["rmse"] == pytest.approx(c["network"]["rmse"])

@@ -267,16 +267,21 @@ def differencing_line(validation: dict) -> str:
 
 
 def forecast_name(model: str, metrics: dict) -> str:
-    """What made the forecast, for the verdict and the plots: the model, or its combination with a baseline.
+    """What made the forecast, for the verdict and the plots: the model, its combination with a baseline,
+    or the baseline when the validation rows gave the model no weight.
 
     >>> forecast_name("lstm", {"combination": {"baseline": "naive", "weights": {"y": 0.31}}})
     'lstm shrunk toward naive (w=0.31)'
+    >>> forecast_name("lstm", {"combination": {"baseline": "seasonal", "weights": {"y": 0.0}}})
+    'the seasonal naive forecast (lstm weighed 0 on validation)'
     """
     c = metrics.get("combination")
-    if c is None:
+    if c is None or all(w == 1.0 for w in c["weights"].values()):
         return model
-    weights = ", ".join(f"{w:.2f}" for w in c["weights"].values())
-    return f"{model} shrunk toward {'naive' if c['baseline'] == 'naive' else 'seasonal naive'} (w={weights})"
+    short = "naive" if c["baseline"] == "naive" else "seasonal naive"
+    if all(w == 0.0 for w in c["weights"].values()):
+        return f"the {short} forecast ({model} weighed 0 on validation)"
+    return f"{model} shrunk toward {short} (w={', '.join(f'{w:.2f}' for w in c['weights'].values())})"
 
 
 def combination_line(combination: dict) -> str:

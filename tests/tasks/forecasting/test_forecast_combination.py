@@ -107,3 +107,18 @@ def test_no_combination_with_quantiles_baselines_or_without_validation_rows():
     none = Forecaster("linear", target="y", validation_split=0, **LINEAR).fit(df)
     for f in (q, naive, none):
         assert f.combination_ is None and "combination" not in f.metrics_
+
+
+def test_a_seasonal_baseline_longer_than_the_lookback_is_kept_for_predict_and_evaluate():
+    t = np.arange(150)
+    df = pd.DataFrame({"y": 100 + 0.3 * t + 10 * np.sin(2 * np.pi * t / 12)
+                       + np.random.default_rng(3).normal(0, 2, 150)})
+    f = Forecaster("linear", target="y", lookback=4, season=12, difference=True, verbose=0).fit(df)
+    assert f.combination_["baseline"] == "seasonal" and len(f.last_values_) == 12
+    y, w = df["y"].to_numpy(), f.combination_["weights"][0]
+    alone = Forecaster("linear", target="y", lookback=4, season=12, difference=True, combine=None, verbose=0).fit(df)
+    expected = w * alone.predict()["y"].iloc[0] + (1 - w) * y[-12]         # the seasonal naive: a season back
+    assert f.predict()["y"].iloc[0] == pytest.approx(expected)
+    assert f.evaluate(df.iloc[100:])["test_windows"] == 50 - 12 - 1 + 1    # windows from a season in
+    with pytest.raises(DataError, match="seasonal naive forecast it is combined with reads 12"):
+        f.predict(df.iloc[:11])

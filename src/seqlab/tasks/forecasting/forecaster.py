@@ -509,8 +509,9 @@ class Forecaster(Task):
             s = series_from(data, self.targets_, self.features_, self.time_col, self.fill)
             need = max(self.lookback + self.transform_.first_row, self._combination_rows)
             if len(s.values) < need:
-                raise DataError(f"predict needs at least {need} rows of history (lookback={self.lookback}), "
-                                f"got {len(s.values)}")
+                why = f"lookback={self.lookback}" + ("" if need == self.lookback + self.transform_.first_row else
+                                                     f"; the seasonal naive forecast it is combined with reads {need}")
+                raise DataError(f"predict needs at least {need} rows of history ({why}), got {len(s.values)}")
             values, last_time, freq = s.values, None, None
             if s.times is not None and len(s.times) >= 3:
                 last_time = str(pd.Timestamp(s.times[-1]))
@@ -547,8 +548,8 @@ class Forecaster(Task):
             raise ConfigError("evaluate(data) scores one series; for a panel, fit with cutoff=... (or test_size) "
                               "and read metrics_")
         s = series_from(data, self.targets_, self.features_, self.time_col, self.fill)
-        first = self.transform_.first_row
-        starts = np.arange(max(first, 1), len(s.values) - self.lookback - self.horizon + 1)
+        first = max(self.transform_.first_row, 1, self._combination_rows - self.lookback)  # a season before each
+        starts = np.arange(first, len(s.values) - self.lookback - self.horizon + 1)
         if len(starts) < 1:
             raise DataError(f"evaluate needs at least {self.lookback + self.horizon + 1} rows, got {len(s.values)}")
         saved = self.train_end_
@@ -691,20 +692,27 @@ class Forecaster(Task):
 
 
 def combination_label(model: str, combination: dict, targets) -> str:
-    """The forecast in words: ``"lstm shrunk toward the naive forecast (w = 0.31 ...)"``.
+    """The forecast in words: the network shrunk toward a baseline, or one of them alone when the
+    validation windows gave the other no weight.
 
     >>> combination_label("lstm", {"baseline": "naive", "weights": [0.31], "windows": 12}, ["y"])
     'lstm shrunk toward the naive forecast: 0.31 x lstm + 0.69 x naive (w chosen on 12 validation windows)'
+    >>> combination_label("lstm", {"baseline": "naive", "weights": [0.0], "windows": 12}, ["y"])
+    'the naive forecast: the validation windows gave lstm no weight (w = 0 on 12 validation windows)'
     """
-    weights = combination["weights"]
-    short = {"naive": "naive", "seasonal": "seasonal naive"}[combination["baseline"]]
+    weights, words = combination["weights"], COMBINATION_BASELINES[combination["baseline"]]
+    windows = combination.get("windows")
+    on = f"{windows} validation windows" if windows else "the validation windows"
+    if all(w == 1.0 for w in weights):
+        return f"{model} alone: the validation windows gave {words} no weight (w = 1 on {on})"
+    if all(w == 0.0 for w in weights):
+        return f"{words}: the validation windows gave {model} no weight (w = 0 on {on})"
     if len(weights) == 1:
+        short = {"naive": "naive", "seasonal": "seasonal naive"}[combination["baseline"]]
         mix = f"{weights[0]:.2f} x {model} + {1 - weights[0]:.2f} x {short}"
     else:
         mix = "w " + ", ".join(f"{t} {w:.2f}" for t, w in zip(targets, weights))
-    windows = combination.get("windows")
-    chosen = f"w chosen on {windows} validation windows" if windows else "w chosen on the validation windows"
-    return f"{model} shrunk toward {COMBINATION_BASELINES[combination['baseline']]}: {mix} ({chosen})"
+    return f"{model} shrunk toward {words}: {mix} (w chosen on {on})"
 
 
 def _saved_combination(combination: dict | None) -> dict | None:
