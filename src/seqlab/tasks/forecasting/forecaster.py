@@ -109,7 +109,8 @@ class Forecaster(Task):
             alone. Not for baselines, quantiles (the interval is the network's quantiles, and a shifted
             point would leave its middle), panels, or fewer than ``MIN_COMBINATION_WINDOWS`` validation
             windows: there the network stands alone. ``combination_`` is the choice (None when alone),
-            ``metrics_["combination"]`` the weights and what they were chosen on.
+            ``metrics_["combination"]`` the weights, what they were chosen on and the network alone on
+            the test rows; ``backtest`` refits, so each fold chooses its own weights.
         season: seasonal period in rows; None infers it from the training rows.
         test_size: the last rows held out for the test metrics (a fraction below 1 or a row count; None:
             0.2 of the rows of one series, ``horizon`` rows of each series of a panel).
