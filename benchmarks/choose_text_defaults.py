@@ -56,15 +56,31 @@ CANDIDATES = {
     "fasttext-no-refit": dict(encoder="fasttext", shapes=True, refit=False),
     "bilstm": dict(encoder="bilstm", pooling="max", shapes=True, refit=False),
     "default-x3": dict(encoder="bilstm+fasttext", pooling="max", shapes=True, ensemble=3, refit=False),
+    "default+linear": dict(encoder="bilstm+fasttext", pooling="max", shapes=True, linear_weight=0.5),
 }
+WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)   # linear shares shown beside a candidate with a linear member (same fit)
 
 
 def training_part(path: Path):
-    """Texts and labels of the command's 80% training part (duplicates dropped, stratified, seed 0)."""
-    df = pd.read_csv(path).drop_duplicates("text")
+    """Texts and labels of the command's 80% training part (duplicates dropped, stratified, seed 0);
+    ``path`` named ``sms-spam.csv`` is the bundled set (``seqlab classify sms-spam``)."""
+    if path.name == "sms-spam.csv" and not path.exists():
+        from seqlab import datasets
+
+        df = datasets.load("sms-spam")[["text", "label"]].drop_duplicates("text")
+    else:
+        df = pd.read_csv(path).drop_duplicates("text")
     texts, labels = df["text"].astype(str).to_numpy(object), df["label"].astype(str).to_numpy(object)
     keep, _ = train_test_split(np.arange(len(labels)), test_size=0.2, random_state=0, stratify=labels)
     return texts[keep], labels[keep]
+
+
+def blends(model: TextClassifier, texts: list, labels: np.ndarray) -> dict[float, float]:
+    """Accuracy of the same fitted nets and linear member averaged with each linear share of ``WEIGHTS``."""
+    blend, linear = model.predict_proba(texts), model.linear_.predict_proba(texts)
+    nets = (blend - model.linear_weight_ * linear) / (1.0 - model.linear_weight_)
+    return {w: float(np.mean(model.classes_[((1 - w) * nets + w * linear).argmax(axis=1)] == labels))
+            for w in WEIGHTS}
 
 
 def main() -> None:
@@ -85,6 +101,11 @@ def main() -> None:
                 scores[c].append(float(np.mean(model.predict(list(texts[held])) == labels[held])))
                 print(f"{name:<8} fold {k} {c:<12} {scores[c][-1]:.4f}  (TF-IDF + LR {scores['TF-IDF + LR'][-1]:.4f}, "
                       f"{time.process_time() - start:.0f} s)", flush=True)
+                if model.linear_ is not None:
+                    for w, accuracy in blends(model, list(texts[held]), labels[held]).items():
+                        scores.setdefault(f"{c} w={w:g}", []).append(accuracy)
+                    print(f"{name:<8} fold {k} {c:<12} linear share " + "  ".join(
+                        f"{w:g}: {scores[f'{c} w={w:g}'][-1]:.4f}" for w in WEIGHTS), flush=True)
         print(f"{name:<8} mean   " + "  ".join(f"{c} {np.mean(v):.4f}" for c, v in scores.items()), flush=True)
 
 
