@@ -99,5 +99,6 @@ class TfidfLogistic:
             raise ModelFileError(f"the saved TF-IDF member's arrays do not fit its {n} terms: idf {idf.shape}, "
                                  f"coef {coef.shape}, intercept {intercept.shape}")
         if n_classes is not None and coef.shape[0] != (1 if n_classes == 2 else n_classes):
-            raise ModelFileError(f"the saved TF-IDF member has {coef.shape[0]} coefficient rows for {n_classes} classes")
+            raise ModelFileError(f"the saved TF-IDF member has {coef.shape[0]} coefficient rows for "
+                                 f"{n_classes} classes")
         return cls(terms, idf, coef, intercept)
