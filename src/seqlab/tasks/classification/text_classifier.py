@@ -3,8 +3,9 @@
 
 Word or character tokens; encoders by name (``TEXT_ENCODERS``) or two joined by ``+`` whose
 probabilities are averaged; embeddings trainable from scratch or started from a GloVe/word2vec
-text file. The shared training, prediction and saved state live in
-:class:`seqlab.tasks.classification.classifier.NetTask`.
+text file; with ``linear_weight`` the nets' probabilities are averaged with those of a TF-IDF +
+logistic-regression member (``tfidf_logistic.py``) fitted on the same texts. The shared training,
+prediction and saved state live in :class:`seqlab.tasks.classification.classifier.NetTask`.
 
 >>> clf = TextClassifier(encoder="bag_of_embeddings", epochs=30, seed=0)        # doctest: +SKIP
 >>> clf.fit(["free prize now", "see you at lunch"] * 20, ["spam", "ham"] * 20)   # doctest: +SKIP
@@ -113,7 +114,7 @@ class TextClassifier(NetTask):
             raise ConfigError(f"unknown text encoder {self.encoder!r}; choose one of {', '.join(TEXT_ENCODERS)} "
                               "(or two joined by '+', e.g. bilstm+fasttext)")
         weight = self.linear_weight
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight < 1:
+        if isinstance(weight, bool) or not isinstance(weight, (int, float, np.number)) or not 0 <= weight < 1:
             raise ConfigError(f"linear_weight must be a number in [0, 1), got {weight!r}")
         texts, y = as_text_list(texts, y)
         y_idx = self._fit_labels(y)
