@@ -1,10 +1,13 @@
 """``seqlab classify``: run directory contents and one-line errors (exit 2) for bad input."""
+import io
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from seqlab.cli import main
+from seqlab.tasks import Task
 
 
 def _series_csv(path, n=24, length=10, seed=0, label_col="label"):
@@ -169,3 +172,36 @@ def test_classify_text_with_a_two_encoder_blend_and_shapes(tmp_path, capsys):
     assert [m["encoder"] for m in config["config"]["members"]] == ["bag_of_embeddings", "fasttext"] * 2
     _fails(["classify", str(data), "--format", "text", "--model", "bilstm+nonsense", "--out", str(tmp_path / "x")],
            capsys, "is not a text encoder")
+
+
+def test_the_text_default_averages_the_nets_with_tfidf_logistic_regression_and_says_so(tmp_path, capsys):
+    data = _texts_file(tmp_path / "sms")
+    small = ["--epochs", "1", "--units", "4", "--embedding-dim", "4"]
+    out = tmp_path / "blend"
+    assert main(["classify", str(data), "--format", "text", *small, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    name = "bilstm+fasttext + TF-IDF LR (probability average)"
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["model"] == name and m["strong_baseline"]["name"] == "TF-IDF + logistic regression"
+    assert f"{name} {m['verdict']}" in printed and "the strong baseline TF-IDF + logistic regression" in m["verdict"]
+    assert name in (out / "report.html").read_text()
+    assert json.loads((out / "model" / "preprocessing.json").read_text())["linear"]["weight"] == 0.5
+    new = tmp_path / "new.txt"
+    new.write_text("win cash prize now\nsee you at lunch\n")
+    assert main(["predict", str(out), str(new)]) == 0             # the saved blend predicts as in memory
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    expected = Task.load(out / "model").predict_proba(["win cash prize now", "see you at lunch"])
+    np.testing.assert_allclose(table[["p_ham", "p_spam"]].to_numpy(), expected, atol=1e-6)
+
+    plain = tmp_path / "plain"                                      # --no-linear: the nets alone, as before
+    assert main(["classify", str(data), "--format", "text", *small, "--no-linear", "--out", str(plain)]) == 0
+    assert json.loads((plain / "metrics.json").read_text())["model"] == "bilstm+fasttext"
+    assert "linear" not in json.loads((plain / "model" / "preprocessing.json").read_text())
+    assert Task.load(plain / "model").linear_ is None
+
+    for flags, blended in (([], False), (["--linear"], True)):    # a --model trains alone unless --linear
+        chosen = tmp_path / f"chosen{len(flags)}"
+        assert main(["classify", str(data), "--format", "text", "--model", "bag_of_embeddings", *small, *flags,
+                     "--out", str(chosen)]) == 0
+        model = json.loads((chosen / "metrics.json").read_text())["model"]
+        assert model == "bag_of_embeddings" + (" + TF-IDF LR (probability average)" if blended else "")

@@ -9,6 +9,10 @@
 The run directory holds ``model/``, ``metrics.json`` (test metrics, the majority-class
 ``baseline``, the ``strong_baseline`` of the same split: 1-NN for series, TF-IDF + logistic
 regression for texts, and the ``verdict``), ``history.json``, ``confusion.png``, ``loss.png`` and ``report.html``.
+
+Texts without ``--model`` train ``bilstm+fasttext`` and average its probabilities 50/50 with those of
+TF-IDF + logistic regression fitted on the same training texts (``--no-linear``: the nets alone); the
+report names that model, and its verdict compares it with TF-IDF + logistic regression alone.
 """
 from __future__ import annotations
 
@@ -48,6 +52,11 @@ MIN_EXAMPLES = 10   # fewer cannot be split into a training and a test part that
 # TF-IDF + logistic-regression baseline on the test split (0.9826 vs 0.9845, benchmarks/defaults.py).
 DEFAULT_TEXT_MODEL = "bilstm+fasttext"
 DEFAULT_TEXT_OPTIONS = {"pooling": "max", "shapes": True}
+# ... and its probabilities averaged 50/50 with those of a TF-IDF + logistic-regression member fitted on
+# the same training texts (--no-linear: the nets alone; --linear adds the member to a --model). Chosen
+# by 3-fold cross-validation on the training parts of the UCI sentiment sets and sms-spam
+# (benchmarks/choose_text_defaults.py, 2026-12-07).
+TEXT_LINEAR_WEIGHT = 0.5
 
 
 def _bundled(name: str):
@@ -173,9 +182,11 @@ def build_task(data, args):
             raise ConfigError(f"--model {model} is not a text encoder; choose one of {', '.join(TEXT_ENCODERS)} "
                               "(or two joined by '+', e.g. bilstm+fasttext)")
         options = {**(DEFAULT_TEXT_OPTIONS if args.model is None and not args.char_level else {}), **common}
+        blend = args.model is None if args.linear is None else args.linear
         return TextClassifier(encoder=model, maxlen=args.maxlen, char_level=args.char_level,
                               embeddings=args.embeddings, shapes=args.shapes or options.pop("shapes", False),
                               ensemble=args.ensemble or 1, refit=False if args.no_refit else None,
+                              linear_weight=TEXT_LINEAR_WEIGHT if blend else 0.0,
                               **given(embedding_dim=args.embedding_dim), **options)
     if args.as_image:
         from seqlab.tasks.classification.series_image import SeriesImageClassifier
@@ -198,6 +209,16 @@ def strong_baseline(train, test, metric: str = "euclidean") -> dict:
     if isinstance(train, LabeledTexts):
         return tfidf_baseline(train.texts, train.y, test.texts, test.y)
     return nearest_neighbour_baseline(train.X, train.y, test.X, test.y, metric=metric)
+
+
+def described_model(task) -> str:
+    """The model's name for the report: the encoder, and the TF-IDF member where it is averaged in."""
+    name = getattr(task, "encoder", f"{getattr(task, 'as_image', '')} image cnn")
+    if getattr(task, "linear_", None) is not None:
+        share = task.linear_weight_
+        how = "probability average" if share == 0.5 else f"probabilities weighted {1 - share:g}/{share:g}"
+        name = f"{name} + TF-IDF LR ({how})"
+    return name
 
 
 def misclassified_html(texts, y_true, y_pred, proba, classes, limit: int = 25) -> str:
@@ -247,7 +268,7 @@ def run(args: argparse.Namespace) -> int:
         verdict_line = verdict(metrics["accuracy"], strong["accuracy"], strong["name"])
         training = getattr(task, "training_", None)
         run.save(task)
-        model_name = getattr(task, "encoder", f"{getattr(task, 'as_image', '')} image cnn")
+        model_name = described_model(task)
         run.json("metrics.json", {**metrics, "baseline": baseline, "strong_baseline": strong, "verdict": verdict_line,
                                   "training": training, "split": split, "model": model_name,
                                   "format": fmt, "n_train": len(train)})
@@ -297,8 +318,8 @@ def add_parser(subparsers) -> None:
     add_table_options(p)
     p.add_argument("--model", help=f"encoder: text {', '.join(TEXT_ENCODERS)} (or two joined by '+', e.g. "
                                    f"bilstm+fasttext, probabilities averaged); series {', '.join(SERIES_ENCODERS)} "
-                                   f"(default: {DEFAULT_TEXT_MODEL} with max pooling and --shapes for text, "
-                                   "cnn1d for series)")
+                                   f"(default: {DEFAULT_TEXT_MODEL} with max pooling and --shapes, averaged with "
+                                   "TF-IDF + logistic regression (see --linear), for text; cnn1d for series)")
     p.add_argument("--units", type=int, help="encoder width: units of the recurrent/dense layers (default: 64)")
     p.add_argument("--layers", type=int, help="transformer blocks (default: 2 series, 1 text)")
     p.add_argument("--dropout", type=float, help="dropout before the head and inside transformer blocks "
@@ -317,6 +338,10 @@ def add_parser(subparsers) -> None:
     p.add_argument("--no-refit", action="store_true",
                    help="text: keep the net trained on 80%% of the texts (default: once the adaptive budget has "
                         "found the best epoch on the other 20%%, train again on all of them for that many epochs)")
+    p.add_argument("--linear", action=argparse.BooleanOptionalAction, default=None,
+                   help="text: average the nets' probabilities 50/50 with those of a TF-IDF + logistic-regression "
+                        "model fitted on the same training texts (default: yes without --model, no with it; "
+                        "--no-linear keeps the nets alone). The verdict still compares with that model alone")
     p.add_argument("--embeddings", help="GloVe/word2vec text file to start the embedding from")
     p.add_argument("--class-weight", choices=["balanced"], help="weight classes by inverse frequency")
     p.add_argument("--as-image", choices=["gaf", "gadf", "mtf", "rp"],

@@ -20,6 +20,7 @@ import numpy as np
 
 from seqlab.io.errors import ConfigError
 from seqlab.tasks.classification.metrics import classification_metrics
+from seqlab.tasks.classification.tfidf_logistic import TFIDF_C, tfidf_logistic
 from seqlab.tasks.verdicts import verdict  # noqa: F401  (the reports' wording, re-exported)
 
 NN_METRICS = ("euclidean", "dtw")
@@ -95,7 +96,7 @@ def nearest_neighbour_baseline(train_series, train_y, test_series, test_y, metri
     return out
 
 
-def tfidf_baseline(train_texts, train_y, test_texts, test_y, C: float = 20.0) -> dict:
+def tfidf_baseline(train_texts, train_y, test_texts, test_y, C: float = TFIDF_C) -> dict:
     """Test scores of TF-IDF (word 1-2-grams, sublinear tf) + logistic regression; ``classification_metrics``
     + ``"name"``.
 
@@ -103,12 +104,9 @@ def tfidf_baseline(train_texts, train_y, test_texts, test_y, C: float = 20.0) ->
     ...                ["prize now"], ["s"])["accuracy"]
     1.0
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
     train_y = np.asarray(train_y, dtype=object).ravel().astype(str)
-    vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2))
-    model = LogisticRegression(C=C, max_iter=2000).fit(vectorizer.fit_transform(list(train_texts)), train_y)
+    vectorizer, model = tfidf_logistic(C)   # the settings of TextClassifier's linear member too
+    model.fit(vectorizer.fit_transform(list(train_texts)), train_y)
     pred = model.predict(vectorizer.transform(list(test_texts)))
     test_y = np.asarray(test_y, dtype=object).ravel().astype(str)
     labels = sorted(set(train_y.tolist()) | set(test_y.tolist()))

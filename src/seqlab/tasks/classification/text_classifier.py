@@ -3,8 +3,9 @@
 
 Word or character tokens; encoders by name (``TEXT_ENCODERS``) or two joined by ``+`` whose
 probabilities are averaged; embeddings trainable from scratch or started from a GloVe/word2vec
-text file. The shared training, prediction and saved state live in
-:class:`seqlab.tasks.classification.classifier.NetTask`.
+text file; with ``linear_weight`` the nets' probabilities are averaged with those of a TF-IDF +
+logistic-regression member (``tfidf_logistic.py``) fitted on the same texts. The shared training,
+prediction and saved state live in :class:`seqlab.tasks.classification.classifier.NetTask`.
 
 >>> clf = TextClassifier(encoder="bag_of_embeddings", epochs=30, seed=0)        # doctest: +SKIP
 >>> clf.fit(["free prize now", "see you at lunch"] * 20, ["spam", "ham"] * 20)   # doctest: +SKIP
@@ -14,12 +15,13 @@ array(['spam'], dtype=object)
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from seqlab.data.formats import LabeledTexts, read_word_vectors
 from seqlab.data.ngrams import ngram_bag
 from seqlab.data.padding import pad_sequences
 from seqlab.data.tokenizer import Tokenizer, shape_words
-from seqlab.io.errors import ConfigError, DataError
+from seqlab.io.errors import ConfigError, DataError, ModelFileError
 from seqlab.models.classifiers import (
     RECURRENT_ENCODERS,
     TEXT_ENCODERS,
@@ -27,6 +29,7 @@ from seqlab.models.classifiers import (
     EnsembleNet,
 )
 from seqlab.tasks.classification.classifier import NetTask, one_label_each
+from seqlab.tasks.classification.tfidf_logistic import TENSOR_PREFIX, TfidfLogistic
 
 FASTTEXT_LR = 0.005  # Adam's rate for fasttext when learning_rate=None: a linear model on averaged vectors
                      # learns slowly at 0.001
@@ -73,6 +76,11 @@ class TextClassifier(NetTask):
             from every text it was given. Chosen by 3-fold cross-validation on the training parts of
             three 1,000-sentence sentiment sets (``benchmarks/choose_text_defaults.py``): +0.1, +1.0
             and +2.1 accuracy points for the default model, at about twice the training time.
+        linear_weight: above 0, also fit TF-IDF (word 1-2-grams, sublinear tf) + logistic regression (C=20), the
+            reports' strong baseline (``tfidf_logistic``), on the training texts given to ``fit`` (never on
+            ``validation_data``), and predict ``(1 - linear_weight)`` times the nets' averaged probabilities plus
+            ``linear_weight`` times its: 0.5 is an equal average of the nets and the linear model. The member is
+            ``linear_`` (None at 0, the default) and saves with the nets (terms as JSON, arrays as tensors).
 
     Texts are padded at the end with id 0, which the Embedding masks, so padding never changes a prediction.
 
@@ -87,10 +95,10 @@ class TextClassifier(NetTask):
                  validation_split: float = 0.0, patience: int = 3, pooling: str = "last", seed: int | None = None,
                  verbose: int = 0, kernel_sizes: tuple | None = None, ensemble: int = 1, shapes: bool = False,
                  buckets: int = 65536, char_ngrams: tuple | None = (2, 5), refit: bool | None = None,
-                 bag_shapes: bool = False, time_budget=None):
+                 bag_shapes: bool = False, time_budget=None, linear_weight: float = 0.0):
         self.encoder, self.num_words, self.maxlen, self.char_level = encoder, num_words, maxlen, char_level
         self.shapes, self.buckets, self.char_ngrams, self.refit = shapes, buckets, char_ngrams, refit
-        self.bag_shapes = bag_shapes
+        self.bag_shapes, self.linear_weight = bag_shapes, linear_weight
         self.pooling, self.kernel_sizes, self.ensemble = pooling, kernel_sizes, ensemble
         self.embedding_dim, self.units, self.dropout = embedding_dim, units, dropout
         self.embeddings, self.trainable = embeddings, trainable
@@ -105,6 +113,9 @@ class TextClassifier(NetTask):
         if any(e not in TEXT_ENCODERS for e in encoders):
             raise ConfigError(f"unknown text encoder {self.encoder!r}; choose one of {', '.join(TEXT_ENCODERS)} "
                               "(or two joined by '+', e.g. bilstm+fasttext)")
+        weight = self.linear_weight
+        if isinstance(weight, bool) or not isinstance(weight, (int, float, np.number)) or not 0 <= weight < 1:
+            raise ConfigError(f"linear_weight must be a number in [0, 1), got {weight!r}")
         texts, y = as_text_list(texts, y)
         y_idx = self._fit_labels(y)
         self.tokenizer_ = Tokenizer(num_words=self.num_words, char_level=self.char_level, oov_token="<unk>",
@@ -177,7 +188,18 @@ class TextClassifier(NetTask):
             self.model_ = EnsembleNet(members).eval()
             self.history_ = histories[0]  # loss.png shows the first member
             self.member_epochs_ = [len(h.get("loss", [])) for h in histories]
+        self.linear_ = TfidfLogistic.fit(texts, y_idx, len(self.classes_)) if weight > 0 else None
+        self.linear_weight_ = float(weight) if weight > 0 else 0.0
         return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities ``(n, n_classes)``, columns in ``classes_`` order: the nets' average, blended
+        with the TF-IDF + logistic-regression member's when there is one (``linear_weight``)."""
+        nets = super().predict_proba(X)
+        if getattr(self, "linear_", None) is None:
+            return nets
+        texts, _ = as_text_list(X, None)
+        return (1.0 - self.linear_weight_) * nets + self.linear_weight_ * self.linear_.predict_proba(texts)
 
     def _pad(self, seqs) -> np.ndarray:
         return pad_sequences(seqs, maxlen=self.maxlen_, padding="post", truncating="post").astype(np.int64)
@@ -200,11 +222,28 @@ class TextClassifier(NetTask):
     def _extra_state(self) -> dict:
         return {"tokenizer": self.tokenizer_.to_dict(), "maxlen": self.maxlen_, "bag": self.bag_}
 
+    def _get_state(self):
+        config, tensors, preprocessing = super()._get_state()
+        if getattr(self, "linear_", None) is not None:
+            saved, arrays = self.linear_.state()
+            preprocessing["linear"] = {**saved, "weight": self.linear_weight_}
+            tensors.update({k: torch.from_numpy(v) for k, v in arrays.items()})
+        return config, tensors, preprocessing
+
     def _set_state(self, config, tensors, preprocessing):
-        super()._set_state(config, tensors, preprocessing)
+        nets = {k: v for k, v in tensors.items() if not k.startswith(TENSOR_PREFIX)}
+        super()._set_state(config, nets, preprocessing)
         self.tokenizer_ = Tokenizer.from_dict(preprocessing["tokenizer"])
         self.maxlen_ = int(preprocessing["maxlen"])
         self.bag_ = preprocessing.get("bag")
+        linear = preprocessing.get("linear")   # model directories before 2026-12-07 have none
+        self.linear_, self.linear_weight_ = None, 0.0
+        if linear is not None:
+            weight = linear.get("weight") if isinstance(linear, dict) else None
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight < 1:
+                raise ModelFileError(f"the saved linear member's weight must be a number in (0, 1), got {weight!r}")
+            self.linear_ = TfidfLogistic.from_state(linear, tensors, len(self.classes_))
+            self.linear_weight_ = float(weight)
 
 
 # ----- input checking ----------------------------------------------------------------------------

@@ -1,0 +1,114 @@
+"""TextClassifier(linear_weight=...): the nets' probabilities averaged with a TF-IDF + logistic-regression
+member fitted on the same training texts; checked against scikit-learn fitted directly, saved as JSON +
+safetensors and read back to the same probabilities."""
+import json
+
+import numpy as np
+import pytest
+import torch
+from safetensors.numpy import load_file
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from seqlab.io.errors import ConfigError, ModelFileError
+from seqlab.tasks import Task, TextClassifier
+from seqlab.tasks.classification.baselines import tfidf_baseline
+from seqlab.tasks.classification.tfidf_logistic import TfidfLogistic
+
+NET = dict(encoder="bag_of_embeddings", units=4, embedding_dim=4, epochs=3, batch_size=8, learning_rate=0.02,
+           seed=0)
+PROBE = ["free prize now, call", "lunch at noon?", "see you at the meeting", "claim your cash prize today"]
+
+
+def _texts(n=36, classes=("spam", "ham")):
+    words = {"spam": ["win cash prize now", "free prize claim", "cash prize call now"],
+             "ham": ["see you at lunch", "meeting moved to noon", "lunch at home tonight"],
+             "news": ["markets fell today", "rain expected at noon", "the match ended in a draw"]}
+    labels = [classes[i % len(classes)] for i in range(n)]
+    return [f"{words[c][i % 3]} {i}" for i, c in enumerate(labels)], labels
+
+
+def _sklearn_proba(texts, y, classes, probe):
+    """TF-IDF + logistic regression fitted with scikit-learn directly, columns in ``classes`` order."""
+    vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2))
+    model = LogisticRegression(C=20.0, max_iter=2000).fit(vectorizer.fit_transform(texts), y)
+    proba = model.predict_proba(vectorizer.transform(probe))
+    return proba[:, [model.classes_.tolist().index(c) for c in classes]]
+
+
+def test_the_blend_is_the_weighted_average_of_the_nets_and_the_linear_member():
+    texts, y = _texts()
+    blend = TextClassifier(linear_weight=0.5, **NET).fit(texts, y)
+    nets = TextClassifier(**NET).fit(texts, y)            # the same seed: the same nets, no member
+    assert nets.linear_ is None and isinstance(blend.linear_, TfidfLogistic)
+    for name, value in nets.model_.state_dict().items():   # the member leaves the nets' training alone
+        torch.testing.assert_close(blend.model_.state_dict()[name], value, rtol=0, atol=0)
+    linear = _sklearn_proba(texts, y, blend.classes_.tolist(), PROBE)
+    np.testing.assert_allclose(blend.linear_.predict_proba(PROBE), linear, rtol=1e-6, atol=1e-9)
+    expected = 0.5 * nets.predict_proba(PROBE) + 0.5 * linear
+    np.testing.assert_allclose(blend.predict_proba(PROBE), expected, rtol=1e-6, atol=1e-9)
+    assert blend.predict(PROBE).tolist() == blend.classes_[expected.argmax(axis=1)].tolist()
+    weighted = TextClassifier(linear_weight=0.25, **NET).fit(texts, y)
+    np.testing.assert_allclose(weighted.predict_proba(PROBE), 0.75 * nets.predict_proba(PROBE) + 0.25 * linear,
+                               rtol=1e-6, atol=1e-9)
+
+
+def test_the_linear_member_is_the_reports_tfidf_baseline():
+    texts, y = _texts(60, ("spam", "ham", "news"))
+    clf = TextClassifier(linear_weight=0.5, **NET).fit(texts[:45], y[:45])
+    pred = clf.classes_[clf.linear_.predict_proba(texts[45:]).argmax(axis=1)]
+    baseline = tfidf_baseline(texts[:45], y[:45], texts[45:], y[45:])
+    assert baseline["accuracy"] == float(np.mean(pred == np.asarray(y[45:], dtype=object)))
+    # three classes: a softmax over three rows of coefficients, as scikit-learn's
+    np.testing.assert_allclose(clf.linear_.predict_proba(PROBE),
+                               _sklearn_proba(texts[:45], y[:45], clf.classes_.tolist(), PROBE), rtol=1e-6, atol=1e-9)
+    assert clf.linear_.coef.shape[0] == 3
+
+
+def test_the_linear_member_saves_as_json_and_safetensors_and_loads_to_the_same_probabilities(tmp_path):
+    texts, y = _texts()
+    clf = TextClassifier(encoder="bag_of_embeddings+fasttext", buckets=53, char_ngrams=(3, 3), linear_weight=0.5,
+                         **{k: v for k, v in NET.items() if k != "encoder"}).fit(texts, y)
+    clf.save(tmp_path / "m")
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["config.json", "model.safetensors",
+                                                                  "preprocessing.json"]
+    saved = json.loads((tmp_path / "m" / "preprocessing.json").read_text())["linear"]
+    assert saved["weight"] == 0.5 and saved["terms"] == clf.linear_.terms and "prize" in saved["terms"]
+    arrays = load_file(str(tmp_path / "m" / "model.safetensors"))
+    assert arrays["tfidf_logistic/coef"].dtype == np.float64
+    np.testing.assert_array_equal(arrays["tfidf_logistic/idf"], clf.linear_.idf)
+    loaded = Task.load(tmp_path / "m")
+    np.testing.assert_array_equal(loaded.predict_proba(PROBE + texts), clf.predict_proba(PROBE + texts))
+    assert loaded.predict(PROBE).tolist() == clf.predict(PROBE).tolist()
+
+
+def test_without_a_linear_weight_the_model_saves_and_loads_as_before(tmp_path):
+    texts, y = _texts()
+    clf = TextClassifier(**NET).fit(texts, y)
+    clf.save(tmp_path / "m")
+    assert "linear" not in json.loads((tmp_path / "m" / "preprocessing.json").read_text())
+    assert not any(k.startswith("tfidf_logistic/") for k in load_file(str(tmp_path / "m" / "model.safetensors")))
+    loaded = Task.load(tmp_path / "m")
+    assert loaded.linear_ is None
+    x = torch.as_tensor(clf._inputs(PROBE))
+    with torch.no_grad():   # the nets alone: the softmax of the net's logits
+        np.testing.assert_allclose(clf.predict_proba(PROBE), torch.softmax(clf.model_(x), -1).numpy(), rtol=1e-6)
+    np.testing.assert_array_equal(loaded.predict_proba(PROBE), clf.predict_proba(PROBE))
+
+
+@pytest.mark.parametrize("weight", [-0.1, 1.0, True, "half"])
+def test_a_linear_weight_outside_zero_to_one_is_refused(weight):
+    texts, y = _texts()
+    with pytest.raises(ConfigError, match="linear_weight must be a number in"):
+        TextClassifier(linear_weight=weight, **NET).fit(texts, y)
+
+
+def test_a_saved_member_whose_arrays_do_not_fit_its_terms_is_refused(tmp_path):
+    texts, y = _texts()
+    TextClassifier(linear_weight=0.5, **NET).fit(texts, y).save(tmp_path / "m")
+    prep = tmp_path / "m" / "preprocessing.json"
+    saved = json.loads(prep.read_text())
+    saved["linear"]["terms"] = saved["linear"]["terms"][:-1]
+    prep.write_text(json.dumps(saved))
+    with pytest.raises(ModelFileError, match="do not fit its"):
+        Task.load(tmp_path / "m")
