@@ -174,6 +174,21 @@ def test_classify_text_with_a_two_encoder_blend_and_shapes(tmp_path, capsys):
            capsys, "is not a text encoder")
 
 
+def test_the_text_default_reads_texts_of_one_letter_words(tmp_path, capsys):
+    """Texts whose words are single letters (spaced DNA bases) gave scikit-learn's TF-IDF no terms: the
+    baseline crashed with a traceback; both now read words of any length and say so."""
+    rng = np.random.default_rng(0)
+    rows = [(" ".join(rng.choice(list("acg" if i % 2 else "gtt"), 6)), i % 2) for i in range(60)]
+    data = tmp_path / "bases.csv"
+    pd.DataFrame(rows, columns=["text", "label"]).to_csv(data, index=False)
+    out = tmp_path / "run"
+    assert main(["classify", str(data), "--text-col", "text", "--epochs", "1", "--units", "4", "--embedding-dim", "4",
+                 "--out", str(out)]) == 0
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["strong_baseline"]["name"] == "TF-IDF + logistic regression (short words)"
+    assert json.loads((out / "model" / "preprocessing.json").read_text())["linear"]["tokens"] == "short words"
+
+
 def test_the_text_default_averages_the_nets_with_tfidf_logistic_regression_and_says_so(tmp_path, capsys):
     data = _texts_file(tmp_path / "sms")
     small = ["--epochs", "1", "--units", "4", "--embedding-dim", "4"]

@@ -112,3 +112,25 @@ def test_a_saved_member_whose_arrays_do_not_fit_its_terms_is_refused(tmp_path):
     prep.write_text(json.dumps(saved))
     with pytest.raises(ModelFileError, match="do not fit its"):
         Task.load(tmp_path / "m")
+
+
+@pytest.mark.parametrize("texts, tokens, settings", [
+    (["a c g t", "t t a g", "c c g a", "g t t c"] * 6, "short words", dict(token_pattern=r"(?u)\b\w+\b")),
+    ([":) !!", ":( ??", ":) :)", ":( !?"] * 6, "characters", dict(analyzer="char", ngram_range=(1, 3)))])
+def test_texts_without_two_letter_words_fall_back_to_shorter_tokens(tmp_path, texts, tokens, settings):
+    """One-letter words (spaced DNA letters or Chinese characters) and texts of punctuation left
+    scikit-learn's default vectorizer with no terms: the baseline crashed and the member refused."""
+    y = ["p", "n", "p", "n"] * 6
+    baseline = tfidf_baseline(texts[:16], y[:16], texts[16:], y[16:])
+    vectorizer = TfidfVectorizer(sublinear_tf=True, **{"ngram_range": (1, 2), **settings})
+    direct = LogisticRegression(C=20.0, max_iter=2000).fit(vectorizer.fit_transform(texts[:16]), y[:16])
+    expected = np.mean(direct.predict(vectorizer.transform(texts[16:])) == np.array(y[16:]))
+    assert baseline["name"] == f"TF-IDF + logistic regression ({tokens})" and baseline["accuracy"] == expected
+    member = TfidfLogistic.fit(texts, [0, 1, 0, 1] * 6, 2)
+    assert member.tokens == tokens
+    saved, arrays = member.state()
+    again = TfidfLogistic.from_state(json.loads(json.dumps(saved)), arrays, n_classes=2)
+    assert again.tokens == tokens
+    np.testing.assert_array_equal(again.predict_proba(texts), member.predict_proba(texts))
+    with pytest.raises(ModelFileError, match="tokens"):
+        TfidfLogistic.from_state({**saved, "tokens": "bytes"}, arrays)

@@ -20,7 +20,7 @@ import numpy as np
 
 from seqlab.io.errors import ConfigError
 from seqlab.tasks.classification.metrics import classification_metrics
-from seqlab.tasks.classification.tfidf_logistic import TFIDF_C, tfidf_logistic
+from seqlab.tasks.classification.tfidf_logistic import TFIDF_C, fit_tfidf
 from seqlab.tasks.verdicts import verdict  # noqa: F401  (the reports' wording, re-exported)
 
 NN_METRICS = ("euclidean", "dtw")
@@ -98,18 +98,19 @@ def nearest_neighbour_baseline(train_series, train_y, test_series, test_y, metri
 
 def tfidf_baseline(train_texts, train_y, test_texts, test_y, C: float = TFIDF_C) -> dict:
     """Test scores of TF-IDF (word 1-2-grams, sublinear tf) + logistic regression; ``classification_metrics``
-    + ``"name"``.
+    + ``"name"``. Texts without words of two letters are read as ``fit_tfidf`` says (the name then says
+    which tokens).
 
     >>> tfidf_baseline(["free prize", "see you", "win prize", "lunch at noon"], ["s", "h", "s", "h"],
     ...                ["prize now"], ["s"])["accuracy"]
     1.0
     """
     train_y = np.asarray(train_y, dtype=object).ravel().astype(str)
-    vectorizer, model = tfidf_logistic(C)   # the settings of TextClassifier's linear member too
-    model.fit(vectorizer.fit_transform(list(train_texts)), train_y)
+    tokens, vectorizer, features, model = fit_tfidf(train_texts, C)   # TextClassifier's linear member's too
+    model.fit(features, train_y)
     pred = model.predict(vectorizer.transform(list(test_texts)))
     test_y = np.asarray(test_y, dtype=object).ravel().astype(str)
     labels = sorted(set(train_y.tolist()) | set(test_y.tolist()))
     out = classification_metrics(test_y, pred, labels)
-    out["name"] = "TF-IDF + logistic regression"
+    out["name"] = "TF-IDF + logistic regression" + ("" if tokens == "words" else f" ({tokens})")
     return out
