@@ -6,9 +6,10 @@ Tokens are words of two or more letters, as scikit-learn's default; texts that h
 one character, as in spaced DNA letters or Chinese characters) fall back to words of any length, and
 texts without a word character at all to character 1-3-grams (``TOKENS``, the first that finds a
 term). The fitted member keeps what prediction needs and nothing else: which tokens it read, the
-n-gram terms in column order, their idf weights, and the regression's coefficients and intercepts. Probabilities are computed
-from those arrays, in memory and after loading alike (scikit-learn's formula: a sigmoid of the one
-decision value for two classes, a softmax of one value per class otherwise).
+n-gram terms in column order, their idf weights, and the regression's coefficients and intercepts.
+Probabilities are computed from those arrays, in memory and after loading alike (scikit-learn's
+formula: a sigmoid of the one decision value for two classes, a softmax of one value per class
+otherwise).
 
 >>> member = TfidfLogistic.fit(["free prize", "see you", "win prize", "lunch at noon"], [1, 0, 1, 0], 2)
 >>> member.predict_proba(["prize now"]).argmax(axis=1).tolist()
