@@ -345,6 +345,40 @@ def compare_seeds(args) -> None:
     print(f"cpu time {time.process_time() - started:.0f} s (one process, torch threads {torch.get_num_threads()})")
 
 
+def compare_refit(args) -> None:
+    """Per series: development RMSE / the strong baseline's of the default forecaster (``combine="auto"``, no
+    refit), of ``refit=True`` (combined with the weight chosen before the refit), and of the refitted network
+    alone (``refit-net``: ``refit=True, combine=None`` gives the same network, since neither the differencing
+    nor the epochs depend on the combination); the epochs the refit ran and the windows it trained on."""
+    names = ("default", "refit", "refit-net")
+    print(f"{'series':<32}{'baseline':>20}" + "".join(f"{c:>11}" for c in names)
+          + f"{'epochs':>8}{'windows':>14}{'cpu s':>8}", flush=True)
+    ratios = {c: [] for c in names}
+    started = time.process_time()
+    for name, target, time_col, dev in development_series(args.series, args.data, width=32):
+        t0 = time.process_time()
+        before = Forecaster(target=target, time_col=time_col, seed=0).fit(dev)
+        after = Forecaster(target=target, time_col=time_col, seed=0, refit=True).fit(dev)
+        cpu = time.process_time() - t0
+        base_name, base = strong_baseline(before.metrics_)
+        actual = before.test_forecasts_["actual"]
+        forecasts = {"default": before.test_forecasts_["model"], "refit": after.test_forecasts_["model"],
+                     "refit-net": after.test_forecasts_["network"]}
+        cells = ""
+        for c in names:
+            ratios[c].append(float(np.sqrt(np.mean((forecasts[c] - actual) ** 2))) / base["rmse"])
+            cells += f"{ratios[c][-1]:11.3f}"
+        t = after.training_ or {}
+        windows = f"{t.get('refit_examples', '-')}" if t.get("refit_epochs") else "no refit"
+        print(f"{name[:32]:<32}{base_name[:20]:>20}{cells}{t.get('refit_epochs') or '-':>8}{windows:>14}{cpu:8.0f}",
+              flush=True)
+    print(f"{'geometric mean':<52}" + "".join(f"{geometric_mean(ratios[c]):11.3f}" for c in names))
+    print(f"{'worst':<52}" + "".join(f"{max(ratios[c]):11.3f}" for c in names))
+    print(f"{'beating the baseline (of ' + str(len(ratios['default'])) + ')':<52}"
+          + "".join(f"{sum(r < 1 for r in ratios[c]):11d}" for c in names))
+    print(f"cpu time {time.process_time() - started:.0f} s (one process, torch threads {torch.get_num_threads()})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, action="append", default=[], help="folder holding the CSVs")
@@ -353,9 +387,14 @@ def main() -> None:
     parser.add_argument("--seeds", nargs="+", type=int, default=None,
                         help="instead of the candidates: the default forecaster with each seed, and the mean of "
                              "their forecasts (e.g. --seeds 0 1 2 3 4)")
+    parser.add_argument("--refit", action="store_true",
+                        help="instead of the candidates: the default forecaster against refit=True")
     args = parser.parse_args()
     if args.seeds:
         compare_seeds(args)
+        return
+    if args.refit:
+        compare_refit(args)
         return
     print(f"{'series':<34}{'baseline':>16}" + "".join(f"{c[:24]:>26}" for c in args.candidates), flush=True)
     ratios = {c: [] for c in args.candidates}

@@ -45,7 +45,7 @@ from seqlab.tasks.forecasting.panel import PanelModel, backtest_panel
 from seqlab.tasks.forecasting.panel_predict import panel_from_state, panel_state, predict_panel
 from seqlab.train import Trainer
 from seqlab.train.budget import budget_callback
-from seqlab.train.callbacks import EarlyStopping, EpochProgressBar
+from seqlab.train.callbacks import EarlyStopping, EpochProgressBar, LearningRateScheduler
 from seqlab.train.losses import quantile_loss
 
 STRATEGIES = ("direct", "recursive", "seq2seq")
@@ -111,6 +111,15 @@ class Forecaster(Task):
             windows: there the network stands alone. ``combination_`` is the choice (None when alone),
             ``metrics_["combination"]`` the weights, what they were chosen on and the network alone on
             the test rows; ``backtest`` refits, so each fold chooses its own weights.
+        refit: True: after the validation rows chose the epoch (adaptive budget), the differencing and the
+            combination weight (all with the network trained on the training windows), train the chosen
+            network again from the same initial weights and seed on every window whose targets end before
+            the test rows (training and validation) for the epochs at which the validation loss was best,
+            at the learning rates the budget ran them at; the scaler stays the training rows' one.
+            Only for a network trained by the adaptive budget with validation rows: not for baselines, the
+            closed-form ``linear`` and ``esn``, an explicit ``epochs`` or panels. ``training_["refit_epochs"]``
+            and ``["refit_examples"]`` (the windows) record it. False (the default): measured on the
+            development rows of 17 series it did not help (``benchmarks/choose_forecast_defaults.py``).
         season: seasonal period in rows; None infers it from the training rows.
         test_size: the last rows held out for the test metrics (a fraction below 1 or a row count; None:
             0.2 of the rows of one series, ``horizon`` rows of each series of a panel).
@@ -166,7 +175,8 @@ class Forecaster(Task):
                  validation_split: float = 0.1, test_size: float | None = None, fill: str | None = None, seed: int = 0,
                  verbose: int = 0, future_features=None, static_features=None, calendar: bool = False, cutoff=None,
                  drop_short: bool = False, classical: bool = True, time_budget=None, attention: str = "full",
-                 attention_options: dict | None = None):
+                 attention_options: dict | None = None, refit: bool | None = False):
+        self.refit = refit
         self.model, self.target, self.features, self.time_col = model, target, features, time_col
         self.lookback, self.horizon, self.strategy, self.quantiles = lookback, horizon, strategy, quantiles
         self.units, self.num_layers, self.dropout, self.head_units = units, num_layers, dropout, head_units
@@ -252,6 +262,8 @@ class Forecaster(Task):
         for key, value in kept[choice].items():
             setattr(self, key, value)
         self.combination_ = self._choose_combination(s.values)
+        if self._refit_applies():
+            self._refit_network(s.values, step)
         self._keep_history(s)
         self.metrics_, self.test_forecasts_ = self._score(s.values, self._z, self._test_starts, s.times)
         del self._z, self._test_starts
@@ -398,6 +410,34 @@ class Forecaster(Task):
         self.training_ = budget.summary()
         self.network_.eval()
         return history.as_dict()
+
+    def _refit_applies(self) -> bool:
+        """``refit``: only where the validation rows chose the epoch (the adaptive budget trained a network on
+        them: not baselines, the closed-form linear / esn, an explicit ``epochs`` or no validation rows)."""
+        history, training = self.history_ or {}, self.training_ or {}
+        return bool(self.refit) and self.epochs is None and self.network_ is not None and "val_loss" in history \
+            and bool(training.get("best_epoch"))
+
+    def _refit_network(self, values: np.ndarray, step: int) -> None:
+        """Train the chosen option's network again from the same initial weights and seed on every window
+        whose targets end before the test rows (training and validation), for the epochs at which the
+        validation loss was best, replaying the learning rates the budget ran them at; the transform stays
+        the one fitted on the training rows."""
+        best, k = int(self.training_["best_epoch"]), len(self.targets_)
+        X, Y = make_windows(self._z, self.lookback, step, targets=list(range(k)))
+        starts = window_starts(len(values), self.lookback, step, self.val_end_, self.val_end_,
+                               self.transform_.first_row)["train"]
+        rates = [float(self.learning_rate)] + [float(r) for r in self.history_.get("learning_rate", [])][:best - 1]
+        self.network_ = self._new_network(values.shape[1], step, k)
+        loss = quantile_loss(self._quantiles) if self._quantiles else self.loss
+        with seeded(self.seed):
+            trainer = Trainer(self.network_, loss=loss, optimizer="adam", metrics=(), lr=self.learning_rate,
+                              seed=self.seed)
+            trainer.fit(X[_as_slice(starts)], Y[_as_slice(starts)], epochs=best, batch_size=self.batch_size,
+                        shuffle=True, callbacks=[LearningRateScheduler(lambda e: rates[min(e, len(rates) - 1)])],
+                        verbose=0)
+        self.network_.eval()
+        self.training_ = {**self.training_, "refit_epochs": best, "refit_examples": int(len(starts))}
 
     def _solve_linear(self, X, Y) -> None:
         """The linear autoregression's exact least-squares weights (a tiny ridge keeps it well posed),
