@@ -33,7 +33,7 @@ from seqlab.data import read_csv
 from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
 from seqlab.io.errors import ConfigError
 from seqlab.models.forecasting import MODEL_NAMES
-from seqlab.tasks.forecasting.forecaster import DIFFERENCE_NAMES, Forecaster
+from seqlab.tasks.forecasting.forecaster import COMBINATION_BASELINES, DIFFERENCE_NAMES, Forecaster
 from seqlab.tasks.forecasting.metrics import METRIC_NAMES, forecast_verdict
 from seqlab.train.budget import describe
 
@@ -278,7 +278,7 @@ def forecast_name(model: str, metrics: dict) -> str:
     c = metrics.get("combination")
     if c is None or all(w == 1.0 for w in c["weights"].values()):
         return model
-    short = "naive" if c["baseline"] == "naive" else "seasonal naive"
+    short = COMBINATION_BASELINES[c["baseline"]]
     if all(w == 0.0 for w in c["weights"].values()):
         return f"the {short} forecast ({model} weighed 0 on validation)"
     return f"{model} shrunk toward {short} (w={', '.join(f'{w:.2f}' for w in c['weights'].values())})"

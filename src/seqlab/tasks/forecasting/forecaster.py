@@ -25,7 +25,7 @@ import torch
 from seqlab.data import make_windows
 from seqlab.data.series import SeriesTransform, infer_freq, series_from, split_rows, window_starts
 from seqlab.io import schema
-from seqlab.io.errors import ConfigError, DataError
+from seqlab.io.errors import ConfigError, DataError, ModelFileError
 from seqlab.models.forecast_baselines import infer_season, naive_forecast
 from seqlab.models.forecasting import (
     BASELINES,
@@ -62,7 +62,7 @@ DIFFERENCE_NAMES = {False: "rmse_levels", True: "rmse_differences", "seasonal": 
 # the weight: on the development rows of 17 series, asking for 10 or 20 (yearly and quarterly series have
 # 2-16) undid the gains on water usage, Lynx, robberies, shampoo and PBS (benchmarks/choose_forecast_defaults.py)
 MIN_COMBINATION_WINDOWS = 1
-COMBINATION_BASELINES = {"naive": "the naive forecast", "seasonal": "the seasonal naive forecast"}
+COMBINATION_BASELINES = {"naive": "naive", "seasonal": "seasonal naive"}   # a combination's baseline, by name
 
 # what one fit of the network sets (kept per differencing option while difference="auto" chooses)
 _FITTED = ("difference_", "transform_", "network_", "network_config_", "history_", "training_", "_z",
@@ -679,8 +679,8 @@ class Forecaster(Task):
         c = getattr(self, "combination_", None)
         if c is not None:
             description["combination_meaning"] = (
-                f"seqlab's forecast combines these with {COMBINATION_BASELINES[c['baseline']]}: in data units, "
-                "w * forecast + (1 - w) * baseline, w per target in preprocessing.combination.weights, the "
+                f"seqlab's forecast combines these with the {COMBINATION_BASELINES[c['baseline']]} forecast: in data "
+                "units, w * forecast + (1 - w) * baseline, w per target in preprocessing.combination.weights, the "
                 f"baseline y[t + h - season * ceil(h / season)] with season {c['season']}")
         if self.strategy == "recursive":
             description["notes_recursive"] = ("one step per call: append the forecast to the window and call "
@@ -721,8 +721,6 @@ class Forecaster(Task):
         self.training_ = preprocessing.get("training")
         self.combination_ = preprocessing.get("combination")    # None in files written before it existed
         if self.combination_ is not None and len(self.combination_["weights"]) != len(self.targets_):
-            from seqlab.io.errors import ModelFileError
-
             raise ModelFileError(f"preprocessing.json: combination.weights has {len(self.combination_['weights'])} "
                                  f"weights for {len(self.targets_)} targets; the file was not written by seqlab")
         self.network_ = None
@@ -748,7 +746,8 @@ def combination_label(model: str, combination: dict, targets) -> str:
     >>> combination_label("lstm", {"baseline": "naive", "weights": [0.0], "windows": 12}, ["y"])
     'the naive forecast: the validation windows gave lstm no weight (w = 0 on 12 validation windows)'
     """
-    weights, words = combination["weights"], COMBINATION_BASELINES[combination["baseline"]]
+    weights, short = combination["weights"], COMBINATION_BASELINES[combination["baseline"]]
+    words = f"the {short} forecast"
     windows = combination.get("windows")
     on = f"{windows} validation windows" if windows else "the validation windows"
     if all(w == 1.0 for w in weights):
@@ -756,7 +755,6 @@ def combination_label(model: str, combination: dict, targets) -> str:
     if all(w == 0.0 for w in weights):
         return f"{words}: the validation windows gave {model} no weight (w = 0 on {on})"
     if len(weights) == 1:
-        short = {"naive": "naive", "seasonal": "seasonal naive"}[combination["baseline"]]
         mix = f"{weights[0]:.2f} x {model} + {1 - weights[0]:.2f} x {short}"
     else:
         mix = "w " + ", ".join(f"{t} {w:.2f}" for t, w in zip(targets, weights))
