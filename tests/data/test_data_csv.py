@@ -170,3 +170,47 @@ def test_read_text_keeps_the_text_exactly(tmp_path):
     assert read_text(path) == "\ufeffé\r\nx\n"
     with pytest.raises(DataError, match="file not found: .*; give a poem"):
         read_text(tmp_path / "nope.txt", "a poem")
+
+
+# ----- files as spreadsheets write them: other separators, decimal commas, thousands, day-first dates -----
+def test_a_semicolon_file_with_decimal_commas_is_read_as_numbers(tmp_path):
+    path = write(tmp_path, "datum;umsatz\n01.02.2020;1,5\n13.02.2020;-2,25\n")
+    df = read_csv(path, target="umsatz", time_col="datum")
+    assert df["umsatz"].tolist() == [1.5, -2.25]
+    assert df["datum"].dt.strftime("%Y-%m-%d").tolist() == ["2020-02-01", "2020-02-13"]
+
+
+@pytest.mark.parametrize("sep", ["\t", "|"])
+def test_tab_and_pipe_separated_files_are_recognised_by_their_header(tmp_path, sep):
+    path = write(tmp_path, f"t{sep}v\n2020-01-01{sep}1.5\n2020-01-02{sep}2.5\n")
+    assert read_csv(path, target="v", time_col="t")["v"].tolist() == [1.5, 2.5]
+
+
+def test_a_comma_header_keeps_the_comma_separator(tmp_path):
+    path = write(tmp_path, "a,b;c\n1,2\n")
+    assert read_csv(path, target="a").columns.tolist() == ["a", "b;c"]
+
+
+def test_quoted_numbers_with_thousands_commas_are_numbers(tmp_path):
+    path = write(tmp_path, 'v,name\n"1,234",a\n17,b\n"-12,345,678.5",c\n')
+    df = read_csv(path, target="v")
+    assert df["v"].tolist() == [1234.0, 17.0, -12345678.5]
+    assert df["name"].tolist() == ["a", "b", "c"]
+
+
+def test_a_text_column_with_one_comma_number_stays_text(tmp_path):
+    path = write(tmp_path, 'v,note\n1,"1,234"\n2,hello\n')
+    assert read_csv(path, target="v")["note"].tolist() == ["1,234", "hello"]
+
+
+def test_day_first_dates_are_read_in_one_order_for_the_whole_column(tmp_path):
+    # pandas' per-value parsing reads 01/02 as 2 January and 13/02 as 13 February: rows in the wrong order
+    path = write(tmp_path, "t,v\n12/01/2020,1\n13/01/2020,2\n01/02/2020,3\n")
+    df = read_csv(path, target="v", time_col="t")
+    assert df["t"].dt.strftime("%Y-%m-%d").tolist() == ["2020-01-12", "2020-01-13", "2020-02-01"]
+    assert df["v"].tolist() == [1.0, 2.0, 3.0]
+
+
+def test_month_first_dates_stay_month_first(tmp_path):
+    path = write(tmp_path, "t,v\n01/02/2020,1\n01/13/2020,2\n")
+    assert read_csv(path, target="v", time_col="t")["t"].dt.day.tolist() == [2, 13]

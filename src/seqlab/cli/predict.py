@@ -48,6 +48,7 @@ from seqlab.cli.common import (
     read_table,
 )
 from seqlab.cli.predict_tasks import TASK_TABLES, Scored, recorded_input
+from seqlab.data.csv import read_frame
 from seqlab.data.formats import detect_format, read_labeled, read_unlabeled
 from seqlab.data.unlabeled import iter_unlabeled
 from seqlab.io.atomic import atomic_path
@@ -119,9 +120,9 @@ def _labelled_input(task, args, path: Path, fmt: str, recorded: dict):
         return [text for _, _, text in heads], [head.strip() for head, _, _ in heads]
     if fmt == "csv":
         try:
-            if label_col not in pd.read_csv(path, nrows=0).columns:
+            if label_col not in read_frame(path, nrows=1).columns:
                 return None
-        except (ValueError, UnicodeDecodeError):   # read again below, and explained there
+        except (DataError, ConfigError):   # read again below, and explained there
             return None
     try:
         labelled = read_labeled(path, fmt, None if fmt in ("ucr", "ts") else label_col, text_col)

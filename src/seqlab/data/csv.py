@@ -240,6 +240,11 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
     _check_file(path)
     if thousands is not None and len(thousands) != 1:
         raise ConfigError(f"the thousands separator must be one character, e.g. ',', got {thousands!r}")
+    guessed = sep == "," and "sep" not in options and _separator_of(path)
+    if guessed:   # a header without commas: a ';', tab or '|' file, read with that separator
+        sep = guessed
+        if sep == ";":   # Excel's CSV where the decimal mark is a comma
+            options.setdefault("decimal", ",")
     try:
         df = pd.read_csv(path, sep=sep, thousands=thousands, skipinitialspace=True, **options)
     except pd.errors.EmptyDataError:
@@ -252,7 +257,45 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
     df.columns = [str(c).strip() for c in df.columns]
     if len(df) == 0:
         raise DataError(f"{path}: has a header ({', '.join(df.columns)}) but no data rows")
+    if sep == "," and thousands is None and "dtype" not in options:
+        _numbers_with_thousands(df)
     return df
+
+
+SEPARATORS = (";", "\t", "|")   # tried, in this order, when a CSV's header holds no comma
+_THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$")   # 1,234 or -12,345,678.5
+_PLAIN_NUMBER = re.compile(r"^\s*[-+]?\d+(?:\.\d+)?\s*$")
+
+
+def _separator_of(path: Path) -> str | None:
+    """The separator of a file whose first line holds no comma but a ``SEPARATORS`` character (the most
+    frequent of them), else None. Pipes (``<(...)``) are not peeked at: they cannot be read twice."""
+    if not path.is_file():
+        return None
+    try:
+        with (gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else
+              open(path, encoding="utf-8")) as fh:
+            header = fh.readline()
+    except (UnicodeDecodeError, OSError, EOFError):
+        return None   # pandas says what is wrong with the file
+    if "," in header:
+        return None
+    counts = {s: header.count(s) for s in SEPARATORS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else None
+
+
+def _numbers_with_thousands(df: pd.DataFrame) -> None:
+    """Text columns whose every value is a number, some written with thousands commas (``"1,234"``,
+    quoted in the CSV), made float64 in place; other columns are left as they are."""
+    for name in df.columns:
+        col = df[name]
+        if col.dtype != object:
+            continue
+        text = col.dropna().astype(str)
+        with_commas = text.str.match(_THOUSANDS)
+        if len(text) and with_commas.any() and (with_commas | text.str.match(_PLAIN_NUMBER)).all():
+            df[name] = pd.to_numeric(col.astype(str).str.replace(",", "", regex=False).where(col.notna()))
 
 
 def _numeric_column(col: pd.Series, name: str, path) -> pd.Series:
@@ -295,13 +338,45 @@ def quarter_starts(raw: pd.Series) -> pd.Series | None:
     return pd.to_datetime(pd.DataFrame({"year": year.astype(int), "month": 3 * quarter.astype(int) - 2, "day": 1}))
 
 
+_DOTTED_DATE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}")   # 31.01.2020: day first, as in Germany
+
+
+def _dates_of_one_format(raw: pd.Series) -> pd.Series | None:
+    """``raw`` as dates read with one format, the one pandas infers from the first value, month first
+    (``01/02/2020`` is 2 January) unless only day first reads every value or the dates are dotted
+    (``31.01.2020``); None when neither reads every value. One format for the whole column keeps
+    ``01/02`` and ``13/02`` from being read in two orders.
+
+    >>> _dates_of_one_format(pd.Series(["01.02.2020", "13.02.2020"])).dt.strftime("%Y-%m-%d").tolist()
+    ['2020-02-01', '2020-02-13']
+    >>> _dates_of_one_format(pd.Series(["01/02/2020", "01/13/2020"])).dt.strftime("%Y-%m-%d").tolist()
+    ['2020-01-02', '2020-01-13']
+    """
+    text = raw.dropna().astype(str)
+    if not len(text):
+        return None
+    orders = (True, False) if _DOTTED_DATE.match(text.iloc[0]) else (False, True)
+    for dayfirst in orders:
+        with warnings.catch_warnings():   # "could not infer format": then a value fails, and the next order is tried
+            warnings.simplefilter("ignore")
+            try:
+                times = pd.to_datetime(raw, errors="coerce", dayfirst=dayfirst)
+            except (ValueError, TypeError, OverflowError):
+                continue
+        if not times[raw.notna()].isna().any():
+            return times
+    return None
+
+
 def _parse_time(raw: pd.Series, col: str, path) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(raw):
         return raw
     quarters = quarter_starts(raw) if raw.dtype == object else None
     if quarters is not None:
         return quarters.set_axis(raw.index)
-    times = pd.to_datetime(raw, errors="coerce", format="mixed")
+    times = _dates_of_one_format(raw)
+    if times is None:   # no one format reads every value: each value read on its own
+        times = pd.to_datetime(raw, errors="coerce", format="mixed")
     bad = times.isna().to_numpy()
     if bad.any():
         first = int(np.argmax(bad))

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from seqlab.data.csv import read_frame
 from seqlab.io.errors import ConfigError, DataError
 
 FILLS = ("ffill", "interpolate", "zero")
@@ -92,7 +93,7 @@ def read_table(path) -> pd.DataFrame:
                 raise ConfigError("reading Parquet needs pyarrow: pip install 'seqlab[panel]'") from None
             frame = pd.read_parquet(path, engine="pyarrow")
         else:
-            frame = pd.read_csv(path)
+            frame = read_frame(path)   # separators, decimal commas and thousands as every seqlab CSV reader
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as e:
         raise DataError(f"{path} cannot be read: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
     if frame.empty:
