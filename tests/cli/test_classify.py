@@ -220,3 +220,27 @@ def test_the_text_default_averages_the_nets_with_tfidf_logistic_regression_and_s
                      "--out", str(chosen)]) == 0
         model = json.loads((chosen / "metrics.json").read_text())["model"]
         assert model == "bag_of_embeddings" + (" + TF-IDF LR (probability average)" if blended else "")
+
+
+def test_a_csv_of_texts_without_text_col_is_read_as_texts_and_says_which_columns(tmp_path, capsys):
+    """A CSV whose one column of texts is not called ``text`` (``review, sentiment``, as in Kaggle's IMDb file)
+    was read as numeric series and stopped at its first word; its texts column is now found and named."""
+    rows = [(f"{'great lovely film' if i % 2 else 'dull boring plot'} number {i}", "pos" if i % 2 else "neg")
+            for i in range(40)]
+    data = tmp_path / "reviews.csv"
+    pd.DataFrame(rows, columns=["review", "sentiment"]).to_csv(data, index=False)
+    out = tmp_path / "run"
+    assert main(["classify", str(data), "--model", "bag_of_embeddings", "--epochs", "1", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "classifying the texts of column 'review' with labels from 'sentiment'" in err
+    assert json.loads((out / "metrics.json").read_text())["strong_baseline"]["name"].startswith("TF-IDF")
+    assert main(["predict", str(out), str(data), "--out", str(tmp_path / "p.csv")]) == 0
+    assert pd.read_csv(tmp_path / "p.csv")["prediction"].isin(["pos", "neg"]).all()
+
+
+def test_a_csv_of_numeric_series_with_an_id_column_stays_series(tmp_path):
+    from seqlab.cli.classify import text_columns
+
+    table = pd.read_csv(_series_csv(tmp_path / "s.csv"), dtype=str).assign(id=[f"s{i}" for i in range(24)],
+                                                                         when="2020-01-01 10:00")
+    assert text_columns(table) is None

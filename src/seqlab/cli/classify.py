@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import argparse
 import html
+import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from seqlab.cli.common import (
     ADAPTIVE,
@@ -81,6 +84,8 @@ def load_data(args):
             raise ConfigError(f"{args.train} is a bundled set with its own test split; do not give --test")
         return bundled
     train_file = input_file(args.train)
+    if args.format is None and args.text_col is None and detect_format(train_file) == "csv":
+        _find_text_columns(args, train_file)
     fmt = args.format or detect_format(train_file, args.text_col)
     train = read_labeled(_table(args, train_file, fmt), fmt, args.label_col, args.text_col)
     test = None
@@ -95,6 +100,58 @@ def load_data(args):
             raise DataError(f"TRAIN series have {train.n_channels} channel(s) but --test series have "
                             f"{test.n_channels}; they must match")
     return train, test, fmt
+
+
+def text_columns(table: pd.DataFrame, label_col: str | None = None) -> tuple[str, str] | None:
+    """``(text column, label column)`` of a CSV of labelled texts read as strings, or None when it does not
+    look like one: exactly one column besides the label holds texts (most values have a space, few are
+    numbers or dates), and the label column is ``label_col``, else ``label``, else the one other column.
+
+    >>> text_columns(pd.DataFrame({"review": ["good film", "so bad"], "sentiment": ["1", "0"]}))
+    ('review', 'sentiment')
+    >>> text_columns(pd.DataFrame({"label": ["a", "b"], "x1": ["0.5", "1"], "x2": ["2", "3"]})) is None
+    True
+    """
+    label = label_col or ("label" if "label" in table.columns else None)
+    texts = [str(c) for c in table.columns if c != label and _holds_texts(table[c])]
+    if len(texts) != 1:
+        return None
+    if label is None:
+        others = [str(c) for c in table.columns if c != texts[0]]
+        if len(others) != 1:
+            return None
+        label = others[0]
+    return texts[0], label
+
+
+def _holds_texts(column: pd.Series) -> bool:
+    values = column.astype(str).str.strip()
+    values = values[values != ""]
+    if not len(values):
+        return False
+    numbers = pd.to_numeric(values, errors="coerce").notna().mean()
+    with warnings.catch_warnings():   # "could not infer format" on texts
+        warnings.simplefilter("ignore")
+        dates = pd.to_datetime(values, errors="coerce", format="mixed").notna().mean()
+    return numbers < 0.1 and dates < 0.5 and values.str.contains(r"\s").mean() > 0.5
+
+
+def _find_text_columns(args, path: Path) -> None:
+    """A ``.csv`` given without ``--text-col``: when it holds one column of texts (``text_columns``), set
+    ``args.text_col`` (and ``args.label_col`` when it was guessed too) and say so on stderr."""
+    from seqlab.data.csv import read_frame
+
+    try:
+        found = text_columns(read_frame(path, dtype=str, keep_default_na=False, nrows=500), args.label_col)
+    except (DataError, ConfigError):   # read again, and explained, by read_labeled
+        return
+    if found is None:
+        return
+    args.text_col, label_col = found
+    guessed = "" if args.label_col else f" with labels from {label_col!r}"
+    args.label_col = args.label_col or (None if label_col == "label" else label_col)
+    print(f"seqlab: note: classifying the texts of column {args.text_col!r}{guessed}, the only text column of "
+          f"{path.name} (--text-col / --label-col name others)", file=sys.stderr)
 
 
 def _table(args, path: Path, fmt: str):
