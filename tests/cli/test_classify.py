@@ -244,3 +244,22 @@ def test_a_csv_of_numeric_series_with_an_id_column_stays_series(tmp_path):
     table = pd.read_csv(_series_csv(tmp_path / "s.csv"), dtype=str).assign(id=[f"s{i}" for i in range(24)],
                                                                          when="2020-01-01 10:00")
     assert text_columns(table) is None
+
+
+def test_classify_and_predict_read_weka_arff_files(tmp_path):
+    """The UCR/UEA archive's zips hold each set as .ts, .txt and .arff; the .arff was refused by its name."""
+    rng = np.random.default_rng(0)
+    header = "@relation r\n" + "".join(f"@attribute t{i} numeric\n" for i in range(8)) + "@attribute c {up,down}\n@data\n"
+
+    def arff(path, n):
+        rows = [(np.linspace(0, 1, 8) * (1 if k % 2 else -1) + 0.1 * rng.normal(size=8), "up" if k % 2 else "down")
+                for k in range(n)]
+        path.write_text(header + "".join(",".join(f"{v:.3f}" for v in x) + f",{c}\n" for x, c in rows))
+        return path
+
+    train, test, out = arff(tmp_path / "r_TRAIN.arff", 20), arff(tmp_path / "r_TEST.arff", 10), tmp_path / "run"
+    assert main(["classify", str(train), "--test", str(test), "--epochs", "2", "--ensemble", "1",
+                 "--out", str(out)]) == 0
+    assert json.loads((out / "metrics.json").read_text())["n"] == 10
+    assert main(["predict", str(out), str(test), "--out", str(tmp_path / "p.csv")]) == 0
+    assert len(pd.read_csv(tmp_path / "p.csv")) == 10

@@ -142,3 +142,42 @@ def test_event_streams_are_repeatable_and_labelled_where_events_are():
     assert (y > 0).any(axis=1).all()  # every stream holds at least one event
     dips = y == 3
     assert X[dips].mean() < X[y == 0].mean() - 1.0  # a dip sits about 2 below the background
+
+
+_ARFF = """% a comment
+@Relation Tiny
+@attribute att1 numeric
+@attribute att2 numeric
+@attribute att3 numeric
+@attribute target {a,'b c'}
+
+@data
+1,2,3,a
+4.5,-1,?,'b c'
+"""
+
+
+def test_arff_univariate_reads_as_the_same_series_as_its_ts_twin(tmp_path):
+    (tmp_path / "t.arff").write_text(_ARFF)
+    (tmp_path / "t.ts").write_text("@problemName t\n@univariate true\n@equalLength false\n@classLabel true a bc\n"
+                                   "@data\n1,2,3:a\n4.5,-1,?:b c\n")
+    arff, ts = read_labeled(tmp_path / "t.arff"), read_ts(tmp_path / "t.ts")
+    assert detect_format("x.arff") == "arff" and arff.format == "arff"
+    assert arff.y.tolist() == ts.y.tolist() == ["a", "b c"]
+    assert arff.lengths.tolist() == [3, 2]
+    for a, b in zip(arff.X, ts.X):
+        np.testing.assert_array_equal(a, b)
+    assert [x.tolist() for x in read_unlabeled(tmp_path / "t.arff", "arff")] == [x.tolist() for x in arff.X]
+
+
+@pytest.mark.parametrize("text, match", [
+    ("@relation m\n@attribute series relational\n@end series\n@attribute c {a}\n@data\n'1,2',a\n",
+     "multivariate ARFF"),
+    ("@relation m\n@attribute x numeric\n", "no @data"),
+    ("@relation m\n@attribute x numeric\n@attribute c {a}\n@data\n1,2,a\n", "3 values where the header declares 2"),
+    ("@relation m\n@attribute x numeric\n@attribute c {a}\n@data\nhello,a\n", "text where a number belongs"),
+])
+def test_arff_files_seqlab_cannot_read_say_why(tmp_path, text, match):
+    (tmp_path / "bad.arff").write_text(text)
+    with pytest.raises(DataError, match=match):
+        read_labeled(tmp_path / "bad.arff")

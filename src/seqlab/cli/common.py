@@ -106,7 +106,7 @@ SHARED = {
                                    "seqlab's small networks, most of all on a busy machine)", thread_count, minimum=1),
     "out": Shared("--out", "run directory (default: runs/{command}-<timestamp>)", str),
     "format": Shared("--format", "how the data files are read: csv (a row per series), ucr (.tsv/.txt, label "
-                                 "first), ts (sktime/aeon) or text", str, choices=FORMATS),
+                                 "first), ts (sktime/aeon), arff (Weka, univariate) or text", str, choices=FORMATS),
     "text_col": Shared("--text-col", "the text column of a CSV of texts (implies --format text)", str),
 }
 

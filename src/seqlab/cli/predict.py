@@ -125,7 +125,7 @@ def _labelled_input(task, args, path: Path, fmt: str, recorded: dict):
         except (DataError, ConfigError):   # read again below, and explained there
             return None
     try:
-        labelled = read_labeled(path, fmt, None if fmt in ("ucr", "ts") else label_col, text_col)
+        labelled = read_labeled(path, fmt, None if fmt in ("ucr", "ts", "arff") else label_col, text_col)
     except (DataError, ConfigError):
         return None
     truth = [str(v) for v in labelled.y]

@@ -11,6 +11,8 @@ Formats:
   varying lengths) and the older ``.txt`` files (whitespace separated, labels like ``1.0000000e+00``).
 - ``ts``: the sktime/aeon text format (``@`` header lines, ``@data``, dimensions split by ``:``,
   values by ``,``, label last), univariate or multivariate, equal or unequal length.
+- ``arff``: Weka's ARFF as the UCR/UEA archive ships it beside ``.ts`` (``@attribute`` lines, ``@data``, one
+  series per line, values by ``,``, the class attribute last), univariate; ``?`` pads shorter series.
 - ``text``: a CSV with a text and a label column, or ``label<TAB>text`` lines (the SMS Spam
   Collection's layout).
 
@@ -32,7 +34,7 @@ import pandas as pd
 from seqlab.data.limits import check_magnitude
 from seqlab.io.errors import ConfigError, DataError
 
-FORMATS = ("csv", "ucr", "ts", "text")
+FORMATS = ("csv", "ucr", "ts", "arff", "text")
 
 
 @dataclass
@@ -42,7 +44,7 @@ class LabeledSeries:
     Attributes:
         X: list of ``n`` float32 arrays, each ``(time_i, channels)``.
         y: ``(n,)`` array of label strings.
-        format: the format read (``csv``, ``ucr`` or ``ts``).
+        format: the format read (``csv``, ``ucr``, ``ts`` or ``arff``).
     """
 
     X: list
@@ -165,6 +167,54 @@ def read_ucr(path: str | Path) -> LabeledSeries:
         y.append(_label_str(parts[0]))
     _check_nonempty(path, len(X))
     return LabeledSeries(X, np.array(y, dtype=object), "ucr")
+
+
+def read_arff(path: str | Path) -> LabeledSeries:
+    """Read a univariate ARFF file of the UCR/UEA archive: numeric attributes, one per time step, then the
+    class attribute; ``?`` is a missing value, accepted only as trailing padding.
+
+    Returns a univariate :class:`LabeledSeries` (each series ``(time, 1)``). Raises DataError for a file
+    without ``@data``, a multivariate (relational) one, whose ``.ts`` twin is the one to read, or a row
+    with text where a number belongs.
+    """
+    path, lines = _open_lines(path)
+    header, data = _arff_sections(path, lines)
+    if any(re.search(r"\brelational\b", line, re.IGNORECASE) for line in header):
+        raise DataError(f"{path}: a multivariate ARFF file (relational attributes) is not read; give the .ts "
+                        "file of the same set")
+    n_attributes = sum(1 for line in header if line.lower().startswith("@attribute"))
+    X, y = [], []
+    for i, line in data:
+        parts = [p.strip().strip("'\"") for p in line.split(",")]
+        if n_attributes and len(parts) != n_attributes:
+            raise DataError(f"{path} line {i}: {len(parts)} values where the header declares {n_attributes} "
+                            "attributes")
+        try:
+            values = np.array([float("nan") if p == "?" else float(p) for p in parts[:-1]], dtype=np.float64)
+        except ValueError:
+            raise DataError(f"{path} line {i}: text where a number belongs (the class comes last)") from None
+        X.append(_strip_trailing_nan(values, path, i).astype(np.float32)[:, None])
+        y.append(_label_str(parts[-1]))
+    _check_nonempty(path, len(X))
+    return LabeledSeries(X, np.array(y, dtype=object), "arff")
+
+
+def _arff_sections(path: Path, lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
+    """``(header lines, [(line number, data line)])`` of an ARFF file, comments (``%``) and blanks left out."""
+    header, data, in_data = [], [], False
+    for i, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if not line or line.startswith("%"):
+            continue
+        if in_data:
+            data.append((i, line))
+        elif line.lower().startswith("@data"):
+            in_data = True
+        else:
+            header.append(line)
+    if not in_data:
+        raise DataError(f"{path}: no @data line; is this an ARFF file?")
+    return header, data
 
 
 def read_ts(path: str | Path) -> LabeledSeries:
@@ -332,12 +382,12 @@ def read_word_vectors(path: str | Path, word_index: dict[str, int], vocab_size: 
 
 
 def detect_format(path: str | Path, text_col: str | None = None) -> str:
-    """The format implied by a file name: ``.ts`` -> ts, ``.tsv``/``.txt`` -> ucr, ``.csv`` -> csv
-    (text when ``text_col`` is given). Raises ConfigError when the name says nothing."""
+    """The format implied by a file name: ``.ts`` -> ts, ``.tsv``/``.txt`` -> ucr, ``.arff`` -> arff, ``.csv`` ->
+    csv (text when ``text_col`` is given). Raises ConfigError when the name says nothing."""
     suffix = _suffix(path)
     if text_col is not None:
         return "text"
-    found = {".ts": "ts", ".tsv": "ucr", ".txt": "ucr", ".csv": "csv"}.get(suffix)
+    found = {".ts": "ts", ".tsv": "ucr", ".txt": "ucr", ".csv": "csv", ".arff": "arff"}.get(suffix)
     if found is None:
         raise ConfigError(f"cannot tell the format of {path} from its name; give --format "
                           f"({'|'.join(FORMATS)})")
@@ -356,7 +406,7 @@ def read_labeled(path: str | Path, format: str | None = None, label_col: str | N
         return read_csv_series(path, label_col or "label")
     if label_col is not None:
         raise ConfigError(f"--label-col does not apply to the {format} format (its label position is fixed)")
-    return read_ucr(path) if format == "ucr" else read_ts(path)
+    return {"ucr": read_ucr, "arff": read_arff}.get(format, read_ts)(path)
 
 
 def read_unlabeled(path: str | Path, format: str, text_col: str | None = None,
