@@ -249,7 +249,8 @@ def test_a_csv_of_numeric_series_with_an_id_column_stays_series(tmp_path):
 def test_classify_and_predict_read_weka_arff_files(tmp_path):
     """The UCR/UEA archive's zips hold each set as .ts, .txt and .arff; the .arff was refused by its name."""
     rng = np.random.default_rng(0)
-    header = "@relation r\n" + "".join(f"@attribute t{i} numeric\n" for i in range(8)) + "@attribute c {up,down}\n@data\n"
+    attributes = "".join(f"@attribute t{i} numeric\n" for i in range(8))
+    header = "@relation r\n" + attributes + "@attribute c {up,down}\n@data\n"
 
     def arff(path, n):
         rows = [(np.linspace(0, 1, 8) * (1 if k % 2 else -1) + 0.1 * rng.normal(size=8), "up" if k % 2 else "down")
