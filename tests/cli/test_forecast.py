@@ -78,6 +78,30 @@ def test_without_target_the_only_numeric_column_is_forecast(tmp_path, capsys):
     assert json.loads((out / "model" / "config.json").read_text())["config"]["params"]["target"] == ["Passengers"]
 
 
+def test_without_target_a_year_column_of_whole_numbers_is_not_a_candidate(tmp_path, capsys):
+    """Yearly files (``"Year","Water"`` with "1885", "1886", ...) have two numeric columns; the year counts time."""
+    path = tmp_path / "water.csv"
+    pd.DataFrame({"Year": 1885 + np.arange(60), "Water": 300 + np.sin(np.arange(60.0))}).to_csv(path, index=False)
+    out = tmp_path / "run"
+    assert main(["forecast", str(path), "--epochs", "1", "--units", "4", "--verbose", "0", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "forecasting column 'Water', the only numeric column" in err
+    assert "'Year' counts time steps and is left out" in err
+
+
+@pytest.mark.parametrize("frame, expected", [
+    ({"Year": [1885, 1886, 1888], "Water": [1.5, 2.0, 3.0]}, (["Water"], ["Year"])),   # a time name: gaps allowed
+    ({"a": [1, 2, 3], "b": [2, 4, 6]}, (["a", "b"], [])),                               # both count: neither left out
+    ({"n": [10, 20, 30], "v": [1.5, 0.5, 2.5]}, (["v"], ["n"])),                      # a constant step
+    ({"cases": [1, 5, 9, 20], "new": [1, 4, 4, 11]}, (["cases", "new"], [])),          # rising counts: kept
+    ({"v": [1, 2, 3]}, (["v"], [])),                                                    # the only column stays
+])
+def test_value_columns_leave_out_columns_that_count_time(frame, expected):
+    from seqlab.data.series import value_columns
+
+    assert value_columns(pd.DataFrame(frame)) == expected
+
+
 def test_without_target_several_numeric_columns_are_one_line_exit_2(csv, tmp_path, capsys):
     out = tmp_path / "bad"
     assert main(["forecast", str(csv), "--epochs", "1", "--verbose", "0", "--out", str(out)]) == 2

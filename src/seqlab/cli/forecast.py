@@ -16,8 +16,6 @@ import re
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from seqlab.cli.common import (
     ADAPTIVE,
     add_arguments,
@@ -30,6 +28,7 @@ from seqlab.cli.common import (
 )
 from seqlab.cli.forecast_panel import run_panel
 from seqlab.data import read_csv
+from seqlab.data.series import value_columns
 from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
 from seqlab.io.errors import ConfigError
 from seqlab.models.forecasting import MODEL_NAMES
@@ -158,19 +157,23 @@ def run(args) -> int:
 
 def only_numeric_column(table, exclude=(), source="the table") -> str:
     """The column to forecast when ``--target`` is not given: the table's only numeric column besides
-    ``exclude`` (the time column, the features), announced on stderr. Several or none is a ConfigError
+    ``exclude`` (the time column, the features) and columns that count time steps (a ``Year`` of whole
+    numbers: ``seqlab.data.series.value_columns``), announced on stderr. Several or none is a ConfigError
     naming the columns, as ``Forecaster(target=None)`` does.
 
+    >>> import pandas as pd
     >>> only_numeric_column(pd.DataFrame({"Month": ["1949-01"], "Passengers": [112]}))
     'Passengers'
     """
-    numeric = [str(c) for c in table.columns if c not in exclude and pd.api.types.is_numeric_dtype(table[c])]
+    numeric, steps = value_columns(table, exclude)
     if len(numeric) != 1:
-        found = f"its numeric columns are {', '.join(numeric)}" if numeric else "it has no numeric column"
+        found = f"its numeric columns are {', '.join(numeric + steps)}" if numeric + steps else \
+            "it has no numeric column"
         raise ConfigError(f"--target is required: say which column to forecast ({source}: {found}; "
                           f"columns are: {', '.join(map(str, table.columns))})")
+    left_out = f"; {', '.join(map(repr, steps))} counts time steps and is left out" if steps else ""
     print(f"seqlab: note: forecasting column {numeric[0]!r}, the only numeric column of {source} "
-          "(--target names another)", file=sys.stderr)
+          f"(--target names another{left_out})", file=sys.stderr)
     return numeric[0]
 
 

@@ -44,6 +44,43 @@ def _names(value) -> list[str]:
     return [str(v) for v in value]
 
 
+_TIME_NAMES = re.compile(r"^(?:year|yr|date|time|period|t|index|month|quarter|week|day|unnamed: 0|)$", re.IGNORECASE)
+
+
+def looks_like_time_steps(column: pd.Series) -> bool:
+    """Whether a numeric column counts time rather than measures something: whole numbers rising by one
+    constant step (``1885, 1886, ...``; a row number), or rising at all under a time-like name (``Year``,
+    ``t``, an unnamed index column).
+
+    >>> looks_like_time_steps(pd.Series([1885, 1886, 1887], name="Year"))
+    True
+    >>> looks_like_time_steps(pd.Series([356.0, 386.0, 397.0], name="Water"))
+    False
+    """
+    v = pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64)
+    if len(v) < 3 or not np.isfinite(v).all() or (v != np.round(v)).any():
+        return False
+    steps = np.diff(v)
+    if not (steps > 0).all():
+        return False
+    return bool((steps == steps[0]).all() or _TIME_NAMES.match(str(column.name).strip()))
+
+
+def value_columns(df: pd.DataFrame, exclude=()) -> tuple[list[str], list[str]]:
+    """``(numeric columns to forecast from, time-step columns left out)`` of ``df`` besides ``exclude``:
+    when there are several numeric columns, those that ``looks_like_time_steps`` are left out.
+
+    >>> value_columns(pd.DataFrame({"Year": [1885, 1886, 1887], "Water": [356, 386, 397]}))
+    (['Water'], ['Year'])
+    """
+    numeric = [str(c) for c in df.columns if c not in exclude and pd.api.types.is_numeric_dtype(df[c])]
+    if len(numeric) < 2:
+        return numeric, []
+    steps = [c for c in numeric if looks_like_time_steps(df[c])]
+    values = [c for c in numeric if c not in steps]
+    return (values, steps) if values else (numeric, [])
+
+
 def series_from(data, target=None, features=None, time_col: str | None = None, fill: str | None = None) -> Series:
     """Validate ``data`` and return a Series.
 
@@ -68,7 +105,7 @@ def series_from(data, target=None, features=None, time_col: str | None = None, f
     df = data.rename(columns=str)
     targets, covariates = _names(target), _names(features)
     if not targets:
-        numeric = [c for c in df.columns if c != time_col and pd.api.types.is_numeric_dtype(df[c])]
+        numeric = value_columns(df, exclude=[time_col])[0]
         if len(numeric) != 1:
             raise ConfigError(f"say which column to forecast with target=...; columns are: {', '.join(df.columns)}")
         targets = numeric
