@@ -78,6 +78,27 @@ def test_without_target_the_only_numeric_column_is_forecast(tmp_path, capsys):
     assert json.loads((out / "model" / "config.json").read_text())["config"]["params"]["target"] == ["Passengers"]
 
 
+def test_without_time_col_the_only_date_column_is_the_time(tmp_path, capsys):
+    path = tmp_path / "passengers.csv"
+    pd.DataFrame({"Month": pd.date_range("2001-01-01", periods=60, freq="MS").strftime("%Y-%m"),
+                  "Passengers": 100 + np.arange(60.0)}).to_csv(path, index=False)
+    out = tmp_path / "run"
+    assert main(["forecast", str(path), "--epochs", "1", "--units", "4", "--verbose", "0", "--out", str(out)]) == 0
+    assert "reading column 'Month' as the time of each row" in capsys.readouterr().err
+    assert json.loads((out / "model" / "config.json").read_text())["config"]["params"]["time_col"] == "Month"
+
+
+@pytest.mark.parametrize("frame", [
+    {"start": ["2001-01", "2001-02"], "end": ["2001-02", "2001-03"], "v": [1.0, 2.0]},   # two date columns
+    {"day": ["2001-01-01", "2001-01-01"], "v": [1.0, 2.0]},                              # a date that repeats
+    {"name": ["spam", "eggs"], "v": [1.0, 2.0]},                                         # no dates
+])
+def test_no_time_column_is_guessed_from_two_date_columns_repeated_dates_or_text(frame):
+    from seqlab.cli.forecast import only_time_column
+
+    assert only_time_column(pd.DataFrame(frame), exclude=["v"]) is None
+
+
 def test_without_target_a_year_column_of_whole_numbers_is_not_a_candidate(tmp_path, capsys):
     """Yearly files (``"Year","Water"`` with "1885", "1886", ...) have two numeric columns; the year counts time."""
     path = tmp_path / "water.csv"

@@ -28,9 +28,10 @@ from seqlab.cli.common import (
 )
 from seqlab.cli.forecast_panel import run_panel
 from seqlab.data import read_csv
+from seqlab.data.csv import as_dates
 from seqlab.data.series import value_columns
 from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
-from seqlab.io.errors import ConfigError
+from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.forecasting import MODEL_NAMES
 from seqlab.tasks.forecasting.forecaster import COMBINATION_BASELINES, DIFFERENCE_NAMES, Forecaster
 from seqlab.tasks.forecasting.metrics import METRIC_NAMES, forecast_verdict
@@ -142,28 +143,84 @@ def run(args) -> int:
     if not models:
         raise ConfigError("give at least one model name, e.g. --compare lstm,gru,naive")
     check_args(args, models)
+    if not (getattr(args, "id_col", None) or getattr(args, "wide", False) or args.target):
+        _neuralforecast_columns(args)
     if getattr(args, "id_col", None) or getattr(args, "wide", False):
         args.csv = str(input_file(args.csv))     # a bundled name, or the one missing-file line
         return run_panel(args, models, forecaster_from_args)
     targets = names_of(args.target)
     features = names_of(args.features) or None
     table = read_table(args, args.csv, keep=[*targets, *(features or []), args.time_col], thousands=args.thousands)
-    targets = targets or [only_numeric_column(table, exclude=[args.time_col, *(features or [])], source=args.csv)]
+    notes = []
+    if args.time_col is None:
+        args.time_col = only_time_column(table, exclude=[*targets, *(features or [])])
+        notes += [f"seqlab: note: reading column {args.time_col!r} as the time of each row, the only date column of "
+                  f"{args.csv} (--time-col names another)"] if args.time_col else []
+    if not targets:
+        targets, left_out = only_numeric_column(table, exclude=[args.time_col, *(features or [])], source=args.csv)
+        left_out = f"; {', '.join(map(repr, left_out))} counts time steps and is left out" if left_out else ""
+        notes.append(f"seqlab: note: forecasting column {targets[0]!r}, the only numeric column of {args.csv} "
+                     f"(--target names another{left_out})")
     df = read_csv(table, time_col=args.time_col)
     fit_and_report(df, args, "forecast", models, targets, features,
-                   f"seqlab forecast: {', '.join(targets)} from {Path(args.csv).name}")
+                   f"seqlab forecast: {', '.join(targets)} from {Path(args.csv).name}", notes)
     return 0
 
 
-def only_numeric_column(table, exclude=(), source="the table") -> str:
-    """The column to forecast when ``--target`` is not given: the table's only numeric column besides
-    ``exclude`` (the time column, the features) and columns that count time steps (a ``Year`` of whole
-    numbers: ``seqlab.data.series.value_columns``), announced on stderr. Several or none is a ConfigError
-    naming the columns, as ``Forecaster(target=None)`` does.
+LONG_PANEL_COLUMNS = ("unique_id", "ds", "y")   # NeuralForecast's and StatsForecast's long format
+
+
+def _neuralforecast_columns(args) -> None:
+    """A file whose header holds ``unique_id``, ``ds`` and ``y`` (NeuralForecast's long format) given without
+    ``--id-col`` or ``--target``: read it as that panel, and say so on stderr."""
+    from seqlab.data.csv import read_frame
+    from seqlab.data.panel import PARQUET_SUFFIXES
+
+    path = input_file(args.csv)
+    try:
+        if path.suffix.lower() in PARQUET_SUFFIXES:
+            import pyarrow.parquet
+
+            columns = pyarrow.parquet.read_schema(path).names
+        else:
+            columns = read_frame(path, nrows=1).columns
+    except (DataError, ConfigError, ImportError, OSError):   # read, and explained, below
+        return
+    if not all(c in columns for c in LONG_PANEL_COLUMNS):
+        return
+    args.id_col, args.target = "unique_id", "y"
+    args.time_col = args.time_col or "ds"
+    print(f"seqlab: note: {Path(args.csv).name} holds unique_id, ds and y (NeuralForecast's long format): "
+          f"forecasting y of each unique_id at times {args.time_col} (--id-col / --time-col / --target name "
+          "others)", file=sys.stderr)
+
+
+def only_time_column(table, exclude=()) -> str | None:
+    """The time column when ``--time-col`` is not given: the table's only column besides ``exclude`` whose
+    values all read as distinct dates of one format (``seqlab.data.csv.as_dates``); None when there is none
+    or more than one (rows then stay in file order).
 
     >>> import pandas as pd
-    >>> only_numeric_column(pd.DataFrame({"Month": ["1949-01"], "Passengers": [112]}))
-    'Passengers'
+    >>> only_time_column(pd.DataFrame({"Month": ["1949-01", "1949-02"], "Passengers": [112, 118]}))
+    'Month'
+    """
+    found = []
+    for column in (c for c in table.columns if c not in exclude):
+        dates = as_dates(table[column])
+        if dates is not None and dates.is_unique:
+            found.append(str(column))
+    return found[0] if len(found) == 1 else None
+
+
+def only_numeric_column(table, exclude=(), source="the table") -> tuple[list[str], list[str]]:
+    """The column to forecast when ``--target`` is not given: the table's only numeric column besides
+    ``exclude`` (the time column, the features) and columns that count time steps (a ``Year`` of whole
+    numbers: ``seqlab.data.series.value_columns``): ``([that column], [time-step columns left out])``.
+    Several or none is a ConfigError naming the columns, as ``Forecaster(target=None)`` does.
+
+    >>> import pandas as pd
+    >>> only_numeric_column(pd.DataFrame({"Year": [1949, 1950, 1951], "Passengers": [112.0, 118.5, 132.0]}))
+    (['Passengers'], ['Year'])
     """
     numeric, steps = value_columns(table, exclude)
     if len(numeric) != 1:
@@ -171,16 +228,17 @@ def only_numeric_column(table, exclude=(), source="the table") -> str:
             "it has no numeric column"
         raise ConfigError(f"--target is required: say which column to forecast ({source}: {found}; "
                           f"columns are: {', '.join(map(str, table.columns))})")
-    left_out = f"; {', '.join(map(repr, steps))} counts time steps and is left out" if steps else ""
-    print(f"seqlab: note: forecasting column {numeric[0]!r}, the only numeric column of {source} "
-          f"(--target names another{left_out})", file=sys.stderr)
-    return numeric[0]
+    return numeric, steps
 
 
-def fit_and_report(df, args, command: str, models: list[str], targets, features, title: str) -> dict:
-    """Fit each model on ``df`` and write the run directory of ``command``; returns ``{model: fitted Forecaster}``."""
+def fit_and_report(df, args, command: str, models: list[str], targets, features, title: str, notes=()) -> dict:
+    """Fit each model on ``df`` and write the run directory of ``command``; returns ``{model: fitted Forecaster}``.
+    ``notes`` (lines for stderr, e.g. a column guessed) are printed once the models are fitted, so a refusal
+    (of ``--out``, of the data) stays one line."""
     with training_run(args, command) as run:
         fitted = {m: forecaster_from_args(args, m, targets, features).fit(df) for m in models}
+        for note in notes:
+            print(note, file=sys.stderr)
         best = min(fitted, key=lambda m: fitted[m].metrics_["rmse"])
         f = fitted[best]
         run.save(f)

@@ -368,13 +368,26 @@ def _dates_of_one_format(raw: pd.Series) -> pd.Series | None:
     return None
 
 
-def _parse_time(raw: pd.Series, col: str, path) -> pd.Series:
+def as_dates(raw: pd.Series) -> pd.Series | None:
+    """Text values as dates when every value reads as one: quarter labels (``quarter_starts``) or dates of
+    one format (``_dates_of_one_format``); None otherwise, and for numbers (a year of whole numbers stays a
+    number).
+
+    >>> as_dates(pd.Series(["1949-01", "1949-02"])).dt.month.tolist()
+    [1, 2]
+    >>> as_dates(pd.Series(["spam", "ham"])) is None, as_dates(pd.Series([1949, 1950])) is None
+    (True, True)
+    """
     if pd.api.types.is_datetime64_any_dtype(raw):
         return raw
-    quarters = quarter_starts(raw) if raw.dtype == object else None
-    if quarters is not None:
-        return quarters.set_axis(raw.index)
-    times = _dates_of_one_format(raw)
+    if raw.dtype != object:
+        return None
+    quarters = quarter_starts(raw)
+    return quarters.set_axis(raw.index) if quarters is not None else _dates_of_one_format(raw)
+
+
+def _parse_time(raw: pd.Series, col: str, path) -> pd.Series:
+    times = as_dates(raw)
     if times is None:   # no one format reads every value: each value read on its own
         times = pd.to_datetime(raw, errors="coerce", format="mixed")
     bad = times.isna().to_numpy()
