@@ -96,3 +96,17 @@ def test_predict_without_the_future_features_exits_2(tmp_path, capsys):
     assert main(["predict", str(out), str(tmp_path / "new.csv")]) == 2
     err = capsys.readouterr().err.strip()
     assert "predict needs the future features promo over the next 2 steps; missing from the table: promo" in err
+
+
+def test_a_unique_id_ds_y_file_is_read_as_a_panel_without_id_col(tmp_path, capsys):
+    """NeuralForecast's and StatsForecast's long format: ``unique_id, ds, y`` needs no --id-col/--time-col/--target."""
+    long = pd.read_csv(wide_csv(tmp_path)).drop(columns="Indicator").melt(id_vars="Country", var_name="ds",
+                                                                          value_name="y").dropna()
+    path = tmp_path / "long.csv"
+    long.rename(columns={"Country": "unique_id"}).to_csv(path, index=False)
+    out = tmp_path / "run"
+    assert main(["forecast", str(path), "--model", "linear", "--lookback", "4", "--no-classical", "--verbose", "0",
+                 "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "NeuralForecast's long format" in captured.err and "Panel: 12 series" in captured.out
+    assert json.loads((out / "metrics.json").read_text())["series"] == 12
