@@ -264,3 +264,17 @@ def test_classify_and_predict_read_weka_arff_files(tmp_path):
     assert json.loads((out / "metrics.json").read_text())["n"] == 10
     assert main(["predict", str(out), str(test), "--out", str(tmp_path / "p.csv")]) == 0
     assert len(pd.read_csv(tmp_path / "p.csv")) == 10
+
+
+def test_a_series_csv_whose_labels_are_called_target_needs_no_label_col(tmp_path, capsys):
+    train = _series_csv(tmp_path / "train.csv", label_col="Target")
+    out = tmp_path / "run"
+    assert main(["classify", str(train), "--model", "gru", "--units", "4", "--epochs", "1", "--ensemble", "1",
+                 "--out", str(out)]) == 0
+    assert "taking the labels from column 'Target'" in capsys.readouterr().err
+    assert json.loads((out / "metrics.json").read_text())["format"] == "csv"
+
+
+def test_a_refused_run_with_a_guessed_column_is_still_one_line(tmp_path, capsys):
+    train = _series_csv(tmp_path / "train.csv", n=4, label_col="class")
+    _fails(["classify", str(train), "--out", str(tmp_path / "r")], capsys, "too few")

@@ -76,8 +76,9 @@ def _bundled(name: str):
     return read_labeled(folder / train_file, fmt), read_labeled(folder / test_file, fmt), fmt
 
 
-def load_data(args):
-    """Read TRAIN (and --test) as the same format; returns ``(train, test_or_None, format)``."""
+def load_data(args, notes: list | None = None):
+    """Read TRAIN (and --test) as the same format; returns ``(train, test_or_None, format)``. Columns guessed
+    for the user (``_find_columns``) are told in lines appended to ``notes``, or printed to stderr without it."""
     bundled = _bundled(args.train)
     if bundled is not None:
         if args.test:
@@ -85,7 +86,11 @@ def load_data(args):
         return bundled
     train_file = input_file(args.train)
     if args.format is None and args.text_col is None and detect_format(train_file) == "csv":
-        _find_text_columns(args, train_file)
+        found = _find_columns(args, train_file)
+        if notes is None:
+            print("\n".join(found), file=sys.stderr) if found else None
+        else:
+            notes.extend(found)
     fmt = args.format or detect_format(train_file, args.text_col)
     train = read_labeled(_table(args, train_file, fmt), fmt, args.label_col, args.text_col)
     test = None
@@ -136,22 +141,33 @@ def _holds_texts(column: pd.Series) -> bool:
     return numbers < 0.1 and dates < 0.5 and values.str.contains(r"\s").mean() > 0.5
 
 
-def _find_text_columns(args, path: Path) -> None:
-    """A ``.csv`` given without ``--text-col``: when it holds one column of texts (``text_columns``), set
-    ``args.text_col`` (and ``args.label_col`` when it was guessed too) and say so on stderr."""
+LABEL_NAMES = ("label", "class", "target", "y", "category", "labels", "classes")   # what label columns are called
+
+
+def _find_columns(args, path: Path) -> list[str]:
+    """A ``.csv`` given without ``--text-col``: set ``args.label_col`` when the file has no ``label`` column but
+    one column named as labels are (``LABEL_NAMES``, any case), and ``args.text_col`` (and the label column of a
+    two-column file) when it holds one column of texts (``text_columns``). Returns the notes that say so."""
     from seqlab.data.csv import read_frame
 
     try:
-        found = text_columns(read_frame(path, dtype=str, keep_default_na=False, nrows=500), args.label_col)
+        table = read_frame(path, dtype=str, keep_default_na=False, nrows=500)
     except (DataError, ConfigError):   # read again, and explained, by read_labeled
-        return
-    if found is None:
-        return
-    args.text_col, label_col = found
-    guessed = "" if args.label_col else f" with labels from {label_col!r}"
-    args.label_col = args.label_col or (None if label_col == "label" else label_col)
-    print(f"seqlab: note: classifying the texts of column {args.text_col!r}{guessed}, the only text column of "
-          f"{path.name} (--text-col / --label-col name others)", file=sys.stderr)
+        return []
+    notes = []
+    named = [str(c) for c in table.columns if str(c).strip().lower() in LABEL_NAMES]
+    if args.label_col is None and "label" not in table.columns and len(named) == 1:
+        args.label_col = named[0]
+        notes.append(f"seqlab: note: taking the labels from column {named[0]!r} of {path.name} (--label-col names "
+                     "another)")
+    found = text_columns(table, args.label_col)
+    if found is not None:
+        args.text_col, label_col = found
+        guessed = "" if args.label_col else f" with labels from {label_col!r}"
+        args.label_col = args.label_col or (None if label_col == "label" else label_col)
+        notes.append(f"seqlab: note: classifying the texts of column {args.text_col!r}{guessed}, the only text "
+                     f"column of {path.name} (--text-col / --label-col name others)")
+    return notes
 
 
 def _table(args, path: Path, fmt: str):
@@ -307,7 +323,8 @@ def run(args: argparse.Namespace) -> int:
         from seqlab.cli.tagging import run_tagger
 
         return run_tagger(args)
-    train, test, fmt = load_data(args)
+    notes = []
+    train, test, fmt = load_data(args, notes)
     _check_size(train, test)
     split, test_rows = {"kind": "given", "test_file": args.test}, None
     if test is None:
@@ -317,6 +334,8 @@ def run(args: argparse.Namespace) -> int:
     task = build_task(train, args)
     with training_run(args, "classify") as run:
         task.fit(train)
+        for note in notes:   # after the fit, so that a refusal stays one line
+            print(note, file=sys.stderr)
         task.input_ = {"format": fmt, "label_col": args.label_col, "text_col": args.text_col}
         test_x = test.texts if isinstance(test, LabeledTexts) else test.X
         metrics = task.evaluate(test_x, test.y)
