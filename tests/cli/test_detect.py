@@ -127,3 +127,22 @@ def test_one_column_without_a_window_gets_a_note(tmp_path, capsys):
     pd.DataFrame({"v": np.sin(np.arange(100) / 3.0)}).to_csv(path, index=False)
     assert main(["detect", str(path), "--epochs", "1", "-q", "--out", str(tmp_path / "run")]) == 0
     assert "for a time series give --window N" in capsys.readouterr().err
+
+
+def test_a_timestamp_value_file_is_a_series_without_flags_and_flagged_rows_keep_their_times(tmp_path, capsys):
+    """NAB's layout, ``timestamp,value``: it stopped with 'column timestamp is non-numeric' unless --time-col was
+    given; flagged.csv, sorted by score, paired each flagged row with the time of another."""
+    rng = np.random.default_rng(0)
+    value = np.sin(np.arange(300) / 10) + 0.05 * rng.normal(size=300)
+    value[200:205] += 4
+    times = pd.date_range("2020-01-01", periods=300, freq="5min")
+    path = tmp_path / "nab.csv"
+    pd.DataFrame({"timestamp": times.strftime("%Y-%m-%d %H:%M:%S"), "value": value}).to_csv(path, index=False)
+    out = tmp_path / "run"
+    assert main(["detect", str(path), "--epochs", "2", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "reading column 'timestamp' as the time" in err and "windows of 32 steps" in err
+    assert json.loads((out / "metrics.json").read_text())["mode"] == "time series"
+    flagged = pd.read_csv(out / "flagged.csv")
+    assert flagged["score"].is_monotonic_decreasing and len(flagged) > 1
+    assert (pd.to_datetime(flagged["timestamp"]) == times[flagged["row"].to_numpy()]).all()

@@ -393,3 +393,22 @@ def training_run(args: argparse.Namespace, command: str):
     print(run.closing())
     if diverged:
         raise TrainingDivergedError(diverged[-1].summary(out))
+
+
+def only_time_column(table, exclude=()) -> str | None:
+    """The time column when ``--time-col`` is not given: the table's only column besides ``exclude`` whose
+    values all read as distinct dates of one format (``seqlab.data.csv.as_dates``); None when there is none
+    or more than one (rows then stay in file order).
+
+    >>> import pandas as pd
+    >>> only_time_column(pd.DataFrame({"Month": ["1949-01", "1949-02"], "Passengers": [112, 118]}))
+    'Month'
+    """
+    from seqlab.data.csv import as_dates
+
+    found = []
+    for column in (c for c in table.columns if c not in exclude):
+        dates = as_dates(table[column])
+        if dates is not None and dates.is_unique:
+            found.append(str(column))
+    return found[0] if len(found) == 1 else None

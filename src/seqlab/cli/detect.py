@@ -1,7 +1,9 @@
 """``seqlab detect DATA``: anomaly detection by autoencoder reconstruction error.
 
 A table (one score per row) or, with ``--window N``, a time series (every window of N steps is
-reconstructed; each step's score is its mean error over the windows holding it). Rows/steps
+reconstructed; each step's score is its mean error over the windows holding it). A file of one value
+column beside a column of dates (NAB's ``timestamp,value``) is a time series in windows of 32 steps
+without flags; the date column is found without ``--time-col``. Rows/steps
 scoring above the ``1 - contamination`` quantile of the training scores are flagged. Writes
 ``scores.csv``, ``flagged.csv``, ``score.png`` (score over time, or sorted by rank for a
 table), ``metrics.json`` (ROC-AUC / PR-AUC when ``--label-col`` is given), ``loss.png``, the
@@ -31,6 +33,7 @@ from seqlab.cli.common import (
     add_command,
     add_table_options,
     given,
+    only_time_column,
     read_table,
     training_run,
 )
@@ -54,6 +57,11 @@ def add_parser(sub) -> None:
     add_table_options(p)
     add_arguments(p, "detect", epochs=ADAPTIVE, batch_size=32, learning_rate=Described("the model's"), seed=0,
                   verbose=1, threads=None, time_budget=None, out=None)
+
+
+# --window of a file of one value column beside a time column (NAB's timestamp,value): the window the NAB
+# figures of docs/baselines.md were measured with
+SERIES_WINDOW = 32
 
 
 def _plot(scores, flags, threshold, labels, times, window, path: Path) -> None:
@@ -96,10 +104,19 @@ def run(args: argparse.Namespace) -> int:
     from seqlab.train.budget import describe
 
     table = read_table(args, args.data, keep=[args.label_col, args.time_col])
+    notes = []
+    if args.time_col is None:
+        args.time_col = only_time_column(table, exclude=[args.label_col])
+        notes += [f"seqlab: note: reading column {args.time_col!r} as the time of each row, the only date column of "
+                  f"{args.data} (--time-col names another)"] if args.time_col else []
     df, labels, times = read_feature_table(table, label_col=args.label_col, time_col=args.time_col)
     if labels is not None:
         check_anomaly_labels(labels.to_numpy())           # before training, not after
-    if args.window is None and df.shape[1] == 1:
+    if args.window is None and df.shape[1] == 1 and times is not None:
+        args.window = SERIES_WINDOW
+        notes.append(f"seqlab: note: one numeric column ({df.columns[0]}) with a time column: a time series, "
+                     f"scored in windows of {SERIES_WINDOW} steps (--window N chooses)")
+    elif args.window is None and df.shape[1] == 1:
         print(f"note: one numeric column ({df.columns[0]}) read as a table, each row scored on its own: an "
               "autoencoder of one value reconstructs it exactly; for a time series give --window N", file=sys.stderr)
     det = AnomalyDetector(model=args.model, window=args.window, contamination=args.contamination,
@@ -107,6 +124,8 @@ def run(args: argparse.Namespace) -> int:
                           verbose=args.verbose, time_budget=args.time_budget, **given(learning_rate=args.learning_rate))
     with training_run(args, "detect") as run:
         det.fit(df)
+        for note in notes:   # after the fit, so that a refusal stays one line
+            print(note, file=sys.stderr)
         scores = det.score_samples(df)
         flags = (scores > det.threshold_).astype(int)
         forest = isolation_forest_scores(df, args.window, args.seed)
@@ -130,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
             table[labels.name] = labels.to_numpy()
         flagged = df.assign(score=scores)[flags == 1].sort_values("score", ascending=False)
         if times is not None:
-            flagged.insert(0, times.name, times[flags == 1].to_numpy())
+            flagged.insert(0, times.name, times.to_numpy()[df.index.get_indexer(flagged.index)])   # in score order
         run.save(det, input={"command": "detect", "columns": [str(c) for c in df.columns],
                              "label_col": args.label_col, "time_col": args.time_col})
         table.to_csv(run.dir / "scores.csv", index_label="row")

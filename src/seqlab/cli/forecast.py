@@ -23,12 +23,12 @@ from seqlab.cli.common import (
     add_table_options,
     input_file,
     names_of,
+    only_time_column,
     read_table,
     training_run,
 )
 from seqlab.cli.forecast_panel import run_panel
 from seqlab.data import read_csv
-from seqlab.data.csv import as_dates
 from seqlab.data.series import value_columns
 from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
 from seqlab.io.errors import ConfigError, DataError
@@ -193,23 +193,6 @@ def _neuralforecast_columns(args) -> None:
     print(f"seqlab: note: {Path(args.csv).name} holds unique_id, ds and y (NeuralForecast's long format): "
           f"forecasting y of each unique_id at times {args.time_col} (--id-col / --time-col / --target name "
           "others)", file=sys.stderr)
-
-
-def only_time_column(table, exclude=()) -> str | None:
-    """The time column when ``--time-col`` is not given: the table's only column besides ``exclude`` whose
-    values all read as distinct dates of one format (``seqlab.data.csv.as_dates``); None when there is none
-    or more than one (rows then stay in file order).
-
-    >>> import pandas as pd
-    >>> only_time_column(pd.DataFrame({"Month": ["1949-01", "1949-02"], "Passengers": [112, 118]}))
-    'Month'
-    """
-    found = []
-    for column in (c for c in table.columns if c not in exclude):
-        dates = as_dates(table[column])
-        if dates is not None and dates.is_unique:
-            found.append(str(column))
-    return found[0] if len(found) == 1 else None
 
 
 def only_numeric_column(table, exclude=(), source="the table") -> tuple[list[str], list[str]]:
