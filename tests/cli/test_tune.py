@@ -74,6 +74,19 @@ def test_tune_options_may_come_anywhere_after_the_command():
     assert (opts.trials, opts.verbose, opts.out, rest) == (3, 1, "r", ["data.csv", "--target", "y"])
 
 
+def test_tune_forecast_without_target_or_time_col_takes_the_columns_forecast_takes(tmp_path, capsys):
+    """It stopped with a traceback (AttributeError on --target) where seqlab forecast guesses the column."""
+    from seqlab import datasets
+
+    csv = tmp_path / "airline.csv"
+    datasets.load("airline-passengers").to_csv(csv, index=False)
+    assert main(["tune", "forecast", str(csv), "--model", "gru", "--epochs", "2", "--trials", "1",
+                 "--out", str(tmp_path / "f")]) == 0
+    err = capsys.readouterr().err
+    assert "forecasting column 'Passengers'" in err and "reading column 'Month' as the time" in err
+    assert "Traceback" not in err and "already reported" not in err
+
+
 def test_tune_forecast_and_generate_write_their_reports(tmp_path, capsys):
     from seqlab import datasets
 

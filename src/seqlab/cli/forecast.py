@@ -148,6 +148,16 @@ def run(args) -> int:
     if getattr(args, "id_col", None) or getattr(args, "wide", False):
         args.csv = str(input_file(args.csv))     # a bundled name, or the one missing-file line
         return run_panel(args, models, forecaster_from_args)
+    df, targets, features, notes = read_series(args)
+    fit_and_report(df, args, "forecast", models, targets, features,
+                   f"seqlab forecast: {', '.join(targets)} from {Path(args.csv).name}", notes)
+    return 0
+
+
+def read_series(args) -> tuple:
+    """The CSV of ``args.csv`` read for one forecaster: ``(frame, targets, features or None, notes)``. Without
+    ``--time-col`` the only column of dates is the time, and without ``--target`` the only numeric column is
+    the target (both set in ``args``); ``notes`` are the lines that say so, for stderr."""
     targets = names_of(args.target)
     features = names_of(args.features) or None
     table = read_table(args, args.csv, keep=[*targets, *(features or []), args.time_col], thousands=args.thousands)
@@ -161,10 +171,8 @@ def run(args) -> int:
         left_out = f"; {', '.join(map(repr, left_out))} counts time steps and is left out" if left_out else ""
         notes.append(f"seqlab: note: forecasting column {targets[0]!r}, the only numeric column of {args.csv} "
                      f"(--target names another{left_out})")
-    df = read_csv(table, time_col=args.time_col)
-    fit_and_report(df, args, "forecast", models, targets, features,
-                   f"seqlab forecast: {', '.join(targets)} from {Path(args.csv).name}", notes)
-    return 0
+        args.target = ",".join(targets)
+    return read_csv(table, time_col=args.time_col), targets, features, notes
 
 
 LONG_PANEL_COLUMNS = ("unique_id", "ds", "y")   # NeuralForecast's and StatsForecast's long format

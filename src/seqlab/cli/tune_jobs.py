@@ -8,6 +8,7 @@ sets the tuned model against, computed in the same run.
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,17 +81,16 @@ def _classify_job(args) -> Job:
 
 
 def _forecast_job(args) -> Job:
-    from seqlab.cli.forecast import check_args, forecaster_from_args
-    from seqlab.data.csv import read_csv
+    from seqlab.cli.forecast import check_args, forecaster_from_args, read_series
 
     if args.compare:
         raise ConfigError("seqlab tune forecast tunes one --model; drop --compare")
     if getattr(args, "id_col", None) or getattr(args, "wide", False):
         raise ConfigError("seqlab tune forecast tunes one series; a panel (--id-col, --wide) is not tuned yet")
     check_args(args, [args.model])
-    targets = [c.strip() for c in args.target.split(",") if c.strip()]
-    features = [c.strip() for c in args.features.split(",") if c.strip()] if args.features else None
-    df = read_csv(args.csv, time_col=args.time_col, thousands=args.thousands)
+    df, targets, features, notes = read_series(args)
+    for note in notes:
+        print(note, file=sys.stderr)
 
     def baselines(task):
         m = task.metrics_

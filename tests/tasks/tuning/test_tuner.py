@@ -1,5 +1,6 @@
 """task.tune: the winner is refitted and scored on the test split once, poor trials are pruned,
 trials left running by a dead process are marked stale, and workers share one study."""
+import contextlib
 import subprocess
 import sys
 
@@ -147,3 +148,29 @@ def test_a_process_that_loses_the_race_to_create_the_schema_opens_the_storage_ag
     monkeypatch.setattr(study, "SCHEMA_RACE_ATTEMPTS", 1)
     with pytest.raises(ConfigError, match="cannot open the study storage"):
         open_storage("sqlite:///unused.db")
+
+
+def test_a_trial_of_two_fits_reports_every_epoch_at_a_new_step(tmp_path):
+    """A forecaster with difference="auto" trains two networks in one trial: their epochs both count from 0,
+    and Optuna ignored (and warned about, once per epoch) every report of the second."""
+    import warnings
+
+    from seqlab.tasks.tuning.study import reporting_to
+
+    study = optuna.create_study()
+    trial = study.ask()
+
+    def two_fits(listen):
+        for _ in range(2):
+            for epoch in range(3):
+                listen(1.0 / (epoch + 1), epoch, may_prune=False)
+
+    @contextlib.contextmanager
+    def scores(listen):
+        yield two_fits(listen)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with reporting_to(trial, scores):
+            pass
+    assert sorted(study.trials[0].intermediate_values) == [0, 1, 2, 3, 4, 5]

@@ -209,13 +209,16 @@ def reporting_to(trial, scores=None):
     (``seqlab.train.budget.watch_scores``: every training loop), else a callback on every
     ``Trainer.fit`` (``seqlab.train.observers``)."""
     optuna = _optuna()
-    best = [math.inf]
+    best, last_step = [math.inf], [-1]
 
     def listen(score, evaluation: int, may_prune: bool = True):
         if score is None or not math.isfinite(score):
             return
         best[0] = min(best[0], float(score))
-        trial.report(best[0], evaluation)
+        # a trial of several fits (two differencing options, folds) counts its epochs on, so that no step is
+        # reported twice (Optuna would ignore the value and warn once per epoch)
+        last_step[0] = max(int(evaluation), last_step[0] + 1)
+        trial.report(best[0], last_step[0])
         if may_prune and trial.should_prune():
             trial.set_user_attr("pruned_at", evaluation + 1)
             raise optuna.TrialPruned(f"pruned after epoch {evaluation + 1}")
