@@ -110,3 +110,24 @@ def test_a_unique_id_ds_y_file_is_read_as_a_panel_without_id_col(tmp_path, capsy
     captured = capsys.readouterr()
     assert "NeuralForecast's long format" in captured.err and "Panel: 12 series" in captured.out
     assert json.loads((out / "metrics.json").read_text())["series"] == 12
+
+
+def test_a_panel_trained_with_drop_short_predicts_its_own_file_and_is_refused_by_export(tmp_path, capsys):
+    """The run prints ``predict: seqlab predict RUN FILE``; with --drop-short that command stopped on the series
+    training had left out. Export of a panel model raised an AttributeError (a traceback)."""
+    path = wide_csv(tmp_path)
+    frame = pd.read_csv(path)
+    frame.iloc[2, 2:-3] = np.nan                       # c2: three values only
+    frame.to_csv(path, index=False)
+    out = tmp_path / "run"
+    assert main(["forecast", str(path), "--wide", "--id-col", "Country", "--model", "linear", "--lookback", "6",
+                 "--drop-short", "--no-classical", "--verbose", "0", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["predict", str(out), str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.strip() == ("seqlab: warning: left out 1 series with fewer than lookback=6 observed rows, "
+                                    "as training did (drop_short): 'c2'")
+    assert "c2" not in captured.out and len(captured.out.strip().splitlines()) == 1 + 11
+    assert main(["export", str(out), "--out", str(tmp_path / "onnx")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("seqlab: error: a global forecaster of many series") and "\n" not in err

@@ -17,6 +17,7 @@ import os
 import re
 import sys
 import textwrap
+import warnings
 
 from seqlab.cli.common import check_arguments
 from seqlab.io.errors import SeqlabError, os_error_line
@@ -114,6 +115,15 @@ def commands(parser: argparse.ArgumentParser | None = None) -> dict[tuple[str, .
     return found
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """seqlab's own warnings on the command line: ``seqlab: warning: ...`` on one line, not Python's two
+    (the file path and source line mean nothing to a user); other libraries' warnings as Python prints them."""
+    if category is UserWarning and "seqlab" in str(filename):
+        print(f"seqlab: warning: {message}", file=file or sys.stderr)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     parser = build_parser()
@@ -122,8 +132,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        check_arguments(args)
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning
+            check_arguments(args)
+            return int(args.func(args) or 0)
     except SeqlabError as e:
         print(f"seqlab: error: {e}", file=sys.stderr)
         return 2

@@ -659,6 +659,9 @@ class Forecaster(Task):
         from seqlab.io.errors import ExportError
         from seqlab.tasks.export import OnnxSpec
 
+        if getattr(self, "panel_", None) is not None:
+            raise ExportError("a global forecaster of many series (--id-col / --wide) is not exported to ONNX yet: "
+                              "its inputs carry each series' own scaling and static codes; use seqlab predict")
         if self.network_ is None:
             raise ExportError(f"Forecaster({self.model!r}) has no network to export: its forecast is a rule on "
                               "the last values (see preprocessing in the model directory)")

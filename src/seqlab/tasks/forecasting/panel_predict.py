@@ -9,6 +9,8 @@ A series seen in training keeps its training-part scaling; a new one is scaled o
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import torch
@@ -41,7 +43,7 @@ def predict_panel(model: PanelModel, data=None) -> pd.DataFrame:
         if missing:
             raise DataError(f"predict needs the future features {', '.join(given)} over the next {H} steps; "
                             f"missing from the table: {', '.join(missing)}")
-        panel = model.read(data, step=model.step)
+        panel = _without_short_series(model, model.read(data, step=model.step), L)
         ids, windows, future, last = _history(model, panel, L, H)
         statics = _statics_for(model, panel)
     positions = last[:, None] + np.arange(1, H + 1)                          # (series, H) grid steps ahead
@@ -63,6 +65,19 @@ def predict_panel(model: PanelModel, data=None) -> pd.DataFrame:
     for j, level in enumerate(q):
         table[f"forecast_q{level:g}"] = pred[..., j].reshape(-1)
     return pd.DataFrame(table)
+
+
+def _without_short_series(model: PanelModel, panel: Panel, L: int) -> Panel:
+    """``panel`` without its series of fewer than ``L`` observed rows when the model was trained with
+    ``drop_short`` (a warning names them), so the file it was trained on predicts as it is; else ``panel``."""
+    short = panel.lengths < L
+    if not (short.any() and model.p.get("drop_short")) or short.all():
+        return panel   # _history explains what is too short
+    names = [panel.ids[i] for i in np.flatnonzero(short)]
+    warnings.warn(f"left out {len(names)} series with fewer than lookback={L} observed rows, as training did "
+                  f"(drop_short): {', '.join(map(repr, names[:5]))}{' ...' if len(names) > 5 else ''}",
+                  UserWarning, stacklevel=4)
+    return PanelModel._subset(panel, np.flatnonzero(~short))
 
 
 def _history(model: PanelModel, panel: Panel, L: int, H: int):
