@@ -214,3 +214,15 @@ def test_day_first_dates_are_read_in_one_order_for_the_whole_column(tmp_path):
 def test_month_first_dates_stay_month_first(tmp_path):
     path = write(tmp_path, "t,v\n01/02/2020,1\n01/13/2020,2\n")
     assert read_csv(path, target="v", time_col="t")["t"].dt.day.tolist() == [2, 13]
+
+
+def test_series_from_reads_day_first_dates_in_one_order():
+    """``Forecaster.predict(frame)`` reads the time column of a frame of strings itself (series_from)."""
+    import pandas as pd
+
+    from seqlab.data.series import series_from
+
+    frame = pd.DataFrame({"t": ["12/01/2020", "13/01/2020", "01/02/2020"], "v": [1.0, 2.0, 3.0]})
+    s = series_from(frame, "v", time_col="t")
+    assert pd.DatetimeIndex(s.times).strftime("%Y-%m-%d").tolist() == ["2020-01-12", "2020-01-13", "2020-02-01"]
+    assert s.values[:, 0].tolist() == [1.0, 2.0, 3.0]

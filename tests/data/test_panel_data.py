@@ -108,3 +108,15 @@ def test_calendar_features_follow_the_step():
     X, names = calendar_features(pd.date_range("2021-01-04", periods=48, freq="h").values, "h")
     assert names == ["hour_sin", "hour_cos", "weekday_sin", "weekday_cos", "month_sin", "month_cos"]
     assert X[0, 0] == pytest.approx(0.0) and X[6, 0] == pytest.approx(1.0)      # 06:00 is a quarter day
+
+
+def test_day_first_dates_read_in_one_order_give_the_same_panel():
+    """pandas reads 13/01/2020 day first only when the first value says so; 01/02/2020 then came out as 2 January."""
+    iso = long_table()
+    day_first = iso.assign(date=pd.to_datetime(iso["date"]).dt.strftime("%d/%m/%Y"))   # 01/02/2020: 1 February
+    a, b = panel_from_long(iso, "id", "date", "y"), panel_from_long(day_first, "id", "date", "y")
+    assert b.ids == a.ids and a.step == "MS"
+    # eight months read month first are eight days; a panel of two years is read as months
+    two_years = pd.DataFrame({"id": "a", "date": pd.date_range("2020-01-01", periods=24, freq="MS"), "y": 1.0})
+    c = panel_from_long(two_years.assign(date=two_years["date"].dt.strftime("%d/%m/%Y")), "id", "date", "y")
+    assert c.step == "MS" and c.positions.tolist() == list(range(24))

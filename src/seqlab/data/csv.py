@@ -351,11 +351,15 @@ def _dates_of_one_format(raw: pd.Series) -> pd.Series | None:
     ['2020-02-01', '2020-02-13']
     >>> _dates_of_one_format(pd.Series(["01/02/2020", "01/13/2020"])).dt.strftime("%Y-%m-%d").tolist()
     ['2020-01-02', '2020-01-13']
+
+    When both orders read every value, month first stays unless only day first gives regular dates (one
+    calendar frequency): ``01/12/2020, 01/01/2021`` after ``01/01/2020 ... 01/11/2020`` are months.
     """
     text = raw.dropna().astype(str)
     if not len(text):
         return None
     orders = (True, False) if _DOTTED_DATE.match(text.iloc[0]) else (False, True)
+    readings = []
     for dayfirst in orders:
         with warnings.catch_warnings():   # "could not infer format": then a value fails, and the next order is tried
             warnings.simplefilter("ignore")
@@ -364,8 +368,21 @@ def _dates_of_one_format(raw: pd.Series) -> pd.Series | None:
             except (ValueError, TypeError, OverflowError):
                 continue
         if not times[raw.notna()].isna().any():
-            return times
-    return None
+            readings.append(times)
+    if len(readings) == 2 and not _regular(readings[0]) and _regular(readings[1]):
+        return readings[1]   # 01/01/2020 ... 01/12/2020, 01/01/2021: monthly read day first, not 12 days and a jump
+    return readings[0] if readings else None
+
+
+def _regular(times: pd.Series) -> bool:
+    """Whether the distinct times, sorted, fall on one calendar frequency (``pandas.infer_freq``)."""
+    unique = pd.DatetimeIndex(times.dropna().unique()).sort_values()
+    if len(unique) < 3:
+        return False
+    try:
+        return pd.infer_freq(unique) is not None
+    except (ValueError, TypeError):
+        return False
 
 
 def as_dates(raw: pd.Series) -> pd.Series | None:

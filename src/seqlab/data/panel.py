@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.data.csv import read_frame
+from seqlab.data.csv import as_dates, read_frame
 from seqlab.io.errors import ConfigError, DataError
 
 FILLS = ("ffill", "interpolate", "zero")
@@ -169,9 +169,11 @@ def _grid(times: pd.Series, ids: np.ndarray, step=None):
             raise DataError(f"series {ids[k]!r}: time {t[k]} is misaligned: not on the grid of every {step} "
                             f"step(s) from {anchor} that the other series share; align the series first")
         return (t - anchor) // int(step), anchor, int(step)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(times, errors="coerce")
+    parsed = as_dates(times)   # one day/month order for every value, quarter labels
+    if parsed is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = pd.to_datetime(times, errors="coerce")
     if parsed.isna().any():
         k = int(np.argmax(parsed.isna().to_numpy()))
         raise DataError(f"series {ids[k]!r}: time {times.iloc[k]!r} is neither an integer step nor a date")

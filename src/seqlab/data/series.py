@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from seqlab.data import MinMaxScaler, StandardScaler
+from seqlab.data.csv import as_dates
 from seqlab.data.limits import check_magnitude
 from seqlab.io.errors import ConfigError, DataError
 
@@ -120,7 +121,9 @@ def series_from(data, target=None, features=None, time_col: str | None = None, f
         raise DataError("the series has no rows")
     times = None
     if time_col:
-        parsed = pd.to_datetime(df[time_col], errors="coerce", format="mixed")
+        parsed = as_dates(df[time_col])   # one day/month order for the whole column, quarter labels
+        if parsed is None:
+            parsed = pd.to_datetime(df[time_col], errors="coerce", format="mixed")
         if parsed.isna().any():
             row = int(np.argmax(parsed.isna().to_numpy()))
             raise DataError(f"time column {time_col!r} row {row + 1} holds {df[time_col].iloc[row]!r}, "
