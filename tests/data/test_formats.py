@@ -181,3 +181,17 @@ def test_arff_files_seqlab_cannot_read_say_why(tmp_path, text, match):
     (tmp_path / "bad.arff").write_text(text)
     with pytest.raises(DataError, match=match):
         read_labeled(tmp_path / "bad.arff")
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_label_or_line(tmp_path):
+    """Windows editors write a BOM: the first SMS label was read as '\\ufeffham', a class of its own."""
+    from seqlab.data.csv import read_lines
+
+    texts = tmp_path / "sms"
+    texts.write_bytes("\ufeffham\thello there\nspam\twin now\n".encode())
+    assert read_texts(texts).y.tolist() == ["ham", "spam"]
+    ucr = tmp_path / "u.tsv"
+    ucr.write_bytes("\ufeff1\t0.5\t0.25\n2\t1.0\t2.0\n".encode())
+    assert read_ucr(ucr).y.tolist() == ["1", "2"]
+    assert read_lines(texts)[0] == "ham\thello there"
+    assert read_unlabeled(ucr, "ucr")[0][:, 0].tolist() == [0.5, 0.25]

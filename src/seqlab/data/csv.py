@@ -182,7 +182,7 @@ def read_text(path, expected: str = "a UTF-8 text file", encoding: str = "utf-8"
 
 
 def read_lines(path, skip_empty: bool = True, encoding: str = "utf-8") -> list[str]:
-    """Read a text file as a list of lines (without line ends), e.g. one name or message each.
+    """Read a text file as a list of lines (without line ends or a byte-order mark), e.g. one name or message each.
 
     Raises DataError as :func:`read_text` does: a missing, binary or empty file, or one that is
     not text in ``encoding``.
@@ -193,7 +193,7 @@ def read_lines(path, skip_empty: bool = True, encoding: str = "utf-8") -> list[s
     >>> read_lines(p)
     ['emma', 'olivia']
     """
-    lines = read_text(path, "a file with at least one line of text", encoding).splitlines()
+    lines = read_text(path, "a file with at least one line of text", encoding).removeprefix("\ufeff").splitlines()
     return [line for line in lines if line.strip()] if skip_empty else lines
 
 

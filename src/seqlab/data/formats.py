@@ -123,7 +123,7 @@ def _open_lines(path: str | Path) -> tuple[Path, list[str]]:
         raise DataError(f"{path}: no such file")
     try:
         raw = path.read_bytes()
-        text = (gzip.decompress(raw) if path.suffix.lower() == ".gz" else raw).decode("utf-8")
+        text = (gzip.decompress(raw) if path.suffix.lower() == ".gz" else raw).decode("utf-8-sig")   # BOM dropped
     except (OSError, EOFError) as e:
         raise DataError(f"{path} is not a readable gzip file ({e})") from None
     except UnicodeDecodeError:

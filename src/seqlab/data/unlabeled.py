@@ -48,8 +48,8 @@ def _lines(path: Path) -> Iterator[str]:
         raise DataError(f"{path}: no such file")
     gzipped = path.suffix.lower() == ".gz"
     try:
-        with (gzip.open(path, "rt", encoding="utf-8", newline="") if gzipped else
-              open(path, encoding="utf-8", newline="")) as f:
+        with (gzip.open(path, "rt", encoding="utf-8-sig", newline="") if gzipped else   # -sig: a BOM is no text
+              open(path, encoding="utf-8-sig", newline="")) as f:
             yield from f
     except UnicodeDecodeError:
         raise DataError(f"{path} is not UTF-8 text; convert it (e.g. iconv -t utf-8)") from None

@@ -55,8 +55,9 @@ MAX_SAVED_TEXT = 4_000_000  # characters of training text kept with the model to
 
 
 def read_text(path: str | Path) -> str:
-    """The text of a UTF-8 file; a missing, binary, non-UTF-8 or empty file raises ``DataError``."""
-    return read_text_file(path, "a UTF-8 text with at least a few lines or sentences")
+    """The text of a UTF-8 file, without a byte-order mark (Windows editors write one; it is not a character
+    to learn or to generate); a missing, binary, non-UTF-8 or empty file raises ``DataError``."""
+    return read_text_file(path, "a UTF-8 text with at least a few lines or sentences").removeprefix("\ufeff")
 
 
 def split_items(items: list[str], seed: int = 3407) -> tuple[list[str], list[str]]:
