@@ -73,10 +73,16 @@ def test_one_class_only(tmp_path, capsys):
     _fails(["classify", str(f), "--out", str(tmp_path / "r")], capsys, "one class only")
 
 
-def test_empty_texts(tmp_path, capsys):
+def test_empty_texts_are_left_out_with_one_warning_line(tmp_path, capsys):
     f = tmp_path / "t.csv"
-    f.write_text("text,label\nhello there,a\n,b\nbye,b\n")
-    _fails(["classify", str(f), "--text-col", "text", "--out", str(tmp_path / "r")], capsys, "empty text")
+    f.write_text("text,label\n" + "".join(f"{'hello there' if i % 2 else 'bye now'} {i},{'ab'[i % 2]}\n"
+                                           for i in range(30)) + ",b\n")
+    assert main(["classify", str(f), "--text-col", "text", "--model", "bag_of_embeddings", "--epochs", "1",
+                 "--out", str(tmp_path / "r")]) == 0
+    err = capsys.readouterr().err
+    assert "seqlab: warning: " in err and "left out 1 empty text(s) (first at row 32)" in err
+    f.write_text("text,label\n,a\n ,b\n")
+    _fails(["classify", str(f), "--text-col", "text", "--out", str(tmp_path / "r2")], capsys, "every text is empty")
 
 
 def test_mismatched_train_and_test_formats(tmp_path, capsys):

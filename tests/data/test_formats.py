@@ -105,10 +105,14 @@ def test_texts_tab_lines_and_csv_columns(tmp_path):
     assert data.texts == ["hello, there", "bye"] and data.y.tolist() == ["x", "y"]
 
 
-def test_empty_texts_are_an_error(tmp_path):
+def test_empty_texts_are_left_out_with_a_warning_and_only_empty_texts_are_an_error(tmp_path):
     f = tmp_path / "t.csv"
-    f.write_text("text,label\nhello,a\n   ,b\n")
-    with pytest.raises(DataError, match="1 empty text"):
+    f.write_text("text,label\nhello,a\n   ,b\nbye,b\n")
+    with pytest.warns(UserWarning, match=r"left out 1 empty text\(s\) \(first at row 3\)"):
+        data = read_texts(f)
+    assert data.texts == ["hello", "bye"] and data.y.tolist() == ["a", "b"]
+    f.write_text("text,label\n ,a\n,b\n")
+    with pytest.raises(DataError, match="every text is empty"):
         read_texts(f)
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import gzip
 import math
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -319,7 +320,7 @@ def read_texts(path: str | Path, text_col: str | None = None, label_col: str | N
     With ``text_col`` (or a ``.csv`` file) the file is a table with a header and the columns
     ``text_col`` (default ``text``) and ``label_col`` (default ``label``); ``.tsv`` files are tab
     separated. Otherwise each line is ``label<TAB>text`` (the SMS Spam Collection's layout).
-    Empty texts are an error.
+    Empty texts are left out with a warning; a file of empty texts only is a DataError.
     """
     table, path = _source(path)
     if text_col is not None or label_col is not None or _suffix(path) == ".csv" or isinstance(table, pd.DataFrame):
@@ -346,9 +347,13 @@ def read_texts(path: str | Path, text_col: str | None = None, label_col: str | N
         first_line = 1
     _check_nonempty(path, len(texts), "texts")
     empty = [i for i, t in enumerate(texts) if not str(t).strip()]
-    if empty:
-        raise DataError(f"{path}: {len(empty)} empty text(s) (first at row {empty[0] + first_line}); "
-                        "remove them or fill them in")
+    if len(empty) == len(texts):
+        raise DataError(f"{path}: every text is empty; give the texts in --text-col")
+    if empty:   # a review left blank, a tweet that was only a link: nothing to learn from or to score
+        warnings.warn(f"{path}: left out {len(empty)} empty text(s) (first at row {empty[0] + first_line})",
+                      UserWarning, stacklevel=2)
+        kept = sorted(set(range(len(texts))) - set(empty))
+        texts, labels = [texts[i] for i in kept], [labels[i] for i in kept]
     return LabeledTexts([str(t) for t in texts], np.array([_label_str(v) for v in labels], dtype=object))
 
 
