@@ -220,6 +220,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import pickle
 import time
 from pathlib import Path
 
@@ -239,6 +240,14 @@ CANDIDATES = ("levels-or-first", "levels-first-or-seasonal", "first-or-seasonal"
 # best, "-10" / "-20" only with at least that many validation windows (else the net alone), "blend-half"
 # w = 0.5 with the same baseline, "blend-naive-valid" always the naive forecast
 BLENDS = ("blend-valid", "blend-valid-10", "blend-valid-20", "blend-half", "blend-naive-valid")
+# cautious weights (2026-12-07, session 12): "blend-t2" keeps blend-valid's w only when the t statistic of the
+# least-squares slope exceeds 2 (else 0: the baseline), "blend-dm10" only when a one-sided Diebold-Mariano test
+# of the squared errors (combination against baseline) rejects at 10%, "blend-dm10-net" the same test of the
+# network alone against the baseline; "blend-js" w * max(0, 1 - 1 / t^2); "blend-n5" / "blend-n10" w * n / (n + k)
+# for n validation windows; "blend-simplex" non-negative least-squares weights of [net, naive, seasonal naive],
+# renormalised to sum to 1 (blend-valid where there is no season)
+CAUTIOUS = ("blend-t2", "blend-dm10", "blend-dm10-net", "blend-js", "blend-n5", "blend-n10", "blend-simplex")
+DM_ONE_SIDED_10 = 1.2816     # the standard normal's 90% quantile
 
 # file -> (target column, time column)
 SERIES = {
@@ -294,17 +303,119 @@ def development_series(names: list[str], folders: list[Path], width: int):
         yield name, target, time_col, development_rows(path, target, time_col)
 
 
-def option_fits(dev, target: str, time_col: str | None) -> dict:
+def option_fits(dev, target: str, time_col: str | None, seed: int = 0) -> dict:
     """``{option: fitted Forecaster}`` for each differencing option the series allows (seasonal
     differences as ``difference="auto"`` allows them: a season and ``MIN_SEASONAL_WINDOWS`` windows), each
     the network alone (``combine=None``: the blends combine it here)."""
-    fits = {o: Forecaster(target=target, time_col=time_col, difference=o, combine=None, seed=0).fit(dev)
+    fits = {o: Forecaster(target=target, time_col=time_col, difference=o, combine=None, seed=seed).fit(dev)
             for o in (False, True)}
     f = fits[True]
     if f.season_ > 1 and f.train_end_ - f.season_ - f.lookback - f.horizon + 1 >= MIN_SEASONAL_WINDOWS:
         fits["seasonal"] = Forecaster(target=target, time_col=time_col, difference="seasonal", combine=None,
-                                      seed=0).fit(dev)
+                                      seed=seed).fit(dev)
     return fits
+
+
+class CachedFit:
+    """What the candidates read of one option's fit (its test-row forecasts, metrics, validation forecasts
+    and validation RMSE), kept so that ``--cache DIR`` can score new candidates without training again."""
+
+    def __init__(self, f, values: np.ndarray):
+        self.test_forecasts_, self.metrics_ = f.test_forecasts_, f.metrics_
+        self.found_, self.val_rmse_ = f._validation_forecasts(values), f._validation_rmse(values)
+
+    def _validation_forecasts(self, values):
+        return self.found_
+
+    def _validation_rmse(self, values):
+        return self.val_rmse_
+
+
+def cached_option_fits(name: str, dev, target: str, time_col: str | None, values, cache: Path | None,
+                       seed: int = 0) -> dict:
+    """``option_fits`` as ``CachedFit``s, read from ``cache/<name>.pkl`` when there (written there when not;
+    ``cache/seed-<seed>/`` for a seed other than 0)."""
+    folder = cache if cache is None or seed == 0 else cache / f"seed-{seed}"
+    path = None if folder is None else folder / f"{name}.pkl"
+    if path is not None and path.exists():
+        with path.open("rb") as fh:
+            return pickle.load(fh)   # the benchmark's own cache, written by this script
+    fits = {o: CachedFit(f, values) for o, f in option_fits(dev, target, time_col, seed).items()}
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as fh:
+            pickle.dump(fits, fh)
+    return fits
+
+
+def slope_t(model, baseline, actual) -> np.ndarray:
+    """Per target, the t statistic of the least-squares slope ``w`` of ``e = w * d`` (``d = model - baseline``,
+    ``e = actual - baseline``, no intercept, unclipped): ``w / sqrt(s^2 / sum(d^2))`` with ``s^2`` the residuals'
+    mean square on ``n - 1`` degrees of freedom; 0 with one sample or no spread, inf with no residual."""
+    d, e = (np.asarray(x, np.float64).reshape(-1, np.shape(x)[-1]) for x in (model - baseline, actual - baseline))
+    n, dd = len(d), np.sum(d * d, axis=0)
+    w = np.divide(np.sum(d * e, axis=0), dd, out=np.zeros_like(dd), where=dd > 0)
+    if n < 2:
+        return np.zeros_like(dd)
+    s2 = np.sum((e - w * d) ** 2, axis=0) / (n - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = w / np.sqrt(s2 / dd)
+    return np.where(dd > 0, np.where(s2 > 0, t, np.sign(w) * np.inf), 0.0)
+
+
+def diebold_mariano(candidate, baseline, actual) -> np.ndarray:
+    """Per target, the Diebold-Mariano statistic of the squared-error loss differential (baseline's minus
+    candidate's, averaged over the horizon per window): positive when the candidate is better; 0 with one
+    window, inf when every window favours the candidate by the same amount."""
+    loss = np.mean((baseline - actual) ** 2 - (candidate - actual) ** 2, axis=1)       # (windows, targets)
+    n = len(loss)
+    if n < 2:
+        return np.zeros(loss.shape[-1])
+    mean, sd = loss.mean(axis=0), loss.std(axis=0, ddof=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stat = mean / (sd / np.sqrt(n))
+    return np.where(sd > 0, stat, np.where(mean > 0, np.inf, 0.0))
+
+
+def simplex_weights(forecasts: list, actual) -> np.ndarray:
+    """Non-negative least-squares weights ``(len(forecasts), targets)`` of the forecasts against ``actual``,
+    renormalised to sum to 1 (by trying every subset: a handful of forecasts); all on the first when none fits."""
+    F = [np.asarray(f, np.float64).reshape(-1, np.shape(f)[-1]) for f in forecasts]
+    a = np.asarray(actual, np.float64).reshape(-1, np.shape(actual)[-1])
+    out = np.zeros((len(F), a.shape[1]))
+    for j in range(a.shape[1]):
+        A, best = np.stack([f[:, j] for f in F], axis=1), (np.inf, None)
+        for mask in range(1, 2 ** len(F)):
+            cols = [i for i in range(len(F)) if mask >> i & 1]
+            coef = np.linalg.lstsq(A[:, cols], a[:, j], rcond=None)[0]
+            if np.all(coef >= 0):
+                sse = float(np.sum((A[:, cols] @ coef - a[:, j]) ** 2))
+                if sse < best[0]:
+                    best = (sse, (cols, coef))
+        if best[1] is None or best[1][1].sum() <= 0:
+            out[0, j] = 1.0
+            continue
+        cols, coef = best[1]
+        out[cols, j] = coef / coef.sum()
+    return out
+
+
+def cautious_weight(name: str, found: dict, base: str, w: np.ndarray) -> np.ndarray:
+    """The weight candidate ``name`` (``CAUTIOUS``, but for the simplex) makes of blend-valid's ``w``."""
+    model, baseline, actual = found["model"], found[base], found["actual"]
+    n = len(actual)
+    if name == "blend-t2":
+        return np.where(slope_t(model, baseline, actual) > 2, w, 0.0)
+    if name == "blend-js":
+        t = slope_t(model, baseline, actual)
+        with np.errstate(divide="ignore"):
+            return w * np.maximum(0.0, 1 - 1 / t ** 2)
+    if name == "blend-dm10":
+        return np.where(diebold_mariano(combine(model, baseline, w), baseline, actual) > DM_ONE_SIDED_10, w, 0.0)
+    if name == "blend-dm10-net":
+        return np.where(diebold_mariano(model, baseline, actual) > DM_ONE_SIDED_10, w, 0.0)
+    k = int(name.rsplit("-n", 1)[1])        # as combination_weights(..., prior_windows=k) computes it
+    return w * n / (n + k)
 
 
 def blend(name: str, f: Forecaster, values: np.ndarray) -> tuple[np.ndarray, str]:
@@ -323,14 +434,26 @@ def blend(name: str, f: Forecaster, values: np.ndarray) -> tuple[np.ndarray, str
         w = np.ones(actual.shape[-1])
     else:
         w = combination_weights(found["model"], found[base], actual)
-    note = f"{base} w={', '.join(f'{v:.2f}' for v in w)} ({windows} validation windows)"
+    if name == "blend-simplex" and found["seasonal"] is not None and f.test_forecasts_.get("seasonal") is not None:
+        keys = ("model", "naive", "seasonal")
+        ws = simplex_weights([found[k] for k in keys], actual)
+        note = "simplex " + " ".join(f"{k[0]}={ws[i, 0]:.2f}" for i, k in enumerate(keys))
+        return sum(ws[i] * f.test_forecasts_[k] for i, k in enumerate(keys)), f"{note} ({windows} validation windows)"
+    stats = ""
+    if name in CAUTIOUS and name != "blend-simplex":
+        combined = combine(found["model"], found[base], w)
+        stats = (f" t={slope_t(found['model'], found[base], actual)[0]:.2f}"
+                 f" dm={diebold_mariano(combined, found[base], actual)[0]:.2f}"
+                 f" dm-net={diebold_mariano(found['model'], found[base], actual)[0]:.2f}")
+        w = cautious_weight(name, found, base, w)
+    note = f"{base} w={', '.join(f'{v:.2f}' for v in w)} ({windows} validation windows){stats}"
     return combine(f.test_forecasts_["model"], f.test_forecasts_[base], w), note
 
 
 def rule(name: str, fits: dict, values: np.ndarray, notes: dict | None = None) -> np.ndarray:
     """The development forecasts candidate ``name`` makes from the option fits (a blend's note into ``notes``)."""
     val = {o: f._validation_rmse(values) for o, f in fits.items()}
-    if name in BLENDS:
+    if name in BLENDS + CAUTIOUS:
         best = min((o for o in fits if o is not False), key=lambda o: val[o])
         forecast, note = blend(name, fits[best], values)
         if notes is not None:
@@ -452,13 +575,16 @@ def compare_refit(args) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, action="append", default=[], help="folder holding the CSVs")
-    parser.add_argument("--candidates", nargs="*", default=list(CANDIDATES + BLENDS))
+    parser.add_argument("--candidates", nargs="*", default=list(CANDIDATES + BLENDS + CAUTIOUS))
     parser.add_argument("--series", nargs="*", default=list(SERIES))
     parser.add_argument("--seeds", nargs="+", type=int, default=None,
                         help="instead of the candidates: the default forecaster with each seed, and the mean of "
                              "their forecasts (e.g. --seeds 0 1 2 3 4)")
     parser.add_argument("--refit", action="store_true",
                         help="instead of the candidates: the default forecaster against refit=True")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="folder keeping each series' fits: a second run scores the candidates without training")
+    parser.add_argument("--fit-seed", type=int, default=0, help="the candidates' networks' seed (default 0)")
     args = parser.parse_args()
     if args.seeds:
         compare_seeds(args)
@@ -469,11 +595,11 @@ def main() -> None:
     print(f"{'series':<34}{'baseline':>16}" + "".join(f"{c[:24]:>26}" for c in args.candidates), flush=True)
     ratios = {c: [] for c in args.candidates}
     for name, target, time_col, dev in development_series(args.series, args.data, width=34):
-        fits = option_fits(dev, target, time_col)
+        values = dev[[target]].to_numpy(np.float64)
+        fits = cached_option_fits(name, dev, target, time_col, values, args.cache, args.fit_seed)
         first = fits[False]
         base_name, base = strong_baseline(first.metrics_)
         actual = first.test_forecasts_["actual"]
-        values = dev[[target]].to_numpy(np.float64)
         cells, notes = [], {}
         for c in args.candidates:
             rmse = float(np.sqrt(np.mean((rule(c, fits, values, notes) - actual) ** 2)))
