@@ -130,6 +130,36 @@ usage from 1.11x to 1.02x. 5-25 s each, 132 CPU s for the 16. Smaller than on th
 (0.950 -> 0.895), where the weights chose the baseline on four short series whose test rows here kept
 more of the network (robberies, Lynx: w = 1).
 
+2026-12-07, session 12: the combination's weight times n / (n + 5) for n validation windows
+(``COMBINATION_PRIOR_WINDOWS``; chosen on the development rows of 17 series by
+``benchmarks/choose_forecast_defaults.py`` against significance rules, a James-Stein factor, n / (n + 10) and
+a simplex weight: geometric mean 0.895 -> 0.890, worst 1.099 -> 1.048, 11 of 17 beating the strong baseline
+against 10, before any test row was scored). Each test split then scored once
+(``OMP_NUM_THREADS=1 python benchmarks/defaults.py airline-passengers google-stock pollution``, the machine
+running another helper's benchmarks; wall and CPU seconds):
+
+    airline-passengers  rmse        23.2898  seasonal naive  46.3442  26.1590    4   4    yes    yes    yes
+    google-stock        rmse         9.7615  naive           9.7290   n/a        4   4    NO     n/a    yes
+    pollution           rmse        21.7603  naive          21.9077   n/a       48  25    yes    n/a    yes
+    (w = 0.67 toward the seasonal naive (least squares 0.91 on 14 windows), 0.78 toward the naive (0.82 on
+    125) and 0.9989 (1.00 on 4,382); the networks are the same as above (16.5877, 9.7842, 21.7607 alone).
+    google-stock still LOSES, 1.003x the naive against 1.004x; airline is 31% worse, 0.50x against 0.38x:
+    on its test rows the network alone was better than any shrinking of it.)
+
+The public series, the same command (``seqlab forecast FILE [--target COL --time-col COL]``, defaults),
+test RMSE / the strong baseline's, session 10's combination -> this one (w, n/s for a naive/seasonal naive
+baseline, the validation windows; the network alone is unchanged, the figures above): daily min temperatures
+0.894 -> 0.894 (n 0.99, 365), daily max 0.883 -> 0.883 (n 0.91, 365), female births 0.895 -> 0.885 (n 0.69,
+36), car sales 0.996 -> 0.997 (s 0.11, 10), mean temperature 0.867 -> 0.866 (s 0.83, 24), robberies 0.958 ->
+0.949 (n 0.69, 11), sunspots 0.934 -> 0.935 (n 0.74, 282), writing-paper sales 0.931 -> 0.939 (s 0.69, 14),
+champagne 1.278 -> 1.177 (s 0.59, 10; still LOSES), water usage 1.022 -> 1.011 (n 0.19, 7; still LOSES),
+shampoo 0.958 -> 0.982 (s 0.19, 3), Lynx 0.797 -> 0.797 (n 0.69, 11), Uschange consumption 0.958 -> 0.933 (n
+0.78, 18), PBS 1.000 -> 1.000 (w = 0 on 20: the naive forecast, a tie), solar 0.741 -> 0.739 (n 0.85, 28),
+aeon's Airline 0.382 -> 0.503 (s 0.67, 14). 13 of 16 beat the strong baseline before and after; the worst
+goes 1.278 -> 1.177 and the geometric mean 0.883 -> 0.893 (the network alone: 0.889), Airline's 0.38x ->
+0.50x costing more than champagne and water usage gain. 5-29 s CPU each (144 s for the 16). The development
+rows' gain in the geometric mean did not carry over to the test rows; the worst case's did.
+
 Public sets that are not bundled, each test split scored once after the defaults were chosen
 (``seqlab classify NAME_TRAIN.ts --test NAME_TEST.ts``, aeon 1.6.0's copies): ArrowHead 0.8286 vs
 1-NN 0.8000 in 74 s (the 5-member default scored 0.7429 in 445 s); PickupGestureWiimoteZ 0.7800 vs
@@ -247,7 +277,7 @@ TUNED = {
     "italy-power-demand": ("accuracy", None, "classify_accuracy.py encoder runs (--tuned)"),
     "basic-motions": ("accuracy", None, "classify_accuracy.py encoder runs (--tuned)"),
     "airline-passengers": ("rmse", 26.159, "seqlab quickstart --no-combine: lstm, lookback 12, differenced, 300 "
-                                           "epochs (combined with the seasonal naive: 26.198, README)"),
+                                           "epochs (combined with the seasonal naive: 28.800, README)"),
     "google-stock": ("rmse", None, "forecast_accuracy.py scores another split (January 2017 only): n/a"),
     "pollution": ("rmse", None, "forecast_accuracy.py scores another split (Brownlee's first year): n/a"),
     "names": ("nats/char", 1.9071, "names.py lstm, dropout 0.2 (validation), 4,500 steps"),

@@ -10,6 +10,7 @@ from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.forecast_baselines import naive_forecast
 from seqlab.tasks import Forecaster, Task
 from seqlab.tasks.forecasting.combination import combination_weights, combine
+from seqlab.tasks.forecasting.forecaster import COMBINATION_PRIOR_WINDOWS, combination_label
 
 LINEAR = dict(lookback=4, verbose=0, seed=0)     # the linear autoregression: a closed-form fit, no training
 
@@ -41,6 +42,43 @@ def test_weights_are_clipped_to_zero_and_one():
         combination_weights(model, baseline, actual[:, :, :2])
 
 
+def test_prior_windows_give_the_ridge_weight_toward_the_baseline():
+    rng = np.random.default_rng(4)
+    model, baseline = rng.normal(size=(12, 2, 1)), rng.normal(size=(12, 2, 1))
+    actual = baseline + 0.6 * (model - baseline) + 0.2 * rng.normal(size=(12, 2, 1))
+    d, e = (model - baseline).ravel(), (actual - baseline).ravel()
+    ridge = d @ e / (d @ d + 5 * (d @ d) / 12)         # a penalty of 5 windows' mean spread, by hand
+    w = combination_weights(model, baseline, actual, prior_windows=5)
+    assert 0 < ridge < 1 and w[0] == pytest.approx(ridge, rel=1e-12)
+    assert w[0] == pytest.approx(combination_weights(model, baseline, actual)[0] * 12 / 17, rel=1e-12)
+    too_much = baseline + 3 * (model - baseline)       # least squares 3: clipped to 1, then shrunk
+    assert combination_weights(model, baseline, too_much, prior_windows=5)[0] == pytest.approx(12 / 17)
+    with pytest.raises(ConfigError, match="prior_windows"):
+        combination_weights(model, baseline, actual, prior_windows=-1)
+
+
+def test_prior_windows_edge_cases():
+    one = combination_weights(np.array([[[2.0]]]), np.array([[[0.0]]]), np.array([[[1.0]]]), prior_windows=5)
+    assert one[0] == pytest.approx(0.5 / 6)            # one window: its exact fit, shrunk by 1 / (1 + 5)
+    same = np.ones((4, 1, 1))
+    assert combination_weights(same, same, 2 * same, prior_windows=5)[0] == pytest.approx(4 / 9)   # no spread
+    rng = np.random.default_rng(5)
+    model, baseline = rng.normal(size=(6, 1, 1)), rng.normal(size=(6, 1, 1))
+    assert combination_weights(model, baseline, baseline, prior_windows=5)[0] == 0.0   # the baseline exact
+    assert combination_weights(model, baseline, model, prior_windows=5)[0] == pytest.approx(6 / 11)  # model exact
+
+
+def test_the_label_says_how_w_was_shrunk_and_why_it_is_zero():
+    shrunk = {"baseline": "seasonal", "weights": [0.6], "windows": 10, "prior_windows": 5}
+    assert combination_label("gru", shrunk, ["y"]) == ("gru shrunk toward the seasonal naive forecast: 0.60 x gru + "
+                                                       "0.40 x seasonal naive (least-squares w 0.90 on 10 validation "
+                                                       "windows, x 10/(10+5))")
+    zero = {"baseline": "naive", "weights": [0.0], "windows": 7, "prior_windows": 5}
+    assert "gru did not improve on it (least-squares w <= 0, so w = 0)" in combination_label("gru", zero, ["y"])
+    old = {"baseline": "naive", "weights": [0.5], "windows": 7}            # a model file from before the prior
+    assert combination_label("gru", old, ["y"]).endswith("(w chosen on 7 validation windows)")
+
+
 def validation_by_hand(f, values):
     """One step ahead: the validation rows' values, their naive forecasts and the forecast origins."""
     origins = np.arange(f.train_end_ - 1, f.val_end_ - 1)          # each validation row is forecast once
@@ -55,9 +93,10 @@ def test_forecaster_weight_is_the_least_squares_weight_on_the_validation_windows
     actual, naive, origins = validation_by_hand(f, values)
     network = alone._forecast(values, alone.transform_.forward(values), origins - f.lookback + 1)[0]
     d, e = (network - naive).ravel(), (actual - naive).ravel()
-    expected = min(max(d @ e / (d @ d), 0.0), 1.0)
+    n = len(origins)
+    expected = min(max(d @ e / (d @ d), 0.0), 1.0) * n / (n + COMBINATION_PRIOR_WINDOWS)
     c = f.combination_
-    assert c["baseline"] == "naive" and c["windows"] == len(origins) > 0
+    assert c["baseline"] == "naive" and c["windows"] == n > 0 and c["prior_windows"] == COMBINATION_PRIOR_WINDOWS
     assert c["weights"][0] == pytest.approx(expected, rel=1e-9)
     tf = f.test_forecasts_
     np.testing.assert_allclose(tf["model"], expected * tf["network"] + (1 - expected) * tf["naive"])
@@ -98,6 +137,20 @@ def test_save_and_load_reproduce_the_combined_forecasts(tmp_path):
     pd.testing.assert_frame_equal(f.predict(df.iloc[:40]), g.predict(df.iloc[:40]))
     assert g.evaluate(df.iloc[100:])["rmse"] == f.evaluate(df.iloc[100:])["rmse"]
     assert "shrunk toward" in g.summary().splitlines()[-1]
+
+
+def test_a_model_file_from_before_the_prior_keeps_its_weights(tmp_path):
+    df = walk()
+    f = Forecaster("linear", target="y", **LINEAR).fit(df)
+    f.save(tmp_path / "m")
+    path = tmp_path / "m" / "preprocessing.json"
+    prep = json.loads(path.read_text())
+    del prep["combination"]["prior_windows"]                 # as files written before it existed
+    path.write_text(json.dumps(prep))
+    g = Task.load(tmp_path / "m")
+    assert "prior_windows" not in g.combination_ and g.combination_["weights"] == f.combination_["weights"]
+    pd.testing.assert_frame_equal(f.predict(), g.predict())
+    assert g.summary().splitlines()[-1].endswith("validation windows)")
 
 
 def test_no_combination_with_quantiles_baselines_or_without_validation_rows():

@@ -123,7 +123,8 @@ def test_seasonal_differences_learn_what_the_seasonal_naive_misses_and_reload(tm
     f = Forecaster("linear", target="y", time_col="month", lookback=12, horizon=3, difference="seasonal",
                    verbose=0).fit(df)
     assert f.difference_ == "seasonal" and f.transform_.lag == f.season_ == 12
-    assert f.metrics_["rmse"] < 1e-3 * f.metrics_["seasonal_naive"]["rmse"]
+    network = f.metrics_["combination"]["network"]     # the combination shrinks even an exact network a little
+    assert network["rmse"] < 1e-3 * f.metrics_["seasonal_naive"]["rmse"]
     f.save(tmp_path / "m")
     g = Task.load(tmp_path / "m")
     assert g.difference_ == "seasonal"
