@@ -96,3 +96,22 @@ def test_predict_without_the_future_features_exits_2(tmp_path, capsys):
     assert main(["predict", str(out), str(tmp_path / "new.csv")]) == 2
     err = capsys.readouterr().err.strip()
     assert "predict needs the future features promo over the next 2 steps; missing from the table: promo" in err
+
+
+def test_default_panel_run_names_its_choices_and_the_opt_outs_drop_them(tmp_path, capsys):
+    path = wide_csv(tmp_path)
+    common = ["forecast", str(path), "--wide", "--id-col", "Country", "--model", "mlp", "--lookback", "6",
+              "--epochs", "3", "--no-classical", "--verbose", "0"]
+    assert main([*common, "--out", str(tmp_path / "auto")]) == 0
+    text = capsys.readouterr().out
+    metrics = json.loads((tmp_path / "auto" / "metrics.json").read_text())
+    c = metrics["combination"]
+    assert set(metrics["validation_mase"]) == {"values", "first differences"}
+    assert metrics["difference"] in ("values", "first differences") and 0 <= c["weight"] <= 1
+    assert f"mlp on {metrics['difference']}, shrunk toward naive (w={c['weight']:.2f})" in text
+    assert f"the network alone: sMAPE {c['network_alone']['smape']:.4f}" in text
+    assert main([*common, "--no-combine", "--no-difference", "--out", str(tmp_path / "alone")]) == 0
+    text = capsys.readouterr().out
+    metrics = json.loads((tmp_path / "alone" / "metrics.json").read_text())
+    assert "combination" not in metrics and "validation_mase" not in metrics and metrics["difference"] == "values"
+    assert "mlp on values beats" in text or "mlp on values does NOT beat" in text
