@@ -33,9 +33,10 @@ DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "fertili
 
 
 def fit(frame, model, lookback, difference, scaler, lookback_max, **extra):
+    # the network alone (combine=None), as measured before panels were combined with naive by default
     # the same series in every setting: those long enough for the longest lookback tried
     f = Forecaster(model, lookback=lookback, horizon=5, difference=difference, scaler=scaler, fill="interpolate",
-                   drop_short=True, validation_split=5, test_size=5, seed=0, verbose=0, **extra)
+                   drop_short=True, validation_split=5, test_size=5, seed=0, verbose=0, combine=None, **extra)
     years = [c for c in frame.columns if str(c).isdigit()]
     keep = frame[frame[years].notna().sum(axis=1) >= lookback_max + 5 + 10]
     return f.fit(keep, id_col="Country Name", wide=True)

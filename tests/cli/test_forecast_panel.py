@@ -131,3 +131,22 @@ def test_a_panel_trained_with_drop_short_predicts_its_own_file_and_is_refused_by
     assert main(["export", str(out), "--out", str(tmp_path / "onnx")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("seqlab: error: a global forecaster of many series") and "\n" not in err
+
+
+def test_default_panel_run_names_its_choices_and_the_opt_outs_drop_them(tmp_path, capsys):
+    path = wide_csv(tmp_path)
+    common = ["forecast", str(path), "--wide", "--id-col", "Country", "--model", "mlp", "--lookback", "6",
+              "--epochs", "3", "--no-classical", "--verbose", "0"]
+    assert main([*common, "--out", str(tmp_path / "auto")]) == 0
+    text = capsys.readouterr().out
+    metrics = json.loads((tmp_path / "auto" / "metrics.json").read_text())
+    c = metrics["combination"]
+    assert set(metrics["validation_mase"]) == {"values", "first differences"}
+    assert metrics["difference"] in ("values", "first differences") and 0 <= c["weight"] <= 1
+    assert f"mlp on {metrics['difference']}, shrunk toward naive (w={c['weight']:.2f})" in text
+    assert f"the network alone: sMAPE {c['network_alone']['smape']:.4f}" in text
+    assert main([*common, "--no-combine", "--no-difference", "--out", str(tmp_path / "alone")]) == 0
+    text = capsys.readouterr().out
+    metrics = json.loads((tmp_path / "alone" / "metrics.json").read_text())
+    assert "combination" not in metrics and "validation_mase" not in metrics and metrics["difference"] == "values"
+    assert "mlp on values beats" in text or "mlp on values does NOT beat" in text

@@ -130,6 +130,12 @@ def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> tuple[str, lis
              f"Test: {panel.n_windows['test']} forecasts, {H} step(s) ahead (lookback {L}); metrics are means over "
              f"series; MASE season {panel.season}; OWA against naive",
              format_table(table)]
+    for m, g in fitted.items():
+        c = g.metrics_.get("combination")
+        if c is not None:
+            a = c["network_alone"]
+            lines.append(f"{m}: {g.panel_.describe()} (weight chosen on the validation rows; the network alone: "
+                         f"sMAPE {a['smape']:.4f}, MASE {a['mase']:.4f}, OWA {a['owa']:.4f}; --no-combine)")
     if not panel.classical:
         lines.append("(AutoETS / AutoTheta: " + ("--no-classical given)" if classical_available()
                                                  else "pip install 'seqlab[classical]')"))
@@ -139,8 +145,8 @@ def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> tuple[str, lis
         wins = [k for k in ("smape", "mase") if row[k] < naive[k]]
         verdict = ("beats" if len(wins) == 2 else "does NOT beat") + " naive on sMAPE and MASE" if len(wins) in (0, 2) \
             else f"beats naive on {wins[0]} only"
-        verdicts.append(f"{m} {verdict} (sMAPE {row['smape']:.3f} vs {naive['smape']:.3f}, MASE {row['mase']:.3f} "
-                        f"vs {naive['mase']:.3f}, OWA {row['owa']:.3f})")
+        verdicts.append(f"{fitted[m].panel_.describe()} {verdict} (sMAPE {row['smape']:.3f} vs {naive['smape']:.3f}, "
+                        f"MASE {row['mase']:.3f} vs {naive['mase']:.3f}, OWA {row['owa']:.3f})")
     strongest = table["owa"].idxmin()
     lost = "" if strongest in fitted else " (a baseline: the models lose to it)"
     verdicts.append(f"lowest OWA: {strongest}{lost}")

@@ -43,7 +43,8 @@ def test_a_static_feature_decides_the_level():
     levels = {"a": -9.0, "b": -3.0, "c": 3.0, "d": 9.0}
     df = panel(n_series=16, steps=30, level_by_type=levels, noise=3.0).assign(y=lambda d: d.y - 20)
     kwargs = dict(target="y", time_col="t", lookback=1, horizon=2, scaler=None, epochs=30, units=16, batch_size=32,
-                  learning_rate=1e-2, patience=0, verbose=0, seed=0, classical=False)
+                  learning_rate=1e-2, patience=0, verbose=0, seed=0, classical=False,
+                  difference=False, combine=None)              # the network on values alone: what statics give it
     told = Forecaster("mlp", static_features="type", **kwargs).fit(df, id_col="id")
     blind = Forecaster("mlp", **kwargs).fit(df, id_col="id")
     # noise 3 around the level: one past value leaves the level unsure, the type gives it (MAE 2.14 vs 2.66)
@@ -166,3 +167,89 @@ def test_a_cutoff_scores_the_steps_after_it():
     assert by_date.metrics_["mae"] == pytest.approx(by_rows.metrics_["mae"])
     with pytest.raises(DataError, match="too short"):
         Forecaster("linear", cutoff=29, **kwargs).fit(df, id_col="id")        # 0 steps after it
+
+
+def _panel_model(df, **options):
+    from seqlab.tasks.forecasting.panel import PanelModel
+
+    params = {**Forecaster("mlp", target="y", time_col="t", lookback=4, horizon=2, validation_split=3, **FAST)
+              .get_params(), **options}
+    return PanelModel(params).fit(df, "id")
+
+
+def test_the_pooled_weight_is_least_squares_on_scaled_validation_errors():
+    from seqlab.tasks.forecasting.panel import pooled_combination
+
+    rng = np.random.default_rng(0)
+    series = np.array([0, 0, 1, 1, 2])
+    y = rng.normal(size=40).cumsum() * 10
+    origins = np.array([5, 8, 20, 22, 35])
+    actual, alone = rng.normal(size=(5, 2)) * 10, rng.normal(size=(5, 2)) * 10
+    scale = np.array([2.0, 50.0, np.nan])                        # the third series has no scale: left out
+    found = {"series": series, "actual": actual, "alone": alone, "y": y, "origins": origins}
+    c = pooled_combination(found, scale, season=1, lookback=3)
+    keep = series < 2
+    naive = y[origins[keep]][:, None]
+    d = (alone[keep] - naive) / scale[series[keep], None]
+    e = (actual[keep] - naive) / scale[series[keep], None]
+    assert c["baseline"] == "naive" and c["windows"] == 4
+    assert c["weight"] == pytest.approx(np.clip(np.sum(d * e) / np.sum(d * d), 0, 1))
+
+
+def test_a_combined_panel_forecast_is_the_weighted_network_and_naive_and_round_trips(tmp_path):
+    df = panel(n_series=6, steps=30)
+    f = Forecaster("mlp", target="y", time_col="t", lookback=4, horizon=2, validation_split=3, difference=False,
+                   **FAST).fit(df, id_col="id")
+    c = f.panel_.combination
+    assert c is not None and 0 <= c["weight"] <= 1 and f.metrics_["combination"]["weight"] == c["weight"]
+    fc = f.panel_.test_forecasts
+    naive = fc["y"][fc["origins"]][:, None]
+    np.testing.assert_allclose(fc["forecasts"]["mlp"], naive + c["weight"] * (fc["alone"] - naive))
+    alone = f.metrics_["combination"]["network_alone"]
+    assert set(alone) == {"mae", "rmse", "smape", "mase", "owa"} and alone["mae"] != f.metrics_["mae"]
+    out = f.predict()
+    last = df.groupby("id")["y"].last().to_numpy().repeat(2)
+    f.panel_.combination = None
+    network = f.predict()["forecast"].to_numpy()
+    f.panel_.combination = c
+    np.testing.assert_allclose(out["forecast"], last + c["weight"] * (network - last))
+    f.save(tmp_path / "m")
+    g = Task.load(tmp_path / "m")
+    pd.testing.assert_frame_equal(g.predict(), out)
+    pd.testing.assert_frame_equal(g.predict(df), f.predict(df))
+
+
+def test_no_combine_gives_the_network_alone():
+    df = panel(n_series=6, steps=30)
+    f = Forecaster("mlp", target="y", time_col="t", lookback=4, horizon=2, validation_split=3, combine=None,
+                   **FAST).fit(df, id_col="id")
+    assert f.panel_.combination is None and "combination" not in f.metrics_
+    fc = f.panel_.test_forecasts
+    np.testing.assert_array_equal(fc["forecasts"]["mlp"], fc["alone"])
+
+
+def test_difference_auto_keeps_the_lower_validation_mase():
+    df = panel(n_series=6, steps=30)
+    m = _panel_model(df, difference="auto", combine=None)
+    mase = m.validation_mase
+    assert set(mase) == {"values", "first differences"}
+    assert m.difference_ == (mase["first differences"] < mase["values"])
+    net = m.network
+    assert net.residual == m.difference_
+    assert m.metrics()["difference"] == ("first differences" if m.difference_ else "values")
+    assert m.val_table.loc["mlp", "mase"] == pytest.approx(min(mase.values()))
+
+
+def test_a_panel_model_file_without_the_new_fields_still_loads(tmp_path):
+    from seqlab.tasks.forecasting.panel_predict import panel_from_state, panel_state
+
+    df = panel(n_series=4, steps=30)
+    m = _panel_model(df, difference=True, combine=None)
+    config, tensors, prep = panel_state(m)
+    for key in ("difference", "combination"):
+        del prep["panel"][key]                               # as written before they were saved
+    old = panel_from_state({**m.p, "difference": True}, config, tensors, prep)
+    assert old.difference_ is True and old.combination is None
+    from seqlab.tasks.forecasting.panel_predict import predict_panel
+
+    pd.testing.assert_frame_equal(predict_panel(old), predict_panel(m))

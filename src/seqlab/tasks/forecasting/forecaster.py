@@ -108,6 +108,8 @@ class Forecaster(Task):
             values chosen the same way reached 2-4x (``benchmarks/choose_forecast_defaults.py``).
             Baselines ignore it. ``difference_`` is the choice, ``metrics_["validation"]`` each
             option's validation RMSE and the naive forecast's. Costs one training, two with a season.
+            A panel's ``"auto"`` trains on values and on first differences and keeps the lower mean
+            validation MASE over series (``metrics_["validation_mase"]``; ``benchmarks/choose_panel_defaults.py``).
         combine: ``"auto"``: the forecast is ``w * network + (1 - w) * baseline`` (a forecast combination,
             Bates & Granger 1969), the baseline being the naive or the seasonal naive forecast, whichever
             forecasts the validation rows better, and ``w`` in [0, 1] (one per target) the least-squares
@@ -116,8 +118,10 @@ class Forecaster(Task):
             leans toward the baseline; hundreds of windows leave it as it is); ``w = 1`` is the network
             alone. With first differences it shrinks the predicted change toward zero. None: the network
             alone. Not for baselines, quantiles (the interval is the network's quantiles, and a shifted
-            point would leave its middle), panels, or fewer than ``MIN_COMBINATION_WINDOWS`` validation
-            windows: there the network stands alone. ``combination_`` is the choice (None when alone),
+            point would leave its middle), or fewer than ``MIN_COMBINATION_WINDOWS`` validation windows:
+            there the network stands alone. A panel takes one weight for all series, fitted on their
+            validation windows with each series' errors divided by its MASE scale
+            (``panel.pooled_combination``). ``combination_`` is the choice (None when alone),
             ``metrics_["combination"]`` the weights, what they were chosen on and the network alone on
             the test rows; ``backtest`` refits, so each fold chooses its own weights.
         refit: True: after the validation rows chose the epoch (adaptive budget), the differencing and the
@@ -387,8 +391,8 @@ class Forecaster(Task):
     def _fit_panel(self, data, id_col: str, wide: bool) -> "Forecaster":
         if self.difference == "seasonal":
             raise ConfigError("difference='seasonal' is for one series; a panel takes difference=True or False")
-        self.difference_ = self.difference is True       # panels: differences only when asked for
-        self.panel_ = PanelModel({**self.get_params(), "difference": self.difference_}).fit(data, id_col, wide)
+        self.panel_ = PanelModel(self.get_params()).fit(data, id_col, wide)     # "auto": PanelModel's choices
+        self.difference_ = self.panel_.difference_
         self.network_, self.history_, self.metrics_ = self.panel_.network, self.panel_.history, self.panel_.metrics()
         self.training_ = getattr(self.panel_, "training", None)
         self.targets_, self.features_ = [self.panel_.target], self.panel_.past

@@ -26,12 +26,15 @@ from seqlab.models.forecasting import NetworkConfig, QuantileOutputs, check_conf
 from seqlab.models.panel_network import PanelNetwork
 from seqlab.nn.seeding import seeded
 from seqlab.tasks.forecasting.classical import classical_forecasts
+from seqlab.tasks.forecasting.combination import combination_weights, combine
 from seqlab.tasks.forecasting.panel_metrics import aggregate, mase_scales, series_errors
 from seqlab.train import Trainer
 from seqlab.train.budget import budget_callback
 from seqlab.train.callbacks import EarlyStopping, EpochProgressBar
 from seqlab.train.losses import quantile_loss
 
+# difference="auto" fits the network on values and on first differences and keeps the lower mean validation MASE
+PANEL_DIFFERENCES = (False, True)
 SEASONS = {"h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "Q": 4, "Y": 1, "A": 1}   # by the frequency's first letter
 
 
@@ -66,8 +69,10 @@ class PanelModel:
     parameters; ``fit(data, id_col, wide)`` then ``predict``, ``state``/``from_state`` for model files."""
 
     def __init__(self, p: dict):
-        self.p = {**p, "difference": p.get("difference") is True}     # "auto" (one series' choice): levels
+        difference = p.get("difference")
+        self.p = {**p, "difference": difference if difference == "auto" else difference is True}
         self.quantiles = [float(q) for q in p.get("quantiles") or []]
+        self.difference_, self.combination = bool(self.p["difference"] is True), None
 
     # ----- reading -------------------------------------------------------------------------
     def read(self, data, step=None) -> Panel:
@@ -143,9 +148,8 @@ class PanelModel:
                    "test": WindowIndex(off + n_obs - test - L, test - H + 1)}
         views = {k: (PanelInputs(buffer, w, L, H, self.n_future, statics), PanelTargets(buffer, w, L, H))
                  for k, w in windows.items()}
-        self.network = self._new_network(buffer.shape[1])
-        self.history = self._train(views["train"], views["val"] if len(windows["val"]) else None)
         self.history_rows, self.test_index, self.classical = n_obs - test, windows["test"], False
+        self._fit_network(panel, values, views, windows["val"], train)
         if len(windows["val"]):      # the validation part's scores: what defaults are chosen on
             self.val_table = self._score(panel, values, views["val"][0], windows["val"], train, with_classical=False)[0]
         self.table, self.per_series, self.test_forecasts = self._score(panel, values, views["test"][0],
@@ -157,6 +161,29 @@ class PanelModel:
         self.last_position = panel.positions[off + n_obs - 1]
         self.n_windows = {k: len(w) for k, w in windows.items()}
         return self
+
+    def _fit_network(self, panel: Panel, values: np.ndarray, views: dict, val_index: WindowIndex,
+                     train: np.ndarray) -> None:
+        """Train the network (``difference="auto"``: on values and on first differences, keeping the lower mean
+        validation MASE), then with ``combine="auto"`` choose its weight against the naive forecast."""
+        p, has_val = self.p, len(val_index) > 0
+        options = PANEL_DIFFERENCES if p["difference"] == "auto" and has_val else (p["difference"] is True,)
+        self.validation_mase, kept = {}, {}
+        for option in options:
+            self.difference_, self.combination = option, None
+            self.network = self._new_network(values.shape[1])
+            self.history = self._train(views["train"], views["val"] if has_val else None)
+            kept[option] = (self.network, self.history, getattr(self, "training", None), self.network_config)
+            if len(options) > 1:
+                table = self._score(panel, values, views["val"][0], val_index, train, with_classical=False)[0]
+                self.validation_mase[DIFFERENCE_LABELS[option]] = float(table.loc[p["model"], "mase"])
+        if len(options) > 1:
+            self.difference_ = min(options, key=lambda o: self.validation_mase[DIFFERENCE_LABELS[o]])
+            self.network, self.history, self.training, self.network_config = kept[self.difference_]
+        if p.get("combine") == "auto" and has_val and not self.quantiles:
+            found = self._score(panel, values, views["val"][0], val_index, train, with_classical=False)[2]
+            scale = mase_scales(values[:, 0], panel.offsets, train, self.season)
+            self.combination = pooled_combination(found, scale, self.season, int(p["lookback"]))
 
     def _test_rows(self, panel: Panel, n_obs: np.ndarray, horizon: int) -> np.ndarray:
         cutoff = self.p.get("cutoff")
@@ -223,7 +250,7 @@ class PanelModel:
         check_config(cfg)
         self.network_config = network_config_dict(cfg)
         self.cardinalities = [len(c) + 1 for c in self.static_categories.values()]
-        net = PanelNetwork(cfg, self.cardinalities, seed=p.get("seed"), residual=bool(p.get("difference")))
+        net = PanelNetwork(cfg, self.cardinalities, seed=p.get("seed"), residual=bool(self.difference_))
         return QuantileOutputs(net, 1, nq) if nq else net
 
     def _train(self, train, val) -> dict:
@@ -272,6 +299,11 @@ class PanelModel:
         actual = y[origins[:, None] + np.arange(1, H + 1)]
         raw = self.forecast_windows(inputs, series)
         model = raw if not self.quantiles else raw[..., len(self.quantiles) // 2]
+        alone = model
+        if self.combination is not None:
+            history = y[origins[:, None] - L + 1 + np.arange(L)]                       # (windows, L)
+            model = combine(model, baseline_forecasts(history, H, self.combination["season"]),
+                            np.array([self.combination["weight"]]))
         forecasts = {self.p["model"]: model, "naive": np.repeat(y[origins][:, None], H, axis=1)}
         m = self.season
         if m > 1:
@@ -298,10 +330,14 @@ class PanelModel:
             self.classical = classical is not None
         scale = mase_scales(y, panel.offsets, history_rows, m)
         per_series = {k: series_errors(actual, f, series, scale, self.ids) for k, f in forecasts.items()}
+        if self.combination is not None and index is self.test_index:
+            alone_errors = {"naive": per_series["naive"], "network": series_errors(actual, alone, series, scale,
+                                                                                   self.ids)}
+            self.network_table = aggregate(alone_errors)
         if self.quantiles:
             self.coverage = float(np.mean((actual >= raw[..., 0]) & (actual <= raw[..., -1])))
         plotted = {"series": series, "origins": origins, "actual": actual, "forecasts": forecasts, "y": y,
-                   "times": panel.time_of(panel.positions), "offsets": panel.offsets,
+                   "alone": alone, "times": panel.time_of(panel.positions), "offsets": panel.offsets,
                    "lower": raw[..., 0] if self.quantiles else None, "upper": raw[..., -1] if self.quantiles else None}
         return aggregate(per_series), per_series, plotted
 
@@ -320,7 +356,73 @@ class PanelModel:
             out["interval_coverage"], out["quantiles"] = self.coverage, self.quantiles
         if getattr(self, "val_table", None) is not None:
             out["validation"] = {m: {k: float(v) for k, v in row.items()} for m, row in self.val_table.iterrows()}
+        out["difference"] = DIFFERENCE_LABELS[bool(self.difference_)]
+        if self.validation_mase:
+            out["validation_mase"] = self.validation_mase
+        if self.combination is not None:
+            alone = self.network_table.loc["network"]
+            out["combination"] = {**self.combination, "network_alone": {k: float(v) for k, v in alone.items()}}
         return out
+
+    def describe(self) -> str:
+        """What forecasts the panel, e.g. ``lstm on first differences, shrunk toward naive (w=0.40)``."""
+        text = f"{self.p['model']} on {DIFFERENCE_LABELS[bool(self.difference_)]}"
+        c = self.combination
+        return text if c is None else f"{text}, shrunk toward {BASELINE_NAMES[c['baseline']]} (w={c['weight']:.2f})"
+
+
+DIFFERENCE_LABELS = {False: "values", True: "first differences"}
+BASELINE_NAMES = {"naive": "naive", "seasonal_naive": "seasonal naive"}
+
+
+def baseline_forecasts(history: np.ndarray, horizon: int, season: int) -> np.ndarray:
+    """The seasonal naive forecasts ``(windows, horizon)`` from each window's last values ``history``
+    ``(windows, lookback)``: step ``h`` repeats the value ``season * ceil(h / season)`` steps back (season 1:
+    the naive forecast, the last value).
+
+    >>> baseline_forecasts(np.array([[1.0, 2.0, 3.0, 4.0]]), 3, 2).tolist()
+    [[3.0, 4.0, 3.0]]
+    """
+    h = np.arange(1, horizon + 1)
+    back = season * np.ceil(h / season).astype(np.int64)
+    return history[:, history.shape[1] - 1 + h - back]
+
+
+def seasonal_fits(lookback: int, horizon: int, season: int) -> bool:
+    """Whether a lookback holds every value the seasonal naive forecast repeats over the horizon."""
+    h = np.arange(1, horizon + 1)
+    return season > 1 and bool(np.all(lookback - 1 + h - season * np.ceil(h / season) >= 0))
+
+
+def pooled_combination(found: dict, scale: np.ndarray, season: int, lookback: int) -> dict | None:
+    """One weight ``w`` for ``w * network + (1 - w) * baseline`` over every series, fitted by least squares on
+    the validation windows in ``found`` (``_score``'s third value) with each series' errors divided by its MASE
+    scale (so that no series weighs by its size); the baseline is naive or (when the lookback holds it) seasonal
+    naive, the lower mean scaled validation error. None when no series has a scale.
+
+    Args:
+        found: ``series`` ``(windows,)``, ``actual`` and ``alone`` (the network) ``(windows, horizon)``, ``y``
+            and ``origins``: the validation windows in the data's units.
+        scale: ``(n_series,)`` MASE scales (NaN or 0: the series is left out of the fit).
+        season, lookback: the panel's season and the network's lookback.
+
+    Returns:
+        ``{"baseline", "season", "weight", "windows"}`` or None.
+    """
+    series, actual, alone = found["series"], found["actual"], found["alone"]
+    s = scale[series]
+    ok = np.isfinite(s) & (s > 0)
+    if not ok.any():
+        return None
+    L, H = lookback, actual.shape[1]
+    history = found["y"][found["origins"][:, None] - L + 1 + np.arange(L)]
+    seasons = {"naive": 1, **({"seasonal_naive": season} if seasonal_fits(L, H, season) else {})}
+    base = {k: baseline_forecasts(history, H, m) for k, m in seasons.items()}
+    scaled = lambda a: (a[ok] / s[ok, None])[..., None]                # (windows, horizon, 1)
+    error = {k: float(np.mean(np.abs(scaled(b) - scaled(actual)))) for k, b in base.items()}
+    name = min(error, key=error.get)                                  # a tie keeps the naive forecast
+    w = combination_weights(scaled(alone), scaled(base[name]), scaled(actual))[0]
+    return {"baseline": name, "season": seasons[name], "weight": float(w), "windows": int(ok.sum())}
 
 
 def _trimmed(panel: Panel, trim: int) -> Panel:

@@ -77,10 +77,18 @@ def aggregate(tables: dict[str, pd.DataFrame], reference: str = "naive") -> pd.D
 
 
 def format_table(table: pd.DataFrame) -> str:
-    """The aggregate table as fixed-width text (a row per model)."""
+    """The aggregate table as fixed-width text (a row per model; a column widens for values of 9 digits or more).
+
+    >>> print(format_table(pd.DataFrame({"mae": [153949.1], "rmse": [2.0], "smape": [3.0], "mase": [1.0],
+    ...                                  "owa": [1.0]}, index=["naive"])))
+    model                   MAE      RMSE     sMAPE      MASE       OWA
+    naive           153949.1000    2.0000    3.0000    1.0000    1.0000
+    """
     cols = ["MAE", "RMSE", "sMAPE", "MASE", "OWA"]
     width = max(14, *(len(str(m)) + 2 for m in table.index))
-    lines = ["model".ljust(width) + "".join(c.rjust(10) for c in cols)]
-    for name, row in table.iterrows():
-        lines.append(str(name).ljust(width) + "".join(f"{row[k]:10.4f}" for k in (*PANEL_METRICS, "owa")))
+    cells = {k: [f"{v:.4f}" for v in table[k]] for k in (*PANEL_METRICS, "owa")}
+    widths = {k: max(10, *(len(c) + 2 for c in v)) for k, v in cells.items()}
+    lines = ["model".ljust(width) + "".join(c.rjust(widths[k]) for c, k in zip(cols, cells))]
+    for i, name in enumerate(table.index):
+        lines.append(str(name).ljust(width) + "".join(v[i].rjust(widths[k]) for k, v in cells.items()))
     return "\n".join(lines)

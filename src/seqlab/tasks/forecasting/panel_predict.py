@@ -20,7 +20,8 @@ from seqlab.data.panel_windows import PanelInputs, PerSeriesScaler, WindowIndex
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.forecasting import NETWORKS, NetworkConfig, QuantileOutputs
 from seqlab.models.panel_network import PanelNetwork
-from seqlab.tasks.forecasting.panel import PanelModel
+from seqlab.tasks.forecasting.combination import combine
+from seqlab.tasks.forecasting.panel import PanelModel, baseline_forecasts
 
 
 def predict_panel(model: PanelModel, data=None) -> pd.DataFrame:
@@ -58,6 +59,9 @@ def predict_panel(model: PanelModel, data=None) -> pd.DataFrame:
             out.append(model.network(inputs[np.arange(a, min(a + 2048, len(inputs)))]).numpy())
     z = np.concatenate(out)[:, :, 0]                                          # (series, H[, q])
     pred = scaler.inverse_target(z, np.arange(len(ids)))
+    c = model.combination
+    if c is not None:                  # shrunk toward the naive forecast, as scored
+        pred = combine(pred, baseline_forecasts(windows[:, :, 0], H, c["season"]), np.array([c["weight"]]))
     times = panel.time_of(positions.reshape(-1)).reshape(positions.shape)
     table = {"id": np.repeat(np.asarray(ids, dtype=object), H), "time": times.reshape(-1)}
     q = model.quantiles
@@ -163,6 +167,7 @@ def panel_state(model: PanelModel) -> tuple[dict, dict, dict]:
         "static_codes": None if model.static_codes is None else model.static_codes.tolist(),
         "last": model.last.tolist(), "last_position": np.asarray(model.last_position).tolist(),
         "metrics": model.metrics(), "cardinalities": model.cardinalities,
+        "difference": bool(model.difference_), "combination": model.combination,
     }}
     config = {"panel_network": model.network_config}
     return config, dict(model.network.state_dict()), prep
@@ -185,7 +190,9 @@ def panel_from_state(params: dict, config: dict, tensors: dict, preprocessing: d
     if cfg.architecture not in NETWORKS:
         raise ConfigError(f"unknown network {cfg.architecture!r}")
     model.network_config = config["panel_network"]
-    net = PanelNetwork(cfg, model.cardinalities, residual=bool(params.get("difference")))
+    model.difference_ = bool(s.get("difference", params.get("difference") is True))     # older files: the params'
+    model.combination = s.get("combination")
+    net = PanelNetwork(cfg, model.cardinalities, residual=model.difference_)
     nq = len(model.quantiles)
     model.network = QuantileOutputs(net, 1, nq) if nq else net
     model.network.load_state_dict(tensors)
