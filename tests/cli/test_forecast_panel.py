@@ -143,8 +143,11 @@ def test_default_panel_run_names_its_choices_and_the_opt_outs_drop_them(tmp_path
     c = metrics["combination"]
     assert set(metrics["validation_mase"]) == {"values", "first differences"}
     assert metrics["difference"] in ("values", "first differences") and 0 <= c["weight"] <= 1
-    assert f"mlp on {metrics['difference']}, shrunk toward naive (w={c['weight']:.2f})" in text
-    assert f"the network alone: sMAPE {c['network_alone']['smape']:.4f}" in text
+    described = {0.0: f"forecast: the naive forecast (mlp on {metrics['difference']} weighed 0)",
+                 1.0: f"forecast: mlp on {metrics['difference']} alone: the validation rows gave"}.get(
+        c["weight"], f"forecast: mlp on {metrics['difference']}, shrunk toward naive (w=")
+    assert described in text
+    assert c["weight"] == 1.0 or f"the network alone: sMAPE {c['network_alone']['smape']:.4f}" in text
     assert main([*common, "--no-combine", "--no-difference", "--out", str(tmp_path / "alone")]) == 0
     text = capsys.readouterr().out
     metrics = json.loads((tmp_path / "alone" / "metrics.json").read_text())

@@ -134,8 +134,12 @@ def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> tuple[str, lis
         c = g.metrics_.get("combination")
         if c is not None:
             a = c["network_alone"]
-            lines.append(f"{m}: {g.panel_.describe()} (weight chosen on the validation rows; the network alone: "
-                         f"sMAPE {a['smape']:.4f}, MASE {a['mase']:.4f}, OWA {a['owa']:.4f}; --no-combine)")
+            if c["weight"] == 1.0:
+                lines.append(f"forecast: {g.panel_.describe()} alone: the validation rows gave the naive forecast no "
+                             "weight (w = 1)")
+            else:
+                lines.append(f"forecast: {g.panel_.describe()}, the weight chosen on the validation rows; the network "
+                             f"alone: sMAPE {a['smape']:.4f}, MASE {a['mase']:.4f}, OWA {a['owa']:.4f} (--no-combine)")
     if not panel.classical:
         lines.append("(AutoETS / AutoTheta: " + ("--no-classical given)" if classical_available()
                                                  else "pip install 'seqlab[classical]')"))

@@ -368,7 +368,12 @@ class PanelModel:
         """What forecasts the panel, e.g. ``lstm on first differences, shrunk toward naive (w=0.40)``."""
         text = f"{self.p['model']} on {DIFFERENCE_LABELS[bool(self.difference_)]}"
         c = self.combination
-        return text if c is None else f"{text}, shrunk toward {BASELINE_NAMES[c['baseline']]} (w={c['weight']:.2f})"
+        if c is None or c["weight"] == 1.0:
+            return text
+        if c["weight"] == 0.0:
+            return f"the {BASELINE_NAMES[c['baseline']]} forecast ({text} weighed 0)"
+        w = f"{c['weight']:.2f}" if 0.0 < round(c["weight"], 2) < 1.0 else f"{c['weight']:.3g}"
+        return f"{text}, shrunk toward {BASELINE_NAMES[c['baseline']]} (w={w})"
 
 
 DIFFERENCE_LABELS = {False: "values", True: "first differences"}
