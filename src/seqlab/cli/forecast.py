@@ -33,6 +33,7 @@ from seqlab.data.series import value_columns
 from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.forecasting import MODEL_NAMES
+from seqlab.tasks.forecasting.combination import weight_text
 from seqlab.tasks.forecasting.forecaster import COMBINATION_BASELINES, DIFFERENCE_NAMES, Forecaster
 from seqlab.tasks.forecasting.metrics import METRIC_NAMES, forecast_verdict
 from seqlab.train.budget import describe
@@ -333,7 +334,7 @@ def forecast_name(model: str, metrics: dict) -> str:
     short = COMBINATION_BASELINES[c["baseline"]]
     if all(w == 0.0 for w in c["weights"].values()):
         return f"the {short} forecast ({model} weighed 0 on validation)"
-    return f"{model} shrunk toward {short} (w={', '.join(f'{w:.2f}' for w in c['weights'].values())})"
+    return f"{model} shrunk toward {short} (w={', '.join(weight_text(w) for w in c['weights'].values())})"
 
 
 def combination_line(combination: dict) -> str:

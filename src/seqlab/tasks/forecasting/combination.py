@@ -63,6 +63,16 @@ def combination_weights(model, baseline, actual, prior_windows: float = 0) -> np
     return np.clip(w, 0.0, 1.0) * (n / (n + prior_windows))
 
 
+def weight_text(w: float) -> str:
+    """A combination weight for a label: two decimals, or three significant digits where two decimals would
+    round a weight short of 1 up to 1.00 (or one above 0 down to 0.00).
+
+    >>> weight_text(0.31), weight_text(0.9989), weight_text(1.0), weight_text(0.0004)
+    ('0.31', '0.999', '1.00', '0.0004')
+    """
+    return f"{w:.2f}" if w in (0.0, 1.0) or 0.0 < round(w, 2) < 1.0 else f"{w:.3g}"
+
+
 def combine(model, baseline, weights) -> np.ndarray:
     """``weights * model + (1 - weights) * baseline``, the weights along the last (targets) axis of
     ``(..., targets)`` forecasts (written as ``baseline + w * (model - baseline)``)."""

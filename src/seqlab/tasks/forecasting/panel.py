@@ -26,7 +26,7 @@ from seqlab.models.forecasting import NetworkConfig, QuantileOutputs, check_conf
 from seqlab.models.panel_network import PanelNetwork
 from seqlab.nn.seeding import seeded
 from seqlab.tasks.forecasting.classical import classical_forecasts
-from seqlab.tasks.forecasting.combination import combination_weights, combine
+from seqlab.tasks.forecasting.combination import combination_weights, combine, weight_text
 from seqlab.tasks.forecasting.panel_metrics import aggregate, mase_scales, series_errors
 from seqlab.train import Trainer
 from seqlab.train.budget import budget_callback
@@ -372,8 +372,7 @@ class PanelModel:
             return text
         if c["weight"] == 0.0:
             return f"the {BASELINE_NAMES[c['baseline']]} forecast ({text} weighed 0)"
-        w = f"{c['weight']:.2f}" if 0.0 < round(c["weight"], 2) < 1.0 else f"{c['weight']:.3g}"
-        return f"{text}, shrunk toward {BASELINE_NAMES[c['baseline']]} (w={w})"
+        return f"{text}, shrunk toward {BASELINE_NAMES[c['baseline']]} (w={weight_text(c['weight'])})"
 
 
 DIFFERENCE_LABELS = {False: "values", True: "first differences"}
