@@ -197,6 +197,19 @@ as they were), so on SMS spam the blend costs three test messages of 1,035.
 github.com/tmadhuri/TREC-HindiData, read as ``text,label`` CSVs; ``OMP_NUM_THREADS=1 seqlab classify
 train.csv --test test.csv --text-col text``): English 0.8838 LOSES to TF-IDF + LR 0.8878 (two questions
 of 499; 60 CPU s); the same questions in Hindi 0.7275 beats 0.6052 (90 CPU s).
+2026-12-07, 12:00 UTC: the text default's linear member became TF-IDF + LR on word 1-2-grams and character
+2-5-grams inside words, C=200 (``bilstm+fasttext + TF-IDF LR on word + char n-grams (probability average)``;
+chosen by the same cross-validation on training parts, ``choose_text_defaults.py --members``); each test
+split then scored once (one thread, another job's tests on the second core; CPU s = user + sys):
+``OMP_NUM_THREADS=1 seqlab classify /tmp/sentiment/NAME.csv --text-col text --verbose 0``: Amazon 0.8182
+LOSES to TF-IDF + LR 0.8434 (five sentences of 198; 0.8384 with the words-only member; 63 CPU s), IMDb
+0.7677 beats 0.7273 (0.7525; 100 CPU s), Yelp 0.8500 beats 0.7900 (0.8300; 64 CPU s); the nets alone, the
+same fitted models without their member, 0.8283, 0.7323, 0.8250 as before, the new member alone 0.8485,
+0.7828, 0.8450. ``OMP_NUM_THREADS=1 python benchmarks/defaults.py sms-spam``: 0.9894 beats 0.9845 and the
+tuned 0.9882 (0.9865 with the words-only member), 152 s wall / 132 CPU s. TREC (``seqlab classify
+/tmp/trec/en_train.csv --test /tmp/trec/en_test.csv --text-col text --verbose 0``): English 0.8818 LOSES to
+0.8878 (three questions of 499; 0.8838 before; nets alone 0.8798, member alone 0.8778; 71 CPU s), Hindi
+0.8277 beats 0.6052 (0.7275 before; member alone 0.8297; 108 CPU s).
 Tiny Shakespeare (``seqlab generate train input.txt``, 1.1 MB): gru 1.7368 nats/char beats the
 bigram's 2.4819, 5,000 steps stopped by patience, 796 s on one thread.
 Synthetic series on aeon's Uschange (``seqlab synth Uschange.csv --seq-len 24 --drop Quarter``, 164

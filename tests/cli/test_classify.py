@@ -201,12 +201,13 @@ def test_the_text_default_averages_the_nets_with_tfidf_logistic_regression_and_s
     out = tmp_path / "blend"
     assert main(["classify", str(data), "--format", "text", *small, "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    name = "bilstm+fasttext + TF-IDF LR (probability average)"
+    name = "bilstm+fasttext + TF-IDF LR on word + char n-grams (probability average)"
     m = json.loads((out / "metrics.json").read_text())
     assert m["model"] == name and m["strong_baseline"]["name"] == "TF-IDF + logistic regression"
     assert f"{name} {m['verdict']}" in printed and "the strong baseline TF-IDF + logistic regression" in m["verdict"]
     assert name in (out / "report.html").read_text()
-    assert json.loads((out / "model" / "preprocessing.json").read_text())["linear"]["weight"] == 0.5
+    saved = json.loads((out / "model" / "preprocessing.json").read_text())["linear"]
+    assert saved["weight"] == 0.5 and saved["chars"] == "char_wb 2-5"
     new = tmp_path / "new.txt"
     new.write_text("win cash prize now\nsee you at lunch\n")
     assert main(["predict", str(out), str(new)]) == 0             # the saved blend predicts as in memory
@@ -225,7 +226,8 @@ def test_the_text_default_averages_the_nets_with_tfidf_logistic_regression_and_s
         assert main(["classify", str(data), "--format", "text", "--model", "bag_of_embeddings", *small, *flags,
                      "--out", str(chosen)]) == 0
         model = json.loads((chosen / "metrics.json").read_text())["model"]
-        assert model == "bag_of_embeddings" + (" + TF-IDF LR (probability average)" if blended else "")
+        assert model == "bag_of_embeddings" + (" + TF-IDF LR on word + char n-grams (probability average)"
+                                               if blended else "")
 
 
 def test_a_csv_of_texts_without_text_col_is_read_as_texts_and_says_which_columns(tmp_path, capsys):

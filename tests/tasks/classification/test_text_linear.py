@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 from safetensors.numpy import load_file
+from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -134,3 +135,73 @@ def test_texts_without_two_letter_words_fall_back_to_shorter_tokens(tmp_path, te
     np.testing.assert_array_equal(again.predict_proba(texts), member.predict_proba(texts))
     with pytest.raises(ModelFileError, match="tokens"):
         TfidfLogistic.from_state({**saved, "tokens": "bytes"}, arrays)
+
+
+def _sklearn_words_and_chars_proba(texts, y, classes, probe):
+    """Word 1-2-grams and char_wb 2-5-grams, each a sublinear TF-IDF block, side by side; one logistic
+    regression (C=200, the member's with character n-grams) fitted with scikit-learn directly; columns in
+    ``classes`` order."""
+    words = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2))
+    chars = TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(2, 5))
+    model = LogisticRegression(C=200.0, max_iter=2000).fit(hstack([words.fit_transform(texts),
+                                                                   chars.fit_transform(texts)]).tocsr(), y)
+    proba = model.predict_proba(hstack([words.transform(probe), chars.transform(probe)]).tocsr())
+    return proba[:, [model.classes_.tolist().index(c) for c in classes]]
+
+
+@pytest.mark.parametrize("classes", [("spam", "ham"), ("spam", "ham", "news")])
+def test_a_member_with_character_ngrams_is_scikit_learns_words_and_chars_side_by_side(classes):
+    texts, y = _texts(60, classes)
+    clf = TextClassifier(linear_weight=0.5, linear_chars="char_wb 2-5", **NET).fit(texts[:45], y[:45])
+    expected = _sklearn_words_and_chars_proba(texts[:45], y[:45], clf.classes_.tolist(), PROBE + texts[45:])
+    np.testing.assert_allclose(clf.linear_.predict_proba(PROBE + texts[45:]), expected, rtol=1e-6, atol=1e-9)
+    assert " pri" in clf.linear_.char_terms and "cash prize" in clf.linear_.terms
+    assert clf.linear_.coef.shape[1] == len(clf.linear_.terms) + len(clf.linear_.char_terms)
+
+
+def test_a_member_with_character_ngrams_saves_and_loads_to_the_same_probabilities(tmp_path):
+    texts, y = _texts()
+    clf = TextClassifier(linear_weight=0.5, linear_chars="char_wb 2-5", **NET).fit(texts, y)
+    clf.save(tmp_path / "m")
+    saved = json.loads((tmp_path / "m" / "preprocessing.json").read_text())["linear"]
+    assert saved["chars"] == "char_wb 2-5" and saved["char_terms"] == clf.linear_.char_terms
+    arrays = load_file(str(tmp_path / "m" / "model.safetensors"))
+    assert arrays["tfidf_logistic/char_idf"].dtype == np.float64
+    loaded = Task.load(tmp_path / "m")
+    assert loaded.linear_.chars == "char_wb 2-5"
+    np.testing.assert_array_equal(loaded.linear_.predict_proba(PROBE + texts), clf.linear_.predict_proba(PROBE + texts))
+    np.testing.assert_array_equal(loaded.predict_proba(PROBE + texts), clf.predict_proba(PROBE + texts))
+
+
+def test_a_words_only_member_writes_no_character_keys():
+    """Files written before ``chars`` existed hold none of its keys, and a words-only member writes none."""
+    texts, y = _texts()
+    saved, arrays = TfidfLogistic.fit(texts, [c == "spam" for c in y], 2).state()
+    assert set(saved) == {"terms", "tokens"} and "tfidf_logistic/char_idf" not in arrays
+    assert TfidfLogistic.from_state(saved, arrays, 2).chars is None
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(chars="char_wb 1-9"), "chars must be one of"),
+    (dict(chars=["char_wb 2-5"]), "chars must be one of"),
+    (dict(char_terms=None), "member misses"),
+    (dict(char_terms=[" a", " a"]), "distinct strings"),
+    (dict(char_terms=[" a"]), "do not fit its 1 char_terms")])
+def test_a_saved_member_with_a_bad_character_part_is_refused(change, message):
+    texts, y = _texts()
+    saved, arrays = TfidfLogistic.fit(texts, [c == "spam" for c in y], 2, chars="char_wb 2-5").state()
+    saved = {k: v for k, v in {**saved, **change}.items() if v is not None}
+    with pytest.raises(ModelFileError, match=message):
+        TfidfLogistic.from_state(json.loads(json.dumps(saved)), arrays, 2)
+
+
+@pytest.mark.parametrize("chars", ["char 2-5", ["char_wb 2-5"], True])
+def test_an_unknown_linear_chars_is_refused(chars):
+    texts, y = _texts()
+    with pytest.raises(ConfigError, match="linear_chars must be None or one of"):
+        TextClassifier(linear_weight=0.5, linear_chars=chars, **NET).fit(texts, y)
+
+
+def test_a_member_finds_no_character_ngrams_in_white_space_and_reads_characters_alone():
+    member = TfidfLogistic.fit(["  ", " ", "   ", "\t"], [0, 1, 0, 1], 2, chars="char_wb 2-5")
+    assert member.tokens == "characters" and member.chars is None and "chars" not in member.state()[0]

@@ -29,7 +29,7 @@ from seqlab.models.classifiers import (
     EnsembleNet,
 )
 from seqlab.tasks.classification.classifier import NetTask, one_label_each
-from seqlab.tasks.classification.tfidf_logistic import TENSOR_PREFIX, TfidfLogistic
+from seqlab.tasks.classification.tfidf_logistic import CHARS, CHARS_C, TENSOR_PREFIX, TFIDF_C, TfidfLogistic
 
 FASTTEXT_LR = 0.005  # Adam's rate for fasttext when learning_rate=None: a linear model on averaged vectors
                      # learns slowly at 0.001
@@ -81,6 +81,10 @@ class TextClassifier(NetTask):
             ``validation_data``), and predict ``(1 - linear_weight)`` times the nets' averaged probabilities plus
             ``linear_weight`` times its: 0.5 is an equal average of the nets and the linear model. The member is
             ``linear_`` (None at 0, the default) and saves with the nets (terms as JSON, arrays as tensors).
+        linear_chars: None (the default): the member reads word 1-2-grams only, as the baseline; a ``CHARS`` key
+            (``"char_wb 2-5"``: 2- to 5-grams of characters inside words) adds those n-grams' TF-IDF columns
+            beside the words', one logistic regression over both with C=200 (``CHARS_C``); ``seqlab classify``'s
+            text default.
 
     Texts are padded at the end with id 0, which the Embedding masks, so padding never changes a prediction.
 
@@ -95,10 +99,11 @@ class TextClassifier(NetTask):
                  validation_split: float = 0.0, patience: int = 3, pooling: str = "last", seed: int | None = None,
                  verbose: int = 0, kernel_sizes: tuple | None = None, ensemble: int = 1, shapes: bool = False,
                  buckets: int = 65536, char_ngrams: tuple | None = (2, 5), refit: bool | None = None,
-                 bag_shapes: bool = False, time_budget=None, linear_weight: float = 0.0):
+                 bag_shapes: bool = False, time_budget=None, linear_weight: float = 0.0,
+                 linear_chars: str | None = None):
         self.encoder, self.num_words, self.maxlen, self.char_level = encoder, num_words, maxlen, char_level
         self.shapes, self.buckets, self.char_ngrams, self.refit = shapes, buckets, char_ngrams, refit
-        self.bag_shapes, self.linear_weight = bag_shapes, linear_weight
+        self.bag_shapes, self.linear_weight, self.linear_chars = bag_shapes, linear_weight, linear_chars
         self.pooling, self.kernel_sizes, self.ensemble = pooling, kernel_sizes, ensemble
         self.embedding_dim, self.units, self.dropout = embedding_dim, units, dropout
         self.embeddings, self.trainable = embeddings, trainable
@@ -116,6 +121,9 @@ class TextClassifier(NetTask):
         weight = self.linear_weight
         if isinstance(weight, bool) or not isinstance(weight, (int, float, np.number)) or not 0 <= weight < 1:
             raise ConfigError(f"linear_weight must be a number in [0, 1), got {weight!r}")
+        if self.linear_chars is not None and (not isinstance(self.linear_chars, str) or self.linear_chars not in CHARS):
+            raise ConfigError(f"linear_chars must be None or one of {', '.join(map(repr, CHARS))}, "
+                              f"got {self.linear_chars!r}")
         texts, y = as_text_list(texts, y)
         y_idx = self._fit_labels(y)
         self.tokenizer_ = Tokenizer(num_words=self.num_words, char_level=self.char_level, oov_token="<unk>",
@@ -188,7 +196,10 @@ class TextClassifier(NetTask):
             self.model_ = EnsembleNet(members).eval()
             self.history_ = histories[0]  # loss.png shows the first member
             self.member_epochs_ = [len(h.get("loss", [])) for h in histories]
-        self.linear_ = TfidfLogistic.fit(texts, y_idx, len(self.classes_)) if weight > 0 else None
+        self.linear_ = None
+        if weight > 0:
+            C = TFIDF_C if self.linear_chars is None else CHARS_C
+            self.linear_ = TfidfLogistic.fit(texts, y_idx, len(self.classes_), C, chars=self.linear_chars)
         self.linear_weight_ = float(weight) if weight > 0 else 0.0
         return self
 

@@ -1,12 +1,14 @@
 """TF-IDF + logistic regression on word 1-2-grams: the strong text baseline of the reports
 (``baselines.tfidf_baseline``) and the linear member a ``TextClassifier`` can average with its nets
-(``linear_weight``). Both are built by ``tfidf_logistic``, so their settings cannot drift apart.
+(``linear_weight``). Both are built by ``tfidf_logistic``, so their settings cannot drift apart. A member
+may also read character n-grams inside words (``CHARS``, ``linear_chars``) in a second block of columns
+beside the words', with its own C (``CHARS_C``); the baseline never does.
 
 Tokens are words of two or more letters, as scikit-learn's default; texts that hold none (words of
 one character, as in spaced DNA letters or Chinese characters) fall back to words of any length, and
 texts without a word character at all to character 1-3-grams (``TOKENS``, the first that finds a
-term). The fitted member keeps what prediction needs and nothing else: which tokens it read, the
-n-gram terms in column order, their idf weights, and the regression's coefficients and intercepts.
+term). The fitted member keeps what prediction needs and nothing else: which tokens (and characters) it
+read, the n-gram terms in column order, their idf weights, and the regression's coefficients and intercepts.
 Probabilities are computed from those arrays, in memory and after loading alike (scikit-learn's
 formula: a sigmoid of the one decision value for two classes, a softmax of one value per class
 otherwise).
@@ -27,6 +29,11 @@ from seqlab.io.errors import DataError, ModelFileError
 
 TFIDF_C = 20.0   # inverse regularisation strength of the logistic regression (benchmarks/defaults.py's baseline)
 TENSOR_PREFIX = "tfidf_logistic/"   # the member's arrays in a saved model's safetensors file
+# character n-grams a member may read beside its word terms: n-grams inside each word padded with a space
+# (scikit-learn's "char_wb"), sublinear tf, their own L2-normalised block of columns after the words'
+CHARS = {"char_wb 2-5": dict(analyzer="char_wb", ngram_range=(2, 5))}
+CHARS_C = 200.0   # the regression's C when character n-grams join the words: the best of 5-500 in 3-fold
+                  # cross-validation of the text default (benchmarks/choose_text_defaults.py, 2026-12-07)
 # the vectorizer's tokens, tried in this order until one finds a term in the training texts
 TOKENS = {"words": dict(ngram_range=(1, 2)),                                   # scikit-learn's default words
           "short words": dict(ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b"),  # one character and up
@@ -41,6 +48,17 @@ def tfidf_logistic(C: float = TFIDF_C, tokens: str = "words"):
     from sklearn.linear_model import LogisticRegression
 
     return TfidfVectorizer(sublinear_tf=True, **TOKENS[tokens]), LogisticRegression(C=C, max_iter=2000)
+
+
+def char_vectorizer(chars: str):
+    """An unfitted TfidfVectorizer of the ``CHARS`` entry ``chars`` (sublinear term frequency).
+
+    >>> char_vectorizer("char_wb 2-5").fit(["ab"]).get_feature_names_out().tolist()
+    [' a', ' ab', ' ab ', 'ab', 'ab ', 'b ']
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(sublinear_tf=True, **CHARS[chars])
 
 
 def fit_tfidf(texts, C: float = TFIDF_C):
@@ -63,34 +81,62 @@ class TfidfLogistic:
     """A fitted TF-IDF + logistic regression over classes ``0 .. n_classes - 1``.
 
     Args:
-        terms: the vectorizer's n-grams, column ``j`` is ``terms[j]``.
+        terms: the word vectorizer's n-grams, column ``j`` is ``terms[j]``.
         idf: ``(n_terms,)`` inverse document frequencies.
-        coef: ``(1, n_terms)`` for two classes (the decision value of class 1), else ``(n_classes, n_terms)``.
+        coef: ``(1, n_columns)`` for two classes (the decision value of class 1), else ``(n_classes, n_columns)``;
+            the columns are the ``terms``, then the ``char_terms``.
         intercept: ``(1,)`` or ``(n_classes,)``.
+        tokens: the ``TOKENS`` entry that read the terms.
+        chars: None (words only), or the ``CHARS`` entry whose n-grams ``char_terms`` (idf ``char_idf``) are read
+            beside the words, their TF-IDF rows normalised on their own and placed after the words'.
     """
 
     def __init__(self, terms: list[str], idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray,
-                 tokens: str = "words"):
+                 tokens: str = "words", chars: str | None = None, char_terms: list[str] = (),
+                 char_idf: np.ndarray = ()):
         self.terms, self.idf, self.tokens = list(terms), np.asarray(idf, dtype=np.float64), tokens
         self.coef, self.intercept = np.asarray(coef, dtype=np.float64), np.asarray(intercept, dtype=np.float64)
-        self.vectorizer = tfidf_logistic(tokens=tokens)[0].set_params(vocabulary=self.terms)
-        self.vectorizer.idf_ = self.idf
+        self.chars, self.char_terms = chars, list(char_terms)
+        self.char_idf = np.asarray(char_idf, dtype=np.float64)
+        self.vectorizers = [_fitted(tfidf_logistic(tokens=tokens)[0], self.terms, self.idf)]
+        if chars is not None:
+            self.vectorizers.append(_fitted(char_vectorizer(chars), self.char_terms, self.char_idf))
 
     @classmethod
-    def fit(cls, texts, y_idx, n_classes: int, C: float = TFIDF_C) -> "TfidfLogistic":
+    def fit(cls, texts, y_idx, n_classes: int, C: float = TFIDF_C, chars: str | None = None) -> "TfidfLogistic":
         """Fit on ``texts`` with class indices ``y_idx`` (every one of ``0 .. n_classes - 1`` present);
-        the tokens are ``fit_tfidf``'s choice. DataError when every text is empty."""
+        the tokens are ``fit_tfidf``'s choice, ``chars`` a ``CHARS`` entry read beside them (or None; also
+        when no text holds a word for them). DataError when every text is empty.
+
+        >>> m = TfidfLogistic.fit(["win a prize", "see you", "prize"], [1, 0, 1], 2, chars="char_wb 2-5")
+        >>> m.terms, len(m.char_terms), m.coef.shape   # one coefficient a column: the words', then the characters'
+        (['prize', 'see', 'see you', 'win', 'win prize', 'you'], 50, (1, 56))
+        """
+        from scipy.sparse import hstack
+
         tokens, vectorizer, features, model = fit_tfidf(texts, C)
+        char_terms, char_idf = [], np.zeros(0)
+        if chars is not None:
+            characters = char_vectorizer(chars)
+            try:
+                features = hstack([features, characters.fit_transform(list(texts))]).tocsr()
+                char_terms, char_idf = characters.get_feature_names_out().tolist(), characters.idf_
+            except ValueError:   # empty vocabulary: every text is white space, which fit_tfidf read as characters
+                chars = None
         model.fit(features, np.asarray(y_idx))
         if model.classes_.tolist() != list(range(n_classes)):
             raise DataError(f"the TF-IDF + logistic-regression member needs every class among its training "
                             f"labels; got {len(model.classes_)} of {n_classes}")
         return cls(vectorizer.get_feature_names_out().tolist(), vectorizer.idf_, model.coef_, model.intercept_,
-                   tokens)
+                   tokens, chars, char_terms, char_idf)
 
     def predict_proba(self, texts) -> np.ndarray:
         """``(n, n_classes)`` class probabilities."""
-        z = self.vectorizer.transform(list(texts)) @ self.coef.T + self.intercept   # (n, 1) or (n, n_classes)
+        from scipy.sparse import hstack
+
+        texts = list(texts)
+        features = hstack([v.transform(texts) for v in self.vectorizers]).tocsr()   # (n, n_columns)
+        z = features @ self.coef.T + self.intercept   # (n, 1) or (n, n_classes)
         if z.shape[1] == 1:
             p = 1.0 / (1.0 + np.exp(-z[:, 0]))
             return np.stack([1.0 - p, p], axis=1)
@@ -99,31 +145,55 @@ class TfidfLogistic:
 
     # ----- persistence: terms as JSON, arrays as tensors ----------------------------------------
     def state(self) -> tuple[dict, dict]:
-        """``(JSON-able dict, {name: float64 array})`` for a model directory."""
+        """``(JSON-able dict, {name: float64 array})`` for a model directory; a words-only member writes what
+        members wrote before ``chars`` existed."""
+        saved = {"terms": self.terms, "tokens": self.tokens}
         tensors = {f"{TENSOR_PREFIX}idf": self.idf, f"{TENSOR_PREFIX}coef": self.coef,
                    f"{TENSOR_PREFIX}intercept": self.intercept}
-        return {"terms": self.terms, "tokens": self.tokens}, tensors
+        if self.chars is not None:
+            saved.update(chars=self.chars, char_terms=self.char_terms)
+            tensors[f"{TENSOR_PREFIX}char_idf"] = self.char_idf
+        return saved, tensors
 
     @classmethod
     def from_state(cls, saved: dict, tensors: dict, n_classes: int | None = None) -> "TfidfLogistic":
         """The member written by ``state`` (for ``n_classes`` classes, when given); ModelFileError when the
-        parts do not fit together."""
+        parts do not fit together. Files without ``chars`` (words only, as before 2026-12-07) load as such."""
         try:
-            terms = saved["terms"]
+            terms, tokens, chars = saved["terms"], saved.get("tokens", "words"), saved.get("chars")
+            char_terms = saved["char_terms"] if chars is not None else []
             idf, coef, intercept = (np.asarray(tensors[f"{TENSOR_PREFIX}{k}"], dtype=np.float64)
                                     for k in ("idf", "coef", "intercept"))
-        except (KeyError, TypeError) as e:
+            char_idf = np.asarray(tensors[f"{TENSOR_PREFIX}char_idf"] if chars is not None else [], dtype=np.float64)
+        except (KeyError, TypeError, AttributeError) as e:
             raise ModelFileError(f"the saved TF-IDF + logistic-regression member misses {e}") from None
-        tokens = saved.get("tokens", "words")
-        if tokens not in TOKENS:
+        if not isinstance(tokens, str) or tokens not in TOKENS:
             raise ModelFileError(f"the saved TF-IDF member's tokens must be one of {', '.join(TOKENS)}; got {tokens!r}")
-        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms) or len(set(terms)) != len(terms):
-            raise ModelFileError("the saved TF-IDF member's terms must be a list of distinct strings")
-        n = len(terms)
-        if idf.shape != (n,) or coef.ndim != 2 or coef.shape[1] != n or intercept.shape != (coef.shape[0],):
-            raise ModelFileError(f"the saved TF-IDF member's arrays do not fit its {n} terms: idf {idf.shape}, "
-                                 f"coef {coef.shape}, intercept {intercept.shape}")
+        if chars is not None and (not isinstance(chars, str) or chars not in CHARS):
+            raise ModelFileError(f"the saved TF-IDF member's chars must be one of {', '.join(CHARS)} or absent; "
+                                 f"got {chars!r}")
+        _check_terms(terms, idf, "terms")
+        _check_terms(char_terms, char_idf, "char_terms")
+        n = len(terms) + len(char_terms)
+        if coef.ndim != 2 or coef.shape[1] != n or intercept.shape != (coef.shape[0],):
+            raise ModelFileError(f"the saved TF-IDF member's arrays do not fit its {n} terms: coef {coef.shape}, "
+                                 f"intercept {intercept.shape}")
         if n_classes is not None and coef.shape[0] != (1 if n_classes == 2 else n_classes):
             raise ModelFileError(f"the saved TF-IDF member has {coef.shape[0]} coefficient rows for "
                                  f"{n_classes} classes")
-        return cls(terms, idf, coef, intercept, tokens)
+        return cls(terms, idf, coef, intercept, tokens, chars, char_terms, char_idf)
+
+
+def _fitted(vectorizer, terms: list[str], idf: np.ndarray):
+    """``vectorizer`` as fitting it gave ``terms`` (column order) with ``idf``."""
+    vectorizer.set_params(vocabulary=terms)
+    vectorizer.idf_ = idf
+    return vectorizer
+
+
+def _check_terms(terms, idf: np.ndarray, key: str) -> None:
+    """ModelFileError unless ``terms`` are distinct strings with one idf weight each."""
+    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms) or len(set(terms)) != len(terms):
+        raise ModelFileError(f"the saved TF-IDF member's {key} must be a list of distinct strings")
+    if idf.shape != (len(terms),):
+        raise ModelFileError(f"the saved TF-IDF member's arrays do not fit its {len(terms)} {key}: idf {idf.shape}")
