@@ -205,3 +205,35 @@ def test_an_unknown_linear_chars_is_refused(chars):
 def test_a_member_finds_no_character_ngrams_in_white_space_and_reads_characters_alone():
     member = TfidfLogistic.fit(["  ", " ", "   ", "\t"], [0, 1, 0, 1], 2, chars="char_wb 2-5")
     assert member.tokens == "characters" and member.chars is None and "chars" not in member.state()[0]
+
+
+HINDI = ["क्या आप हिंदी बोलते हैं", "मौसम आज अच्छा है", "आप कहाँ रहते हैं", "आज बारिश होगी क्या"]
+
+
+def test_hindi_words_keep_their_vowel_signs_in_the_baseline_and_the_member():
+    """Python's \\w leaves out combining marks, so scikit-learn's default tokens cut Hindi words apart: of
+    'क्या आप हिंदी बोलते हैं' they kept 'आप' and 'लत'. Unicode words keep every word whole."""
+    texts, y = [f"{HINDI[i % 4]} {i}" for i in range(24)], ["q", "w", "q", "w"] * 6
+    member = TfidfLogistic.fit(texts, [0, 1, 0, 1] * 6, 2)
+    assert member.tokens == "unicode words" and {"हिंदी", "बोलते", "मौसम"} <= set(member.terms)
+    default = TfidfVectorizer(ngram_range=(1, 2)).fit(texts)
+    assert "हिंदी" not in default.get_feature_names_out()
+    pattern = r"(?u)[\w\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963]{2,}"    # Devanagari's marks by hand
+    direct = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), token_pattern=pattern)
+    model = LogisticRegression(C=20.0, max_iter=2000).fit(direct.fit_transform(texts[:16]), y[:16])
+    expected = np.mean(model.predict(direct.transform(texts[16:])) == np.array(y[16:]))
+    baseline = tfidf_baseline(texts[:16], y[:16], texts[16:], y[16:])
+    assert baseline["name"] == "TF-IDF + logistic regression" and baseline["accuracy"] == expected
+
+
+def test_a_member_saved_with_scikit_learns_default_words_reads_texts_as_it_did(tmp_path):
+    """Members written before the Unicode words name their tokens "words": they keep scikit-learn's pattern."""
+    texts = [f"{HINDI[i % 4]} {i}" for i in range(8)]
+    old = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2)).fit(texts)
+    terms = old.get_feature_names_out().tolist()
+    coef = np.linspace(-1, 1, len(terms))[None]
+    member = TfidfLogistic.from_state({"terms": terms, "tokens": "words"},
+                                      {"tfidf_logistic/idf": old.idf_, "tfidf_logistic/coef": coef,
+                                       "tfidf_logistic/intercept": np.zeros(1)}, n_classes=2)
+    z = old.transform(texts) @ coef.T
+    np.testing.assert_allclose(member.predict_proba(texts)[:, 1], 1 / (1 + np.exp(-z[:, 0])))

@@ -20,7 +20,7 @@ import numpy as np
 
 from seqlab.io.errors import ConfigError
 from seqlab.tasks.classification.metrics import classification_metrics
-from seqlab.tasks.classification.tfidf_logistic import TFIDF_C, fit_tfidf
+from seqlab.tasks.classification.tfidf_logistic import PLAIN_TOKENS, TFIDF_C, fit_tfidf
 from seqlab.tasks.verdicts import verdict  # noqa: F401  (the reports' wording, re-exported)
 
 NN_METRICS = ("euclidean", "dtw")
@@ -112,5 +112,5 @@ def tfidf_baseline(train_texts, train_y, test_texts, test_y, C: float = TFIDF_C)
     test_y = np.asarray(test_y, dtype=object).ravel().astype(str)
     labels = sorted(set(train_y.tolist()) | set(test_y.tolist()))
     out = classification_metrics(test_y, pred, labels)
-    out["name"] = "TF-IDF + logistic regression" + ("" if tokens == "words" else f" ({tokens})")
+    out["name"] = "TF-IDF + logistic regression" + ("" if tokens in PLAIN_TOKENS else f" ({tokens})")
     return out

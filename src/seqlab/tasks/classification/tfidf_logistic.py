@@ -4,14 +4,14 @@
 may also read character n-grams inside words (``CHARS``, ``linear_chars``) in a second block of columns
 beside the words', with its own C (``CHARS_C``); the baseline never does.
 
-Tokens are words of two or more letters, as scikit-learn's default; texts that hold none (words of
-one character, as in spaced DNA letters or Chinese characters) fall back to words of any length, and
-texts without a word character at all to character 1-3-grams (``TOKENS``, the first that finds a
-term). The fitted member keeps what prediction needs and nothing else: which tokens (and characters) it
-read, the n-gram terms in column order, their idf weights, and the regression's coefficients and intercepts.
-Probabilities are computed from those arrays, in memory and after loading alike (scikit-learn's
-formula: a sigmoid of the one decision value for two classes, a softmax of one value per class
-otherwise).
+Tokens are words of two or more letters, as scikit-learn's default, with Unicode's combining marks read as
+letters (``unicode_word_pattern``: Hindi's vowel signs); texts that hold none (words of one character, as in
+spaced DNA letters or Chinese characters) fall back to words of any length, and texts without a word
+character at all to character 1-3-grams (``FIT_TOKENS``, the first that finds a term). The fitted member
+keeps what prediction needs and nothing else: which tokens (and characters) it read, the n-gram terms in
+column order, their idf weights, and the regression's coefficients and intercepts. Probabilities are
+computed from those arrays, in memory and after loading alike (scikit-learn's formula: a sigmoid of the one
+decision value for two classes, a softmax of one value per class otherwise).
 
 >>> member = TfidfLogistic.fit(["free prize", "see you", "win prize", "lunch at noon"], [1, 0, 1, 0], 2)
 >>> member.predict_proba(["prize now"]).argmax(axis=1).tolist()
@@ -22,6 +22,11 @@ otherwise).
 True
 """
 from __future__ import annotations
+
+import functools
+import re
+import sys
+import unicodedata
 
 import numpy as np
 
@@ -34,20 +39,47 @@ TENSOR_PREFIX = "tfidf_logistic/"   # the member's arrays in a saved model's saf
 CHARS = {"char_wb 2-5": dict(analyzer="char_wb", ngram_range=(2, 5))}
 CHARS_C = 200.0   # the regression's C when character n-grams join the words: the best of 5-500 in 3-fold
                   # cross-validation of the text default (benchmarks/choose_text_defaults.py, 2026-12-07)
-# the vectorizer's tokens, tried in this order until one finds a term in the training texts
-TOKENS = {"words": dict(ngram_range=(1, 2)),                                   # scikit-learn's default words
+# the vectorizer's tokens; fit_tfidf tries FIT_TOKENS in order until one finds a term in the training texts.
+# "unicode words" are scikit-learn's words (runs of two or more word characters) with the combining marks
+# of Unicode (categories Mn, Mc, Me) counted as word characters: Python's \w leaves out the vowel signs of
+# Devanagari, Arabic's short vowels, Thai's marks..., and the default pattern cut "हिंदी" into nothing.
+# "words" (scikit-learn's default, members saved before 2026-12-07) stays for the files that name it.
+TOKENS = {"unicode words": dict(ngram_range=(1, 2)),
+          "words": dict(ngram_range=(1, 2)),                                   # scikit-learn's default words
           "short words": dict(ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b"),  # one character and up
           "characters": dict(analyzer="char", ngram_range=(1, 3))}
+FIT_TOKENS = ("unicode words", "short words", "characters")
+PLAIN_TOKENS = ("unicode words", "words")   # the baseline's name says nothing of these
 
 
-def tfidf_logistic(C: float = TFIDF_C, tokens: str = "words"):
+@functools.cache
+def unicode_word_pattern() -> str:
+    """The token pattern of ``"unicode words"``: runs of two or more word characters or combining marks.
+
+    >>> import re
+    >>> re.findall(unicode_word_pattern(), "आप हिंदी बोलते हैं? don't café")
+    ['आप', 'हिंदी', 'बोलते', 'हैं', 'don', 'café']
+    """
+    marks = [c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")]
+    runs = []
+    for c in marks:
+        if runs and c == runs[-1][1] + 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    spans = "".join(re.escape(chr(a)) + ("" if a == b else "-" + re.escape(chr(b))) for a, b in runs)
+    return "(?u)[\\w" + spans + "]{2,}"
+
+
+def tfidf_logistic(C: float = TFIDF_C, tokens: str = "unicode words"):
     """An unfitted ``(TfidfVectorizer, LogisticRegression)`` pair: 1-2-grams of ``tokens`` (a ``TOKENS``
     key), sublinear term frequency, L2-normalised rows; L2-penalised logistic regression with ``C``
     (lbfgs, 2,000 iterations)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    return TfidfVectorizer(sublinear_tf=True, **TOKENS[tokens]), LogisticRegression(C=C, max_iter=2000)
+    words = dict(token_pattern=unicode_word_pattern()) if tokens == "unicode words" else {}
+    return TfidfVectorizer(sublinear_tf=True, **TOKENS[tokens], **words), LogisticRegression(C=C, max_iter=2000)
 
 
 def char_vectorizer(chars: str):
@@ -62,13 +94,13 @@ def char_vectorizer(chars: str):
 
 
 def fit_tfidf(texts, C: float = TFIDF_C):
-    """The first ``TOKENS`` choice that finds terms in ``texts``: ``(tokens, fitted vectorizer, their
+    """The first ``FIT_TOKENS`` choice that finds terms in ``texts``: ``(tokens, fitted vectorizer, their
     TF-IDF matrix, unfitted LogisticRegression)``. DataError when no text holds a character.
 
     >>> fit_tfidf(["a c g t", "t t a g"])[0]
     'short words'
     """
-    for tokens in TOKENS:
+    for tokens in FIT_TOKENS:
         vectorizer, model = tfidf_logistic(C, tokens)
         try:
             return tokens, vectorizer, vectorizer.fit_transform(list(texts)), model
