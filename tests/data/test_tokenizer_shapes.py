@@ -56,3 +56,22 @@ def test_hashed_rows_are_crc32_and_bags_put_words_first():
     assert ngram_bag(["a"], [2], 10, 7, None, False, extra_words=["<num11>"]) == [2, 10 + hashed_row("#<num11>", 7)]
     with pytest.raises(ConfigError):
         ngram_bag(["a"], [2], 10, 7, char_range=(3, 2))
+
+
+def test_with_marks_hindi_words_stay_whole_and_other_texts_split_as_before():
+    text = "क्या आप हिंदी बोलते हैं? WIN £1000 don't"
+    assert shape_words(text, marks=True) == ["क्या", "आप", "हिंदी", "बोलते", "हैं", "?", "<caps>", "win", "£",
+                                             "<num4>", "don't"]
+    assert shape_words("क्या आप हिंदी") == ["क", "य", "आप", "ह", "द"]        # saved tokenizers: as they were
+    english = "Free entry in 2 a wkly comp to win FA Cup final tkts 21st May 2005. Text FA to 87121"
+    assert shape_words(english, marks=True) == shape_words(english)
+
+
+def test_a_tokenizer_keeps_its_marks_setting_and_old_states_load_without_marks():
+    t = Tokenizer(shapes=True, marks=True)
+    t.fit_on_texts(["आप हिंदी बोलते हैं"])
+    state = t.to_dict()
+    again = Tokenizer.from_dict(state)
+    assert again.marks and again.texts_to_sequences(["हिंदी"]) == t.texts_to_sequences(["हिंदी"]) == [[2]]
+    del state["config"]["marks"]
+    assert not Tokenizer.from_dict(state).marks

@@ -16,8 +16,11 @@ spam are phone numbers, short codes, prices and links: see :func:`shape_words`.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
+import sys
+import unicodedata
 
 from seqlab.io.errors import DataError
 
@@ -44,7 +47,33 @@ _PIECE = re.compile(r"(?P<url>\x00URL\x00)|(?P<email>\x00EMAIL\x00)|(?P<num>\d+(
                     r"(?P<word>[^\W\d_]+(?:'[^\W\d_]+)*)|(?P<sym>[" + re.escape(SHAPE_SYMBOLS) + r"])")
 
 
-def shape_words(text: str, lower: bool = True, max_digits: int = 12) -> list[str]:
+@functools.cache
+def combining_marks() -> str:
+    """Unicode's combining marks (categories Mn, Mc, Me) as the inside of a regex character class. Python's
+    ``\\w`` leaves them out, so a pattern of word characters cuts a Hindi word at each vowel sign.
+
+    >>> re.fullmatch(f"[\\\\w{combining_marks()}]+", "हिंदी") is not None, re.fullmatch(r"\\w+", "हिंदी")
+    (True, None)
+    """
+    runs = []
+    for c in (c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")):
+        if runs and c == runs[-1][1] + 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return "".join(re.escape(chr(a)) + ("" if a == b else "-" + re.escape(chr(b))) for a, b in runs)
+
+
+@functools.cache
+def _pieces_with_marks() -> re.Pattern:
+    """``_PIECE`` with combining marks inside words (after a letter): ``shape_words(..., marks=True)``."""
+    letter = r"[^\W\d_]"
+    word = f"{letter}(?:{letter}|[{combining_marks()}])*"
+    return re.compile(_PIECE.pattern.replace(r"(?P<word>[^\W\d_]+(?:'[^\W\d_]+)*)",
+                                             f"(?P<word>{word}(?:'{word})*)"))
+
+
+def shape_words(text: str, lower: bool = True, max_digits: int = 12, marks: bool = False) -> list[str]:
     """Split ``text`` into words that keep the marks a Keras filter loses.
 
     - web addresses become ``<url>``, e-mail addresses ``<email>``;
@@ -55,7 +84,9 @@ def shape_words(text: str, lower: bool = True, max_digits: int = 12) -> list[str
     - digits and letters are split apart ("150p" -> ``<num3>``, ``p``);
     - each of ``£ $ € ! ? & +`` is a word of its own; other punctuation is dropped;
     - with ``lower``, a word of two or more letters written all in capitals is lower-cased and
-      preceded by ``<caps>``.
+      preceded by ``<caps>``;
+    - with ``marks``, the combining marks after a letter stay in its word (``हिंदी`` is one word, not
+      ``ह``, ``द``); without, they cut it (tokenizers saved before 2026-12-07).
 
     Returns the list of words.
 
@@ -65,7 +96,7 @@ def shape_words(text: str, lower: bool = True, max_digits: int = 12) -> list[str
     text = _EMAIL.sub(" \x00EMAIL\x00 ", text)
     text = _URL.sub(" \x00URL\x00 ", text)
     out = []
-    for m in _PIECE.finditer(text):
+    for m in (_pieces_with_marks() if marks else _PIECE).finditer(text):
         kind, piece = m.lastgroup, m.group()
         if kind in ("url", "email"):
             out.append(f"<{kind}>")
@@ -93,6 +124,7 @@ class Tokenizer:
             otherwise unknown words are dropped.
         shapes: word level only, not Keras: split words with :func:`shape_words` (number
             shapes, ``<url>``, ``£``/``!`` kept, ``<caps>`` marks) instead of ``filters``/``split``.
+        marks: with ``shapes``, keep combining marks inside words (``shape_words(marks=True)``).
 
     Fitted attributes: ``word_counts`` (token -> count, in first-seen order), ``word_docs``
     (token -> number of texts containing it), ``word_index`` (token -> index, from 1),
@@ -109,7 +141,8 @@ class Tokenizer:
     """
 
     def __init__(self, num_words: int | None = None, filters: str = KERAS_FILTERS, lower: bool = True,
-                 split: str = " ", char_level: bool = False, oov_token: str | None = None, shapes: bool = False):
+                 split: str = " ", char_level: bool = False, oov_token: str | None = None, shapes: bool = False,
+                 marks: bool = False):
         self.num_words = num_words
         self.filters = filters
         self.lower = lower
@@ -117,6 +150,7 @@ class Tokenizer:
         self.char_level = char_level
         self.oov_token = oov_token
         self.shapes = bool(shapes)
+        self.marks = bool(marks)
         self.word_counts: dict[str, int] = {}
         self.word_docs: dict[str, int] = {}
         self.word_index: dict[str, int] = {}
@@ -131,7 +165,7 @@ class Tokenizer:
         if not isinstance(text, str):
             raise DataError(f"texts must be strings (or lists of tokens), got {type(text).__name__}")
         if self.shapes:
-            return shape_words(text, self.lower)
+            return shape_words(text, self.lower, marks=self.marks)
         return text_to_word_sequence(text, self.filters, self.lower, self.split)
 
     def fit_on_texts(self, texts) -> None:
@@ -225,7 +259,7 @@ class Tokenizer:
         return {"class_name": "Tokenizer",
                 "config": {"num_words": self.num_words, "filters": self.filters, "lower": self.lower,
                            "split": self.split, "char_level": self.char_level, "oov_token": self.oov_token,
-                           "shapes": self.shapes},
+                           "shapes": self.shapes, "marks": self.marks},
                 "document_count": self.document_count,
                 "word_counts": list(self.word_counts.items()),
                 "word_docs": list(self.word_docs.items()),

@@ -127,14 +127,14 @@ class TextClassifier(NetTask):
         texts, y = as_text_list(texts, y)
         y_idx = self._fit_labels(y)
         self.tokenizer_ = Tokenizer(num_words=self.num_words, char_level=self.char_level, oov_token="<unk>",
-                                    shapes=bool(self.shapes) and not self.char_level)
+                                    shapes=bool(self.shapes) and not self.char_level, marks=True)
         self.tokenizer_.fit_on_texts(texts)
         vocab = self.tokenizer_.vocab_size
         self.bag_ = None
         if "fasttext" in encoders:  # words, word bigrams and character n-grams, hashed after the words
             self.bag_ = {"vocab": int(vocab), "buckets": int(self.buckets), "words": self.maxlen,
                          "char_ngrams": None if self.char_ngrams is None else [int(n) for n in self.char_ngrams],
-                         "shapes": bool(self.bag_shapes)}
+                         "shapes": bool(self.bag_shapes), "marks": True}
             vocab += int(self.buckets)
         self.maxlen_ = None
         seqs = self._sequences(texts)
@@ -222,7 +222,7 @@ class TextClassifier(NetTask):
             return seqs
         cut = bag["words"] or None
         ngrams = tuple(bag["char_ngrams"]) if bag["char_ngrams"] else None
-        extra = [shape_words(t) if bag.get("shapes") else () for t in texts]
+        extra = [shape_words(t, marks=bag.get("marks", False)) if bag.get("shapes") else () for t in texts]
         return [ngram_bag(words[:cut], ids[:cut], bag["vocab"], bag["buckets"], ngrams, extra_words=more)
                 for words, ids, more in zip(self.tokenizer_.texts_to_words(texts), seqs, extra)]
 

@@ -23,13 +23,9 @@ True
 """
 from __future__ import annotations
 
-import functools
-import re
-import sys
-import unicodedata
-
 import numpy as np
 
+from seqlab.data.tokenizer import combining_marks
 from seqlab.io.errors import DataError, ModelFileError
 
 TFIDF_C = 20.0   # inverse regularisation strength of the logistic regression (benchmarks/defaults.py's baseline)
@@ -52,7 +48,6 @@ FIT_TOKENS = ("unicode words", "short words", "characters")
 PLAIN_TOKENS = ("unicode words", "words")   # the baseline's name says nothing of these
 
 
-@functools.cache
 def unicode_word_pattern() -> str:
     """The token pattern of ``"unicode words"``: runs of two or more word characters or combining marks.
 
@@ -60,15 +55,7 @@ def unicode_word_pattern() -> str:
     >>> re.findall(unicode_word_pattern(), "आप हिंदी बोलते हैं? don't café")
     ['आप', 'हिंदी', 'बोलते', 'हैं', 'don', 'café']
     """
-    marks = [c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")]
-    runs = []
-    for c in marks:
-        if runs and c == runs[-1][1] + 1:
-            runs[-1][1] = c
-        else:
-            runs.append([c, c])
-    spans = "".join(re.escape(chr(a)) + ("" if a == b else "-" + re.escape(chr(b))) for a, b in runs)
-    return "(?u)[\\w" + spans + "]{2,}"
+    return "(?u)[\\w" + combining_marks() + "]{2,}"
 
 
 def tfidf_logistic(C: float = TFIDF_C, tokens: str = "unicode words"):
