@@ -252,6 +252,8 @@ def test_a_csv_of_numeric_series_with_an_id_column_stays_series(tmp_path):
     table = pd.read_csv(_series_csv(tmp_path / "s.csv"), dtype=str).assign(id=[f"s{i}" for i in range(24)],
                                                                          when="2020-01-01 10:00")
     assert text_columns(table) is None
+    named = table.assign(id=[f"patient number {i}" for i in range(24)])     # an id of words, beside series
+    assert text_columns(named) is None
 
 
 def test_classify_and_predict_read_weka_arff_files(tmp_path):

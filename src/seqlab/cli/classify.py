@@ -113,15 +113,19 @@ def load_data(args, notes: list | None = None):
 
 def text_columns(table: pd.DataFrame, label_col: str | None = None) -> tuple[str, str] | None:
     """``(text column, label column)`` of a CSV of labelled texts read as strings, or None when it does not
-    look like one: exactly one column besides the label holds texts (most values have a space, few are
-    numbers or dates), and the label column is ``label_col``, else ``label``, else the one other column.
+    look like one: exactly one column besides the label holds texts (three words on average, few numbers or
+    dates), fewer than three columns hold numbers (more make a series), and the label column is ``label_col``,
+    else ``label``, else the one other column.
 
-    >>> text_columns(pd.DataFrame({"review": ["good film", "so bad"], "sentiment": ["1", "0"]}))
+    >>> text_columns(pd.DataFrame({"review": ["a good film", "so very bad"], "sentiment": ["1", "0"]}))
     ('review', 'sentiment')
     >>> text_columns(pd.DataFrame({"label": ["a", "b"], "x1": ["0.5", "1"], "x2": ["2", "3"]})) is None
     True
     """
     label = label_col or ("label" if "label" in table.columns else None)
+    numeric = [c for c in table.columns if c != label and _numbers_share(table[c]) > 0.9]
+    if len(numeric) >= 3:   # a row of numbers: a series (its id column, "patient 1", is no text)
+        return None
     texts = [str(c) for c in table.columns if c != label and _holds_texts(table[c])]
     if len(texts) != 1:
         return None
@@ -133,16 +137,22 @@ def text_columns(table: pd.DataFrame, label_col: str | None = None) -> tuple[str
     return texts[0], label
 
 
-def _holds_texts(column: pd.Series) -> bool:
+def _numbers_share(column: pd.Series) -> float:
     values = column.astype(str).str.strip()
     values = values[values != ""]
-    if not len(values):
+    return float(pd.to_numeric(values, errors="coerce").notna().mean()) if len(values) else 0.0
+
+
+def _holds_texts(column: pd.Series) -> bool:
+    """Most values are several words (three on average), few are numbers or dates."""
+    values = column.astype(str).str.strip()
+    values = values[values != ""]
+    if not len(values) or _numbers_share(values) >= 0.1 or values.str.split().str.len().mean() < 3:
         return False
-    numbers = pd.to_numeric(values, errors="coerce").notna().mean()
     with warnings.catch_warnings():   # "could not infer format" on texts
         warnings.simplefilter("ignore")
         dates = pd.to_datetime(values, errors="coerce", format="mixed").notna().mean()
-    return numbers < 0.1 and dates < 0.5 and values.str.contains(r"\s").mean() > 0.5
+    return dates < 0.5 and values.str.contains(r"\s").mean() > 0.5
 
 
 LABEL_NAMES = ("label", "class", "target", "y", "category", "labels", "classes")   # what label columns are called
