@@ -34,7 +34,8 @@ def test_synth_writes_windows_scores_and_plots(tmp_path):
 
 def test_synth_refuses_text_columns_and_short_series(tmp_path, capsys):
     assert main(["synth", str(_series(tmp_path, text=True)), "--seq-len", "8", "--out", str(tmp_path / "a")]) == 2
-    assert "non-numeric" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "column 'date' holds dates" in err and "(--drop date)" in err
     assert main(["synth", str(_series(tmp_path)), "--time-col", "date", "--seq-len", "110",
                  "--out", str(tmp_path / "b")]) == 2
     err = capsys.readouterr().err

@@ -226,3 +226,10 @@ def test_series_from_reads_day_first_dates_in_one_order():
     s = series_from(frame, "v", time_col="t")
     assert pd.DatetimeIndex(s.times).strftime("%Y-%m-%d").tolist() == ["2020-01-12", "2020-01-13", "2020-02-01"]
     assert s.values[:, 0].tolist() == [1.0, 2.0, 3.0]
+
+
+def test_a_date_column_where_numbers_belong_says_to_drop_it_or_make_it_the_time(tmp_path):
+    path = write(tmp_path, "Month,Sales\n1960-01,6550\n1960-02,8728\n")
+    with pytest.raises(DataError, match=r"column 'Month' holds dates \('1960-01'\), not numbers: leave it out "
+                                        r"\(--drop Month\)"):
+        read_feature_table(path)

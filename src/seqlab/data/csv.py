@@ -307,9 +307,12 @@ def _numeric_column(col: pd.Series, name: str, path) -> pd.Series:
     text = numbers.isna() & col.notna()
     if text.any():
         first = int(np.argmax(text.to_numpy()))
+        if as_dates(col.astype(object)) is not None:   # a date column where numbers belong: say what to do with it
+            raise DataError(f"{path}: column {name!r} holds dates ({col.iloc[first]!r}), not numbers: leave it out "
+                            f"(--drop {name}) or, where the command has one, make it the time column (--time-col)")
         raise DataError(f"{path}: column {name!r} is non-numeric: row {first + 1} holds "
                         f"{col.iloc[first]!r} ({int(text.sum())} such row(s)); fix the file, choose "
-                        "another column, or pass thousands=',' for numbers like 1,234")
+                        "another column, or give the thousands separator (--thousands ,) for numbers like 1,234")
     return numbers.astype("float64")
 
 
