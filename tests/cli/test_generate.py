@@ -72,3 +72,23 @@ def test_inspect_colours_a_text_and_ranks_units(run_dir, tmp_path, capsys):
     ranked = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert len(ranked) == 3 and {"unit", "r"} <= set(ranked[0])
     assert main(["generate", "inspect", str(run_dir), "anna", "--unit", "99"]) == 2
+
+
+def test_a_csv_is_learned_as_the_values_of_its_text_column_not_as_csv_rows(tmp_path, capsys):
+    """``seqlab generate train babynames.csv`` learned the file's commas and counts (samples like 'nMdg,,,4,')."""
+    import pandas as pd
+
+    names = ["anna", "bob", "carla", "dora", "emil", "fred", "gina", "hugo", "ivan", "jana"] * 4
+    path = tmp_path / "babynames.csv"
+    pd.DataFrame({"Name": names, "Gender": ["F", "M"] * 20, "Count": range(40)}).to_csv(path, index=False)
+    assert main(["generate", "train", str(path), "--steps", "5", "--out", str(tmp_path / "a")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == ("seqlab: error: say which column to learn with --text-col (babynames.csv has text columns "
+                   "Name, Gender)")
+    out = tmp_path / "b"
+    assert main(["generate", "train", str(path), "--text-col", "Name", "--steps", "5", "--out", str(out)]) == 0
+    saved = json.loads((out / "model" / "preprocessing.json").read_text())
+    assert saved["lines"] and "," not in saved["vocab"] and "0" not in saved["vocab"]
+    pd.DataFrame({"Name": names, "Count": range(40)}).to_csv(path, index=False)
+    assert main(["generate", "train", str(path), "--steps", "5", "--out", str(tmp_path / "c")]) == 0
+    assert "learning column 'Name' of babynames.csv, its only text column" in capsys.readouterr().err

@@ -27,7 +27,7 @@ from seqlab.cli.common import (
     input_file,
     training_run,
 )
-from seqlab.io.errors import ConfigError
+from seqlab.io.errors import ConfigError, DataError
 from seqlab.io.modeldir import model_dir_of
 
 
@@ -54,10 +54,10 @@ def train(args: argparse.Namespace) -> int:
 
         seqlab generate train names.txt --lines --model gru --steps 3000 --out runs/names
     """
-    from seqlab.tasks.generation.generator import CharGenerator, read_text
+    from seqlab.tasks.generation.generator import CharGenerator
     from seqlab.train.budget import describe
 
-    text = read_text(input_file(args.text))
+    text, notes = training_text(args)
     gen = CharGenerator(model=args.model, lines=args.lines, steps=args.steps, epochs=args.epochs,
                         batch_size=args.batch_size, learning_rate=args.learning_rate, n_embd=args.n_embd,
                         units=args.units, n_layer=args.n_layer, block_size=args.block_size,
@@ -65,6 +65,8 @@ def train(args: argparse.Namespace) -> int:
                         time_budget=args.time_budget)
     with training_run(args, "generate") as run:
         gen.fit(text)
+        for note in notes:   # after the fit, so that a refusal stays one line
+            print(note, file=sys.stderr)
         samples = gen.sample(n=args.samples, seed=args.seed)
         novelty = gen.novelty(samples)
         run.save(gen)
@@ -143,12 +145,56 @@ def _names_a_file(text: str) -> bool:
     return one_word and ("/" in text or bool(re.fullmatch(r".+\.[A-Za-z][A-Za-z0-9]{0,4}", text)))
 
 
+def training_text(args: argparse.Namespace) -> tuple[str, list[str]]:
+    """The text ``generate train`` (and ``tune generate``) learns, and notes for stderr. A ``.csv``/``.tsv``
+    file is a table: the values of ``--text-col`` (default: its only column of text), each an item as with
+    ``--lines`` (set in ``args``); learning the file itself would learn its commas and counts. Anything else
+    is read as text."""
+    from seqlab.tasks.generation.generator import read_text
+
+    path = input_file(args.text)
+    suffix = Path(str(path).removesuffix(".gz")).suffix.lower()
+    if suffix not in (".csv", ".tsv") or not path.is_file():
+        if getattr(args, "text_col", None):
+            raise ConfigError(f"--text-col names a column of a CSV/TSV file; {args.text} is read as text")
+        return read_text(path), []
+    from seqlab.data.csv import read_frame
+
+    table = read_frame(path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False)
+    column = getattr(args, "text_col", None) or _only_text_column(table, path)
+    if column not in table.columns:
+        raise DataError(f"{path}: column {column!r} not found; columns are: {', '.join(map(str, table.columns))}")
+    values = [v.strip() for v in table[column].astype(str) if v.strip()]
+    if not values:
+        raise DataError(f"{path}: column {column!r} holds no text")
+    args.lines = True   # each value is an item, as a line of a names file
+    notes = [] if getattr(args, "text_col", None) else [
+        f"seqlab: note: learning column {column!r} of {path.name}, its only text column, each value an item as "
+        "with --lines (--text-col names another)"]
+    return "\n".join(values) + "\n", notes
+
+
+def _only_text_column(table, path) -> str:
+    """The one column of ``table`` (strings) whose values are not all numbers; ConfigError naming the
+    candidates when there are several or none."""
+    import pandas as pd
+
+    texts = [str(c) for c in table.columns
+             if pd.to_numeric(table[c].replace("", None), errors="coerce").isna().any()]
+    if len(texts) != 1:
+        found = f"text columns {', '.join(texts)}" if texts else "no text column"
+        raise ConfigError(f"say which column to learn with --text-col ({path.name} has {found})")
+    return texts[0]
+
+
 def add_parser(sub) -> None:
     cmds = add_command_group(sub, "generate", "character-level generation: train, sample, inspect", __doc__,
                              ["train", "sample", "inspect"])
     t = add_command(cmds, "train", train, help="learn a text file")
     t.add_argument("text", help="a UTF-8 text file (.gz too), or a bundled data set name (names)")
     t.add_argument("--lines", action="store_true", help="one item per line (names, words); default: running text")
+    t.add_argument("--text-col", help="for a CSV/TSV file: the column to learn, one value per line (default: its only "
+                                      "text column)")
     t.add_argument("--model", default="gru", help="bigram, mlp, rnn, lstm, gru or transformer")
     budget = t.add_mutually_exclusive_group()
     budget.add_argument("--steps", type=int, help="optimisation steps, exactly this many (default: the adaptive "

@@ -106,9 +106,12 @@ def _forecast_job(args) -> Job:
 
 
 def _generate_job(args) -> Job:
-    from seqlab.tasks.generation.generator import CharGenerator, read_text
+    from seqlab.cli.generate import training_text
+    from seqlab.tasks.generation.generator import CharGenerator
 
-    text = read_text(args.text)
+    text, notes = training_text(args)
+    for note in notes:
+        print(note, file=sys.stderr)
     gen = CharGenerator(model=args.model, lines=args.lines, steps=args.steps, epochs=args.epochs,
                         batch_size=args.batch_size, learning_rate=args.learning_rate, n_embd=args.n_embd,
                         units=args.units, n_layer=args.n_layer, block_size=args.block_size,
