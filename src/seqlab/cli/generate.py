@@ -193,8 +193,6 @@ def add_parser(sub) -> None:
     t = add_command(cmds, "train", train, help="learn a text file")
     t.add_argument("text", help="a UTF-8 text file (.gz too), or a bundled data set name (names)")
     t.add_argument("--lines", action="store_true", help="one item per line (names, words); default: running text")
-    t.add_argument("--text-col", help="for a CSV/TSV file: the column to learn, one value per line (default: its only "
-                                      "text column)")
     t.add_argument("--model", default="gru", help="bigram, mlp, rnn, lstm, gru or transformer")
     budget = t.add_mutually_exclusive_group()
     budget.add_argument("--steps", type=int, help="optimisation steps, exactly this many (default: the adaptive "
@@ -208,7 +206,7 @@ def add_parser(sub) -> None:
                    help="fraction of units dropped while training (default: per model, 0.1 for lstm and gru)")
     t.add_argument("--samples", type=int, default=20, help="samples to write and judge for novelty")
     add_arguments(t, "generate", batch_size=128, learning_rate=Described("per model"), patience=5, time_budget=None,
-                  seed=0, verbose=1, threads=None, out=None)
+                  seed=0, verbose=1, threads=None, out=None, text_col=None)
 
     s = add_command(cmds, "sample", sample, help="print samples, one per line")
     add_run_dir(s, "seqlab generate train")
