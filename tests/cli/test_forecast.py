@@ -94,7 +94,7 @@ def test_without_time_col_the_only_date_column_is_the_time(tmp_path, capsys):
     {"name": ["spam", "eggs"], "v": [1.0, 2.0]},                                         # no dates
 ])
 def test_no_time_column_is_guessed_from_two_date_columns_repeated_dates_or_text(frame):
-    from seqlab.cli.forecast import only_time_column
+    from seqlab.cli.common import only_time_column
 
     assert only_time_column(pd.DataFrame(frame), exclude=["v"]) is None
 

@@ -413,3 +413,13 @@ def only_time_column(table, exclude=()) -> str | None:
         if dates is not None and dates.is_unique:
             found.append(str(column))
     return found[0] if len(found) == 1 else None
+
+
+def guess_time_column(args, table, exclude=(), source="the table") -> list[str]:
+    """Without ``--time-col``: set ``args.time_col`` to ``only_time_column(table, exclude)`` and return the note
+    that says so (none when nothing was guessed), for stderr once the command has done its work."""
+    if args.time_col is not None:
+        return []
+    args.time_col = only_time_column(table, exclude)
+    return [f"seqlab: note: reading column {args.time_col!r} as the time of each row, the only date column of "
+            f"{source} (--time-col names another)"] if args.time_col else []

@@ -33,7 +33,7 @@ from seqlab.cli.common import (
     add_command,
     add_table_options,
     given,
-    only_time_column,
+    guess_time_column,
     read_table,
     training_run,
 )
@@ -104,11 +104,7 @@ def run(args: argparse.Namespace) -> int:
     from seqlab.train.budget import describe
 
     table = read_table(args, args.data, keep=[args.label_col, args.time_col])
-    notes = []
-    if args.time_col is None:
-        args.time_col = only_time_column(table, exclude=[args.label_col])
-        notes += [f"seqlab: note: reading column {args.time_col!r} as the time of each row, the only date column of "
-                  f"{args.data} (--time-col names another)"] if args.time_col else []
+    notes = guess_time_column(args, table, exclude=[args.label_col], source=args.data)
     df, labels, times = read_feature_table(table, label_col=args.label_col, time_col=args.time_col)
     if labels is not None:
         check_anomaly_labels(labels.to_numpy())           # before training, not after

@@ -21,9 +21,9 @@ from seqlab.cli.common import (
     add_arguments,
     add_command,
     add_table_options,
+    guess_time_column,
     input_file,
     names_of,
-    only_time_column,
     read_table,
     training_run,
 )
@@ -162,11 +162,7 @@ def read_series(args) -> tuple:
     targets = names_of(args.target)
     features = names_of(args.features) or None
     table = read_table(args, args.csv, keep=[*targets, *(features or []), args.time_col], thousands=args.thousands)
-    notes = []
-    if args.time_col is None:
-        args.time_col = only_time_column(table, exclude=[*targets, *(features or [])])
-        notes += [f"seqlab: note: reading column {args.time_col!r} as the time of each row, the only date column of "
-                  f"{args.csv} (--time-col names another)"] if args.time_col else []
+    notes = guess_time_column(args, table, exclude=[*targets, *(features or [])], source=args.csv)
     if not targets:
         targets, left_out = only_numeric_column(table, exclude=[args.time_col, *(features or [])], source=args.csv)
         left_out = f"; {', '.join(map(repr, left_out))} counts time steps and is left out" if left_out else ""
