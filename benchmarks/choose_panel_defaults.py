@@ -83,14 +83,17 @@ import pandas as pd
 
 from seqlab.data.panel import read_table
 from seqlab.tasks.forecasting import Forecaster
+from seqlab.tasks.forecasting import panel as panel_module
 from seqlab.tasks.forecasting.panel import PanelModel
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 M1_YEARLY = Path("/tmp/budgets-data/m1_yearly_dataset/m1_yearly_dataset.tsf")
-# candidate: (difference, combine); the network alone of a combined fit is the candidate without combination
-FITS = {"values": (False, "auto"), "auto": ("auto", "auto")}
+# fit: (difference, combine, prior windows of the combination's weight); the network alone of a combined fit is
+# the candidate without combination
+FITS = {"values": (False, "auto", 0), "auto": ("auto", "auto", 0), "auto-n5": ("auto", "auto", 5)}
 CANDIDATES = {"a: default (values)": ("values", "network"), "b: difference auto": ("auto", "network"),
-              "c: combined with naive": ("values", "combined"), "d: b + c": ("auto", "combined")}
+              "c: combined with naive": ("values", "combined"), "d: b + c": ("auto", "combined"),
+              "e: d, w x n/(n+5)": ("auto-n5", "combined")}
 
 
 def m1_yearly(path: Path = M1_YEARLY) -> pd.DataFrame:
@@ -118,12 +121,17 @@ def panels() -> dict:
     }
 
 
-def fit(frame, id_col, wide, options, difference, combine, trim, seed=0, classical=False) -> PanelModel:
-    """The command's defaults (lstm, lookback 12, horizon 1) with ``difference`` and ``combine`` set;
-    ``trim``: each series' last rows left out first (1: the test rows, so its test part is the development rows)."""
+def fit(frame, id_col, wide, options, difference, combine, trim, seed=0, classical=False, prior=0) -> PanelModel:
+    """The command's defaults (lstm, lookback 12, horizon 1) with ``difference`` and ``combine`` set and the
+    combination's weight shrunk by ``n / (n + prior)``; ``trim``: each series' last rows left out first (1: the
+    test rows, so its test part is the development rows)."""
     params = {**Forecaster("lstm", seed=seed, classical=classical, **options).get_params(),
               "difference": difference, "combine": combine}
-    return PanelModel(params).fit(frame, id_col, wide, trim=trim)
+    saved, panel_module.COMBINATION_PRIOR_WINDOWS = panel_module.COMBINATION_PRIOR_WINDOWS, prior
+    try:
+        return PanelModel(params).fit(frame, id_col, wide, trim=trim)
+    finally:
+        panel_module.COMBINATION_PRIOR_WINDOWS = saved
 
 
 def rows_of(model: PanelModel) -> dict:
@@ -132,19 +140,23 @@ def rows_of(model: PanelModel) -> dict:
     return {"combined": t.loc["lstm"], "network": alone.loc["network"], "naive": t.loc["naive"]}
 
 
-def development(seeds) -> pd.DataFrame:
-    """Every candidate on every panel's development rows (test rows dropped), one row per (panel, seed, candidate)."""
+def development(seeds, chosen=tuple(FITS)) -> pd.DataFrame:
+    """Every candidate on every panel's development rows (test rows dropped), one row per (panel, seed, candidate);
+    only the candidates of the ``chosen`` fits."""
     out = []
     for name, (frame, id_col, wide, options) in panels().items():
         for seed in seeds:
             fits = {}
-            for label, (difference, combine) in FITS.items():
+            for label in chosen:
+                difference, combine, prior = FITS[label]
                 t = time.time()
-                fits[label] = fit(frame, id_col, wide, options, difference, combine, trim=1, seed=seed)
+                fits[label] = fit(frame, id_col, wide, options, difference, combine, trim=1, seed=seed, prior=prior)
                 m = fits[label]
                 print(f"{name} seed {seed} {label}: {len(m.ids)} series, {m.n_windows} windows, kept "
                       f"{m.describe()}, validation MASE {m.validation_mase}, {time.time() - t:.0f}s", flush=True)
             for cand, (label, which) in CANDIDATES.items():
+                if label not in fits:
+                    continue
                 row = rows_of(fits[label])[which]
                 naive = rows_of(fits[label])["naive"]
                 c = fits[label].combination or {}
@@ -158,12 +170,13 @@ def development(seeds) -> pd.DataFrame:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, default=1, help="network seeds per candidate (0, 1, ...)")
+    ap.add_argument("--fits", nargs="+", choices=list(FITS), default=list(FITS), help="which fits (candidates) to run")
     ap.add_argument("--m1-csv", type=Path, help="only write M1 yearly as a long unique_id,ds,y CSV here")
     args = ap.parse_args()
     if args.m1_csv:
         m1_yearly().to_csv(args.m1_csv, index=False)
         return
-    table = development(range(args.seeds))
+    table = development(range(args.seeds), args.fits)
     pd.set_option("display.width", 200)
     print("\nDevelopment rows (each series' last row before its test row), per panel and seed:")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))

@@ -205,3 +205,18 @@ def test_the_combination_with_a_baseline_is_reported_and_no_combine_turns_it_off
     assert "combination" not in plain and plain["verdict"].startswith("linear ")
     assert plain["rmse"] == pytest.approx(c["network"]["rmse"])
     assert "shrunk" not in capsys.readouterr().out
+
+
+def test_a_verdict_on_few_test_forecasts_says_so_and_one_on_many_does_not(csv, tmp_path, capsys):
+    def verdict_of(test_size):
+        assert main(["forecast", str(csv), "--target", "sales", "--time-col", "date", "--model", "linear",
+                     "--epochs", "1", "--test-size", test_size, "--verbose", "0",
+                     "--out", str(tmp_path / test_size)]) == 0
+        metrics = json.loads((tmp_path / test_size / "metrics.json").read_text())
+        return metrics["test_windows"], [line for line in capsys.readouterr().out.splitlines()
+                                         if line.startswith("verdict:")]
+
+    n, lines = verdict_of("12")
+    assert n == 12 and len(lines) == 1 and lines[0].endswith("(on 12 test forecasts: too few for a firm verdict)")
+    n, lines = verdict_of("30")
+    assert n == 30 and len(lines) == 1 and "too few" not in lines[0]

@@ -148,6 +148,12 @@ def test_default_panel_run_names_its_choices_and_the_opt_outs_drop_them(tmp_path
         c["weight"], f"forecast: mlp on {metrics['difference']}, shrunk toward naive (w=")
     assert described in text
     assert c["weight"] == 1.0 or f"the network alone: sMAPE {c['network_alone']['smape']:.4f}" in text
+    n = c["windows"]
+    assert c["weight"] in (0.0, 1.0) or f"(least-squares w {c['least_squares']:.2f} on {n} windows, x {n}/({n}+5))" \
+        in text
+    # 12 series, the last row of each: the verdict says 12 forecasts are few, and how to score more
+    assert "(on 12 test forecasts: too few for a firm verdict; --test-size 0.2 scores the last 20% of each " \
+           "series)" in text
     assert main([*common, "--no-combine", "--no-difference", "--out", str(tmp_path / "alone")]) == 0
     text = capsys.readouterr().out
     metrics = json.loads((tmp_path / "alone" / "metrics.json").read_text())

@@ -16,6 +16,7 @@ from seqlab.inspect.panel_plots import plot_error_distribution, plot_series_fore
 from seqlab.io.errors import ConfigError
 from seqlab.tasks.forecasting.classical import classical_available
 from seqlab.tasks.forecasting.panel_metrics import format_table
+from seqlab.tasks.verdicts import few_cases
 
 
 def run_panel(args, models: list[str], forecaster_from_args) -> int:
@@ -116,6 +117,18 @@ def _chosen_series(panel, model: str) -> list[dict]:
     return out
 
 
+def _shrinkage(combination: dict) -> str:
+    """`` (least-squares w 0.86 on 22 windows, x 22/(22+5))`` when the weight was shrunk; empty in older files.
+
+    >>> _shrinkage({"least_squares": 1.0, "windows": 22, "prior_windows": 5})
+    ' (least-squares w 1.00 on 22 windows, x 22/(22+5))'
+    """
+    n, k = combination.get("windows"), combination.get("prior_windows")
+    if not (n and k and "least_squares" in combination):
+        return ""
+    return f" (least-squares w {combination['least_squares']:.2f} on {n} windows, x {n}/({n}+{k:g}))"
+
+
 def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> tuple[str, list[str]]:
     """The closing block's lines of a panel run: what was fitted and the aggregate table; and the verdicts."""
     panel = fitted[best].panel_
@@ -138,19 +151,21 @@ def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> tuple[str, lis
                 lines.append(f"forecast: {g.panel_.describe()} alone: the validation rows gave the naive forecast no "
                              "weight (w = 1)")
             else:
-                lines.append(f"forecast: {g.panel_.describe()}, the weight chosen on the validation rows; the network "
-                             f"alone: sMAPE {a['smape']:.4f}, MASE {a['mase']:.4f}, OWA {a['owa']:.4f} (--no-combine)")
+                lines.append(f"forecast: {g.panel_.describe()}, the weight chosen on the validation rows"
+                             f"{_shrinkage(c)}; the network alone: sMAPE {a['smape']:.4f}, MASE {a['mase']:.4f}, "
+                             f"OWA {a['owa']:.4f} (--no-combine)")
     if not panel.classical:
         lines.append("(AutoETS / AutoTheta: " + ("--no-classical given)" if classical_available()
                                                  else "pip install 'seqlab[classical]')"))
     naive, verdicts = table.loc["naive"], []
+    few = few_cases(int(panel.n_windows["test"]), advice="--test-size 0.2 scores the last 20% of each series")
     for m in fitted:
         row = table.loc[m]
         wins = [k for k in ("smape", "mase") if row[k] < naive[k]]
         verdict = ("beats" if len(wins) == 2 else "does NOT beat") + " naive on sMAPE and MASE" if len(wins) in (0, 2) \
             else f"beats naive on {wins[0]} only"
         verdicts.append(f"{fitted[m].panel_.describe()} {verdict} (sMAPE {row['smape']:.3f} vs {naive['smape']:.3f}, "
-                        f"MASE {row['mase']:.3f} vs {naive['mase']:.3f}, OWA {row['owa']:.3f})")
+                        f"MASE {row['mase']:.3f} vs {naive['mase']:.3f}, OWA {row['owa']:.3f})" + few)
     strongest = table["owa"].idxmin()
     lost = "" if strongest in fitted else " (a baseline: the models lose to it)"
     verdicts.append(f"lowest OWA: {strongest}{lost}")

@@ -26,3 +26,23 @@ def verdict(model_score: float, baseline_score: float, baseline_name: str, what:
         better = model_score > baseline_score if higher_is_better else model_score < baseline_score
         word = "beats" if better else "LOSES to"
     return f"{word} the strong baseline {baseline_name}: {what} {model_score:.4f} vs {baseline_score:.4f}"
+
+
+# a verdict resting on fewer test cases than this says so: one or two of them can turn it
+FEW_TEST_CASES = 30
+
+
+def few_cases(n: int, what: str = "test forecasts", advice: str = "") -> str:
+    """What to add to a verdict resting on ``n`` test cases when they are fewer than ``FEW_TEST_CASES``;
+    empty otherwise. ``advice``: how to score more.
+
+    >>> few_cases(11)
+    ' (on 11 test forecasts: too few for a firm verdict)'
+    >>> few_cases(11, advice="--test-size 0.2 scores more")
+    ' (on 11 test forecasts: too few for a firm verdict; --test-size 0.2 scores more)'
+    >>> few_cases(300)
+    ''
+    """
+    if n >= FEW_TEST_CASES:
+        return ""
+    return f" (on {n} {what}: too few for a firm verdict" + (f"; {advice})" if advice else ")")

@@ -194,6 +194,21 @@ def test_the_pooled_weight_is_least_squares_on_scaled_validation_errors():
     e = (actual[keep] - naive) / scale[series[keep], None]
     assert c["baseline"] == "naive" and c["windows"] == 4
     assert c["weight"] == pytest.approx(np.clip(np.sum(d * e) / np.sum(d * d), 0, 1))
+    assert c["least_squares"] == c["weight"] and c["prior_windows"] == 0
+    shrunk = pooled_combination(found, scale, season=1, lookback=3, prior_windows=5)   # as a single series' weight
+    assert shrunk["least_squares"] == pytest.approx(c["weight"])
+    assert shrunk["weight"] == pytest.approx(c["weight"] * 4 / (4 + 5)) and shrunk["prior_windows"] == 5
+
+
+def test_a_fitted_panel_shrinks_its_weight_by_the_forecasters_prior():
+    from seqlab.tasks.forecasting.combination import COMBINATION_PRIOR_WINDOWS
+
+    df = panel(n_series=6, steps=30)
+    c = Forecaster("mlp", target="y", time_col="t", lookback=4, horizon=2, validation_split=3, difference=False,
+                   **FAST).fit(df, id_col="id").panel_.combination
+    n = c["windows"]
+    assert n > 0 and c["prior_windows"] == COMBINATION_PRIOR_WINDOWS
+    assert c["weight"] == pytest.approx(c["least_squares"] * n / (n + COMBINATION_PRIOR_WINDOWS))
 
 
 def test_a_combined_panel_forecast_is_the_weighted_network_and_naive_and_round_trips(tmp_path):

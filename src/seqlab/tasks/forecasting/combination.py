@@ -26,6 +26,15 @@ import numpy as np
 
 from seqlab.io.errors import ConfigError, DataError
 
+# the least-squares weight times n / (n + COMBINATION_PRIOR_WINDOWS) for n validation windows: on the development
+# rows of 17 series (seeds 0, 1, 2) it lowered the worst case (car sales 1.10 -> 1.005, writing paper 1.08 -> 1.05)
+# and beat the strong baseline on one or two series more; 10 cost the series where the network is good, and
+# keeping w only when a t or Diebold-Mariano test found it significant turned wins into ties
+# (benchmarks/choose_forecast_defaults.py, 2026-12-07;
+# panels: benchmarks/choose_panel_defaults.py). The test rows, scored once afterwards: worst 1.28 -> 1.18,
+# geometric mean of 16 series 0.883 -> 0.893 (benchmarks/defaults.py)
+COMBINATION_PRIOR_WINDOWS = 5
+
 
 def combination_weights(model, baseline, actual, prior_windows: float = 0) -> np.ndarray:
     """The weight of ``model`` per target, in ``[0, 1]``, that minimises the squared error of

@@ -39,7 +39,7 @@ from seqlab.models.forecasting import (
 )
 from seqlab.nn.seeding import seeded
 from seqlab.tasks.base import Task
-from seqlab.tasks.forecasting.combination import combination_weights, combine
+from seqlab.tasks.forecasting.combination import COMBINATION_PRIOR_WINDOWS, combination_weights, combine
 from seqlab.tasks.forecasting.metrics import forecast_metrics
 from seqlab.tasks.forecasting.panel import PanelModel, backtest_panel
 from seqlab.tasks.forecasting.panel_predict import panel_from_state, panel_state, predict_panel
@@ -62,13 +62,6 @@ DIFFERENCE_NAMES = {False: "rmse_levels", True: "rmse_differences", "seasonal": 
 # the weight: on the development rows of 17 series, asking for 10 or 20 (yearly and quarterly series have
 # 2-16) undid the gains on water usage, Lynx, robberies, shampoo and PBS (benchmarks/choose_forecast_defaults.py)
 MIN_COMBINATION_WINDOWS = 1
-# the least-squares weight times n / (n + COMBINATION_PRIOR_WINDOWS) for n validation windows: on the development
-# rows of 17 series (seeds 0, 1, 2) it lowered the worst case (car sales 1.10 -> 1.005, writing paper 1.08 -> 1.05)
-# and beat the strong baseline on one or two series more; 10 cost the series where the network is good, and
-# keeping w only when a t or Diebold-Mariano test found it significant turned wins into ties
-# (benchmarks/choose_forecast_defaults.py, 2026-12-07). The test rows, scored once afterwards: worst 1.28 -> 1.18,
-# geometric mean of 16 series 0.883 -> 0.893 (benchmarks/defaults.py)
-COMBINATION_PRIOR_WINDOWS = 5
 COMBINATION_BASELINES = {"naive": "naive", "seasonal": "seasonal naive"}   # a combination's baseline, by name
 
 # what one fit of the network sets (kept per differencing option while difference="auto" chooses)

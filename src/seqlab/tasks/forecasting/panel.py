@@ -26,7 +26,7 @@ from seqlab.models.forecasting import NetworkConfig, QuantileOutputs, check_conf
 from seqlab.models.panel_network import PanelNetwork
 from seqlab.nn.seeding import seeded
 from seqlab.tasks.forecasting.classical import classical_forecasts
-from seqlab.tasks.forecasting.combination import combination_weights, combine, weight_text
+from seqlab.tasks.forecasting.combination import COMBINATION_PRIOR_WINDOWS, combination_weights, combine, weight_text
 from seqlab.tasks.forecasting.panel_metrics import aggregate, mase_scales, series_errors
 from seqlab.train import Trainer
 from seqlab.train.budget import budget_callback
@@ -183,7 +183,8 @@ class PanelModel:
         if p.get("combine") == "auto" and has_val and not self.quantiles:
             found = self._score(panel, values, views["val"][0], val_index, train, with_classical=False)[2]
             scale = mase_scales(values[:, 0], panel.offsets, train, self.season)
-            self.combination = pooled_combination(found, scale, self.season, int(p["lookback"]))
+            self.combination = pooled_combination(found, scale, self.season, int(p["lookback"]),
+                                                  COMBINATION_PRIOR_WINDOWS)
 
     def _test_rows(self, panel: Panel, n_obs: np.ndarray, horizon: int) -> np.ndarray:
         cutoff = self.p.get("cutoff")
@@ -398,20 +399,24 @@ def seasonal_fits(lookback: int, horizon: int, season: int) -> bool:
     return season > 1 and bool(np.all(lookback - 1 + h - season * np.ceil(h / season) >= 0))
 
 
-def pooled_combination(found: dict, scale: np.ndarray, season: int, lookback: int) -> dict | None:
+def pooled_combination(found: dict, scale: np.ndarray, season: int, lookback: int,
+                       prior_windows: float = 0) -> dict | None:
     """One weight ``w`` for ``w * network + (1 - w) * baseline`` over every series, fitted by least squares on
     the validation windows in ``found`` (``_score``'s third value) with each series' errors divided by its MASE
-    scale (so that no series weighs by its size); the baseline is naive or (when the lookback holds it) seasonal
-    naive, the lower mean scaled validation error. None when no series has a scale.
+    scale (so that no series weighs by its size), times ``n / (n + prior_windows)`` for ``n`` windows (as a
+    single series' weight: ``combination_weights``); the baseline is naive or (when the lookback holds it)
+    seasonal naive, the lower mean scaled validation error. None when no series has a scale.
 
     Args:
         found: ``series`` ``(windows,)``, ``actual`` and ``alone`` (the network) ``(windows, horizon)``, ``y``
             and ``origins``: the validation windows in the data's units.
         scale: ``(n_series,)`` MASE scales (NaN or 0: the series is left out of the fit).
         season, lookback: the panel's season and the network's lookback.
+        prior_windows: windows' worth of doubt pulling ``w`` toward the baseline (0: the least-squares weight).
 
     Returns:
-        ``{"baseline", "season", "weight", "windows"}`` or None.
+        ``{"baseline", "season", "weight", "windows", "least_squares", "prior_windows"}`` or None
+        (``least_squares``: the weight before the shrinkage).
     """
     series, actual, alone = found["series"], found["actual"], found["alone"]
     s = scale[series]
@@ -425,8 +430,10 @@ def pooled_combination(found: dict, scale: np.ndarray, season: int, lookback: in
     scaled = lambda a: (a[ok] / s[ok, None])[..., None]                # (windows, horizon, 1)
     error = {k: float(np.mean(np.abs(scaled(b) - scaled(actual)))) for k, b in base.items()}
     name = min(error, key=error.get)                                  # a tie keeps the naive forecast
-    w = combination_weights(scaled(alone), scaled(base[name]), scaled(actual))[0]
-    return {"baseline": name, "season": seasons[name], "weight": float(w), "windows": int(ok.sum())}
+    least = combination_weights(scaled(alone), scaled(base[name]), scaled(actual))[0]
+    n = int(ok.sum())
+    return {"baseline": name, "season": seasons[name], "weight": float(least) * n / (n + prior_windows),
+            "windows": n, "least_squares": float(least), "prior_windows": prior_windows}
 
 
 def _trimmed(panel: Panel, trim: int) -> Panel:
