@@ -333,6 +333,7 @@ def run(args: argparse.Namespace) -> int:
     from seqlab.inspect.classify_plots import plot_confusion
     from seqlab.tasks.classification.baselines import verdict
     from seqlab.tasks.classification.metrics import majority_baseline
+    from seqlab.tasks.verdicts import few_cases
     from seqlab.train.budget import describe
 
     if args.tagger:
@@ -357,7 +358,8 @@ def run(args: argparse.Namespace) -> int:
         metrics = task.evaluate(test_x, test.y)
         baseline = majority_baseline(train.y, test.y, task.classes_)
         strong = strong_baseline(train, test, args.nn_metric)
-        verdict_line = verdict(metrics["accuracy"], strong["accuracy"], strong["name"])
+        verdict_line = verdict(metrics["accuracy"], strong["accuracy"], strong["name"]) + few_cases(len(test.y),
+                                                                                                  "test examples")
         training = getattr(task, "training_", None)
         run.save(task)
         model_name = described_model(task)
