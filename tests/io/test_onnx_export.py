@@ -74,6 +74,37 @@ def test_forecaster_network_matches_onnx_runtime(tmp_path):
     assert combination["weights"] == f.combination_["weights"] and "w * forecast" in meta["combination_meaning"]
 
 
+@pytest.mark.parametrize("model, difference", [("mlp", True), ("lstm", False)])
+def test_a_panel_forecaster_is_reproduced_by_onnx_runtime_and_its_preprocessing(model, difference, tmp_path):
+    """ONNX Runtime on ``next.inputs``, each series' target unscaled by its ``scaler`` and combined with the
+    naive forecast by ``combination.weight``: the forecasts of ``predict`` (and of the reloaded model)."""
+    rng = np.random.default_rng(0)
+    frames = [pd.DataFrame({"id": f"s{i}", "t": np.arange(40), "type": "ab"[i % 2],
+                            "y": 10 * (i + 1) + rng.normal(size=40).cumsum()}) for i in range(8)]
+    df = pd.concat(frames, ignore_index=True)
+    f = Forecaster(model, target="y", time_col="t", static_features=["type"], lookback=6, horizon=2, units=8,
+                   epochs=2, difference=difference, verbose=0, seed=0, classical=False).fit(df, id_col="id")
+    out = f.export(tmp_path / "panel")
+    meta = json.loads((out / "preprocessing.json").read_text())
+    prep = meta["preprocessing"]
+    assert meta["input"]["shape"] == [None, 6, 2] and meta["channels"] == ["y", "type (code)"]
+    assert prep["ids"] == [f"s{i}" for i in range(8)] and prep["difference_in_graph"] is difference
+    z = run_onnx(out, np.asarray(prep["next"]["inputs"], np.float32))[:, :, 0]             # (series, horizon)
+    loc, scale = np.asarray(prep["scaler"]["loc"])[:, :1], np.asarray(prep["scaler"]["scale"])[:, :1]
+    forecast = z * scale + loc
+    c = prep["combination"]
+    assert c is not None and c["season"] == 1
+    last = np.asarray(prep["next"]["last_values"])[:, -1:]
+    forecast = c["weight"] * forecast + (1 - c["weight"]) * last
+    expected = f.predict()
+    np.testing.assert_allclose(forecast.reshape(-1), expected["forecast"], rtol=1e-5, atol=1e-4)
+    assert prep["next"]["times"] == [str(t) for t in expected["time"]]
+    f.save(tmp_path / "m")
+    again = Task.load(tmp_path / "m").export(tmp_path / "again")       # seqlab export RUN exports a loaded model
+    inputs = np.asarray(json.loads((again / "preprocessing.json").read_text())["preprocessing"]["next"]["inputs"])
+    np.testing.assert_allclose(run_onnx(again, inputs.astype(np.float32))[:, :, 0], z, atol=1e-6)
+
+
 @pytest.mark.parametrize("encoder", ["gru", "cnn_lstm", "transformer"])
 def test_sequence_classifier_probabilities_match_onnx_runtime(encoder, tmp_path):
     rng = np.random.default_rng(0)

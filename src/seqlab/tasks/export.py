@@ -2,9 +2,10 @@
 
 An exportable object defines ``_onnx_spec() -> OnnxSpec`` (the network, an example input batch,
 whether its time axis may vary, its preprocessing and what the output means); the writing and
-checking is ``seqlab.io.onnx_export.export_onnx``. ``Sequential``, ``Forecaster`` and
-``SequenceClassifier`` define it. Anything else raises ``ExportError`` with one line saying why
-(``NOT_EXPORTABLE`` holds the reason for the tasks whose job is not one forward pass).
+checking is ``seqlab.io.onnx_export.export_onnx``. ``Sequential``, ``Forecaster`` (one series or a
+panel: ``seqlab.tasks.forecasting.panel_predict.panel_onnx_spec``) and ``SequenceClassifier`` define it.
+Anything else raises ``ExportError`` with one line saying why (``NOT_EXPORTABLE`` holds the reason for the
+tasks whose job is not one forward pass).
 
 >>> import seqlab, tempfile, os
 >>> from seqlab import layers

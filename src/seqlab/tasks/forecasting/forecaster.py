@@ -42,7 +42,7 @@ from seqlab.tasks.base import Task
 from seqlab.tasks.forecasting.combination import COMBINATION_PRIOR_WINDOWS, combination_weights, combine
 from seqlab.tasks.forecasting.metrics import forecast_metrics
 from seqlab.tasks.forecasting.panel import PanelModel, backtest_panel
-from seqlab.tasks.forecasting.panel_predict import panel_from_state, panel_state, predict_panel
+from seqlab.tasks.forecasting.panel_predict import panel_from_state, panel_onnx_spec, panel_state, predict_panel
 from seqlab.train import Trainer
 from seqlab.train.budget import budget_callback
 from seqlab.train.callbacks import EarlyStopping, EpochProgressBar, LearningRateScheduler
@@ -669,8 +669,7 @@ class Forecaster(Task):
         from seqlab.tasks.export import OnnxSpec
 
         if getattr(self, "panel_", None) is not None:
-            raise ExportError("a global forecaster of many series (--id-col / --wide) is not exported to ONNX yet: "
-                              "its inputs carry each series' own scaling and static codes; use seqlab predict")
+            return panel_onnx_spec(self.panel_)
         if self.network_ is None:
             raise ExportError(f"Forecaster({self.model!r}) has no network to export: its forecast is a rule on "
                               "the last values (see preprocessing in the model directory)")

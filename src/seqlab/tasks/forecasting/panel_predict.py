@@ -26,6 +26,31 @@ from seqlab.tasks.forecasting.panel import PanelModel, baseline_forecasts
 
 def predict_panel(model: PanelModel, data=None) -> pd.DataFrame:
     """The next ``horizon`` steps of every series of ``data`` (None: of the fitted data) as a long table."""
+    H = int(model.p["horizon"])
+    ids, panel, inputs, scaler, windows, positions = next_inputs(model, data)
+    out = []
+    with torch.no_grad():
+        for a in range(0, len(inputs), 2048):
+            out.append(model.network(inputs[np.arange(a, min(a + 2048, len(inputs)))]).numpy())
+    z = np.concatenate(out)[:, :, 0]                                          # (series, H[, q])
+    pred = scaler.inverse_target(z, np.arange(len(ids)))
+    c = model.combination
+    if c is not None:                  # shrunk toward the naive forecast, as scored
+        pred = combine(pred, baseline_forecasts(windows[:, :, 0], H, c["season"]), np.array([c["weight"]]))
+    times = panel.time_of(positions.reshape(-1)).reshape(positions.shape)
+    table = {"id": np.repeat(np.asarray(ids, dtype=object), H), "time": times.reshape(-1)}
+    q = model.quantiles
+    table["forecast"] = (pred if not q else pred[..., len(q) // 2]).reshape(-1)
+    for j, level in enumerate(q):
+        table[f"forecast_q{level:g}"] = pred[..., j].reshape(-1)
+    return pd.DataFrame(table)
+
+
+def next_inputs(model: PanelModel, data=None):
+    """What the network reads to forecast the ``horizon`` steps after each series of ``data`` (None: of the
+    fitted data): ``(ids, panel, inputs, scaler, windows, positions)``, ``inputs`` the model-space windows
+    (a ``PanelInputs``, one per series), ``scaler`` each series' scaling, ``windows`` the last ``lookback``
+    rows in the data's units ``(series, lookback, channels)`` and ``positions`` the forecast steps."""
     L, H = int(model.p["lookback"]), int(model.p["horizon"])
     given = [c for c in model.future if c]
     if data is None:
@@ -53,22 +78,7 @@ def predict_panel(model: PanelModel, data=None) -> pd.DataFrame:
     buffer = scaler.transform(rows.reshape(-1, rows.shape[2]), np.arange(len(ids) + 1) * (L + H))
     index = WindowIndex(np.arange(len(ids)) * (L + H), np.ones(len(ids)))
     inputs = PanelInputs(buffer, index, L, H, model.n_future, statics)
-    out = []
-    with torch.no_grad():
-        for a in range(0, len(inputs), 2048):
-            out.append(model.network(inputs[np.arange(a, min(a + 2048, len(inputs)))]).numpy())
-    z = np.concatenate(out)[:, :, 0]                                          # (series, H[, q])
-    pred = scaler.inverse_target(z, np.arange(len(ids)))
-    c = model.combination
-    if c is not None:                  # shrunk toward the naive forecast, as scored
-        pred = combine(pred, baseline_forecasts(windows[:, :, 0], H, c["season"]), np.array([c["weight"]]))
-    times = panel.time_of(positions.reshape(-1)).reshape(positions.shape)
-    table = {"id": np.repeat(np.asarray(ids, dtype=object), H), "time": times.reshape(-1)}
-    q = model.quantiles
-    table["forecast"] = (pred if not q else pred[..., len(q) // 2]).reshape(-1)
-    for j, level in enumerate(q):
-        table[f"forecast_q{level:g}"] = pred[..., j].reshape(-1)
-    return pd.DataFrame(table)
+    return ids, panel, inputs, scaler, windows, positions
 
 
 def _without_short_series(model: PanelModel, panel: Panel, L: int) -> Panel:
@@ -80,7 +90,7 @@ def _without_short_series(model: PanelModel, panel: Panel, L: int) -> Panel:
     names = [panel.ids[i] for i in np.flatnonzero(short)]
     warnings.warn(f"left out {len(names)} series with fewer than lookback={L} observed rows, as training did "
                   f"(drop_short): {', '.join(map(repr, names[:5]))}{' ...' if len(names) > 5 else ''}",
-                  UserWarning, stacklevel=4)
+                  UserWarning, stacklevel=5)
     return PanelModel._subset(panel, np.flatnonzero(~short))
 
 
@@ -151,6 +161,54 @@ def _statics_for(model: PanelModel, panel: Panel):
         raise DataError(f"series {unknown[0]!r} was not in the training data and the table has no static features "
                         f"({', '.join([*model.static_numeric, *model.static_categories])}) to describe it")
     return model.static_codes[[known[s] for s in panel.ids]]
+
+
+# ----- ONNX ---------------------------------------------------------------------------------------
+def panel_onnx_spec(model: PanelModel):
+    """What ``seqlab export`` writes for a global model: the network (model-space windows in, each series'
+    scaled forecasts out) and, in ``preprocessing.json``, what turns its output into ``predict``'s forecasts:
+    every training series' scaling (``scaler``: ``loc``/``scale`` per series and channel, channel 0 the
+    target), the combination with a baseline, and, when the model needs no future covariates, ``next``:
+    the input window of each series' next forecast (``inputs``) and the target values the baseline reads
+    (``last_values``), so that ONNX Runtime alone reproduces ``seqlab predict RUN``."""
+    from seqlab.tasks.export import OnnxSpec
+
+    L, H = int(model.p["lookback"]), int(model.p["horizon"])
+    statics = 0 if model.static_codes is None else model.static_codes.shape[1]
+    channels = model.last.shape[2] + statics
+    example = torch.zeros(2, L, channels)
+    n_calendar = model.n_future - len(model.future)
+    calendar = list(getattr(model, "calendar_names", None) or [f"calendar {i}" for i in range(n_calendar)])
+    layout = [model.target, *model.past, *[f"{c} ({H} steps ahead)" for c in [*model.future, *calendar]],
+              *model.static_numeric, *[f"{c} (code)" for c in model.static_categories]]
+    q = model.quantiles
+    output = f"(batch, {H}, {len(q)} quantiles)" if q else f"(batch, {H}, 1)"
+    description = {
+        "input_meaning": f"(batch, lookback={L}, channels) windows of one series: channel 0 the target, then past "
+                         "covariates, then future covariates (and calendar features) of the rows horizon steps "
+                         "later, each scaled by the series' preprocessing.scaler ((value - loc) / scale, per "
+                         "series and channel); then static features (numbers standardised across series by "
+                         "preprocessing.static_numeric, categories as codes 1.. of preprocessing.static_categories, "
+                         "0 unseen) on every step",
+        "channels": layout,
+        "output_meaning": f"{output} forecasts of the target in the series' scaled units: value * scale + loc "
+                          "(the series' channel 0) gives the data's units",
+        "horizon": H, "lookback": L, "quantiles": q or None}
+    c = model.combination
+    if c is not None:
+        description["combination_meaning"] = (
+            f"seqlab's forecast is w * forecast + (1 - w) * baseline in the data's units, w = "
+            f"preprocessing.combination.weight, the baseline y[t + h - season * ceil(h / season)] with season "
+            f"{c['season']} (1: the last value)")
+    prep = {"ids": list(model.ids), "scaler": model.scaler.to_dict(), "static_numeric": model.static_numeric,
+            "static_categories": model.static_categories, "combination": c, "difference_in_graph": bool(
+                model.difference_)}
+    if not [f for f in model.future if f]:
+        ids, panel, inputs, scaler, windows, positions = next_inputs(model)
+        prep["next"] = {"inputs": inputs[np.arange(len(ids))].numpy().tolist(),
+                        "last_values": windows[:, :, 0].tolist(),
+                        "times": [str(t) for t in panel.time_of(positions.reshape(-1))]}
+    return OnnxSpec(model.network, example, False, prep, description)
 
 
 # ----- model files -----------------------------------------------------------------------------
