@@ -12,6 +12,7 @@ its module docstring: ``help_text`` strips the reStructuredText literal markup f
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
 import re
@@ -115,11 +116,17 @@ def commands(parser: argparse.ArgumentParser | None = None) -> dict[tuple[str, .
     return found
 
 
-def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+def _one_line_warning(message, category, filename, lineno, file=None, line=None, seen=None) -> None:
     """seqlab's own warnings on the command line: ``seqlab: warning: ...`` on one line, not Python's two
-    (the file path and source line mean nothing to a user); other libraries' warnings as Python prints them."""
+    (the file path and source line mean nothing to a user), each message once (``seen``: those printed; a file
+    read twice, to guess its columns and to load them, warns once); other libraries' warnings as Python prints
+    them."""
     if category is UserWarning and "seqlab" in str(filename):
+        if seen is not None and str(message) in seen:
+            return
         print(f"seqlab: warning: {message}", file=file or sys.stderr)
+        if seen is not None:
+            seen.add(str(message))
     else:
         sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
@@ -133,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         with warnings.catch_warnings():
-            warnings.showwarning = _one_line_warning
+            warnings.showwarning = functools.partial(_one_line_warning, seen=set())
             check_arguments(args)
             return int(args.func(args) or 0)
     except SeqlabError as e:

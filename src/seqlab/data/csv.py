@@ -255,6 +255,12 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
     except (pd.errors.ParserError, OSError, EOFError) as e:   # OSError, EOFError: a broken .gz
         raise DataError(f"{path}: not a readable CSV: {str(e).strip().splitlines()[-1]}") from None
     df.columns = [str(c).strip() for c in df.columns]
+    if "header" not in options and "names" not in options and _is_data_row(df.columns):
+        # no header (LSTNet's exchange_rate.txt, a NumPy savetxt): the first line is data; columns 0, 1, ...
+        df = pd.read_csv(path, sep=sep, thousands=thousands, skipinitialspace=True, header=None, **options)
+        df.columns = [str(c) for c in range(df.shape[1])]
+        warnings.warn(f"{path.name} has no header row (its first line is numbers): its columns are named 0 to "
+                      f"{df.shape[1] - 1}", UserWarning, stacklevel=2)
     if len(df) == 0:
         raise DataError(f"{path}: has a header ({', '.join(df.columns)}) but no data rows")
     if sep == "," and thousands is None and "dtype" not in options:
@@ -262,9 +268,21 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
     return df
 
 
+def _is_data_row(names) -> bool:
+    """Whether a header is a row of numbers, at least one with a decimal point or an exponent (a header of
+    whole numbers may name years or steps, as a wide panel's does).
+
+    >>> _is_data_row(["0.7855", "1.611", "-3"]), _is_data_row(["1960", "1961"]), _is_data_row(["a", "0.5"])
+    (True, False, False)
+    """
+    numbers = [_PLAIN_NUMBER.match(n) or _FLOAT.match(n) for n in names]
+    return all(numbers) and any(not re.fullmatch(r"\s*[-+]?\d+\s*", n) for n in names)
+
+
 SEPARATORS = (";", "\t", "|")   # tried, in this order, when a CSV's header holds no comma
 _THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$")   # 1,234 or -12,345,678.5
 _PLAIN_NUMBER = re.compile(r"^\s*[-+]?\d+(?:\.\d+)?\s*$")
+_FLOAT = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
 
 
 def _separator_of(path: Path) -> str | None:
