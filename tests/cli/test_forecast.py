@@ -220,3 +220,14 @@ def test_a_verdict_on_few_test_forecasts_says_so_and_one_on_many_does_not(csv, t
     assert n == 12 and len(lines) == 1 and lines[0].endswith("(on 12 test forecasts: too few for a firm verdict)")
     n, lines = verdict_of("30")
     assert n == 30 and len(lines) == 1 and "too few" not in lines[0]
+
+
+def test_a_file_without_a_header_warns_once_and_names_its_columns_by_position(tmp_path, capsys):
+    path = tmp_path / "rates.txt"
+    rng = np.random.default_rng(0)
+    path.write_text("".join(f"{a:.6f},{b:.6f}\n" for a, b in rng.normal(size=(60, 2))))
+    assert main(["forecast", str(path), "--verbose", "0", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()    # the file is read twice (columns, then data): one warning
+    assert err == ["seqlab: warning: rates.txt has no header row (its first line is numbers): its columns are named "
+                   "0 to 1", err[1]] and err[1].startswith("seqlab: error: --target is required")
+    assert "numeric columns are 0, 1;" in err[1] and not (tmp_path / "r").exists()

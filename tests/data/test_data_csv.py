@@ -233,3 +233,17 @@ def test_a_date_column_where_numbers_belong_says_to_drop_it_or_make_it_the_time(
     with pytest.raises(DataError, match=r"column 'Month' holds dates \('1960-01'\), not numbers: leave it out "
                                         r"\(--drop Month\)"):
         read_feature_table(path)
+
+
+def test_a_file_without_a_header_row_keeps_its_first_row_and_names_columns_by_position(tmp_path):
+    # LSTNet's exchange_rate.txt: numbers from the first line; the first row was read as the column names
+    path = write(tmp_path, "0.7855,1.611,3\n0.7818,1.61,4\n", name="rates.txt")
+    with pytest.warns(UserWarning, match="rates.txt has no header row .*: its columns are named 0 to 2"):
+        df = read_csv(path, target="2")
+    assert df.columns.tolist() == ["0", "1", "2"] and df["0"].tolist() == [0.7855, 0.7818]
+    assert df["2"].tolist() == [3.0, 4.0]
+
+
+def test_a_header_of_whole_numbers_stays_a_header(tmp_path):
+    path = write(tmp_path, "1960,1961\n2.5,2.4\n")       # a wide panel's years
+    assert read_csv(path, target="1960")["1960"].tolist() == [2.5]
