@@ -246,6 +246,29 @@ def test_a_csv_of_texts_without_text_col_is_read_as_texts_and_says_which_columns
     assert pd.read_csv(tmp_path / "p.csv")["prediction"].isin(["pos", "neg"]).all()
 
 
+def test_an_ag_news_csv_without_a_header_is_classified_by_its_longest_text_column(tmp_path, capsys):
+    """Zhang et al.'s AG News / DBpedia / Yelp CSVs have no header: ``"3","title","description"``. The first row
+    was taken for column names and no label column was found; now the columns are 0, 1, 2, the labels are the
+    codes in 0 and the texts the longer of 1 and 2, and predict reads a five-row file of the same kind."""
+    topics = {"1": "world leaders meet for peace talks", "2": "the home team wins the final match",
+              "3": "shares rise as markets rally today", "4": "a new chip makes phones faster"}
+    rows = [f'"{c}","Headline {i} of {c}","{topics[c]} said a report number {i} on Monday"\n'
+            for i, c in enumerate(["3", "4", "1", "2"] * 10)]
+    data, small = tmp_path / "news.csv", tmp_path / "five.csv"
+    data.write_text("".join(rows))
+    small.write_text("".join(rows[:5]))
+    out = tmp_path / "run"
+    assert main(["classify", str(data), "--model", "bag_of_embeddings", "--epochs", "1", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "news.csv has no header row (its first line is data): its columns are named 0 to 2" in err
+    assert "classifying the texts of column '2' with labels from '0', the longest of its text columns ('1', '2')" \
+        in err
+    assert json.loads((out / "metrics.json").read_text())["n_train"] == 32          # the first row is a text too
+    assert main(["predict", str(out), str(small), "--out", str(tmp_path / "p.csv")]) == 0
+    predicted = pd.read_csv(tmp_path / "p.csv")
+    assert len(predicted) == 5 and predicted["label"].tolist() == [3, 4, 1, 2, 3]
+
+
 def test_a_csv_of_numeric_series_with_an_id_column_stays_series(tmp_path):
     from seqlab.cli.classify import text_columns
 

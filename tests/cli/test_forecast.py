@@ -228,6 +228,6 @@ def test_a_file_without_a_header_warns_once_and_names_its_columns_by_position(tm
     path.write_text("".join(f"{a:.6f},{b:.6f}\n" for a, b in rng.normal(size=(60, 2))))
     assert main(["forecast", str(path), "--verbose", "0", "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err.strip().splitlines()    # the file is read twice (columns, then data): one warning
-    assert err == ["seqlab: warning: rates.txt has no header row (its first line is numbers): its columns are named "
+    assert err == ["seqlab: warning: rates.txt has no header row (its first line is data): its columns are named "
                    "0 to 1", err[1]] and err[1].startswith("seqlab: error: --target is required")
     assert "numeric columns are 0, 1;" in err[1] and not (tmp_path / "r").exists()

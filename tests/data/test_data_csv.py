@@ -247,3 +247,26 @@ def test_a_file_without_a_header_row_keeps_its_first_row_and_names_columns_by_po
 def test_a_header_of_whole_numbers_stays_a_header(tmp_path):
     path = write(tmp_path, "1960,1961\n2.5,2.4\n")       # a wide panel's years
     assert read_csv(path, target="1960")["1960"].tolist() == [2.5]
+
+
+@pytest.mark.parametrize("rows", [40, 4])
+def test_a_text_table_without_a_header_row_is_read_from_its_first_row(tmp_path, rows):
+    """AG News' CSV: a class code, a title and a description per row, no header."""
+    from seqlab.data.csv import read_frame
+
+    lines = "".join(f'"{1 + i % 4}","Title number {i} here","A longer description of story {i}"\n'
+                    for i in range(rows))
+    with pytest.warns(UserWarning, match="no header row"):
+        df = read_frame(write(tmp_path, lines), dtype=str, keep_default_na=False)
+    assert df.columns.tolist() == ["0", "1", "2"] and len(df) == rows and df.iloc[0, 1] == "Title number 0 here"
+
+
+@pytest.mark.parametrize("text, names", [
+    ("label,text\nspam,win a prize now\nham,see you soon\n", ["label", "text"]),
+    ("0,1,label\n0,1,spam\n1,0,ham\n", ["0", "1", "label"]),          # a name ("label") in the first line
+    (",a,b\n0,1.5,2.5\n1,3.5,4.5\n", ["Unnamed: 0", "a", "b"]),        # pandas' index column, unnamed
+    ("id,1960,1961\nc1,2.5,2.4\nc2,3.1,3.0\n", ["id", "1960", "1961"])])   # a wide panel's years
+def test_a_header_of_names_stays_a_header(tmp_path, text, names):
+    from seqlab.data.csv import read_frame
+
+    assert read_frame(write(tmp_path, text), dtype=str).columns.tolist() == names

@@ -113,12 +113,16 @@ def load_data(args, notes: list | None = None):
 
 def text_columns(table: pd.DataFrame, label_col: str | None = None) -> tuple[str, str] | None:
     """``(text column, label column)`` of a CSV of labelled texts read as strings, or None when it does not
-    look like one: exactly one column besides the label holds texts (three words on average, few numbers or
-    dates), fewer than three columns hold numbers (more make a series), and the label column is ``label_col``,
-    else ``label``, else the one other column.
+    look like one: a column besides the label holds texts (three words on average, few numbers or dates; of
+    several, the one of most words: AG News' description rather than its title), fewer than three columns
+    hold numbers (more make a series), and the label column is ``label_col``, else ``label``, else the one
+    column that is not a text.
 
     >>> text_columns(pd.DataFrame({"review": ["a good film", "so very bad"], "sentiment": ["1", "0"]}))
     ('review', 'sentiment')
+    >>> text_columns(pd.DataFrame({"0": ["3", "4"], "1": ["Fears for pension", "The race is on"],
+    ...                            "2": ["Unions representing workers say", "A second team of rocketeers"]}))
+    ('2', '0')
     >>> text_columns(pd.DataFrame({"label": ["a", "b"], "x1": ["0.5", "1"], "x2": ["2", "3"]})) is None
     True
     """
@@ -127,14 +131,19 @@ def text_columns(table: pd.DataFrame, label_col: str | None = None) -> tuple[str
     if len(numeric) >= 3:   # a row of numbers: a series (its id column, "patient 1", is no text)
         return None
     texts = [str(c) for c in table.columns if c != label and _holds_texts(table[c])]
-    if len(texts) != 1:
+    if not texts:
         return None
+    text = max(texts, key=lambda c: _mean_words(table[c]))
     if label is None:
-        others = [str(c) for c in table.columns if c != texts[0]]
+        others = [str(c) for c in table.columns if c not in texts]
         if len(others) != 1:
             return None
         label = others[0]
-    return texts[0], label
+    return text, label
+
+
+def _mean_words(column: pd.Series) -> float:
+    return float(column.astype(str).str.split().str.len().mean())
 
 
 def _numbers_share(column: pd.Series) -> float:
@@ -179,8 +188,11 @@ def _find_columns(args, path: Path) -> list[str]:
         args.text_col, label_col = found
         guessed = "" if args.label_col else f" with labels from {label_col!r}"
         args.label_col = args.label_col or (None if label_col == "label" else label_col)
-        notes.append(f"seqlab: note: classifying the texts of column {args.text_col!r}{guessed}, the only text "
-                     f"column of {path.name} (--text-col / --label-col name others)")
+        others = [str(c) for c in table.columns if str(c) not in (args.text_col, label_col) and _holds_texts(table[c])]
+        which = (f"the longest of its text columns ({', '.join(map(repr, sorted([args.text_col, *others])))})"
+                 if others else "the only text column")
+        notes.append(f"seqlab: note: classifying the texts of column {args.text_col!r}{guessed}, {which} of "
+                     f"{path.name} (--text-col / --label-col name others)")
     return notes
 
 

@@ -11,6 +11,7 @@ Rows are numbered as data rows from 1 (the first row after the header), which is
 """
 from __future__ import annotations
 
+import csv
 import gzip
 import re
 import warnings
@@ -255,11 +256,11 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
     except (pd.errors.ParserError, OSError, EOFError) as e:   # OSError, EOFError: a broken .gz
         raise DataError(f"{path}: not a readable CSV: {str(e).strip().splitlines()[-1]}") from None
     df.columns = [str(c).strip() for c in df.columns]
-    if "header" not in options and "names" not in options and _is_data_row(df.columns):
-        # no header (LSTNet's exchange_rate.txt, a NumPy savetxt): the first line is data; columns 0, 1, ...
+    if "header" not in options and "names" not in options and _first_line_is_data(_first_line(path, sep), df):
+        # no header (LSTNet's exchange_rate.txt, a NumPy savetxt, the AG News CSV): the first line is data
         df = pd.read_csv(path, sep=sep, thousands=thousands, skipinitialspace=True, header=None, **options)
         df.columns = [str(c) for c in range(df.shape[1])]
-        warnings.warn(f"{path.name} has no header row (its first line is numbers): its columns are named 0 to "
+        warnings.warn(f"{path.name} has no header row (its first line is data): its columns are named 0 to "
                       f"{df.shape[1] - 1}", UserWarning, stacklevel=2)
     if len(df) == 0:
         raise DataError(f"{path}: has a header ({', '.join(df.columns)}) but no data rows")
@@ -268,15 +269,51 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
     return df
 
 
-def _is_data_row(names) -> bool:
-    """Whether a header is a row of numbers, at least one with a decimal point or an exponent (a header of
-    whole numbers may name years or steps, as a wide panel's does).
+def _first_line(path: Path, sep: str) -> list[str] | None:
+    """The cells of the file's first line (quotes removed), None when it cannot be peeked at (a pipe)."""
+    if not path.is_file():
+        return None
+    try:
+        with (gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else
+              open(path, encoding="utf-8", newline="")) as fh:
+            return next(csv.reader([fh.readline().lstrip("\ufeff")], delimiter=sep, skipinitialspace=True), None)
+    except (UnicodeDecodeError, OSError, EOFError, csv.Error):
+        return None
 
-    >>> _is_data_row(["0.7855", "1.611", "-3"]), _is_data_row(["1960", "1961"]), _is_data_row(["a", "0.5"])
-    (True, False, False)
+
+def _first_line_is_data(cells: list[str] | None, df: pd.DataFrame) -> bool:
+    """Whether the first line ``cells`` of a table read as ``df`` (the rows after it) is a row of data, not
+    names: some cell is a number with a decimal point or exponent, or a whole number over a column of whole
+    numbers that is one of them or below 100 (a class code, as in AG News' ``"3","title","text"``), and no cell
+    is a name: an empty cell (pandas' index), a word or two that is not among its column's values, or text over
+    a column of numbers. Other whole numbers (years over a wide panel's values) decide nothing.
+
+    >>> rows = pd.DataFrame([["0.78", "1.61"]])
+    >>> _first_line_is_data(["0.79", "1.6"], rows), _first_line_is_data(["rate", "1.6"], rows)
+    (True, False)
+    >>> news = pd.DataFrame([["4", "Ky. Company Wins Grant", "AP - A company founded by a chemist..."]])
+    >>> _first_line_is_data(["4", "Fears for T N pension after talks", "Unions representing workers"], news)
+    True
+    >>> _first_line_is_data(["1960", "1961"], pd.DataFrame([["2.5", "2.4"]]))
+    False
     """
-    numbers = [_PLAIN_NUMBER.match(n) or _FLOAT.match(n) for n in names]
-    return all(numbers) and any(not re.fullmatch(r"\s*[-+]?\d+\s*", n) for n in names)
+    if not cells or len(cells) != df.shape[1]:
+        return False
+    data = False
+    for cell, (_, column) in zip(cells, df.items()):
+        cell = cell.strip()
+        values = column.dropna().astype(str).str.strip()
+        numbers = pd.to_numeric(values, errors="coerce")
+        if _FLOAT.match(cell):
+            whole = re.fullmatch(r"[-+]?\d+", cell) is not None
+            codes = numbers.notna().all() and (numbers % 1 == 0).all()      # a column of whole numbers
+            if not whole or (codes and (float(cell) in set(numbers) or abs(float(cell)) < 100)):
+                data = True
+        elif not cell or (len(values) and numbers.notna().mean() > 0.9):
+            return False          # pandas' unnamed index, or a name over a column of numbers
+        elif len(cell.split()) < 3 and cell not in set(values):
+            return False          # a name such as "label"
+    return data
 
 
 SEPARATORS = (";", "\t", "|")   # tried, in this order, when a CSV's header holds no comma

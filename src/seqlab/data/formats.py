@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from seqlab.data.csv import read_frame
 from seqlab.data.limits import check_magnitude
 from seqlab.io.errors import ConfigError, DataError
 
@@ -273,10 +274,7 @@ def _read_table(path, sep: str | None = None) -> pd.DataFrame:
         return path.astype(str)
     if not path.is_file():
         raise DataError(f"{path}: no such file")
-    try:
-        return pd.read_csv(path, sep=sep or ",", dtype=str, keep_default_na=False, encoding="utf-8")
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as e:
-        raise DataError(f"{path} cannot be read as a table: {str(e).splitlines()[0]}") from None
+    return read_frame(path, sep=sep or ",", dtype=str, keep_default_na=False)   # separators, header rows, BOMs
 
 
 def _label_column(df: pd.DataFrame, path: Path, label_col: str) -> pd.Series:
