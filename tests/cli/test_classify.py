@@ -269,6 +269,18 @@ def test_an_ag_news_csv_without_a_header_is_classified_by_its_longest_text_colum
     assert len(predicted) == 5 and predicted["label"].tolist() == [3, 4, 1, 2, 3]
 
 
+def test_a_sentiment140_csv_without_a_header_finds_its_polarity_and_tweets(tmp_path, capsys):
+    """Sentiment140: ``"0","1467810369","Mon Apr 06 22:19:45 PDT 2009","NO_QUERY","user","tweet"``, no header."""
+    words = {"0": "so sad and tired of this rain", "4": "what a lovely sunny happy day"}
+    rows = [f'"{p}","{1467810369 + i}","Mon Apr 06 22:{i % 60:02d}:45 PDT 2009","NO_QUERY","user_{i}",'
+            f'"{words[p]} {i}"\n' for i, p in enumerate(["0", "4"] * 20)]
+    data = tmp_path / "tweets.csv"
+    data.write_text("".join(rows))
+    assert main(["classify", str(data), "--model", "bag_of_embeddings", "--epochs", "1",
+                 "--out", str(tmp_path / "run")]) == 0
+    assert "classifying the texts of column '5' with labels from '0', the only text column" in capsys.readouterr().err
+
+
 def test_a_csv_of_numeric_series_with_an_id_column_stays_series(tmp_path):
     from seqlab.cli.classify import text_columns
 

@@ -125,6 +125,14 @@ def text_columns(table: pd.DataFrame, label_col: str | None = None) -> tuple[str
     ('2', '0')
     >>> text_columns(pd.DataFrame({"label": ["a", "b"], "x1": ["0.5", "1"], "x2": ["2", "3"]})) is None
     True
+
+    Of several other columns the label column is the one of 2 to ``MAX_GUESSED_CLASSES`` values, repeated (a
+    fifth of the rows at most), when it is the only such column:
+
+    >>> tweets = pd.DataFrame({"0": ["0", "4"] * 5, "1": [str(i) for i in range(10)], "3": ["NO_QUERY"] * 10,
+    ...                        "5": [f"so happy today number {i}" for i in range(10)]})
+    >>> text_columns(tweets)
+    ('5', '0')
     """
     label = label_col or ("label" if "label" in table.columns else None)
     numeric = [c for c in table.columns if c != label and _numbers_share(table[c]) > 0.9]
@@ -136,6 +144,8 @@ def text_columns(table: pd.DataFrame, label_col: str | None = None) -> tuple[str
     text = max(texts, key=lambda c: _mean_words(table[c]))
     if label is None:
         others = [str(c) for c in table.columns if c not in texts]
+        if len(others) > 1:       # Sentiment140's polarity beside an id, a date, a query and a user name
+            others = [c for c in others if 2 <= table[c].nunique() <= min(MAX_GUESSED_CLASSES, len(table) / 5)]
         if len(others) != 1:
             return None
         label = others[0]
@@ -164,6 +174,7 @@ def _holds_texts(column: pd.Series) -> bool:
     return dates < 0.5 and values.str.contains(r"\s").mean() > 0.5
 
 
+MAX_GUESSED_CLASSES = 50   # a label column guessed among several columns has at most this many values
 LABEL_NAMES = ("label", "class", "target", "y", "category", "labels", "classes")   # what label columns are called
 
 

@@ -285,8 +285,9 @@ def _first_line_is_data(cells: list[str] | None, df: pd.DataFrame) -> bool:
     """Whether the first line ``cells`` of a table read as ``df`` (the rows after it) is a row of data, not
     names: some cell is a number with a decimal point or exponent, or a whole number over a column of whole
     numbers that is one of them or below 100 (a class code, as in AG News' ``"3","title","text"``), and no cell
-    is a name: an empty cell (pandas' index), a word or two that is not among its column's values, or text over
-    a column of numbers. Other whole numbers (years over a wide panel's values) decide nothing.
+    is a name: an empty cell (pandas' index), a word or two over a column of a few repeated values that is not
+    one of them (``label`` over spam and ham), or text over a column of numbers. Other whole numbers (years over a
+    wide panel's values) decide nothing.
 
     >>> rows = pd.DataFrame([["0.78", "1.61"]])
     >>> _first_line_is_data(["0.79", "1.6"], rows), _first_line_is_data(["rate", "1.6"], rows)
@@ -311,8 +312,8 @@ def _first_line_is_data(cells: list[str] | None, df: pd.DataFrame) -> bool:
                 data = True
         elif not cell or (len(values) and numbers.notna().mean() > 0.9):
             return False          # pandas' unnamed index, or a name over a column of numbers
-        elif len(cell.split()) < 3 and cell not in set(values):
-            return False          # a name such as "label"
+        elif len(cell.split()) < 3 and cell not in set(values) and values.nunique() <= max(len(values) // 2, 2):
+            return False          # a name such as "label" over a column of a few values (not a user name over many)
     return data
 
 
