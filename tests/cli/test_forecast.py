@@ -218,8 +218,8 @@ def test_a_verdict_on_few_test_forecasts_says_so_and_one_on_many_does_not(csv, t
 
     n, lines = verdict_of("12")
     assert n == 12 and len(lines) == 1 and lines[0].endswith("(on 12 test forecasts: too few for a firm verdict)")
-    n, lines = verdict_of("30")
-    assert n == 30 and len(lines) == 1 and "too few" not in lines[0]
+    n, lines = verdict_of("20")
+    assert n == 20 and len(lines) == 1 and "too few" not in lines[0]
 
 
 def test_a_file_without_a_header_warns_once_and_names_its_columns_by_position(tmp_path, capsys):

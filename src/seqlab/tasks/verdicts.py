@@ -29,7 +29,7 @@ def verdict(model_score: float, baseline_score: float, baseline_name: str, what:
 
 
 # a verdict resting on fewer test cases than this says so: one or two of them can turn it
-FEW_TEST_CASES = 30
+FEW_TEST_CASES = 20
 
 
 def few_cases(n: int, what: str = "test forecasts", advice: str = "") -> str:
