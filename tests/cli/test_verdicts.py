@@ -33,7 +33,12 @@ def test_classify_series_names_the_one_nn_baseline_and_the_budget(tmp_path, caps
     assert m["strong_baseline"]["name"] == "1-NN Euclidean" and m["strong_baseline"]["accuracy"] == 1.0
     assert m["verdict"] in text and "the strong baseline 1-NN Euclidean" in m["verdict"]
     assert ("LOSES to" in m["verdict"]) == (m["accuracy"] < 1.0)
-    assert m["verdict"].endswith(" (on 10 test examples: too few for a firm verdict)")     # fewer than 20
+    paired = m["strong_baseline"]["mcnemar"]          # McNemar's test on the same 10 examples, when they differ
+    assert paired["examples"] == 10 and paired["model_only"] == 0 and paired["baseline_only"] == round(
+        10 * (1 - m["accuracy"]))
+    assert (m["accuracy"] == 1.0) == ("McNemar" not in m["verdict"])
+    assert m["accuracy"] == 1.0 or m["verdict"].endswith(f"on 10 test examples; 0 right by the model alone, "
+                                                         f"{paired['baseline_only']} by the baseline alone)")
     assert "trained 2 epochs" in text and m["training"]["stopped_by"] == "epochs"
     assert json.loads((out / "history.json").read_text())["training"]["epochs"] == 2
 

@@ -312,14 +312,15 @@ def build_task(data, args):
     return SequenceClassifier(encoder=model, ensemble=args.ensemble, **given(filters=args.filters), **common)
 
 
-def strong_baseline(train, test, metric: str = "euclidean") -> dict:
+def strong_baseline(train, test, metric: str = "euclidean") -> tuple[dict, np.ndarray]:
     """The strong baseline of ``seqlab classify``, on the same split: 1-NN (``metric``) for series,
-    TF-IDF + logistic regression for texts (``seqlab.tasks.classification.baselines``)."""
+    TF-IDF + logistic regression for texts (``seqlab.tasks.classification.baselines``): its scores and
+    its predictions."""
     from seqlab.tasks.classification.baselines import nearest_neighbour_baseline, tfidf_baseline
 
     if isinstance(train, LabeledTexts):
-        return tfidf_baseline(train.texts, train.y, test.texts, test.y)
-    return nearest_neighbour_baseline(train.X, train.y, test.X, test.y, metric=metric)
+        return tfidf_baseline(train.texts, train.y, test.texts, test.y, predictions=True)
+    return nearest_neighbour_baseline(train.X, train.y, test.X, test.y, metric=metric, predictions=True)
 
 
 def described_model(task) -> str:
@@ -355,8 +356,8 @@ def run(args: argparse.Namespace) -> int:
     basic-motions). Without --test a stratified split is made and recorded."""
     from seqlab.inspect.classify_plots import plot_confusion
     from seqlab.tasks.classification.baselines import verdict
-    from seqlab.tasks.classification.metrics import majority_baseline
-    from seqlab.tasks.verdicts import few_cases
+    from seqlab.tasks.classification.metrics import majority_baseline, mcnemar
+    from seqlab.tasks.verdicts import significance_text
     from seqlab.train.budget import describe
 
     if args.tagger:
@@ -380,13 +381,18 @@ def run(args: argparse.Namespace) -> int:
         test_x = test.texts if isinstance(test, LabeledTexts) else test.X
         metrics = task.evaluate(test_x, test.y)
         baseline = majority_baseline(train.y, test.y, task.classes_)
-        strong = strong_baseline(train, test, args.nn_metric)
-        verdict_line = verdict(metrics["accuracy"], strong["accuracy"], strong["name"]) + few_cases(len(test.y),
-                                                                                                  "test examples")
+        strong, strong_predictions = strong_baseline(train, test, args.nn_metric)
+        paired = mcnemar(test.y, task.predict(test_x), strong_predictions)
+        verdict_line = verdict(metrics["accuracy"], strong["accuracy"], strong["name"])
+        if metrics["accuracy"] != strong["accuracy"]:
+            tested = significance_text("McNemar", paired["p_value"], paired["examples"], "test examples")
+            verdict_line += (f" ({tested}; {paired['model_only']} right by the model alone, "
+                             f"{paired['baseline_only']} by the baseline alone)")
         training = getattr(task, "training_", None)
         run.save(task)
         model_name = described_model(task)
-        run.json("metrics.json", {**metrics, "baseline": baseline, "strong_baseline": strong, "verdict": verdict_line,
+        run.json("metrics.json", {**metrics, "baseline": baseline, "strong_baseline": {**strong, "mcnemar": paired},
+                                  "verdict": verdict_line,
                                   "training": training, "split": split, "model": model_name,
                                   "format": fmt, "n_train": len(train)})
         run.history(task.history_, training=training)

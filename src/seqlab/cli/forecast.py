@@ -36,7 +36,6 @@ from seqlab.models.forecasting import MODEL_NAMES
 from seqlab.tasks.forecasting.combination import weight_text
 from seqlab.tasks.forecasting.forecaster import COMBINATION_BASELINES, DIFFERENCE_NAMES, Forecaster
 from seqlab.tasks.forecasting.metrics import METRIC_NAMES, forecast_verdict
-from seqlab.tasks.verdicts import few_cases
 from seqlab.train.budget import describe
 
 
@@ -395,4 +394,4 @@ def summary(fitted: dict) -> tuple[str, str]:
                    "(test RMSE of each)" + (f": {', '.join(map(str, wins))}" if len(wins) < len(per_target) else ""))
     else:
         verdict = forecast_verdict(forecast_name(best, fitted[best].metrics_), fitted[best].metrics_)
-    return "\n".join(lines), verdict + few_cases(int(first.metrics_["test_windows"]))
+    return "\n".join(lines), verdict

@@ -46,3 +46,18 @@ def few_cases(n: int, what: str = "test forecasts", advice: str = "") -> str:
     if n >= FEW_TEST_CASES:
         return ""
     return f" (on {n} {what}: too few for a firm verdict" + (f"; {advice})" if advice else ")")
+
+
+def significance_text(test: str, p_value: float, n: int, what: str) -> str:
+    """How a verdict says whether a paired test of the model against the strong baseline on the same ``n``
+    test cases found the difference significant at 5%.
+
+    >>> significance_text("McNemar", 0.0004, 1029, "test examples")
+    'significant at 5%: McNemar p < 0.001 on 1029 test examples'
+    >>> significance_text("Diebold-Mariano", 0.31, 21, "forecasts")
+    'not significant at 5%: Diebold-Mariano p = 0.31 on 21 forecasts'
+    """
+    if p_value != p_value:    # NaN: too few cases to test
+        return f"too few {what} ({n}) to test"
+    shown = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.2g}"
+    return f"{'' if p_value < 0.05 else 'not '}significant at 5%: {test} {shown} on {n} {what}"

@@ -56,3 +56,39 @@ def test_infer_season_finds_the_yearly_cycle_of_airline_passengers():
     y = datasets.load("airline-passengers")["Passengers"].to_numpy(float)
     assert infer_season(y[:96]) == 12
     assert infer_season(np.random.default_rng(0).normal(size=200)) == 1
+
+
+def test_diebold_mariano_one_step_is_the_t_test_of_the_loss_differential():
+    """With one-step forecasts the corrected statistic is scipy's one-sample t test of d_t (the HLN factor
+    sqrt((n - 1) / n) turns the biased variance into the unbiased one)."""
+    from scipy import stats
+
+    from seqlab.tasks.forecasting.metrics import diebold_mariano
+
+    rng = np.random.default_rng(0)
+    actual = rng.normal(size=(40, 1, 1))
+    forecast, baseline = actual + rng.normal(0, 0.8, actual.shape), actual + rng.normal(0, 1.0, actual.shape)
+    d = ((baseline - actual) ** 2 - (forecast - actual) ** 2).ravel()
+    expected = stats.ttest_1samp(d, 0.0)
+    r = diebold_mariano(actual, forecast, baseline)
+    assert r["statistic"] == pytest.approx(expected.statistic) and r["p_value"] == pytest.approx(expected.pvalue)
+    assert r["windows"] == 40
+    assert diebold_mariano(actual, forecast, forecast)["p_value"] == 1.0          # the same forecast: no difference
+
+
+def test_diebold_mariano_h_steps_uses_the_autocovariances_up_to_h_minus_1():
+    from scipy import stats
+
+    from seqlab.tasks.forecasting.metrics import diebold_mariano
+
+    rng = np.random.default_rng(1)
+    n, h = 60, 3
+    actual = rng.normal(size=(n, h, 1))
+    forecast, baseline = actual + rng.normal(0, 0.9, actual.shape), actual + rng.normal(0, 1.0, actual.shape)
+    d = ((baseline - actual) ** 2 - (forecast - actual) ** 2).mean(axis=(1, 2))
+    e = d - d.mean()
+    long_run = sum((1 if k == 0 else 2) * np.sum(e[k:] * e[:n - k]) / n for k in range(h))
+    stat = d.mean() / np.sqrt(long_run / n) * np.sqrt((n + 1 - 2 * h + h * (h - 1) / n) / n)
+    r = diebold_mariano(actual, forecast, baseline, horizon=h)
+    assert r["statistic"] == pytest.approx(stat)
+    assert r["p_value"] == pytest.approx(2 * stats.t.sf(abs(stat), n - 1))

@@ -6,8 +6,9 @@
 - Texts: **TF-IDF + logistic regression** (scikit-learn: word 1-2-grams, sublinear term
   frequency, ``C=20``).
 
-Each returns the ``classification_metrics`` of its predictions plus ``"name"``; ``verdict`` words
-the comparison the reports print.
+Each returns the ``classification_metrics`` of its predictions plus ``"name"`` (and, with
+``predictions=True``, the predictions too, for a paired test against the model:
+``seqlab.tasks.classification.metrics.mcnemar``); ``verdict`` words the comparison the reports print.
 
 >>> import numpy as np
 >>> train = [np.zeros(5), np.ones(5), np.zeros(4)]
@@ -86,20 +87,21 @@ def nearest_neighbour_predict(train_series, train_y, test_series, metric: str = 
 
 
 def nearest_neighbour_baseline(train_series, train_y, test_series, test_y, metric: str = "euclidean",
-                               window: float = 0.1) -> dict:
-    """Test scores of 1-NN (``metric`` ``"euclidean"`` or ``"dtw"``); ``classification_metrics`` + ``"name"``."""
+                               window: float = 0.1, predictions: bool = False):
+    """Test scores of 1-NN (``metric`` ``"euclidean"`` or ``"dtw"``); ``classification_metrics`` + ``"name"``
+    (``(scores, predicted labels)`` with ``predictions``)."""
     pred = nearest_neighbour_predict(train_series, train_y, test_series, metric, window)
     test_y = np.asarray(test_y).ravel()
     labels = sorted(set(np.asarray(train_y).ravel().tolist()) | set(test_y.tolist()), key=str)
     out = classification_metrics(test_y, pred, labels)
     out["name"] = "1-NN Euclidean" if metric == "euclidean" else f"1-NN DTW (window {window:g})"
-    return out
+    return (out, np.asarray(pred, dtype=object)) if predictions else out
 
 
-def tfidf_baseline(train_texts, train_y, test_texts, test_y, C: float = TFIDF_C) -> dict:
+def tfidf_baseline(train_texts, train_y, test_texts, test_y, C: float = TFIDF_C, predictions: bool = False):
     """Test scores of TF-IDF (word 1-2-grams, sublinear tf) + logistic regression; ``classification_metrics``
-    + ``"name"``. Texts without words of two letters are read as ``fit_tfidf`` says (the name then says
-    which tokens).
+    + ``"name"`` (``(scores, predicted labels)`` with ``predictions``). Texts without words of two letters are
+    read as ``fit_tfidf`` says (the name then says which tokens).
 
     >>> tfidf_baseline(["free prize", "see you", "win prize", "lunch at noon"], ["s", "h", "s", "h"],
     ...                ["prize now"], ["s"])["accuracy"]
@@ -113,4 +115,4 @@ def tfidf_baseline(train_texts, train_y, test_texts, test_y, C: float = TFIDF_C)
     labels = sorted(set(train_y.tolist()) | set(test_y.tolist()))
     out = classification_metrics(test_y, pred, labels)
     out["name"] = "TF-IDF + logistic regression" + ("" if tokens in PLAIN_TOKENS else f" ({tokens})")
-    return out
+    return (out, np.asarray(pred, dtype=object)) if predictions else out

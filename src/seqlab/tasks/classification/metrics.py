@@ -73,6 +73,27 @@ def majority_baseline(y_train, y_test, labels) -> dict:
     return out
 
 
+def mcnemar(y_true, model_pred, baseline_pred) -> dict:
+    """Do the model and the baseline differ in accuracy on the same test examples beyond chance? McNemar's
+    exact test: of the examples only one of the two gets right (``model_only``, ``baseline_only``), how
+    unlikely is a split this uneven if each were equally likely to be the one (a two-sided binomial test).
+
+    Returns ``{"model_only", "baseline_only", "p_value", "examples"}`` (p = 1 when they disagree nowhere).
+
+    >>> r = mcnemar(["a"] * 12, ["a"] * 12, ["a"] * 2 + ["b"] * 10)
+    >>> r["model_only"], r["baseline_only"], round(r["p_value"], 4)
+    (10, 0, 0.002)
+    """
+    from scipy import stats
+
+    y = np.asarray(y_true, dtype=object).ravel().astype(str)
+    right_model = np.asarray(model_pred, dtype=object).ravel().astype(str) == y
+    right_base = np.asarray(baseline_pred, dtype=object).ravel().astype(str) == y
+    b, c = int(np.sum(right_model & ~right_base)), int(np.sum(~right_model & right_base))
+    p = 1.0 if b + c == 0 else float(stats.binomtest(b, b + c, 0.5).pvalue)
+    return {"model_only": b, "baseline_only": c, "p_value": p, "examples": int(len(y))}
+
+
 def summary_row(metrics: dict, positive: str | None = None) -> dict:
     """The headline numbers of a metrics dict: accuracy, macro F1, ROC-AUC, and the F1 of
     ``positive`` (e.g. ``spam``) when given."""

@@ -40,7 +40,7 @@ from seqlab.models.forecasting import (
 from seqlab.nn.seeding import seeded
 from seqlab.tasks.base import Task
 from seqlab.tasks.forecasting.combination import COMBINATION_PRIOR_WINDOWS, combination_weights, combine
-from seqlab.tasks.forecasting.metrics import forecast_metrics
+from seqlab.tasks.forecasting.metrics import diebold_mariano, forecast_metrics, strong_baseline
 from seqlab.tasks.forecasting.panel import PanelModel, backtest_panel
 from seqlab.tasks.forecasting.panel_predict import panel_from_state, panel_onnx_spec, panel_state, predict_panel
 from seqlab.train import Trainer
@@ -535,6 +535,11 @@ class Forecaster(Task):
         if self.season_ > 1 and origins.min() + 1 >= self.season_:
             seasonal = naive_forecast(values[:, :k], origins, h, self.season_)
             metrics["seasonal_naive"] = {"season": self.season_, **forecast_metrics(actual, seasonal, train, season)}
+        if k == 1:   # is the difference from the strong baseline more than chance on these test rows?
+            name, _ = strong_baseline(metrics)
+            against = seasonal if name.startswith("seasonal") else naive
+            metrics["significance"] = {"test": "Diebold-Mariano", "against": name,
+                                       **diebold_mariano(actual, point, against, h)}
         if lower is not None:
             metrics["interval_coverage"] = float(np.mean((actual >= lower) & (actual <= upper)))
             metrics["quantiles"] = self._quantiles

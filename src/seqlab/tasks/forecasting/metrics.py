@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from seqlab.io.errors import DataError
+from seqlab.tasks.verdicts import significance_text
 
 METRIC_NAMES = ("mae", "rmse", "mape", "smape", "mase")
 
@@ -87,6 +88,48 @@ def pinball_loss(y_true, y_pred, q: float) -> float:
     return float(np.mean(np.maximum(q * diff, (q - 1.0) * diff)))
 
 
+def diebold_mariano(actual, forecast, baseline, horizon: int = 1) -> dict:
+    """Do ``forecast`` and ``baseline`` differ in squared error on the same windows beyond chance? The
+    Diebold-Mariano test (1995) of the loss differential ``d_t = mean((baseline - actual)^2 - (forecast -
+    actual)^2)`` over each window's steps, its variance from the autocovariances of ``d`` up to lag
+    ``horizon - 1`` (forecasts ``horizon`` steps ahead overlap), with Harvey, Leybourne and Newbold's (1997)
+    small-sample correction and Student's t with ``windows - 1`` degrees of freedom.
+
+    Args:
+        actual, forecast, baseline: ``(windows, ...)`` arrays of one shape, in the data's units.
+        horizon: steps ahead of each window's forecast.
+
+    Returns:
+        ``{"statistic", "p_value", "windows"}``: the statistic is positive when ``forecast`` has the lower
+        squared error, the p-value two-sided (1 when the two forecasts are the same; NaN below 2 windows).
+
+    >>> a = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    >>> r = diebold_mariano(a, a + [0.1, -0.1, 0.2, -0.1, 0.1, -0.2], a + [1.0, -1.2, 0.9, -1.1, 1.3, -0.8])
+    >>> r["statistic"] > 0 and r["p_value"] < 0.01, r["windows"]
+    (True, 6)
+    """
+    from scipy import stats
+
+    actual, forecast, baseline = (np.asarray(v, np.float64) for v in (actual, forecast, baseline))
+    n = len(actual)
+    axes = tuple(range(1, actual.ndim))
+    d = np.mean((baseline - actual) ** 2 - (forecast - actual) ** 2, axis=axes) if axes else \
+        (baseline - actual) ** 2 - (forecast - actual) ** 2
+    if n < 2:
+        return {"statistic": float("nan"), "p_value": float("nan"), "windows": int(n)}
+    mean, centred = float(d.mean()), d - d.mean()
+    gammas = [float(centred[k:] @ centred[:n - k]) / n for k in range(min(horizon, n))]
+    variance = (gammas[0] + 2 * sum(gammas[1:])) / n
+    if variance <= 0:
+        variance = gammas[0] / n
+    if variance == 0:
+        stat = 0.0 if mean == 0 else float(np.sign(mean)) * float("inf")
+        return {"statistic": stat, "p_value": 1.0 if mean == 0 else 0.0, "windows": int(n)}
+    h = horizon
+    stat = mean / np.sqrt(variance) * np.sqrt(max(n + 1 - 2 * h + h * (h - 1) / n, 1.0) / n)
+    return {"statistic": float(stat), "p_value": float(2 * stats.t.sf(abs(stat), n - 1)), "windows": int(n)}
+
+
 def strong_baseline(metrics: dict) -> tuple[str, dict]:
     """The stronger of the naive and seasonal naive forecasts in a Forecaster's ``metrics_`` (lower
     test RMSE): ``(name, its metrics)``.
@@ -121,8 +164,20 @@ def forecast_verdict(name: str, metrics: dict) -> str:
     'lstm beats the strong baseline naive: test RMSE 0.999 vs 1 (0.999x)'
     >>> forecast_verdict("lstm", {"rmse": 1.2, "baseline": {"rmse": 1.0}})
     'lstm LOSES to the strong baseline naive: test RMSE 1.2 vs 1 (1.20x)'
+
+    With ``metrics["significance"]`` (``diebold_mariano`` against the strong baseline) the ratio says whether
+    the difference is significant:
+
+    >>> forecast_verdict("lstm", {"rmse": 1.2, "baseline": {"rmse": 1.0}, "significance": {"p_value": 0.31,
+    ...                                                                                     "windows": 21}})
+    'lstm LOSES to the strong baseline naive: test RMSE 1.2 vs 1 (1.20x; not significant at 5%: Diebold-Mariano \
+p = 0.31 on 21 forecasts)'
     """
     base_name, base = strong_baseline(metrics)
     model, ref = float(metrics["rmse"]), float(base["rmse"])
     word = "ties" if model == ref else "beats" if model < ref else "LOSES to"
-    return f"{name} {word} the strong baseline {base_name}: test RMSE {model:.4g} vs {ref:.4g} ({_ratio(model, ref)})"
+    test = metrics.get("significance")
+    tested = "" if not test or model == ref else "; " + significance_text("Diebold-Mariano", test["p_value"],
+                                                                          test["windows"], "forecasts")
+    return (f"{name} {word} the strong baseline {base_name}: test RMSE {model:.4g} vs {ref:.4g} "
+            f"({_ratio(model, ref)}{tested})")
