@@ -207,19 +207,26 @@ def test_the_combination_with_a_baseline_is_reported_and_no_combine_turns_it_off
     assert "shrunk" not in capsys.readouterr().out
 
 
-def test_a_verdict_on_few_test_forecasts_says_so_and_one_on_many_does_not(csv, tmp_path, capsys):
-    def verdict_of(test_size):
-        assert main(["forecast", str(csv), "--target", "sales", "--time-col", "date", "--model", "linear",
-                     "--epochs", "1", "--test-size", test_size, "--verbose", "0",
-                     "--out", str(tmp_path / test_size)]) == 0
-        metrics = json.loads((tmp_path / test_size / "metrics.json").read_text())
-        return metrics["test_windows"], [line for line in capsys.readouterr().out.splitlines()
-                                         if line.startswith("verdict:")]
+def test_the_verdict_says_whether_the_difference_is_significant_by_diebold_mariano(csv, tmp_path, capsys):
+    from seqlab.tasks.forecasting import Forecaster
+    from seqlab.tasks.forecasting.metrics import diebold_mariano
 
-    n, lines = verdict_of("12")
-    assert n == 12 and len(lines) == 1 and lines[0].endswith("(on 12 test forecasts: too few for a firm verdict)")
-    n, lines = verdict_of("20")
-    assert n == 20 and len(lines) == 1 and "too few" not in lines[0]
+    out = tmp_path / "run"
+    assert main(["forecast", str(csv), "--target", "sales", "--time-col", "date", "--model", "linear",
+                 "--epochs", "1", "--test-size", "12", "--verbose", "0", "--out", str(out)]) == 0
+    m = json.loads((out / "metrics.json").read_text())
+    test = m["significance"]
+    assert test["test"] == "Diebold-Mariano" and test["windows"] == 12 and 0 <= test["p_value"] <= 1
+    verdict = [line for line in capsys.readouterr().out.splitlines() if line.startswith("verdict:")][0]
+    p = "p < 0.001" if test["p_value"] < 0.001 else f"p = {test['p_value']:.2g}"
+    assert verdict.endswith(f"significant at 5%: Diebold-Mariano {p} on 12 forecasts)")
+    # the figures are the test of the run's own test forecasts against its strong baseline's
+    df = pd.read_csv(csv)
+    f = Forecaster("linear", target="sales", time_col="date", epochs=1, test_size=12, verbose=0).fit(df)
+    fc, sig = f.test_forecasts_, f.metrics_["significance"]
+    against = fc["seasonal"] if sig["against"].startswith("seasonal") else fc["naive"]
+    assert sig == {"test": "Diebold-Mariano", "against": sig["against"],
+                   **diebold_mariano(fc["actual"], fc["model"], against)}
 
 
 def test_a_file_without_a_header_warns_once_and_names_its_columns_by_position(tmp_path, capsys):
