@@ -105,6 +105,21 @@ def test_a_panel_forecaster_is_reproduced_by_onnx_runtime_and_its_preprocessing(
     np.testing.assert_allclose(run_onnx(again, inputs.astype(np.float32))[:, :, 0], z, atol=1e-6)
 
 
+def test_a_panel_with_future_features_exports_its_channels_without_a_next_window(tmp_path):
+    """Its next forecast needs the covariates of days to come, which only the caller has."""
+    rng = np.random.default_rng(0)
+    frames = [pd.DataFrame({"store": f"s{i}", "date": pd.date_range("2020-01-01", periods=40, freq="D"),
+                            "promo": rng.integers(0, 2, 40), "sales": 10 + rng.normal(size=40).cumsum()})
+              for i in range(4)]
+    f = Forecaster("mlp", target="sales", time_col="date", future_features=["promo"], calendar=True, lookback=6,
+                   units=8, epochs=1, verbose=0, seed=0, classical=False).fit(pd.concat(frames), id_col="store")
+    f.save(tmp_path / "m")
+    meta = json.loads((Task.load(tmp_path / "m").export(tmp_path / "x") / "preprocessing.json").read_text())
+    assert meta["channels"] == ["sales", "promo (1 steps ahead)", "weekday_sin (1 steps ahead)",
+                                "weekday_cos (1 steps ahead)", "month_sin (1 steps ahead)", "month_cos (1 steps ahead)"]
+    assert meta["input"]["shape"] == [None, 6, 6] and "next" not in meta["preprocessing"]
+
+
 @pytest.mark.parametrize("encoder", ["gru", "cnn_lstm", "transformer"])
 def test_sequence_classifier_probabilities_match_onnx_runtime(encoder, tmp_path):
     rng = np.random.default_rng(0)

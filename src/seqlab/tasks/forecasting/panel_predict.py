@@ -16,7 +16,7 @@ import pandas as pd
 import torch
 
 from seqlab.data.panel import Panel
-from seqlab.data.panel_windows import PanelInputs, PerSeriesScaler, WindowIndex
+from seqlab.data.panel_windows import PanelInputs, PerSeriesScaler, WindowIndex, calendar_features
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.forecasting import NETWORKS, NetworkConfig, QuantileOutputs
 from seqlab.models.panel_network import PanelNetwork
@@ -177,8 +177,7 @@ def panel_onnx_spec(model: PanelModel):
     statics = 0 if model.static_codes is None else model.static_codes.shape[1]
     channels = model.last.shape[2] + statics
     example = torch.zeros(2, L, channels)
-    n_calendar = model.n_future - len(model.future)
-    calendar = list(getattr(model, "calendar_names", None) or [f"calendar {i}" for i in range(n_calendar)])
+    calendar = calendar_features([np.datetime64(model.anchor)], model.step)[1] if model.p.get("calendar") else []
     layout = [model.target, *model.past, *[f"{c} ({H} steps ahead)" for c in [*model.future, *calendar]],
               *model.static_numeric, *[f"{c} (code)" for c in model.static_categories]]
     q = model.quantiles
