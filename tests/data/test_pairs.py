@@ -32,9 +32,18 @@ def test_tsv_pairs_and_a_first_row_that_is_data(tmp_path):
     assert read_pairs(path) == [("Go.", "Va !"), ("Run!", "Cours !")]
 
 
+def test_tatoeba_pairs_leave_out_their_attribution_column(tmp_path):
+    path = tmp_path / "fra.txt"
+    path.write_text("Go.\tVa !\tCC-BY 2.0 (France) Attribution: tatoeba.org #2877272 (CM) & #1158250 (Wittydev)\n"
+                    "Hi.\tSalut !\tCC-BY 2.0 (France) Attribution: tatoeba.org #538123 (CM) & #509819 (Aiji)\n",
+                    encoding="utf-8")
+    assert read_pairs(path) == [("Go.", "Va !"), ("Hi.", "Salut !")]
+
+
 @pytest.mark.parametrize("content,match", [
     (b"", "empty"), (b"  \n\n", "empty"), (b"input,target\n", "no pairs"),
     (b"abc\ncba\n", "line 1: expected 2 columns"), (b"a,b\nc,d,e\n", "line 2: expected 2 columns"),
+    (b"a\tb\tCC-BY 2.0\nc\td\tmine\n", "line 1: expected 2 columns"),
     (b"a,\n", "target is empty"), (b"\x00\x01binary", "binary"), (b"\xff\xfe\xfa", "UTF-8"),
 ])
 def test_bad_pairs_files_raise_data_error(tmp_path, content, match):

@@ -30,6 +30,7 @@ from seqlab.io.errors import DataError
 
 PAD, START, END = 0, 1, 2
 SPECIAL_TOKENS = ("<pad>", "<s>", "</s>")
+TATOEBA_LICENCE = "CC-BY"   # third column of the Tatoeba/Anki pair files: "CC-BY 2.0 (France) Attribution: ..."
 HEADER_WORDS = {"input", "output", "source", "target", "question", "answer", "src", "tgt", "x", "y"}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -218,7 +219,9 @@ def read_pairs(path: str | Path, header: bool | None = None) -> list[Pair]:
 
     The delimiter is a tab for ``.tsv``/``.tab`` files or when the first line holds a tab, else a
     comma (CSV quoting rules apply). ``header=None`` skips a first row whose two fields are
-    header words (input/output, source/target, question/answer, ...).
+    header words (input/output, source/target, question/answer, ...). A third column that holds a
+    Tatoeba licence on every row (the Anki/manythings.org files: ``English<TAB>French<TAB>CC-BY 2.0
+    ...``) is left out.
 
     Raises ``DataError`` for a missing, binary, non-UTF-8 or empty file, a row without exactly
     two columns, or an empty field, naming the line.
@@ -235,6 +238,8 @@ def read_pairs(path: str | Path, header: bool | None = None) -> list[Pair]:
     if header or (header is None and rows and len(rows[0][1]) == 2
                   and all(f.strip().lower() in HEADER_WORDS for f in rows[0][1])):
         rows = rows[1:]
+    if rows and all(len(row) == 3 and row[2].startswith(TATOEBA_LICENCE) for _, row in rows):
+        rows = [(line, row[:2]) for line, row in rows]       # the attribution is no part of the pair
     pairs = []
     sep = "tab" if delimiter == "\t" else "comma"
     for line, row in rows:
