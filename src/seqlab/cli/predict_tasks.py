@@ -24,6 +24,7 @@ note naming it.
 """
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from dataclasses import dataclass, field
@@ -168,18 +169,31 @@ def seq2seq_table(task, args, recorded) -> Scored:
     from seqlab.data.pairs import HEADER_WORDS, read_pairs
 
     path = input_file(args.input)
-    lines = [line for line in read_text(path).splitlines() if line.strip()]
+    lines = [line for line in read_text(path).removeprefix("\ufeff").splitlines() if line.strip()]
     if lines and lines[0].strip().lower() in HEADER_WORDS:      # a one-column table with a header: input
         lines = lines[1:]
-    two_columns = all(("\t" in line or "," in line) for line in lines)
-    if two_columns:
+    is_csv = path.name.lower().endswith((".csv", ".csv.gz"))
+    if _holds_pairs(lines, is_csv, task):
         pairs = read_pairs(path)
         outputs = task.predict([p[0] for p in pairs])
         table = pd.DataFrame({"input": [p[0] for p in pairs], "prediction": outputs, "target": [p[1] for p in pairs],
                               "right": [int(o == p[1]) for o, p in zip(outputs, pairs)]})
         metrics = task.evaluate(pairs)
         return Scored(table, {k: metrics[k] for k in ("exact_match", "char_accuracy") if k in metrics})
+    if is_csv:   # a one-column CSV: its quoted inputs unquoted
+        lines = [row[0] if len(row) == 1 else line for line, row in zip(lines, csv.reader(lines))]
     return Scored(pd.DataFrame({"input": lines, "prediction": task.predict(lines)}))
+
+
+def _holds_pairs(lines: list[str], is_csv: bool, task) -> bool:
+    """Whether the lines of a seq2seq INPUT are input,target pairs: a tab on every line; in a CSV, two fields on
+    every row; in another file a comma on every line, unless the model's inputs held commas (then each line is an
+    input, as ``Wednesday, 8 May 1998``)."""
+    if all("\t" in line for line in lines):
+        return True
+    if is_csv:
+        return all(len(row) == 2 for row in csv.reader(lines))
+    return all("," in line for line in lines) and "," not in task.src_vocab_.index
 
 
 def _check_width(frame, expected: int, what: str, source: str) -> None:
