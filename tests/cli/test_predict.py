@@ -57,6 +57,28 @@ def test_predict_series_from_a_ucr_file(tmp_path, capsys):
     assert err.startswith(f"scores on {train}: accuracy ")                                              # and scored
 
 
+def test_predict_series_from_a_csv_table_leaves_out_the_columns_drop_names(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    rows = pd.DataFrame(rng.normal(0, 1, (20, 8)), columns=[f"t{i}" for i in range(8)])
+    rows.insert(0, "label", [f"c{i % 2}" for i in range(20)])
+    rows.to_csv(tmp_path / "train.csv", index=False)
+    run = tmp_path / "run"
+    assert main(["classify", str(tmp_path / "train.csv"), "--model", "gru", "--units", "4", "--epochs", "1",
+                 "--out", str(run)]) == 0
+    new = rows.drop(columns="label").head(3)
+    new.to_csv(tmp_path / "new.csv", index=False)
+    new.assign(id=[1000, 2000, 3000]).to_csv(tmp_path / "new_with_id.csv", index=False)
+    capsys.readouterr()
+    assert main(["predict", str(run), str(tmp_path / "new.csv")]) == 0
+    expected = capsys.readouterr().out
+    assert main(["predict", str(run), str(tmp_path / "new_with_id.csv"), "--drop", "id"]) == 0
+    assert capsys.readouterr().out == expected
+    assert main(["predict", str(run), str(tmp_path / "new_with_id.csv"), "--columns", "t0,t1"]) == 0
+    assert capsys.readouterr().out != expected          # two steps of each series, not eight
+    assert main(["predict", str(run), str(tmp_path / "new.csv"), "--drop", "id"]) == 2
+    assert "'id' not found (named by --drop)" in capsys.readouterr().err
+
+
 def test_predict_bad_inputs_exit_2(text_run, tmp_path, capsys):
     assert main(["predict", str(tmp_path / "nope"), str(tmp_path / "x.txt")]) == 2
     assert "no such run or model directory" in capsys.readouterr().err

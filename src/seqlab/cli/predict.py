@@ -86,6 +86,10 @@ def classifier_table(task, args):
                         f"but INPUT was to be read as {fmt}; give --format "
                         f"{'text' if is_text else recorded.get('format') or 'csv|ucr|ts'}")
     path = input_file(args.input)
+    if args.columns or args.drop:   # a table with its columns picked, read whole as in training
+        from seqlab.cli.classify import table_of
+
+        path = table_of(args, path, fmt, recorded.get("label_col"), args.text_col or recorded.get("text_col"))
     labelled = _labelled_input(task, args, path, fmt, recorded)
     if labelled is None:   # no labels: streamed, memory bounded by the chunk
         chunks = iter_unlabeled(path, fmt, text_col=args.text_col or recorded.get("text_col"),
@@ -102,14 +106,15 @@ def classifier_table(task, args):
                           "f1_macro": float(f1_score(truth, table["prediction"], average="macro", zero_division=0))})
 
 
-def _labelled_input(task, args, path: Path, fmt: str, recorded: dict):
+def _labelled_input(task, args, path: Path | pd.DataFrame, fmt: str, recorded: dict):
     """``(inputs, labels as text)`` when INPUT holds labels as the training file did (UCR/.ts files, a CSV
     with the label column, ``label<TAB>text`` lines whose labels are the model's classes), else None. The
     layout is judged on the first lines, so an unlabelled file is never read whole here."""
     text_col = args.text_col or recorded.get("text_col")
     label_col = recorded.get("label_col") or "label"
     classes = {str(c) for c in task.classes_}
-    if fmt == "text" and not text_col and not str(path).endswith((".csv", ".csv.gz")):
+    if fmt == "text" and not text_col and not isinstance(path, pd.DataFrame) and not str(path).endswith((".csv",
+                                                                                                       ".csv.gz")):
         first = next(iter_unlabeled(path, "text"), [])
         if not first or not all(tab and head.strip() in classes
                                 for head, tab, _ in (line.partition("\t") for line in first)):
@@ -120,7 +125,7 @@ def _labelled_input(task, args, path: Path, fmt: str, recorded: dict):
         return [text for _, _, text in heads], [head.strip() for head, _, _ in heads]
     if fmt == "csv":
         try:
-            if label_col not in read_frame(path, nrows=1).columns:
+            if label_col not in (path if isinstance(path, pd.DataFrame) else read_frame(path, nrows=1)).columns:
                 return None
         except (DataError, ConfigError):   # read again below, and explained there
             return None
