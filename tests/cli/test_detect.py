@@ -175,3 +175,14 @@ def test_anomaly_labels_of_one_class_are_left_out_not_trained_on(tmp_path, capsy
     assert main(["detect", str(path), "--epochs", "1", "--out", str(out)]) == 0
     assert "left out column 'is_anomaly'" in capsys.readouterr().err
     assert json.loads((out / "model" / "input.json").read_text())["columns"] == ["a", "b"]
+
+
+def test_predict_scores_a_file_whose_labels_are_all_normal(table_csv, tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["detect", str(table_csv), "--label-col", "label", "--epochs", "1", "--out", str(out)]) == 0
+    normal = tmp_path / "normal.csv"
+    pd.read_csv(table_csv).query("label == 0").to_csv(normal, index=False)
+    capsys.readouterr()
+    assert main(["predict", str(out), str(normal)]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 198 and "roc_auc" not in captured.err

@@ -87,7 +87,9 @@ def detector_table(task, args, recorded) -> Scored:
     summary = {"flagged": int(table["flagged"].sum()), "rows": len(table)}
     if labels is not None:
         table[labels.name] = labels.to_numpy()
-        summary.update({k: v for k, v in task.evaluate(X, labels.to_numpy()).items() if k in ("roc_auc", "pr_auc")})
+        if labels.nunique() > 1:    # ROC-AUC needs both classes; a file of normal rows is scored all the same
+            summary.update({k: v for k, v in task.evaluate(X, labels.to_numpy()).items()
+                            if k in ("roc_auc", "pr_auc")})
     return Scored(table, summary)
 
 
