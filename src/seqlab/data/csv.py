@@ -264,6 +264,7 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
 
 SEPARATORS = (";", "\t", "|")   # tried, in this order, when a CSV's header holds no comma
 _THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$")   # 1,234 or -12,345,678.5
+_SEPARATED_NUMBER = re.compile(r"^\s*[-+]?\d[\d,.' ]*\d\s*$")   # 1,234 or 1.234,5 or 1'234: digits with marks
 _PLAIN_NUMBER = re.compile(r"^\s*[-+]?\d+(?:\.\d+)?\s*$")
 
 
@@ -310,9 +311,11 @@ def _numeric_column(col: pd.Series, name: str, path) -> pd.Series:
         if as_dates(col.astype(object)) is not None:   # a date column where numbers belong: say what to do with it
             raise DataError(f"{path}: column {name!r} holds dates ({col.iloc[first]!r}), not numbers: leave it out "
                             f"(--drop {name}) or, where the command has one, make it the time column (--time-col)")
+        hint = ("give the thousands separator (--thousands , where the command has one) for numbers like 1,234"
+                if _SEPARATED_NUMBER.match(str(col.iloc[first])) else f"leave it out (--drop {name})")
         raise DataError(f"{path}: column {name!r} is non-numeric: row {first + 1} holds "
                         f"{col.iloc[first]!r} ({int(text.sum())} such row(s)); fix the file, choose "
-                        "another column, or give the thousands separator (--thousands ,) for numbers like 1,234")
+                        f"another column, or {hint}")
     return numbers.astype("float64")
 
 
