@@ -152,10 +152,11 @@ def gan_table(task, args, recorded) -> Scored:
 
 
 def generator_table(task, args, recorded) -> Scored:
-    """A CharGenerator: nats per character of each line (a --lines model, up to 2000 lines) or of the text."""
-    from seqlab.data.csv import read_text
+    """A CharGenerator: nats per character of each line (a --lines model, up to 2000 lines) or of the text; of a
+    CSV/TSV, the values of its text column (as in training: ``--text-col``, else the recorded or only one)."""
+    from seqlab.cli.generate import text_of
 
-    text = read_text(input_file(args.input))
+    text = text_of(args.input, args.text_col or recorded.get("text_col"))[0]
     overall = task.evaluate(text)
     items = [line.strip() for line in text.splitlines() if line.strip()]
     if task.lines and len(items) <= 2000:
