@@ -134,6 +134,23 @@ def test_tune_synth_scores_the_latest_windows_against_noise_and_replayed_windows
     assert 0 <= m["test"]["discriminative_score"] <= 0.5 and m["rerun"].startswith("seqlab synth ")
 
 
+def test_tune_synth_reads_its_table_as_synth_does(tmp_path, monkeypatch, capsys):
+    """tune synth read DATA itself: --columns/--drop were ignored (and the error said to --drop the column
+    dropped), a bundled data set name was 'file not found', a date column was no time column."""
+    import numpy as np
+
+    from seqlab.tasks.generation import search
+
+    monkeypatch.setattr(search, "TRIAL_METRIC_ITERATIONS", 20)
+    t = np.arange(240)
+    csv = tmp_path / "waves.csv"
+    csv.write_text("date,a,b,note\n" + "\n".join(f"2020-01-01 {v // 60:02d}:{v % 60:02d},{np.sin(v / 5):.4f},"
+                                                  f"{np.cos(v / 7):.4f},x" for v in t))
+    assert main(["tune", "synth", str(csv), "--seq-len", "8", "--model", "dense", "--epochs", "2", "--drop", "note",
+                 "--metric-iterations", "20", "--trials", "2", "--out", str(tmp_path / "s")]) == 0
+    assert "reading column 'date' as the time" in capsys.readouterr().err
+
+
 def test_tune_classify_reports_the_ensemble_of_trials_it_refitted(tmp_path, capsys):
     out = tmp_path / "run"
     command = ["tune", "classify", "italy-power-demand", "--model", "mlp", "--epochs", "10", "--trials", "4",

@@ -129,14 +129,15 @@ def _generate_job(args) -> Job:
 def _synth_job(args) -> Job:
     import numpy as np
 
-    from seqlab.cli.synth import batch_size_for, new_gan
-    from seqlab.data.csv import read_feature_table
+    from seqlab.cli.synth import batch_size_for, new_gan, read_series
     from seqlab.tasks.generation.metrics import discriminative_score, timegan_windows
     from seqlab.tasks.generation.search import time_split
 
     if args.seq_len < 2:
         raise ConfigError("--seq-len must be >= 2")
-    df, _, _ = read_feature_table(args.data, time_col=args.time_col)
+    df, notes = read_series(args)
+    for note in notes:
+        print(note, file=sys.stderr)
     train, test = time_split(timegan_windows(df.to_numpy(dtype=np.float64), args.seq_len, reverse=False))
     batch_size = batch_size_for(args, len(train) // 2)
     if len(train) < 2 * batch_size:
