@@ -73,3 +73,15 @@ def test_rbm_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
         err = capsys.readouterr().err.strip()
         assert err.startswith("seqlab: error:") and "\n" not in err, (args, err)
         assert not (tmp_path / "o").exists()
+
+
+def test_rbm_names_the_columns_to_leave_out(tmp_path, capsys):
+    dated = tmp_path / "dated.csv"
+    dated.write_text("date,a,b\n2020-01-01,1,0\n2020-01-02,0,1\n")
+    ids = tmp_path / "ids.csv"
+    ids.write_text("id,a,b\n1000,1,0\n1001,0,1\n")
+    assert main(["rbm", str(dated), "--out", str(tmp_path / "o")]) == 2
+    assert "(--drop date)" in capsys.readouterr().err
+    assert main(["rbm", str(ids), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "(columns id)" in err and "(--drop id)" in err

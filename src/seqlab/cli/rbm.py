@@ -66,13 +66,17 @@ def read_binary_csv(path: str, args=None) -> pd.DataFrame:
         df = select_columns(df, args, source=str(path))
     text = [str(c) for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
     if text:
-        raise DataError(f"{path}: columns {', '.join(text)} are not numeric; an RBM needs 0/1 values")
+        raise DataError(f"{path}: columns {', '.join(text)} are not numeric; an RBM needs 0/1 values: leave them "
+                        f"out (--drop {','.join(text)})")
     values = df.to_numpy(dtype=float)
     if not np.isfinite(values).all():
         raise DataError(f"{path} has empty, NaN or inf cells; fill or drop those rows first")
-    if values.size and (values.min() < 0 or values.max() > 1):
-        raise DataError(f"{path} has values in [{values.min():g}, {values.max():g}]; an RBM needs 0/1 "
-                        "values (or probabilities in [0, 1]); binarise or scale the data first")
+    outside = [str(c) for c, lo, hi in zip(df.columns, values.min(0, initial=0), values.max(0, initial=1))
+               if lo < 0 or hi > 1]
+    if outside:
+        raise DataError(f"{path} has values in [{values.min():g}, {values.max():g}] (columns {', '.join(outside)}); "
+                        "an RBM needs 0/1 values (or probabilities in [0, 1]); binarise or scale the data first, or "
+                        f"leave an id column out (--drop {outside[0]})")
     return df
 
 
