@@ -85,3 +85,23 @@ def test_rbm_names_the_columns_to_leave_out(tmp_path, capsys):
     assert main(["rbm", str(ids), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "(columns id)" in err and "(--drop id)" in err
+
+
+@pytest.mark.parametrize("content,message", [
+    ("a;b\n1;0\n0;1\n", None),                           # Excel's CSV: read with its separator
+    ("\ufeffa,b\n1,0\n0,1\n", None),                       # a byte-order mark
+    ("a,b\n", "has a header (a, b) but no data rows"),       # was: 'columns a, b are not numeric'
+])
+def test_predict_of_an_rbm_reads_csv_files_as_spreadsheets_write_them(tmp_path, capsys, content, message):
+    out = tmp_path / "run"
+    assert main(["rbm", str(write_patterns(tmp_path / "bits.csv")), "--columns", "u0,u1", "--hidden", "2",
+                 "--epochs", "1", "--batch-size", "10", "--out", str(out)]) == 0
+    new = tmp_path / "new.csv"
+    new.write_text(content, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["predict", str(out), str(new)]) == (0 if message is None else 2)
+    captured = capsys.readouterr()
+    if message is None:
+        assert captured.out.splitlines()[0] == "row,reconstruction_error,free_energy" and len(captured.out.split()) == 3
+    else:
+        assert message in captured.err and captured.err.count("\n") == 1

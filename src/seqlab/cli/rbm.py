@@ -33,6 +33,7 @@ from seqlab.cli.common import (
     select_columns,
     training_run,
 )
+from seqlab.data.csv import read_frame
 from seqlab.io.errors import DataError
 from seqlab.tasks.verdicts import verdict
 
@@ -56,12 +57,9 @@ def read_binary_csv(path: str, args=None) -> pd.DataFrame:
     f = input_file(path)
     if f.is_dir():
         raise DataError(f"{path} is a folder; pass a CSV of 0/1 values, or add --movielens for the ml-100k folder")
-    try:
-        df = pd.read_csv(f, header=None)
-        if not pd.to_numeric(df.iloc[0], errors="coerce").notna().all():
-            df = pd.read_csv(f)                           # the first row is a header
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-        raise DataError(f"{path} is not a readable CSV: {str(e).strip().splitlines()[-1]}") from None
+    df = read_frame(f, header=None)     # a ';', tab or '|' file too, and a byte-order mark dropped
+    if not pd.to_numeric(df.iloc[0], errors="coerce").notna().all():
+        df = read_frame(f)                # the first row is a header
     if args is not None:
         df = select_columns(df, args, source=str(path))
     text = [str(c) for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
