@@ -163,3 +163,13 @@ def test_tune_classify_reports_the_ensemble_of_trials_it_refitted(tmp_path, caps
     printed = capsys.readouterr().out
     assert "chosen by ensemble selection" in printed and "retrains the best configuration alone" in printed
     assert "Ensemble of trials" in (out / "report.html").read_text()
+
+
+def test_a_tuned_model_level_with_its_baseline_ties_it():
+    """The tune verdict said 'does NOT beat ... (accuracy 0.9286 vs 0.9286)' where every other command says 'ties'."""
+    from seqlab.cli.tune import tuned_verdict
+
+    baselines = {"1-NN Euclidean": {"accuracy": 0.92857}, "majority": {"accuracy": 0.5}}
+    line = tuned_verdict({"accuracy": 0.92857}, baselines)
+    assert line == "the tuned model ties the strong baseline 1-NN Euclidean: accuracy 0.9286 vs 0.9286"
+    assert tuned_verdict({"rmse": 30.0}, {"naive": {"rmse": 20.0}}).startswith("the tuned model LOSES to")
