@@ -154,3 +154,18 @@ def test_predict_forecaster_forecasts_after_a_csv_history(tmp_path, capsys):
     expected = Task.load(tmp_path / "m").predict(history.tail(20))
     assert list(table.columns) == ["step", "y"]
     np.testing.assert_allclose(table["y"].to_numpy(), expected["y"].to_numpy(), rtol=1e-5)
+
+
+def test_predicted_times_are_headed_by_the_time_column(tmp_path, capsys):
+    """The future times of a history with a date column were headed 'index'."""
+    from seqlab.tasks.forecasting.forecaster import Forecaster
+
+    history = pd.DataFrame({"date": pd.date_range("2020-01-01", periods=80, freq="D").astype(str),
+                            "y": 10 + np.sin(np.arange(80) / 3.0)})
+    Forecaster("linear", target="y", time_col="date", lookback=6, horizon=2, epochs=2, verbose=0).fit(history).save(
+        tmp_path / "m")
+    history.tail(20).to_csv(tmp_path / "history.csv", index=False)
+    capsys.readouterr()
+    assert main(["predict", str(tmp_path / "m"), str(tmp_path / "history.csv")]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert list(table.columns) == ["date", "y"] and table["date"].tolist() == ["2020-03-21", "2020-03-22"]
