@@ -173,3 +173,20 @@ def test_a_tuned_model_level_with_its_baseline_ties_it():
     line = tuned_verdict({"accuracy": 0.92857}, baselines)
     assert line == "the tuned model ties the strong baseline 1-NN Euclidean: accuracy 0.9286 vs 0.9286"
     assert tuned_verdict({"rmse": 30.0}, {"naive": {"rmse": 20.0}}).startswith("the tuned model LOSES to")
+
+
+def test_tune_synth_samples_no_batch_larger_than_the_windows_of_a_trial(tmp_path, monkeypatch, capsys):
+    """TimeGAN's search drew batch 256 for trials of 166 windows: the trial failed, with Optuna's traceback."""
+    import numpy as np
+
+    from seqlab.tasks.generation import search
+
+    monkeypatch.setattr(search, "TRIAL_METRIC_ITERATIONS", 20)
+    t = np.arange(240)
+    csv = tmp_path / "waves.csv"
+    csv.write_text("a,b\n" + "\n".join(f"{np.sin(v / 5):.4f},{np.cos(v / 7):.4f}" for v in t))
+    assert main(["tune", "synth", str(csv), "--seq-len", "8", "--iterations", "2", "--metric-iterations", "20",
+                 "--trials", "3", "--out", str(tmp_path / "t")]) == 0
+    m = json.loads((tmp_path / "t" / "metrics.json").read_text())
+    assert m["trials"]["failed"] == 0 and m["best_params"]["batch_size"] <= 128
+    assert "Traceback" not in capsys.readouterr().err
