@@ -169,3 +169,17 @@ def test_predicted_times_are_headed_by_the_time_column(tmp_path, capsys):
     assert main(["predict", str(tmp_path / "m"), str(tmp_path / "history.csv")]) == 0
     table = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert list(table.columns) == ["date", "y"] and table["date"].tolist() == ["2020-03-21", "2020-03-22"]
+
+
+def test_predict_reads_a_semicolon_csv_as_classify_did(tmp_path, capsys):
+    """classify trained on a ';'-separated CSV of texts; predict on the same file said: no text column 'text';
+    columns are: text;label."""
+    rows = [(f"win free cash prize {i}", "spam") if i % 2 else (f"see you at lunch {i}", "ham") for i in range(24)]
+    path = tmp_path / "texts.csv"
+    path.write_text("text;label\n" + "".join(f"{t};{y}\n" for t, y in rows))
+    out = tmp_path / "run"
+    assert main(["classify", str(path), "--model", "lstm", "--units", "4", "--epochs", "1", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["predict", str(out), str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert len(pd.read_csv(io.StringIO(out))) == 24 and err.startswith(f"scores on {path}: accuracy ")

@@ -48,7 +48,7 @@ from seqlab.cli.common import (
     read_table,
 )
 from seqlab.cli.predict_tasks import TASK_TABLES, Scored, recorded_input
-from seqlab.data.csv import read_frame
+from seqlab.data.csv import read_frame, separator_of
 from seqlab.data.formats import detect_format, read_labeled, read_unlabeled
 from seqlab.data.unlabeled import iter_unlabeled
 from seqlab.io.atomic import atomic_path
@@ -86,7 +86,8 @@ def classifier_table(task, args):
                         f"but INPUT was to be read as {fmt}; give --format "
                         f"{'text' if is_text else recorded.get('format') or 'csv|ucr|ts'}")
     path = input_file(args.input)
-    if args.columns or args.drop:   # a table with its columns picked, read whole as in training
+    spreadsheet = str(path).lower().endswith((".csv", ".csv.gz")) and separator_of(path) is not None   # ';' ...
+    if args.columns or args.drop or spreadsheet:   # a table with its columns picked, read whole as in training
         from seqlab.cli.classify import table_of
 
         path = table_of(args, path, fmt, recorded.get("label_col"), args.text_col or recorded.get("text_col"))

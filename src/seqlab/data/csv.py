@@ -240,7 +240,7 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
     _check_file(path)
     if thousands is not None and len(thousands) != 1:
         raise ConfigError(f"the thousands separator must be one character, e.g. ',', got {thousands!r}")
-    guessed = sep == "," and "sep" not in options and _separator_of(path)
+    guessed = sep == "," and "sep" not in options and separator_of(path)
     if guessed:   # a header without commas: a ';', tab or '|' file, read with that separator
         sep = guessed
         if sep == ";":   # Excel's CSV where the decimal mark is a comma
@@ -268,7 +268,7 @@ _SEPARATED_NUMBER = re.compile(r"^\s*[-+]?\d[\d,.' ]*\d\s*$")   # 1,234 or 1.234
 _PLAIN_NUMBER = re.compile(r"^\s*[-+]?\d+(?:\.\d+)?\s*$")
 
 
-def _separator_of(path: Path) -> str | None:
+def separator_of(path: Path) -> str | None:
     """The separator of a file whose first line holds no comma but a ``SEPARATORS`` character (the most
     frequent of them), else None. Pipes (``<(...)``) are not peeked at: they cannot be read twice."""
     if not path.is_file():
