@@ -86,7 +86,8 @@ def classifier_table(task, args):
                         f"but INPUT was to be read as {fmt}; give --format "
                         f"{'text' if is_text else recorded.get('format') or 'csv|ucr|ts'}")
     path = input_file(args.input)
-    spreadsheet = str(path).lower().endswith((".csv", ".csv.gz")) and separator_of(path) is not None   # ';' ...
+    spreadsheet = (fmt == "text" and str(path).lower().endswith((".csv", ".csv.gz"))   # texts in a ';' CSV
+                   and separator_of(path) is not None)
     if args.columns or args.drop or spreadsheet:   # a table with its columns picked, read whole as in training
         from seqlab.cli.classify import table_of
 
