@@ -115,8 +115,8 @@ def _labelled_input(task, args, path: Path | pd.DataFrame, fmt: str, recorded: d
     text_col = args.text_col or recorded.get("text_col")
     label_col = recorded.get("label_col") or "label"
     classes = {str(c) for c in task.classes_}
-    if fmt == "text" and not text_col and not isinstance(path, pd.DataFrame) and not str(path).endswith((".csv",
-                                                                                                       ".csv.gz")):
+    is_table = isinstance(path, pd.DataFrame) or str(path).endswith((".csv", ".csv.gz"))
+    if fmt == "text" and not text_col and not is_table:
         first = next(iter_unlabeled(path, "text"), [])
         if not first or not all(tab and head.strip() in classes
                                 for head, tab, _ in (line.partition("\t") for line in first)):
