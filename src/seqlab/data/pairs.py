@@ -244,8 +244,11 @@ def read_pairs(path: str | Path, header: bool | None = None) -> list[Pair]:
     sep = "tab" if delimiter == "\t" else "comma"
     for line, row in rows:
         if len(row) != 2:
+            advice = (f"a table with a header ({', '.join(row)[:80]}): name its input and target columns "
+                      "(--columns INPUT,TARGET)"
+                      if line == 1 and len(row) > 2 else f"quote fields that hold a {sep}")
             raise DataError(f"{path} line {line}: expected 2 columns (input{delimiter}target, {sep}-separated), "
-                            f"got {len(row)}: {delimiter.join(row)[:60]!r}; quote fields that hold a {sep}")
+                            f"got {len(row)}: {delimiter.join(row)[:60]!r}; {advice}")
         if not row[0] or not row[1]:
             raise DataError(f"{path} line {line}: the {'input' if not row[0] else 'target'} is empty; every "
                             f"pair needs a non-empty input and target")
