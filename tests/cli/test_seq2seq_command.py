@@ -162,3 +162,18 @@ def test_seqlab_predict_scores_input_target_pairs_of_a_model_whose_inputs_hold_c
     assert main(["predict", str(comma_run_dir), str(path)]) == 0
     captured = capsys.readouterr()
     assert captured.out.splitlines()[0] == "input,prediction,target,right" and "exact_match" in captured.err
+
+
+def test_seqlab_predict_picks_the_columns_of_a_table_as_training_does(run_dir, tmp_path, capsys):
+    """--columns/--drop were accepted and ignored: a row 'id,input,target' was read as one input."""
+    path = tmp_path / "table.csv"
+    path.write_text("id,input,target\n1,abc,cba\n2,ba,ab\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["predict", str(run_dir), str(path), "--drop", "id"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[0] == "input,prediction,target,right" and "exact_match" in captured.err
+    assert main(["predict", str(run_dir), str(path), "--columns", "input"]) == 0
+    assert [row.split(",")[0] for row in capsys.readouterr().out.splitlines()] == ["input", "abc", "ba"]
+    assert main(["predict", str(run_dir), str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "rows of 3 columns" in err and err.count("\n") == 1

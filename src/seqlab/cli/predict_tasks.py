@@ -167,25 +167,45 @@ def generator_table(task, args, recorded) -> Scored:
 
 
 def seq2seq_table(task, args, recorded) -> Scored:
-    """A Seq2Seq: the output for each input; with input,target pairs also whether it is right."""
+    """A Seq2Seq: the output for each input; with input,target pairs also whether it is right. ``--columns`` /
+    ``--drop`` pick the input (and target) column of a table with a header, as in training."""
     from seqlab.data.csv import read_text
-    from seqlab.data.pairs import HEADER_WORDS, read_pairs
+    from seqlab.data.pairs import HEADER_WORDS, check_pairs, read_pairs
 
     path = input_file(args.input)
+    if args.columns or args.drop:
+        frame = read_table(args, args.input, sep="\t" if path.suffix.lower() in (".tsv", ".tab") else ",", dtype=str,
+                           keep_default_na=False)
+        if frame.shape[1] > 2:
+            raise DataError(f"{args.input}: --columns/--drop leave {frame.shape[1]} columns "
+                            f"({', '.join(frame.columns)}); keep the input column, or input and target")
+        return _scored_pairs(task, check_pairs(frame)) if frame.shape[1] == 2 else _outputs(task, frame.iloc[:, 0])
     lines = [line for line in read_text(path).removeprefix("\ufeff").splitlines() if line.strip()]
     if lines and lines[0].strip().lower() in HEADER_WORDS:      # a one-column table with a header: input
         lines = lines[1:]
     is_csv = path.name.lower().endswith((".csv", ".csv.gz"))
     if _holds_pairs(lines, is_csv, task):
-        pairs = read_pairs(path)
-        outputs = task.predict([p[0] for p in pairs])
-        table = pd.DataFrame({"input": [p[0] for p in pairs], "prediction": outputs, "target": [p[1] for p in pairs],
-                              "right": [int(o == p[1]) for o, p in zip(outputs, pairs)]})
-        metrics = task.evaluate(pairs)
-        return Scored(table, {k: metrics[k] for k in ("exact_match", "char_accuracy") if k in metrics})
+        return _scored_pairs(task, read_pairs(path))
     if is_csv:   # a one-column CSV: its quoted inputs unquoted
-        lines = [row[0] if len(row) == 1 else line for line, row in zip(lines, csv.reader(lines))]
-    return Scored(pd.DataFrame({"input": lines, "prediction": task.predict(lines)}))
+        rows = list(csv.reader(lines))
+        if any(len(row) > 2 for row in rows):
+            raise DataError(f"{args.input} has rows of {max(map(len, rows))} columns; give inputs, or input,target "
+                            "pairs (--columns INPUT[,TARGET] picks them from a table with a header)")
+        lines = [row[0] if len(row) == 1 else line for line, row in zip(lines, rows)]
+    return _outputs(task, lines)
+
+
+def _outputs(task, inputs) -> Scored:
+    inputs = list(inputs)
+    return Scored(pd.DataFrame({"input": inputs, "prediction": task.predict(inputs)}))
+
+
+def _scored_pairs(task, pairs) -> Scored:
+    outputs = task.predict([p[0] for p in pairs])
+    table = pd.DataFrame({"input": [p[0] for p in pairs], "prediction": outputs, "target": [p[1] for p in pairs],
+                          "right": [int(o == p[1]) for o, p in zip(outputs, pairs)]})
+    metrics = task.evaluate(pairs)
+    return Scored(table, {k: metrics[k] for k in ("exact_match", "char_accuracy") if k in metrics})
 
 
 def _holds_pairs(lines: list[str], is_csv: bool, task) -> bool:
