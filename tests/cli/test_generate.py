@@ -116,3 +116,11 @@ def test_predict_of_a_generator_ignores_a_byte_order_mark(run_dir, tmp_path, cap
     capsys.readouterr()
     assert main(["predict", str(run_dir), str(new)]) == 0
     assert [row.split(",")[0] for row in capsys.readouterr().out.splitlines()] == ["text", "anna", "bob"]
+
+
+def test_predict_of_a_generator_refuses_columns_it_would_ignore(run_dir, tmp_path, capsys):
+    new = tmp_path / "new.txt"
+    new.write_text("anna\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["predict", str(run_dir), str(new), "--drop", "Count"]) == 2
+    assert "--text-col names the column" in capsys.readouterr().err

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from seqlab.cli.common import input_file, read_table
-from seqlab.io.errors import DataError
+from seqlab.io.errors import ConfigError, DataError
 
 
 @dataclass
@@ -156,6 +156,9 @@ def generator_table(task, args, recorded) -> Scored:
     CSV/TSV, the values of its text column (as in training: ``--text-col``, else the recorded or only one)."""
     from seqlab.cli.generate import text_of
 
+    if args.columns or args.drop:    # as generate train, which has neither
+        raise ConfigError("--columns/--drop do not apply to a generator's INPUT; --text-col names the column of a "
+                          "CSV/TSV to read")
     text = text_of(args.input, args.text_col or recorded.get("text_col"))[0]
     overall = task.evaluate(text)
     items = [line.strip() for line in text.splitlines() if line.strip()]
