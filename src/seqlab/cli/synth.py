@@ -181,6 +181,9 @@ def run(args: argparse.Namespace) -> int:
     lo, hi = values.min(0), values.max(0)
     real = timegan_windows(values, args.seq_len, reverse=False)
     batch_size = batch_size_for(args, len(real))
+    if len(real) < batch_size and args.batch_size is None:   # the default batch is cut to the windows from MIN_WINDOWS
+        raise DataError(f"{len(real)} windows of {args.seq_len} steps ({len(values)} rows): fewer than {MIN_WINDOWS} "
+                        "windows, too few to train a GAN on; give a longer series or a lower --seq-len")
     if len(real) < batch_size:
         raise DataError(f"{len(real)} windows of {args.seq_len} steps is fewer than the batch size {batch_size}; "
                         "give a longer series or lower --batch-size / --seq-len")
