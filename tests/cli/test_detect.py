@@ -175,6 +175,11 @@ def test_anomaly_labels_of_one_class_are_left_out_not_trained_on(tmp_path, capsy
     assert main(["detect", str(path), "--epochs", "1", "--out", str(out)]) == 0
     assert "left out column 'is_anomaly'" in capsys.readouterr().err
     assert json.loads((out / "model" / "input.json").read_text())["columns"] == ["a", "b"]
+    test = tmp_path / "test.csv"        # aeon's TRAIN of normal rows, TEST with anomalies: predict scores it
+    pd.DataFrame({"a": [0.1, 9.0, -0.2, 0.3], "b": [0.0, 9.0, 0.1, -0.1], "is_anomaly": [0, 1, 0, 0]}).to_csv(
+        test, index=False)
+    assert main(["predict", str(out), str(test)]) == 0
+    assert "roc_auc" in capsys.readouterr().err
 
 
 def test_predict_scores_a_file_whose_labels_are_all_normal(table_csv, tmp_path, capsys):

@@ -78,17 +78,18 @@ def _named(table: pd.DataFrame, names, holds) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def guess_label_and_counter(args, table: pd.DataFrame, source) -> tuple[pd.DataFrame, list[str]]:
+def guess_label_and_counter(args, table: pd.DataFrame, source) -> tuple[pd.DataFrame, list[str], str | None]:
     """Without ``--label-col``: a 0/1 column named as anomaly labels are (``ANOMALY_LABEL_NAMES``) is the label
-    column, never a feature (left out when it holds one class only: nothing to score by). Without ``--time-col``
-    and a date column (``guess_time_column``): a column of increasing whole numbers named as a time
-    (``COUNTER_NAMES``) is the time column. Returns the table and the notes that say so, for stderr."""
-    notes = []
+    column, never a feature (left out when it holds one class only, as in a training file of normal rows: nothing
+    to score by here, but ``seqlab predict`` scores a file that holds both). Without ``--time-col`` and a date
+    column (``guess_time_column``): a column of increasing whole numbers named as a time (``COUNTER_NAMES``) is
+    the time column. Returns the table, the notes that say so (for stderr) and the labels left out, if any."""
+    notes, left_out = [], None
     label = None if args.label_col else _named(table, ANOMALY_LABEL_NAMES, lambda v: v.isin([0, 1]).all())
     if label is not None and table[label].nunique() == 1:
         notes.append(f"seqlab: note: left out column {label!r} of {source}: anomaly labels, all "
-                     f"{table[label].iloc[0]}, nothing to score by")
-        table = table.drop(columns=[label])
+                     f"{table[label].iloc[0]:g}, nothing to score by (seqlab predict scores a file that has both)")
+        table, left_out = table.drop(columns=[label]), label
     elif label is not None:
         args.label_col = label
         notes.append(f"seqlab: note: reading column {label!r} as the anomaly labels (1 = anomaly) of {source}, used "
@@ -100,7 +101,7 @@ def guess_label_and_counter(args, table: pd.DataFrame, source) -> tuple[pd.DataF
         if args.time_col is not None:
             notes.append(f"seqlab: note: reading column {args.time_col!r} as the time of each row (increasing "
                          f"whole numbers, not trained on) of {source} (--time-col names another)")
-    return table, notes
+    return table, notes, left_out
 
 
 # --window of a file of one value column beside a time column (NAB's timestamp,value): the window the NAB
@@ -148,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     from seqlab.train.budget import describe
 
     table = read_table(args, args.data, keep=[args.label_col, args.time_col])
-    table, notes = guess_label_and_counter(args, table, args.data)
+    table, notes, unscored = guess_label_and_counter(args, table, args.data)
     df, labels, times = read_feature_table(table, label_col=args.label_col, time_col=args.time_col)
     if labels is not None:
         check_anomaly_labels(labels.to_numpy())           # before training, not after
@@ -191,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
         if times is not None:
             flagged.insert(0, times.name, times.to_numpy()[df.index.get_indexer(flagged.index)])   # in score order
         run.save(det, input={"command": "detect", "columns": [str(c) for c in df.columns],
-                             "label_col": args.label_col, "time_col": args.time_col})
+                             "label_col": args.label_col or unscored, "time_col": args.time_col})
         table.to_csv(run.dir / "scores.csv", index_label="row")
         flagged.to_csv(run.dir / "flagged.csv", index_label="row")
         _plot(scores, flags, det.threshold_, labels, times, args.window, run.dir / "score.png")
