@@ -26,6 +26,13 @@ def test_csv_pairs_keep_strings_exactly_and_skip_a_header(tmp_path):
     assert read_pairs(path) == [("007+1", "008"), ("a,b", "ba"), ("hello ", "olleh")]
 
 
+def test_a_header_naming_two_languages_is_skipped(tmp_path):
+    """A translation table's header 'English,French' was learned as a pair."""
+    path = tmp_path / "p.csv"
+    path.write_text("English,French\nGo.,Va !\n", encoding="utf-8")
+    assert read_pairs(path) == [("Go.", "Va !")]
+
+
 def test_tsv_pairs_and_a_first_row_that_is_data(tmp_path):
     path = tmp_path / "p.tsv"
     path.write_text("Go.\tVa !\nRun!\tCours !\n", encoding="utf-8")

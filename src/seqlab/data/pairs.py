@@ -30,6 +30,10 @@ from seqlab.io.errors import DataError
 
 PAD, START, END = 0, 1, 2
 SPECIAL_TOKENS = ("<pad>", "<s>", "</s>")
+LANGUAGE_HEADERS = {   # a translation table's header names its two languages: English,French or eng,fra
+    "english", "french", "german", "spanish", "italian", "portuguese", "dutch", "russian", "japanese", "chinese",
+    "en", "fr", "de", "es", "it", "pt", "nl", "ru", "ja", "zh", "eng", "fra", "deu", "spa", "ita", "por", "nld",
+    "rus", "jpn", "cmn"}
 TATOEBA_LICENCE = "CC-BY"   # third column of the Tatoeba/Anki pair files: "CC-BY 2.0 (France) Attribution: ..."
 HEADER_WORDS = {"input", "output", "source", "target", "question", "answer", "src", "tgt", "x", "y"}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -219,9 +223,9 @@ def read_pairs(path: str | Path, header: bool | None = None) -> list[Pair]:
 
     The delimiter is a tab for ``.tsv``/``.tab`` files or when the first line holds a tab, else a
     comma (CSV quoting rules apply). ``header=None`` skips a first row whose two fields are
-    header words (input/output, source/target, question/answer, ...). A third column that holds a
-    Tatoeba licence on every row (the Anki/manythings.org files: ``English<TAB>French<TAB>CC-BY 2.0
-    ...``) is left out.
+    header words (input/output, source/target, question/answer, ...) or two languages (English,French).
+    A third column that holds a Tatoeba licence on every row (the Anki/manythings.org files:
+    ``English<TAB>French<TAB>CC-BY 2.0 ...``) is left out.
 
     Raises ``DataError`` for a missing, binary, non-UTF-8 or empty file, a row without exactly
     two columns, or an empty field, naming the line.
@@ -235,8 +239,9 @@ def read_pairs(path: str | Path, header: bool | None = None) -> list[Pair]:
                 if r]
     except csv.Error as e:
         raise DataError(f"{path} cannot be read as {'TSV' if delimiter == chr(9) else 'CSV'}: {e}") from None
-    if header or (header is None and rows and len(rows[0][1]) == 2
-                  and all(f.strip().lower() in HEADER_WORDS for f in rows[0][1])):
+    head = [f.strip().lower() for f in rows[0][1]] if rows else []
+    if header or (header is None and len(head) == 2 and (all(f in HEADER_WORDS for f in head)
+                                                         or all(f in LANGUAGE_HEADERS for f in head))):
         rows = rows[1:]
     if rows and all(len(row) == 3 and row[2].startswith(TATOEBA_LICENCE) for _, row in rows):
         rows = [(line, row[:2]) for line, row in rows]       # the attribution is no part of the pair
