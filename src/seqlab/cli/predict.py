@@ -218,10 +218,19 @@ def forecast_table(task, args) -> pd.DataFrame:
     """A Forecaster: INPUT is a CSV history; the ``horizon`` steps after its last row. A panel model
     (``seqlab forecast --id-col``): INPUT is a CSV or Parquet panel; a row per series and future step
     (``id, time, forecast[, forecast_q<q>]``)."""
-    if getattr(task, "panel_", None) is not None:
+    panel = getattr(task, "panel_", None)
+    if panel is not None:
+        from seqlab.cli.common import select_columns
+        from seqlab.data.panel import names_of
         from seqlab.data.panel import read_table as read_panel
 
-        return task.predict(read_panel(input_file(args.input)))
+        frame = read_panel(input_file(args.input))
+        if not panel.wide:   # --columns/--drop as in training: the columns the model reads are kept
+            p = panel.p
+            keep = [panel.id_col, p.get("time_col"), panel.target, *names_of(p.get("features")),
+                    *names_of(p.get("future_features")), *names_of(p.get("static_features"))]
+            frame = select_columns(frame, args, keep, source=args.input)
+        return task.predict(frame)
     return task.predict(_read_csv(args)).reset_index()
 
 
