@@ -146,3 +146,48 @@ def test_a_timestamp_value_file_is_a_series_without_flags_and_flagged_rows_keep_
     flagged = pd.read_csv(out / "flagged.csv")
     assert flagged["score"].is_monotonic_decreasing and len(flagged) > 1
     assert (pd.to_datetime(flagged["timestamp"]) == times[flagged["row"].to_numpy()]).all()
+
+
+def test_an_aeon_anomaly_file_reads_its_labels_and_row_counter_as_such(tmp_path, capsys):
+    """aeon's and TSB-UAD's layout, ``timestamp,value,is_anomaly`` with timestamp 0, 1, 2, ...: all three columns
+    were trained on, the anomaly labels among the features, each row scored on its own."""
+    rng = np.random.default_rng(0)
+    value = np.sin(np.arange(300) / 10) + 0.05 * rng.normal(size=300)
+    value[200:205] += 4
+    path = tmp_path / "aeon.csv"
+    pd.DataFrame({"timestamp": np.arange(300), "value": value,
+                  "is_anomaly": (np.arange(300) // 5 == 40).astype(int)}).to_csv(path, index=False)
+    out = tmp_path / "run"
+    assert main(["detect", str(path), "--epochs", "2", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "reading column 'is_anomaly' as the anomaly labels" in err and "reading column 'timestamp'" in err
+    recorded = json.loads((out / "model" / "input.json").read_text())
+    assert recorded["columns"] == ["value"] and recorded["label_col"] == "is_anomaly"
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["mode"] == "time series" and "roc_auc" in metrics
+
+
+def test_anomaly_labels_of_one_class_are_left_out_not_trained_on(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    path = tmp_path / "normal.csv"
+    pd.DataFrame({"a": rng.normal(size=100), "b": rng.normal(size=100), "is_anomaly": 0}).to_csv(path, index=False)
+    out = tmp_path / "run"
+    assert main(["detect", str(path), "--epochs", "1", "--out", str(out)]) == 0
+    assert "left out column 'is_anomaly'" in capsys.readouterr().err
+    assert json.loads((out / "model" / "input.json").read_text())["columns"] == ["a", "b"]
+    test = tmp_path / "test.csv"        # aeon's TRAIN of normal rows, TEST with anomalies: predict scores it
+    pd.DataFrame({"a": [0.1, 9.0, -0.2, 0.3], "b": [0.0, 9.0, 0.1, -0.1], "is_anomaly": [0, 1, 0, 0]}).to_csv(
+        test, index=False)
+    assert main(["predict", str(out), str(test)]) == 0
+    assert "roc_auc" in capsys.readouterr().err
+
+
+def test_predict_scores_a_file_whose_labels_are_all_normal(table_csv, tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["detect", str(table_csv), "--label-col", "label", "--epochs", "1", "--out", str(out)]) == 0
+    normal = tmp_path / "normal.csv"
+    pd.read_csv(table_csv).query("label == 0").to_csv(normal, index=False)
+    capsys.readouterr()
+    assert main(["predict", str(out), str(normal)]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 198 and "roc_auc" not in captured.err

@@ -158,3 +158,21 @@ def test_default_panel_run_names_its_choices_and_the_opt_outs_drop_them(tmp_path
     metrics = json.loads((tmp_path / "alone" / "metrics.json").read_text())
     assert "combination" not in metrics and "validation_mase" not in metrics and metrics["difference"] == "values"
     assert "mlp on values beats" in text or "mlp on values does NOT beat" in text
+
+
+def test_predict_of_a_panel_applies_columns_and_drop_as_training_does(tmp_path, capsys):
+    """--columns/--drop were accepted and ignored by predict of a panel model."""
+    rng = np.random.default_rng(0)
+    rows = [{"id": f"s{i}", "week": w, "sales": 10 + rng.normal(0, 0.1), "note": "x"} for i in range(4) for w in
+            range(30)]
+    path = tmp_path / "sales.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    out = tmp_path / "run"
+    assert main(["forecast", str(path), "--id-col", "id", "--time-col", "week", "--target", "sales", "--drop", "note",
+                 "--model", "linear", "--lookback", "4", "--horizon", "2", "--no-classical", "--verbose", "0",
+                 "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["predict", str(out), str(path), "--drop", "note"]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 1 + 4 * 2
+    assert main(["predict", str(out), str(path), "--drop", "notes"]) == 2
+    assert "'notes' not found (named by --drop)" in capsys.readouterr().err

@@ -92,3 +92,35 @@ def test_a_csv_is_learned_as_the_values_of_its_text_column_not_as_csv_rows(tmp_p
     pd.DataFrame({"Name": names, "Count": range(40)}).to_csv(path, index=False)
     assert main(["generate", "train", str(path), "--steps", "5", "--out", str(tmp_path / "c")]) == 0
     assert "learning column 'Name' of babynames.csv, its only text column" in capsys.readouterr().err
+
+
+def test_predict_scores_the_values_of_the_text_column_a_csv_model_learned(tmp_path, capsys):
+    """predict read the CSV whole: its header and the other columns were scored as names."""
+    import pandas as pd
+
+    names = ["anna", "bob", "carla", "dora", "emil", "fred", "gina", "hugo", "ivan", "jana"] * 4
+    path = tmp_path / "babynames.csv"
+    pd.DataFrame({"Name": names, "Gender": ["F", "M"] * 20, "Count": range(40)}).to_csv(path, index=False)
+    out = tmp_path / "run"
+    assert main(["generate", "train", str(path), "--text-col", "Name", "--steps", "5", "--out", str(out)]) == 0
+    new = tmp_path / "new.csv"
+    pd.DataFrame({"Name": ["anna", "bob"], "Gender": ["F", "M"], "Count": [7, 8]}).to_csv(new, index=False)
+    capsys.readouterr()
+    assert main(["predict", str(out), str(new)]) == 0
+    assert [row.split(",")[0] for row in capsys.readouterr().out.splitlines()] == ["text", "anna", "bob"]
+
+
+def test_predict_of_a_generator_ignores_a_byte_order_mark(run_dir, tmp_path, capsys):
+    new = tmp_path / "new.txt"
+    new.write_text("\ufeffanna\nbob\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["predict", str(run_dir), str(new)]) == 0
+    assert [row.split(",")[0] for row in capsys.readouterr().out.splitlines()] == ["text", "anna", "bob"]
+
+
+def test_predict_of_a_generator_refuses_columns_it_would_ignore(run_dir, tmp_path, capsys):
+    new = tmp_path / "new.txt"
+    new.write_text("anna\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["predict", str(run_dir), str(new), "--drop", "Count"]) == 2
+    assert "--text-col names the column" in capsys.readouterr().err

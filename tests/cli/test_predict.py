@@ -57,6 +57,28 @@ def test_predict_series_from_a_ucr_file(tmp_path, capsys):
     assert err.startswith(f"scores on {train}: accuracy ")                                              # and scored
 
 
+def test_predict_series_from_a_csv_table_leaves_out_the_columns_drop_names(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    rows = pd.DataFrame(rng.normal(0, 1, (20, 8)), columns=[f"t{i}" for i in range(8)])
+    rows.insert(0, "label", [f"c{i % 2}" for i in range(20)])
+    rows.to_csv(tmp_path / "train.csv", index=False)
+    run = tmp_path / "run"
+    assert main(["classify", str(tmp_path / "train.csv"), "--model", "gru", "--units", "4", "--epochs", "1",
+                 "--out", str(run)]) == 0
+    new = rows.drop(columns="label").head(3)
+    new.to_csv(tmp_path / "new.csv", index=False)
+    new.assign(id=[1000, 2000, 3000]).to_csv(tmp_path / "new_with_id.csv", index=False)
+    capsys.readouterr()
+    assert main(["predict", str(run), str(tmp_path / "new.csv")]) == 0
+    expected = capsys.readouterr().out
+    assert main(["predict", str(run), str(tmp_path / "new_with_id.csv"), "--drop", "id"]) == 0
+    assert capsys.readouterr().out == expected
+    assert main(["predict", str(run), str(tmp_path / "new_with_id.csv"), "--columns", "t0,t1"]) == 0
+    assert capsys.readouterr().out != expected          # two steps of each series, not eight
+    assert main(["predict", str(run), str(tmp_path / "new.csv"), "--drop", "id"]) == 2
+    assert "'id' not found (named by --drop)" in capsys.readouterr().err
+
+
 def test_predict_bad_inputs_exit_2(text_run, tmp_path, capsys):
     assert main(["predict", str(tmp_path / "nope"), str(tmp_path / "x.txt")]) == 2
     assert "no such run or model directory" in capsys.readouterr().err
@@ -132,3 +154,32 @@ def test_predict_forecaster_forecasts_after_a_csv_history(tmp_path, capsys):
     expected = Task.load(tmp_path / "m").predict(history.tail(20))
     assert list(table.columns) == ["step", "y"]
     np.testing.assert_allclose(table["y"].to_numpy(), expected["y"].to_numpy(), rtol=1e-5)
+
+
+def test_predicted_times_are_headed_by_the_time_column(tmp_path, capsys):
+    """The future times of a history with a date column were headed 'index'."""
+    from seqlab.tasks.forecasting.forecaster import Forecaster
+
+    history = pd.DataFrame({"date": pd.date_range("2020-01-01", periods=80, freq="D").astype(str),
+                            "y": 10 + np.sin(np.arange(80) / 3.0)})
+    Forecaster("linear", target="y", time_col="date", lookback=6, horizon=2, epochs=2, verbose=0).fit(history).save(
+        tmp_path / "m")
+    history.tail(20).to_csv(tmp_path / "history.csv", index=False)
+    capsys.readouterr()
+    assert main(["predict", str(tmp_path / "m"), str(tmp_path / "history.csv")]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert list(table.columns) == ["date", "y"] and table["date"].tolist() == ["2020-03-21", "2020-03-22"]
+
+
+def test_predict_reads_a_semicolon_csv_as_classify_did(tmp_path, capsys):
+    """classify trained on a ';'-separated CSV of texts; predict on the same file said: no text column 'text';
+    columns are: text;label."""
+    rows = [(f"win free cash prize {i}", "spam") if i % 2 else (f"see you at lunch {i}", "ham") for i in range(24)]
+    path = tmp_path / "texts.csv"
+    path.write_text("text;label\n" + "".join(f"{t};{y}\n" for t, y in rows))
+    out = tmp_path / "run"
+    assert main(["classify", str(path), "--model", "lstm", "--units", "4", "--epochs", "1", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["predict", str(out), str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert len(pd.read_csv(io.StringIO(out))) == 24 and err.startswith(f"scores on {path}: accuracy ")

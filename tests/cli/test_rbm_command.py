@@ -73,3 +73,35 @@ def test_rbm_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
         err = capsys.readouterr().err.strip()
         assert err.startswith("seqlab: error:") and "\n" not in err, (args, err)
         assert not (tmp_path / "o").exists()
+
+
+def test_rbm_names_the_columns_to_leave_out(tmp_path, capsys):
+    dated = tmp_path / "dated.csv"
+    dated.write_text("date,a,b\n2020-01-01,1,0\n2020-01-02,0,1\n")
+    ids = tmp_path / "ids.csv"
+    ids.write_text("id,a,b\n1000,1,0\n1001,0,1\n")
+    assert main(["rbm", str(dated), "--out", str(tmp_path / "o")]) == 2
+    assert "(--drop date)" in capsys.readouterr().err
+    assert main(["rbm", str(ids), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "(columns id)" in err and "(--drop id)" in err
+
+
+@pytest.mark.parametrize("content,message", [
+    ("a;b\n1;0\n0;1\n", None),                           # Excel's CSV: read with its separator
+    ("\ufeffa,b\n1,0\n0,1\n", None),                       # a byte-order mark
+    ("a,b\n", "has a header (a, b) but no data rows"),       # was: 'columns a, b are not numeric'
+])
+def test_predict_of_an_rbm_reads_csv_files_as_spreadsheets_write_them(tmp_path, capsys, content, message):
+    out = tmp_path / "run"
+    assert main(["rbm", str(write_patterns(tmp_path / "bits.csv")), "--columns", "u0,u1", "--hidden", "2",
+                 "--epochs", "1", "--batch-size", "10", "--out", str(out)]) == 0
+    new = tmp_path / "new.csv"
+    new.write_text(content, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["predict", str(out), str(new)]) == (0 if message is None else 2)
+    captured = capsys.readouterr()
+    if message is None:
+        assert captured.out.splitlines()[0] == "row,reconstruction_error,free_energy" and len(captured.out.split()) == 3
+    else:
+        assert message in captured.err and captured.err.count("\n") == 1

@@ -126,3 +126,54 @@ def test_held_out_characters_no_training_pair_has_are_read_and_noted(tmp_path, c
     metrics = json.loads((out / "metrics.json").read_text())
     assert "'9'" in metrics["unseen_characters"] and metrics["n"] == 3
     assert main(["seq2seq", "translate", str(out), "9a"]) == 0          # the saved model reads it too
+
+
+@pytest.fixture(scope="module")
+def comma_run_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("s2s_commas")
+    pairs = root / "pairs.tsv"
+    rows = [("a, b", "ab"), ("b, a", "ba"), ("a, a", "aa"), ("b, b", "bb")] * 5
+    pairs.write_text("".join(f"{a}\t{b}\n" for a, b in rows), encoding="utf-8")
+    out = root / "run"
+    assert main(["seq2seq", "train", str(pairs), "--epochs", "1", "--units", "8", "--embedding-dim", "4",
+                 "--out", str(out)]) == 0
+    return out
+
+
+@pytest.mark.parametrize("name,content", [
+    ("inputs.txt", "a, b\nb, a\n"),                        # the model's inputs hold commas: no pairs
+    ("inputs.txt", "\ufeffa, b\nb, a\n"),                  # a byte-order mark is no character of the input
+    ("inputs.csv", 'input\n"a, b"\n"b, a"\n'),             # a one-column CSV, its inputs quoted
+])
+def test_seqlab_predict_reads_inputs_holding_commas_one_per_line(comma_run_dir, tmp_path, capsys, name, content):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["predict", str(comma_run_dir), str(path)]) == 0
+    table = capsys.readouterr().out.strip().splitlines()
+    assert table[0] == "input,prediction" and [row.split('",')[0] for row in table[1:]] == ['"a, b', '"b, a']
+
+
+def test_seqlab_predict_scores_input_target_pairs_of_a_model_whose_inputs_hold_commas(comma_run_dir, tmp_path,
+                                                                                        capsys):
+    path = tmp_path / "pairs.csv"
+    path.write_text('"a, b",ab\n"b, a",ba\n', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["predict", str(comma_run_dir), str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[0] == "input,prediction,target,right" and "exact_match" in captured.err
+
+
+def test_seqlab_predict_picks_the_columns_of_a_table_as_training_does(run_dir, tmp_path, capsys):
+    """--columns/--drop were accepted and ignored: a row 'id,input,target' was read as one input."""
+    path = tmp_path / "table.csv"
+    path.write_text("id,input,target\n1,abc,cba\n2,ba,ab\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["predict", str(run_dir), str(path), "--drop", "id"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[0] == "input,prediction,target,right" and "exact_match" in captured.err
+    assert main(["predict", str(run_dir), str(path), "--columns", "input"]) == 0
+    assert [row.split(",")[0] for row in capsys.readouterr().out.splitlines()] == ["input", "abc", "ba"]
+    assert main(["predict", str(run_dir), str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "rows of 3 columns" in err and err.count("\n") == 1

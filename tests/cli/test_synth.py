@@ -35,8 +35,23 @@ def test_synth_writes_windows_scores_and_plots(tmp_path):
 def test_synth_refuses_text_columns_and_short_series(tmp_path, capsys):
     assert main(["synth", str(_series(tmp_path, text=True)), "--seq-len", "8", "--out", str(tmp_path / "a")]) == 2
     err = capsys.readouterr().err
-    assert "column 'date' holds dates" in err and "(--drop date)" in err
+    assert "column 'note' is non-numeric" in err and "(--drop note)" in err and err.count("\n") == 1
     assert main(["synth", str(_series(tmp_path)), "--time-col", "date", "--seq-len", "110",
                  "--out", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err    # the default batch is cut to the windows: the series is too short, not the batch
+    assert "11 windows of 110 steps (120 rows): fewer than 16 windows" in err and "--batch-size" not in err
+    assert err.count("\n") == 1 and not (tmp_path / "b").exists()
+    assert main(["synth", str(_series(tmp_path)), "--seq-len", "100", "--batch-size", "32",
+                 "--out", str(tmp_path / "b")]) == 2
     err = capsys.readouterr().err
-    assert "batch-size" in err and err.count("\n") == 1 and not (tmp_path / "b").exists()
+    assert "fewer than the batch size 32" in err and err.count("\n") == 1 and not (tmp_path / "b").exists()
+
+
+def test_synth_leaves_out_the_only_date_column_without_time_col(tmp_path, capsys):
+    """``seqlab synth ETTh1.csv`` stopped at its date column unless --time-col named it (forecast, detect find it)."""
+    out = tmp_path / "run"
+    assert main(["synth", str(_series(tmp_path)), "--seq-len", "8", "--model", "rnn", "--epochs", "1", "--n", "5",
+                 "--batch-size", "16", "--metric-iterations", "5", "--out", str(out)]) == 0
+    assert "reading column 'date' as the time of each row" in capsys.readouterr().err
+    recorded = json.loads((out / "model" / "input.json").read_text())
+    assert recorded["columns"] == ["x", "y"] and recorded["time_col"] == "date"

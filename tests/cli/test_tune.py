@@ -134,6 +134,23 @@ def test_tune_synth_scores_the_latest_windows_against_noise_and_replayed_windows
     assert 0 <= m["test"]["discriminative_score"] <= 0.5 and m["rerun"].startswith("seqlab synth ")
 
 
+def test_tune_synth_reads_its_table_as_synth_does(tmp_path, monkeypatch, capsys):
+    """tune synth read DATA itself: --columns/--drop were ignored (and the error said to --drop the column
+    dropped), a bundled data set name was 'file not found', a date column was no time column."""
+    import numpy as np
+
+    from seqlab.tasks.generation import search
+
+    monkeypatch.setattr(search, "TRIAL_METRIC_ITERATIONS", 20)
+    t = np.arange(240)
+    csv = tmp_path / "waves.csv"
+    csv.write_text("date,a,b,note\n" + "\n".join(f"2020-01-01 {v // 60:02d}:{v % 60:02d},{np.sin(v / 5):.4f},"
+                                                  f"{np.cos(v / 7):.4f},x" for v in t))
+    assert main(["tune", "synth", str(csv), "--seq-len", "8", "--model", "dense", "--epochs", "2", "--drop", "note",
+                 "--metric-iterations", "20", "--trials", "2", "--out", str(tmp_path / "s")]) == 0
+    assert "reading column 'date' as the time" in capsys.readouterr().err
+
+
 def test_tune_classify_reports_the_ensemble_of_trials_it_refitted(tmp_path, capsys):
     out = tmp_path / "run"
     command = ["tune", "classify", "italy-power-demand", "--model", "mlp", "--epochs", "10", "--trials", "4",
@@ -146,3 +163,30 @@ def test_tune_classify_reports_the_ensemble_of_trials_it_refitted(tmp_path, caps
     printed = capsys.readouterr().out
     assert "chosen by ensemble selection" in printed and "retrains the best configuration alone" in printed
     assert "Ensemble of trials" in (out / "report.html").read_text()
+
+
+def test_a_tuned_model_level_with_its_baseline_ties_it():
+    """The tune verdict said 'does NOT beat ... (accuracy 0.9286 vs 0.9286)' where every other command says 'ties'."""
+    from seqlab.cli.tune import tuned_verdict
+
+    baselines = {"1-NN Euclidean": {"accuracy": 0.92857}, "majority": {"accuracy": 0.5}}
+    line = tuned_verdict({"accuracy": 0.92857}, baselines)
+    assert line == "the tuned model ties the strong baseline 1-NN Euclidean: accuracy 0.9286 vs 0.9286"
+    assert tuned_verdict({"rmse": 30.0}, {"naive": {"rmse": 20.0}}).startswith("the tuned model LOSES to")
+
+
+def test_tune_synth_samples_no_batch_larger_than_the_windows_of_a_trial(tmp_path, monkeypatch, capsys):
+    """TimeGAN's search drew batch 256 for trials of 166 windows: the trial failed, with Optuna's traceback."""
+    import numpy as np
+
+    from seqlab.tasks.generation import search
+
+    monkeypatch.setattr(search, "TRIAL_METRIC_ITERATIONS", 20)
+    t = np.arange(240)
+    csv = tmp_path / "waves.csv"
+    csv.write_text("a,b\n" + "\n".join(f"{np.sin(v / 5):.4f},{np.cos(v / 7):.4f}" for v in t))
+    assert main(["tune", "synth", str(csv), "--seq-len", "8", "--iterations", "2", "--metric-iterations", "20",
+                 "--trials", "3", "--out", str(tmp_path / "t")]) == 0
+    m = json.loads((tmp_path / "t" / "metrics.json").read_text())
+    assert m["trials"]["failed"] == 0 and m["best_params"]["batch_size"] <= 128
+    assert "Traceback" not in capsys.readouterr().err

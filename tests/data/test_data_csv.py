@@ -138,7 +138,8 @@ def test_feature_table_splits_off_label_and_time_and_keeps_integer_columns(tmp_p
 
 
 @pytest.mark.parametrize("text,kwargs,message", [
-    ("a,b\n1,x\n2,y\n", {}, r"column 'b' is non-numeric: row 1 holds 'x' \(2 such row"),
+    ("a,b\n1,x\n2,y\n", {}, r"column 'b' is non-numeric: row 1 holds 'x' \(2 such row.*leave it out \(--drop b\)$"),
+    ("a,b\n1,1.234.567\n", {}, r"non-numeric: row 1 holds '1.234.567' .*thousands separator"),
     ("a,b\n1,2\n3,inf\n", {}, r"column 'b' has 1 NaN/inf value\(s\), first at row 2"),
     ("a,b\n1,2\n", {"label_col": "nope"}, "'nope' not found; columns are: a, b"),
     ("t,y\n1,0\n", {"label_col": "y", "time_col": "t"}, "no feature columns"),

@@ -26,15 +26,32 @@ def test_csv_pairs_keep_strings_exactly_and_skip_a_header(tmp_path):
     assert read_pairs(path) == [("007+1", "008"), ("a,b", "ba"), ("hello ", "olleh")]
 
 
+def test_a_header_naming_two_languages_is_skipped(tmp_path):
+    """A translation table's header 'English,French' was learned as a pair."""
+    path = tmp_path / "p.csv"
+    path.write_text("English,French\nGo.,Va !\n", encoding="utf-8")
+    assert read_pairs(path) == [("Go.", "Va !")]
+
+
 def test_tsv_pairs_and_a_first_row_that_is_data(tmp_path):
     path = tmp_path / "p.tsv"
     path.write_text("Go.\tVa !\nRun!\tCours !\n", encoding="utf-8")
     assert read_pairs(path) == [("Go.", "Va !"), ("Run!", "Cours !")]
 
 
+def test_tatoeba_pairs_leave_out_their_attribution_column(tmp_path):
+    path = tmp_path / "fra.txt"
+    path.write_text("Go.\tVa !\tCC-BY 2.0 (France) Attribution: tatoeba.org #2877272 (CM) & #1158250 (Wittydev)\n"
+                    "Hi.\tSalut !\tCC-BY 2.0 (France) Attribution: tatoeba.org #538123 (CM) & #509819 (Aiji)\n",
+                    encoding="utf-8")
+    assert read_pairs(path) == [("Go.", "Va !"), ("Hi.", "Salut !")]
+
+
 @pytest.mark.parametrize("content,match", [
     (b"", "empty"), (b"  \n\n", "empty"), (b"input,target\n", "no pairs"),
     (b"abc\ncba\n", "line 1: expected 2 columns"), (b"a,b\nc,d,e\n", "line 2: expected 2 columns"),
+    (b"a\tb\tCC-BY 2.0\nc\td\tmine\n", "line 1: expected 2 columns"),
+    (b"id,english,french\n1,Go.,Va !\n", r"a header \(id, english, french\): name its input and target columns"),
     (b"a,\n", "target is empty"), (b"\x00\x01binary", "binary"), (b"\xff\xfe\xfa", "UTF-8"),
 ])
 def test_bad_pairs_files_raise_data_error(tmp_path, content, match):

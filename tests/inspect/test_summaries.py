@@ -51,3 +51,17 @@ def test_bidirectional_and_lstm_variants_count_their_weights():
         == 2 * 4 * (32 * 64 + 64 * 64 + 64)
     assert seqlab.Sequential([layers.LSTM(64, peephole=True)], input_shape=(10, 32)).count_params() \
         == 4 * (32 * 64 + 64 * 64 + 64) + 3 * 64
+
+
+def test_a_long_list_of_weights_wraps_under_its_layer():
+    """A 3-layer torch GRU's twelve tensors made one line of 270 characters."""
+    import torch
+
+    from seqlab.inspect.summary import MIDDLE_WIDTH, module_table
+
+    text = module_table(torch.nn.Sequential(torch.nn.GRU(7, 24, num_layers=3), torch.nn.Linear(24, 1)), "gan")
+    lines = text.splitlines()
+    assert max(map(len, lines)) <= len("0 (GRU)  ") + MIDDLE_WIDTH + 2 + len("Param #")
+    first = next(i for i, line in enumerate(lines) if line.startswith("0 (GRU)"))
+    assert lines[first].rstrip().endswith("9,576") and lines[first + 1].startswith(" " * len("0 (GRU)"))
+    assert "weight_hh_l2 (72, 24)" in text and "Total params: 9,601" in text

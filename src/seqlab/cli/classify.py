@@ -96,7 +96,8 @@ def load_data(args, notes: list | None = None):
         else:
             notes.extend(found)
     fmt = args.format or detect_format(train_file, args.text_col)
-    train = read_labeled(_table(args, train_file, fmt), fmt, args.label_col, args.text_col)
+    train = read_labeled(table_of(args, train_file, fmt, args.label_col, args.text_col), fmt, args.label_col,
+                         args.text_col)
     test = None
     if args.test:
         test_file = input_file(args.test, split="test")
@@ -104,7 +105,8 @@ def load_data(args, notes: list | None = None):
         if test_fmt != fmt:
             raise DataError(f"--test {args.test} looks like the {test_fmt} format but TRAIN is {fmt}; "
                             "give both in one format (or set --format)")
-        test = read_labeled(_table(args, test_file, fmt), fmt, args.label_col, args.text_col)
+        test = read_labeled(table_of(args, test_file, fmt, args.label_col, args.text_col), fmt, args.label_col,
+                            args.text_col)
         if isinstance(train, LabeledSeries) and test.n_channels != train.n_channels:
             raise DataError(f"TRAIN series have {train.n_channels} channel(s) but --test series have "
                             f"{test.n_channels}; they must match")
@@ -207,17 +209,17 @@ def _find_columns(args, path: Path) -> list[str]:
     return notes
 
 
-def _table(args, path: Path, fmt: str):
-    """What ``read_labeled`` reads: the path, or for a table (csv series, texts in a CSV/TSV) the table with
-    --columns/--drop applied (the label and text columns kept)."""
+def table_of(args, path: Path, fmt: str, label_col: str | None, text_col: str | None):
+    """What ``read_labeled`` (and ``seqlab predict``'s readers) read: the path, or for a table (csv series, texts
+    in a CSV/TSV) the table with --columns/--drop applied (the label and text columns kept)."""
     suffix = Path(str(path).removesuffix(".gz")).suffix.lower()
-    is_table = fmt == "csv" or (fmt == "text" and (args.text_col or args.label_col or suffix in (".csv", ".tsv")))
+    is_table = fmt == "csv" or (fmt == "text" and (text_col or label_col or suffix in (".csv", ".tsv")))
     if not is_table:
         if args.columns or args.drop:
             raise ConfigError(f"--columns/--drop apply to tables (csv, or texts in a CSV with --text-col); "
                               f"{path} is read as {fmt}")
         return path
-    keep = [args.label_col or "label"] + ([args.text_col or "text"] if fmt == "text" else [])
+    keep = [label_col or "label"] + ([text_col or "text"] if fmt == "text" else [])
     return read_table(args, path, keep=keep, sep="\t" if suffix == ".tsv" else ",", dtype=str,
                       keep_default_na=False)
 

@@ -3,7 +3,9 @@
 A table (one score per row) or, with ``--window N``, a time series (every window of N steps is
 reconstructed; each step's score is its mean error over the windows holding it). A file of one value
 column beside a column of dates (NAB's ``timestamp,value``) is a time series in windows of 32 steps
-without flags; the date column is found without ``--time-col``. Rows/steps
+without flags; the date column is found without ``--time-col``. In aeon's and TSB-UAD's
+``timestamp,value,is_anomaly`` the 0/1 column is read as the labels (never trained on) and the
+row counter as the time. Rows/steps
 scoring above the ``1 - contamination`` quantile of the training scores are flagged. Writes
 ``scores.csv``, ``flagged.csv``, ``score.png`` (score over time, or sorted by rank for a
 table), ``metrics.json`` (ROC-AUC / PR-AUC when ``--label-col`` is given), ``loss.png``, the
@@ -48,7 +50,8 @@ def add_parser(sub) -> None:
     p.add_argument("data", help="CSV of numeric columns (.gz too), or a bundled data set name")
     p.add_argument("--model", choices=list(AUTOENCODERS), default="dense",
                    help="autoencoder: dense, LSTM (with --window) or variational")
-    p.add_argument("--label-col", help="0/1 column (1 = anomaly) used only for ROC-AUC / PR-AUC")
+    p.add_argument("--label-col", help="0/1 column (1 = anomaly) used only for ROC-AUC / PR-AUC (default: the only 0/1 "
+                                          "column named is_anomaly, anomaly, label, is_outlier or outlier)")
     p.add_argument("--time-col", help="column kept for the output and plot, not trained on")
     p.add_argument("--window", type=int, help="steps per window: treat DATA as a time series")
     p.add_argument("--contamination", type=float, default=0.05, help="expected anomaly fraction, in (0, 0.5]")
@@ -57,6 +60,48 @@ def add_parser(sub) -> None:
     add_table_options(p)
     add_arguments(p, "detect", epochs=ADAPTIVE, batch_size=32, learning_rate=Described("the model's"), seed=0,
                   verbose=1, threads=None, time_budget=None, out=None)
+
+
+# the 0/1 column of the public anomaly benchmarks (aeon and TSB-UAD: timestamp,value,is_anomaly), any case
+ANOMALY_LABEL_NAMES = ("is_anomaly", "anomaly", "label", "is_outlier", "outlier")
+# a row counter, the time column of a file without dates (aeon's timestamp = 0, 1, 2, ...), any case
+COUNTER_NAMES = ("timestamp", "time", "index", "step")
+
+
+def _named(table: pd.DataFrame, names, holds) -> str | None:
+    """The only column of ``table`` whose name is one of ``names`` (any case) and whose numbers ``holds``."""
+    found = []
+    for column in (c for c in table.columns if str(c).strip().lower() in names):
+        values = pd.to_numeric(table[column], errors="coerce")
+        if values.notna().all() and holds(values):
+            found.append(column)
+    return found[0] if len(found) == 1 else None
+
+
+def guess_label_and_counter(args, table: pd.DataFrame, source) -> tuple[pd.DataFrame, list[str], str | None]:
+    """Without ``--label-col``: a 0/1 column named as anomaly labels are (``ANOMALY_LABEL_NAMES``) is the label
+    column, never a feature (left out when it holds one class only, as in a training file of normal rows: nothing
+    to score by here, but ``seqlab predict`` scores a file that holds both). Without ``--time-col`` and a date
+    column (``guess_time_column``): a column of increasing whole numbers named as a time (``COUNTER_NAMES``) is
+    the time column. Returns the table, the notes that say so (for stderr) and the labels left out, if any."""
+    notes, left_out = [], None
+    label = None if args.label_col else _named(table, ANOMALY_LABEL_NAMES, lambda v: v.isin([0, 1]).all())
+    if label is not None and table[label].nunique() == 1:
+        notes.append(f"seqlab: note: left out column {label!r} of {source}: anomaly labels, all "
+                     f"{table[label].iloc[0]:g}, nothing to score by (seqlab predict scores a file that has both)")
+        table, left_out = table.drop(columns=[label]), label
+    elif label is not None:
+        args.label_col = label
+        notes.append(f"seqlab: note: reading column {label!r} as the anomaly labels (1 = anomaly) of {source}, used "
+                     "only to score the detector (--label-col names another; --drop leaves it out)")
+    notes += guess_time_column(args, table, exclude=[args.label_col], source=source)
+    if args.time_col is None:
+        args.time_col = _named(table.drop(columns=[c for c in [args.label_col] if c in table]), COUNTER_NAMES,
+                               lambda v: (v == v.round()).all() and v.is_monotonic_increasing and v.is_unique)
+        if args.time_col is not None:
+            notes.append(f"seqlab: note: reading column {args.time_col!r} as the time of each row (increasing "
+                         f"whole numbers, not trained on) of {source} (--time-col names another)")
+    return table, notes, left_out
 
 
 # --window of a file of one value column beside a time column (NAB's timestamp,value): the window the NAB
@@ -104,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     from seqlab.train.budget import describe
 
     table = read_table(args, args.data, keep=[args.label_col, args.time_col])
-    notes = guess_time_column(args, table, exclude=[args.label_col], source=args.data)
+    table, notes, unscored = guess_label_and_counter(args, table, args.data)
     df, labels, times = read_feature_table(table, label_col=args.label_col, time_col=args.time_col)
     if labels is not None:
         check_anomaly_labels(labels.to_numpy())           # before training, not after
@@ -147,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
         if times is not None:
             flagged.insert(0, times.name, times.to_numpy()[df.index.get_indexer(flagged.index)])   # in score order
         run.save(det, input={"command": "detect", "columns": [str(c) for c in df.columns],
-                             "label_col": args.label_col, "time_col": args.time_col})
+                             "label_col": args.label_col or unscored, "time_col": args.time_col})
         table.to_csv(run.dir / "scores.csv", index_label="row")
         flagged.to_csv(run.dir / "flagged.csv", index_label="row")
         _plot(scores, flags, det.threshold_, labels, times, args.window, run.dir / "score.png")

@@ -69,7 +69,7 @@ def train(args: argparse.Namespace) -> int:
             print(note, file=sys.stderr)
         samples = gen.sample(n=args.samples, seed=args.seed)
         novelty = gen.novelty(samples)
-        run.save(gen)
+        run.save(gen, input={"command": "generate", "text_col": args.text_col} if args.text_col else None)
         bigram = gen.bigram_baseline()
         line = generation_verdict(args.model, gen.test_loss_, bigram)
         metrics = {"test_loss": gen.test_loss_, "unit": "nats per character", "model": args.model,
@@ -146,32 +146,39 @@ def _names_a_file(text: str) -> bool:
 
 
 def training_text(args: argparse.Namespace) -> tuple[str, list[str]]:
-    """The text ``generate train`` (and ``tune generate``) learns, and notes for stderr. A ``.csv``/``.tsv``
-    file is a table: the values of ``--text-col`` (default: its only column of text), each an item as with
-    ``--lines`` (set in ``args``); learning the file itself would learn its commas and counts. Anything else
-    is read as text."""
+    """The text ``generate train`` (and ``tune generate``) learns, and notes for stderr (``text_of``); a table's
+    column is set in ``args`` as ``--text-col``, each value an item as with ``--lines``."""
+    text, column, notes = text_of(args.text, getattr(args, "text_col", None))
+    if column is not None:
+        args.lines, args.text_col = True, column
+    return text, notes
+
+
+def text_of(value, text_col: str | None = None) -> tuple[str, str | None, list[str]]:
+    """``(text, column, notes)`` of the file ``value``. A ``.csv``/``.tsv`` file is a table: the values of
+    ``text_col`` (default: its only column of text), one per line, and that column; learning the file itself
+    would learn its commas and counts. Anything else is read as text (column None)."""
     from seqlab.tasks.generation.generator import read_text
 
-    path = input_file(args.text)
+    path = input_file(value)
     suffix = Path(str(path).removesuffix(".gz")).suffix.lower()
     if suffix not in (".csv", ".tsv") or not path.is_file():
-        if getattr(args, "text_col", None):
-            raise ConfigError(f"--text-col names a column of a CSV/TSV file; {args.text} is read as text")
-        return read_text(path), []
+        if text_col:
+            raise ConfigError(f"--text-col names a column of a CSV/TSV file; {value} is read as text")
+        return read_text(path), None, []
     from seqlab.data.csv import read_frame
 
     table = read_frame(path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False)
-    column = getattr(args, "text_col", None) or _only_text_column(table, path)
+    column = text_col or _only_text_column(table, path)
     if column not in table.columns:
         raise DataError(f"{path}: column {column!r} not found; columns are: {', '.join(map(str, table.columns))}")
     values = [v.strip() for v in table[column].astype(str) if v.strip()]
     if not values:
         raise DataError(f"{path}: column {column!r} holds no text")
-    args.lines = True   # each value is an item, as a line of a names file
-    notes = [] if getattr(args, "text_col", None) else [
+    notes = [] if text_col else [
         f"seqlab: note: learning column {column!r} of {path.name}, its only text column, each value an item as "
         "with --lines (--text-col names another)"]
-    return "\n".join(values) + "\n", notes
+    return "\n".join(values) + "\n", column, notes
 
 
 def _only_text_column(table, path) -> str:

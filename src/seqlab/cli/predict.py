@@ -48,7 +48,7 @@ from seqlab.cli.common import (
     read_table,
 )
 from seqlab.cli.predict_tasks import TASK_TABLES, Scored, recorded_input
-from seqlab.data.csv import read_frame
+from seqlab.data.csv import read_frame, separator_of
 from seqlab.data.formats import detect_format, read_labeled, read_unlabeled
 from seqlab.data.unlabeled import iter_unlabeled
 from seqlab.io.atomic import atomic_path
@@ -86,6 +86,12 @@ def classifier_table(task, args):
                         f"but INPUT was to be read as {fmt}; give --format "
                         f"{'text' if is_text else recorded.get('format') or 'csv|ucr|ts'}")
     path = input_file(args.input)
+    spreadsheet = (fmt == "text" and str(path).lower().endswith((".csv", ".csv.gz"))   # texts in a ';' CSV
+                   and separator_of(path) is not None)
+    if args.columns or args.drop or spreadsheet:   # a table with its columns picked, read whole as in training
+        from seqlab.cli.classify import table_of
+
+        path = table_of(args, path, fmt, recorded.get("label_col"), args.text_col or recorded.get("text_col"))
     labelled = _labelled_input(task, args, path, fmt, recorded)
     if labelled is None:   # no labels: streamed, memory bounded by the chunk
         chunks = iter_unlabeled(path, fmt, text_col=args.text_col or recorded.get("text_col"),
@@ -102,14 +108,15 @@ def classifier_table(task, args):
                           "f1_macro": float(f1_score(truth, table["prediction"], average="macro", zero_division=0))})
 
 
-def _labelled_input(task, args, path: Path, fmt: str, recorded: dict):
+def _labelled_input(task, args, path: Path | pd.DataFrame, fmt: str, recorded: dict):
     """``(inputs, labels as text)`` when INPUT holds labels as the training file did (UCR/.ts files, a CSV
     with the label column, ``label<TAB>text`` lines whose labels are the model's classes), else None. The
     layout is judged on the first lines, so an unlabelled file is never read whole here."""
     text_col = args.text_col or recorded.get("text_col")
     label_col = recorded.get("label_col") or "label"
     classes = {str(c) for c in task.classes_}
-    if fmt == "text" and not text_col and not str(path).endswith((".csv", ".csv.gz")):
+    is_table = isinstance(path, pd.DataFrame) or str(path).endswith((".csv", ".csv.gz"))
+    if fmt == "text" and not text_col and not is_table:
         first = next(iter_unlabeled(path, "text"), [])
         if not first or not all(tab and head.strip() in classes
                                 for head, tab, _ in (line.partition("\t") for line in first)):
@@ -120,7 +127,7 @@ def _labelled_input(task, args, path: Path, fmt: str, recorded: dict):
         return [text for _, _, text in heads], [head.strip() for head, _, _ in heads]
     if fmt == "csv":
         try:
-            if label_col not in read_frame(path, nrows=1).columns:
+            if label_col not in (path if isinstance(path, pd.DataFrame) else read_frame(path, nrows=1)).columns:
                 return None
         except (DataError, ConfigError):   # read again below, and explained there
             return None
@@ -211,10 +218,19 @@ def forecast_table(task, args) -> pd.DataFrame:
     """A Forecaster: INPUT is a CSV history; the ``horizon`` steps after its last row. A panel model
     (``seqlab forecast --id-col``): INPUT is a CSV or Parquet panel; a row per series and future step
     (``id, time, forecast[, forecast_q<q>]``)."""
-    if getattr(task, "panel_", None) is not None:
+    panel = getattr(task, "panel_", None)
+    if panel is not None:
+        from seqlab.cli.common import select_columns
+        from seqlab.data.panel import names_of
         from seqlab.data.panel import read_table as read_panel
 
-        return task.predict(read_panel(input_file(args.input)))
+        frame = read_panel(input_file(args.input))
+        if not panel.wide:   # --columns/--drop as in training: the columns the model reads are kept
+            p = panel.p
+            keep = [panel.id_col, p.get("time_col"), panel.target, *names_of(p.get("features")),
+                    *names_of(p.get("future_features")), *names_of(p.get("static_features"))]
+            frame = select_columns(frame, args, keep, source=args.input)
+        return task.predict(frame)
     return task.predict(_read_csv(args)).reset_index()
 
 

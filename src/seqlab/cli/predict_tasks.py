@@ -24,6 +24,7 @@ note naming it.
 """
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from seqlab.cli.common import input_file, read_table
-from seqlab.io.errors import DataError
+from seqlab.io.errors import ConfigError, DataError
 
 
 @dataclass
@@ -86,7 +87,9 @@ def detector_table(task, args, recorded) -> Scored:
     summary = {"flagged": int(table["flagged"].sum()), "rows": len(table)}
     if labels is not None:
         table[labels.name] = labels.to_numpy()
-        summary.update({k: v for k, v in task.evaluate(X, labels.to_numpy()).items() if k in ("roc_auc", "pr_auc")})
+        if labels.nunique() > 1:    # ROC-AUC needs both classes; a file of normal rows is scored all the same
+            summary.update({k: v for k, v in task.evaluate(X, labels.to_numpy()).items()
+                            if k in ("roc_auc", "pr_auc")})
     return Scored(table, summary)
 
 
@@ -149,10 +152,14 @@ def gan_table(task, args, recorded) -> Scored:
 
 
 def generator_table(task, args, recorded) -> Scored:
-    """A CharGenerator: nats per character of each line (a --lines model, up to 2000 lines) or of the text."""
-    from seqlab.data.csv import read_text
+    """A CharGenerator: nats per character of each line (a --lines model, up to 2000 lines) or of the text; of a
+    CSV/TSV, the values of its text column (as in training: ``--text-col``, else the recorded or only one)."""
+    from seqlab.cli.generate import text_of
 
-    text = read_text(input_file(args.input))
+    if args.columns or args.drop:    # as generate train, which has neither
+        raise ConfigError("--columns/--drop do not apply to a generator's INPUT; --text-col names the column of a "
+                          "CSV/TSV to read")
+    text = text_of(args.input, args.text_col or recorded.get("text_col"))[0]
     overall = task.evaluate(text)
     items = [line.strip() for line in text.splitlines() if line.strip()]
     if task.lines and len(items) <= 2000:
@@ -163,23 +170,56 @@ def generator_table(task, args, recorded) -> Scored:
 
 
 def seq2seq_table(task, args, recorded) -> Scored:
-    """A Seq2Seq: the output for each input; with input,target pairs also whether it is right."""
+    """A Seq2Seq: the output for each input; with input,target pairs also whether it is right. ``--columns`` /
+    ``--drop`` pick the input (and target) column of a table with a header, as in training."""
     from seqlab.data.csv import read_text
-    from seqlab.data.pairs import HEADER_WORDS, read_pairs
+    from seqlab.data.pairs import HEADER_WORDS, check_pairs, read_pairs
 
     path = input_file(args.input)
-    lines = [line for line in read_text(path).splitlines() if line.strip()]
+    if args.columns or args.drop:
+        frame = read_table(args, args.input, sep="\t" if path.suffix.lower() in (".tsv", ".tab") else ",", dtype=str,
+                           keep_default_na=False)
+        if frame.shape[1] > 2:
+            raise DataError(f"{args.input}: --columns/--drop leave {frame.shape[1]} columns "
+                            f"({', '.join(frame.columns)}); keep the input column, or input and target")
+        return _scored_pairs(task, check_pairs(frame)) if frame.shape[1] == 2 else _outputs(task, frame.iloc[:, 0])
+    lines = [line for line in read_text(path).removeprefix("\ufeff").splitlines() if line.strip()]
     if lines and lines[0].strip().lower() in HEADER_WORDS:      # a one-column table with a header: input
         lines = lines[1:]
-    two_columns = all(("\t" in line or "," in line) for line in lines)
-    if two_columns:
-        pairs = read_pairs(path)
-        outputs = task.predict([p[0] for p in pairs])
-        table = pd.DataFrame({"input": [p[0] for p in pairs], "prediction": outputs, "target": [p[1] for p in pairs],
-                              "right": [int(o == p[1]) for o, p in zip(outputs, pairs)]})
-        metrics = task.evaluate(pairs)
-        return Scored(table, {k: metrics[k] for k in ("exact_match", "char_accuracy") if k in metrics})
-    return Scored(pd.DataFrame({"input": lines, "prediction": task.predict(lines)}))
+    is_csv = path.name.lower().endswith((".csv", ".csv.gz"))
+    if _holds_pairs(lines, is_csv, task):
+        return _scored_pairs(task, read_pairs(path))
+    if is_csv:   # a one-column CSV: its quoted inputs unquoted
+        rows = list(csv.reader(lines))
+        if any(len(row) > 2 for row in rows):
+            raise DataError(f"{args.input} has rows of {max(map(len, rows))} columns; give inputs, or input,target "
+                            "pairs (--columns INPUT[,TARGET] picks them from a table with a header)")
+        lines = [row[0] if len(row) == 1 else line for line, row in zip(lines, rows)]
+    return _outputs(task, lines)
+
+
+def _outputs(task, inputs) -> Scored:
+    inputs = list(inputs)
+    return Scored(pd.DataFrame({"input": inputs, "prediction": task.predict(inputs)}))
+
+
+def _scored_pairs(task, pairs) -> Scored:
+    outputs = task.predict([p[0] for p in pairs])
+    table = pd.DataFrame({"input": [p[0] for p in pairs], "prediction": outputs, "target": [p[1] for p in pairs],
+                          "right": [int(o == p[1]) for o, p in zip(outputs, pairs)]})
+    metrics = task.evaluate(pairs)
+    return Scored(table, {k: metrics[k] for k in ("exact_match", "char_accuracy") if k in metrics})
+
+
+def _holds_pairs(lines: list[str], is_csv: bool, task) -> bool:
+    """Whether the lines of a seq2seq INPUT are input,target pairs: a tab on every line; in a CSV, two fields on
+    every row; in another file a comma on every line, unless the model's inputs held commas (then each line is an
+    input, as ``Wednesday, 8 May 1998``)."""
+    if all("\t" in line for line in lines):
+        return True
+    if is_csv:
+        return all(len(row) == 2 for row in csv.reader(lines))
+    return all("," in line for line in lines) and "," not in task.src_vocab_.index
 
 
 def _check_width(frame, expected: int, what: str, source: str) -> None:

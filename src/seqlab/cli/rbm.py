@@ -33,6 +33,7 @@ from seqlab.cli.common import (
     select_columns,
     training_run,
 )
+from seqlab.data.csv import read_frame
 from seqlab.io.errors import DataError
 from seqlab.tasks.verdicts import verdict
 
@@ -56,23 +57,24 @@ def read_binary_csv(path: str, args=None) -> pd.DataFrame:
     f = input_file(path)
     if f.is_dir():
         raise DataError(f"{path} is a folder; pass a CSV of 0/1 values, or add --movielens for the ml-100k folder")
-    try:
-        df = pd.read_csv(f, header=None)
-        if not pd.to_numeric(df.iloc[0], errors="coerce").notna().all():
-            df = pd.read_csv(f)                           # the first row is a header
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-        raise DataError(f"{path} is not a readable CSV: {str(e).strip().splitlines()[-1]}") from None
+    df = read_frame(f, header=None)     # a ';', tab or '|' file too, and a byte-order mark dropped
+    if not pd.to_numeric(df.iloc[0], errors="coerce").notna().all():
+        df = read_frame(f)                # the first row is a header
     if args is not None:
         df = select_columns(df, args, source=str(path))
     text = [str(c) for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
     if text:
-        raise DataError(f"{path}: columns {', '.join(text)} are not numeric; an RBM needs 0/1 values")
+        raise DataError(f"{path}: columns {', '.join(text)} are not numeric; an RBM needs 0/1 values: leave them "
+                        f"out (--drop {','.join(text)})")
     values = df.to_numpy(dtype=float)
     if not np.isfinite(values).all():
         raise DataError(f"{path} has empty, NaN or inf cells; fill or drop those rows first")
-    if values.size and (values.min() < 0 or values.max() > 1):
-        raise DataError(f"{path} has values in [{values.min():g}, {values.max():g}]; an RBM needs 0/1 "
-                        "values (or probabilities in [0, 1]); binarise or scale the data first")
+    outside = [str(c) for c, lo, hi in zip(df.columns, values.min(0, initial=0), values.max(0, initial=1))
+               if lo < 0 or hi > 1]
+    if outside:
+        raise DataError(f"{path} has values in [{values.min():g}, {values.max():g}] (columns {', '.join(outside)}); "
+                        "an RBM needs 0/1 values (or probabilities in [0, 1]); binarise or scale the data first, or "
+                        f"leave an id column out (--drop {outside[0]})")
     return df
 
 

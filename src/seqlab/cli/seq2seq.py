@@ -172,7 +172,8 @@ def add_parser(sub) -> None:
 
     t = add_command(cmds, "train", train, help="learn input -> target pairs")
     t.add_argument("pairs", nargs="?", help="CSV/TSV file with two columns: input, target (or more columns "
-                                            "and --columns INPUT,TARGET)")
+                                            "and --columns INPUT,TARGET; a Tatoeba/Anki file's third column, "
+                                            "its attribution, is left out)")
     t.add_argument("--task", choices=sorted(TASK_SIZES), help="a bundled problem instead of a file")
     t.add_argument("--n", type=int, help="pairs to generate for --task (default: 50000 addition, 20000 reversal "
                                          "and dates, every usable message for words)")

@@ -1,7 +1,7 @@
 """``seqlab synth DATA --seq-len N``: synthetic sequences from a GAN, scored the TimeGAN way.
 
-The numeric columns of DATA (oldest row first) are min-max scaled and cut into every window of
-``--seq-len`` steps; a GAN (``--model timegan``: TimeGAN, Yoon et al. 2019) learns them and
+The numeric columns of DATA (oldest row first; a date column is left out) are min-max scaled and cut
+into every window of ``--seq-len`` steps; a GAN (``--model timegan``: TimeGAN, Yoon et al. 2019) learns them and
 samples ``--n`` new windows. Writes ``synthetic.csv``
 (long format: sample, step, one column per feature, original units), ``metrics.json`` with the
 discriminative score (|accuracy - 0.5| of a post-hoc GRU classifier, 0 is best) and the
@@ -20,12 +20,22 @@ they are no default.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from seqlab.cli.common import Described, add_arguments, add_command, add_table_options, given, read_table, training_run
+from seqlab.cli.common import (
+    Described,
+    add_arguments,
+    add_command,
+    add_table_options,
+    given,
+    guess_time_column,
+    read_table,
+    training_run,
+)
 from seqlab.data.csv import read_feature_table
 from seqlab.io.errors import ConfigError, DataError
 
@@ -42,7 +52,7 @@ def add_parser(sub) -> None:
     p.add_argument("--loss", choices=["non-saturating", "minimax", "wasserstein", "wasserstein-gp"],
                    default="non-saturating",
                    help="GAN loss (seed 002): generator's log D trick, the original minimax, WGAN clipping, WGAN-GP")
-    p.add_argument("--time-col", help="column to drop before training (dates)")
+    p.add_argument("--time-col", help="column to drop before training (dates; default: the only date column)")
     p.add_argument("--n", type=int, help="synthetic windows to write (default: as many as real windows)")
     add_arguments(p, "synth", epochs=100)   # not timegan: it counts --iterations
     p.add_argument("--iterations", type=int, nargs="+", default=list(TIMEGAN_ITERATIONS), metavar="N",
@@ -114,6 +124,15 @@ def synth_verdicts(metrics: dict) -> list[str]:
     return lines
 
 
+def read_series(args: argparse.Namespace) -> tuple[pd.DataFrame, list[str]]:
+    """The numeric columns of DATA that ``seqlab synth`` (and ``tune synth``) learns, with ``--columns``/``--drop``
+    applied and the time column left out (``--time-col``, else the only date column, set in ``args``), and the
+    notes that say what was guessed, for stderr."""
+    table = read_table(args, args.data, keep=[args.time_col])
+    notes = guess_time_column(args, table, source=args.data)
+    return read_feature_table(table, time_col=args.time_col)[0], notes
+
+
 def batch_size_for(args: argparse.Namespace, windows: int) -> int:
     """``--batch-size``, or the model's default (TimeGAN 128, the GANs 64) cut to ``windows`` when
     there are at least ``MIN_WINDOWS`` of them."""
@@ -157,17 +176,22 @@ def run(args: argparse.Namespace) -> int:
 
     if args.seq_len < 2 or (args.n is not None and args.n < 5):
         raise ConfigError("--seq-len must be >= 2 and --n >= 5")
-    df, _, _ = read_feature_table(read_table(args, args.data, keep=[args.time_col]), time_col=args.time_col)
+    df, notes = read_series(args)
     values = df.to_numpy(dtype=np.float64)
     lo, hi = values.min(0), values.max(0)
     real = timegan_windows(values, args.seq_len, reverse=False)
     batch_size = batch_size_for(args, len(real))
+    if len(real) < batch_size and args.batch_size is None:   # the default batch is cut to the windows from MIN_WINDOWS
+        raise DataError(f"{len(real)} windows of {args.seq_len} steps ({len(values)} rows): fewer than {MIN_WINDOWS} "
+                        "windows, too few to train a GAN on; give a longer series or a lower --seq-len")
     if len(real) < batch_size:
         raise DataError(f"{len(real)} windows of {args.seq_len} steps is fewer than the batch size {batch_size}; "
                         "give a longer series or lower --batch-size / --seq-len")
     gan = new_gan(args, real.shape[2], batch_size, own_run=True)
     with training_run(args, "synth") as run:
         gan.fit(real)
+        for note in notes:   # after the fit, so that a refusal stays one line
+            print(note, file=sys.stderr)
         n = args.n or len(real)
         fake = np.clip(gan.sample(n, seed=args.seed), 0.0, 1.0).astype(np.float32)
         metrics = {"model": args.model, "loss": "timegan" if args.model == "timegan" else args.loss,

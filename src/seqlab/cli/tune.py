@@ -220,6 +220,25 @@ def _has_trials(storage: str, name: str) -> bool:
     return False
 
 
+def tuned_verdict(tuned: dict, baselines: dict) -> str:
+    """The verdict of ``seqlab tune``: the refitted winner's first test score against the strongest baseline's,
+    in the words of every command's verdict (``seqlab.tasks.verdicts``: beats, ties, LOSES to).
+
+    >>> tuned_verdict({"accuracy": 0.92861}, {"1-NN": {"accuracy": 0.92858}, "majority": {"accuracy": 0.5}})
+    'the tuned model ties the strong baseline 1-NN: accuracy 0.9286 vs 0.9286'
+    >>> tuned_verdict({"rmse": 26.5}, {"naive": {"rmse": 46.3}})
+    'the tuned model beats the strong baseline naive: rmse 26.5000 vs 46.3000'
+    """
+    from seqlab.tasks.verdicts import verdict
+
+    metric = next(iter(tuned))
+    higher = metric in ("accuracy", "f1_macro")   # the others: lower is better
+    if not baselines:
+        return "no baseline for this data"
+    strongest = (max if higher else min)(baselines, key=lambda k: baselines[k].get(metric, float("nan")))
+    return "the tuned model " + verdict(tuned[metric], baselines[strongest][metric], strongest, metric, higher)
+
+
 def write_results(folder: Path, task, job: Job, args, rerun: str, seconds: float) -> list[str]:
     """metrics.json, trials.csv, the model, the plots and report.html into ``folder``; returns the
     lines to print."""
@@ -234,17 +253,8 @@ def write_results(folder: Path, task, job: Job, args, rerun: str, seconds: float
     trials.drop(columns=[c for c in trials.columns if c.endswith(OOF_KEY)]).to_csv(folder / "trials.csv", index=False)
     base = job.baselines(task) if job.baselines else {}
     tuned = job.headline(t["test"])
-    metric = next(iter(tuned))
-    higher = metric in ("accuracy", "f1_macro")   # the others: lower is better
     scores = {"tuned model": tuned, **{k: {m: v.get(m) for m in tuned if m in v} for k, v in base.items()}}
-    strongest = (max if higher else min)(base, key=lambda k: base[k].get(metric, float("nan"))) if base else None
-    if strongest is not None:
-        b = base[strongest][metric]
-        beats = tuned[metric] > b if higher else tuned[metric] < b
-        verdict = (f"the tuned model {'beats' if beats else 'does NOT beat'} the strongest baseline, {strongest} "
-                   f"({metric} {tuned[metric]:.4f} vs {b:.4f})")
-    else:
-        verdict = "no baseline for this data"
+    verdict = tuned_verdict(tuned, base)
     write_json(folder / "metrics.json", {"test": t["test"], "baselines": base, "best_params": t["best_params"],
                                          "best_value": t["best_value"], "best_trial": t["best_trial"],
                                          "objective": t["objective"], "trials": t["trials"], "refit": t["refit"],

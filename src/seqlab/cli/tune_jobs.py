@@ -129,14 +129,15 @@ def _generate_job(args) -> Job:
 def _synth_job(args) -> Job:
     import numpy as np
 
-    from seqlab.cli.synth import batch_size_for, new_gan
-    from seqlab.data.csv import read_feature_table
+    from seqlab.cli.synth import batch_size_for, new_gan, read_series
     from seqlab.tasks.generation.metrics import discriminative_score, timegan_windows
-    from seqlab.tasks.generation.search import time_split
+    from seqlab.tasks.generation.search import GAN_SPACE, TIMEGAN_SPACE, time_split
 
     if args.seq_len < 2:
         raise ConfigError("--seq-len must be >= 2")
-    df, _, _ = read_feature_table(args.data, time_col=args.time_col)
+    df, notes = read_series(args)
+    for note in notes:
+        print(note, file=sys.stderr)
     train, test = time_split(timegan_windows(df.to_numpy(dtype=np.float64), args.seq_len, reverse=False))
     batch_size = batch_size_for(args, len(train) // 2)
     if len(train) < 2 * batch_size:
@@ -144,6 +145,9 @@ def _synth_job(args) -> Job:
                           f"test): too few to tune at batch size {batch_size}; give a longer series or lower "
                           "--seq-len / --batch-size")
     gan = new_gan(args, train.shape[2], batch_size)
+    searched = next(p for p in (TIMEGAN_SPACE if args.model == "timegan" else GAN_SPACE) if p.name == "batch_size")
+    fitted = len(time_split(train)[0])     # the windows a trial trains on: no batch may be larger
+    choices = {"batch_size": [b for b in searched.choices if b <= fitted] or [min(batch_size, fitted)]}
 
     def baselines(task):
         rng = np.random.default_rng(args.seed)
@@ -153,7 +157,8 @@ def _synth_job(args) -> Job:
                                                                            seed=args.seed)}
         return {"noise (per-step mean and std)": score(noise), "training windows replayed": score(copy)}
 
-    return Job(gan, train, test={"windows": test, "metric_iterations": args.metric_iterations}, baselines=baselines,
+    return Job(gan, train, test={"windows": test, "metric_iterations": args.metric_iterations}, choices=choices,
+               baselines=baselines,
                headline=lambda s: {"discriminative_score": s["discriminative_score"]},
                title=f"seqlab tune synth: {Path(args.data).name} ({args.model})",
                note="The latest 20% of the windows are the test split (the earlier windows that share no row "

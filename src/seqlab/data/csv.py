@@ -241,7 +241,7 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
     _check_file(path)
     if thousands is not None and len(thousands) != 1:
         raise ConfigError(f"the thousands separator must be one character, e.g. ',', got {thousands!r}")
-    guessed = sep == "," and "sep" not in options and _separator_of(path)
+    guessed = sep == "," and "sep" not in options and separator_of(path)
     if guessed:   # a header without commas: a ';', tab or '|' file, read with that separator
         sep = guessed
         if sep == ";":   # Excel's CSV where the decimal mark is a comma
@@ -319,11 +319,12 @@ def _first_line_is_data(cells: list[str] | None, df: pd.DataFrame) -> bool:
 
 SEPARATORS = (";", "\t", "|")   # tried, in this order, when a CSV's header holds no comma
 _THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$")   # 1,234 or -12,345,678.5
+_SEPARATED_NUMBER = re.compile(r"^\s*[-+]?\d[\d,.' ]*\d\s*$")   # 1,234 or 1.234,5 or 1'234: digits with marks
 _PLAIN_NUMBER = re.compile(r"^\s*[-+]?\d+(?:\.\d+)?\s*$")
 _FLOAT = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
 
 
-def _separator_of(path: Path) -> str | None:
+def separator_of(path: Path) -> str | None:
     """The separator of a file whose first line holds no comma but a ``SEPARATORS`` character (the most
     frequent of them), else None. Pipes (``<(...)``) are not peeked at: they cannot be read twice."""
     if not path.is_file():
@@ -366,9 +367,11 @@ def _numeric_column(col: pd.Series, name: str, path) -> pd.Series:
         if as_dates(col.astype(object)) is not None:   # a date column where numbers belong: say what to do with it
             raise DataError(f"{path}: column {name!r} holds dates ({col.iloc[first]!r}), not numbers: leave it out "
                             f"(--drop {name}) or, where the command has one, make it the time column (--time-col)")
+        hint = ("give the thousands separator (--thousands , where the command has one) for numbers like 1,234"
+                if _SEPARATED_NUMBER.match(str(col.iloc[first])) else f"leave it out (--drop {name})")
         raise DataError(f"{path}: column {name!r} is non-numeric: row {first + 1} holds "
                         f"{col.iloc[first]!r} ({int(text.sum())} such row(s)); fix the file, choose "
-                        "another column, or give the thousands separator (--thousands ,) for numbers like 1,234")
+                        f"another column, or {hint}")
     return numbers.astype("float64")
 
 

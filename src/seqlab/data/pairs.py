@@ -30,6 +30,11 @@ from seqlab.io.errors import DataError
 
 PAD, START, END = 0, 1, 2
 SPECIAL_TOKENS = ("<pad>", "<s>", "</s>")
+LANGUAGE_HEADERS = {   # a translation table's header names its two languages: English,French or eng,fra
+    "english", "french", "german", "spanish", "italian", "portuguese", "dutch", "russian", "japanese", "chinese",
+    "en", "fr", "de", "es", "it", "pt", "nl", "ru", "ja", "zh", "eng", "fra", "deu", "spa", "ita", "por", "nld",
+    "rus", "jpn", "cmn"}
+TATOEBA_LICENCE = "CC-BY"   # third column of the Tatoeba/Anki pair files: "CC-BY 2.0 (France) Attribution: ..."
 HEADER_WORDS = {"input", "output", "source", "target", "question", "answer", "src", "tgt", "x", "y"}
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -218,7 +223,9 @@ def read_pairs(path: str | Path, header: bool | None = None) -> list[Pair]:
 
     The delimiter is a tab for ``.tsv``/``.tab`` files or when the first line holds a tab, else a
     comma (CSV quoting rules apply). ``header=None`` skips a first row whose two fields are
-    header words (input/output, source/target, question/answer, ...).
+    header words (input/output, source/target, question/answer, ...) or two languages (English,French).
+    A third column that holds a Tatoeba licence on every row (the Anki/manythings.org files:
+    ``English<TAB>French<TAB>CC-BY 2.0 ...``) is left out.
 
     Raises ``DataError`` for a missing, binary, non-UTF-8 or empty file, a row without exactly
     two columns, or an empty field, naming the line.
@@ -232,15 +239,21 @@ def read_pairs(path: str | Path, header: bool | None = None) -> list[Pair]:
                 if r]
     except csv.Error as e:
         raise DataError(f"{path} cannot be read as {'TSV' if delimiter == chr(9) else 'CSV'}: {e}") from None
-    if header or (header is None and rows and len(rows[0][1]) == 2
-                  and all(f.strip().lower() in HEADER_WORDS for f in rows[0][1])):
+    head = [f.strip().lower() for f in rows[0][1]] if rows else []
+    if header or (header is None and len(head) == 2 and (all(f in HEADER_WORDS for f in head)
+                                                         or all(f in LANGUAGE_HEADERS for f in head))):
         rows = rows[1:]
+    if rows and all(len(row) == 3 and row[2].startswith(TATOEBA_LICENCE) for _, row in rows):
+        rows = [(line, row[:2]) for line, row in rows]       # the attribution is no part of the pair
     pairs = []
     sep = "tab" if delimiter == "\t" else "comma"
     for line, row in rows:
         if len(row) != 2:
+            advice = (f"a table with a header ({', '.join(row)[:80]}): name its input and target columns "
+                      "(--columns INPUT,TARGET)"
+                      if line == 1 and len(row) > 2 else f"quote fields that hold a {sep}")
             raise DataError(f"{path} line {line}: expected 2 columns (input{delimiter}target, {sep}-separated), "
-                            f"got {len(row)}: {delimiter.join(row)[:60]!r}; quote fields that hold a {sep}")
+                            f"got {len(row)}: {delimiter.join(row)[:60]!r}; {advice}")
         if not row[0] or not row[1]:
             raise DataError(f"{path} line {line}: the {'input' if not row[0] else 'target'} is empty; every "
                             f"pair needs a non-empty input and target")

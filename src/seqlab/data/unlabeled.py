@@ -94,6 +94,18 @@ def _csv_series(path: Path, label_col: str | None) -> Iterator[np.ndarray]:
         raise DataError(f"{path} cannot be read as CSV: {e}") from None
 
 
+def _table_series(table, path: Path, label_col: str | None) -> Iterator[np.ndarray]:
+    """The rows of a table the caller read (``--columns``/``--drop`` applied), its label column left out."""
+    values = _read_table(table)
+    values = values.drop(columns=[c for c in [label_col] if c in values.columns])
+    for i, row in enumerate(values.itertuples(index=False), 2):
+        try:
+            series = np.array([float(v) if str(v).strip() else float("nan") for v in row])
+        except ValueError:
+            raise DataError(f"{path} line {i}: text where a number belongs") from None
+        yield _strip_trailing_nan(series, path, i).astype(np.float32)[:, None]
+
+
 def _ucr_series(path: Path) -> Iterator[np.ndarray]:
     for i, line in enumerate(_lines(path), 1):
         parts = line.replace(",", " ").replace("\t", " ").split()
@@ -130,9 +142,8 @@ def _texts_table(table, path: Path, text_col: str | None) -> list[str]:
 
 def iter_unlabeled(path, format: str, text_col: str | None = None, label_col: str | None = None,
                    chunk_rows: int | None = None) -> Iterator[list]:
-    """Yield the inputs of ``path`` (a file, ``.gz`` too, or for texts a DataFrame already read) in lists of
-    at most ``chunk_rows`` (default ``CHUNK_ROWS``; see the
-    module docstring).
+    """Yield the inputs of ``path`` (a file, ``.gz`` too, or for texts and csv series a DataFrame already read)
+    in lists of at most ``chunk_rows`` (default ``CHUNK_ROWS``; see the module docstring).
 
     Raises DataError (as the training readers do) for a missing, malformed or empty file;
     ConfigError for an unknown format.
@@ -144,6 +155,8 @@ def iter_unlabeled(path, format: str, text_col: str | None = None, label_col: st
         items = iter(_texts_table(table, path, text_col))
     elif format == "text":
         items = _text_lines(path)
+    elif format == "csv" and table is not path:
+        items = _table_series(table, path, label_col)
     elif format == "csv":
         items = _csv_series(path, label_col)
     elif format == "ucr":

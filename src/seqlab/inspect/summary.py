@@ -8,6 +8,8 @@ Model: "sequential"
 """
 from __future__ import annotations
 
+import re
+
 
 def format_shape(shape, image_channels_last: bool = False) -> str:
     """``(None, 60, 256)``: the batch axis shown as None, as Keras prints it."""
@@ -70,15 +72,33 @@ def module_table(module, name: str = "model") -> str:
     return _table(name, "Weights", rows, total, trainable)
 
 
+MIDDLE_WIDTH = 72   # a longer list of weights wraps onto lines of its own (a 3-layer torch GRU holds 12 tensors)
+
+
+def _wrapped(text: str) -> list[str]:
+    """``text`` (``name (shape), name (shape), ...``) cut after whole ``name (shape)`` items into lines of at
+    most ``MIDDLE_WIDTH`` characters (an item longer than that stays whole)."""
+    lines = [""]
+    for item in re.split(r", (?=[A-Za-z_])", text):
+        if lines[-1] and len(lines[-1]) + len(item) + 2 > MIDDLE_WIDTH:
+            lines[-1] += ","
+            lines.append(item)
+        else:
+            lines[-1] = f"{lines[-1]}, {item}" if lines[-1] else item
+    return lines
+
+
 def _table(name: str, middle: str, rows: list, total: int, trainable: int) -> str:
     """Keras's layout: ``rows`` of (layer (type), ``middle`` column, param count) between rules, then the totals."""
+    rows = [(a, _wrapped(b), c) for a, b, c in rows]
     w0 = max([len("Layer (type)")] + [len(r[0]) for r in rows]) + 2
-    w1 = max([len(middle)] + [len(r[1]) for r in rows]) + 2
+    w1 = max([len(middle)] + [len(line) for r in rows for line in r[1]]) + 2
     w2 = max([len("Param #")] + [len(r[2]) for r in rows])
     width = w0 + w1 + w2
     lines = [f'Model: "{name}"', "_" * width, f"{'Layer (type)':<{w0}}{middle:<{w1}}{'Param #':>{w2}}", "=" * width]
     for i, (a, b, c) in enumerate(rows):
-        lines.append(f"{a:<{w0}}{b:<{w1}}{c:>{w2}}")
+        lines.append(f"{a:<{w0}}{b[0]:<{w1}}{c:>{w2}}")
+        lines += [f"{'':<{w0}}{more}" for more in b[1:]]
         lines.append("_" * width if i < len(rows) - 1 else "=" * width)
     if not rows:
         lines.append("=" * width)

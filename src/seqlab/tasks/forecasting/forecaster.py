@@ -597,7 +597,8 @@ class Forecaster(Task):
                     table[f"{t}_q{q:g}"] = raw[0, :, j, qi]
         index = pd.RangeIndex(1, self.horizon + 1, name="step")
         if last_time is not None and freq is not None:
-            index = pd.date_range(pd.Timestamp(last_time), periods=self.horizon + 1, freq=freq)[1:]
+            index = pd.date_range(pd.Timestamp(last_time), periods=self.horizon + 1, freq=freq)[1:].rename(
+                self.time_col or "time")
         return pd.DataFrame(table, index=index)
 
     def evaluate(self, data=None) -> dict:

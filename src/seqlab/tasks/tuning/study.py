@@ -44,7 +44,7 @@ def _optuna():
         import optuna
     except ImportError:
         raise ConfigError('hyperparameter search needs Optuna: pip install "seqlab[tune]"') from None
-    optuna.logging.set_verbosity(optuna.logging.WARNING)   # seqlab prints its own line per trial
+    optuna.logging.set_verbosity(optuna.logging.ERROR)   # seqlab prints its own line per trial, failed ones too
     warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
     return optuna
 
