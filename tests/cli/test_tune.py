@@ -103,6 +103,7 @@ def test_tune_forecast_and_generate_write_their_reports(tmp_path, capsys):
     assert "naive (last value)" in f["baselines"] and f["rerun"].startswith("seqlab forecast ")
     assert "bigram" in g["baselines"] and g["rerun"].startswith("seqlab generate train ")
     assert "test: rmse" in capsys.readouterr().out
+    assert main(["generate", "sample", str(tmp_path / "g"), "--n", "2"]) == 0   # was: 'verbose' must be true/false
 
 
 def test_bad_input_is_one_line_and_leaves_no_run_directory(tmp_path, capsys):

@@ -166,7 +166,8 @@ def tune(task, X, y=None, *, trials: int | None = 20, time_budget=None, workers:
         _run_workers(specs)
         study = optuna.load_study(study_name=name, storage=opened)
         if "verbose" in task.get_params():   # the refit prints as the trials did (5 nets x 500 epochs otherwise)
-            task.set_params(verbose=verbose)
+            was = task.get_params()["verbose"]   # of the task's own type: a saved CharGenerator loads a bool only
+            task.set_params(verbose=bool(verbose) if isinstance(was, bool) else verbose)
         return refit_best(task, search, study, X, y, test, ensemble=ensemble)
 
 
