@@ -92,6 +92,10 @@ def test_a_csv_is_learned_as_the_values_of_its_text_column_not_as_csv_rows(tmp_p
     pd.DataFrame({"Name": names, "Count": range(40)}).to_csv(path, index=False)
     assert main(["generate", "train", str(path), "--steps", "5", "--out", str(tmp_path / "c")]) == 0
     assert "learning column 'Name' of babynames.csv, its only text column" in capsys.readouterr().err
+    pd.DataFrame({"text": names, "label": ["a", "b"] * 20}).to_csv(path, index=False)     # TREC's text,label
+    assert main(["generate", "train", str(path), "--steps", "5", "--out", str(tmp_path / "d")]) == 0
+    assert ("learning column 'text' of babynames.csv, the one named text of its text columns (text, label)"
+            in capsys.readouterr().err)
 
 
 def test_predict_scores_the_values_of_the_text_column_a_csv_model_learned(tmp_path, capsys):

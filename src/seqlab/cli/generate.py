@@ -169,29 +169,32 @@ def text_of(value, text_col: str | None = None) -> tuple[str, str | None, list[s
     from seqlab.data.csv import read_frame
 
     table = read_frame(path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False)
-    column = text_col or _only_text_column(table, path)
+    column, why = (text_col, "") if text_col else _only_text_column(table, path)
     if column not in table.columns:
         raise DataError(f"{path}: column {column!r} not found; columns are: {', '.join(map(str, table.columns))}")
     values = [v.strip() for v in table[column].astype(str) if v.strip()]
     if not values:
         raise DataError(f"{path}: column {column!r} holds no text")
     notes = [] if text_col else [
-        f"seqlab: note: learning column {column!r} of {path.name}, its only text column, each value an item as "
-        "with --lines (--text-col names another)"]
+        f"seqlab: note: learning column {column!r} of {path.name}, {why}, each value an item as with --lines "
+        "(--text-col names another)"]
     return "\n".join(values) + "\n", column, notes
 
 
-def _only_text_column(table, path) -> str:
-    """The one column of ``table`` (strings) whose values are not all numbers; ConfigError naming the
-    candidates when there are several or none."""
+def _only_text_column(table, path) -> tuple[str, str]:
+    """The one column of ``table`` (strings) whose values are not all numbers, or of several the one named
+    ``text`` (TREC's ``text,label``), and why it was taken; ConfigError naming the candidates when there are
+    several or none."""
     import pandas as pd
 
     texts = [str(c) for c in table.columns
              if pd.to_numeric(table[c].replace("", None), errors="coerce").isna().any()]
+    if len(texts) > 1 and "text" in texts:
+        return "text", f"the one named text of its text columns ({', '.join(texts)})"
     if len(texts) != 1:
         found = f"text columns {', '.join(texts)}" if texts else "no text column"
         raise ConfigError(f"say which column to learn with --text-col ({path.name} has {found})")
-    return texts[0]
+    return texts[0], "its only text column"
 
 
 def add_parser(sub) -> None:
