@@ -384,7 +384,9 @@ def run(args: argparse.Namespace) -> int:
         metrics = task.evaluate(test_x, test.y)
         baseline = majority_baseline(train.y, test.y, task.classes_)
         strong, strong_predictions = strong_baseline(train, test, args.nn_metric)
-        paired = mcnemar(test.y, task.predict(test_x), strong_predictions)
+        proba = task.predict_proba(test_x)          # for the paired test and the misclassified examples
+        pred = task.classes_[proba.argmax(axis=1)]
+        paired = mcnemar(test.y, pred, strong_predictions)
         verdict_line = verdict(metrics["accuracy"], strong["accuracy"], strong["name"])
         if metrics["accuracy"] != strong["accuracy"]:
             tested = significance_text("McNemar", paired["p_value"], paired["examples"], "test examples")
@@ -410,8 +412,6 @@ def run(args: argparse.Namespace) -> int:
                     ("Per class", metrics["per_class"]), ("Confusion matrix", "confusion.png"),
                     ("Training", "loss.png"), ("Training budget", describe(training)), ("Split", split)]
         if isinstance(test, LabeledTexts):
-            proba = task.predict_proba(test.texts)
-            pred = task.classes_[proba.argmax(axis=1)]
             sections.append(("Misclassified examples", misclassified_html(
                 test.texts, [str(v) for v in test.y], pred, proba, list(task.classes_))))
         run.report(f"seqlab classify: {Path(args.train).name} ({model_name})", sections)
