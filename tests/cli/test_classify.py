@@ -281,6 +281,23 @@ def test_a_sentiment140_csv_without_a_header_finds_its_polarity_and_tweets(tmp_p
     assert "classifying the texts of column '5' with labels from '0', the only text column" in capsys.readouterr().err
 
 
+
+def test_kaggles_spam_csv_in_windows_1252_with_three_unnamed_columns_is_classified(tmp_path, capsys):
+    """Kaggle's ``spam.csv`` (UCI SMS spam): ``v1,v2,,,`` in Windows-1252 (a pound sign is byte 0xA3), three
+    columns without a header, mostly empty. It was refused as not UTF-8; then no label column was found."""
+    words = {"ham": "see you at lunch then", "spam": "win a £100 prize now text"}
+    rows = [f'{c},"{words[c]} {i}",{" ok" if i == 3 else ""},,\n' for i, c in enumerate(["ham", "spam"] * 20)]
+    data = tmp_path / "spam.csv"
+    data.write_bytes(("v1,v2,,,\n" + "".join(rows)).encode("cp1252"))
+    out = tmp_path / "run"
+    assert main(["classify", str(data), "--model", "bag_of_embeddings", "--epochs", "1", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("spam.csv is not UTF-8 text") == 1 and "read as Windows-1252" in err
+    assert "classifying the texts of column 'v2' with labels from 'v1', the only text column" in err
+    assert json.loads((out / "metrics.json").read_text())["n_train"] + 8 == 40
+    assert main(["predict", str(out), str(data), "--out", str(tmp_path / "p.csv")]) == 0
+    assert pd.read_csv(tmp_path / "p.csv")["text"].str.contains("£").sum() == 20   # written as UTF-8
+
 def test_a_csv_of_numeric_series_with_an_id_column_stays_series(tmp_path):
     from seqlab.cli.classify import text_columns
 

@@ -164,12 +164,22 @@ def test_out_pointing_at_a_file_is_one_line_exit_2(csv, tmp_path, capsys, out_na
     assert (tmp_path / "afile").read_text() == "keep"
 
 
-def test_non_utf8_file_is_one_line_exit_2(tmp_path, capsys):
-    path = tmp_path / "latin1.csv"
-    path.write_bytes("t,v\n1,caf\xe9\n".encode("latin-1"))
+def test_a_windows_1252_file_is_forecast_with_one_warning(tmp_path, capsys):
+    path = tmp_path / "ventes.csv"   # saved by Excel on a French Windows: not UTF-8
+    rows = "".join(f"2020-01-{d:02d},{d % 7}\n" for d in range(1, 31))
+    path.write_bytes(("date,ventes_€\n" + rows).encode("cp1252"))
+    assert main(["forecast", str(path), "--target", "ventes_€", "--model", "naive", "--verbose", "0",
+                 "--out", str(tmp_path / "o")]) == 0
+    err = capsys.readouterr().err
+    assert err.count("is not UTF-8 text") == 1 and "read as Windows-1252" in err
+
+
+def test_a_binary_file_is_one_line_exit_2(tmp_path, capsys):
+    path = tmp_path / "book.csv"   # a workbook saved under a .csv name
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\xe9\xff,1\n")
     assert main(["forecast", str(path), "--target", "v", "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "UTF-8" in err and not (tmp_path / "o").exists()
+    assert len(err.splitlines()) == 1 and "binary" in err and not (tmp_path / "o").exists()
 
 
 def test_compare_with_naive_prints_one_naive_column_and_says_nothing_beat_it(csv, tmp_path, capsys):

@@ -3,6 +3,7 @@ import pytest
 
 from seqlab import SeqlabError
 from seqlab.data import read_csv, read_feature_table, read_lines, read_text
+from seqlab.data.csv import read_frame
 from seqlab.io.errors import ConfigError, DataError
 
 
@@ -121,10 +122,36 @@ def test_clean_numeric_columns_are_float(tmp_path):
 def test_ragged_or_binary_file_is_a_data_error(tmp_path):
     with pytest.raises(DataError, match="line 3"):
         read_csv(write(tmp_path, "a,b\n1,2\n3,4,5,6\n"), target="b")
-    path = tmp_path / "binary.csv"
-    path.write_bytes(b"a,b\n\xff\xfe\x80,1\n")
-    with pytest.raises(DataError, match="not a readable CSV"):
+    path = tmp_path / "binary.csv"   # an Excel workbook (a zip archive) named .csv
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\xff\xfe\x80,1\n")
+    with pytest.raises(DataError, match="not a readable CSV: it looks binary"):
         read_csv(path, target="b")
+
+
+def test_a_windows_1252_csv_is_read_with_one_warning(tmp_path):
+    path = tmp_path / "ventes.csv"   # Excel's CSV on a French Windows: cp1252, the euro sign at 0x80
+    path.write_bytes("mois,température,prix\njanvier,1.5,3 €\nfévrier,2.5,4 €\n".encode("cp1252"))
+    with pytest.warns(UserWarning, match=r"ventes.csv is not UTF-8 text .*read as Windows-1252"):
+        df = read_frame(path)
+    assert list(df.columns) == ["mois", "température", "prix"]
+    assert df["mois"].tolist() == ["janvier", "février"] and df["prix"].tolist() == ["3 €", "4 €"]
+
+
+def test_a_utf16_file_with_its_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "unicode.txt"   # Excel's "Unicode text": UTF-16 with a byte-order mark, tabs
+    path.write_bytes("\ufeffdate\tsales\n2020-01-01\t1.5\n2020-01-02\t2\n".encode("utf-16-le"))
+    df = read_frame(path)
+    assert list(df.columns) == ["date", "sales"] and df["sales"].tolist() == [1.5, 2.0]
+
+
+def test_read_text_reads_a_file_that_is_not_utf8_as_windows_1252(tmp_path):
+    path = tmp_path / "poem.txt"
+    path.write_bytes("déjà vu\n".encode("cp1252"))
+    with pytest.warns(UserWarning, match="read as Windows-1252"):
+        assert read_text(path) == "déjà vu\n"
+    path.write_bytes(b"caf\xe9 \x81\n")   # 0x81 is no Windows-1252 character: Latin-1, which reads any byte
+    with pytest.warns(UserWarning, match=r"read as Latin-1"):
+        assert read_text(path) == "caf\xe9 \x81\n"
 
 
 def test_feature_table_splits_off_label_and_time_and_keeps_integer_columns(tmp_path):
@@ -156,7 +183,7 @@ def test_feature_table_refuses_one_column_as_label_and_time(tmp_path):
 
 @pytest.mark.parametrize("content,match", [
     (b"", "empty; give a poem"), (b" \n\t\n", "empty; give a poem"), (b"ab\x00cd", "binary"),
-    (b"\xff\xfe\xfa", "not UTF-8 text"),
+    (b"\xff\xfe\xfa", "not UTF-16 text"),   # a UTF-16 byte-order mark, then half a character
 ])
 def test_read_text_refuses_empty_binary_and_undecodable_files_with_the_advice_given(tmp_path, content, match):
     path = tmp_path / "t.txt"

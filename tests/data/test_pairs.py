@@ -52,7 +52,7 @@ def test_tatoeba_pairs_leave_out_their_attribution_column(tmp_path):
     (b"abc\ncba\n", "line 1: expected 2 columns"), (b"a,b\nc,d,e\n", "line 2: expected 2 columns"),
     (b"a\tb\tCC-BY 2.0\nc\td\tmine\n", "line 1: expected 2 columns"),
     (b"id,english,french\n1,Go.,Va !\n", r"a header \(id, english, french\): name its input and target columns"),
-    (b"a,\n", "target is empty"), (b"\x00\x01binary", "binary"), (b"\xff\xfe\xfa", "UTF-8"),
+    (b"a,\n", "target is empty"), (b"\x00\x01binary", "binary"), (b"\xff\xfe\xfa", "UTF-16"),
 ])
 def test_bad_pairs_files_raise_data_error(tmp_path, content, match):
     path = tmp_path / "bad.csv"

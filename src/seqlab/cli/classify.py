@@ -135,6 +135,13 @@ def text_columns(table: pd.DataFrame, label_col: str | None = None) -> tuple[str
     ...                        "5": [f"so happy today number {i}" for i in range(10)]})
     >>> text_columns(tweets)
     ('5', '0')
+
+    Columns without a header (``Unnamed: 2``) that are mostly empty are no label column:
+
+    >>> spam = pd.DataFrame({"v1": ["ham", "spam"] * 3, "v2": ["see you at lunch then"] * 6,
+    ...                      "Unnamed: 2": ["", "", "", "", "", " ok"]})
+    >>> text_columns(spam)
+    ('v2', 'v1')
     """
     label = label_col or ("label" if "label" in table.columns else None)
     numeric = [c for c in table.columns if c != label and _numbers_share(table[c]) > 0.9]
@@ -144,8 +151,9 @@ def text_columns(table: pd.DataFrame, label_col: str | None = None) -> tuple[str
     if not texts:
         return None
     text = max(texts, key=lambda c: _mean_words(table[c]))
-    if label is None:
-        others = [str(c) for c in table.columns if c not in texts]
+    if label is None:   # not a column without a header that is mostly empty (Kaggle's spam.csv: v1, v2 and three)
+        others = [str(c) for c in table.columns if c not in texts and not (
+            str(c).startswith("Unnamed: ") and (table[c].astype(str).str.strip() == "").mean() > 0.5)]
         if len(others) > 1:       # Sentiment140's polarity beside an id, a date, a query and a user name
             others = [c for c in others if 2 <= table[c].nunique() <= min(MAX_GUESSED_CLASSES, len(table) / 5)]
         if len(others) != 1:

@@ -150,7 +150,8 @@ def read_feature_table(path, label_col: str | None = None, time_col: str | None 
 
 
 def read_text(path, expected: str = "a UTF-8 text file", encoding: str = "utf-8") -> str:
-    """The whole text of a file (a byte-order mark, if any, is kept as a character).
+    """The whole text of a file (a byte-order mark, if any, is kept as a character). With the default
+    ``encoding``, a file that is not UTF-8 is read in the encoding ``text_encoding`` finds, with a warning.
 
     Raises DataError for a missing file, a folder, a binary file (NUL bytes), one that is not
     text in ``encoding``, or one holding only whitespace; ``expected`` ends each message's
@@ -170,8 +171,10 @@ def read_text(path, expected: str = "a UTF-8 text file", encoding: str = "utf-8"
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as e:
             raise DataError(f"{path} is not a readable gzip file ({e}); give {expected}") from None
-    if b"\x00" in raw:
+    if _looks_binary(raw):
         raise DataError(f"{path} looks binary (it holds NUL bytes); give {expected}")
+    if encoding == "utf-8":   # the default: UTF-8, else a legacy encoding (with a warning)
+        encoding = text_encoding(raw, path)
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as e:
@@ -219,6 +222,60 @@ def _check_file(path: Path, advice: str = "") -> None:
         raise DataError(f"{path}: the file is empty{advice}")
 
 
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")    # byte-order marks of UTF-16 (little, big endian)
+LEGACY_ENCODINGS = ("cp1252", "latin-1")   # tried in this order for a file that is not UTF-8 (latin-1 reads any byte)
+
+
+def text_encoding(raw: bytes, name="the file") -> str:
+    """The encoding to read ``raw`` (a file's bytes) in: ``"utf-8"`` when they are UTF-8, ``"utf-16"`` after a
+    UTF-16 byte-order mark (Excel's "Unicode text"), else the first of ``LEGACY_ENCODINGS`` that decodes them
+    (Windows-1252: Kaggle's ``spam.csv``, Excel's CSVs on Western Windows), with a warning naming ``name``.
+
+    >>> text_encoding("café".encode("utf-8")), text_encoding(b"\\xff\\xfea\\x00")
+    ('utf-8', 'utf-16')
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as seen:
+    ...     warnings.simplefilter("always")
+    ...     found = text_encoding("£5 prize".encode("cp1252"), "spam.csv")
+    >>> found, str(seen[0].message).split(":")[0]
+    ('cp1252', 'spam.csv is not UTF-8 text (byte 0 is not UTF-8)')
+    """
+    if raw.startswith(UTF16_MARKS):
+        return "utf-16"
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as e:
+        where = e.start
+    for encoding in LEGACY_ENCODINGS:
+        try:
+            raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        label = {"cp1252": "Windows-1252 (Western European)", "latin-1": "Latin-1 (ISO-8859-1)"}[encoding]
+        warnings.warn(f"{Path(str(name)).name} is not UTF-8 text (byte {where} is not UTF-8): read as {label}; "
+                      f"if its accents look wrong, save it as UTF-8", UserWarning, stacklevel=3)
+        return encoding
+    return "utf-8"   # not reached: Latin-1 decodes any byte
+
+
+def _file_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of ``path`` (decompressed when it ends in ``.gz``), the first ``limit`` only if given; empty
+    when they cannot be read or ``path`` is no file (a pipe cannot be read twice)."""
+    if not path.is_file():
+        return b""
+    try:
+        with (gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")) as fh:
+            return fh.read(-1 if limit is None else limit)
+    except (OSError, EOFError):
+        return b""
+
+
+def _looks_binary(raw: bytes) -> bool:
+    """NUL bytes, without the byte-order mark of UTF-16 (whose text holds them)."""
+    return b"\x00" in raw and not raw.startswith(UTF16_MARKS)
+
+
 def _frame_of(source, sep: str, thousands: str | None) -> tuple[pd.DataFrame, object]:
     """``(frame, name for messages)`` of a path or of a DataFrame already read."""
     if isinstance(source, pd.DataFrame):
@@ -241,7 +298,28 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
     _check_file(path)
     if thousands is not None and len(thousands) != 1:
         raise ConfigError(f"the thousands separator must be one character, e.g. ',', got {thousands!r}")
-    guessed = sep == "," and "sep" not in options and separator_of(path)
+    if "encoding" in options:
+        return _read_frame(path, sep, thousands, options)
+    if _looks_binary(_file_bytes(path, 65536)):   # a spreadsheet or archive named .csv
+        raise DataError(f"{path}: not a readable CSV: it looks binary (it holds NUL bytes); save it as CSV text")
+    try:
+        return _read_frame(path, sep, thousands, {**options, "encoding": "utf-8"})
+    except UnicodeDecodeError as e:
+        raw = _file_bytes(path)
+        if _looks_binary(raw):
+            raise DataError(f"{path}: not a readable CSV: it looks binary (it holds NUL bytes); save it as CSV "
+                            "text") from None
+        encoding = text_encoding(raw, path)
+        if encoding == "utf-8":   # bytes that cannot be read again (a pipe)
+            raise DataError(f"{path}: not a readable CSV: not UTF-8 text ({e.reason} at byte {e.start}); save it "
+                            "as UTF-8") from None
+        return _read_frame(path, sep, thousands, {**options, "encoding": encoding})
+
+
+def _read_frame(path: Path, sep: str, thousands: str | None, options: dict) -> pd.DataFrame:
+    """``read_frame`` in the encoding ``options["encoding"]``; a UnicodeDecodeError goes to the caller."""
+    encoding = options.get("encoding", "utf-8")
+    guessed = sep == "," and "sep" not in options and separator_of(path, encoding)
     if guessed:   # a header without commas: a ';', tab or '|' file, read with that separator
         sep = guessed
         if sep == ";":   # Excel's CSV where the decimal mark is a comma
@@ -250,13 +328,13 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
         df = pd.read_csv(path, sep=sep, thousands=thousands, skipinitialspace=True, **options)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty (no header, no rows)") from None
-    except UnicodeDecodeError as e:
-        raise DataError(f"{path}: not a readable CSV: not UTF-8 text ({e.reason} at byte {e.start}); save it as "
-                        "UTF-8") from None
+    except UnicodeDecodeError:
+        raise
     except (pd.errors.ParserError, OSError, EOFError) as e:   # OSError, EOFError: a broken .gz
         raise DataError(f"{path}: not a readable CSV: {str(e).strip().splitlines()[-1]}") from None
     df.columns = [str(c).strip() for c in df.columns]
-    if "header" not in options and "names" not in options and _first_line_is_data(_first_line(path, sep), df):
+    first = _first_line(path, sep, encoding)
+    if "header" not in options and "names" not in options and _first_line_is_data(first, df):
         # no header (LSTNet's exchange_rate.txt, a NumPy savetxt, the AG News CSV): the first line is data
         df = pd.read_csv(path, sep=sep, thousands=thousands, skipinitialspace=True, header=None, **options)
         df.columns = [str(c) for c in range(df.shape[1])]
@@ -269,13 +347,13 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
     return df
 
 
-def _first_line(path: Path, sep: str) -> list[str] | None:
+def _first_line(path: Path, sep: str, encoding: str = "utf-8") -> list[str] | None:
     """The cells of the file's first line (quotes removed), None when it cannot be peeked at (a pipe)."""
     if not path.is_file():
         return None
     try:
-        with (gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else
-              open(path, encoding="utf-8", newline="")) as fh:
+        with (gzip.open(path, "rt", encoding=encoding) if path.suffix == ".gz" else
+              open(path, encoding=encoding, newline="")) as fh:
             return next(csv.reader([fh.readline().lstrip("\ufeff")], delimiter=sep, skipinitialspace=True), None)
     except (UnicodeDecodeError, OSError, EOFError, csv.Error):
         return None
@@ -324,14 +402,14 @@ _PLAIN_NUMBER = re.compile(r"^\s*[-+]?\d+(?:\.\d+)?\s*$")
 _FLOAT = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
 
 
-def separator_of(path: Path) -> str | None:
+def separator_of(path: Path, encoding: str = "utf-8") -> str | None:
     """The separator of a file whose first line holds no comma but a ``SEPARATORS`` character (the most
     frequent of them), else None. Pipes (``<(...)``) are not peeked at: they cannot be read twice."""
     if not path.is_file():
         return None
     try:
-        with (gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else
-              open(path, encoding="utf-8")) as fh:
+        with (gzip.open(path, "rt", encoding=encoding) if path.suffix == ".gz" else
+              open(path, encoding=encoding)) as fh:
             header = fh.readline()
     except (UnicodeDecodeError, OSError, EOFError):
         return None   # pandas says what is wrong with the file

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.data.csv import read_frame
+from seqlab.data.csv import read_frame, text_encoding
 from seqlab.data.limits import check_magnitude
 from seqlab.io.errors import ConfigError, DataError
 
@@ -125,11 +125,11 @@ def _open_lines(path: str | Path) -> tuple[Path, list[str]]:
         raise DataError(f"{path}: no such file")
     try:
         raw = path.read_bytes()
-        text = (gzip.decompress(raw) if path.suffix.lower() == ".gz" else raw).decode("utf-8-sig")   # BOM dropped
+        raw = gzip.decompress(raw) if path.suffix.lower() == ".gz" else raw
     except (OSError, EOFError) as e:
         raise DataError(f"{path} is not a readable gzip file ({e})") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{path} is not UTF-8 text; convert it (e.g. iconv -t utf-8)") from None
+    encoding = text_encoding(raw, path)   # UTF-8, else Windows-1252 or Latin-1 with a warning
+    text = raw.decode("utf-8-sig" if encoding == "utf-8" else encoding).removeprefix("\ufeff")   # BOM dropped
     return path, text.splitlines()
 
 

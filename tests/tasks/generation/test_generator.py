@@ -137,7 +137,7 @@ def test_running_text_model_continues_a_prefix():
 
 
 @pytest.mark.parametrize("content,match", [(b"", "empty"), (b"  \n\n", "empty"), (b"ab\x00\x01cd", "binary"),
-                                           (b"\xff\xfe\xfa", "UTF-8")])
+                                           (b"\xff\xfe\xfa", "UTF-16")])
 def test_unreadable_text_files_are_data_errors(tmp_path, content, match):
     path = tmp_path / "t.txt"
     path.write_bytes(content)
