@@ -298,3 +298,16 @@ def test_a_header_of_names_stays_a_header(tmp_path, text, names):
     from seqlab.data.csv import read_frame
 
     assert read_frame(write(tmp_path, text), dtype=str).columns.tolist() == names
+
+
+def test_a_semicolon_file_with_decimal_points_keeps_them_and_question_marks_are_gaps(tmp_path):
+    """UCI's household power file: ``;``-separated with decimal points, ``?`` where a reading is missing. The
+    decimal comma of Excel's ``;`` files made every number text, and ``?`` was text in a numeric column."""
+    path = write(tmp_path, "Date;Time;Global_active_power;Voltage\n16/12/2006;17:24:00;4.216;234.840\n"
+                           "16/12/2006;17:25:00;?;?\n16/12/2006;17:26:00;5.360;233.630\n")
+    with pytest.raises(DataError, match="'Global_active_power' has 1 NaN/inf value"):
+        read_csv(path, target="Global_active_power")
+    df = read_csv(path, target=["Global_active_power", "Voltage"], fill="interpolate")
+    assert df["Global_active_power"].tolist() == [4.216, 4.788, 5.36] and df["Voltage"].iloc[0] == 234.84
+    excel = write(tmp_path, "tag;umsatz\nmo;1,5\ndi;2\n")   # decimal commas still read as such
+    assert read_csv(excel, target="umsatz")["umsatz"].tolist() == [1.5, 2.0]

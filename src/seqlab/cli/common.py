@@ -396,6 +396,9 @@ def training_run(args: argparse.Namespace, command: str):
         raise TrainingDivergedError(diverged[-1].summary(out))
 
 
+TIME_OF_DAY = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"   # 17:24, 17:24:00, 17:24:00.5: no date
+
+
 def only_time_column(table, exclude=()) -> str | None:
     """The time column when ``--time-col`` is not given: the table's only column besides ``exclude`` whose
     values all read as distinct dates of one format (``seqlab.data.csv.as_dates``); None when there is none
@@ -404,11 +407,15 @@ def only_time_column(table, exclude=()) -> str | None:
     >>> import pandas as pd
     >>> only_time_column(pd.DataFrame({"Month": ["1949-01", "1949-02"], "Passengers": [112, 118]}))
     'Month'
+    >>> only_time_column(pd.DataFrame({"Time": ["17:24:00", "17:25:00"], "Power": [4.2, 5.3]})) is None
+    True
     """
     from seqlab.data.csv import as_dates
 
     found = []
     for column in (c for c in table.columns if c not in exclude):
+        if table[column].astype(str).str.strip().str.fullmatch(TIME_OF_DAY).all():
+            continue   # times of day without dates (UCI's Date;Time columns): sorting by them would mix the days
         dates = as_dates(table[column])
         if dates is not None and dates.is_unique:
             found.append(str(column))

@@ -298,6 +298,8 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
     _check_file(path)
     if thousands is not None and len(thousands) != 1:
         raise ConfigError(f"the thousands separator must be one character, e.g. ',', got {thousands!r}")
+    if "keep_default_na" not in options and "dtype" not in options:   # "?" is a gap, as pandas' "NA" and "NaN"
+        options["na_values"] = [*options.get("na_values", []), *MISSING_MARKS]
     if "encoding" in options:
         return _read_frame(path, sep, thousands, options)
     if _looks_binary(_file_bytes(path, 65536)):   # a spreadsheet or archive named .csv
@@ -322,7 +324,7 @@ def _read_frame(path: Path, sep: str, thousands: str | None, options: dict) -> p
     guessed = sep == "," and "sep" not in options and separator_of(path, encoding)
     if guessed:   # a header without commas: a ';', tab or '|' file, read with that separator
         sep = guessed
-        if sep == ";":   # Excel's CSV where the decimal mark is a comma
+        if sep == ";" and _decimal_commas(path, encoding):   # Excel's CSV where the decimal mark is a comma
             options.setdefault("decimal", ",")
     try:
         df = pd.read_csv(path, sep=sep, thousands=thousands, skipinitialspace=True, **options)
@@ -399,6 +401,7 @@ SEPARATORS = (";", "\t", "|")   # tried, in this order, when a CSV's header hold
 _THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$")   # 1,234 or -12,345,678.5
 _SEPARATED_NUMBER = re.compile(r"^\s*[-+]?\d[\d,.' ]*\d\s*$")   # 1,234 or 1.234,5 or 1'234: digits with marks
 _PLAIN_NUMBER = re.compile(r"^\s*[-+]?\d+(?:\.\d+)?\s*$")
+_DECIMAL = re.compile(r"^[-+]?\d+([.,])\d+$")   # 1.5 or 1,5: one mark between digits
 _FLOAT = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
 
 
@@ -420,6 +423,24 @@ def separator_of(path: Path, encoding: str = "utf-8") -> str | None:
     return best if counts[best] else None
 
 
+def _decimal_commas(path: Path, encoding: str = "utf-8", lines: int = 200) -> bool:
+    """Whether the numbers of a ``;`` file's first ``lines`` lines are written with decimal commas (``1,5``):
+    more cells are ``digits,digits`` than ``digits.digits`` (UCI's household power file: ``2.006;0.418``).
+    Ties (whole numbers only) say yes, as Excel writes ``;`` files where the comma is the decimal mark."""
+    counts = {",": 0, ".": 0}
+    try:
+        with (gzip.open(path, "rt", encoding=encoding) if path.suffix == ".gz" else
+              open(path, encoding=encoding)) as fh:
+            for _, line in zip(range(lines), fh):
+                for cell in line.strip().split(";"):
+                    match = _DECIMAL.match(cell.strip().strip('"'))
+                    if match:
+                        counts[match.group(1)] += 1
+    except (UnicodeDecodeError, OSError, EOFError):
+        return True
+    return counts[","] >= counts["."]
+
+
 def _numbers_with_thousands(df: pd.DataFrame) -> None:
     """Text columns whose every value is a number, some written with thousands commas (``"1,234"``,
     quoted in the CSV), made float64 in place; other columns are left as they are."""
@@ -433,13 +454,17 @@ def _numbers_with_thousands(df: pd.DataFrame) -> None:
             df[name] = pd.to_numeric(col.astype(str).str.replace(",", "", regex=False).where(col.notna()))
 
 
+MISSING_MARKS = ("?",)   # cells read as missing values in a numeric column, beside pandas' own (NA, NaN, ...)
+
+
 def _numeric_column(col: pd.Series, name: str, path) -> pd.Series:
     if pd.api.types.is_bool_dtype(col):
         return col.astype("float64")
     if pd.api.types.is_numeric_dtype(col):
         return col.astype("float64")
-    numbers = pd.to_numeric(col, errors="coerce")
-    text = numbers.isna() & col.notna()
+    missing = col.astype(str).str.strip().isin(MISSING_MARKS)   # "?" in UCI's files: a gap, as pandas' "NA"
+    numbers = pd.to_numeric(col.where(~missing), errors="coerce")
+    text = numbers.isna() & col.notna() & ~missing
     if text.any():
         first = int(np.argmax(text.to_numpy()))
         if as_dates(col.astype(object)) is not None:   # a date column where numbers belong: say what to do with it
