@@ -250,10 +250,11 @@ def test_a_file_without_a_header_warns_once_and_names_its_columns_by_position(tm
     assert "numeric columns are 0, 1;" in err[1] and not (tmp_path / "r").exists()
 
 
-def test_a_date_and_time_of_day_file_is_not_sorted_by_the_time_of_day(tmp_path, capsys):
+def test_a_date_column_and_a_time_of_day_column_are_read_together_as_the_time(tmp_path, capsys):
     """UCI's household power file has a Date column and a Time column. The Time column was guessed as the
-    time of each row and the rows sorted by the time of day, mixing the days; now no time column is guessed
-    (rows stay in file order) and the readings' "?" gaps are filled when --fill says so."""
+    time of each row and the rows sorted by the time of day, mixing the days; now the two are read together
+    (``--time-col Date,Time``, as pandas' ``parse_dates=[["Date", "Time"]]``), in predict too, and the
+    readings' "?" gaps are filled when --fill says so."""
     path = tmp_path / "household_power_consumption.txt"
     times = pd.date_range("2006-12-16 23:30", periods=60, freq="min")
     rows = [f"{t.day}/{t.month}/{t.year};{t:%H:%M:%S};{'?' if i == 7 else f'{1 + i / 10:.3f}'};234.840"
@@ -263,7 +264,9 @@ def test_a_date_and_time_of_day_file_is_not_sorted_by_the_time_of_day(tmp_path, 
     assert main(["forecast", str(path), "--target", "Global_active_power", "--fill", "interpolate", "--model",
                  "naive", "--verbose", "0", "--out", str(out)]) == 0
     err = capsys.readouterr().err
-    assert "sorted them" not in err and "as the time of each row" not in err
-    actual = 1 + np.arange(48, 60) / 10          # the last 20% of the rows in file order, each 0.1 above the last
+    assert "sorted them" not in err and "reading columns 'Date' and 'Time' together as the time of each row" in err
+    actual = 1 + np.arange(48, 60) / 10          # the last 20% of the rows in time order, each 0.1 above the last
     mape = json.loads((out / "metrics.json").read_text())["mape"]
     assert mape == pytest.approx(100 * np.mean(0.1 / actual))
+    assert main(["predict", str(out), str(path), "--out", str(tmp_path / "p.csv")]) == 0
+    assert pd.read_csv(tmp_path / "p.csv")["Date,Time"].tolist() == ["2006-12-17 00:30:00"]

@@ -311,3 +311,13 @@ def test_a_semicolon_file_with_decimal_points_keeps_them_and_question_marks_are_
     assert df["Global_active_power"].tolist() == [4.216, 4.788, 5.36] and df["Voltage"].iloc[0] == 234.84
     excel = write(tmp_path, "tag;umsatz\nmo;1,5\ndi;2\n")   # decimal commas still read as such
     assert read_csv(excel, target="umsatz")["umsatz"].tolist() == [1.5, 2.0]
+
+
+def test_a_time_named_date_comma_time_joins_the_two_columns_for_every_reader(tmp_path):
+    path = write(tmp_path, "Date;Time;power\n16/12/2006;23:59:00;1.5\n17/12/2006;00:00:00;2.5\n")
+    assert read_csv(path, target="power", time_col="Date,Time")["Date,Time"].dt.strftime("%d %H:%M").tolist() == [
+        "16 23:59", "17 00:00"]
+    X, _, times = read_feature_table(path, time_col="Date,Time")
+    assert list(X.columns) == ["power"] and times.tolist() == ["16/12/2006 23:59:00", "17/12/2006 00:00:00"]
+    with pytest.raises(DataError, match="'Date,Hour' not found"):
+        read_csv(path, target="power", time_col="Date,Hour")

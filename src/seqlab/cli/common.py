@@ -233,7 +233,7 @@ def select_columns(frame, args, keep=(), source="the table"):
         if missing:
             raise DataError(f"{source}: column(s) {', '.join(map(repr, missing))} not found (named by {option}); "
                             f"columns are: {', '.join(map(str, frame.columns))}")
-    keep = [c for c in keep if c]
+    keep = [part for c in keep if c for part in ([c] if c in frame.columns else c.split(","))]   # "Date,Time"
     index_cols = [c for c in frame.columns if str(c).startswith("Unnamed: ") and c not in wanted + list(keep)]
     if index_cols:
         print(f"seqlab: note: {source}: left out column(s) {', '.join(index_cols)} (a column without a header, "
@@ -419,7 +419,26 @@ def only_time_column(table, exclude=()) -> str | None:
         dates = as_dates(table[column])
         if dates is not None and dates.is_unique:
             found.append(str(column))
-    return found[0] if len(found) == 1 else None
+    return found[0] if len(found) == 1 else (None if found else date_and_time_columns(table, exclude))
+
+
+def date_and_time_columns(table, exclude=()) -> str | None:
+    """``"Date,Time"`` when the table has exactly one column of dates (that repeat) and one of times of day that
+    together read as distinct times (UCI's household power file), else None; ``with_joined_time`` joins them.
+
+    >>> import pandas as pd
+    >>> date_and_time_columns(pd.DataFrame({"Date": ["16/12/2006"] * 2, "Time": ["23:59:00", "23:58:00"]}))
+    'Date,Time'
+    """
+    from seqlab.data.csv import as_dates
+
+    columns = [c for c in table.columns if c not in exclude]
+    clock = [c for c in columns if table[c].astype(str).str.strip().str.fullmatch(TIME_OF_DAY).all()]
+    days = [c for c in columns if c not in clock and as_dates(table[c]) is not None]
+    if len(clock) != 1 or len(days) != 1:
+        return None
+    joined = as_dates(table[days[0]].astype(str) + " " + table[clock[0]].astype(str))
+    return f"{days[0]},{clock[0]}" if joined is not None and joined.is_unique else None
 
 
 def guess_time_column(args, table, exclude=(), source="the table") -> list[str]:
@@ -428,5 +447,9 @@ def guess_time_column(args, table, exclude=(), source="the table") -> list[str]:
     if args.time_col is not None:
         return []
     args.time_col = only_time_column(table, exclude)
+    if args.time_col and args.time_col not in table.columns:   # a date column and a time-of-day column
+        day, clock = args.time_col.split(",")
+        return [f"seqlab: note: reading columns {day!r} and {clock!r} together as the time of each row "
+                f"(--time-col {args.time_col}; --time-col names another)"]
     return [f"seqlab: note: reading column {args.time_col!r} as the time of each row, the only date column of "
             f"{source} (--time-col names another)"] if args.time_col else []

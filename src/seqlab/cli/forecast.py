@@ -45,7 +45,7 @@ def add_parser(sub) -> None:
                                "(airline-passengers)")
     p.add_argument("--target", help="column(s) to forecast (comma-separated; default: the only numeric column); "
                                    "a panel takes one")
-    p.add_argument("--time-col", help="date/time column (rows are sorted by it)")
+    p.add_argument("--time-col", help="date/time column (rows are sorted by it); Date,Time reads two columns as one")
     p.add_argument("--features", help="covariate columns, comma-separated (multivariate input)")
     p.add_argument("--model", default="lstm", help=f"one of: {', '.join(MODEL_NAMES)} ")
     p.add_argument("--compare", help="several models on the same split, e.g. lstm,gru,mlp,naive")

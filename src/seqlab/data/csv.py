@@ -62,6 +62,7 @@ def read_csv(path, target=None, time_col: str | None = None, features=None, fill
     if fill not in FILLS:
         raise ConfigError(f"fill must be one of {FILLS}, got {fill!r}")
     df, path = _frame_of(path, sep, thousands)
+    df = with_joined_time(df, time_col)
     targets = [] if target is None else [target] if isinstance(target, str) else list(target)
     checked = targets + [c for c in (features or []) if c not in targets]
     wanted = checked + ([time_col] if time_col is not None else [])
@@ -134,6 +135,7 @@ def read_feature_table(path, label_col: str | None = None, time_col: str | None 
     if label_col is not None and label_col == time_col:
         raise ConfigError(f"column {label_col!r} is named as both the label and the time column; name two columns")
     df, path = _frame_of(path, sep, thousands)
+    df = with_joined_time(df, time_col, drop_parts=True)
     _require_columns(df, [c for c in (label_col, time_col) if c is not None], path)
     labels = df.pop(label_col) if label_col is not None else None
     times = df.pop(time_col) if time_col is not None else None
@@ -199,6 +201,25 @@ def read_lines(path, skip_empty: bool = True, encoding: str = "utf-8") -> list[s
     """
     lines = read_text(path, "a file with at least one line of text", encoding).removeprefix("\ufeff").splitlines()
     return [line for line in lines if line.strip()] if skip_empty else lines
+
+
+def with_joined_time(df: pd.DataFrame, time_col: str | None, drop_parts: bool = False) -> pd.DataFrame:
+    """``df`` with the time column ``"Date,Time"`` made of columns ``Date`` and ``Time`` (their values joined by a
+    space) when ``time_col`` names columns joined by commas that are all there and it is not a column itself
+    (pandas' ``parse_dates=[["Date", "Time"]]``; UCI's household power file), without ``Date`` and ``Time`` if
+    ``drop_parts``; else ``df`` as it is.
+
+    >>> df = pd.DataFrame({"Date": ["16/12/2006", "16/12/2006"], "Time": ["17:24:00", "17:25:00"], "v": [1, 2]})
+    >>> with_joined_time(df, "Date,Time")["Date,Time"].tolist()
+    ['16/12/2006 17:24:00', '16/12/2006 17:25:00']
+    """
+    if not time_col or time_col in df.columns or "," not in time_col:
+        return df
+    parts = [p.strip() for p in time_col.split(",")]
+    if not all(p in df.columns for p in parts):
+        return df
+    joined = df.assign(**{time_col: df[parts].astype(str).agg(" ".join, axis=1)})
+    return joined.drop(columns=parts) if drop_parts else joined
 
 
 def _require_columns(df: pd.DataFrame, wanted, path) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from seqlab.data import MinMaxScaler, StandardScaler
-from seqlab.data.csv import as_dates
+from seqlab.data.csv import as_dates, with_joined_time
 from seqlab.data.limits import check_magnitude
 from seqlab.io.errors import ConfigError, DataError
 
@@ -103,7 +103,7 @@ def series_from(data, target=None, features=None, time_col: str | None = None, f
         if arr.ndim not in (1, 2):
             raise DataError(f"a series is (rows,) or (rows, columns), got shape {arr.shape}")
         data = pd.DataFrame(arr.reshape(len(arr), -1))
-    df = data.rename(columns=str)
+    df = with_joined_time(data.rename(columns=str), time_col)   # "Date,Time": two columns read as one time
     targets, covariates = _names(target), _names(features)
     if not targets:
         numeric = value_columns(df, exclude=[time_col])[0]
