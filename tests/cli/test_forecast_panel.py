@@ -112,6 +112,32 @@ def test_a_unique_id_ds_y_file_is_read_as_a_panel_without_id_col(tmp_path, capsy
     assert json.loads((out / "metrics.json").read_text())["series"] == 12
 
 
+def test_an_m4_style_file_is_read_as_a_wide_panel_without_flags(tmp_path, capsys):
+    """The M4 competition's files: ``V1, V2, V3, ...``, a series per row from its first value (``Y1``, then its
+    values, then empty cells). It asked for --target; with --wide --id-col V1 no column read as a time step; with
+    step names 1, 2, 3, ... the header was taken for a row of data."""
+    rng = np.random.default_rng(0)
+    lengths = [20 + (i % 7) for i in range(12)]
+    rows = [[f"Y{i + 1}", *(100 + np.cumsum(rng.normal(1, 1, n))).round(2), *[None] * (26 - n)]
+            for i, n in enumerate(lengths)]
+    frame = pd.DataFrame(rows, columns=[f"V{j + 1}" for j in range(27)])
+    path = tmp_path / "Yearly-train.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "run"
+    assert main(["forecast", str(path), "--model", "linear", "--lookback", "4", "--no-classical", "--verbose", "0",
+                 "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "holds a series per row named in 'V1'" in captured.err and "Panel: 12 series" in captured.out
+    assert main(["predict", str(out), str(path), "--out", str(tmp_path / "p.csv")]) == 0
+    predicted = pd.read_csv(tmp_path / "p.csv")
+    assert predicted["id"].tolist() == [f"Y{i + 1}" for i in range(12)] and predicted["time"].tolist() == lengths
+    numbered = tmp_path / "numbered.csv"       # the step columns named 1, 2, 3, ...: still a header
+    frame.set_axis(["id", *map(str, range(1, 27))], axis=1).to_csv(numbered, index=False)
+    assert main(["forecast", str(numbered), "--wide", "--id-col", "id", "--model", "linear", "--lookback", "4",
+                 "--no-classical", "--verbose", "0", "--out", str(tmp_path / "run2")]) == 0
+    assert "no header row" not in capsys.readouterr().err
+
+
 def test_a_panel_trained_with_drop_short_predicts_its_own_file_and_is_refused_by_export(tmp_path, capsys):
     """The run prints ``predict: seqlab predict RUN FILE``; with --drop-short that command stopped on the series
     training had left out. Export of a panel model raised an AttributeError (a traceback)."""

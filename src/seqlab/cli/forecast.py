@@ -177,9 +177,11 @@ LONG_PANEL_COLUMNS = ("unique_id", "ds", "y")   # NeuralForecast's and StatsFore
 
 def _neuralforecast_columns(args) -> None:
     """A file whose header holds ``unique_id``, ``ds`` and ``y`` (NeuralForecast's long format) given without
-    ``--id-col`` or ``--target``: read it as that panel, and say so on stderr."""
+    ``--id-col`` or ``--target``: read it as that panel, and say so on stderr. Likewise a file whose columns
+    after the first number the steps (``V1, V2, V3, ...``: the M4 competition's, a series per row from its first
+    value) over a first column of distinct names: a wide panel (``--wide --id-col V1``)."""
     from seqlab.data.csv import read_frame
-    from seqlab.data.panel import PARQUET_SUFFIXES
+    from seqlab.data.panel import PARQUET_SUFFIXES, step_columns
 
     path = input_file(args.csv)
     try:
@@ -190,6 +192,17 @@ def _neuralforecast_columns(args) -> None:
         else:
             columns = read_frame(path, nrows=1).columns
     except (DataError, ConfigError, ImportError, OSError):   # read, and explained, below
+        return
+    if len(columns) >= 4 and step_columns(list(columns[1:])) and path.suffix.lower() not in PARQUET_SUFFIXES:
+        import pandas as pd
+
+        ids = read_frame(path, usecols=[0], dtype=str).iloc[:, 0]
+        if ids.is_unique and pd.to_numeric(ids, errors="coerce").isna().all():
+            args.wide, args.id_col = True, str(columns[0])
+            print(f"seqlab: note: {Path(args.csv).name} holds a series per row named in {args.id_col!r}, its "
+                  f"columns {columns[1]}, {columns[2]}, ... numbering the steps (the M4 competition's files): one "
+                  f"model for all of them (--wide --id-col {args.id_col}; --target names one column instead)",
+                  file=sys.stderr)
         return
     if not all(c in columns for c in LONG_PANEL_COLUMNS):
         return

@@ -385,7 +385,8 @@ def _first_line(path: Path, sep: str, encoding: str = "utf-8") -> list[str] | No
 def _first_line_is_data(cells: list[str] | None, df: pd.DataFrame) -> bool:
     """Whether the first line ``cells`` of a table read as ``df`` (the rows after it) is a row of data, not
     names: some cell is a number with a decimal point or exponent, or a whole number over a column of whole
-    numbers that is one of them or below 100 (a class code, as in AG News' ``"3","title","text"``), and no cell
+    numbers that is one of them or, below 100, over at most 50 values (a class code, as in AG News'
+    ``"3","title","text"``; not when the line's whole numbers count up, 2, 3, 4, ...: step names), and no cell
     is a name: an empty cell (pandas' index), a word or two over a column of a few repeated values that is not
     one of them (``label`` over spam and ham), or text over a column of numbers. Other whole numbers (years over a
     wide panel's values) decide nothing.
@@ -398,9 +399,14 @@ def _first_line_is_data(cells: list[str] | None, df: pd.DataFrame) -> bool:
     True
     >>> _first_line_is_data(["1960", "1961"], pd.DataFrame([["2.5", "2.4"]]))
     False
+    >>> steps = pd.DataFrame([["Y1", "3600.0", "7700.0", "12300.0"], ["Y2", "100.0", "", ""]])
+    >>> _first_line_is_data(["V1", "2", "3", "4"], steps)      # a wide file: an id, then the step numbers
+    False
     """
     if not cells or len(cells) != df.shape[1]:
         return False
+    whole_cells = [int(c) for c in cells if re.fullmatch(r"\s*[-+]?\d+\s*", c)]
+    counting = len(whole_cells) >= 3 and whole_cells == list(range(whole_cells[0], whole_cells[0] + len(whole_cells)))
     data = False
     for cell, (_, column) in zip(cells, df.items()):
         cell = cell.strip()
@@ -409,7 +415,8 @@ def _first_line_is_data(cells: list[str] | None, df: pd.DataFrame) -> bool:
         if _FLOAT.match(cell):
             whole = re.fullmatch(r"[-+]?\d+", cell) is not None
             codes = numbers.notna().all() and (numbers % 1 == 0).all()      # a column of whole numbers
-            if not whole or (codes and (float(cell) in set(numbers) or abs(float(cell)) < 100)):
+            code = abs(float(cell)) < 100 and numbers.nunique() <= 50 and not counting   # 1, 2, 3, ...: step names
+            if not whole or (codes and (float(cell) in set(numbers) or code)):
                 data = True
         elif not cell or (len(values) and numbers.notna().mean() > 0.9):
             return False          # pandas' unnamed index, or a name over a column of numbers

@@ -26,6 +26,7 @@ the series' *future rows* (what ``predict`` needs over the horizon).
 """
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,10 +123,14 @@ def wide_to_long(df: pd.DataFrame, id_col: str, static=None, value_name: str = "
     _require(df, [id_col, *names_of(static)])
     keep = [id_col, *names_of(static)]
     time_cols = [c for c in df.columns if c not in keep and _time_label(c) is not None]
-    if not time_cols:
-        raise DataError(f"no column of the wide table reads as a time step (e.g. 1960 or 2020-01-01); "
-                        f"its columns are: {', '.join(map(str, df.columns[:12]))}")
-    labels = [_time_label(c) for c in time_cols]
+    numbered = step_columns([c for c in df.columns if c not in keep])
+    if not time_cols and numbered:   # M4's V2, V3, ...: each series from its first value, at steps 0, 1, ...
+        time_cols, labels = list(numbered), list(numbered.values())
+    elif not time_cols:
+        raise DataError(f"no column of the wide table reads as a time step (e.g. 1960 or 2020-01-01) or numbers "
+                        f"the steps (V2, V3, ...); its columns are: {', '.join(map(str, df.columns[:12]))}")
+    else:
+        labels = [_time_label(c) for c in time_cols]
     if len({type(v) for v in labels}) > 1:
         raise DataError("the wide table's time columns mix integers and dates: "
                         f"{', '.join(map(str, time_cols[:6]))}")
@@ -133,6 +138,22 @@ def wide_to_long(df: pd.DataFrame, id_col: str, static=None, value_name: str = "
     long["time"] = long["time"].map(dict(zip(time_cols, labels)))
     order = np.lexsort((long["time"].to_numpy(), pd.factorize(long[id_col])[0]))
     return long.iloc[order].reset_index(drop=True)[[id_col, "time", value_name, *names_of(static)]]
+
+
+def step_columns(columns) -> dict:
+    """``{column: step}`` when ``columns`` are all one prefix and consecutive whole numbers (``V2, V3, ...``: the
+    M4 competition's files, whose rows hold each series from its first value), steps counted from 0; else {}.
+
+    >>> step_columns(["V2", "V3", "V4"]), step_columns(["V2", "x"])
+    ({'V2': 0, 'V3': 1, 'V4': 2}, {})
+    """
+    found = [re.fullmatch(r"(\D*)(\d+)", str(c).strip()) for c in columns]
+    if len(found) < 2 or not all(found) or len({m.group(1) for m in found}) != 1:
+        return {}
+    numbers = [int(m.group(2)) for m in found]
+    if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        return {}
+    return {c: n - numbers[0] for c, n in zip(columns, numbers)}
 
 
 def _time_label(column):
