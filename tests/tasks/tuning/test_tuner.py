@@ -191,3 +191,18 @@ def test_a_time_budget_bounds_the_refit_of_the_winner_by_what_the_search_left(mo
     assert clf.training_["time_budget"] == pytest.approx(budget)
     assert clf.tuning_["refit_budget"]["seconds"] == round(budget, 1)
     assert clf.time_budget is None and clf.epochs == 60        # the configuration the user gave is what is saved
+
+
+def test_a_time_budget_is_shared_by_the_folds_of_a_trial(monkeypatch):
+    X, y = _data()
+    fits = []
+    fit = SequenceClassifier.fit
+    monkeypatch.setattr(SequenceClassifier, "fit", lambda self, A, b=None, **kw: fits.append(
+        (len(A), self.time_budget, time.time())) or fit(self, A, b, **kw))
+    clf = SequenceClassifier("gru", units=8, epochs=60, seed=0)
+    started = time.time()
+    clf.tune(X, y, trials=1, time_budget="3s", pruner="none", progress=False, ensemble=False)
+    folds = [(b, t) for n, b, t in fits if n == 40]                   # 3 folds of 2/3 of the 60 series
+    assert len(folds) == 3
+    for k, (budget, when) in enumerate(folds):                        # what is left, shared by the folds to come
+        assert budget <= (started + 3 - when) / (3 - k) + 0.3
