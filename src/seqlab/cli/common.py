@@ -256,6 +256,25 @@ def read_table(args, value, keep=(), **read_options):
     return frame
 
 
+def leave_out_row_labels(args, table, exclude=(), source="the table"):
+    """``table`` without the columns that label or count its rows (an ``id``, a row number 0, 1, 2, ...:
+    ``seqlab.data.series.row_label_columns``) when the user chose no columns (no ``--columns``/``--drop``; then
+    the table is theirs, as given), and the warning lines that name what was left out, for stderr once the
+    command has done its work. ``exclude``: columns other options name (label, time), never left out."""
+    from seqlab.data.series import row_label_columns
+
+    if getattr(args, "columns", None) or getattr(args, "drop", None):
+        return table, [], []
+    dropped = row_label_columns(table, exclude=[c for c in exclude if c])
+    if not dropped:
+        return table, [], []
+    kept = table.drop(columns=dropped)
+    kept.attrs = dict(table.attrs)   # the file's name, for the readers' messages
+    return kept, dropped, [
+        f"seqlab: warning: {source}: left out column(s) {', '.join(map(repr, dropped))}: they label or count the "
+        "rows (an id, a row number), they do not measure anything (--columns or --drop choose the columns)"]
+
+
 def given(**options) -> dict:
     """The options the user gave (not None), as keyword arguments: a task keeps its own default for the rest."""
     return {k: v for k, v in options.items() if v is not None}
