@@ -457,7 +457,9 @@ def add_parser(subparsers) -> None:
     p = add_command(subparsers, "classify", run, help="train a sequence or text classifier (writes a run directory)")
     p.add_argument("train", help="training file (.gz too) or bundled data set name")
     p.add_argument("--test", help="test file in the same format (default: a stratified split of TRAIN)")
-    add_arguments(p, "classify", format=Described("from the file name"), text_col=None)
+    add_arguments(p, "classify", format=Described("from the file name"),
+                  text_col=Described("the CSV's column of texts; of several, the one of most words; with --format "
+                                     "text, the column 'text'"))
     p.add_argument("--label-col", help="label column of csv/text tables (default: label)")
     add_table_options(p)
     p.add_argument("--model", help=f"encoder: text {', '.join(TEXT_ENCODERS)} (or two joined by '+', e.g. "

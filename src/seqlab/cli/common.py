@@ -107,8 +107,8 @@ SHARED = {
     "out": Shared("--out", "run directory (default: runs/{command}-<timestamp>)", str),
     "format": Shared("--format", "how the data files are read: csv (a row per series), ucr (.tsv/.txt, label "
                                  "first), ts (sktime/aeon), arff (Weka, univariate) or text", str, choices=FORMATS),
-    "text_col": Shared("--text-col", "the column of a CSV/TSV that holds the texts (default: its only column of "
-                                     "text; classify: implies --format text; generate: each value an item)", str),
+    "text_col": Shared("--text-col", "the column of a CSV/TSV that holds the texts (classify: implies --format text; "
+                                     "generate: each value an item)", str),   # each command says its default
 }
 
 

@@ -308,6 +308,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("input", help="file to predict (.gz too), or a bundled data set name (an image file or folder "
                                  "for an image model)")
     add_arguments(p, "predict", format=Described("from the file name, else as in training"),
-                  text_col=Described("as in training"))
+                  text_col=Described("the column the model was trained on; without one, a text classifier reads "
+                                     "the column 'text' and a generator the only column of text"))
     p.add_argument("--output", help="write predictions to this CSV instead of printing them")
     add_table_options(p)
