@@ -189,6 +189,13 @@ MAX_GUESSED_CLASSES = 50   # a label column guessed among several columns has at
 LABEL_NAMES = ("label", "class", "target", "y", "category", "labels", "classes")   # what label columns are called
 
 
+def input_record(args, fmt: str) -> dict:
+    """How TRAIN was read, for the model's ``input_`` (``seqlab predict`` reads INPUT the same way): the format,
+    the label and text columns, and the columns ``load_data`` left out (an id, a row number)."""
+    return {"format": fmt, "label_col": args.label_col, "text_col": args.text_col,
+            **({"left_out": args.left_out} if getattr(args, "left_out", None) else {})}
+
+
 def without(table, columns: list[str]):
     """``table`` (a DataFrame, or a path left as it is) without those of ``columns`` it holds."""
     if not columns or not isinstance(table, pd.DataFrame):
@@ -397,8 +404,7 @@ def run(args: argparse.Namespace) -> int:
         task.fit(train)
         for note in notes:   # after the fit, so that a refusal stays one line
             print(note, file=sys.stderr)
-        task.input_ = {"format": fmt, "label_col": args.label_col, "text_col": args.text_col,
-                       **({"left_out": args.left_out} if args.left_out else {})}   # predict leaves them out too
+        task.input_ = input_record(args, fmt)
         test_x = test.texts if isinstance(test, LabeledTexts) else test.X
         metrics = task.evaluate(test_x, test.y)
         baseline = majority_baseline(train.y, test.y, task.classes_)
