@@ -340,3 +340,28 @@ def test_a_series_csv_whose_labels_are_called_target_needs_no_label_col(tmp_path
 def test_a_refused_run_with_a_guessed_column_is_still_one_line(tmp_path, capsys):
     train = _series_csv(tmp_path / "train.csv", n=4, label_col="class")
     _fails(["classify", str(train), "--out", str(tmp_path / "r")], capsys, "too few")
+
+
+def test_a_series_csv_leaves_out_its_id_and_row_number_unless_the_columns_are_named(tmp_path, capsys):
+    path = _series_csv(tmp_path / "train.csv")
+    plain = pd.read_csv(path)
+    table = plain.copy()
+    table.insert(0, "row", range(len(table)))                                           # 0, 1, 2, ...
+    table.insert(0, "id", np.random.default_rng(0).permutation(len(table)) + 1000)      # distinct, in no order
+    table.to_csv(path, index=False)
+    plain.to_csv(tmp_path / "plain.csv", index=False)
+    out = tmp_path / "run"
+    assert main(["classify", str(path), "--model", "gru", "--units", "4", "--epochs", "1", "--ensemble", "1",
+                 "--out", str(out)]) == 0
+    warned = [line for line in capsys.readouterr().err.splitlines() if "left out column(s)" in line]
+    assert len(warned) == 1 and warned[0].startswith("seqlab: warning: train.csv: left out column(s) 'id', 'row'")
+    assert json.loads((out / "model" / "preprocessing.json").read_text())["input"]["left_out"] == ["id", "row"]
+    for name in ("train.csv", "plain.csv"):                    # predict leaves them out as training did
+        assert main(["predict", str(out), str(tmp_path / name), "--out", str(tmp_path / f"p-{name}")]) == 0
+    with_ids, without = pd.read_csv(tmp_path / "p-train.csv"), pd.read_csv(tmp_path / "p-plain.csv")
+    pd.testing.assert_frame_equal(with_ids, without)
+    named = tmp_path / "named"                                  # --drop: the user's choice, as given
+    assert main(["classify", str(path), "--drop", "row", "--model", "gru", "--units", "4", "--epochs", "1",
+                 "--ensemble", "1", "--out", str(named)]) == 0
+    assert "left out column(s)" not in capsys.readouterr().err
+    assert "left_out" not in json.loads((named / "model" / "preprocessing.json").read_text())["input"]

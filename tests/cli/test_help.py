@@ -37,6 +37,17 @@ def test_every_option_has_help_and_a_shown_default(words):
             assert "default" in shown, f"{action.option_strings}: default {action.default!r} not shown"
 
 
+@pytest.mark.parametrize("words", sorted(COMMANDS), ids=" ".join)
+def test_no_option_states_two_defaults(words):
+    """``predict --help`` said ``--text-col``'s default twice: the shared text's and predict's own."""
+    parser = COMMANDS[words]
+    formatter = parser._get_formatter()
+    for action in parser._actions:
+        if action.help and action.help is not argparse.SUPPRESS:
+            shown = formatter._get_help_string(action) % {"default": action.default}
+            assert shown.count("default:") <= 1, f"seqlab {' '.join(words)} {action.option_strings}: {shown}"
+
+
 def test_help_text_removes_literal_markup_only():
     assert help_text("``seqlab som DATA``: writes ``umatrix.png`` (x < 2)") == \
         "seqlab som DATA: writes umatrix.png (x < 2)"

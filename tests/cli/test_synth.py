@@ -55,3 +55,20 @@ def test_synth_leaves_out_the_only_date_column_without_time_col(tmp_path, capsys
     assert "reading column 'date' as the time of each row" in capsys.readouterr().err
     recorded = json.loads((out / "model" / "input.json").read_text())
     assert recorded["columns"] == ["x", "y"] and recorded["time_col"] == "date"
+
+
+def test_synth_leaves_out_a_row_number_and_an_id_unless_the_columns_are_named(tmp_path, capsys):
+    path = _series(tmp_path)
+    table = pd.read_csv(path)
+    table.insert(0, "row", range(len(table)))
+    table.insert(0, "id", [f"r{k}" for k in np.random.default_rng(0).permutation(len(table))])
+    table.to_csv(path, index=False)
+    options = ["--seq-len", "8", "--model", "rnn", "--epochs", "1", "--n", "5", "--batch-size", "16",
+               "--metric-iterations", "5"]
+    assert main(["synth", str(path), *options, "--out", str(tmp_path / "run")]) == 0
+    warned = [line for line in capsys.readouterr().err.splitlines() if "left out column(s)" in line]
+    assert len(warned) == 1 and warned[0].startswith("seqlab: warning: ") and "'id', 'row'" in warned[0]
+    assert json.loads((tmp_path / "run" / "model" / "input.json").read_text())["columns"] == ["x", "y"]
+    assert main(["synth", str(path), *options, "--columns", "row,x", "--out", str(tmp_path / "named")]) == 0
+    assert "left out column(s)" not in capsys.readouterr().err
+    assert json.loads((tmp_path / "named" / "model" / "input.json").read_text())["columns"] == ["row", "x"]

@@ -191,3 +191,32 @@ def test_tune_synth_samples_no_batch_larger_than_the_windows_of_a_trial(tmp_path
     m = json.loads((tmp_path / "t" / "metrics.json").read_text())
     assert m["trials"]["failed"] == 0 and m["best_params"]["batch_size"] <= 128
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_the_time_budget_bounds_the_refit_of_the_winner_and_the_report_says_so(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["tune", "classify", "italy-power-demand", "--model", "gru", "--units", "4", "--epochs", "400",
+                 "--trials", "1", "--time-budget", "3s", "--no-ensemble", "--out", str(out)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    bound = metrics["refit_budget"]
+    assert 0.3 <= bound["seconds"] <= 3 and bound["stopped_by"] == "time budget"    # 400 epochs do not fit in it
+    assert "refit of the winner: bounded by what the search left of --time-budget" in capsys.readouterr().out
+    assert "refit of the winner" in (out / "report.html").read_text()
+    assert "--epochs 400" in metrics["rerun"]                     # the explicit count is kept for the rerun
+
+
+def test_tune_classify_leaves_out_an_id_column_and_the_saved_winner_records_it(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame(rng.normal(size=(40, 8)), columns=[f"t{i}" for i in range(8)])
+    table["label"] = np.arange(40) % 2
+    table.iloc[:, :8] += table[["label"]].to_numpy()
+    table.insert(0, "id", rng.permutation(40) + 500)
+    table.to_csv(tmp_path / "series.csv", index=False)
+    out = tmp_path / "run"
+    assert main(["tune", "classify", str(tmp_path / "series.csv"), "--model", "gru", "--units", "4", "--epochs", "2",
+                 "--trials", "1", "--no-ensemble", "--out", str(out)]) == 0
+    recorded = json.loads((out / "model" / "preprocessing.json").read_text())["input"]
+    assert recorded["format"] == "csv" and recorded["left_out"] == ["id"]

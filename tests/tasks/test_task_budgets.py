@@ -94,6 +94,23 @@ def test_char_generator_default_stops_on_held_out_training_lines(small_rule, mon
     assert fixed.steps_ == 25 and fixed.training_["stopped_by"] == "steps"
 
 
+def test_char_generator_checks_its_time_budget_every_step_not_every_evaluation(monkeypatch):
+    from seqlab.tasks.generation import generator
+
+    monkeypatch.setattr(budget, "monotonic", FakeClock(1.0))   # one second per clock reading: a step a second
+    items = [a + b + c for a in "bcdfg" for b in "aeiou" for c in "mnprst"]
+    gen = generator.CharGenerator("gru", units=8, n_embd=4, batch_size=16, seed=0, steps=1000, time_budget="6s")
+    gen.fit(items)                                              # 1000 steps evaluate every 50
+    t = gen.training_
+    assert t["stopped_by"] == "time budget" and gen.steps_ < 50 and gen.history_["step"] == [gen.steps_]
+    assert t["time_budget"] == 6.0 and "time budget (6s)" in budget.describe(t)
+    monkeypatch.setattr(generator, "EVAL_EVERY", 3)             # adaptive: evaluations before the budget ends
+    gen = generator.CharGenerator("gru", units=8, n_embd=4, batch_size=16, seed=0, time_budget="20s").fit(items)
+    t = gen.training_
+    assert t["stopped_by"] == "time budget" and gen.history_["step"][-1] == gen.steps_ < 20
+    assert t["best_evaluation"] == int(np.argmin(gen.history_["val_loss"])) + 1
+
+
 def test_bigram_baseline_is_the_counted_bigram():
     """Against a direct NumPy count with add-one smoothing over the same (previous, next) pairs."""
     from seqlab.tasks.generation.generator import CharGenerator

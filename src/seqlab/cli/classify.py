@@ -34,6 +34,7 @@ from seqlab.cli.common import (
     add_table_options,
     given,
     input_file,
+    leave_out_row_labels,
     read_table,
     training_run,
 )
@@ -82,7 +83,15 @@ def _bundled(name: str):
 
 def load_data(args, notes: list | None = None):
     """Read TRAIN (and --test) as the same format; returns ``(train, test_or_None, format)``. Columns guessed
-    for the user (``_find_columns``) are told in lines appended to ``notes``, or printed to stderr without it."""
+    for the user (``_find_columns``; of series in a CSV, the columns that label or count the rows, left out and
+    kept in ``args.left_out``) are told in lines appended to ``notes``, or printed to stderr without it."""
+    def tell(found: list[str]) -> None:
+        if notes is None:
+            print("\n".join(found), file=sys.stderr) if found else None
+        else:
+            notes.extend(found)
+
+    args.left_out = []
     bundled = _bundled(args.train)
     if bundled is not None:
         if args.test:
@@ -90,14 +99,14 @@ def load_data(args, notes: list | None = None):
         return bundled
     train_file = input_file(args.train)
     if args.format is None and args.text_col is None and detect_format(train_file) == "csv":
-        found = _find_columns(args, train_file)
-        if notes is None:
-            print("\n".join(found), file=sys.stderr) if found else None
-        else:
-            notes.extend(found)
+        tell(_find_columns(args, train_file))
     fmt = args.format or detect_format(train_file, args.text_col)
-    train = read_labeled(table_of(args, train_file, fmt, args.label_col, args.text_col), fmt, args.label_col,
-                         args.text_col)
+    table = table_of(args, train_file, fmt, args.label_col, args.text_col)
+    if fmt == "csv":   # one series a row: an id or a row number is no time step
+        table, args.left_out, found = leave_out_row_labels(args, table, exclude=[args.label_col or "label"],
+                                                           source=train_file.name)
+        tell(found)
+    train = read_labeled(table, fmt, args.label_col, args.text_col)
     test = None
     if args.test:
         test_file = input_file(args.test, split="test")
@@ -105,8 +114,8 @@ def load_data(args, notes: list | None = None):
         if test_fmt != fmt:
             raise DataError(f"--test {args.test} looks like the {test_fmt} format but TRAIN is {fmt}; "
                             "give both in one format (or set --format)")
-        test = read_labeled(table_of(args, test_file, fmt, args.label_col, args.text_col), fmt, args.label_col,
-                            args.text_col)
+        table = without(table_of(args, test_file, fmt, args.label_col, args.text_col), args.left_out)
+        test = read_labeled(table, fmt, args.label_col, args.text_col)
         if isinstance(train, LabeledSeries) and test.n_channels != train.n_channels:
             raise DataError(f"TRAIN series have {train.n_channels} channel(s) but --test series have "
                             f"{test.n_channels}; they must match")
@@ -186,6 +195,22 @@ def _holds_texts(column: pd.Series) -> bool:
 
 MAX_GUESSED_CLASSES = 50   # a label column guessed among several columns has at most this many values
 LABEL_NAMES = ("label", "class", "target", "y", "category", "labels", "classes")   # what label columns are called
+
+
+def input_record(args, fmt: str) -> dict:
+    """How TRAIN was read, for the model's ``input_`` (``seqlab predict`` reads INPUT the same way): the format,
+    the label and text columns, and the columns ``load_data`` left out (an id, a row number)."""
+    return {"format": fmt, "label_col": args.label_col, "text_col": args.text_col,
+            **({"left_out": args.left_out} if getattr(args, "left_out", None) else {})}
+
+
+def without(table, columns: list[str]):
+    """``table`` (a DataFrame, or a path left as it is) without those of ``columns`` it holds."""
+    if not columns or not isinstance(table, pd.DataFrame):
+        return table
+    kept = table.drop(columns=[c for c in columns if c in table.columns])
+    kept.attrs = dict(table.attrs)
+    return kept
 
 
 def _find_columns(args, path: Path) -> list[str]:
@@ -387,7 +412,7 @@ def run(args: argparse.Namespace) -> int:
         task.fit(train)
         for note in notes:   # after the fit, so that a refusal stays one line
             print(note, file=sys.stderr)
-        task.input_ = {"format": fmt, "label_col": args.label_col, "text_col": args.text_col}
+        task.input_ = input_record(args, fmt)
         test_x = test.texts if isinstance(test, LabeledTexts) else test.X
         metrics = task.evaluate(test_x, test.y)
         baseline = majority_baseline(train.y, test.y, task.classes_)
@@ -446,7 +471,9 @@ def add_parser(subparsers) -> None:
     p = add_command(subparsers, "classify", run, help="train a sequence or text classifier (writes a run directory)")
     p.add_argument("train", help="training file (.gz too) or bundled data set name")
     p.add_argument("--test", help="test file in the same format (default: a stratified split of TRAIN)")
-    add_arguments(p, "classify", format=Described("from the file name"), text_col=None)
+    add_arguments(p, "classify", format=Described("from the file name"),
+                  text_col=Described("the CSV's column of texts; of several, the one of most words; with --format "
+                                     "text, the column 'text'"))
     p.add_argument("--label-col", help="label column of csv/text tables (default: label)")
     add_table_options(p)
     p.add_argument("--model", help=f"encoder: text {', '.join(TEXT_ENCODERS)} (or two joined by '+', e.g. "

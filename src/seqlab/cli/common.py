@@ -107,8 +107,8 @@ SHARED = {
     "out": Shared("--out", "run directory (default: runs/{command}-<timestamp>)", str),
     "format": Shared("--format", "how the data files are read: csv (a row per series), ucr (.tsv/.txt, label "
                                  "first), ts (sktime/aeon), arff (Weka, univariate) or text", str, choices=FORMATS),
-    "text_col": Shared("--text-col", "the column of a CSV/TSV that holds the texts (default: its only column of "
-                                     "text; classify: implies --format text; generate: each value an item)", str),
+    "text_col": Shared("--text-col", "the column of a CSV/TSV that holds the texts (classify: implies --format text; "
+                                     "generate: each value an item)", str),   # each command says its default
 }
 
 
@@ -254,6 +254,25 @@ def read_table(args, value, keep=(), **read_options):
     frame = select_columns(read_frame(path, **read_options), args, keep, source=str(value))
     frame.attrs["source"] = str(path if Path(value).exists() else value)
     return frame
+
+
+def leave_out_row_labels(args, table, exclude=(), source="the table"):
+    """``table`` without the columns that label or count its rows (an ``id``, a row number 0, 1, 2, ...:
+    ``seqlab.data.series.row_label_columns``) when the user chose no columns (no ``--columns``/``--drop``; then
+    the table is theirs, as given), and the warning lines that name what was left out, for stderr once the
+    command has done its work. ``exclude``: columns other options name (label, time), never left out."""
+    from seqlab.data.series import row_label_columns
+
+    if getattr(args, "columns", None) or getattr(args, "drop", None):
+        return table, [], []
+    dropped = row_label_columns(table, exclude=[c for c in exclude if c])
+    if not dropped:
+        return table, [], []
+    kept = table.drop(columns=dropped)
+    kept.attrs = dict(table.attrs)   # the file's name, for the readers' messages
+    return kept, dropped, [
+        f"seqlab: warning: {source}: left out column(s) {', '.join(map(repr, dropped))}: they label or count the "
+        "rows (an id, a row number), they do not measure anything (--columns or --drop choose the columns)"]
 
 
 def given(**options) -> dict:

@@ -216,7 +216,8 @@ def add_parser(sub) -> None:
                    help="fraction of units dropped while training (default: per model, 0.1 for lstm and gru)")
     t.add_argument("--samples", type=int, default=20, help="samples to write and judge for novelty")
     add_arguments(t, "generate", batch_size=128, learning_rate=Described("per model"), patience=5, time_budget=None,
-                  seed=0, verbose=1, threads=None, out=None, text_col=None)
+                  seed=0, verbose=1, threads=None, out=None,
+                  text_col=Described("its only column of text; of several, the one named text"))
 
     s = add_command(cmds, "sample", sample, help="print samples, one per line")
     add_run_dir(s, "seqlab generate train")

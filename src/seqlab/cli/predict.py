@@ -86,6 +86,10 @@ def classifier_table(task, args):
                         f"but INPUT was to be read as {fmt}; give --format "
                         f"{'text' if is_text else recorded.get('format') or 'csv|ucr|ts'}")
     path = input_file(args.input)
+    left_out = recorded.get("left_out") or []   # columns classify left out as an id or a row number
+    if fmt == "csv" and left_out and not (args.columns or args.drop):
+        header = read_frame(path, nrows=1, dtype=str).columns
+        args.drop = ",".join(c for c in left_out if c in header) or None
     spreadsheet = (fmt == "text" and str(path).lower().endswith((".csv", ".csv.gz"))   # texts in a ';' CSV
                    and separator_of(path) is not None)
     if args.columns or args.drop or spreadsheet:   # a table with its columns picked, read whole as in training
@@ -304,6 +308,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("input", help="file to predict (.gz too), or a bundled data set name (an image file or folder "
                                  "for an image model)")
     add_arguments(p, "predict", format=Described("from the file name, else as in training"),
-                  text_col=Described("as in training"))
+                  text_col=Described("the column the model was trained on; without one, a text classifier reads "
+                                     "the column 'text' and a generator the only column of text"))
     p.add_argument("--output", help="write predictions to this CSV instead of printing them")
     add_table_options(p)

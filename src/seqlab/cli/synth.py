@@ -1,6 +1,7 @@
 """``seqlab synth DATA --seq-len N``: synthetic sequences from a GAN, scored the TimeGAN way.
 
-The numeric columns of DATA (oldest row first; a date column is left out) are min-max scaled and cut
+The numeric columns of DATA (oldest row first; a date column is left out, and so are columns that label or
+count the rows, an id or a row number, unless --columns/--drop choose the columns) are min-max scaled and cut
 into every window of ``--seq-len`` steps; a GAN (``--model timegan``: TimeGAN, Yoon et al. 2019) learns them and
 samples ``--n`` new windows. Writes ``synthetic.csv``
 (long format: sample, step, one column per feature, original units), ``metrics.json`` with the
@@ -33,6 +34,7 @@ from seqlab.cli.common import (
     add_table_options,
     given,
     guess_time_column,
+    leave_out_row_labels,
     read_table,
     training_run,
 )
@@ -126,11 +128,13 @@ def synth_verdicts(metrics: dict) -> list[str]:
 
 def read_series(args: argparse.Namespace) -> tuple[pd.DataFrame, list[str]]:
     """The numeric columns of DATA that ``seqlab synth`` (and ``tune synth``) learns, with ``--columns``/``--drop``
-    applied and the time column left out (``--time-col``, else the only date column, set in ``args``), and the
+    applied and the time column left out (``--time-col``, else the only date column, set in ``args``), without
+    ``--columns``/``--drop`` also the columns that label or count the rows (``leave_out_row_labels``), and the
     notes that say what was guessed, for stderr."""
     table = read_table(args, args.data, keep=[args.time_col])
     notes = guess_time_column(args, table, source=args.data)
-    return read_feature_table(table, time_col=args.time_col)[0], notes
+    table, _, left_out = leave_out_row_labels(args, table, exclude=[args.time_col], source=args.data)
+    return read_feature_table(table, time_col=args.time_col)[0], notes + left_out
 
 
 def batch_size_for(args: argparse.Namespace, windows: int) -> int:

@@ -51,7 +51,9 @@ def _add_options(p, default=None) -> None:
     keep = (lambda v: v) if default is None else (lambda v: default)
     p.add_argument("--trials", type=int, default=keep(None),
                    help="trials the study should hold in all (default: 20 unless --time-budget)")
-    p.add_argument("--time-budget", default=keep(None), help="wall time for the search, e.g. 90s, 30m, 2h")
+    p.add_argument("--time-budget", default=keep(None),
+                   help="wall time for the search and the refit of the winner, e.g. 90s, 30m, 2h (the refit gets what "
+                        "the trials left, at least a tenth of it)")
     p.add_argument("--workers", type=int, default=keep(1), help="processes taking trials at once")
     p.add_argument("--storage", default=keep(None),
                    help="shared study storage: postgresql://user:pass@host/db or sqlite:///file.db "
@@ -259,11 +261,15 @@ def write_results(folder: Path, task, job: Job, args, rerun: str, seconds: float
                                          "best_value": t["best_value"], "best_trial": t["best_trial"],
                                          "objective": t["objective"], "trials": t["trials"], "refit": t["refit"],
                                          "rerun": rerun, "seconds": round(seconds, 1), "workers": args.workers,
-                                         **({"ensemble": t["ensemble"]} if "ensemble" in t else {})})
+                                         **({"ensemble": t["ensemble"]} if "ensemble" in t else {}),
+                                         **({"refit_budget": t["refit_budget"]} if "refit_budget" in t else {})})
     (folder / "best_command.txt").write_text(rerun + "\n")
     summary = {"best trial": t["best_trial"], f"best {t['objective']}": t["best_value"],
                **{f"trials {k}": v for k, v in t["trials"].items() if v}, "workers": args.workers,
                "pruner": args.pruner, "wall time (this run)": f"{seconds:.0f}s"}
+    bounded = _refit_budget_line(t.get("refit_budget"))
+    if bounded:
+        summary["refit of the winner"] = bounded
     mixed = _ensemble_lines(t.get("ensemble"))
     sections = [("Search", summary), ("Test scores of the refitted winner vs baselines (same run)", scores),
                 ("Verdict", verdict), ("Best configuration", t["best_params"]),
@@ -276,11 +282,24 @@ def write_results(folder: Path, task, job: Job, args, rerun: str, seconds: float
     sections.append(("Trials", trial_rows(study, job.shown, objective=t["objective"])))
     write_report(folder, job.title, sections, settings={k: v for k, v in vars(args).items() if k != "func"})
     return [f"best trial {t['best_trial']}: {t['objective']} {t['best_value']:.4g}; trials {t['trials']}",
+            *([f"refit of the winner: {bounded}"] if bounded else []),
             *mixed, "test: " + ", ".join(f"{k} {v:.4f}" for k, v in tuned.items() if v is not None) + f"; {verdict}",
             f"rerun the winner: {rerun}" + (f" ({RERUN_ALONE})" if mixed else "")]
 
 
 RERUN_ALONE = "this retrains the best configuration alone; the saved model averages the trials above"
+
+
+def _refit_budget_line(refit: dict | None) -> str:
+    """How ``--time-budget`` bounded the refit of the winner ('' without a budget).
+
+    >>> _refit_budget_line({"seconds": 12.0, "stopped_by": "time budget"})
+    'bounded by what the search left of --time-budget, 12s; stopped by the time budget'
+    """
+    if not refit:
+        return ""
+    line = f"bounded by what the search left of --time-budget, {refit['seconds']:g}s"
+    return line + ("; stopped by the time budget" if refit.get("stopped_by") == "time budget" else "")
 
 
 def _ensemble_lines(ensemble: dict | None) -> list[str]:

@@ -46,14 +46,14 @@ class Job:
 
 # ----- the commands -------------------------------------------------------------------------------
 def _classify_job(args) -> Job:
-    from seqlab.cli.classify import build_task, load_data, split_data
+    from seqlab.cli.classify import build_task, input_record, load_data, split_data
     from seqlab.data.formats import LabeledTexts
     from seqlab.tasks.classification.metrics import majority_baseline
     from seqlab.tasks.classification.search import SERIES_ENCODER_CHOICES
 
     if args.tagger:
         raise ConfigError("seqlab tune classify does not tune --tagger; tune a sequence or text classifier")
-    train, test, _ = load_data(args)
+    train, test, fmt = load_data(args)
     if test is None:
         train, test, _, _ = split_data(train, args.test_size, args.seed, not args.keep_duplicates)
     text = isinstance(train, LabeledTexts)
@@ -73,7 +73,9 @@ def _classify_job(args) -> Job:
             out["1-NN Euclidean"] = nearest_neighbour_baseline(train.X, train.y, test.X, test.y)
         return out
 
-    return Job(build_task(train, args), X, train.y, (test_x, test.y), choices,
+    task = build_task(train, args)
+    task.input_ = input_record(args, fmt)   # the saved winner: predict reads INPUT as classify read TRAIN
+    return Job(task, X, train.y, (test_x, test.y), choices,
                shown=["validation_log_loss", "validation_accuracy", "epochs_run", "pruned_at"],
                baselines=baselines,
                headline=lambda s: {"accuracy": s["accuracy"], "f1_macro": s.get("f1_macro")},

@@ -82,6 +82,36 @@ def value_columns(df: pd.DataFrame, exclude=()) -> tuple[list[str], list[str]]:
     return (values, steps) if values else (numeric, [])
 
 
+_ID_NAMES = re.compile(r"^(?:id|ids|key|uuid|guid|row|rowid|row[ _]?(?:id|number|no)|serial|.+[ _]id)$", re.IGNORECASE)
+
+
+def looks_like_identifier(column: pd.Series) -> bool:
+    """Whether a column names its rows rather than measures them: distinct values under an id-like name
+    (``id``, ``row_id``, ``customer id``, ``key``, ``uuid``).
+
+    >>> looks_like_identifier(pd.Series([1017, 1003, 1200], name="id"))
+    True
+    >>> looks_like_identifier(pd.Series([7, 7, 9], name="id")), looks_like_identifier(pd.Series([3, 1, 2], name="x"))
+    (False, False)
+    """
+    return len(column) >= 2 and bool(_ID_NAMES.match(str(column.name).strip())) and column.is_unique
+
+
+def row_label_columns(df: pd.DataFrame, exclude=()) -> list[str]:
+    """The columns of ``df`` besides ``exclude`` that label or count its rows rather than measure anything: an
+    identifier (``looks_like_identifier``) or a counter (``looks_like_time_steps``: a row number 0, 1, 2, ...,
+    a ``Year``); none when that would leave no other column. Cells may be text (a table read as ``str``).
+
+    >>> row_label_columns(pd.DataFrame({"id": ["a7", "b2", "c9"], "n": [0, 1, 2], "x": [0.5, 0.1, 0.9]}))
+    ['id', 'n']
+    >>> row_label_columns(pd.DataFrame({"n": [0, 1, 2]}))
+    []
+    """
+    candidates = [c for c in df.columns if c not in exclude]
+    found = [str(c) for c in candidates if looks_like_identifier(df[c]) or looks_like_time_steps(df[c])]
+    return found if len(found) < len(candidates) else []
+
+
 def series_from(data, target=None, features=None, time_col: str | None = None, fill: str | None = None) -> Series:
     """Validate ``data`` and return a Series.
 

@@ -1,5 +1,7 @@
 """Ensemble selection over trials: each greedy step is the argmin of a direct computation, the
 study's trials are read best first, and tune refits and saves the picked configurations."""
+import time
+
 import numpy as np
 import optuna
 import pytest
@@ -106,3 +108,20 @@ def test_selection_of_one_round_is_the_best_trial(rounds):
     study = _study([({"units": k}, rng.uniform(0.1, 1, size=8)) for k in range(1, 5)])
     picks = select_trials(study, rounds)
     assert picks[0][0] == study.best_trial.number and sum(n for _, n in picks) == rounds
+
+
+def test_the_refit_of_an_ensemble_of_trials_shares_the_time_budget_among_its_nets(monkeypatch):
+    from seqlab.tasks.classification.search import SequenceClassifierSearch
+
+    X, y = _data(40, 0)
+    given = []
+    fit = SequenceClassifier.fit
+    monkeypatch.setattr(SequenceClassifier, "fit", lambda self, A, b=None, **kw: given.append(
+        (self.ensemble, self.time_budget, time.monotonic())) or fit(self, A, b, **kw))
+    task = SequenceClassifier("gru", units=4, epochs=2, seed=0, time_budget=10)
+    SequenceClassifierSearch().refit_ensemble(task, X, y, [({"encoder": "gru"}, 3), ({"encoder": "mlp"}, 2)])
+    (nets_a, share_a, when_a), (nets_b, share_b, when_b) = given
+    assert (nets_a, nets_b) == (3, 2)
+    assert share_a == pytest.approx(10 * 3 / 5, abs=0.05)                  # 3 of the 5 nets: 3/5 of the budget
+    assert share_b == pytest.approx(10 - (when_b - when_a), abs=0.05)       # the last 2 nets: all that is left
+    assert task.time_budget == 10 and task.training_["time_budget"] == 10.0

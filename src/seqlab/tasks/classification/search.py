@@ -252,15 +252,26 @@ class SequenceClassifierSearch(ClassifierSearch):
     def refit_ensemble(self, task, X, y, members):
         """Each picked configuration refitted on all the training series as ``nets`` nets (seeds
         ``seed``, ``seed + 1``, ... across all of them), the probabilities of all the nets averaged:
-        a configuration picked twice weighs twice. ``task`` is set to the first (the best trial)."""
-        seed, fitted = task.seed, []
+        a configuration picked twice weighs twice. ``task`` is set to the first (the best trial). A ``time_budget``
+        of ``task`` is shared as one fit shares it among its nets: each configuration gets what is left times its
+        share of the nets to come."""
+        from seqlab.train import budget as training_budget
+
+        seed, fitted, given = task.seed, [], task.time_budget
+        total, start = training_budget.parse_duration(given), training_budget.monotonic()
+        nets_left = sum(nets for _, nets in members)
         for k, (params, nets) in enumerate(members):
             one = task if k == 0 else type(task)(**task.get_params())
-            one.set_params(**params, ensemble=nets, seed=seed)
+            left = None if total is None else total - (training_budget.monotonic() - start)
+            share = None if left is None else max(left, 1e-3) * nets / nets_left
+            one.set_params(**params, ensemble=nets, seed=seed, time_budget=share)
             fitted.append(one.fit(X, y))
             seed = None if seed is None else seed + nets
+            nets_left -= nets
         average_classifiers(fitted)
-        task.set_params(ensemble=REFIT_MEMBERS)   # what refitting the best configuration alone would do
+        task.set_params(ensemble=REFIT_MEMBERS, time_budget=given)   # as refitting the best configuration alone
+        if total is not None:
+            task.training_ = {**task.training_, "time_budget": total}
         return task
 
     def decode(self, params):

@@ -111,7 +111,9 @@ class CharGenerator(Task):
             arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); ``patience`` counts evaluations. A batch
             is items (lines) or windows (corpus);
             ``learning_rate`` is AdamW's peak rate (warm-up, then cosine decay to a tenth), default
-            per backbone; ``verbose`` prints the losses to stderr.
+            per backbone; ``verbose`` prints the losses to stderr. ``time_budget`` is checked after every
+            step: training ends when another step and the evaluation that closes it would end past the
+            budget, and the best evaluated weights are kept.
 
     Fitted: ``model_`` (a ``LanguageModel``), ``vocab_`` (id -> character), ``test_loss_`` (nats per
     character on the held-out split), ``history_`` (``loss`` and ``val_loss`` at evaluation points),
@@ -253,8 +255,8 @@ class CharGenerator(Task):
         adaptive = total is None
         default = training_budget.DEFAULT_RULE
         rule = replace(default, patience=int(self.patience or default.patience))
-        tracker = training_budget.BudgetTracker(rule, time_budget=self.time_budget, adaptive=adaptive,
-                                                unit="evaluation")
+        budget = training_budget.parse_duration(self.time_budget)   # checked every step below, not per evaluation
+        tracker = training_budget.BudgetTracker(rule, adaptive=adaptive, unit="evaluation")
         last = rule.max_steps if adaptive else total
         warmup = max(1, min(200, last // 10))
         scale = 1.0   # the plateau reductions of the adaptive budget
@@ -276,6 +278,7 @@ class CharGenerator(Task):
             per_item = float((y >= 0).sum(1).float().mean())
         running, start, best_state = [], time.perf_counter(), None
         tracker.start()
+        mark, evaluation_length = tracker.started, 0.0
         model.train()
         step = 0
         for step in range(last):
@@ -297,7 +300,10 @@ class CharGenerator(Task):
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             running.append(loss.item())
-            if (step + 1) % every == 0 or step + 1 == last:
+            now = tracker.clock()
+            step_length, mark = now - mark, now
+            out_of_time = budget is not None and now - tracker.started + step_length + evaluation_length > budget
+            if (step + 1) % every == 0 or step + 1 == last or out_of_time:
                 val = self._held_out_loss(limit=20_000, data=self._validation)
                 self.history_["loss"].append(float(np.mean(running)))
                 self.history_["val_loss"].append(val)
@@ -307,19 +313,23 @@ class CharGenerator(Task):
                     print(f"step {step + 1}/{last}  loss {self.history_['loss'][-1]:.4f}  "
                           f"val_loss {val:.4f}  {time.perf_counter() - start:.0f}s", file=sys.stderr)
                 reason = tracker.update(val, step + 1)
-                if tracker.improved and (adaptive or self.time_budget is not None):
+                if out_of_time:
+                    reason = tracker.reason = "time budget"
+                if tracker.improved and (adaptive or budget is not None):
                     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
                 if tracker.reduce_lr:
                     scale = max(scale * rule.lr_factor, rule.min_lr_ratio)
                 if reason is not None:
                     break
                 model.train()
+                mark = tracker.clock()
+                evaluation_length = mark - now
         tracker.finish("ceiling" if adaptive else "steps")
         if best_state is not None and (adaptive or tracker.reason == "time budget"):
             model.load_state_dict(best_state)
         self.train_seconds_ = time.perf_counter() - start
         self.steps_ = step + 1
-        self.training_ = tracker.summary()
+        self.training_ = {**tracker.summary(), "time_budget": budget}
         self.test_loss_ = self._held_out_loss()
         model.eval()
 

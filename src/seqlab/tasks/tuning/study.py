@@ -321,11 +321,12 @@ def run_worker(spec: WorkerSpec) -> int:
         task = klass(**spec.task_params)
         raw = search.sample(trial, task, spec.choices)
         task.set_params(**search.decode(raw), verbose=spec.verbose)
-        if accepts_budget and spec.deadline is not None:
-            task.set_params(time_budget=max(1.0, spec.deadline - time.time()))
+        budgeted = accepts_budget and spec.deadline is not None
         values, infos = [], []
         try:
             for k, (fit_data, validation) in enumerate(spec.splits):   # the first fold's curve feeds the pruner
+                if budgeted:   # what is left (at least 1s a trial) shared by the folds to come
+                    task.set_params(time_budget=max(1.0, spec.deadline - time.time()) / (len(spec.splits) - k))
                 scores = search.pruning_scores(task, validation) if k == 0 else None
                 with reporting_to(trial, scores) if k == 0 else contextlib.nullcontext():
                     value, info = search.fit_trial(task, fit_data, validation)

@@ -8,9 +8,11 @@
    score (of the first fold) goes to the pruner (median by default), which stops trials that do
    worse than the finished ones did at the same epoch.
 3. The best configuration (lowest validation score) is set on ``task`` and refitted on all the
-   training data; if ``test`` is given it is scored on it, once. Where the task's ``Search`` says so
-   (series classifiers), several trials' configurations are refitted and averaged instead, chosen by
-   ensemble selection on their out-of-fold predictions (``task.tuning_["ensemble"]``).
+   training data, within what is left of ``time_budget`` (at least ``REFIT_FLOOR`` of it, so a refit
+   still happens when the trials spent it all); if ``test`` is given it is scored on it, once. Where
+   the task's ``Search`` says so (series classifiers), several trials' configurations are refitted
+   and averaged instead, chosen by ensemble selection on their out-of-fold predictions
+   (``task.tuning_["ensemble"]``).
 
 ``task.tuning_`` records the outcome (JSON-friendly); ``task.study_`` is the Optuna study.
 
@@ -44,6 +46,8 @@ from seqlab.tasks.tuning.study import (
     run_worker,
     worker_process,
 )
+
+REFIT_FLOOR = 0.1   # the least share of time_budget the refit gets, when the trials spent it all
 
 
 def _check(trials, time_budget, workers) -> float | None:
@@ -119,7 +123,9 @@ def tune(task, X, y=None, *, trials: int | None = 20, time_budget=None, workers:
         X, y: the training data, as ``task.fit`` takes it.
         trials: trials the study should hold in all (a rerun on the same storage continues up to it;
             trials left running by a killed process are marked failed and not counted).
-        time_budget: wall time for the search (``"30m"``, seconds); trials are given what is left.
+        time_budget: wall time for the whole search (``"30m"``, seconds): trials are given what is left, and so is
+            the refit of the winner (as its task's ``time_budget``; at least ``REFIT_FLOOR`` of the budget, and never
+            more than the task's own ``time_budget``). ``task.tuning_["refit_budget"]`` records the refit's bound.
         workers: processes taking trials at once (> 1 needs a storage they share; without one a
             temporary journal file is used).
         storage: None (in memory), a journal file path, or ``sqlite:///...`` / ``postgresql://...``.
@@ -168,12 +174,29 @@ def tune(task, X, y=None, *, trials: int | None = 20, time_budget=None, workers:
         if "verbose" in task.get_params():   # the refit prints as the trials did (5 nets x 500 epochs otherwise)
             was = task.get_params()["verbose"]   # of the task's own type: a saved CharGenerator loads a bool only
             task.set_params(verbose=bool(verbose) if isinstance(was, bool) else verbose)
-        return refit_best(task, search, study, X, y, test, ensemble=ensemble)
+        left = None if budget is None else refit_budget(budget, started + budget - time.time(),
+                                                         task.get_params().get("time_budget"))
+        return refit_best(task, search, study, X, y, test, ensemble=ensemble, time_budget=left)
 
 
-def refit_best(task, search, study, X, y, test=None, ensemble: bool = True):
+def refit_budget(budget: float, left: float, own=None) -> float:
+    """Seconds the refit of the winner may train: what is ``left`` of the search's ``budget``, at least
+    ``REFIT_FLOOR`` of it (a refit must happen), at most the task's ``own`` time budget.
+
+    >>> refit_budget(100.0, 42.0), refit_budget(100.0, -3.0), refit_budget(100.0, 42.0, "30s")
+    (42.0, 10.0, 30.0)
+    """
+    from seqlab.train.budget import parse_duration
+
+    seconds = max(float(left), REFIT_FLOOR * float(budget))
+    own = parse_duration(own)
+    return seconds if own is None else min(seconds, own)
+
+
+def refit_best(task, search, study, X, y, test=None, ensemble: bool = True, time_budget: float | None = None):
     """Set the study's best configuration on ``task``, refit it on ``(X, y)`` (or, with ``ensemble``,
-    the trials ``search.ensemble`` picks), score ``test`` once."""
+    the trials ``search.ensemble`` picks), score ``test`` once. ``time_budget`` (seconds) bounds the
+    refit: it is the task's ``time_budget`` while it trains, then the task's own is put back."""
     counts = trial_counts(study)
     try:
         best = study.best_trial
@@ -183,17 +206,28 @@ def refit_best(task, search, study, X, y, test=None, ensemble: bool = True):
     params = search.decode(rounded(best.params))
     task.set_params(**params)
     picks = search.ensemble(study) if ensemble else None
-    if picks:
-        by_number = {t.number: t for t in study.get_trials(deepcopy=False)}
-        members = [(search.decode(rounded(by_number[n].params)), nets) for n, nets in picks]
-        search.refit_ensemble(task, X, y, members)
-    else:
-        search.refit(task, X, y, dict(best.user_attrs))
+    bounded = time_budget is not None and "time_budget" in task.get_params()
+    own = task.get_params().get("time_budget")
+    if bounded:
+        task.set_params(time_budget=float(time_budget))
+    try:
+        if picks:
+            by_number = {t.number: t for t in study.get_trials(deepcopy=False)}
+            members = [(search.decode(rounded(by_number[n].params)), nets) for n, nets in picks]
+            search.refit_ensemble(task, X, y, members)
+        else:
+            search.refit(task, X, y, dict(best.user_attrs))
+    finally:
+        if bounded:
+            task.set_params(time_budget=own)   # the saved configuration is the one the user gave
     own = getattr(search, "own_test", False)   # the task scores its own test split when it is fitted
     scores = search.test_scores(task, test) if test is not None or own else None
     task.tuning_ = {"best_params": params, "best_value": float(best.value), "best_trial": best.number,
                     "objective": search.objective, "trials": counts, "refit": _refit_record(best.user_attrs),
                     "test": scores}
+    if bounded:
+        stopped = (getattr(task, "training_", None) or {}).get("stopped_by")
+        task.tuning_["refit_budget"] = {"seconds": round(float(time_budget), 1), "stopped_by": stopped}
     if picks:
         task.tuning_["ensemble"] = {"members": [{"trial": n, "nets": nets, "params": p}
                                                 for (n, nets), (p, _) in zip(picks, members)],
