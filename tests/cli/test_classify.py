@@ -365,3 +365,20 @@ def test_a_series_csv_leaves_out_its_id_and_row_number_unless_the_columns_are_na
                  "--ensemble", "1", "--out", str(named)]) == 0
     assert "left out column(s)" not in capsys.readouterr().err
     assert "left_out" not in json.loads((named / "model" / "preprocessing.json").read_text())["input"]
+
+
+def test_kaggles_airline_tweets_csv_finds_its_sentiment_labels_and_texts_beside_numeric_columns(tmp_path, capsys):
+    """Kaggle's Twitter US airline sentiment ``Tweets.csv``: ``tweet_id, airline_sentiment, ..._confidence, airline,
+    retweet_count, text, ...``. Four numeric columns made it a table of series ("text where a number belongs")."""
+    words = {"negative": "flight delayed again worst service", "neutral": "what time does the flight leave",
+             "positive": "thanks great crew lovely flight"}
+    labels = ["negative", "neutral", "positive", "negative"] * 10
+    frame = pd.DataFrame({"tweet_id": [570306133677760513 - i for i in range(40)], "airline_sentiment": labels,
+                          "airline_sentiment_confidence": [1.0, 0.68] * 20, "airline": ["United", "Delta"] * 20,
+                          "negativereason_confidence": [0.5, None] * 20, "retweet_count": [0, 0, 1, 0] * 10,
+                          "text": [f"@united {words[c]} {i}" for i, c in enumerate(labels)]})
+    frame.to_csv(tmp_path / "Tweets.csv", index=False)
+    assert main(["classify", str(tmp_path / "Tweets.csv"), "--model", "bag_of_embeddings", "--epochs", "1",
+                 "--out", str(tmp_path / "run")]) == 0
+    err = capsys.readouterr().err
+    assert "taking the labels from column 'airline_sentiment'" in err and "texts of column 'text'" in err

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -126,8 +127,8 @@ def text_columns(table: pd.DataFrame, label_col: str | None = None) -> tuple[str
     """``(text column, label column)`` of a CSV of labelled texts read as strings, or None when it does not
     look like one: a column besides the label holds texts (three words on average, few numbers or dates; of
     several, the one of most words: AG News' description rather than its title), fewer than three columns
-    hold numbers (more make a series), and the label column is ``label_col``, else ``label``, else the one
-    column that is not a text.
+    hold numbers (more make a series, unless a column of texts is named as such), and the label column is
+    ``label_col``, else ``label``, else the one column that is not a text.
 
     >>> text_columns(pd.DataFrame({"review": ["a good film", "so very bad"], "sentiment": ["1", "0"]}))
     ('review', 'sentiment')
@@ -151,10 +152,19 @@ def text_columns(table: pd.DataFrame, label_col: str | None = None) -> tuple[str
     ...                      "Unnamed: 2": ["", "", "", "", "", " ok"]})
     >>> text_columns(spam)
     ('v2', 'v1')
+
+    A column of texts named as texts are (``TEXT_NAMES``) is taken beside any number of numeric columns (Kaggle's
+    Tweets.csv: an id, confidences and retweet counts beside its ``text``):
+
+    >>> tweets = pd.DataFrame({"tweet_id": ["5", "6"], "confidence": ["1.0", "0.6"], "retweets": ["0", "2"],
+    ...                        "text": ["@united delayed again", "@delta thanks a lot"]})
+    >>> text_columns(tweets, "airline_sentiment")
+    ('text', 'airline_sentiment')
     """
     label = label_col or ("label" if "label" in table.columns else None)
     numeric = [c for c in table.columns if c != label and _numbers_share(table[c]) > 0.9]
-    if len(numeric) >= 3:   # a row of numbers: a series (its id column, "patient 1", is no text)
+    named = [str(c) for c in table.columns if str(c).strip().lower() in TEXT_NAMES and _holds_texts(table[c])]
+    if len(numeric) >= 3 and not named:   # a row of numbers: a series (its id column, "patient 1", is no text)
         return None
     texts = [str(c) for c in table.columns if c != label and _holds_texts(table[c])]
     if not texts:
@@ -193,8 +203,10 @@ def _holds_texts(column: pd.Series) -> bool:
     return dates < 0.5 and values.str.contains(r"\s").mean() > 0.5
 
 
+TEXT_NAMES = ("text", "texts", "review", "tweet", "sentence", "comment", "message", "content", "body")
 MAX_GUESSED_CLASSES = 50   # a label column guessed among several columns has at most this many values
-LABEL_NAMES = ("label", "class", "target", "y", "category", "labels", "classes")   # what label columns are called
+LABEL_NAMES = ("label", "class", "target", "y", "category", "labels", "classes", "sentiment")   # label columns' names
+LABEL_SUFFIXES = re.compile(r".+[_ ](?:label|class|sentiment|category)$")   # Kaggle's Tweets.csv: airline_sentiment
 
 
 def input_record(args, fmt: str) -> dict:
@@ -215,8 +227,9 @@ def without(table, columns: list[str]):
 
 def _find_columns(args, path: Path) -> list[str]:
     """A ``.csv`` given without ``--text-col``: set ``args.label_col`` when the file has no ``label`` column but
-    one column named as labels are (``LABEL_NAMES``, any case), and ``args.text_col`` (and the label column of a
-    two-column file) when it holds one column of texts (``text_columns``). Returns the notes that say so."""
+    one column named as labels are (``LABEL_NAMES``, any case; else ``LABEL_SUFFIXES``), and ``args.text_col``
+    (and the label column of a two-column file) when it holds one column of texts (``text_columns``). Returns the
+    notes that say so."""
     from seqlab.data.csv import read_frame
 
     try:
@@ -225,6 +238,7 @@ def _find_columns(args, path: Path) -> list[str]:
         return []
     notes = []
     named = [str(c) for c in table.columns if str(c).strip().lower() in LABEL_NAMES]
+    named = named or [str(c) for c in table.columns if LABEL_SUFFIXES.fullmatch(str(c).strip().lower())]
     if args.label_col is None and "label" not in table.columns and len(named) == 1:
         args.label_col = named[0]
         notes.append(f"seqlab: note: taking the labels from column {named[0]!r} of {path.name} (--label-col names "
