@@ -205,7 +205,7 @@ def _holds_texts(column: pd.Series) -> bool:
 
 TEXT_NAMES = ("text", "texts", "review", "tweet", "sentence", "comment", "message", "content", "body")
 MAX_GUESSED_CLASSES = 50   # a label column guessed among several columns has at most this many values
-LABEL_NAMES = ("label", "class", "target", "y", "category", "labels", "classes", "sentiment")   # label columns' names
+LABEL_NAMES = ("label", "class", "target", "y", "category", "labels", "classes")   # what label columns are called
 LABEL_SUFFIXES = re.compile(r".+[_ ](?:label|class|sentiment|category)$")   # Kaggle's Tweets.csv: airline_sentiment
 
 
