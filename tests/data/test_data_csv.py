@@ -321,3 +321,15 @@ def test_a_time_named_date_comma_time_joins_the_two_columns_for_every_reader(tmp
     assert list(X.columns) == ["power"] and times.tolist() == ["16/12/2006 23:59:00", "17/12/2006 00:00:00"]
     with pytest.raises(DataError, match="'Date,Hour' not found"):
         read_csv(path, target="power", time_col="Date,Hour")
+
+
+def test_a_note_under_the_data_is_left_out_with_a_warning(tmp_path):
+    """DataMarket's CSVs (the originals of Box & Jenkins' airline passengers, the shampoo sales...) end with a blank
+    line and the series' title under the dates; it was a row whose value is missing."""
+    path = write(tmp_path, '"Month","Passengers"\n"1949-01",112\n"1949-02",118\n"1949-03",132\n\n'
+                           "International airline passengers: monthly totals in thousands. Jan 49 ? Dec 60\n")
+    with pytest.warns(UserWarning, match=r"left out its last 1 line\(s\), a note rather than data"):
+        df = read_csv(path, target="Passengers", time_col="Month")
+    assert df["Passengers"].tolist() == [112, 118, 132]
+    texts = write(tmp_path, "text,label\nwin a prize now,spam\nsee you at lunch,ham\nthe last one lost its label,\n")
+    assert len(read_frame(texts, dtype=str, keep_default_na=False)) == 3     # a row of a column of texts stays

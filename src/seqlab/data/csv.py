@@ -363,11 +363,43 @@ def _read_frame(path: Path, sep: str, thousands: str | None, options: dict) -> p
         df.columns = [str(c) for c in range(df.shape[1])]
         warnings.warn(f"{path.name} has no header row (its first line is data): its columns are named 0 to "
                       f"{df.shape[1] - 1}", UserWarning, stacklevel=2)
+    df = _without_footer(df, path)
     if len(df) == 0:
         raise DataError(f"{path}: has a header ({', '.join(df.columns)}) but no data rows")
     if sep == "," and thousands is None and "dtype" not in options:
         _numbers_with_thousands(df)
     return df
+
+
+FOOTER_ROWS = 3   # trailing notes left out at most
+
+
+def _without_footer(df: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """``df`` without its last rows (``FOOTER_ROWS`` at most) that are a note rather than data: one cell of
+    three words or more in a column whose other cells are not such texts, every other cell empty (DataMarket's
+    CSVs end ``International airline passengers: monthly totals in thousands...`` under the dates); one warning.
+
+    >>> df = pd.DataFrame({"Month": ["1960-11", "1960-12", "Passengers: monthly totals"], "n": [390, 432, None]})
+    >>> len(_without_footer(df, Path("air.csv")))
+    2
+    """
+    if df.shape[1] < 2 or len(df) < 3:
+        return df
+    notes = []
+    for i in range(len(df) - 1, max(len(df) - 1 - FOOTER_ROWS, 0), -1):
+        cells = df.iloc[i]
+        filled = [c for c, v in cells.items() if not (pd.isna(v) or str(v).strip() == "")]
+        if len(filled) != 1 or len(str(cells[filled[0]]).split()) < 3:
+            break
+        above = df[filled[0]].iloc[:i].dropna().astype(str)
+        if (above.str.split().str.len() >= 3).mean() > 0.1:   # a column of texts: a row of data missing cells
+            break
+        notes.append(str(cells[filled[0]]).strip())
+    if not notes:
+        return df
+    warnings.warn(f"{path.name}: left out its last {len(notes)} line(s), a note rather than data "
+                  f"({notes[-1][:60]!r})", UserWarning, stacklevel=3)
+    return df.iloc[:len(df) - len(notes)].reset_index(drop=True)
 
 
 def _first_line(path: Path, sep: str, encoding: str = "utf-8") -> list[str] | None:
