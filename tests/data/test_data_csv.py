@@ -333,3 +333,23 @@ def test_a_note_under_the_data_is_left_out_with_a_warning(tmp_path):
     assert df["Passengers"].tolist() == [112, 118, 132]
     texts = write(tmp_path, "text,label\nwin a prize now,spam\nsee you at lunch,ham\nthe last one lost its label,\n")
     assert len(read_frame(texts, dtype=str, keep_default_na=False)) == 3     # a row of a column of texts stays
+
+
+def test_an_excel_workbook_is_read_as_its_first_sheet(tmp_path):
+    pytest.importorskip("openpyxl")
+    import pandas as pd
+
+    path = tmp_path / "sales.xlsx"
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame({" month": ["2020-01", "2020-02", "2020-03"], "sales": [1.5, 2.5, None]}).to_excel(
+            book, sheet_name="data", index=False)
+        pd.DataFrame({"about": ["where the numbers come from"]}).to_excel(book, sheet_name="notes", index=False)
+    with pytest.warns(UserWarning, match=r"read its first sheet, 'data', of 2"):
+        df = read_csv(path, target="sales", time_col="month", fill="ffill")
+    assert df["sales"].tolist() == [1.5, 2.5, 2.5] and str(df["month"].dt.month.tolist()) == "[1, 2, 3]"
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("a,b\n1,2\n")
+    with pytest.raises(DataError, match="not a readable Excel workbook"):
+        read_frame(broken)
+    with pytest.raises(DataError, match=r"old Excel format \(.xls\)"):
+        read_frame(write(tmp_path, "a,b\n1,2\n").rename(tmp_path / "old.xls"))

@@ -15,6 +15,7 @@ import csv
 import gzip
 import re
 import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -319,6 +320,8 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
     _check_file(path)
     if thousands is not None and len(thousands) != 1:
         raise ConfigError(f"the thousands separator must be one character, e.g. ',', got {thousands!r}")
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return _read_workbook(path, thousands, options)
     if "keep_default_na" not in options and "dtype" not in options:   # "?" is a gap, as pandas' "NA" and "NaN"
         options["na_values"] = [*options.get("na_values", []), *MISSING_MARKS]
     if "encoding" in options:
@@ -368,6 +371,39 @@ def _read_frame(path: Path, sep: str, thousands: str | None, options: dict) -> p
         raise DataError(f"{path}: has a header ({', '.join(df.columns)}) but no data rows")
     if sep == "," and thousands is None and "dtype" not in options:
         _numbers_with_thousands(df)
+    return df
+
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")   # read with pandas.read_excel (openpyxl: seqlab[excel])
+
+
+def _read_workbook(path: Path, thousands: str | None, options: dict) -> pd.DataFrame:
+    """The first sheet of an Excel workbook as ``read_frame`` reads a CSV (header names stripped, notes under
+    the data left out), with a warning when the workbook holds other sheets; ``options`` that CSVs alone have
+    (``sep``, ``decimal``, ``encoding``) do not apply."""
+    if path.suffix.lower() == ".xls":
+        raise DataError(f"{path}: the old Excel format (.xls) is not read; save it as .xlsx or CSV")
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        raise ConfigError("reading Excel workbooks needs openpyxl: pip install 'seqlab[excel]' (or save the sheet "
+                          "as CSV)") from None
+    keep = {k: v for k, v in options.items() if k in ("dtype", "keep_default_na", "na_values", "nrows", "usecols",
+                                                       "header", "names")}
+    try:
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            sheets = book.sheet_names
+            df = book.parse(sheets[0], thousands=thousands, **keep)
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile) as e:   # not a workbook
+        raise DataError(f"{path}: not a readable Excel workbook ({str(e).splitlines()[0] if str(e) else e!r})") \
+            from None
+    if len(sheets) > 1:
+        warnings.warn(f"{path.name}: read its first sheet, {sheets[0]!r}, of {len(sheets)} (save another as CSV "
+                      "to use it)", UserWarning, stacklevel=3)
+    df.columns = [str(c).strip() for c in df.columns]
+    df = _without_footer(df, path)
+    if len(df) == 0:
+        raise DataError(f"{path}: the first sheet has a header ({', '.join(df.columns)}) but no data rows")
     return df
 
 
