@@ -270,3 +270,22 @@ def test_a_date_column_and_a_time_of_day_column_are_read_together_as_the_time(tm
     assert mape == pytest.approx(100 * np.mean(0.1 / actual))
     assert main(["predict", str(out), str(path), "--out", str(tmp_path / "p.csv")]) == 0
     assert pd.read_csv(tmp_path / "p.csv")["Date,Time"].tolist() == ["2006-12-17 00:30:00"]
+
+
+def test_a_parquet_series_is_forecast_and_predicted_and_a_broken_one_is_one_line(tmp_path, capsys):
+    """A Parquet file was read as a CSV (a panel's alone was read as Parquet); a broken one raised pyarrow's
+    ArrowInvalid (a traceback) from the NeuralForecast-format check."""
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "sales.parquet"
+    days = pd.date_range("2020-01-01", periods=40, freq="D")
+    pd.DataFrame({"day": days, "sales": np.arange(40.0) % 7}).to_parquet(path)
+    out = tmp_path / "o"
+    assert main(["forecast", str(path), "--model", "naive", "--verbose", "0", "--out", str(out)]) == 0
+    assert "reading column 'day' as the time of each row" in capsys.readouterr().err
+    assert main(["predict", str(out), str(path)]) == 0
+    assert "2020-02-10" in capsys.readouterr().out
+    broken = tmp_path / "broken.parquet"
+    broken.write_text("hello")
+    assert main(["forecast", str(broken), "--out", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "not a readable Parquet file" in err

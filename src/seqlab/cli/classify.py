@@ -260,7 +260,7 @@ def table_of(args, path: Path, fmt: str, label_col: str | None, text_col: str | 
     """What ``read_labeled`` (and ``seqlab predict``'s readers) read: the path, or for a table (csv series, texts
     in a CSV/TSV) the table with --columns/--drop applied (the label and text columns kept)."""
     suffix = Path(str(path).removesuffix(".gz")).suffix.lower()
-    tables = (".csv", ".tsv", ".xlsx", ".xlsm")
+    tables = (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")
     is_table = fmt == "csv" or (fmt == "text" and (text_col or label_col or suffix in tables))
     if not is_table:
         if args.columns or args.drop:

@@ -191,7 +191,8 @@ def _neuralforecast_columns(args) -> None:
             columns = pyarrow.parquet.read_schema(path).names
         else:
             columns = read_frame(path, nrows=1).columns
-    except (DataError, ConfigError, ImportError, OSError):   # read, and explained, below
+    except (DataError, ConfigError, ImportError, OSError, ValueError):   # read, and explained, below (pyarrow's
+        # ArrowInvalid, a file that is no Parquet, is a ValueError)
         return
     if len(columns) >= 4 and step_columns(list(columns[1:])) and path.suffix.lower() not in PARQUET_SUFFIXES:
         import pandas as pd

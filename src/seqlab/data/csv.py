@@ -322,6 +322,8 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
         raise ConfigError(f"the thousands separator must be one character, e.g. ',', got {thousands!r}")
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return _read_workbook(path, thousands, options)
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return _read_parquet(path, options)
     if "keep_default_na" not in options and "dtype" not in options:   # "?" is a gap, as pandas' "NA" and "NaN"
         options["na_values"] = [*options.get("na_values", []), *MISSING_MARKS]
     if "encoding" in options:
@@ -404,6 +406,29 @@ def _read_workbook(path: Path, thousands: str | None, options: dict) -> pd.DataF
     df = _without_footer(df, path)
     if len(df) == 0:
         raise DataError(f"{path}: the first sheet has a header ({', '.join(df.columns)}) but no data rows")
+    return df
+
+
+def _read_parquet(path: Path, options: dict) -> pd.DataFrame:
+    """A Parquet file (pyarrow: seqlab[panel]) as ``read_frame`` reads a CSV: column names as strings, stripped;
+    ``dtype=str`` makes every cell text as a CSV's are (empty where missing with ``keep_default_na=False``)."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise ConfigError("reading Parquet needs pyarrow: pip install 'seqlab[panel]'") from None
+    try:
+        df = pd.read_parquet(path, engine="pyarrow", columns=options.get("usecols"))
+    except (ValueError, OSError) as e:   # pyarrow's ArrowInvalid is a ValueError
+        raise DataError(f"{path}: not a readable Parquet file ({str(e).splitlines()[0] if str(e) else e!r})") \
+            from None
+    if options.get("nrows") is not None:
+        df = df.head(int(options["nrows"]))
+    df.columns = [str(c).strip() for c in df.columns]
+    if options.get("dtype") is str:
+        missing = df.isna()
+        df = df.astype(str).mask(missing, "" if options.get("keep_default_na") is False else np.nan)
+    if len(df) == 0:
+        raise DataError(f"{path}: has columns ({', '.join(df.columns)}) but no rows")
     return df
 
 

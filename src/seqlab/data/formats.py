@@ -386,12 +386,13 @@ def read_word_vectors(path: str | Path, word_index: dict[str, int], vocab_size: 
 
 def detect_format(path: str | Path, text_col: str | None = None) -> str:
     """The format implied by a file name: ``.ts`` -> ts, ``.tsv``/``.txt`` -> ucr, ``.arff`` -> arff, ``.csv`` (or
-    an Excel ``.xlsx``) -> csv (text when ``text_col`` is given). Raises ConfigError when the name says nothing."""
+    an Excel ``.xlsx``, a ``.parquet``) -> csv (text when ``text_col`` is given). Raises ConfigError when the name
+    says nothing."""
     suffix = _suffix(path)
     if text_col is not None:
         return "text"
     found = {".ts": "ts", ".tsv": "ucr", ".txt": "ucr", ".csv": "csv", ".arff": "arff", ".xlsx": "csv",
-             ".xlsm": "csv"}.get(suffix)
+             ".xlsm": "csv", ".parquet": "csv", ".pq": "csv"}.get(suffix)
     if found is None:
         raise ConfigError(f"cannot tell the format of {path} from its name; give --format "
                           f"({'|'.join(FORMATS)})")
