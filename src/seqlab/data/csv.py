@@ -405,7 +405,8 @@ def _read_workbook(path: Path, thousands: str | None, options: dict) -> pd.DataF
     df.columns = [str(c).strip() for c in df.columns]
     df = _without_footer(df, path)
     if len(df) == 0:
-        raise DataError(f"{path}: the first sheet has a header ({', '.join(df.columns)}) but no data rows")
+        raise DataError(f"{path}: the first sheet has a header ({', '.join(df.columns)}) but no data rows"
+                        if len(df.columns) else f"{path}: the first sheet, {sheets[0]!r}, is empty")
     return df
 
 
