@@ -96,6 +96,11 @@ def test_a_csv_is_learned_as_the_values_of_its_text_column_not_as_csv_rows(tmp_p
     assert main(["generate", "train", str(path), "--steps", "5", "--out", str(tmp_path / "d")]) == 0
     assert ("learning column 'text' of babynames.csv, the one named text of its text columns (text, label)"
             in capsys.readouterr().err)
+    many = [f"{a}{b}" for a in ("an", "bo", "ca", "do", "em", "fr", "gi", "hu") for b in ("na", "b", "la", "ra", "il")]
+    pd.DataFrame({"Id": range(40), "Name": many, "Year": 1880, "Gender": ["F", "M"] * 20}).to_csv(path, index=False)
+    assert main(["generate", "train", str(path), "--steps", "5", "--out", str(tmp_path / "e")]) == 0   # Kaggle's
+    assert ("learning column 'Name' of babynames.csv, its only text column that is not a category (Gender)"
+            in capsys.readouterr().err)                                             # NationalNames.csv
 
 
 def test_predict_scores_the_values_of_the_text_column_a_csv_model_learned(tmp_path, capsys):

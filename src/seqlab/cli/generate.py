@@ -181,16 +181,30 @@ def text_of(value, text_col: str | None = None) -> tuple[str, str | None, list[s
     return "\n".join(values) + "\n", column, notes
 
 
+MAX_CATEGORIES = 50   # a text column of at most this many values, each repeated, is a category, not text to learn
+
+
 def _only_text_column(table, path) -> tuple[str, str]:
     """The one column of ``table`` (strings) whose values are not all numbers, or of several the one named
-    ``text`` (TREC's ``text,label``), and why it was taken; ConfigError naming the candidates when there are
-    several or none."""
+    ``text`` (TREC's ``text,label``), else the one that is not a category (a few values, each repeated: the
+    Gender beside the Name of the US baby names), and why it was taken; ConfigError naming the candidates when
+    there are several or none.
+
+    >>> import pandas as pd
+    >>> names = pd.DataFrame({"Name": ["Mary", "Anna", "Emma", "Ida", "Minnie", "John"], "Gender": list("FFFFFM")})
+    >>> _only_text_column(names, Path("NationalNames.csv"))
+    ('Name', 'its only text column that is not a category (Gender)')
+    """
     import pandas as pd
 
     texts = [str(c) for c in table.columns
              if pd.to_numeric(table[c].replace("", None), errors="coerce").isna().any()]
     if len(texts) > 1 and "text" in texts:
         return "text", f"the one named text of its text columns ({', '.join(texts)})"
+    categories = [c for c in texts if table[c].nunique() <= min(MAX_CATEGORIES, len(table) / 3)]
+    if len(texts) > 1 and len(texts) - len(categories) == 1:
+        column = next(c for c in texts if c not in categories)
+        return column, f"its only text column that is not a category ({', '.join(categories)})"
     if len(texts) != 1:
         found = f"text columns {', '.join(texts)}" if texts else "no text column"
         raise ConfigError(f"say which column to learn with --text-col ({path.name} has {found})")
