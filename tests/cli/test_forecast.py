@@ -289,3 +289,16 @@ def test_a_parquet_series_is_forecast_and_predicted_and_a_broken_one_is_one_line
     assert main(["forecast", str(broken), "--out", str(tmp_path / "b")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "not a readable Parquet file" in err
+
+
+def test_times_that_cross_a_daylight_saving_change_are_read_as_utc(tmp_path, capsys):
+    """A local clock with its UTC offset (``+01:00`` then ``+02:00`` after the last Sunday of March) raised
+    pandas' "Tz-aware datetime.datetime cannot be converted to datetime64" (a traceback)."""
+    times = pd.date_range("2021-03-26", periods=72, freq="h", tz="Europe/Berlin")
+    path = tmp_path / "load.csv"
+    pd.DataFrame({"time": [str(t) for t in times], "load": np.arange(72.0) % 24}).to_csv(path, index=False)
+    out = tmp_path / "o"
+    assert main(["forecast", str(path), "--model", "naive", "--verbose", "0", "--out", str(out)]) == 0
+    assert "column 'time' holds times with UTC offsets (+01:00, -0800): read as UTC times" in capsys.readouterr().err
+    assert main(["predict", str(out), str(path)]) == 0
+    assert "2021-03-28 23:00:00" in capsys.readouterr().out      # 72 hours after 2021-03-25 23:00 UTC

@@ -647,18 +647,41 @@ def _dates_of_one_format(raw: pd.Series) -> pd.Series | None:
         return None
     orders = (True, False) if _DOTTED_DATE.match(text.iloc[0]) else (False, True)
     readings = []
-    for dayfirst in orders:
-        with warnings.catch_warnings():   # "could not infer format": then a value fails, and the next order is tried
-            warnings.simplefilter("ignore")
-            try:
-                times = pd.to_datetime(raw, errors="coerce", dayfirst=dayfirst)
-            except (ValueError, TypeError, OverflowError):
-                continue
+    for dayfirst in orders:   # to_times silences "could not infer format": a value fails, the next order is tried
+        try:
+            times = to_times(raw, dayfirst=dayfirst)
+        except (ValueError, TypeError, OverflowError):
+            continue
         if not times[raw.notna()].isna().any():
             readings.append(times)
     if len(readings) == 2 and not _regular(readings[0]) and _regular(readings[1]):
         return readings[1]   # 01/01/2020 ... 01/12/2020, 01/01/2021: monthly read day first, not 12 days and a jump
     return readings[0] if readings else None
+
+
+def to_times(raw: pd.Series, **options) -> pd.Series:
+    """``pandas.to_datetime(raw, errors="coerce", **options)``, with times that carry UTC offsets read as UTC
+    (without a time zone, so every reader gets one kind of time): a local clock crosses a daylight-saving change
+    (``+01:00`` then ``+02:00``), which pandas refuses to read as one column of times; one warning says so.
+
+    >>> to_times(pd.Series(["2021-03-28 01:00:00+01:00", "2021-03-28 03:00:00+02:00"])).dt.hour.tolist()
+    [0, 1]
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")      # "could not infer format", "mixed time zones"
+        try:
+            times = pd.to_datetime(raw, errors="coerce", **options)
+            aware = times.dtype == object or isinstance(times.dtype, pd.DatetimeTZDtype)
+        except ValueError:                   # "Tz-aware datetime.datetime cannot be converted ... unless utc=True"
+            aware = True
+        if aware:
+            times = pd.to_datetime(raw, errors="coerce", utc=True, **options)
+    if not isinstance(times.dtype, pd.DatetimeTZDtype):
+        return times
+    name = "the time column" if raw.name is None else f"column {raw.name!r}"
+    warnings.warn(f"{name} holds times with UTC offsets (+01:00, -0800): read as UTC times", UserWarning,
+                  stacklevel=3)
+    return times.dt.tz_convert(None)
 
 
 def _regular(times: pd.Series) -> bool:
@@ -693,7 +716,7 @@ def as_dates(raw: pd.Series) -> pd.Series | None:
 def _parse_time(raw: pd.Series, col: str, path) -> pd.Series:
     times = as_dates(raw)
     if times is None:   # no one format reads every value: each value read on its own
-        times = pd.to_datetime(raw, errors="coerce", format="mixed")
+        times = to_times(raw, format="mixed")
     bad = times.isna().to_numpy()
     if bad.any():
         first = int(np.argmax(bad))

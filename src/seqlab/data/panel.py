@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.data.csv import as_dates, read_frame
+from seqlab.data.csv import as_dates, read_frame, to_times
 from seqlab.io.errors import ConfigError, DataError
 
 FILLS = ("ffill", "interpolate", "zero")
@@ -192,9 +192,7 @@ def _grid(times: pd.Series, ids: np.ndarray, step=None):
         return (t - anchor) // int(step), anchor, int(step)
     parsed = as_dates(times)   # one day/month order for every value, quarter labels
     if parsed is None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            parsed = pd.to_datetime(times, errors="coerce")
+        parsed = to_times(times)
     if parsed.isna().any():
         k = int(np.argmax(parsed.isna().to_numpy()))
         raise DataError(f"series {ids[k]!r}: time {times.iloc[k]!r} is neither an integer step nor a date")

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from seqlab.data import MinMaxScaler, StandardScaler
-from seqlab.data.csv import as_dates, with_joined_time
+from seqlab.data.csv import as_dates, to_times, with_joined_time
 from seqlab.data.limits import check_magnitude
 from seqlab.io.errors import ConfigError, DataError
 
@@ -153,7 +153,7 @@ def series_from(data, target=None, features=None, time_col: str | None = None, f
     if time_col:
         parsed = as_dates(df[time_col])   # one day/month order for the whole column, quarter labels
         if parsed is None:
-            parsed = pd.to_datetime(df[time_col], errors="coerce", format="mixed")
+            parsed = to_times(df[time_col], format="mixed")
         if parsed.isna().any():
             row = int(np.argmax(parsed.isna().to_numpy()))
             raise DataError(f"time column {time_col!r} row {row + 1} holds {df[time_col].iloc[row]!r}, "
