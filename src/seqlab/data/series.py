@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -160,6 +161,7 @@ def series_from(data, target=None, features=None, time_col: str | None = None, f
                             "which is not a date")
         order = np.argsort(parsed.to_numpy(), kind="stable")
         df, times = df.iloc[order].reset_index(drop=True), parsed.to_numpy()[order]
+        df, times = _skipped_times(df, times, time_col, fill)
     columns = []
     for name in targets + covariates:
         col = df[name]
@@ -173,6 +175,73 @@ def series_from(data, target=None, features=None, time_col: str | None = None, f
     values = np.stack(columns, axis=1)
     values = _fill(values, targets + covariates, fill)
     return Series(values, targets, covariates, times)
+
+
+def skipped_grid(times) -> tuple[pd.DatetimeIndex, str] | None:
+    """``(every time of the grid, its step)`` when sorted distinct ``times`` lie on one regular step (a fixed
+    duration, or a number of months: monthly, quarterly, yearly dates on one day of the month or at month ends)
+    but skip some of its times; None when none is skipped, or the times follow no one step. Weekday series (no
+    time on a weekend: a market's days, whose holidays are no gaps) are never said to skip.
+
+    >>> days = pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-04", "2020-01-05"])
+    >>> grid, step = skipped_grid(days)
+    >>> len(grid), step
+    (5, '1 day')
+    >>> skipped_grid(pd.to_datetime(["2020-01-01", "2020-03-01", "2020-04-01", "2020-05-01"]))[1]
+    '1 month'
+    """
+    t = pd.DatetimeIndex(times)
+    if len(t) < 4 or t.has_duplicates:
+        return None
+    months = np.asarray(t.year * 12 + t.month)
+    steps = np.diff(months)
+    on_one_day = (t.day == t.day[0]).all() or t.is_month_end.all()
+    if on_one_day and (t.time == t.time[0]).all() and steps.min() >= 1:
+        m = int(np.bincount(steps).argmax())
+        if (steps % m).any() or steps.max() == m:
+            return None
+        anchor = "ME" if t.is_month_end.all() and t.day[0] != 1 else "MS"
+        grid = pd.date_range(t[0], t[-1], freq=f"{m}{anchor}")
+        grid = grid + (t[0] - grid[0]) if anchor == "MS" else grid   # the day and time of the data's dates
+        return (grid, f"{m} month" + ("s" if m > 1 else "")) if grid.isin(t).sum() == len(t) else None
+    gaps = np.diff(t.asi8)
+    values, counts = np.unique(gaps, return_counts=True)
+    d = int(values[counts.argmax()])
+    if d <= 0 or 2 * counts.max() < len(gaps) or (gaps % d).any() or gaps.max() == d:
+        return None   # most steps must be the one step, and the others whole numbers of it
+    if d == 86_400 * 10**9 and not (t.dayofweek >= 5).any():
+        return None   # weekdays only: a market's trading days
+    return pd.date_range(t[0], t[-1], freq=pd.Timedelta(d)), _duration(d)
+
+
+def _duration(ns: int) -> str:
+    """``"1 day"``, ``"6 hours"``, ``"10 minutes"``, ``"30 seconds"``... of a step of ``ns`` nanoseconds."""
+    for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60), ("second", 1)):
+        if ns % (size * 10**9) == 0:
+            n = ns // (size * 10**9)
+            return f"{n} {unit}" + ("s" if n > 1 else "")
+    return str(pd.Timedelta(ns))
+
+
+def _skipped_times(df: pd.DataFrame, times: np.ndarray, time_col: str, fill: str | None):
+    """``(df, times)`` with the times the series skips (``skipped_grid``) put in as empty rows when ``fill`` is
+    given (the fill then fills them), and a warning either way: without ``fill`` the rows stay consecutive steps."""
+    found = skipped_grid(times)
+    if found is None:
+        return df, times
+    grid, step = found
+    missing = grid[~grid.isin(pd.DatetimeIndex(times))]
+    first = missing[0].date() if (grid == grid.normalize()).all() else missing[0]
+    if fill is None:
+        warnings.warn(f"time column {time_col!r} skips {len(missing)} time(s) of its steps of {step} (first "
+                      f"{first}): the rows are read as consecutive steps; --fill interpolate|ffill|zero "
+                      "(fill=...) puts them in and fills them", UserWarning, stacklevel=3)
+        return df, times
+    warnings.warn(f"time column {time_col!r} skipped {len(missing)} time(s) of its steps of {step} (first {first}): "
+                  f"put in and filled ({fill})", UserWarning, stacklevel=3)
+    full = df.set_index(pd.DatetimeIndex(times)).reindex(grid)
+    full[time_col] = grid
+    return full.reset_index(drop=True), grid.to_numpy()
 
 
 def _fill(values: np.ndarray, names: list[str], fill: str | None) -> np.ndarray:
