@@ -179,6 +179,16 @@ def test_default_panel_run_names_its_choices_and_the_opt_outs_drop_them(tmp_path
     # 12 series, the last row of each: the verdict says 12 forecasts are few, and how to score more
     assert "(on 12 test forecasts: too few for a firm verdict; --test-size 0.2 scores the last 20% of each " \
            "series)" in text
+    # ... and whether the model's per-series MASE differs from naive's beyond chance, by Wilcoxon's test
+    from scipy import stats
+
+    per_series = pd.read_csv(tmp_path / "auto" / "per_series.csv", header=[0, 1], index_col=0)
+    d = per_series[("mlp", "mase")] - per_series[("naive", "mase")]
+    want = stats.wilcoxon(d[d != 0]).pvalue if (d != 0).sum() >= 2 else float("nan")
+    found = metrics["significance"]
+    assert found["series"] == 12 and found["better"] == int((d < 0).sum())
+    assert found["p_value"] == pytest.approx(want, nan_ok=True)
+    assert "Wilcoxon signed-rank" in text and "on 12 series' MASE, lower on" in text
     assert main([*common, "--no-combine", "--no-difference", "--out", str(tmp_path / "alone")]) == 0
     text = capsys.readouterr().out
     metrics = json.loads((tmp_path / "alone" / "metrics.json").read_text())

@@ -15,8 +15,9 @@ from seqlab.data.panel import names_of, read_table
 from seqlab.inspect.panel_plots import plot_error_distribution, plot_series_forecasts
 from seqlab.io.errors import ConfigError
 from seqlab.tasks.forecasting.classical import classical_available
+from seqlab.tasks.forecasting.metrics import series_signed_rank
 from seqlab.tasks.forecasting.panel_metrics import format_table
-from seqlab.tasks.verdicts import few_cases
+from seqlab.tasks.verdicts import few_cases, significance_text
 
 
 def run_panel(args, models: list[str], forecaster_from_args) -> int:
@@ -45,7 +46,9 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
             for m, g in fitted.items():
                 run.save(g, f"models/{m}")
         table = _joint_table(fitted)
-        metrics = {**f.metrics_, "best": best, "table": {m: row.to_dict() for m, row in table.iterrows()}}
+        metrics = {**f.metrics_, "best": best, "table": {m: row.to_dict() for m, row in table.iterrows()},
+                   "significance": {"test": "Wilcoxon signed-rank, per-series MASE against naive",
+                                    **series_test(f, best)}}
         run.json("metrics.json", metrics)
         text, verdicts = summary(fitted, best, table, run.out)
         run.say(text)
@@ -76,6 +79,19 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
         run.plot = "series.png"
         run.reuse = ("predict", f"seqlab predict {{out}} {args.csv}")
     return 0
+
+
+def series_test(f, model: str) -> dict:
+    """Wilcoxon's signed-rank test of ``model``'s per-series test MASE against the naive forecast's on the same
+    series (``seqlab.tasks.forecasting.metrics.series_signed_rank``)."""
+    per_series = f.panel_.per_series
+    return series_signed_rank(per_series[model]["mase"], per_series["naive"]["mase"])
+
+
+def _series_significance(f, model: str) -> str:
+    r = series_test(f, model)
+    text = significance_text("Wilcoxon signed-rank", r["p_value"], r["series"], "series' MASE")
+    return f"{text}, lower on {r['better']}"
 
 
 def _validation_smape(f) -> float:
@@ -165,7 +181,8 @@ def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> tuple[str, lis
         verdict = ("beats" if len(wins) == 2 else "does NOT beat") + " naive on sMAPE and MASE" if len(wins) in (0, 2) \
             else f"beats naive on {wins[0]} only"
         verdicts.append(f"{fitted[m].panel_.describe()} {verdict} (sMAPE {row['smape']:.3f} vs {naive['smape']:.3f}, "
-                        f"MASE {row['mase']:.3f} vs {naive['mase']:.3f}, OWA {row['owa']:.3f})" + few)
+                        f"MASE {row['mase']:.3f} vs {naive['mase']:.3f}, OWA {row['owa']:.3f}; "
+                        f"{_series_significance(fitted[m], m)})" + few)
     strongest = table["owa"].idxmin()
     lost = "" if strongest in fitted else " (a baseline: the models lose to it)"
     verdicts.append(f"lowest OWA: {strongest}{lost}")

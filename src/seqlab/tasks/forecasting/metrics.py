@@ -130,6 +130,32 @@ def diebold_mariano(actual, forecast, baseline, horizon: int = 1) -> dict:
     return {"statistic": float(stat), "p_value": float(2 * stats.t.sf(abs(stat), n - 1)), "windows": int(n)}
 
 
+def series_signed_rank(model_errors, baseline_errors) -> dict:
+    """Do the model's per-series errors differ from the baseline's on the same series beyond chance? Wilcoxon's
+    signed-rank test of the paired differences (one error per series, e.g. each series' MASE), two-sided; the
+    test forecasting comparisons across many series use (Demsar 2006), as Diebold-Mariano's is across windows.
+
+    Returns:
+        ``{"p_value", "series", "better"}``: ``better`` counts the series where the model's error is lower;
+        the p-value is 1 when every pair ties, NaN with fewer than 2 series that differ.
+
+    >>> r = series_signed_rank([0.8, 0.9, 0.7, 0.95, 0.85, 0.6, 0.9, 0.75], [1.0] * 8)
+    >>> round(r["p_value"], 4), r["series"], r["better"]
+    (0.0078, 8, 8)
+    """
+    from scipy import stats
+
+    m, b = np.asarray(model_errors, np.float64), np.asarray(baseline_errors, np.float64)
+    keep = np.isfinite(m) & np.isfinite(b)
+    d = (m - b)[keep]
+    out = {"series": int(keep.sum()), "better": int((d < 0).sum())}
+    if not (d != 0).any():
+        return {**out, "p_value": 1.0 if len(d) else float("nan")}
+    if (d != 0).sum() < 2:
+        return {**out, "p_value": float("nan")}
+    return {**out, "p_value": float(stats.wilcoxon(d, zero_method="wilcox").pvalue)}
+
+
 def strong_baseline(metrics: dict) -> tuple[str, dict]:
     """The stronger of the naive and seasonal naive forecasts in a Forecaster's ``metrics_`` (lower
     test RMSE): ``(name, its metrics)``.
