@@ -87,7 +87,8 @@ def test_a_csv_is_learned_as_the_values_of_its_text_column_not_as_csv_rows(tmp_p
                    "Name, Gender)")
     out = tmp_path / "b"
     assert main(["generate", "train", str(path), "--text-col", "Name", "--steps", "5", "--out", str(out)]) == 0
-    saved = json.loads((out / "model" / "preprocessing.json").read_text())
+    assert "learning the 10 distinct values of column 'Name' (of 40)" in capsys.readouterr().err   # no held-out
+    saved = json.loads((out / "model" / "preprocessing.json").read_text())                      # name is a training one
     assert saved["lines"] and "," not in saved["vocab"] and "0" not in saved["vocab"]
     pd.DataFrame({"Name": names, "Count": range(40)}).to_csv(path, index=False)
     assert main(["generate", "train", str(path), "--steps", "5", "--out", str(tmp_path / "c")]) == 0

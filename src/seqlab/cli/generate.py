@@ -155,14 +155,15 @@ def training_text(args: argparse.Namespace) -> tuple[str, list[str]]:
 
 
 def text_of(value, text_col: str | None = None) -> tuple[str, str | None, list[str]]:
-    """``(text, column, notes)`` of the file ``value``. A ``.csv``/``.tsv`` file is a table: the values of
-    ``text_col`` (default: its only column of text), one per line, and that column; learning the file itself
-    would learn its commas and counts. Anything else is read as text (column None)."""
+    """``(text, column, notes)`` of the file ``value``. A ``.csv``/``.tsv`` file (or a workbook, a Parquet file)
+    is a table: the distinct values of ``text_col`` (default: its only column of text), one per line, and that
+    column; learning the file itself would learn its commas and counts. Anything else is read as text (column
+    None)."""
     from seqlab.tasks.generation.generator import read_text
 
     path = input_file(value)
     suffix = Path(str(path).removesuffix(".gz")).suffix.lower()
-    if suffix not in (".csv", ".tsv") or not path.is_file():
+    if suffix not in (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq") or not path.is_file():
         if text_col:
             raise ConfigError(f"--text-col names a column of a CSV/TSV file; {value} is read as text")
         return read_text(path), None, []
@@ -178,7 +179,11 @@ def text_of(value, text_col: str | None = None) -> tuple[str, str | None, list[s
     notes = [] if text_col else [
         f"seqlab: note: learning column {column!r} of {path.name}, {why}, each value an item as with --lines "
         "(--text-col names another)"]
-    return "\n".join(values) + "\n", column, notes
+    distinct = list(dict.fromkeys(values))   # Kaggle's NationalNames.csv: each name once a year and gender
+    if len(distinct) < len(values):
+        notes.append(f"seqlab: note: learning the {len(distinct):,} distinct values of column {column!r} (of "
+                     f"{len(values):,}): a held-out item must not be a training one")
+    return "\n".join(distinct) + "\n", column, notes
 
 
 MAX_CATEGORIES = 50   # a text column of at most this many values, each repeated, is a category, not text to learn
