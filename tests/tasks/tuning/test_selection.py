@@ -122,6 +122,6 @@ def test_the_refit_of_an_ensemble_of_trials_shares_the_time_budget_among_its_net
     SequenceClassifierSearch().refit_ensemble(task, X, y, [({"encoder": "gru"}, 3), ({"encoder": "mlp"}, 2)])
     (nets_a, share_a, when_a), (nets_b, share_b, when_b) = given
     assert (nets_a, nets_b) == (3, 2)
-    assert share_a == pytest.approx(10 * 3 / 5, abs=0.05)                  # 3 of the 5 nets: 3/5 of the budget
-    assert share_b == pytest.approx(10 - (when_b - when_a), abs=0.05)       # the last 2 nets: all that is left
+    assert share_a == pytest.approx(10 * 3 / 5, abs=0.5)                   # 3 of the 5 nets: 3/5 of the budget
+    assert share_b == pytest.approx(10 - (when_b - when_a), abs=0.5)        # the last 2 nets: all that is left
     assert task.time_budget == 10 and task.training_["time_budget"] == 10.0
