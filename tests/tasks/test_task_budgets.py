@@ -111,6 +111,26 @@ def test_char_generator_checks_its_time_budget_every_step_not_every_evaluation(m
     assert t["best_evaluation"] == int(np.argmin(gen.history_["val_loss"])) + 1
 
 
+@pytest.mark.parametrize("kind", ["words", "music"])
+def test_word_and_music_generators_check_their_time_budget_every_step(kind, monkeypatch):
+    """As CharGenerator: the budget was read only at the evaluations (every 200 steps, every ``eval_every``), so
+    slow steps overran a short budget by an evaluation interval."""
+    from seqlab.tasks.generation.music import MusicGenerator
+    from seqlab.tasks.generation.word_generator import WordGenerator
+
+    monkeypatch.setattr(budget, "monotonic", FakeClock(1.0))   # one second per clock reading: a step a second
+    if kind == "words":
+        lines = ["a x b ." if i % 3 else "c x d ." for i in range(200)]
+        gen = WordGenerator(units=4, n_embd=4, block_size=4, steps=1000, seed=0, time_budget="6s").fit(lines)
+    else:
+        pieces = [list("abcabcabd" * 6)] * 6
+        gen = MusicGenerator("gru", units=8, n_embd=4, block_size=8, steps=1000, eval_every=50, seed=0,
+                             time_budget="6s").fit(pieces)
+    t = gen.training_
+    assert t["stopped_by"] == "time budget" and t["steps"] < 10 and gen.history_["step"] == [t["steps"]]
+    assert t["time_budget"] == 6.0
+
+
 def test_bigram_baseline_is_the_counted_bigram():
     """Against a direct NumPy count with add-one smoothing over the same (previous, next) pairs."""
     from seqlab.tasks.generation.generator import CharGenerator

@@ -242,6 +242,8 @@ class BudgetTracker:
         self.reason, self.lr_reductions, self.last_length = None, 0, 0.0
         self.monitored = None   # what the scores are ("val_loss", "loss"), when the loop says
         self.best_state = None  # the weights of the best evaluation, kept by ``follow``
+        self.step_mark, self.step_length, self.evaluation_length = None, 0.0, 0.0   # ``step_done``'s clock
+        self.out_of_time = False
 
     def start(self) -> None:
         self.started = self.last_mark = self.clock()
@@ -249,12 +251,33 @@ class BudgetTracker:
     def elapsed(self) -> float:
         return 0.0 if self.started is None else self.clock() - self.started
 
+    def step_done(self) -> bool:
+        """Call after every optimiser step of a loop that evaluates every few steps: whether one more step and
+        the evaluation that closes training would end past the time budget. Then evaluate now (``update`` stops
+        with ``"time budget"``), so the budget is kept to about a step, not to an evaluation interval.
+
+        >>> ticks = iter(range(100))
+        >>> tracker = BudgetTracker(time_budget=5, adaptive=False, clock=lambda: next(ticks))
+        >>> tracker.start()
+        >>> [tracker.step_done() for _ in range(4)]
+        [False, False, True, True]
+        """
+        if self.started is None:
+            self.start()
+        now = self.clock()
+        self.step_length, self.step_mark = now - (self.step_mark or self.started), now
+        self.out_of_time = self.time_budget is not None and \
+            now - self.started + self.step_length + self.evaluation_length > self.time_budget
+        return self.out_of_time
+
     def update(self, score, steps: int) -> str | None:
         """Record one evaluation after ``steps`` optimiser steps in all; returns the stop reason or None."""
         if self.started is None:
             self.start()
         now = self.clock()
         self.last_length, self.last_mark = now - self.last_mark, now
+        if self.step_mark is not None:   # how long an evaluation takes, for step_done; steps restart from here
+            self.evaluation_length, self.step_mark = now - self.step_mark, now
         self.steps = int(steps)
         score = None if score is None or not math.isfinite(float(score)) else float(score)
         self.improved = score is not None and (
@@ -293,7 +316,7 @@ class BudgetTracker:
             model.load_state_dict(self.best_state)
 
     def _stop_reason(self) -> str | None:
-        if self.time_budget is not None and self.elapsed() + self.last_length > self.time_budget:
+        if self.out_of_time or self.time_budget is not None and self.elapsed() + self.last_length > self.time_budget:
             return "time budget"
         if not self.adaptive:
             return None

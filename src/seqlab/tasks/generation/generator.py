@@ -255,8 +255,8 @@ class CharGenerator(Task):
         adaptive = total is None
         default = training_budget.DEFAULT_RULE
         rule = replace(default, patience=int(self.patience or default.patience))
-        budget = training_budget.parse_duration(self.time_budget)   # checked every step below, not per evaluation
-        tracker = training_budget.BudgetTracker(rule, adaptive=adaptive, unit="evaluation")
+        tracker = training_budget.BudgetTracker(rule, time_budget=self.time_budget, adaptive=adaptive,
+                                                unit="evaluation")   # its time checked after every step
         last = rule.max_steps if adaptive else total
         warmup = max(1, min(200, last // 10))
         scale = 1.0   # the plateau reductions of the adaptive budget
@@ -278,7 +278,6 @@ class CharGenerator(Task):
             per_item = float((y >= 0).sum(1).float().mean())
         running, start, best_state = [], time.perf_counter(), None
         tracker.start()
-        mark, evaluation_length = tracker.started, 0.0
         model.train()
         step = 0
         for step in range(last):
@@ -300,10 +299,7 @@ class CharGenerator(Task):
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             running.append(loss.item())
-            now = tracker.clock()
-            step_length, mark = now - mark, now
-            out_of_time = budget is not None and now - tracker.started + step_length + evaluation_length > budget
-            if (step + 1) % every == 0 or step + 1 == last or out_of_time:
+            if tracker.step_done() or (step + 1) % every == 0 or step + 1 == last:
                 val = self._held_out_loss(limit=20_000, data=self._validation)
                 self.history_["loss"].append(float(np.mean(running)))
                 self.history_["val_loss"].append(val)
@@ -313,23 +309,19 @@ class CharGenerator(Task):
                     print(f"step {step + 1}/{last}  loss {self.history_['loss'][-1]:.4f}  "
                           f"val_loss {val:.4f}  {time.perf_counter() - start:.0f}s", file=sys.stderr)
                 reason = tracker.update(val, step + 1)
-                if out_of_time:
-                    reason = tracker.reason = "time budget"
-                if tracker.improved and (adaptive or budget is not None):
+                if tracker.improved and (adaptive or tracker.time_budget is not None):
                     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
                 if tracker.reduce_lr:
                     scale = max(scale * rule.lr_factor, rule.min_lr_ratio)
                 if reason is not None:
                     break
                 model.train()
-                mark = tracker.clock()
-                evaluation_length = mark - now
         tracker.finish("ceiling" if adaptive else "steps")
         if best_state is not None and (adaptive or tracker.reason == "time budget"):
             model.load_state_dict(best_state)
         self.train_seconds_ = time.perf_counter() - start
         self.steps_ = step + 1
-        self.training_ = {**tracker.summary(), "time_budget": budget}
+        self.training_ = tracker.summary()
         self.test_loss_ = self._held_out_loss()
         model.eval()
 

@@ -221,7 +221,7 @@ class MusicGenerator(Task):
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             running.append(float(loss.detach()))
-            if (step + 1) % int(self.eval_every) == 0 or step + 1 == total:
+            if tracker.step_done() or (step + 1) % int(self.eval_every) == 0 or step + 1 == total:
                 val = self._nats(validation)
                 self.history_["loss"].append(sum(running) / len(running))
                 self.history_["val_loss"].append(val)

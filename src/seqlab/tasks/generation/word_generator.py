@@ -157,7 +157,7 @@ class WordGenerator(Task):
             loss.backward()
             optimizer.step()
             running.append(float(loss.detach()))
-            if (step + 1) % every and step + 1 < total:
+            if not tracker.step_done() and (step + 1) % every and step + 1 < total:   # the time budget: every step
                 continue
             val = self._nats(validation) if adaptive else None
             self.history_["loss"].append(sum(running) / len(running))
