@@ -259,13 +259,14 @@ class BudgetTracker:
         >>> ticks = iter(range(100))
         >>> tracker = BudgetTracker(time_budget=5, adaptive=False, clock=lambda: next(ticks))
         >>> tracker.start()
-        >>> [tracker.step_done() for _ in range(4)]
-        [False, False, True, True]
+        >>> [tracker.step_done() for _ in range(6)]    # a step a second: the fifth would end at 6 s
+        [False, False, False, False, True, True]
         """
         if self.started is None:
             self.start()
         now = self.clock()
-        self.step_length, self.step_mark = now - (self.step_mark or self.started), now
+        self.step_length = now - (self.started if self.step_mark is None else self.step_mark)
+        self.step_mark = now
         self.out_of_time = self.time_budget is not None and \
             now - self.started + self.step_length + self.evaluation_length > self.time_budget
         return self.out_of_time
