@@ -115,7 +115,8 @@ def test_bad_input_is_one_line_and_leaves_no_run_directory(tmp_path, capsys):
     assert "cannot open the study storage" in capsys.readouterr().err and not out.exists()
 
 
-def test_tune_synth_scores_the_latest_windows_against_noise_and_replayed_windows(tmp_path, monkeypatch, capsys):
+def _waves(tmp_path, monkeypatch):
+    """A CSV of two waves, 240 rows, for tune synth; its trials score 20 metric iterations."""
     import numpy as np
 
     from seqlab.tasks.generation import search
@@ -124,6 +125,11 @@ def test_tune_synth_scores_the_latest_windows_against_noise_and_replayed_windows
     t = np.arange(240)
     csv = tmp_path / "waves.csv"
     csv.write_text("a,b\n" + "\n".join(f"{np.sin(v / 5):.4f},{np.cos(v / 7):.4f}" for v in t))
+    return csv
+
+
+def test_tune_synth_scores_the_latest_windows_against_noise_and_replayed_windows(tmp_path, monkeypatch, capsys):
+    csv = _waves(tmp_path, monkeypatch)
     assert main(["tune", "synth", str(csv), "--seq-len", "8", "--iterations", "2", "--metric-iterations", "20",
                  "--trials", "2", "--out", str(tmp_path / "t")]) == 0    # synth's default model, timegan
     m = json.loads((tmp_path / "t" / "metrics.json").read_text())
@@ -178,14 +184,7 @@ def test_a_tuned_model_level_with_its_baseline_ties_it():
 
 def test_tune_synth_samples_no_batch_larger_than_the_windows_of_a_trial(tmp_path, monkeypatch, capsys):
     """TimeGAN's search drew batch 256 for trials of 166 windows: the trial failed, with Optuna's traceback."""
-    import numpy as np
-
-    from seqlab.tasks.generation import search
-
-    monkeypatch.setattr(search, "TRIAL_METRIC_ITERATIONS", 20)
-    t = np.arange(240)
-    csv = tmp_path / "waves.csv"
-    csv.write_text("a,b\n" + "\n".join(f"{np.sin(v / 5):.4f},{np.cos(v / 7):.4f}" for v in t))
+    csv = _waves(tmp_path, monkeypatch)
     assert main(["tune", "synth", str(csv), "--seq-len", "8", "--iterations", "2", "--metric-iterations", "20",
                  "--trials", "3", "--out", str(tmp_path / "t")]) == 0
     m = json.loads((tmp_path / "t" / "metrics.json").read_text())

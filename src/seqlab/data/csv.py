@@ -356,8 +356,6 @@ def _read_frame(path: Path, sep: str, thousands: str | None, options: dict) -> p
         df = pd.read_csv(path, sep=sep, thousands=thousands, skipinitialspace=True, **options)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty (no header, no rows)") from None
-    except UnicodeDecodeError:
-        raise
     except (pd.errors.ParserError, OSError, EOFError) as e:   # OSError, EOFError: a broken .gz
         raise DataError(f"{path}: not a readable CSV: {str(e).strip().splitlines()[-1]}") from None
     df.columns = [str(c).strip() for c in df.columns]
@@ -464,13 +462,19 @@ def _without_footer(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     return df.iloc[:len(df) - len(notes)].reset_index(drop=True)
 
 
+def _open_text(path: Path, encoding: str = "utf-8"):
+    """``path`` opened to read text in ``encoding`` (gzipped when it ends in ``.gz``), line ends kept as written."""
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding=encoding, newline="")
+    return open(path, encoding=encoding, newline="")
+
+
 def _first_line(path: Path, sep: str, encoding: str = "utf-8") -> list[str] | None:
     """The cells of the file's first line (quotes removed), None when it cannot be peeked at (a pipe)."""
     if not path.is_file():
         return None
     try:
-        with (gzip.open(path, "rt", encoding=encoding) if path.suffix == ".gz" else
-              open(path, encoding=encoding, newline="")) as fh:
+        with _open_text(path, encoding) as fh:
             return next(csv.reader([fh.readline().lstrip("\ufeff")], delimiter=sep, skipinitialspace=True), None)
     except (UnicodeDecodeError, OSError, EOFError, csv.Error):
         return None
@@ -533,8 +537,7 @@ def separator_of(path: Path, encoding: str = "utf-8") -> str | None:
     if not path.is_file():
         return None
     try:
-        with (gzip.open(path, "rt", encoding=encoding) if path.suffix == ".gz" else
-              open(path, encoding=encoding)) as fh:
+        with _open_text(path, encoding) as fh:
             header = fh.readline()
     except (UnicodeDecodeError, OSError, EOFError):
         return None   # pandas says what is wrong with the file
@@ -551,8 +554,7 @@ def _decimal_commas(path: Path, encoding: str = "utf-8", lines: int = 200) -> bo
     Ties (whole numbers only) say yes, as Excel writes ``;`` files where the comma is the decimal mark."""
     counts = {",": 0, ".": 0}
     try:
-        with (gzip.open(path, "rt", encoding=encoding) if path.suffix == ".gz" else
-              open(path, encoding=encoding)) as fh:
+        with _open_text(path, encoding) as fh:
             for _, line in zip(range(lines), fh):
                 for cell in line.strip().split(";"):
                     match = _DECIMAL.match(cell.strip().strip('"'))
