@@ -272,6 +272,25 @@ def test_a_date_column_and_a_time_of_day_column_are_read_together_as_the_time(tm
     assert pd.read_csv(tmp_path / "p.csv")["Date,Time"].tolist() == ["2006-12-17 00:30:00"]
 
 
+def test_year_month_day_hour_columns_are_read_together_as_the_time(tmp_path, capsys):
+    """The Beijing PM2.5 file (``No,year,month,day,hour,pm2.5,...``) keeps its time in four columns. No time was
+    read (no time step, no future times in predict) and without --target the four were offered as values to
+    forecast; now they are one time (``--time-col year,month,day,hour``, pandas' ``to_datetime`` of a frame), left
+    out of the values, and predict writes the next hour with its clock (pandas' CSV writer dropped a midnight's)."""
+    path = tmp_path / "pollution.csv"
+    times = pd.date_range("2014-12-30 00:00", periods=48, freq="h")
+    rows = [f"{i + 1},{t.year},{t.month},{t.day},{t.hour},{10 + i % 5}" for i, t in enumerate(times)]
+    path.write_text("No,year,month,day,hour,pm2.5\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "o"
+    assert main(["forecast", str(path), "--model", "naive", "--verbose", "0", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "reading columns 'year', 'month', 'day' and 'hour' together as the time of each row" in err
+    assert "forecasting column 'pm2.5'" in err
+    assert json.loads((out / "model" / "preprocessing.json").read_text())["freq"] == "h"
+    assert main(["predict", str(out), str(path), "--out", str(tmp_path / "p.csv")]) == 0
+    assert pd.read_csv(tmp_path / "p.csv")["year,month,day,hour"].tolist() == ["2015-01-01 00:00:00"]
+
+
 def test_a_parquet_series_is_forecast_and_predicted_and_a_broken_one_is_one_line(tmp_path, capsys):
     """A Parquet file was read as a CSV (a panel's alone was read as Parquet); a broken one raised pyarrow's
     ArrowInvalid (a traceback) from the NeuralForecast-format check."""

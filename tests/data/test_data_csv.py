@@ -323,6 +323,17 @@ def test_a_time_named_date_comma_time_joins_the_two_columns_for_every_reader(tmp
         read_csv(path, target="power", time_col="Date,Hour")
 
 
+def test_calendar_columns_named_as_the_time_become_one_time_for_every_reader(tmp_path):
+    path = write(tmp_path, "year,month,day,hour,pm\n2010,1,1,23,1.5\n2010,1,2,0,2.5\n2010,1,2,1,3.5\n")
+    df = read_csv(path, target="pm", time_col="year,month,day,hour")
+    assert df["year,month,day,hour"].dt.strftime("%d %H").tolist() == ["01 23", "02 00", "02 01"]
+    X, _, times = read_feature_table(path, time_col="year,month,day,hour")
+    assert list(X.columns) == ["pm"] and times.tolist()[1] == "2010-01-02 00:00:00"
+    bad = write(tmp_path, "Year,Month,v\n1990,12,1\n1990,13,2\n", "bad.csv")
+    with pytest.raises(DataError, match="Year,Month"):
+        read_csv(bad, target="v", time_col="Year,Month")
+
+
 def test_a_note_under_the_data_is_left_out_with_a_warning(tmp_path):
     """DataMarket's CSVs (the originals of Box & Jenkins' airline passengers, the shampoo sales...) end with a blank
     line and the series' title under the dates; it was a row whose value is missing."""

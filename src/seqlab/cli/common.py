@@ -438,7 +438,9 @@ def only_time_column(table, exclude=()) -> str | None:
         dates = as_dates(table[column])
         if dates is not None and dates.is_unique:
             found.append(str(column))
-    return found[0] if len(found) == 1 else (None if found else date_and_time_columns(table, exclude))
+    if found:
+        return found[0] if len(found) == 1 else None
+    return date_and_time_columns(table, exclude) or calendar_columns(table, exclude)
 
 
 def date_and_time_columns(table, exclude=()) -> str | None:
@@ -460,15 +462,44 @@ def date_and_time_columns(table, exclude=()) -> str | None:
     return f"{days[0]},{clock[0]}" if joined is not None and joined.is_unique else None
 
 
+def calendar_columns(table, exclude=()) -> str | None:
+    """``"year,month,day,hour"`` (the names as the table spells them, joined by commas) when the table's columns
+    named as calendar fields (``seqlab.data.csv.is_calendar``: year, month, then optionally day, hour, minute,
+    second) hold whole numbers that together are distinct times (the Beijing PM2.5 file's ``year, month, day,
+    hour``), else None; ``with_joined_time`` makes them one time.
+
+    >>> import pandas as pd
+    >>> calendar_columns(pd.DataFrame({"No": [1, 2], "year": [2010] * 2, "month": [1] * 2, "day": [1] * 2,
+    ...                                "hour": [0, 1], "pm2.5": [None, 129.0]}))
+    'year,month,day,hour'
+    >>> calendar_columns(pd.DataFrame({"year": [2010, 2010], "month": [1, 1], "v": [1, 2]})) is None  # repeats
+    True
+    """
+    import pandas as pd
+
+    from seqlab.data.csv import CALENDAR_PARTS, calendar_times, is_calendar
+
+    named = {str(c).strip().lower(): c for c in table.columns if c not in exclude}
+    parts = [named[p] for p in CALENDAR_PARTS if p in named]
+    parts = parts[:next((i for i, p in enumerate(CALENDAR_PARTS) if p not in named), len(CALENDAR_PARTS))]
+    if not is_calendar(parts):
+        return None
+    fields = table[parts].apply(pd.to_numeric, errors="coerce")
+    if fields.isna().any().any() or not (fields == fields.round()).all().all():
+        return None
+    times = calendar_times(table[parts])
+    return ",".join(map(str, parts)) if times.notna().all() and times.is_unique else None
+
+
 def guess_time_column(args, table, exclude=(), source="the table") -> list[str]:
     """Without ``--time-col``: set ``args.time_col`` to ``only_time_column(table, exclude)`` and return the note
     that says so (none when nothing was guessed), for stderr once the command has done its work."""
     if args.time_col is not None:
         return []
     args.time_col = only_time_column(table, exclude)
-    if args.time_col and args.time_col not in table.columns:   # a date column and a time-of-day column
-        day, clock = args.time_col.split(",")
-        return [f"seqlab: note: reading columns {day!r} and {clock!r} together as the time of each row "
+    if args.time_col and args.time_col not in table.columns:   # a date and a time of day, or calendar fields
+        *first, last = map(repr, args.time_col.split(","))
+        return [f"seqlab: note: reading columns {', '.join(first)} and {last} together as the time of each row "
                 f"(--time-col {args.time_col}; --time-col names another)"]
     return [f"seqlab: note: reading column {args.time_col!r} as the time of each row, the only date column of "
             f"{source} (--time-col names another)"] if args.time_col else []

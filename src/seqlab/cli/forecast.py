@@ -29,6 +29,7 @@ from seqlab.cli.common import (
 )
 from seqlab.cli.forecast_panel import run_panel
 from seqlab.data import read_csv
+from seqlab.data.csv import time_parts
 from seqlab.data.series import value_columns
 from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
 from seqlab.io.errors import ConfigError, DataError
@@ -164,7 +165,8 @@ def read_series(args) -> tuple:
     table = read_table(args, args.csv, keep=[*targets, *(features or []), args.time_col], thousands=args.thousands)
     notes = guess_time_column(args, table, exclude=[*targets, *(features or [])], source=args.csv)
     if not targets:
-        targets, left_out = only_numeric_column(table, exclude=[args.time_col, *(features or [])], source=args.csv)
+        times = time_parts(args.time_col, table.columns)   # year, month, day, hour: read as the time, not values
+        targets, left_out = only_numeric_column(table, exclude=[*times, *(features or [])], source=args.csv)
         left_out = f"; {', '.join(map(repr, left_out))} counts time steps and is left out" if left_out else ""
         notes.append(f"seqlab: note: forecasting column {targets[0]!r}, the only numeric column of {args.csv} "
                      f"(--target names another{left_out})")

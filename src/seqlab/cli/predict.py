@@ -235,7 +235,26 @@ def forecast_table(task, args) -> pd.DataFrame:
                     *names_of(p.get("future_features")), *names_of(p.get("static_features"))]
             frame = select_columns(frame, args, keep, source=args.input)
         return task.predict(frame)
-    return task.predict(_read_csv(args)).reset_index()
+    return with_clock_times(task.predict(_read_csv(args)).reset_index(), task.freq_)
+
+
+def with_clock_times(table: pd.DataFrame, freq: str | None) -> pd.DataFrame:
+    """``table`` with its date-time columns as text that keeps the time of day when the series steps by less than a
+    day (``freq``: ``"h"``, ``"15min"``...): pandas' CSV writer drops a midnight's ``00:00:00`` when every time in
+    a column is midnight, as the one step after 23:00 is. A daily or longer step keeps pandas' dates.
+
+    >>> t = pd.DataFrame({"time": pd.to_datetime(["2015-01-01 00:00"]), "v": [1.5]})
+    >>> with_clock_times(t, "h")["time"].tolist(), with_clock_times(t, "D")["time"].dt.day.tolist()
+    (['2015-01-01 00:00:00'], [1])
+    """
+    try:
+        step = pd.Timedelta(pd.tseries.frequencies.to_offset(freq)) if freq else None
+    except (ValueError, TypeError):   # a calendar step (months, years) has no fixed length: dates
+        step = None
+    if step is None or step >= pd.Timedelta(days=1):
+        return table
+    times = [c for c in table.columns if pd.api.types.is_datetime64_any_dtype(table[c])]
+    return table.assign(**{c: table[c].dt.strftime("%Y-%m-%d %H:%M:%S") for c in times})
 
 
 def generic_table(task, args) -> pd.DataFrame:

@@ -53,6 +53,8 @@ def training_columns(frame: pd.DataFrame, recorded: dict, source: str) -> tuple[
     """``(the columns the model was trained on, the label column if INPUT has it)``. A missing column is a
     DataError naming it; columns the model does not use (not the recorded label/time columns) are left out
     with a note naming them."""
+    from seqlab.data.csv import time_parts
+
     columns = recorded.get("columns")
     label_col, time_col = recorded.get("label_col"), recorded.get("time_col")
     labels = frame[label_col] if label_col and label_col in frame.columns else None
@@ -62,7 +64,8 @@ def training_columns(frame: pd.DataFrame, recorded: dict, source: str) -> tuple[
     if missing:
         raise DataError(f"{source}: column(s) {', '.join(map(repr, missing))} not found (the model was trained on "
                         f"them); columns are: {', '.join(map(str, frame.columns))}")
-    extra = [c for c in frame.columns if c not in columns and c not in (label_col, time_col)]
+    recorded_columns = [label_col, *time_parts(time_col, frame.columns)]
+    extra = [c for c in frame.columns if c not in columns and c not in recorded_columns]
     if extra:
         print(f"seqlab: note: {source}: left out column(s) {', '.join(map(str, extra))}: the model was not "
               "trained on them", file=sys.stderr)

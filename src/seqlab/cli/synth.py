@@ -38,7 +38,7 @@ from seqlab.cli.common import (
     read_table,
     training_run,
 )
-from seqlab.data.csv import read_feature_table
+from seqlab.data.csv import read_feature_table, time_parts
 from seqlab.io.errors import ConfigError, DataError
 
 
@@ -133,7 +133,8 @@ def read_series(args: argparse.Namespace) -> tuple[pd.DataFrame, list[str]]:
     notes that say what was guessed, for stderr."""
     table = read_table(args, args.data, keep=[args.time_col])
     notes = guess_time_column(args, table, source=args.data)
-    table, _, left_out = leave_out_row_labels(args, table, exclude=[args.time_col], source=args.data)
+    table, _, left_out = leave_out_row_labels(args, table, exclude=time_parts(args.time_col, table.columns),
+                                              source=args.data)
     return read_feature_table(table, time_col=args.time_col)[0], notes + left_out
 
 

@@ -204,22 +204,72 @@ def read_lines(path, skip_empty: bool = True, encoding: str = "utf-8") -> list[s
     return [line for line in lines if line.strip()] if skip_empty else lines
 
 
+CALENDAR_PARTS = ("year", "month", "day", "hour", "minute", "second")   # pandas.to_datetime's names for a frame
+
+
+def time_parts(time_col: str | None, columns) -> list[str]:
+    """The columns that time column ``time_col`` is read from: ``[time_col]`` when it is a column of ``columns`` (or
+    not made of columns that are), the columns it joins by commas when they all are (``"Date,Time"``,
+    ``"year,month,day,hour"``), ``[]`` for None.
+
+    >>> time_parts("Date,Time", ["Date", "Time", "v"]), time_parts("Month", ["Month", "v"]), time_parts(None, [])
+    (['Date', 'Time'], ['Month'], [])
+    """
+    if not time_col:
+        return []
+    parts = [p.strip() for p in str(time_col).split(",")]
+    names = set(map(str, columns))
+    return parts if time_col not in names and len(parts) > 1 and all(p in names for p in parts) else [time_col]
+
+
+def is_calendar(parts) -> bool:
+    """Whether columns named ``parts`` are a calendar's fields (``CALENDAR_PARTS``, any case, each once) from the year
+    and month down, without a gap: year, month, and optionally day, hour, minute, second in that order.
+
+    >>> is_calendar(["year", "month", "day", "hour"]), is_calendar(["Year", "Month"]), is_calendar(["year", "hour"])
+    (True, True, False)
+    """
+    names = [str(p).strip().lower() for p in parts]
+    return len(names) >= 2 and names == list(CALENDAR_PARTS[:len(names)])
+
+
+def calendar_times(frame: pd.DataFrame) -> pd.Series:
+    """The times of a frame of calendar columns (``is_calendar``: year, month, [day, hour, ...]; a missing day is the
+    first), as text pandas reads back (``2010-01-01 05:00:00``, or ``2010-01-01`` without an hour); NaN where a row's
+    fields are no time (pandas' ``to_datetime`` of a frame).
+
+    >>> calendar_times(pd.DataFrame({"year": [2010, 2010], "month": [1, 1], "day": [1, 1], "hour": [0, 1]})).tolist()
+    ['2010-01-01 00:00:00', '2010-01-01 01:00:00']
+    >>> calendar_times(pd.DataFrame({"Year": [1990, 1990], "Month": [1, 13]})).tolist()
+    ['1990-01-01', nan]
+    """
+    fields = frame.rename(columns=lambda c: str(c).strip().lower()).apply(pd.to_numeric, errors="coerce")
+    if "day" not in fields:
+        fields = fields.assign(day=1)
+    times = pd.to_datetime(fields[[p for p in CALENDAR_PARTS if p in fields]], errors="coerce")
+    text = times.dt.strftime("%Y-%m-%d %H:%M:%S" if "hour" in fields else "%Y-%m-%d")
+    return text.where(times.notna(), np.nan)
+
+
 def with_joined_time(df: pd.DataFrame, time_col: str | None, drop_parts: bool = False) -> pd.DataFrame:
-    """``df`` with the time column ``"Date,Time"`` made of columns ``Date`` and ``Time`` (their values joined by a
-    space) when ``time_col`` names columns joined by commas that are all there and it is not a column itself
-    (pandas' ``parse_dates=[["Date", "Time"]]``; UCI's household power file), without ``Date`` and ``Time`` if
-    ``drop_parts``; else ``df`` as it is.
+    """``df`` with the time column ``time_col`` made of the columns it names joined by commas (``time_parts``), when it
+    names several and is not a column itself; without those columns if ``drop_parts``; else ``df`` as it is. Calendar
+    fields (``is_calendar``: ``year,month,day,hour``, as in the Beijing PM2.5 file) become times as pandas'
+    ``to_datetime`` of a frame makes them; other columns are joined by a space (``Date,Time``, pandas'
+    ``parse_dates=[["Date", "Time"]]``; UCI's household power file).
 
     >>> df = pd.DataFrame({"Date": ["16/12/2006", "16/12/2006"], "Time": ["17:24:00", "17:25:00"], "v": [1, 2]})
     >>> with_joined_time(df, "Date,Time")["Date,Time"].tolist()
     ['16/12/2006 17:24:00', '16/12/2006 17:25:00']
+    >>> df = pd.DataFrame({"year": [2010, 2010], "month": [1, 2], "v": [1, 2]})
+    >>> list(with_joined_time(df, "year,month", drop_parts=True).to_dict("list").items())
+    [('v', [1, 2]), ('year,month', ['2010-01-01', '2010-02-01'])]
     """
-    if not time_col or time_col in df.columns or "," not in time_col:
+    parts = time_parts(time_col, df.columns)
+    if parts == [time_col] or not parts:
         return df
-    parts = [p.strip() for p in time_col.split(",")]
-    if not all(p in df.columns for p in parts):
-        return df
-    joined = df.assign(**{time_col: df[parts].astype(str).agg(" ".join, axis=1)})
+    joined = calendar_times(df[parts]) if is_calendar(parts) else df[parts].astype(str).agg(" ".join, axis=1)
+    joined = df.assign(**{time_col: joined})
     return joined.drop(columns=parts) if drop_parts else joined
 
 
