@@ -53,3 +53,20 @@ def test_one_step_plot_keeps_its_title(with_times, tmp_path, monkeypatch):
                                                                           real_save(fig, path))[1])
     assert plot_forecast(_forecasts(20, 1, with_times), tmp_path / "forecast.png").exists()
     assert titles == ["y: test forecasts, 1 step ahead"]
+
+
+def test_a_long_test_period_draws_its_last_forecasts_and_says_so(tmp_path, monkeypatch):
+    """A year of hourly test forecasts (8,764) drew one solid band; the plot now zooms in on the last ones."""
+    drawn = {}
+    real_save = forecast_plots.save_figure
+
+    def keep(fig, path):
+        drawn["title"] = fig.axes[0].get_title()
+        drawn["lines"] = {line.get_label(): line.get_xdata() for line in fig.axes[0].get_lines()}
+        return real_save(fig, path)
+
+    monkeypatch.setattr(forecast_plots, "save_figure", keep)
+    forecasts = _forecasts(forecast_plots.PLOT_ORIGINS + 100, 1, with_times=False)
+    assert plot_forecast(forecasts, tmp_path / "forecast.png").exists()
+    assert drawn["title"] == f"y: test forecasts, 1 step ahead; the last 500 of {forecast_plots.PLOT_ORIGINS + 100}"
+    assert list(drawn["lines"]["actual"]) == list(forecasts["origins"][100:] + 1)

@@ -39,6 +39,25 @@ def _ahead(step: int, horizon: int) -> str:
     return ahead if horizon == 1 else f"{ahead} (step {step + 1} of {horizon})"
 
 
+PLOT_ORIGINS = 500   # test forecasts drawn at most: the last ones (8,764 hourly values draw one solid band)
+PER_ORIGIN = ("origins", "actual", "model", "naive", "seasonal", "lower", "upper")   # test_forecasts_' arrays by origin
+
+
+def last_origins(forecasts: dict, keep: int = PLOT_ORIGINS) -> tuple[dict, str]:
+    """``forecasts`` cut to its last ``keep`` test origins, and the words that say so for a title (``""`` when
+    nothing was cut). The metrics stay those of every origin; only the plot zooms in.
+
+    >>> cut, words = last_origins({"origins": np.arange(600), "model": np.zeros((600, 1, 1)), "times": None})
+    >>> cut["origins"][0], cut["model"].shape, words
+    (np.int64(100), (500, 1, 1), '; the last 500 of 600')
+    """
+    n = len(forecasts["origins"])
+    if n <= keep:
+        return forecasts, ""
+    cut = {k: v[n - keep:] if k in PER_ORIGIN and v is not None else v for k, v in forecasts.items()}
+    return cut, f"; the last {keep} of {n}"
+
+
 def _plot_paths(ax, forecasts: dict, target: int, n_paths: int = 6) -> None:
     """The model's full multi-step forecast from ``n_paths`` evenly spaced test origins."""
     n, horizon = forecasts["model"].shape[:2]
@@ -53,7 +72,9 @@ def plot_forecast(forecasts: dict, path: str | Path, title: str | None = None, s
     """Plot one target's test period ``step + 1`` steps ahead: actual (black), model (blue), naive
     (grey dashed), seasonal naive if present (dotted), and the shaded interval. With a horizon above
     1 the title says which of the steps is drawn, and the model's whole ``horizon``-step path from a
-    few origins is overlaid (orange). Returns the PNG path."""
+    few origins is overlaid (orange). Of a long test period only the last ``PLOT_ORIGINS`` forecasts are drawn,
+    and the title says so. Returns the PNG path."""
+    forecasts, cut = last_origins(forecasts)
     x = _x(forecasts, step)
     name = forecasts.get("targets", ["value"])[target]
     fig, ax = new_figure(9, 4.2)
@@ -75,7 +96,7 @@ def plot_forecast(forecasts: dict, path: str | Path, title: str | None = None, s
             label=forecasts.get("label", "model"))
     if horizon > 1:
         _plot_paths(ax, forecasts, target)
-    ax.set_title(title or f"{name}: test forecasts, {_ahead(step, horizon)}")
+    ax.set_title(title or f"{name}: test forecasts, {_ahead(step, horizon)}{cut}")
     ax.set_ylabel(name)
     ax.set_xlabel(_x_label(forecasts))
     ax.legend(loc="best", fontsize=9)
@@ -94,12 +115,12 @@ def plot_comparison(results: dict[str, dict], metrics: dict[str, dict], path: st
     import matplotlib.pyplot as plt
 
     fig, (ax, bars) = plt.subplots(1, 2, figsize=(13, 4.4), dpi=110, gridspec_kw={"width_ratios": [2.2, 1]})
-    first = next(iter(results.values()))
-    x = _x(first, 0)
-    ax.plot(x, first["actual"][:, 0, 0], color="black", lw=1.8, label="actual")
-    for name, f in results.items():
+    cut = {name: last_origins(f) for name, f in results.items()}
+    first, words = next(iter(cut.values()))
+    ax.plot(_x(first, 0), first["actual"][:, 0, 0], color="black", lw=1.8, label="actual")
+    for name, (f, _) in cut.items():
         ax.plot(_x(f, 0), f["model"][:, 0, 0], lw=1.2, label=name)
-    ax.set_title(f"{first.get('targets', ['value'])[0]}: test forecasts, {_ahead(0, first['model'].shape[1])}")
+    ax.set_title(f"{first.get('targets', ['value'])[0]}: test forecasts, {_ahead(0, first['model'].shape[1])}{words}")
     ax.set_xlabel(_x_label(first))
     ax.set_ylabel(first.get("targets", ["value"])[0])
     ax.legend(fontsize=8)
