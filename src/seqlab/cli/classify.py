@@ -402,8 +402,9 @@ def misclassified_html(texts, y_true, y_pred, proba, classes, limit: int = 25) -
 def run(args: argparse.Namespace) -> int:
     """Train a classifier on labelled sequences or texts. TRAIN is a file (csv: one row per series
     with a label column; ucr: .tsv/.txt, label first; ts: sktime/aeon .ts; text: CSV with --text-col
-    or label<TAB>text lines) or a bundled set (sms-spam, gunpoint, italy-power-demand,
-    basic-motions). Without --test a stratified split is made and recorded."""
+    or label<TAB>text lines; or a folder holding a folder of text files per class, as Keras'
+    text_dataset_from_directory reads aclImdb/train) or a bundled set (sms-spam, gunpoint,
+    italy-power-demand, basic-motions). Without --test a stratified split is made and recorded."""
     from seqlab.inspect.classify_plots import plot_confusion
     from seqlab.tasks.classification.baselines import verdict
     from seqlab.tasks.classification.metrics import majority_baseline, mcnemar
@@ -484,7 +485,8 @@ def majority_verdict(metrics: dict, baseline: dict) -> str:
 def add_parser(subparsers) -> None:
     """Register ``seqlab classify``."""
     p = add_command(subparsers, "classify", run, help="train a sequence or text classifier (writes a run directory)")
-    p.add_argument("train", help="training file (.gz too) or bundled data set name")
+    p.add_argument("train", help="training file (.gz too), folder of class folders of text files, or bundled data "
+                                 "set name")
     p.add_argument("--test", help="test file in the same format (default: a stratified split of TRAIN)")
     add_arguments(p, "classify", format=Described("from the file name"),
                   text_col=Described("the CSV's column of texts; of several, the one of most words; with --format "

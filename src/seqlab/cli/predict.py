@@ -86,6 +86,8 @@ def classifier_table(task, args):
                         f"but INPUT was to be read as {fmt}; give --format "
                         f"{'text' if is_text else recorded.get('format') or 'csv|ucr|ts'}")
     path = input_file(args.input)
+    if fmt == "text" and path.is_dir():
+        return _folder_classified(task, path)
     left_out = recorded.get("left_out") or []   # columns classify left out as an id or a row number
     if fmt == "csv" and left_out and not (args.columns or args.drop):
         header = read_frame(path, nrows=1, dtype=str).columns
@@ -107,6 +109,24 @@ def classifier_table(task, args):
         return table
     from sklearn.metrics import accuracy_score, f1_score
 
+    table["label"] = truth
+    return Scored(table, {"accuracy": float(accuracy_score(truth, table["prediction"])),
+                          "f1_macro": float(f1_score(truth, table["prediction"], average="macro", zero_division=0))})
+
+
+def _folder_classified(task, root: Path):
+    """A text classifier's predictions for a folder (``seqlab.data.text_folders``): one row per file, named in
+    column ``file``; a folder of class folders named as the model's classes is scored, as a labelled file is."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    from seqlab.data.text_folders import read_folder_texts
+
+    texts, names = read_folder_texts(root)
+    table = next(_classified(task, [texts], True))
+    table.insert(1, "file", names)
+    truth = [n.partition("/")[0] for n in names if "/" in n]
+    if len(truth) < len(names) or not set(truth) <= {str(c) for c in task.classes_}:
+        return table
     table["label"] = truth
     return Scored(table, {"accuracy": float(accuracy_score(truth, table["prediction"])),
                           "f1_macro": float(f1_score(truth, table["prediction"], average="macro", zero_division=0))})

@@ -34,6 +34,7 @@ import pandas as pd
 
 from seqlab.data.csv import read_frame, text_encoding
 from seqlab.data.limits import check_magnitude
+from seqlab.data.text_folders import read_folder_texts, read_text_folders
 from seqlab.io.errors import ConfigError, DataError
 
 FORMATS = ("csv", "ucr", "ts", "arff", "text")
@@ -389,7 +390,7 @@ def detect_format(path: str | Path, text_col: str | None = None) -> str:
     an Excel ``.xlsx``, a ``.parquet``) -> csv (text when ``text_col`` is given). Raises ConfigError when the name
     says nothing."""
     suffix = _suffix(path)
-    if text_col is not None:
+    if text_col is not None or Path(path).is_dir():   # a folder: a sub-folder of text files per class
         return "text"
     found = {".ts": "ts", ".tsv": "ucr", ".txt": "ucr", ".csv": "csv", ".arff": "arff", ".xlsx": "csv",
              ".xlsm": "csv", ".parquet": "csv", ".pq": "csv"}.get(suffix)
@@ -405,6 +406,11 @@ def read_labeled(path: str | Path, format: str | None = None, label_col: str | N
     format = format or detect_format(path, text_col)
     if format not in FORMATS:
         raise ConfigError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
+    if format == "text" and not isinstance(path, pd.DataFrame) and Path(path).is_dir():
+        if text_col is not None or label_col is not None:
+            raise ConfigError(f"--text-col/--label-col name columns of a table; {path} is a folder, whose "
+                              "sub-folders are the classes and whose files are the texts")
+        return read_text_folders(path)
     if format == "text":
         return read_texts(path, text_col, label_col)
     if format == "csv":
@@ -422,6 +428,8 @@ def read_unlabeled(path: str | Path, format: str, text_col: str | None = None,
     ``seqlab.data.unlabeled.iter_unlabeled``, which predicting large files uses directly."""
     from seqlab.data.unlabeled import read_unlabeled as read_all
 
+    if format == "text" and not isinstance(path, pd.DataFrame) and Path(path).is_dir():
+        return read_folder_texts(path)[0]
     return read_all(path, format, text_col, label_col)
 
 
