@@ -488,7 +488,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--test", help="test file in the same format (default: a stratified split of TRAIN)")
     add_arguments(p, "classify", format=Described("from the file name"),
                   text_col=Described("the CSV's column of texts; of several, the one of most words; with --format "
-                                     "text, the column 'text'"))
+                                     "text, the column 'text'"), encoding=None)
     p.add_argument("--label-col", help="label column of csv/text tables (default: label)")
     add_table_options(p)
     p.add_argument("--model", help=f"encoder: text {', '.join(TEXT_ENCODERS)} (or two joined by '+', e.g. "

@@ -236,7 +236,7 @@ def add_parser(sub) -> None:
     t.add_argument("--samples", type=int, default=20, help="samples to write and judge for novelty")
     add_arguments(t, "generate", batch_size=128, learning_rate=Described("per model"), patience=5, time_budget=None,
                   seed=0, verbose=1, threads=None, out=None,
-                  text_col=Described("its only column of text; of several, the one named text"))
+                  text_col=Described("its only column of text; of several, the one named text"), encoding=None)
 
     s = add_command(cmds, "sample", sample, help="print samples, one per line")
     add_run_dir(s, "seqlab generate train")
@@ -259,3 +259,4 @@ def add_parser(sub) -> None:
     i.add_argument("--layer", type=int, default=-1, help="recurrent layer (default: the last)")
     i.add_argument("--top", type=int, default=5, help="how many units --pattern lists")
     i.add_argument("--out", help="HTML file (default: RUN_DIR/activations_unitK.html)")   # a file, not a run
+    add_arguments(i, "generate", encoding=None)

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.data.csv import read_frame, text_encoding
+from seqlab.data.csv import decode, read_frame
 from seqlab.data.limits import check_magnitude
 from seqlab.io.errors import ConfigError, DataError
 
@@ -128,8 +128,7 @@ def _open_lines(path: str | Path) -> tuple[Path, list[str]]:
         raw = gzip.decompress(raw) if path.suffix.lower() == ".gz" else raw
     except (OSError, EOFError) as e:
         raise DataError(f"{path} is not a readable gzip file ({e})") from None
-    encoding = text_encoding(raw, path)   # UTF-8, else Windows-1252 or Latin-1 with a warning
-    text = raw.decode("utf-8-sig" if encoding == "utf-8" else encoding).removeprefix("\ufeff")   # BOM dropped
+    text = decode(raw, path).removeprefix("\ufeff")   # --encoding, else UTF-8, else Windows-1252 or Latin-1; no BOM
     return path, text.splitlines()
 
 
