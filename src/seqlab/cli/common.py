@@ -118,8 +118,11 @@ SHARED = {
     "out": Shared("--out", "run directory (default: runs/{command}-<timestamp>)", str),
     "format": Shared("--format", "how the data files are read: csv (a row per series), ucr (.tsv/.txt, label "
                                  "first), ts (sktime/aeon), arff (Weka, univariate) or text", str, choices=FORMATS),
-    "text_col": Shared("--text-col", "the column of a CSV/TSV that holds the texts (classify: implies --format text; "
-                                     "generate: each value an item)", str),   # each command says its default
+    "text_col": Shared("--text-col", "the column of a CSV/TSV that holds the texts, or several columns separated "
+                                     "by commas (title,body): each row's values joined in that order by '. ', "
+                                     "empty cells skipped (a column whose own name holds a comma stays that column; "
+                                     "classify: implies --format text; generate: each value an item)",
+                       str),   # each command says its default
     "encoding": Shared("--encoding", "the text encoding of the input files, e.g. shift_jis, gbk, utf-16, latin-1: "
                                      "read in exactly this one (default: UTF-8, else Windows-1252 or Latin-1 with a "
                                      "warning; UTF-16 after its byte-order mark)", _encoding),
@@ -237,17 +240,18 @@ def names_of(text: str | None) -> list[str]:
 
 
 def select_columns(frame, args, keep=(), source="the table"):
-    """``frame`` with ``--columns``/``--drop`` of ``args`` applied (``keep``: columns other options name,
-    kept whatever ``--columns`` says) and a pandas index column (``Unnamed: 0``, written by
-    ``DataFrame.to_csv`` without ``index=False``) dropped with a note on stderr, unless ``--columns`` names it.
-    A name that is not a column is a DataError listing the columns."""
+    """``frame`` with ``--columns``/``--drop`` of ``args`` applied (``keep``: columns other options name, kept
+    whatever ``--columns`` says; a name with commas that is not a column, ``--text-col title,body``, keeps each)
+    and a pandas index column (``Unnamed: 0``, written by ``DataFrame.to_csv`` without ``index=False``) dropped
+    with a note on stderr, unless ``--columns`` names it. A name that is not a column is a DataError listing the
+    columns."""
     wanted, dropped = names_of(getattr(args, "columns", None)), names_of(getattr(args, "drop", None))
     for option, names in (("--columns", wanted), ("--drop", dropped)):
         missing = [c for c in names if c not in frame.columns]
         if missing:
             raise DataError(f"{source}: column(s) {', '.join(map(repr, missing))} not found (named by {option}); "
                             f"columns are: {', '.join(map(str, frame.columns))}")
-    keep = [part for c in keep if c for part in ([c] if c in frame.columns else c.split(","))]   # "Date,Time"
+    keep = [part for c in keep if c for part in ([c] if c in frame.columns else names_of(c))]   # "Date,Time", "a,b"
     index_cols = [c for c in frame.columns if str(c).startswith("Unnamed: ") and c not in wanted + list(keep)]
     if index_cols:
         print(f"seqlab: note: {source}: left out column(s) {', '.join(index_cols)} (a column without a header, "

@@ -36,6 +36,7 @@ from seqlab.data.formats import (
     _strip_trailing_nan,
     _suffix,
     read_labeled,
+    row_texts,
 )
 from seqlab.io.errors import ConfigError, DataError
 
@@ -133,11 +134,7 @@ def _text_lines(path: Path) -> Iterator[str]:
 
 
 def _texts_table(table, path: Path, text_col: str | None) -> list[str]:
-    df = _read_table(table)
-    col = text_col or "text"
-    if col not in df.columns:
-        raise DataError(f"{path}: no text column {col!r}; columns are: {', '.join(map(str, df.columns))}")
-    texts = df[col].tolist()
+    texts = row_texts(_read_table(table), text_col or "text", path)
     empty = [i for i, t in enumerate(texts) if not str(t).strip()]
     if empty:
         raise DataError(f"{path}: {len(empty)} empty text(s) (first at row {empty[0] + 1}); remove them")
