@@ -382,3 +382,51 @@ def test_kaggles_airline_tweets_csv_finds_its_sentiment_labels_and_texts_beside_
                  "--out", str(tmp_path / "run")]) == 0
     err = capsys.readouterr().err
     assert "taking the labels from column 'airline_sentiment'" in err and "texts of column 'text'" in err
+
+
+def _reviews(n=30):
+    """Amazon-like reviews: a title and a body (some bodies empty), and the label."""
+    return pd.DataFrame({"id": range(n),
+                         "title": [("Great gadget" if i % 2 else "Awful junk") + f" {i}" for i in range(n)],
+                         "body": ["" if i % 5 == 0 else "works well love it" if i % 2 else "broke fast hate it"
+                                  for i in range(n)], "label": ["pos" if i % 2 else "neg" for i in range(n)]})
+
+
+def test_text_col_joins_several_columns_and_predict_joins_the_same_ones_without_the_flag(tmp_path, capsys):
+    data, new = tmp_path / "reviews.csv", tmp_path / "new.csv"
+    _reviews().to_csv(data, index=False)
+    _reviews(4).drop(columns=["label"]).to_csv(new, index=False)
+    small = ["--model", "fasttext", "--no-linear", "--epochs", "1"]
+    out = tmp_path / "run"
+    assert main(["classify", str(data), "--text-col", "title,body", "--columns", "label", *small,
+                 "--out", str(out)]) == 0                           # --columns keeps both joined columns
+    assert Task.load(out / "model").input_["text_col"] == "title,body"
+    capsys.readouterr()
+    assert main(["predict", str(out), str(new)]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert table["text"].tolist() == ["Awful junk 0", "Great gadget 1. works well love it",
+                                      "Awful junk 2. broke fast hate it", "Great gadget 3. works well love it"]
+    _fails(["classify", str(data), "--text-col", "title,summary", "--out", str(tmp_path / "r2")], capsys,
+           "column(s) 'summary' not found (the text columns); columns are: id, title, body, label")
+    assert not (tmp_path / "r2").exists()
+
+
+def test_encoding_reads_a_shift_jis_csv_of_texts_and_an_unknown_one_is_one_line(tmp_path, capsys):
+    words = {"良い": "とても良い商品です 満足", "悪い": "すぐ壊れた 最悪の買い物"}
+    rows = [(f"{words[c]} {i}", c) for i, c in enumerate(["良い", "悪い"] * 10)]
+    data = tmp_path / "reviews_sjis.csv"
+    data.write_bytes(pd.DataFrame(rows, columns=["text", "label"]).to_csv(index=False).encode("shift_jis"))
+    out = tmp_path / "run"
+    assert main(["classify", str(data), "--encoding", "shift_jis", "--model", "fasttext", "--no-linear",
+                 "--epochs", "1", "--out", str(out)]) == 0
+    assert "not UTF-8" not in capsys.readouterr().err
+    assert sorted(Task.load(out / "model").classes_) == ["悪い", "良い"]
+    assert main(["predict", str(out), str(data), "--encoding", "shift_jis", "--output", str(tmp_path / "p.csv")]) == 0
+    assert pd.read_csv(tmp_path / "p.csv")["text"].str.contains("商品").sum() == 10
+    with pytest.raises(SystemExit) as refused:                       # a usage error, as argparse's own
+        main(["classify", str(data), "--encoding", "klingon", "--out", str(tmp_path / "r2")])
+    err = capsys.readouterr().err
+    assert refused.value.code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("seqlab: error: argument --encoding: unknown encoding 'klingon': give one Python knows")
+    _fails(["classify", str(data), "--encoding", "utf-8", "--out", str(tmp_path / "r3")], capsys,
+           "reviews_sjis.csv is not UTF-8 text: byte ")

@@ -40,6 +40,8 @@ def _value_for(dest: str) -> tuple[str, object]:
         return str(arg.choices[-1]), arg.choices[-1]
     if dest == "time_budget":
         return "90s", 90.0
+    if dest == "encoding":
+        return "shift_jis", "shift_jis"
     return {int: ("3", 3), float: ("0.25", 0.25), str: ("somewhere", "somewhere"), thread_count: ("3", 3)}[arg.type]
 
 
@@ -49,6 +51,19 @@ def test_the_tables_cover_every_training_command():
                   ("detect",), ("synth",), ("som",), ("rbm",)]:
         assert (words, "--out") in TAKEN and (words, "--seed") in TAKEN, words
     assert ("bench",) in taken and len(OLD) == 6
+    for words in [("forecast",), ("classify",), ("predict",), ("detect",), ("synth",), ("generate", "train"),
+                  ("generate", "inspect"), ("seq2seq", "train"), ("som",), ("rbm",)]:   # every command reading files
+        assert (words, "--encoding") in TAKEN, words
+
+
+@pytest.mark.parametrize("argv", [["forecast", "data.csv", "--target", "y"], ["detect", "data.csv"],
+                                  ["generate", "train", "names.txt"], ["predict", "runs/x", "new.csv"]])
+def test_an_unknown_encoding_is_one_usage_line_and_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as refused:
+        main([*argv, "--encoding", "utf-9"])
+    err = capsys.readouterr().err
+    assert refused.value.code == 2 and err.count("\n") == 1
+    assert err.startswith("seqlab: error: argument --encoding: unknown encoding 'utf-9': give one Python knows")
 
 
 @pytest.mark.parametrize("words,flag", TAKEN, ids=lambda v: " ".join(v) if isinstance(v, tuple) else v)

@@ -134,3 +134,28 @@ def test_predict_of_a_generator_refuses_columns_it_would_ignore(run_dir, tmp_pat
     capsys.readouterr()
     assert main(["predict", str(run_dir), str(new), "--drop", "Count"]) == 2
     assert "--text-col names the column" in capsys.readouterr().err
+
+
+def test_generate_reads_a_text_in_the_given_encoding_and_joins_text_columns(tmp_path, capsys):
+    import pandas as pd
+
+    poem = tmp_path / "haiku.txt"
+    poem.write_bytes(("古池や蛙飛び込む水の音\n" * 30).encode("shift_jis"))
+    small = ["--lines", "--model", "bigram", "--steps", "2", "--samples", "2"]
+    assert main(["generate", "train", str(poem), *small, "--encoding", "shift_jis", "--out", str(tmp_path / "a")]) == 0
+    assert "蛙" in json.loads((tmp_path / "a" / "model" / "preprocessing.json").read_text())["vocab"]
+    assert "not UTF-8" not in capsys.readouterr().err
+    assert main(["generate", "train", str(poem), *small, "--out", str(tmp_path / "b")]) == 0   # guessed: mojibake
+    assert "haiku.txt is not UTF-8 text" in capsys.readouterr().err
+    assert "蛙" not in json.loads((tmp_path / "b" / "model" / "preprocessing.json").read_text())["vocab"]
+
+    people = tmp_path / "people.csv"
+    pd.DataFrame({"first": ["anna", "bob", "carla"] * 4, "last": ["berg", "", "cruz"] * 4}).to_csv(people, index=False)
+    out = tmp_path / "c"
+    assert main(["generate", "train", str(people), "--text-col", "first,last", "--steps", "2", "--samples", "2",
+                 "--out", str(out)]) == 0
+    assert "learning the 3 distinct values of column 'first,last'" in capsys.readouterr().err
+    capsys.readouterr()
+    assert main(["predict", str(out), str(people)]) == 0               # the recorded columns, joined again
+    assert [row.split(",")[0] for row in capsys.readouterr().out.splitlines()][:4] == \
+        ["text", "anna. berg", "bob", "carla. cruz"]

@@ -1,9 +1,11 @@
+import warnings
+
 import numpy as np
 import pytest
 
 from seqlab import SeqlabError
 from seqlab.data import read_csv, read_feature_table, read_lines, read_text
-from seqlab.data.csv import read_frame
+from seqlab.data.csv import read_frame, reading_encoding
 from seqlab.io.errors import ConfigError, DataError
 
 
@@ -364,3 +366,53 @@ def test_an_excel_workbook_is_read_as_its_first_sheet(tmp_path):
         read_frame(broken)
     with pytest.raises(DataError, match=r"old Excel format \(.xls\)"):
         read_frame(write(tmp_path, "a,b\n1,2\n").rename(tmp_path / "old.xls"))
+
+
+JAPANESE = "都市,人口\n東京,1400\n大阪,880\n"
+
+
+def test_a_shift_jis_csv_is_read_right_in_its_encoding_and_as_mojibake_with_a_warning_without(tmp_path):
+    path = tmp_path / "jp.csv"
+    path.write_bytes(JAPANESE.encode("shift_jis"))
+    with pytest.warns(UserWarning, match=r"jp.csv is not UTF-8 text .*give its encoding \(--encoding"):
+        guessed = read_frame(path)
+    assert "都市" not in guessed.columns and len(guessed) == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                       # given: no guess, no warning
+        given = read_frame(path, encoding="shift_jis")
+        with reading_encoding("shift_jis"):                  # as --encoding sets it for a command
+            in_effect = read_frame(path)
+    for df in (given, in_effect):
+        assert list(df.columns) == ["都市", "人口"] and df["都市"].tolist() == ["東京", "大阪"]
+    assert df["人口"].tolist() == [1400, 880]
+
+
+def test_a_file_that_does_not_decode_in_the_given_encoding_names_it_and_the_byte(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(("a,b\n" + "x,1\n" * 50000).encode() + "é,2\n".encode("latin-1"))   # past pandas' first block
+    with pytest.raises(DataError, match=r"mixed.csv is not UTF-8 text: byte 200004 cannot be decoded .*--encoding"):
+        read_frame(path, encoding="utf-8")
+    assert read_frame(path, encoding="latin-1")["a"].iloc[-1] == "é"
+    text = tmp_path / "t.txt"
+    text.write_bytes(b"ok \x81\x20")                        # a Shift-JIS lead byte, then no trail byte
+    with pytest.raises(DataError, match=r"is not SHIFT_JIS text: byte 3 cannot be decoded"):
+        read_text(text, encoding="shift_jis")
+
+
+def test_an_unknown_encoding_name_is_a_config_error(tmp_path):
+    path = write(tmp_path, "a,b\n1,2\n")
+    for read in (read_frame, read_text):
+        with pytest.raises(ConfigError, match="unknown encoding 'klingon': give one Python knows"):
+            read(path, encoding="klingon")
+    with pytest.raises(ConfigError, match="unknown encoding 'base64'"):   # a codec, not a text encoding
+        reading_encoding("base64").__enter__()
+
+
+def test_read_text_and_read_lines_read_the_encoding_in_effect(tmp_path):
+    path = tmp_path / "haiku.txt"
+    path.write_bytes("古池や\n蛙飛び込む\n".encode("shift_jis"))
+    with reading_encoding("shift_jis"):
+        assert read_text(path) == "古池や\n蛙飛び込む\n" and read_lines(path) == ["古池や", "蛙飛び込む"]
+    utf16 = tmp_path / "u.csv"                               # no byte-order mark: NUL bytes, yet text
+    utf16.write_bytes("a,b\nä,1\n".encode("utf-16-le"))
+    assert read_frame(utf16, encoding="utf-16-le")["a"].tolist() == ["ä"]

@@ -105,6 +105,22 @@ def test_texts_tab_lines_and_csv_columns(tmp_path):
     assert data.texts == ["hello, there", "bye"] and data.y.tolist() == ["x", "y"]
 
 
+def test_several_text_columns_are_joined_in_the_order_given_skipping_empty_cells(tmp_path):
+    table = tmp_path / "news.csv"
+    table.write_text('topic,title,description\nbiz,Wall St. rallies,"Stocks rose, again."\nsci,Mars rover,\n'
+                     "sci,,Ice found\n")
+    data = read_labeled(table, text_col="title, description", label_col="topic")
+    assert data.texts == ["Wall St. rallies. Stocks rose, again.", "Mars rover", "Ice found"]
+    assert read_texts(table, text_col="description,title", label_col="topic").texts[0] == \
+        "Stocks rose, again.. Wall St. rallies"
+    with pytest.raises(DataError, match=r"column\(s\) 'body' not found \(the text columns\); columns are: topic, "
+                                        "title, description"):
+        read_texts(table, text_col="title,body", label_col="topic")
+    comma = tmp_path / "comma.csv"                     # a column whose own name holds a comma stays that column
+    comma.write_text('"title,body",title,label\nthe whole text,a title,x\n')
+    assert read_texts(comma, text_col="title,body").texts == ["the whole text"]
+
+
 def test_empty_texts_are_left_out_with_a_warning_and_only_empty_texts_are_an_error(tmp_path):
     f = tmp_path / "t.csv"
     f.write_text("text,label\nhello,a\n   ,b\nbye,b\n")

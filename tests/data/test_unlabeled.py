@@ -43,3 +43,18 @@ def test_predict_writes_the_same_csv_whatever_the_chunk_size(tmp_path, capsys, m
         assert main(["predict", str(tmp_path / "m"), str(data)]) == 0
         assert capsys.readouterr().out.split("\n", 1)[1] == outputs[-1]  # stdout: the same table
     assert outputs[0] == outputs[1] and outputs[0].count("\n") == 24
+
+
+def test_texts_of_several_columns_and_lines_in_the_encoding_in_effect(tmp_path):
+    from seqlab.data.csv import reading_encoding
+    from seqlab.io.errors import DataError
+
+    table = tmp_path / "reviews.csv"
+    table.write_text("title,body\nGreat,works well\nBad,\n")
+    assert read_unlabeled(table, "text", text_col="title,body") == ["Great. works well", "Bad"]
+    lines = tmp_path / "new.txt"
+    lines.write_bytes("良い商品\n悪い\n".encode("shift_jis"))
+    with reading_encoding("shift_jis"):
+        assert read_unlabeled(lines, "text") == ["良い商品", "悪い"]
+    with pytest.raises(DataError, match=r"new.txt is not UTF-8 text: byte 0 cannot be decoded .*--encoding"):
+        read_unlabeled(lines, "text")

@@ -2,6 +2,9 @@
 and exposes ``add_parser(subparsers)``, which registers the command and sets ``func`` to a
 function of the parsed arguments that returns an exit status.
 
+A command's ``--encoding`` (``args.encoding``) is in effect while it runs: every reader of ``seqlab.data``
+reads its files in that encoding (``seqlab.data.csv.reading_encoding``).
+
 Any ``SeqlabError`` (bad input) or ``OSError`` (a full disk, a read-only folder) becomes one line on
 stderr and exit status 2. Every parser uses
 ``HelpFormatter`` (docstring line breaks kept, defaults shown), and a command's ``description`` may be
@@ -21,6 +24,7 @@ import textwrap
 import warnings
 
 from seqlab.cli.common import check_arguments
+from seqlab.data.csv import reading_encoding
 from seqlab.io.errors import SeqlabError, os_error_line
 from seqlab.io.modeldir import seqlab_version
 
@@ -142,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.showwarning = functools.partial(_one_line_warning, seen=set())
             check_arguments(args)
-            return int(args.func(args) or 0)
+            with reading_encoding(getattr(args, "encoding", None)):
+                return int(args.func(args) or 0)
     except SeqlabError as e:
         print(f"seqlab: error: {e}", file=sys.stderr)
         return 2

@@ -211,7 +211,8 @@ LABEL_SUFFIXES = re.compile(r".+[_ ](?:label|class|sentiment|category)$")   # Ka
 
 def input_record(args, fmt: str) -> dict:
     """How TRAIN was read, for the model's ``input_`` (``seqlab predict`` reads INPUT the same way): the format,
-    the label and text columns, and the columns ``load_data`` left out (an id, a row number)."""
+    the label and text columns (``text_col`` as given: ``title,body`` joins those columns again), and the columns
+    ``load_data`` left out (an id, a row number)."""
     return {"format": fmt, "label_col": args.label_col, "text_col": args.text_col,
             **({"left_out": args.left_out} if getattr(args, "left_out", None) else {})}
 
@@ -258,7 +259,8 @@ def _find_columns(args, path: Path) -> list[str]:
 
 def table_of(args, path: Path, fmt: str, label_col: str | None, text_col: str | None):
     """What ``read_labeled`` (and ``seqlab predict``'s readers) read: the path, or for a table (csv series, texts
-    in a CSV/TSV) the table with --columns/--drop applied (the label and text columns kept)."""
+    in a CSV/TSV) the table with --columns/--drop applied (the label and text columns kept, every one of several
+    text columns joined by ``--text-col a,b``)."""
     suffix = Path(str(path).removesuffix(".gz")).suffix.lower()
     tables = (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")
     is_table = fmt == "csv" or (fmt == "text" and (text_col or label_col or suffix in tables))
@@ -490,7 +492,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--test", help="test file in the same format (default: a stratified split of TRAIN)")
     add_arguments(p, "classify", format=Described("from the file name"),
                   text_col=Described("the CSV's column of texts; of several, the one of most words; with --format "
-                                     "text, the column 'text'"))
+                                     "text, the column 'text'"), encoding=None)
     p.add_argument("--label-col", help="label column of csv/text tables (default: label)")
     add_table_options(p)
     p.add_argument("--model", help=f"encoder: text {', '.join(TEXT_ENCODERS)} (or two joined by '+', e.g. "

@@ -7,9 +7,9 @@ of a command that uses a trained model.
 **Options.** ``add_arguments(parser, command, epochs=100, seed=0, ...)`` adds the shared options a
 command takes, each with one spelling (Keras's words: ``--epochs``, ``--batch-size``,
 ``--learning-rate``, ``--patience``, ``--validation-split``, ``--seed``, ``--verbose``; also ``--out``,
-``--threads``, and ``--format``/``--text-col`` of the commands that read labelled files) and one help
-text; the command gives its own defaults. A default that depends on the model is written
-``Described("per model")``: None on the parser, its text in ``--help``. ``check_arguments(args)``
+``--threads``, ``--encoding`` of the commands that read files, and ``--format``/``--text-col`` of the commands
+that read labelled files) and one help text; the command gives its own defaults. A default that depends on
+the model is written ``Described("per model")``: None on the parser, its text in ``--help``. ``check_arguments(args)``
 refuses impossible values (one line, exit 2) before any work is done.
 
 The spellings of the last release stay for one release (``DEPRECATED``), hidden from ``--help``;
@@ -72,6 +72,17 @@ def thread_count(text: str):
         raise argparse.ArgumentTypeError(f"invalid thread count {text!r}: give a whole number or 'all'") from None
 
 
+def _encoding(text: str) -> str:
+    """``--encoding`` values: a text encoding Python knows (``seqlab.data.csv.checked_encoding``; a usage error,
+    exit 2, otherwise). ``seqlab.cli.main`` reads every file of the command in it (``reading_encoding``)."""
+    from seqlab.data.csv import checked_encoding
+
+    try:
+        return checked_encoding(text)
+    except ConfigError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def _duration(text: str) -> float:
     """``--time-budget`` values: seconds from ``90s``, ``10m``, ``1h`` (a usage error, exit 2, otherwise)."""
     try:
@@ -107,8 +118,14 @@ SHARED = {
     "out": Shared("--out", "run directory (default: runs/{command}-<timestamp>)", str),
     "format": Shared("--format", "how the data files are read: csv (a row per series), ucr (.tsv/.txt, label "
                                  "first), ts (sktime/aeon), arff (Weka, univariate) or text", str, choices=FORMATS),
-    "text_col": Shared("--text-col", "the column of a CSV/TSV that holds the texts (classify: implies --format text; "
-                                     "generate: each value an item)", str),   # each command says its default
+    "text_col": Shared("--text-col", "the column of a CSV/TSV that holds the texts, or several columns separated "
+                                     "by commas (title,body): each row's values joined in that order by '. ', "
+                                     "empty cells skipped (a column whose own name holds a comma stays that column; "
+                                     "classify: implies --format text; generate: each value an item)",
+                       str),   # each command says its default
+    "encoding": Shared("--encoding", "the text encoding of the input files, e.g. shift_jis, gbk, utf-16, latin-1: "
+                                     "read in exactly this one (default: UTF-8, else Windows-1252 or Latin-1 with a "
+                                     "warning; UTF-16 after its byte-order mark)", _encoding),
 }
 
 
@@ -223,17 +240,18 @@ def names_of(text: str | None) -> list[str]:
 
 
 def select_columns(frame, args, keep=(), source="the table"):
-    """``frame`` with ``--columns``/``--drop`` of ``args`` applied (``keep``: columns other options name,
-    kept whatever ``--columns`` says) and a pandas index column (``Unnamed: 0``, written by
-    ``DataFrame.to_csv`` without ``index=False``) dropped with a note on stderr, unless ``--columns`` names it.
-    A name that is not a column is a DataError listing the columns."""
+    """``frame`` with ``--columns``/``--drop`` of ``args`` applied (``keep``: columns other options name, kept
+    whatever ``--columns`` says; a name with commas that is not a column, ``--text-col title,body``, keeps each)
+    and a pandas index column (``Unnamed: 0``, written by ``DataFrame.to_csv`` without ``index=False``) dropped
+    with a note on stderr, unless ``--columns`` names it. A name that is not a column is a DataError listing the
+    columns."""
     wanted, dropped = names_of(getattr(args, "columns", None)), names_of(getattr(args, "drop", None))
     for option, names in (("--columns", wanted), ("--drop", dropped)):
         missing = [c for c in names if c not in frame.columns]
         if missing:
             raise DataError(f"{source}: column(s) {', '.join(map(repr, missing))} not found (named by {option}); "
                             f"columns are: {', '.join(map(str, frame.columns))}")
-    keep = [part for c in keep if c for part in ([c] if c in frame.columns else c.split(","))]   # "Date,Time"
+    keep = [part for c in keep if c for part in ([c] if c in frame.columns else names_of(c))]   # "Date,Time", "a,b"
     index_cols = [c for c in frame.columns if str(c).startswith("Unnamed: ") and c not in wanted + list(keep)]
     if index_cols:
         print(f"seqlab: note: {source}: left out column(s) {', '.join(index_cols)} (a column without a header, "

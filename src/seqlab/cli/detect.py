@@ -59,7 +59,7 @@ def add_parser(sub) -> None:
                    help="units of the bottleneck code (default: a quarter of the inputs, at least 2)")
     add_table_options(p)
     add_arguments(p, "detect", epochs=ADAPTIVE, batch_size=32, learning_rate=Described("the model's"), seed=0,
-                  verbose=1, threads=None, time_budget=None, out=None)
+                  verbose=1, threads=None, time_budget=None, out=None, encoding=None)
 
 
 # the 0/1 column of the public anomaly benchmarks (aeon and TSB-UAD: timestamp,value,is_anomaly), any case

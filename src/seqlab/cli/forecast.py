@@ -52,6 +52,7 @@ def add_parser(sub) -> None:
     p.add_argument("--compare", help="several models on the same split, e.g. lstm,gru,mlp,naive")
     p.add_argument("--thousands", help="thousands separator in numbers, e.g. ','")
     add_table_options(p)
+    add_arguments(p, "forecast", encoding=None)
     add_training_args(p, "forecast")
     panel = p.add_argument_group("many series (a panel)")
     panel.add_argument("--id-col", help="the column naming each series: one global model for all of them")

@@ -156,9 +156,9 @@ def training_text(args: argparse.Namespace) -> tuple[str, list[str]]:
 
 def text_of(value, text_col: str | None = None) -> tuple[str, str | None, list[str]]:
     """``(text, column, notes)`` of the file ``value``. A ``.csv``/``.tsv`` file (or a workbook, a Parquet file)
-    is a table: the distinct values of ``text_col`` (default: its only column of text), one per line, and that
-    column; learning the file itself would learn its commas and counts. Anything else is read as text (column
-    None)."""
+    is a table: the distinct values of ``text_col`` (default: its only column of text; ``a,b`` joins columns a
+    and b of each row by ". ", ``seqlab.data.formats.row_texts``), one per line, and that column; learning the
+    file itself would learn its commas and counts. Anything else is read as text (column None)."""
     from seqlab.tasks.generation.generator import read_text
 
     path = input_file(value)
@@ -168,12 +168,11 @@ def text_of(value, text_col: str | None = None) -> tuple[str, str | None, list[s
             raise ConfigError(f"--text-col names a column of a CSV/TSV file; {value} is read as text")
         return read_text(path), None, []
     from seqlab.data.csv import read_frame
+    from seqlab.data.formats import row_texts
 
     table = read_frame(path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False)
     column, why = (text_col, "") if text_col else _only_text_column(table, path)
-    if column not in table.columns:
-        raise DataError(f"{path}: column {column!r} not found; columns are: {', '.join(map(str, table.columns))}")
-    values = [v.strip() for v in table[column].astype(str) if v.strip()]
+    values = [v.strip() for v in map(str, row_texts(table, column, path)) if v.strip()]
     if not values:
         raise DataError(f"{path}: column {column!r} holds no text")
     notes = [] if text_col else [
@@ -236,7 +235,7 @@ def add_parser(sub) -> None:
     t.add_argument("--samples", type=int, default=20, help="samples to write and judge for novelty")
     add_arguments(t, "generate", batch_size=128, learning_rate=Described("per model"), patience=5, time_budget=None,
                   seed=0, verbose=1, threads=None, out=None,
-                  text_col=Described("its only column of text; of several, the one named text"))
+                  text_col=Described("its only column of text; of several, the one named text"), encoding=None)
 
     s = add_command(cmds, "sample", sample, help="print samples, one per line")
     add_run_dir(s, "seqlab generate train")
@@ -259,3 +258,4 @@ def add_parser(sub) -> None:
     i.add_argument("--layer", type=int, default=-1, help="recurrent layer (default: the last)")
     i.add_argument("--top", type=int, default=5, help="how many units --pattern lists")
     i.add_argument("--out", help="HTML file (default: RUN_DIR/activations_unitK.html)")   # a file, not a run
+    add_arguments(i, "generate", encoding=None)

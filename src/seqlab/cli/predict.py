@@ -348,6 +348,7 @@ def add_parser(subparsers) -> None:
                                  "for an image model)")
     add_arguments(p, "predict", format=Described("from the file name, else as in training"),
                   text_col=Described("the column the model was trained on; without one, a text classifier reads "
-                                     "the column 'text' and a generator the only column of text"))
+                                     "the column 'text' and a generator the only column of text"),
+                  encoding=None)
     p.add_argument("--output", help="write predictions to this CSV instead of printing them")
     add_table_options(p)

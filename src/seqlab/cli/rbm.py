@@ -48,7 +48,7 @@ def add_parser(sub) -> None:
     add_table_options(p)
     add_arguments(p, "rbm", epochs=Described("the adaptive budget described below with --movielens, 10 for a CSV"),
                   batch_size=Described("50 MovieLens, 100 CSV"), learning_rate=Described("the model's, per sample"),
-                  seed=0, verbose=1, threads=None, time_budget=None, out=None)
+                  seed=0, verbose=1, threads=None, time_budget=None, out=None, encoding=None)
 
 
 def read_binary_csv(path: str, args=None) -> pd.DataFrame:

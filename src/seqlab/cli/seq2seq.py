@@ -196,7 +196,7 @@ def add_parser(sub) -> None:
     t.add_argument("--beam", type=int, default=1, help="beam width for the held-out evaluation; 1 is greedy decoding")
     add_table_options(t)
     add_arguments(t, "seq2seq", epochs=ADAPTIVE, patience=5, batch_size=128, seed=0, verbose=1, threads=None, out=None,
-                  time_budget=None,
+                  time_budget=None, encoding=None,
                   learning_rate=Described("0.002 recurrent, 0.001 transformer"))
 
     s = add_command(cmds, "translate", translate, help="print the output for each input, one per line")

@@ -34,7 +34,7 @@ def add_parser(sub) -> None:
     p.add_argument("--iterations", type=int, default=10000, help="training iterations (one row each)")
     p.add_argument("--threshold", type=float, default=0.9, help="U-matrix value (0-1) above which a cell is outlying")
     add_table_options(p)
-    add_arguments(p, "som", seed=0, verbose=1, threads=None, out=None)
+    add_arguments(p, "som", seed=0, verbose=1, threads=None, out=None, encoding=None)
 
 
 def _plot(som, X, labels, path: Path) -> None:

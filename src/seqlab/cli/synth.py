@@ -67,7 +67,7 @@ def add_parser(sub) -> None:
     p.add_argument("--metric-iterations", type=int, default=2000,
                    help="training steps of each post-hoc GRU; TimeGAN uses 2000 and 5000")
     add_table_options(p)
-    add_arguments(p, "synth", seed=0, verbose=1, threads=None, time_budget=None, out=None)
+    add_arguments(p, "synth", seed=0, verbose=1, threads=None, time_budget=None, out=None, encoding=None)
 
 
 def _plot_samples(real, fake, columns, path: Path) -> None:

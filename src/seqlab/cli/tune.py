@@ -43,6 +43,7 @@ from pathlib import Path
 
 from seqlab.cli.common import SHARED
 from seqlab.cli.tune_jobs import FLAGS, JOBS, TUNABLE, Job
+from seqlab.data.csv import reading_encoding
 from seqlab.io.errors import ConfigError, SeqlabError
 
 
@@ -170,7 +171,8 @@ def run(args: argparse.Namespace) -> int:
     if args.trials is not None and args.trials < 1 or args.workers < 1:
         raise ConfigError("--trials and --workers must be >= 1")
     inner = _inner_args(args.command, tokens)
-    job = JOBS[args.command](inner)
+    with reading_encoding(getattr(inner, "encoding", None)):   # the command's --encoding, as main sets it
+        job = JOBS[args.command](inner)
     key = _study_key(args.command, tokens)
     out = Path(args.out) if args.out else Path("runs") / f"tune-{args.command}-{key}"
     name = args.study_name or f"tune-{args.command}-{key}"

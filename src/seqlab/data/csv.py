@@ -7,10 +7,20 @@ take a DataFrame already read (by ``read_frame``, say, with columns selected), n
 Rows are numbered as data rows from 1 (the first row after the header), which is line
 ``row + 1`` of the file.
 
+**Encodings.** A file is read as UTF-8, else (with a warning) Windows-1252, else Latin-1; UTF-16 after its
+byte-order mark (``text_encoding``). An encoding given explicitly is used as it is, with no guessing: the
+``encoding=`` argument of ``read_frame``, ``read_text`` and ``read_lines``, or, when a call names none, the
+one ``ENCODING`` holds, which ``reading_encoding(name)`` sets for a block (the command line's ``--encoding``
+sets it around each command, so every reader below it honours the flag). A file that does not decode in the
+given encoding is a DataError naming it and the first byte that does not decode.
+
 >>> df = read_csv("prices.csv", target="Open", time_col="Date")      # doctest: +SKIP
 """
 from __future__ import annotations
 
+import codecs
+import contextlib
+import contextvars
 import csv
 import gzip
 import re
@@ -25,6 +35,9 @@ from seqlab.data.limits import check_magnitude
 from seqlab.io.errors import ConfigError, DataError
 
 FILLS = ("ffill", "interpolate", None)
+
+ENCODING: contextvars.ContextVar[str | None] = contextvars.ContextVar("seqlab_encoding", default=None)
+# the encoding of the files read where a call names none (set by reading_encoding; None: guess)
 
 
 def read_csv(path, target=None, time_col: str | None = None, features=None, fill: str | None = None,
@@ -152,19 +165,23 @@ def read_feature_table(path, label_col: str | None = None, time_col: str | None 
     return df, labels, times
 
 
-def read_text(path, expected: str = "a UTF-8 text file", encoding: str = "utf-8") -> str:
-    """The whole text of a file (a byte-order mark, if any, is kept as a character). With the default
-    ``encoding``, a file that is not UTF-8 is read in the encoding ``text_encoding`` finds, with a warning.
+def read_text(path, expected: str = "a UTF-8 text file", encoding: str | None = None) -> str:
+    """The whole text of a file (a byte-order mark, if any, is kept as a character), read with ``decode``: in
+    ``encoding`` (default: the one ``ENCODING`` holds, ``--encoding``) exactly; with neither, UTF-8, else the
+    encoding ``text_encoding`` finds, with a warning.
 
     Raises DataError for a missing file, a folder, a binary file (NUL bytes), one that is not
-    text in ``encoding``, or one holding only whitespace; ``expected`` ends each message's
-    advice ("... give a CSV/TSV file of input,target pairs").
+    text in its encoding, or one holding only whitespace; ``expected`` ends each message's
+    advice ("... give a CSV/TSV file of input,target pairs"). ConfigError for an unknown ``encoding``.
 
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "poem.txt"
     >>> _ = p.write_text("roses are red\\n")
     >>> read_text(p)
     'roses are red\\n'
+    >>> _ = p.write_bytes("バラは赤い\\n".encode("shift_jis"))
+    >>> read_text(p, encoding="shift_jis")
+    'バラは赤い\\n'
     """
     path = Path(path)
     _check_file(path, f"; give {expected}")
@@ -174,25 +191,21 @@ def read_text(path, expected: str = "a UTF-8 text file", encoding: str = "utf-8"
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as e:
             raise DataError(f"{path} is not a readable gzip file ({e}); give {expected}") from None
-    if _looks_binary(raw):
+    encoding = checked_encoding(encoding) or ENCODING.get()
+    if _looks_binary(raw) and not (encoding and _wide(encoding)):
         raise DataError(f"{path} looks binary (it holds NUL bytes); give {expected}")
-    if encoding == "utf-8":   # the default: UTF-8, else a legacy encoding (with a warning)
-        encoding = text_encoding(raw, path)
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as e:
-        raise DataError(f"{path} is not {encoding.upper()} text (byte {e.start} cannot be decoded); convert it "
-                        f"to {encoding.upper()} or give the right encoding") from None
+    text = decode(raw, path, encoding)
     if not text.strip():
         raise DataError(f"{path} is empty; give {expected}")
     return text
 
 
-def read_lines(path, skip_empty: bool = True, encoding: str = "utf-8") -> list[str]:
-    """Read a text file as a list of lines (without line ends or a byte-order mark), e.g. one name or message each.
+def read_lines(path, skip_empty: bool = True, encoding: str | None = None) -> list[str]:
+    """Read a text file as a list of lines (without line ends or a byte-order mark), e.g. one name or message each,
+    in ``encoding`` as :func:`read_text` reads it (default: ``--encoding``, else guessed).
 
     Raises DataError as :func:`read_text` does: a missing, binary or empty file, or one that is
-    not text in ``encoding``.
+    not text in its encoding.
 
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "names.txt"
@@ -326,9 +339,88 @@ def text_encoding(raw: bytes, name="the file") -> str:
             continue
         label = {"cp1252": "Windows-1252 (Western European)", "latin-1": "Latin-1 (ISO-8859-1)"}[encoding]
         warnings.warn(f"{Path(str(name)).name} is not UTF-8 text (byte {where} is not UTF-8): read as {label}; "
-                      f"if its accents look wrong, save it as UTF-8", UserWarning, stacklevel=3)
+                      f"if its accents look wrong, give its encoding (--encoding, e.g. --encoding shift_jis) or "
+                      "save it as UTF-8", UserWarning, stacklevel=3)
         return encoding
     return "utf-8"   # not reached: Latin-1 decodes any byte
+
+
+def checked_encoding(name: str | None) -> str | None:
+    """``name``, stripped, when Python knows it as a text encoding (``codecs.lookup``: ``shift_jis``, ``gbk``,
+    ``utf-16``, ``latin-1``, ``cp1252``...); None stays None. ConfigError for any other name.
+
+    >>> checked_encoding(" shift_jis "), checked_encoding(None)
+    ('shift_jis', None)
+    >>> checked_encoding("klingon")
+    Traceback (most recent call last):
+    seqlab.io.errors.ConfigError: unknown encoding 'klingon': give one Python knows, e.g. utf-8, \
+utf-16, cp1252, latin-1, shift_jis, gbk
+    """
+    if name is None:
+        return None
+    name = str(name).strip()
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):   # base64, rot13: codecs, not encodings
+        raise ConfigError(f"unknown encoding {name!r}: give one Python knows, e.g. utf-8, utf-16, "
+                          "cp1252, latin-1, shift_jis, gbk")
+    return name
+
+
+@contextlib.contextmanager
+def reading_encoding(name: str | None):
+    """Within the block, the readers of this module read every file whose call names no encoding in ``name``
+    (checked by ``checked_encoding``), with no guessing; None leaves the guess (``text_encoding``). The command
+    line sets it from ``--encoding`` around each command. Returns a context manager.
+
+    >>> with reading_encoding("shift_jis"):
+    ...     ENCODING.get()
+    'shift_jis'
+    >>> ENCODING.get() is None
+    True
+    """
+    token = ENCODING.set(checked_encoding(name))
+    try:
+        yield
+    finally:
+        ENCODING.reset(token)
+
+
+def decode(raw: bytes, name="the file", encoding: str | None = None) -> str:
+    """``raw`` (a file's bytes) as text: in ``encoding`` (default: the one ``ENCODING`` holds) exactly, a
+    DataError naming the encoding and the first byte that does not decode; with neither, in the encoding
+    ``text_encoding`` finds (a warning naming ``name`` when it is not UTF-8). A byte-order mark stays a character.
+
+    >>> decode("日本語".encode("shift_jis"), "a.txt", "shift_jis")
+    '日本語'
+    >>> decode(b"caf\\xe9", "a.txt", "utf-8")
+    Traceback (most recent call last):
+    seqlab.io.errors.DataError: a.txt is not UTF-8 text: byte 3 cannot be decoded (unexpected end of data); \
+give the file's encoding (--encoding) or save it as UTF-8
+    """
+    encoding = checked_encoding(encoding) or ENCODING.get() or text_encoding(raw, name)
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise _undecodable(name, encoding, e) from None
+
+
+def _undecodable(name, encoding: str, error: UnicodeDecodeError, raw: bytes = b"") -> DataError:
+    """The DataError of a file that is not text in ``encoding``; the byte is found again in ``raw`` when given
+    (pandas and streams report an offset within the block they were decoding)."""
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError as e:
+        error = e
+    return DataError(f"{name} is not {encoding.upper()} text: byte {error.start} cannot be decoded ({error.reason}); "
+                     "give the file's encoding (--encoding) or save it as UTF-8")
+
+
+def _wide(encoding: str) -> bool:
+    """Whether ``encoding`` writes NUL bytes in ordinary text (UTF-16, UTF-32), so that they do not mean binary."""
+    return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
 
 
 def _file_bytes(path: Path, limit: int | None = None) -> bytes:
@@ -355,19 +447,29 @@ def _frame_of(source, sep: str, thousands: str | None) -> tuple[pd.DataFrame, ob
     return read_frame(source, sep, thousands), source
 
 
-def read_frame(path, sep: str = ",", thousands: str | None = None, **options) -> pd.DataFrame:
+def read_frame(path, sep: str = ",", thousands: str | None = None, *, encoding: str | None = None,
+               **options) -> pd.DataFrame:
     """The table in CSV file ``path`` (gzipped too), header names stripped, every failure a DataError:
-    a missing or empty file, one that is not CSV or not UTF-8, a header without rows. ``options`` go to
+    a missing or empty file, one that is not CSV or not text, a header without rows. ``options`` go to
     ``pandas.read_csv`` (``dtype=str``, ``keep_default_na=False``...).
+
+    ``encoding`` (default: the one ``ENCODING`` holds, ``--encoding``) is used exactly: a file that does not
+    decode in it is a DataError naming it and the byte; an unknown name is a ConfigError. With neither, the file
+    is read as UTF-8, else in the encoding ``text_encoding`` finds (with a warning). Workbooks and Parquet
+    files carry their own encoding.
 
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
     >>> _ = p.write_text(" a, b\\n1,2\\n")
     >>> list(read_frame(p).columns)
     ['a', 'b']
+    >>> _ = p.write_bytes("名前,数\\n東京,3\\n".encode("shift_jis"))
+    >>> read_frame(p, encoding="shift_jis")["名前"].tolist()
+    ['東京']
     """
     path = Path(path)
     _check_file(path)
+    encoding = checked_encoding(encoding) or ENCODING.get()
     if thousands is not None and len(thousands) != 1:
         raise ConfigError(f"the thousands separator must be one character, e.g. ',', got {thousands!r}")
     if path.suffix.lower() in EXCEL_SUFFIXES:
@@ -376,10 +478,13 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
         return _read_parquet(path, options)
     if "keep_default_na" not in options and "dtype" not in options:   # "?" is a gap, as pandas' "NA" and "NaN"
         options["na_values"] = [*options.get("na_values", []), *MISSING_MARKS]
-    if "encoding" in options:
-        return _read_frame(path, sep, thousands, options)
-    if _looks_binary(_file_bytes(path, 65536)):   # a spreadsheet or archive named .csv
+    if _looks_binary(_file_bytes(path, 65536)) and not (encoding and _wide(encoding)):   # a workbook named .csv
         raise DataError(f"{path}: not a readable CSV: it looks binary (it holds NUL bytes); save it as CSV text")
+    if encoding is not None:   # given: that one, no guessing
+        try:
+            return _read_frame(path, sep, thousands, {**options, "encoding": encoding})
+        except UnicodeDecodeError as e:
+            raise _undecodable(path, encoding, e, _file_bytes(path)) from None
     try:
         return _read_frame(path, sep, thousands, {**options, "encoding": "utf-8"})
     except UnicodeDecodeError as e:
@@ -389,8 +494,8 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, **options) ->
                             "text") from None
         encoding = text_encoding(raw, path)
         if encoding == "utf-8":   # bytes that cannot be read again (a pipe)
-            raise DataError(f"{path}: not a readable CSV: not UTF-8 text ({e.reason} at byte {e.start}); save it "
-                            "as UTF-8") from None
+            raise DataError(f"{path}: not a readable CSV: not UTF-8 text ({e.reason} at byte {e.start}); give "
+                            "its encoding (--encoding) or save it as UTF-8") from None
         return _read_frame(path, sep, thousands, {**options, "encoding": encoding})
 
 

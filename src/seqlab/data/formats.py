@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.data.csv import read_frame, text_encoding
+from seqlab.data.csv import decode, read_frame
 from seqlab.data.limits import check_magnitude
 from seqlab.data.text_folders import read_folder_texts, read_text_folders
 from seqlab.io.errors import ConfigError, DataError
@@ -129,8 +129,7 @@ def _open_lines(path: str | Path) -> tuple[Path, list[str]]:
         raw = gzip.decompress(raw) if path.suffix.lower() == ".gz" else raw
     except (OSError, EOFError) as e:
         raise DataError(f"{path} is not a readable gzip file ({e})") from None
-    encoding = text_encoding(raw, path)   # UTF-8, else Windows-1252 or Latin-1 with a warning
-    text = raw.decode("utf-8-sig" if encoding == "utf-8" else encoding).removeprefix("\ufeff")   # BOM dropped
+    text = decode(raw, path).removeprefix("\ufeff")   # --encoding, else UTF-8, else Windows-1252 or Latin-1; no BOM
     return path, text.splitlines()
 
 
@@ -313,23 +312,71 @@ def read_csv_series(path: str | Path, label_col: str = "label") -> LabeledSeries
     return LabeledSeries(X, np.array([_label_str(v) for v in labels], dtype=object), "csv")
 
 
+TEXT_JOINER = ". "   # between the values of several text columns of one row (--text-col title,body)
+
+
+def text_column_names(text_col: str, columns) -> list[str]:
+    """The columns ``text_col`` names among ``columns``: itself when it is one of them (a name that holds a
+    comma), else its comma-separated names, stripped, in the order given (missing ones included, for the caller
+    to refuse).
+
+    >>> text_column_names("title, body", ["label", "title", "body"])
+    ['title', 'body']
+    >>> text_column_names("a,b", ["a,b", "a", "b"])
+    ['a,b']
+    """
+    if text_col in columns or "," not in text_col:
+        return [text_col]
+    return [c.strip() for c in text_col.split(",") if c.strip()]
+
+
+def row_texts(table: pd.DataFrame, text_col: str, source="the table") -> list:
+    """Each row's text: the values of column ``text_col``, or of the several columns it names separated by commas
+    (``text_column_names``) joined in the order given by ``TEXT_JOINER`` (``". "``), each value stripped and empty
+    or NA cells skipped (a row of none gives ``""``). The one place where a table becomes texts: ``read_texts``,
+    ``seqlab.data.unlabeled`` and ``seqlab generate`` read tables through it.
+
+    Args:
+        table: the table read (text cells). text_col: a column name, or names joined by commas.
+        source: the file, named in messages.
+
+    Returns:
+        A list of one text per row (one column: its values as they are).
+
+    Raises:
+        DataError: a named column is not in ``table`` (the message lists the columns there are).
+
+    >>> news = pd.DataFrame({"title": ["Wall St. rallies", "Mars rover"], "body": ["Stocks rose.", ""]})
+    >>> row_texts(news, "title,body")
+    ['Wall St. rallies. Stocks rose.', 'Mars rover']
+    """
+    names = text_column_names(text_col, table.columns)
+    missing = [c for c in names if c not in table.columns]
+    if missing:
+        shown = ", ".join(map(str, table.columns[:12])) + (" ..." if len(table.columns) > 12 else "")
+        raise DataError(f"{source}: column(s) {', '.join(map(repr, missing))} not found (the text column"
+                        f"{'s' if len(names) > 1 else ''}); columns are: {shown} (choose with --text-col)")
+    if len(names) == 1:
+        return table[names[0]].tolist()
+    parts = table[names].astype(object).where(table[names].notna(), "")
+    return [TEXT_JOINER.join(v for v in (str(cell).strip() for cell in row) if v)
+            for row in parts.itertuples(index=False)]
+
+
 def read_texts(path: str | Path, text_col: str | None = None, label_col: str | None = None) -> LabeledTexts:
     """Read labelled texts.
 
     With ``text_col`` (or a ``.csv`` file) the file is a table with a header and the columns
-    ``text_col`` (default ``text``) and ``label_col`` (default ``label``); ``.tsv`` files are tab
-    separated. Otherwise each line is ``label<TAB>text`` (the SMS Spam Collection's layout).
+    ``text_col`` (default ``text``; several names separated by commas join those columns, see ``row_texts``)
+    and ``label_col`` (default ``label``); ``.tsv`` files are tab separated. Otherwise each line is
+    ``label<TAB>text`` (the SMS Spam Collection's layout).
     Empty texts are left out with a warning; a file of empty texts only is a DataError.
     """
     table, path = _source(path)
     if text_col is not None or label_col is not None or _suffix(path) == ".csv" or isinstance(table, pd.DataFrame):
         df = _read_table(table, sep="\t" if _suffix(path) == ".tsv" else ",")
-        text_col, label_col = text_col or "text", label_col or "label"
-        if text_col not in df.columns:
-            raise DataError(f"{path}: column(s) {text_col!r} not found (the text column); columns are: "
-                            f"{', '.join(map(str, df.columns[:12]))} (choose one with --text-col)")
-        labels = _label_column(df, path, label_col).tolist()
-        texts = df[text_col].tolist()
+        texts = row_texts(df, text_col or "text", path)
+        labels = _label_column(df, path, label_col or "label").tolist()
         first_line = 2
     else:
         path, lines = _open_lines(path)

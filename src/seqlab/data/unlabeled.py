@@ -26,6 +26,7 @@ from typing import Iterator
 
 import numpy as np
 
+from seqlab.data.csv import ENCODING, _file_bytes, _undecodable
 from seqlab.data.formats import (
     FORMATS,
     _check_nonempty,
@@ -35,6 +36,7 @@ from seqlab.data.formats import (
     _strip_trailing_nan,
     _suffix,
     read_labeled,
+    row_texts,
 )
 from seqlab.io.errors import ConfigError, DataError
 
@@ -42,17 +44,20 @@ CHUNK_ROWS = 8192
 
 
 def _lines(path: Path) -> Iterator[str]:
-    """The lines of a UTF-8 file (gzipped when it ends in ``.gz``), read lazily; DataError for a missing file,
-    a broken gzip file or bytes that are not UTF-8."""
+    """The lines of a text file (gzipped when it ends in ``.gz``) in the encoding ``ENCODING`` holds
+    (``--encoding``), else UTF-8, read lazily, a byte-order mark dropped; DataError for a missing file, a broken
+    gzip file or bytes that are not text in that encoding."""
     if not path.is_file():
         raise DataError(f"{path}: no such file")
     gzipped = path.suffix.lower() == ".gz"
+    encoding = ENCODING.get() or "utf-8-sig"   # -sig: a BOM is no text
     try:
-        with (gzip.open(path, "rt", encoding="utf-8-sig", newline="") if gzipped else   # -sig: a BOM is no text
-              open(path, encoding="utf-8-sig", newline="")) as f:
-            yield from f
-    except UnicodeDecodeError:
-        raise DataError(f"{path} is not UTF-8 text; convert it (e.g. iconv -t utf-8)") from None
+        with (gzip.open(path, "rt", encoding=encoding, newline="") if gzipped else
+              open(path, encoding=encoding, newline="")) as f:
+            for i, line in enumerate(f):
+                yield line.removeprefix("\ufeff") if i == 0 else line
+    except UnicodeDecodeError as e:
+        raise _undecodable(path, encoding.removesuffix("-sig"), e, _file_bytes(path)) from None
     except (OSError, EOFError) as e:
         if not gzipped:
             raise
@@ -129,11 +134,7 @@ def _text_lines(path: Path) -> Iterator[str]:
 
 
 def _texts_table(table, path: Path, text_col: str | None) -> list[str]:
-    df = _read_table(table)
-    col = text_col or "text"
-    if col not in df.columns:
-        raise DataError(f"{path}: no text column {col!r}; columns are: {', '.join(map(str, df.columns))}")
-    texts = df[col].tolist()
+    texts = row_texts(_read_table(table), text_col or "text", path)
     empty = [i for i, t in enumerate(texts) if not str(t).strip()]
     if empty:
         raise DataError(f"{path}: {len(empty)} empty text(s) (first at row {empty[0] + 1}); remove them")
