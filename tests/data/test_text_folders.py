@@ -39,3 +39,17 @@ def test_empty_files_are_left_out_and_a_folder_to_predict_keeps_its_file_names(t
     with pytest.warns(UserWarning, match="left out 1 empty file"):
         assert len(read_text_folders(tmp_path)) == 2
     assert read_folder_texts(tmp_path) == (["neg text", "pos text", "  \n"], ["neg/1.txt", "pos/1.txt", "pos/2.txt"])
+
+
+def test_a_given_encoding_reads_every_file_exactly(tmp_path):
+    from seqlab.data.csv import reading_encoding
+    from seqlab.io.errors import DataError
+
+    for label, text in (("a", "日本語"), ("b", "テスト")):
+        (tmp_path / label).mkdir()
+        (tmp_path / label / "1.txt").write_bytes(text.encode("shift_jis"))
+    with reading_encoding("shift_jis"):
+        assert read_text_folders(tmp_path).texts == ["日本語", "テスト"]
+    (tmp_path / "b" / "2.txt").write_bytes(b"\xff\xfe")
+    with reading_encoding("shift_jis"), pytest.raises(DataError, match="2.txt is not SHIFT_JIS text"):
+        read_text_folders(tmp_path)

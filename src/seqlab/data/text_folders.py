@@ -5,9 +5,10 @@ scikit-learn's ``load_files`` (the IMDb reviews' ``aclImdb/train/pos``, Pang and
 Each sub-folder of the root is a class named by the folder; each file directly in it (any name, with or without an
 extension; hidden files left out) is one text of that class. Files beside the class folders (aclImdb's
 ``labeledBow.feat``, ``urls_pos.txt``) and deeper folders are not read. A file is read as UTF-8, else as
-Windows-1252 (Latin-1 for the bytes that has no character for), with one warning for the whole folder. HTML
-line breaks (``<br />``, which the IMDb reviews hold) become line breaks. A class folder named ``unsup`` (aclImdb's
-50,000 unlabelled reviews) is no class: it is left out with a warning.
+Windows-1252 (Latin-1 for the bytes that has no character for), with one warning for the whole folder
+(``--encoding`` names the one to read exactly). HTML line breaks (``<br />``, which the IMDb reviews hold) become
+line breaks. A class folder named ``unsup`` (aclImdb's 50,000 unlabelled reviews) is no class: it is left out with
+a warning.
 
 >>> import pathlib, tempfile
 >>> root = pathlib.Path(tempfile.mkdtemp())
@@ -100,25 +101,29 @@ def read_folder_texts(root) -> tuple[list[str], list[str]]:
 
 
 def read_text_files(files: list[Path], root: Path) -> list[str]:
-    """The text of each file: UTF-8 (a byte-order mark dropped), else Windows-1252 or Latin-1 with one warning
-    naming how many files were not UTF-8; ``<br />`` as a line break."""
-    from seqlab.data.csv import LEGACY_ENCODINGS
+    """The text of each file: in the encoding ``--encoding`` gave (``seqlab.data.csv.ENCODING``) exactly, else as
+    UTF-8 (a byte-order mark dropped), else Windows-1252 or Latin-1 with one warning naming how many files were
+    not UTF-8; ``<br />`` as a line break."""
+    from seqlab.data.csv import ENCODING, LEGACY_ENCODINGS, decode
 
-    texts, legacy = [], []
+    given, texts, legacy = ENCODING.get(), [], []
     for f in files:
         raw = f.read_bytes()
-        if b"\0" in raw[:4096]:
+        if given is None and b"\0" in raw[:4096]:
             raise DataError(f"{f} is not a text file (it holds NUL bytes: an image? ImageClassifier reads "
                             "folders of images, in Python); a folder of texts holds a text per file")
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            legacy.append(f)
-            text = _legacy_decode(raw, LEGACY_ENCODINGS)
+        if given is not None:
+            text = decode(raw, f, given).removeprefix("\ufeff")
+        else:
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                legacy.append(f)
+                text = _legacy_decode(raw, LEGACY_ENCODINGS)
         texts.append(_BREAK.sub("\n", text))
     if legacy:
         warnings.warn(f"{root}: {len(legacy)} of {len(files)} file(s) are not UTF-8 (first {legacy[0]}); read them "
-                      f"as {' or '.join(LEGACY_ENCODINGS)}", UserWarning, stacklevel=3)
+                      f"as {' or '.join(LEGACY_ENCODINGS)} (--encoding names another)", UserWarning, stacklevel=3)
     return texts
 
 
