@@ -219,7 +219,8 @@ def add_parser(sub) -> None:
     cmds = add_command_group(sub, "generate", "character-level generation: train, sample, inspect", __doc__,
                              ["train", "sample", "inspect"])
     t = add_command(cmds, "train", train, help="learn a text file")
-    t.add_argument("text", help="a UTF-8 text file (.gz too), or a bundled data set name (names)")
+    t.add_argument("text", help="a text file (.gz too; UTF-8 unless --encoding says), a CSV of texts, or a bundled "
+                                "data set name (names)")
     t.add_argument("--lines", action="store_true", help="one item per line (names, words); default: running text")
     t.add_argument("--model", default="gru", help="bigram, mlp, rnn, lstm, gru or transformer")
     budget = t.add_mutually_exclusive_group()
