@@ -220,19 +220,31 @@ def read_lines(path, skip_empty: bool = True, encoding: str | None = None) -> li
 CALENDAR_PARTS = ("year", "month", "day", "hour", "minute", "second")   # pandas.to_datetime's names for a frame
 
 
+def named_columns(value: str, columns) -> list[str]:
+    """The columns an option's ``value`` names among ``columns``: itself when it is one of them (a name that holds a
+    comma) or holds no comma, else its comma-separated names, stripped, in the order given (missing ones included,
+    for the caller to refuse): ``--text-col title,body``, ``--time-col Date,Time``.
+
+    >>> named_columns("title, body", ["label", "title", "body"]), named_columns("a,b", ["a,b", "a", "b"])
+    (['title', 'body'], ['a,b'])
+    """
+    if value in columns or "," not in value:
+        return [value]
+    return [c.strip() for c in value.split(",") if c.strip()]
+
+
 def time_parts(time_col: str | None, columns) -> list[str]:
-    """The columns that time column ``time_col`` is read from: ``[time_col]`` when it is a column of ``columns`` (or
-    not made of columns that are), the columns it joins by commas when they all are (``"Date,Time"``,
-    ``"year,month,day,hour"``), ``[]`` for None.
+    """The columns that time column ``time_col`` is read from: the columns it joins by commas when they are all in
+    ``columns`` (``"Date,Time"``, ``"year,month,day,hour"``; ``named_columns``), else ``[time_col]``; ``[]`` for
+    None.
 
     >>> time_parts("Date,Time", ["Date", "Time", "v"]), time_parts("Month", ["Month", "v"]), time_parts(None, [])
     (['Date', 'Time'], ['Month'], [])
     """
     if not time_col:
         return []
-    parts = [p.strip() for p in str(time_col).split(",")]
-    names = set(map(str, columns))
-    return parts if time_col not in names and len(parts) > 1 and all(p in names for p in parts) else [time_col]
+    parts = named_columns(str(time_col), list(map(str, columns)))
+    return parts if all(p in set(map(str, columns)) for p in parts) else [time_col]
 
 
 def is_calendar(parts) -> bool:

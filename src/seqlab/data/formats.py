@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.data.csv import decode, read_frame
+from seqlab.data.csv import decode, named_columns, read_frame
 from seqlab.data.limits import check_magnitude
 from seqlab.data.text_folders import read_folder_texts, read_text_folders
 from seqlab.io.errors import ConfigError, DataError
@@ -315,26 +315,11 @@ def read_csv_series(path: str | Path, label_col: str = "label") -> LabeledSeries
 TEXT_JOINER = ". "   # between the values of several text columns of one row (--text-col title,body)
 
 
-def text_column_names(text_col: str, columns) -> list[str]:
-    """The columns ``text_col`` names among ``columns``: itself when it is one of them (a name that holds a
-    comma), else its comma-separated names, stripped, in the order given (missing ones included, for the caller
-    to refuse).
-
-    >>> text_column_names("title, body", ["label", "title", "body"])
-    ['title', 'body']
-    >>> text_column_names("a,b", ["a,b", "a", "b"])
-    ['a,b']
-    """
-    if text_col in columns or "," not in text_col:
-        return [text_col]
-    return [c.strip() for c in text_col.split(",") if c.strip()]
-
-
 def row_texts(table: pd.DataFrame, text_col: str, source="the table") -> list:
     """Each row's text: the values of column ``text_col``, or of the several columns it names separated by commas
-    (``text_column_names``) joined in the order given by ``TEXT_JOINER`` (``". "``), each value stripped and empty
-    or NA cells skipped (a row of none gives ``""``). The one place where a table becomes texts: ``read_texts``,
-    ``seqlab.data.unlabeled`` and ``seqlab generate`` read tables through it.
+    (``seqlab.data.csv.named_columns``) joined in the order given by ``TEXT_JOINER`` (``". "``), each value stripped
+    and empty or NA cells skipped (a row of none gives ``""``). The one place where a table becomes texts:
+    ``read_texts``, ``seqlab.data.unlabeled`` and ``seqlab generate`` read tables through it.
 
     Args:
         table: the table read (text cells). text_col: a column name, or names joined by commas.
@@ -350,7 +335,7 @@ def row_texts(table: pd.DataFrame, text_col: str, source="the table") -> list:
     >>> row_texts(news, "title,body")
     ['Wall St. rallies. Stocks rose.', 'Mars rover']
     """
-    names = text_column_names(text_col, table.columns)
+    names = named_columns(text_col, table.columns)
     missing = [c for c in names if c not in table.columns]
     if missing:
         shown = ", ".join(map(str, table.columns[:12])) + (" ..." if len(table.columns) > 12 else "")
