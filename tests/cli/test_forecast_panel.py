@@ -60,6 +60,25 @@ def test_long_panel_with_covariates_from_parquet(tmp_path, capsys):
     assert lines[0] == "id,time,forecast,forecast_q0.1,forecast_q0.5,forecast_q0.9" and len(lines) == 23
 
 
+def test_two_id_columns_and_calendar_time_columns_name_each_series_and_its_times(tmp_path, capsys):
+    """Kaggle's store-item demand keys each series by two columns (``date,store,item,sales``), as Darts'
+    ``from_group_dataframe(group_cols=[...])`` takes them; ``--id-col store,item`` read neither. Here the time is in
+    two calendar columns too (``--time-col year,month``), as a panel's monthly tables may keep it."""
+    rows = [{"year": 2000 + m // 12, "month": m % 12 + 1, "store": s, "item": i, "sales": 10 * s + i + (m % 12)}
+            for s in (1, 2) for i in (1, 2, 3) for m in range(48)]
+    path, out = tmp_path / "demand.csv", tmp_path / "run"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    assert main(["forecast", str(path), "--id-col", "store,item", "--time-col", "year,month", "--target", "sales",
+                 "--model", "linear", "--lookback", "12", "--epochs", "1", "--no-classical", "--verbose", "0",
+                 "--out", str(out)]) == 0
+    assert "Panel: 6 series" in capsys.readouterr().out
+    assert main(["predict", str(out), str(path), "--output", str(tmp_path / "p.csv")]) == 0
+    table = pd.read_csv(tmp_path / "p.csv")
+    assert list(table.columns) == ["id", "store", "item", "time", "forecast"]
+    assert table["id"].tolist()[:2] == ["1/1", "1/2"] and table["item"].tolist()[:2] == [1, 2]
+    assert set(table["time"]) == {"2004-01-01"}
+
+
 @pytest.mark.parametrize("change,message", [
     ("short", "series 'c3' too short"),
     ("misaligned", "series 'c5': date 1980-07-01 is misaligned"),

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.data.csv import as_dates, read_frame, to_times
+from seqlab.data.csv import as_dates, named_columns, read_frame, to_times, with_joined_time
 from seqlab.io.errors import ConfigError, DataError
 
 FILLS = ("ffill", "interpolate", "zero")
@@ -228,6 +228,25 @@ def _frequency(parsed: pd.Series, ids: np.ndarray) -> str:
     return max(set(found), key=found.count)
 
 
+ID_JOINER = "/"   # between the values of several id columns of one row (--id-col store,item: series "3/17")
+
+
+def with_joined_ids(df: pd.DataFrame, id_col: str) -> pd.DataFrame:
+    """``df`` with the id column ``id_col`` made of the columns it names separated by commas (``store,item``: a
+    series per pair, as Darts' ``TimeSeries.from_group_dataframe(group_cols=[...])`` groups), their values joined by
+    ``ID_JOINER``, when it is not a column itself and they all are; else ``df`` as it is.
+
+    >>> with_joined_ids(pd.DataFrame({"store": [1, 2], "item": [7, 7], "sales": [3, 4]}), "store,item")["store,item"]
+    0    1/7
+    1    2/7
+    Name: store,item, dtype: object
+    """
+    parts = named_columns(str(id_col), list(map(str, df.columns)))
+    if len(parts) < 2 or not all(p in df.columns for p in parts):
+        return df
+    return df.assign(**{id_col: df[parts].astype(str).agg(ID_JOINER.join, axis=1)})
+
+
 def panel_from_long(df: pd.DataFrame, id_col: str, time_col: str, target: str, past=None, future=None,
                     static=None, fill: str | None = None, step=None) -> Panel:
     """Validate a long table and return a ``Panel`` (see the module docstring for the rules).
@@ -249,6 +268,7 @@ def panel_from_long(df: pd.DataFrame, id_col: str, time_col: str, target: str, p
         raise ConfigError(f"fill must be one of {', '.join(FILLS)} or None, got {fill!r}")
     past, future, static = names_of(past), names_of(future), names_of(static)
     numeric = [target, *past, *future]
+    df = with_joined_time(with_joined_ids(df, id_col), time_col)   # "store,item", "year,month": one column each
     _require(df, [id_col, time_col, *numeric, *static])
     clash = set(numeric) & {id_col, time_col}
     if clash:

@@ -15,13 +15,23 @@ import numpy as np
 import pandas as pd
 import torch
 
-from seqlab.data.panel import Panel
+from seqlab.data.panel import ID_JOINER, Panel
 from seqlab.data.panel_windows import PanelInputs, PerSeriesScaler, WindowIndex, calendar_features
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.forecasting import NETWORKS, NetworkConfig, QuantileOutputs
 from seqlab.models.panel_network import PanelNetwork
 from seqlab.tasks.forecasting.combination import combine
 from seqlab.tasks.forecasting.panel import PanelModel, baseline_forecasts
+
+
+def _id_parts(id_col: str, ids: list, horizon: int) -> dict:
+    """The columns of a series id joined from several (``--id-col store,item``: ``"3/17"``), each repeated over the
+    horizon (``{"store": ["3", ...], "item": ["17", ...]}``); none for an id of one column."""
+    parts = [p.strip() for p in str(id_col).split(",")]
+    pieces = [str(i).split(ID_JOINER) for i in ids]
+    if len(parts) < 2 or any(len(p) != len(parts) for p in pieces):
+        return {}
+    return {name: np.repeat(np.asarray([p[k] for p in pieces], dtype=object), horizon) for k, name in enumerate(parts)}
 
 
 def predict_panel(model: PanelModel, data=None) -> pd.DataFrame:
@@ -38,7 +48,8 @@ def predict_panel(model: PanelModel, data=None) -> pd.DataFrame:
     if c is not None:                  # shrunk toward the naive forecast, as scored
         pred = combine(pred, baseline_forecasts(windows[:, :, 0], H, c["season"]), np.array([c["weight"]]))
     times = panel.time_of(positions.reshape(-1)).reshape(positions.shape)
-    table = {"id": np.repeat(np.asarray(ids, dtype=object), H), "time": times.reshape(-1)}
+    table = {"id": np.repeat(np.asarray(ids, dtype=object), H), **_id_parts(model.id_col, ids, H),
+             "time": times.reshape(-1)}
     q = model.quantiles
     table["forecast"] = (pred if not q else pred[..., len(q) // 2]).reshape(-1)
     for j, level in enumerate(q):
