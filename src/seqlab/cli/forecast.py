@@ -55,7 +55,8 @@ def add_parser(sub) -> None:
     add_arguments(p, "forecast", encoding=None)
     add_training_args(p, "forecast")
     panel = p.add_argument_group("many series (a panel)")
-    panel.add_argument("--id-col", help="the column naming each series: one global model for all of them")
+    panel.add_argument("--id-col", help="the column naming each series, or several joined by commas (store,item: a "
+                                        "series per pair): one global model for all of them")
     panel.add_argument("--wide", action="store_true", help="a row per series and a column per time step")
     panel.add_argument("--past-features", help="covariates observed up to the forecast origin (as --features)")
     panel.add_argument("--future-features", help="covariates known over the horizon (predict needs them)")
