@@ -291,6 +291,21 @@ def test_year_month_day_hour_columns_are_read_together_as_the_time(tmp_path, cap
     assert pd.read_csv(tmp_path / "p.csv")["year,month,day,hour"].tolist() == ["2015-01-01 00:00:00"]
 
 
+def test_a_date_column_and_a_column_of_whole_hours_are_read_together_as_the_time(tmp_path, capsys):
+    """UCI's bike sharing ``hour.csv`` keeps each row's date in ``dteday`` and its hour in ``hr`` (0-23): no time
+    was read; now the two are one time, as a Date,Time pair is."""
+    path = tmp_path / "hour.csv"
+    times = pd.date_range("2011-01-01", periods=72, freq="h")
+    rows = [f"{i + 1},{t:%Y-%m-%d},{t.hour},{5 + t.hour % 6}" for i, t in enumerate(times)]
+    path.write_text("instant,dteday,hr,cnt\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "o"
+    assert main(["forecast", str(path), "--target", "cnt", "--model", "naive", "--verbose", "0", "--out", str(out)]) == 0
+    assert "reading columns 'dteday' and 'hr' together as the time of each row" in capsys.readouterr().err
+    assert json.loads((out / "model" / "preprocessing.json").read_text())["freq"] == "h"
+    assert main(["predict", str(out), str(path), "--out", str(tmp_path / "p.csv")]) == 0
+    assert pd.read_csv(tmp_path / "p.csv")["dteday,hr"].tolist() == ["2011-01-04 00:00:00"]
+
+
 def test_a_parquet_series_is_forecast_and_predicted_and_a_broken_one_is_one_line(tmp_path, capsys):
     """A Parquet file was read as a CSV (a panel's alone was read as Parquet); a broken one raised pyarrow's
     ArrowInvalid (a traceback) from the NeuralForecast-format check."""

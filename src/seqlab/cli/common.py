@@ -462,21 +462,22 @@ def only_time_column(table, exclude=()) -> str | None:
 
 
 def date_and_time_columns(table, exclude=()) -> str | None:
-    """``"Date,Time"`` when the table has exactly one column of dates (that repeat) and one of times of day that
-    together read as distinct times (UCI's household power file), else None; ``with_joined_time`` joins them.
+    """``"Date,Time"`` when the table has exactly one column of dates (that repeat) and one of times of day (or of
+    whole hours named as hours: ``seqlab.data.csv.clock_of_hours``) that together read as distinct times (UCI's
+    household power file, its bike sharing ``dteday,hr``), else None; ``with_joined_time`` joins them.
 
     >>> import pandas as pd
     >>> date_and_time_columns(pd.DataFrame({"Date": ["16/12/2006"] * 2, "Time": ["23:59:00", "23:58:00"]}))
     'Date,Time'
     """
-    from seqlab.data.csv import as_dates
+    from seqlab.data.csv import as_dates, clock_of_hours
 
     columns = [c for c in table.columns if c not in exclude]
-    clock = [c for c in columns if table[c].astype(str).str.strip().str.fullmatch(TIME_OF_DAY).all()]
+    clock = [c for c in columns if clock_of_hours(table[c]).astype(str).str.strip().str.fullmatch(TIME_OF_DAY).all()]
     days = [c for c in columns if c not in clock and as_dates(table[c]) is not None]
     if len(clock) != 1 or len(days) != 1:
         return None
-    joined = as_dates(table[days[0]].astype(str) + " " + table[clock[0]].astype(str))
+    joined = as_dates(table[days[0]].astype(str) + " " + clock_of_hours(table[clock[0]]).astype(str))
     return f"{days[0]},{clock[0]}" if joined is not None and joined.is_unique else None
 
 

@@ -276,12 +276,31 @@ def calendar_times(frame: pd.DataFrame) -> pd.Series:
     return text.where(times.notna(), np.nan)
 
 
+HOUR_NAMES = ("hour", "hr", "hours")   # a column of whole hours 0-23 beside a date (UCI's bike sharing: dteday, hr)
+
+
+def clock_of_hours(column: pd.Series) -> pd.Series:
+    """A column named as hours (``HOUR_NAMES``, any case) of whole numbers 0-23 as times of day (``"07:00"``), which
+    join a date column as a time of day does; any other column as it is.
+
+    >>> clock_of_hours(pd.Series([0, 7, 23], name="hr")).tolist(), clock_of_hours(pd.Series([7], name="x")).tolist()
+    (['00:00', '07:00', '23:00'], [7])
+    """
+    if str(column.name).strip().lower() not in HOUR_NAMES:
+        return column
+    hours = pd.to_numeric(column, errors="coerce")
+    if hours.isna().any() or not hours.between(0, 23).all() or not (hours == hours.round()).all():
+        return column
+    return hours.astype(int).map("{:02d}:00".format).rename(column.name)
+
+
 def with_joined_time(df: pd.DataFrame, time_col: str | None, drop_parts: bool = False) -> pd.DataFrame:
     """``df`` with the time column ``time_col`` made of the columns it names joined by commas (``time_parts``), when it
     names several and is not a column itself; without those columns if ``drop_parts``; else ``df`` as it is. Calendar
     fields (``is_calendar``: ``year,month,day,hour``, as in the Beijing PM2.5 file) become times as pandas'
     ``to_datetime`` of a frame makes them; other columns are joined by a space (``Date,Time``, pandas'
-    ``parse_dates=[["Date", "Time"]]``; UCI's household power file).
+    ``parse_dates=[["Date", "Time"]]``; UCI's household power file), a column of whole hours as times of day
+    (``clock_of_hours``: UCI's bike sharing ``dteday,hr``).
 
     >>> df = pd.DataFrame({"Date": ["16/12/2006", "16/12/2006"], "Time": ["17:24:00", "17:25:00"], "v": [1, 2]})
     >>> with_joined_time(df, "Date,Time")["Date,Time"].tolist()
@@ -293,7 +312,8 @@ def with_joined_time(df: pd.DataFrame, time_col: str | None, drop_parts: bool = 
     parts = time_parts(time_col, df.columns)
     if parts == [time_col] or not parts:
         return df
-    joined = calendar_times(df[parts]) if is_calendar(parts) else df[parts].astype(str).agg(" ".join, axis=1)
+    joined = (calendar_times(df[parts]) if is_calendar(parts) else
+              pd.concat([clock_of_hours(df[p]) for p in parts], axis=1).astype(str).agg(" ".join, axis=1))
     joined = df.assign(**{time_col: joined})
     return joined.drop(columns=parts) if drop_parts else joined
 
