@@ -159,3 +159,20 @@ def test_generate_reads_a_text_in_the_given_encoding_and_joins_text_columns(tmp_
     assert main(["predict", str(out), str(people)]) == 0               # the recorded columns, joined again
     assert [row.split(",")[0] for row in capsys.readouterr().out.splitlines()][:4] == \
         ["text", "anna. berg", "bob", "carla. cruz"]
+
+
+def test_a_folder_of_text_files_is_learned_one_file_after_another(tmp_path, capsys):
+    """A folder of texts (a book a file; Keras' text_dataset_from_directory layout) said it was no file."""
+    folder = tmp_path / "books"
+    folder.mkdir()
+    (folder / "b.txt").write_text("the second book ends here.")
+    (folder / "a.txt").write_text("the first book begins.\n\n")
+    (folder / "empty.txt").write_text("")
+    out = tmp_path / "run"
+    assert main(["generate", "train", str(folder), "--steps", "5", "--out", str(out)]) == 0
+    assert "learning the 2 text file(s) of folder books (a.txt, ...), in name order" in capsys.readouterr().err
+    vocab = json.loads((out / "model" / "preprocessing.json").read_text())["vocab"]
+    assert set(vocab) == set("the first book begins.\nsecond ends here")
+    assert main(["generate", "train", str(folder), "--text-col", "x", "--steps", "5",
+                 "--out", str(tmp_path / "r2")]) == 2
+    assert "books is a folder of text files" in capsys.readouterr().err

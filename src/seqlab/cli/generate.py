@@ -158,10 +158,13 @@ def text_of(value, text_col: str | None = None) -> tuple[str, str | None, list[s
     """``(text, column, notes)`` of the file ``value``. A ``.csv``/``.tsv`` file (or a workbook, a Parquet file)
     is a table: the distinct values of ``text_col`` (default: its only column of text; ``a,b`` joins columns a
     and b of each row by ". ", ``seqlab.data.formats.row_texts``), one per line, and that column; learning the
-    file itself would learn its commas and counts. Anything else is read as text (column None)."""
+    file itself would learn its commas and counts. A folder is the text of its files (``_folder_text``). Anything
+    else is read as text (column None)."""
     from seqlab.tasks.generation.generator import read_text
 
     path = input_file(value)
+    if path.is_dir():
+        return _folder_text(path, text_col)
     suffix = Path(str(path).removesuffix(".gz")).suffix.lower()
     if suffix not in (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq") or not path.is_file():
         if text_col:
@@ -183,6 +186,22 @@ def text_of(value, text_col: str | None = None) -> tuple[str, str | None, list[s
         notes.append(f"seqlab: note: learning the {len(distinct):,} distinct values of column {column!r} (of "
                      f"{len(values):,}): a held-out item must not be a training one")
     return "\n".join(distinct) + "\n", column, notes
+
+
+def _folder_text(path: Path, text_col: str | None) -> tuple[str, None, list[str]]:
+    """The text of a folder of text files (``seqlab.data.text_folders.read_folder_texts``: its files, or those of
+    its sub-folders), in name order, each file's text ending with a line break, and the note that says so."""
+    from seqlab.data.text_folders import read_folder_texts
+
+    if text_col:
+        raise ConfigError(f"--text-col names a column of a CSV/TSV file; {path} is a folder of text files")
+    texts, names = read_folder_texts(path)
+    kept = [t.strip("\n") + "\n" for t in texts if t.strip()]
+    if not kept:
+        raise DataError(f"{path}: every file is empty")
+    note = (f"seqlab: note: learning the {len(kept):,} text file(s) of folder {path.name} ({names[0]}, ...), "
+            "in name order, one after another")
+    return "".join(kept), None, [note]
 
 
 MAX_CATEGORIES = 50   # a text column of at most this many values, each repeated, is a category, not text to learn
@@ -219,8 +238,8 @@ def add_parser(sub) -> None:
     cmds = add_command_group(sub, "generate", "character-level generation: train, sample, inspect", __doc__,
                              ["train", "sample", "inspect"])
     t = add_command(cmds, "train", train, help="learn a text file")
-    t.add_argument("text", help="a text file (.gz too; UTF-8 unless --encoding says), a CSV of texts, or a bundled "
-                                "data set name (names)")
+    t.add_argument("text", help="a text file (.gz too; UTF-8 unless --encoding says), a CSV of texts, a folder of "
+                                "text files (learnt one after another), or a bundled data set name (names)")
     t.add_argument("--lines", action="store_true", help="one item per line (names, words); default: running text")
     t.add_argument("--model", default="gru", help="bigram, mlp, rnn, lstm, gru or transformer")
     budget = t.add_mutually_exclusive_group()
