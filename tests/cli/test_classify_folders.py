@@ -23,7 +23,7 @@ def _folders(root, per_class=12, extra=True):
 
 
 def test_a_folder_per_class_is_trained_on_tested_and_predicted(tmp_path, capsys):
-    train, test = _folders(tmp_path / "train"), _folders(tmp_path / "test", per_class=5, extra=False)
+    train, test = _folders(tmp_path / "train"), _folders(tmp_path / "test", per_class=5)
     out = tmp_path / "run"
     assert main(["classify", str(train), "--test", str(test), "--model", "bag_of_embeddings", "--epochs", "2",
                  "--verbose", "0", "--out", str(out)]) == 0

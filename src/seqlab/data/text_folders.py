@@ -80,8 +80,9 @@ def read_text_folders(root) -> LabeledTexts:
 
 
 def read_folder_texts(root) -> tuple[list[str], list[str]]:
-    """The texts to predict in folder ``root`` and their file names: its visible files, sorted by name; with
-    class folders (and no files beside them), the files of every class folder, named ``class/file``.
+    """The texts to predict in folder ``root`` and their file names: with class folders (``class_folders``), the
+    files of each, named ``class/file``, the files beside them left out as in training (aclImdb/test's
+    ``urls_pos.txt``); else its visible files, sorted by name.
 
     >>> import pathlib, tempfile
     >>> root = pathlib.Path(tempfile.mkdtemp())
@@ -90,11 +91,11 @@ def read_folder_texts(root) -> tuple[list[str], list[str]]:
     (['first', 'second'], ['a.txt', 'b.txt'])
     """
     root = Path(root)
-    files = _files(root)
-    names = [f.name for f in files]
+    files = [f for c in class_folders(root) for f in _files(c)]
+    names = [f"{f.parent.name}/{f.name}" for f in files]
     if not files:
-        files = [f for c in class_folders(root) for f in _files(c)]
-        names = [f"{f.parent.name}/{f.name}" for f in files]
+        files = _files(root)
+        names = [f.name for f in files]
     if not files:
         raise DataError(f"{root} holds no text files to predict")
     return read_text_files(files, root), names
