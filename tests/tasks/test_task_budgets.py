@@ -190,6 +190,25 @@ def test_forecaster_chooses_differencing_on_the_validation_rows():
     assert Forecaster("linear", target="y", lookback=8, difference=False).fit(trend).difference_ is False
 
 
+def test_the_forecaster_shares_its_time_budget_among_its_networks(small_rule, monkeypatch):
+    """Each differencing option (and the refit) was given the whole time_budget: a 4 s budget trained 8 s on UCI's
+    bike sharing hours. Now the networks share it: each an equal part of what is left."""
+    from seqlab.tasks.forecasting import forecaster as module
+
+    clock = FakeClock(1.0)
+    monkeypatch.setattr(budget, "monotonic", clock)          # one second per clock reading
+    given, real = [], module.budget_callback
+    monkeypatch.setattr(module, "budget_callback",
+                        lambda *a, **k: (given.append(k.get("time_budget")), real(*a, **k))[1])
+    t = np.arange(160)
+    yearly = pd.DataFrame({"y": 0.5 * t + np.random.default_rng(1).normal(0, 3, 12)[t % 12]})
+    f = module.Forecaster("mlp", target="y", lookback=8, units=4, seed=0, time_budget=60, refit=True).fit(yearly)
+    assert len(given) == len(module.AUTO_DIFFERENCES) + 1 == 3          # two options and the refit
+    assert given[0] == pytest.approx(60 / 3, abs=1) and all(g <= 60 for g in given)
+    assert clock.now <= 60 + 10                                   # the whole fit: the budget and a few readings
+    assert f.training_["time_budget"] == 60 and f.training_["stopped_by"] == "time budget"
+
+
 def test_an_ensemble_trains_members_each_with_its_own_hold_out(small_rule, tmp_path):
     from seqlab.models.classifiers import EnsembleNet
     from seqlab.tasks import Task

@@ -44,7 +44,8 @@ from seqlab.tasks.forecasting.metrics import diebold_mariano, forecast_metrics, 
 from seqlab.tasks.forecasting.panel import PanelModel, backtest_panel
 from seqlab.tasks.forecasting.panel_predict import panel_from_state, panel_onnx_spec, panel_state, predict_panel
 from seqlab.train import Trainer
-from seqlab.train.budget import budget_callback
+from seqlab.train import budget as training_budget
+from seqlab.train.budget import budget_callback, parse_duration
 from seqlab.train.callbacks import EarlyStopping, EpochProgressBar, LearningRateScheduler
 from seqlab.train.losses import quantile_loss
 
@@ -143,7 +144,9 @@ class Forecaster(Task):
             training arguments (``seqlab.tasks.base.TRAINING_ARGUMENTS``); Adam. Here ``validation_split``
             is the rows just before the test rows, in time order (a fraction below 1 or a row count);
             ``epochs=None`` (the default) is the adaptive budget on those rows; with ``epochs``,
-            ``patience=0`` turns early stopping off; ``verbose=1`` shows a progress bar.
+            ``patience=0`` turns early stopping off; ``verbose=1`` shows a progress bar. A ``time_budget``
+            is shared by the networks one ``fit`` trains (one per differencing option, and the refit): each
+            gets an equal part of what is left.
 
     Fitted attributes: ``network_``, ``transform_``, ``season_``, ``metrics_`` (test metrics with
     ``"baseline"``), ``history_``, ``test_forecasts_`` (arrays for plots), ``targets_``, ``features_``.
@@ -260,7 +263,10 @@ class Forecaster(Task):
         self.n_rows_, self.train_end_, self.val_end_ = rows, train_end, val_end
         options = self._difference_options(train_end, step)
         fits, kept = {}, {}
-        for option in options:
+        total, start = parse_duration(self.time_budget), training_budget.monotonic()
+        parts = len(options) + bool(self.refit)   # the networks that share time_budget: an option each, the refit
+        for i, option in enumerate(options):
+            self._time_share = _share(total, start, parts - i)
             fits[option] = self._fit_option(s, option, step, train_end, val_end)
             kept[option] = {k: getattr(self, k, None) for k in _FITTED}
             if fits[option] is None:          # no validation windows: nothing to choose on
@@ -271,7 +277,10 @@ class Forecaster(Task):
             setattr(self, key, value)
         self.combination_ = self._choose_combination(s.values)
         if self._refit_applies():
+            self._time_share = _share(total, start, 1)
             self._refit_network(s.values, step)
+        if total is not None and self.training_:   # the budget given, not the chosen option's share of it
+            self.training_ = {**self.training_, "time_budget": total}
         self._keep_history(s)
         self.metrics_, self.test_forecasts_ = self._score(s.values, self._z, self._test_starts, s.times)
         del self._z, self._test_starts
@@ -405,7 +414,8 @@ class Forecaster(Task):
         loss = quantile_loss(self._quantiles) if self._quantiles else self.loss
         tr, va = _as_slice(starts["train"]), _as_slice(starts["val"])  # views of the windows: nothing copied
         validation = (X[va], Y[va]) if len(starts["val"]) else None
-        budget = budget_callback(self.epochs, patience=self.patience, time_budget=self.time_budget)
+        budget = budget_callback(self.epochs, patience=self.patience,
+                                 time_budget=getattr(self, "_time_share", self.time_budget))
         epochs = budget.fit_epochs(self.epochs, len(starts["train"]), self.batch_size)
         stopper = EarlyStopping(patience=self.patience, restore_best_weights=True) \
             if validation and self.patience and self.epochs is not None else None
@@ -444,11 +454,14 @@ class Forecaster(Task):
         with seeded(self.seed):
             trainer = Trainer(self.network_, loss=loss, optimizer="adam", metrics=(), lr=self.learning_rate,
                               seed=self.seed)
+            bound = budget_callback(best, time_budget=getattr(self, "_time_share", None))   # stops at the budget
             trainer.fit(X[_as_slice(starts)], Y[_as_slice(starts)], epochs=best, batch_size=self.batch_size,
-                        shuffle=True, callbacks=[LearningRateScheduler(lambda e: rates[min(e, len(rates) - 1)])],
-                        verbose=0)
+                        shuffle=True, verbose=0,
+                        callbacks=[LearningRateScheduler(lambda e: rates[min(e, len(rates) - 1)]), bound])
         self.network_.eval()
         self.training_ = {**self.training_, "refit_epochs": best, "refit_examples": int(len(starts))}
+        if bound.summary().get("stopped_by") == "time budget":
+            self.training_["refit_stopped_by"] = "time budget"
 
     def _refit_epochs(self, windows: int) -> int:
         """The refit's epochs on ``windows`` windows: the best epoch of the run on the training windows (the
@@ -805,6 +818,14 @@ def _least_squares(X, Y) -> np.ndarray:
     ridge = 1e-6 * np.eye(A.shape[1])
     ridge[-1, -1] = 0.0
     return np.linalg.solve(A.T @ A + ridge * len(A), A.T @ B)
+
+
+def _share(total: float | None, start: float, networks_left: int) -> float | None:
+    """What one of ``networks_left`` networks may spend of a ``time_budget`` of ``total`` seconds started at
+    ``start`` (``seqlab.train.budget.monotonic``): an equal share of what is left; None without a budget."""
+    if total is None:
+        return None
+    return max(total - (training_budget.monotonic() - start), 1e-3) / max(networks_left, 1)
 
 
 def _as_slice(starts: np.ndarray):
