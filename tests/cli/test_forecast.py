@@ -299,7 +299,8 @@ def test_a_date_column_and_a_column_of_whole_hours_are_read_together_as_the_time
     rows = [f"{i + 1},{t:%Y-%m-%d},{t.hour},{5 + t.hour % 6}" for i, t in enumerate(times)]
     path.write_text("instant,dteday,hr,cnt\n" + "\n".join(rows) + "\n")
     out = tmp_path / "o"
-    assert main(["forecast", str(path), "--target", "cnt", "--model", "naive", "--verbose", "0", "--out", str(out)]) == 0
+    assert main(["forecast", str(path), "--target", "cnt", "--model", "naive", "--verbose", "0",
+                 "--out", str(out)]) == 0
     assert "reading columns 'dteday' and 'hr' together as the time of each row" in capsys.readouterr().err
     assert json.loads((out / "model" / "preprocessing.json").read_text())["freq"] == "h"
     assert main(["predict", str(out), str(path), "--out", str(tmp_path / "p.csv")]) == 0

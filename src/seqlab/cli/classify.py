@@ -39,6 +39,7 @@ from seqlab.cli.common import (
     read_table,
     training_run,
 )
+from seqlab.data.csv import TABLE_SUFFIXES
 from seqlab.data.formats import LabeledSeries, LabeledTexts, detect_format, read_labeled
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.classifiers import SERIES_ENCODERS, TEXT_ENCODERS
@@ -262,8 +263,7 @@ def table_of(args, path: Path, fmt: str, label_col: str | None, text_col: str | 
     in a CSV/TSV) the table with --columns/--drop applied (the label and text columns kept, every one of several
     text columns joined by ``--text-col a,b``)."""
     suffix = Path(str(path).removesuffix(".gz")).suffix.lower()
-    tables = (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")
-    is_table = fmt == "csv" or (fmt == "text" and (text_col or label_col or suffix in tables))
+    is_table = fmt == "csv" or (fmt == "text" and (text_col or label_col or suffix in TABLE_SUFFIXES))
     if not is_table:
         if args.columns or args.drop:
             raise ConfigError(f"--columns/--drop apply to tables (csv, or texts in a CSV with --text-col); "

@@ -184,8 +184,8 @@ def _neuralforecast_columns(args) -> None:
     ``--id-col`` or ``--target``: read it as that panel, and say so on stderr. Likewise a file whose columns
     after the first number the steps (``V1, V2, V3, ...``: the M4 competition's, a series per row from its first
     value) over a first column of distinct names: a wide panel (``--wide --id-col V1``)."""
-    from seqlab.data.csv import read_frame
-    from seqlab.data.panel import PARQUET_SUFFIXES, step_columns
+    from seqlab.data.csv import PARQUET_SUFFIXES, read_frame
+    from seqlab.data.panel import step_columns
 
     path = input_file(args.csv)
     try:

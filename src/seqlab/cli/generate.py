@@ -160,13 +160,14 @@ def text_of(value, text_col: str | None = None) -> tuple[str, str | None, list[s
     and b of each row by ". ", ``seqlab.data.formats.row_texts``), one per line, and that column; learning the
     file itself would learn its commas and counts. A folder is the text of its files (``_folder_text``). Anything
     else is read as text (column None)."""
+    from seqlab.data.csv import TABLE_SUFFIXES
     from seqlab.tasks.generation.generator import read_text
 
     path = input_file(value)
     if path.is_dir():
         return _folder_text(path, text_col)
     suffix = Path(str(path).removesuffix(".gz")).suffix.lower()
-    if suffix not in (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq") or not path.is_file():
+    if suffix not in TABLE_SUFFIXES or not path.is_file():
         if text_col:
             raise ConfigError(f"--text-col names a column of a CSV/TSV file; {value} is read as text")
         return read_text(path), None, []

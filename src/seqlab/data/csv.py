@@ -483,7 +483,8 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, *, encoding: 
                **options) -> pd.DataFrame:
     """The table in CSV file ``path`` (gzipped too), header names stripped, every failure a DataError:
     a missing or empty file, one that is not CSV or not text, a header without rows. ``options`` go to
-    ``pandas.read_csv`` (``dtype=str``, ``keep_default_na=False``...).
+    ``pandas.read_csv`` (``dtype=str``, ``keep_default_na=False``...). A workbook, a Parquet file and JSON (Lines)
+    are read as tables too, by their suffix (``TABLE_SUFFIXES``), with ``usecols``, ``nrows`` and ``dtype=str``.
 
     ``encoding`` (default: the one ``ENCODING`` holds, ``--encoding``) is used exactly: a file that does not
     decode in it is a DataError naming it and the byte; an unknown name is a ConfigError. With neither, the file
@@ -506,8 +507,11 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, *, encoding: 
         raise ConfigError(f"the thousands separator must be one character, e.g. ',', got {thousands!r}")
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return _read_workbook(path, thousands, options)
-    if path.suffix.lower() in (".parquet", ".pq"):
+    if path.suffix.lower() in PARQUET_SUFFIXES:
         return _read_parquet(path, options)
+    if path.suffix.lower() in JSON_SUFFIXES or (path.suffix.lower() == ".gz" and
+                                                 Path(path.stem).suffix.lower() in JSON_SUFFIXES):
+        return _read_json(path, encoding, options)
     if "keep_default_na" not in options and "dtype" not in options:   # "?" is a gap, as pandas' "NA" and "NaN"
         options["na_values"] = [*options.get("na_values", []), *MISSING_MARKS]
     if _looks_binary(_file_bytes(path, 65536)) and not (encoding and _wide(encoding)):   # a workbook named .csv
@@ -562,6 +566,10 @@ def _read_frame(path: Path, sep: str, thousands: str | None, options: dict) -> p
 
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")   # read with pandas.read_excel (openpyxl: seqlab[excel])
+PARQUET_SUFFIXES = (".parquet", ".pq")          # read with pandas.read_parquet (pyarrow: seqlab[panel])
+JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")  # JSON Lines (a record a line: Hugging Face's to_json) or an array
+# every file read_frame reads as a table, beside .csv and .tsv (gzipped too)
+TABLE_SUFFIXES = (".csv", ".tsv", *EXCEL_SUFFIXES, *PARQUET_SUFFIXES, *JSON_SUFFIXES)
 
 
 def _read_workbook(path: Path, thousands: str | None, options: dict) -> pd.DataFrame:
@@ -607,6 +615,49 @@ def _read_parquet(path: Path, options: dict) -> pd.DataFrame:
     except (ValueError, OSError) as e:   # pyarrow's ArrowInvalid is a ValueError
         raise DataError(f"{path}: not a readable Parquet file ({str(e).splitlines()[0] if str(e) else e!r})") \
             from None
+    return _as_read(df, path, options)
+
+
+def _read_json(path: Path, encoding: str | None, options: dict) -> pd.DataFrame:
+    """A JSON Lines file (a record a line: ``{"text": "...", "label": 1}``, as Hugging Face's ``Dataset.to_json``
+    writes it) or a JSON array of records, as ``read_frame`` reads a CSV (``_as_read``); a cell holding a list or
+    an object is its JSON text."""
+    import json
+
+    raw = _file_bytes(path)
+    try:
+        text = raw.decode(encoding or "utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise _undecodable(path, encoding or "utf-8", e, raw) from None
+    lines = [(1, text)] if text.lstrip()[:1] == "[" else [(i, t) for i, t in enumerate(text.splitlines(), 1)
+                                                          if t.strip()]
+    records = []
+    for number, chunk in lines:
+        try:
+            record = json.loads(chunk)
+        except json.JSONDecodeError as e:
+            raise DataError(f"{path}: not readable JSON (line {number + e.lineno - 1}: {e.msg}); give a record a "
+                            "line, or an array of records") from None
+        records += record if len(lines) == 1 and isinstance(record, list) else [record]
+    if not records:
+        raise DataError(f"{path}: holds no records")
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise DataError(f"{path}: JSON that is not records (objects of column: value); give a record a line, or "
+                        "an array of records")
+    df = pd.DataFrame.from_records(records)
+    nested = [c for c in df.columns if df[c].map(lambda v: isinstance(v, (list, dict))).any()]
+    for c in nested:
+        df[c] = df[c].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
+    use = options.get("usecols")
+    if use is not None:   # names or positions, as pandas.read_csv takes them
+        df = df.iloc[:, [u if isinstance(u, int) else df.columns.get_loc(u) for u in use]]
+    return _as_read(df, path, options)
+
+
+def _as_read(df: pd.DataFrame, path: Path, options: dict) -> pd.DataFrame:
+    """A table read from a file that is no CSV (Parquet, JSON) as ``read_frame`` gives a CSV's: the first
+    ``nrows`` rows, column names as strings, stripped; ``dtype=str`` makes every cell text as a CSV's are (empty
+    where missing with ``keep_default_na=False``); a table without rows a DataError."""
     if options.get("nrows") is not None:
         df = df.head(int(options["nrows"]))
     df.columns = [str(c).strip() for c in df.columns]

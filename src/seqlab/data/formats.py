@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.data.csv import decode, named_columns, read_frame
+from seqlab.data.csv import TABLE_SUFFIXES, decode, named_columns, read_frame
 from seqlab.data.limits import check_magnitude
 from seqlab.data.text_folders import read_folder_texts, read_text_folders
 from seqlab.io.errors import ConfigError, DataError
@@ -419,13 +419,13 @@ def read_word_vectors(path: str | Path, word_index: dict[str, int], vocab_size: 
 
 def detect_format(path: str | Path, text_col: str | None = None) -> str:
     """The format implied by a file name: ``.ts`` -> ts, ``.tsv``/``.txt`` -> ucr, ``.arff`` -> arff, ``.csv`` (or
-    an Excel ``.xlsx``, a ``.parquet``) -> csv (text when ``text_col`` is given). Raises ConfigError when the name
-    says nothing."""
+    an Excel ``.xlsx``, a ``.parquet``, JSON Lines: ``seqlab.data.csv.TABLE_SUFFIXES``) -> csv (text when
+    ``text_col`` is given); a folder -> text. Raises ConfigError when the name says nothing."""
     suffix = _suffix(path)
     if text_col is not None or Path(path).is_dir():   # a folder: a sub-folder of text files per class
         return "text"
-    found = {".ts": "ts", ".tsv": "ucr", ".txt": "ucr", ".csv": "csv", ".arff": "arff", ".xlsx": "csv",
-             ".xlsm": "csv", ".parquet": "csv", ".pq": "csv"}.get(suffix)
+    found = {".ts": "ts", ".tsv": "ucr", ".txt": "ucr", ".arff": "arff",
+             **{t: "csv" for t in TABLE_SUFFIXES if t != ".tsv"}}.get(suffix)
     if found is None:
         raise ConfigError(f"cannot tell the format of {path} from its name; give --format "
                           f"({'|'.join(FORMATS)})")

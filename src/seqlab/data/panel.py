@@ -38,7 +38,6 @@ from seqlab.data.csv import as_dates, named_columns, read_frame, to_times, with_
 from seqlab.io.errors import ConfigError, DataError
 
 FILLS = ("ffill", "interpolate", "zero")
-PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
 @dataclass
@@ -82,19 +81,12 @@ class Panel:
 
 
 def read_table(path) -> pd.DataFrame:
-    """A CSV file, or a Parquet file (``.parquet``/``.pq``, read with pyarrow), as a DataFrame."""
+    """A CSV file, or a Parquet or JSON Lines file (``seqlab.data.csv.read_frame``), as a DataFrame."""
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: no such file")
     try:
-        if path.suffix.lower() in PARQUET_SUFFIXES:
-            try:
-                import pyarrow  # noqa: F401
-            except ImportError:
-                raise ConfigError("reading Parquet needs pyarrow: pip install 'seqlab[panel]'") from None
-            frame = pd.read_parquet(path, engine="pyarrow")
-        else:
-            frame = read_frame(path)   # separators, decimal commas and thousands as every seqlab CSV reader
+        frame = read_frame(path)   # separators, decimal commas and thousands as every seqlab CSV reader; Parquet
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as e:
         raise DataError(f"{path} cannot be read: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
     if frame.empty:
