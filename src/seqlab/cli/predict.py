@@ -107,6 +107,11 @@ def classifier_table(task, args):
     table = next(_classified(task, [inputs], is_text))
     if "sequence" in table:   # a tagger's per-step rows: no per-sequence score
         return table
+    return _scored(table, truth)
+
+
+def _scored(table: pd.DataFrame, truth: list) -> Scored:
+    """``table`` of predictions with the true labels beside them, and their accuracy and macro F1."""
     from sklearn.metrics import accuracy_score, f1_score
 
     table["label"] = truth
@@ -117,8 +122,6 @@ def classifier_table(task, args):
 def _folder_classified(task, root: Path):
     """A text classifier's predictions for a folder (``seqlab.data.text_folders``): one row per file, named in
     column ``file``; a folder of class folders named as the model's classes is scored, as a labelled file is."""
-    from sklearn.metrics import accuracy_score, f1_score
-
     from seqlab.data.text_folders import read_folder_texts
 
     texts, names = read_folder_texts(root)
@@ -127,9 +130,7 @@ def _folder_classified(task, root: Path):
     truth = [n.partition("/")[0] for n in names if "/" in n]
     if len(truth) < len(names) or not set(truth) <= {str(c) for c in task.classes_}:
         return table
-    table["label"] = truth
-    return Scored(table, {"accuracy": float(accuracy_score(truth, table["prediction"])),
-                          "f1_macro": float(f1_score(truth, table["prediction"], average="macro", zero_division=0))})
+    return _scored(table, truth)
 
 
 def _labelled_input(task, args, path: Path | pd.DataFrame, fmt: str, recorded: dict):
