@@ -112,6 +112,21 @@ def monotonic() -> float:
     return time.monotonic()
 
 
+def time_share(total: float | None, start: float, parts_left: int) -> float | None:
+    """What one of ``parts_left`` trainings may spend of a time budget of ``total`` seconds started at ``start``
+    (a ``monotonic`` reading): an equal part of what is left (a millisecond when nothing is); None without a
+    budget. The tasks that train several networks in one fit (ensemble members, a forecaster's differencing
+    options, a refit) give each its share, so the whole fit keeps to the budget.
+
+    >>> start = monotonic()
+    >>> round(time_share(60.0, start, 3)), time_share(None, start, 3)
+    (20, None)
+    """
+    if total is None:
+        return None
+    return max(total - (monotonic() - start), 1e-3) / max(int(parts_left), 1)
+
+
 @dataclass(frozen=True)
 class BudgetRule:
     """The numbers of the adaptive rule (see the module docstring); the defaults are seqlab's.

@@ -3,6 +3,7 @@ bag's embedding rows into a linear head (checked with NumPy), padding changes no
 from dataclasses import replace
 
 import numpy as np
+import pytest
 import torch
 
 from seqlab.data.ngrams import ngram_bag
@@ -109,5 +110,12 @@ def test_the_default_refits_on_every_text_only_when_the_budget_held_out_its_own_
     assert clf.training_["refit_epochs"] == best and clf.training_["refit_examples"] == 500
     assert "trained again from the same start on all 500 examples" in budget.describe(clf.training_)
     assert TextClassifier(refit=False, **kw).fit(texts, y).refit_epochs_ == []
-    assert TextClassifier(time_budget="1h", **kw).fit(texts, y).refit_epochs_ == []   # a budget is not spent twice
+    # under a time budget the net and its refit share it (each net had been given all of it, and no refit ran)
+    from seqlab.tasks.classification import classifier as module
+
+    shares, real = [], module.budget_callback
+    monkeypatch.setattr(module, "budget_callback",
+                        lambda *a, **k: (shares.append(k["time_budget"]), real(*a, **k))[1])
+    assert TextClassifier(time_budget="1h", **kw).fit(texts, y).refit_epochs_ == [best]
+    assert len(shares) == 2 and shares[0] == pytest.approx(1800, abs=60) and shares[1] > shares[0]
     assert TextClassifier(**kw).fit(texts[:400], y[:400], validation_data=(texts[400:], y[400:])).refit_epochs_ == []

@@ -30,6 +30,8 @@ from seqlab.models.classifiers import (
 )
 from seqlab.tasks.classification.classifier import NetTask, one_label_each
 from seqlab.tasks.classification.tfidf_logistic import CHARS, CHARS_C, TENSOR_PREFIX, TFIDF_C, TfidfLogistic
+from seqlab.train import budget as training_budget
+from seqlab.train.budget import parse_duration
 
 FASTTEXT_LR = 0.005  # Adam's rate for fasttext when learning_rate=None: a linear model on averaged vectors
                      # learns slowly at 0.001
@@ -72,10 +74,12 @@ class TextClassifier(NetTask):
             start on the training and validation texts together, for the number of epochs that
             had the lowest validation loss (``refit_epochs_``); the vocabulary stays the training one.
             None (the default): refit when the validation texts are the adaptive budget's own 20%
-            (``epochs=None``, no ``validation_data``, ``validation_split`` or ``time_budget``), so the model learns
-            from every text it was given. Chosen by 3-fold cross-validation on the training parts of
-            three 1,000-sentence sentiment sets (``benchmarks/choose_text_defaults.py``): +0.1, +1.0
-            and +2.1 accuracy points for the default model, at about twice the training time.
+            (``epochs=None``, no ``validation_data`` or ``validation_split``), so the model learns from every text
+            it was given. A ``time_budget`` is shared by the nets and their refits, each an equal part of what is
+            left (before session 15 every net was given the whole budget, and there was no refit under one).
+            Chosen by 3-fold cross-validation on the training parts of three 1,000-sentence sentiment sets
+            (``benchmarks/choose_text_defaults.py``): +0.1, +1.0 and +2.1 accuracy points for the default
+            model, at about twice the training time.
         linear_weight: above 0, also fit TF-IDF (word 1-2-grams, sublinear tf) + logistic regression (C=20), the
             reports' strong baseline (``tfidf_logistic``), on the training texts given to ``fit`` (never on
             ``validation_data``), and predict ``(1 - linear_weight)`` times the nets' averaged probabilities plus
@@ -166,7 +170,9 @@ class TextClassifier(NetTask):
             val = (self._inputs(validation_data[0]), self._label_index(validation_data[1]))
         x, members, histories, refits = self._pad(seqs), [], [], []
         refit = self.refit if self.refit is not None else (
-            self.epochs is None and validation_data is None and not self.validation_split and self.time_budget is None)
+            self.epochs is None and validation_data is None and not self.validation_split)
+        total, start = parse_duration(self.time_budget), training_budget.monotonic()
+        passes = len(plan) * (2 if refit else 1)   # the trainings that share time_budget: each net, its refit
         for i, encoder in enumerate(plan):
             seed = None if self.seed is None else self.seed + i
             self._build_net(config(encoder), seed)
@@ -174,7 +180,9 @@ class TextClassifier(NetTask):
                 self.model_.embedding.set_weights([matrix])
                 self.model_.embedding.trainable = bool(self.trainable)
             rate = FASTTEXT_LR if self.learning_rate is None and encoder == "fasttext" else None
-            self._train(x, y_idx, seed, val, class_weight=self._class_weight(y_idx), learning_rate=rate)
+            done = i * passes // len(plan)
+            self._train(x, y_idx, seed, val, class_weight=self._class_weight(y_idx), learning_rate=rate,
+                        time_budget=training_budget.time_share(total, start, passes - done))
             if refit and "val_loss" in self.history_:  # again from the same start, on all the texts
                 stopped, best = self.history_, int(np.argmin(self.history_["val_loss"])) + 1
                 summary = self.training_
@@ -185,7 +193,7 @@ class TextClassifier(NetTask):
                     self.model_.embedding.set_weights([matrix])
                     self.model_.embedding.trainable = bool(self.trainable)
                 self._train(x_all, y_all, seed, None, class_weight=self._class_weight(y_all), learning_rate=rate,
-                            epochs=best)
+                            epochs=best, time_budget=training_budget.time_share(total, start, passes - done - 1))
                 self.history_ = stopped  # loss.png shows the run that chose the epochs
                 self.training_ = {**summary, "refit_epochs": best, "refit_examples": int(len(x_all))}
                 refits.append(best)

@@ -266,7 +266,7 @@ class Forecaster(Task):
         total, start = parse_duration(self.time_budget), training_budget.monotonic()
         parts = len(options) + bool(self.refit)   # the networks that share time_budget: an option each, the refit
         for i, option in enumerate(options):
-            self._time_share = _share(total, start, parts - i)
+            self._time_share = training_budget.time_share(total, start, parts - i)
             fits[option] = self._fit_option(s, option, step, train_end, val_end)
             kept[option] = {k: getattr(self, k, None) for k in _FITTED}
             if fits[option] is None:          # no validation windows: nothing to choose on
@@ -277,7 +277,7 @@ class Forecaster(Task):
             setattr(self, key, value)
         self.combination_ = self._choose_combination(s.values)
         if self._refit_applies():
-            self._time_share = _share(total, start, 1)
+            self._time_share = training_budget.time_share(total, start, 1)
             self._refit_network(s.values, step)
         if total is not None and self.training_:   # the budget given, not the chosen option's share of it
             self.training_ = {**self.training_, "time_budget": total}
@@ -818,14 +818,6 @@ def _least_squares(X, Y) -> np.ndarray:
     ridge = 1e-6 * np.eye(A.shape[1])
     ridge[-1, -1] = 0.0
     return np.linalg.solve(A.T @ A + ridge * len(A), A.T @ B)
-
-
-def _share(total: float | None, start: float, networks_left: int) -> float | None:
-    """What one of ``networks_left`` networks may spend of a ``time_budget`` of ``total`` seconds started at
-    ``start`` (``seqlab.train.budget.monotonic``): an equal share of what is left; None without a budget."""
-    if total is None:
-        return None
-    return max(total - (training_budget.monotonic() - start), 1e-3) / max(networks_left, 1)
 
 
 def _as_slice(starts: np.ndarray):
