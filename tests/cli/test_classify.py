@@ -423,6 +423,10 @@ def test_encoding_reads_a_shift_jis_csv_of_texts_and_an_unknown_one_is_one_line(
     assert sorted(Task.load(out / "model").classes_) == ["悪い", "良い"]
     assert main(["predict", str(out), str(data), "--encoding", "shift_jis", "--output", str(tmp_path / "p.csv")]) == 0
     assert pd.read_csv(tmp_path / "p.csv")["text"].str.contains("商品").sum() == 10
+    assert main(["predict", str(out), str(data), "--output", str(tmp_path / "q.csv")]) == 0   # as in training
+    assert "reading " + str(data) + " as shift_jis, the encoding the model's training file was read in" in (
+        capsys.readouterr().err)
+    assert pd.read_csv(tmp_path / "q.csv")["text"].str.contains("商品").sum() == 10
     with pytest.raises(SystemExit) as refused:                       # a usage error, as argparse's own
         main(["classify", str(data), "--encoding", "klingon", "--out", str(tmp_path / "r2")])
     err = capsys.readouterr().err

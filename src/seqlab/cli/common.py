@@ -343,10 +343,12 @@ class Run:
     def save(self, model, name: str = "model", input: dict | None = None) -> None:
         """The model directory (config.json, model.safetensors, preprocessing.json); ``input`` (how the
         command read its training table: columns, label/time columns, format) goes beside them as
-        ``input.json``, so ``seqlab predict`` reads the same kind of file the same way."""
+        ``input.json``, so ``seqlab predict`` reads the same kind of file the same way, with the ``--encoding``
+        the command was given."""
         model.save(self.dir / name)
-        if input is not None:
-            self.json(f"{name}/input.json", input)
+        encoding = self.settings.get("encoding")
+        if input is not None or encoding:
+            self.json(f"{name}/input.json", {**(input or {}), **({"encoding": encoding} if encoding else {})})
 
     def json(self, name: str, data) -> None:
         from seqlab.inspect.report import write_json

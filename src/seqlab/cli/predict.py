@@ -48,7 +48,7 @@ from seqlab.cli.common import (
     read_table,
 )
 from seqlab.cli.predict_tasks import TASK_TABLES, Scored, recorded_input
-from seqlab.data.csv import read_frame, separator_of
+from seqlab.data.csv import read_frame, reading_encoding, separator_of
 from seqlab.data.formats import detect_format, read_labeled, read_unlabeled
 from seqlab.data.unlabeled import iter_unlabeled
 from seqlab.io.atomic import atomic_path
@@ -305,6 +305,17 @@ def run(args: argparse.Namespace) -> int:
 
     task = Task.load(model_dir(args.run_dir))
     input_file(args.input)                       # a missing INPUT: the same line in every command
+    trained_in = recorded_input(model_dir(args.run_dir)).get("encoding")
+    if args.encoding is None and trained_in:     # INPUT read as the training file was
+        print(f"seqlab: note: reading {args.input} as {trained_in}, the encoding the model's training file was "
+              "read in (--encoding names another)", file=sys.stderr)
+        with reading_encoding(trained_in):
+            return _predict(task, args)
+    return _predict(task, args)
+
+
+def _predict(task, args: argparse.Namespace) -> int:
+    """Predict INPUT with ``task`` as its kind reads it, and print or write the table (and its scores)."""
     kind = type(task).__name__
     if kind in TASK_TABLES:
         result = TASK_TABLES[kind](task, args, recorded_input(model_dir(args.run_dir)))
