@@ -1,6 +1,9 @@
 """Texts kept a file each in a folder per class (Keras' text_dataset_from_directory, scikit-learn's load_files:
 aclImdb, Pang and Lee's review polarity, the 20 Newsgroups): classify trains on such a folder and predict reads one.
 ``seqlab classify FOLDER`` said it could not tell the format of the folder from its name."""
+import json
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -58,3 +61,23 @@ def test_a_folder_that_is_no_text_classes_is_one_line(tmp_path, capsys, layout, 
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "r").exists()
+
+
+def test_a_folder_of_the_ucr_archive_trains_on_its_train_file_and_tests_on_its_test_file(tmp_path, capsys):
+    """``UCRArchive_2018/GunPoint`` holds GunPoint_TRAIN.tsv and GunPoint_TEST.tsv (the UEA archive: .ts, .arff);
+    the folder was read as a folder of texts."""
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "Wave"
+    folder.mkdir()
+    for split, n in (("TRAIN", 20), ("TEST", 10)):
+        labels = np.arange(n) % 2 + 1
+        shape = np.sin(np.linspace(0, 6, 24))[None] * np.where(labels[:, None] == 1, 1, -1)
+        series = shape + rng.normal(0, .1, (n, 24))
+        (folder / f"Wave_{split}.tsv").write_text("\n".join("\t".join([str(c), *map(str, s)])
+                                                             for c, s in zip(labels, series)) + "\n")
+    (folder / "README.md").write_text("a wave set")
+    assert main(["classify", str(folder), "--model", "gru", "--epochs", "1", "--verbose", "0",
+                 "--out", str(tmp_path / "run")]) == 0
+    captured = capsys.readouterr()
+    assert "Wave: training on Wave_TRAIN.tsv, testing on Wave_TEST.tsv (the archive's own split)" in captured.err
+    assert json.loads((tmp_path / "run" / "metrics.json").read_text())["n"] == 10

@@ -100,6 +100,13 @@ def load_data(args, notes: list | None = None):
             raise ConfigError(f"{args.train} is a bundled set with its own test split; do not give --test")
         return bundled
     train_file = input_file(args.train)
+    if train_file.is_dir() and args.test is None:
+        split = archive_split(train_file)
+        if split is not None:   # the UCR/UEA archive's layout: GunPoint/GunPoint_TRAIN.tsv beside its _TEST
+            train_file, test_file = split
+            args.train, args.test = str(train_file), str(test_file)
+            tell([f"seqlab: note: {split[0].parent.name}: training on {train_file.name}, testing on {test_file.name} "
+                  "(the archive's own split)"])
     if args.format is None and args.text_col is None and detect_format(train_file) == "csv":
         tell(_find_columns(args, train_file))
     fmt = args.format or detect_format(train_file, args.text_col)
@@ -122,6 +129,29 @@ def load_data(args, notes: list | None = None):
             raise DataError(f"TRAIN series have {train.n_channels} channel(s) but --test series have "
                             f"{test.n_channels}; they must match")
     return train, test, fmt
+
+
+ARCHIVE_SUFFIXES = (".ts", ".tsv", ".arff", ".txt")   # the UCR/UEA archive's files, in the order preferred
+
+
+def archive_split(folder: Path) -> tuple[Path, Path] | None:
+    """``(TRAIN file, TEST file)`` of a folder laid out as the UCR and UEA archives are (``GunPoint/GunPoint_TRAIN.tsv``
+    beside ``GunPoint_TEST.tsv``, or ``.ts``, ``.arff``, ``.txt``: the first of ``ARCHIVE_SUFFIXES`` that has
+    both), else None.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> for name in ("GunPoint_TRAIN.tsv", "GunPoint_TEST.tsv", "GunPoint_TRAIN.arff", "README.md"):
+    ...     _ = (root / name).write_text("")
+    >>> [p.name for p in archive_split(root)]
+    ['GunPoint_TRAIN.tsv', 'GunPoint_TEST.tsv']
+    """
+    for suffix in ARCHIVE_SUFFIXES:
+        train = sorted(p for p in folder.glob(f"*_TRAIN{suffix}") if p.is_file())
+        test = sorted(p for p in folder.glob(f"*_TEST{suffix}") if p.is_file())
+        if len(train) == 1 and len(test) == 1:
+            return train[0], test[0]
+    return None
 
 
 def text_columns(table: pd.DataFrame, label_col: str | None = None) -> tuple[str, str] | None:
