@@ -517,8 +517,8 @@ def majority_verdict(metrics: dict, baseline: dict) -> str:
 def add_parser(subparsers) -> None:
     """Register ``seqlab classify``."""
     p = add_command(subparsers, "classify", run, help="train a sequence or text classifier (writes a run directory)")
-    p.add_argument("train", help="training file (.gz too), folder of class folders of text files, or bundled data "
-                                 "set name")
+    p.add_argument("train", help="training file (.gz too), folder of class folders of text files, a UCR/UEA "
+                                 "archive folder (its *_TRAIN and *_TEST files), or bundled data set name")
     p.add_argument("--test", help="test file in the same format (default: a stratified split of TRAIN)")
     add_arguments(p, "classify", format=Described("from the file name"),
                   text_col=Described("the CSV's column of texts; of several, the one of most words; with --format "
