@@ -307,6 +307,26 @@ def test_a_date_column_and_a_column_of_whole_hours_are_read_together_as_the_time
     assert pd.read_csv(tmp_path / "p.csv")["dteday,hr"].tolist() == ["2011-01-04 00:00:00"]
 
 
+def test_a_series_per_column_beside_a_headerless_time_column_is_not_a_panel_per_row(tmp_path, capsys):
+    """UCI's electricity file (LD2011_2014.txt: ``;``, decimal commas, an unnamed column of times, then MT_001 ...
+    MT_370) was read as an M4 file (a series per row, the numbered columns its steps), and with --target its time
+    column was dropped as a pandas index; without --target the refusal listed all 370 columns twice."""
+    times = pd.date_range("2011-01-01 00:15", periods=80, freq="15min")
+    rng = np.random.default_rng(0)
+    rows = [";".join([f"{t:%Y-%m-%d %H:%M:%S}", *(f"{v:.3f}".replace(".", ",") for v in rng.random(20) * 100)])
+            for t in times]
+    path = tmp_path / "LD2011_2014.txt"
+    path.write_text(";" + ";".join(f"MT_{i:03d}" for i in range(1, 21)) + "\n" + "\n".join(rows) + "\n")
+    assert main(["forecast", str(path), "--model", "naive", "--out", str(tmp_path / "a")]) == 2
+    err = capsys.readouterr().err
+    assert "M4" not in err and "MT_012, ... (8 more)" in err and err.count("seqlab: error") == 1
+    out = tmp_path / "b"
+    assert main(["forecast", str(path), "--target", "MT_001", "--model", "naive", "--verbose", "0",
+                 "--out", str(out)]) == 0
+    assert "reading column 'Unnamed: 0' as the time of each row" in capsys.readouterr().err
+    assert json.loads((out / "model" / "preprocessing.json").read_text())["freq"] == "15min"
+
+
 def test_a_parquet_series_is_forecast_and_predicted_and_a_broken_one_is_one_line(tmp_path, capsys):
     """A Parquet file was read as a CSV (a panel's alone was read as Parquet); a broken one raised pyarrow's
     ArrowInvalid (a traceback) from the NeuralForecast-format check."""

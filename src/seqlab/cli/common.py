@@ -243,8 +243,8 @@ def select_columns(frame, args, keep=(), source="the table"):
     """``frame`` with ``--columns``/``--drop`` of ``args`` applied (``keep``: columns other options name, kept
     whatever ``--columns`` says; a name with commas that is not a column, ``--text-col title,body``, keeps each)
     and a pandas index column (``Unnamed: 0``, written by ``DataFrame.to_csv`` without ``index=False``) dropped
-    with a note on stderr, unless ``--columns`` names it. A name that is not a column is a DataError listing the
-    columns."""
+    with a note on stderr, unless ``--columns`` names it or it holds distinct times (a time index written so: the
+    time of each row). A name that is not a column is a DataError listing the columns."""
     wanted, dropped = names_of(getattr(args, "columns", None)), names_of(getattr(args, "drop", None))
     for option, names in (("--columns", wanted), ("--drop", dropped)):
         missing = [c for c in names if c not in frame.columns]
@@ -252,13 +252,22 @@ def select_columns(frame, args, keep=(), source="the table"):
             raise DataError(f"{source}: column(s) {', '.join(map(repr, missing))} not found (named by {option}); "
                             f"columns are: {', '.join(map(str, frame.columns))}")
     keep = [part for c in keep if c for part in ([c] if c in frame.columns else names_of(c))]   # "Date,Time", "a,b"
-    index_cols = [c for c in frame.columns if str(c).startswith("Unnamed: ") and c not in wanted + list(keep)]
+    index_cols = [c for c in frame.columns if str(c).startswith("Unnamed: ") and c not in wanted + list(keep)
+                  and not _holds_times(frame[c])]   # a headerless column of times is the time (UCI's electricity)
     if index_cols:
         print(f"seqlab: note: {source}: left out column(s) {', '.join(index_cols)} (a column without a header, "
               "such as the index pandas writes; name it in --columns to use it)", file=sys.stderr)
     if wanted:
         frame = frame[[c for c in frame.columns if c in wanted or c in keep]]
     return frame.drop(columns=[c for c in [*index_cols, *dropped] if c in frame.columns and c not in keep])
+
+
+def _holds_times(column) -> bool:
+    """Whether a column's values all read as distinct times (``seqlab.data.csv.as_dates``)."""
+    from seqlab.data.csv import as_dates
+
+    dates = as_dates(column)
+    return dates is not None and dates.is_unique
 
 
 def read_table(args, value, keep=(), **read_options):
@@ -449,14 +458,12 @@ def only_time_column(table, exclude=()) -> str | None:
     >>> only_time_column(pd.DataFrame({"Time": ["17:24:00", "17:25:00"], "Power": [4.2, 5.3]})) is None
     True
     """
-    from seqlab.data.csv import as_dates
 
     found = []
     for column in (c for c in table.columns if c not in exclude):
         if table[column].astype(str).str.strip().str.fullmatch(TIME_OF_DAY).all():
             continue   # times of day without dates (UCI's Date;Time columns): sorting by them would mix the days
-        dates = as_dates(table[column])
-        if dates is not None and dates.is_unique:
+        if _holds_times(table[column]):
             found.append(str(column))
     if found:
         return found[0] if len(found) == 1 else None

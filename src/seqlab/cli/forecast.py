@@ -32,7 +32,7 @@ from seqlab.data import read_csv
 from seqlab.data.csv import time_parts
 from seqlab.data.series import value_columns
 from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
-from seqlab.io.errors import ConfigError, DataError
+from seqlab.io.errors import ConfigError, DataError, names_listed
 from seqlab.models.forecasting import MODEL_NAMES
 from seqlab.tasks.forecasting.combination import weight_text
 from seqlab.tasks.forecasting.forecaster import COMBINATION_BASELINES, DIFFERENCE_NAMES, Forecaster
@@ -184,7 +184,7 @@ def _neuralforecast_columns(args) -> None:
     ``--id-col`` or ``--target``: read it as that panel, and say so on stderr. Likewise a file whose columns
     after the first number the steps (``V1, V2, V3, ...``: the M4 competition's, a series per row from its first
     value) over a first column of distinct names: a wide panel (``--wide --id-col V1``)."""
-    from seqlab.data.csv import PARQUET_SUFFIXES, read_frame
+    from seqlab.data.csv import PARQUET_SUFFIXES, as_dates, read_frame
     from seqlab.data.panel import step_columns
 
     path = input_file(args.csv)
@@ -202,7 +202,9 @@ def _neuralforecast_columns(args) -> None:
         import pandas as pd
 
         ids = read_frame(path, usecols=[0], dtype=str).iloc[:, 0]
-        if ids.is_unique and pd.to_numeric(ids, errors="coerce").isna().all():
+        # a series per row is named down the first column; times there are a series per column (UCI's electricity
+        # file: its unnamed time column beside MT_001, MT_002, ...)
+        if ids.is_unique and pd.to_numeric(ids, errors="coerce").isna().all() and as_dates(ids) is None:
             args.wide, args.id_col = True, str(columns[0])
             print(f"seqlab: note: {Path(args.csv).name} holds a series per row named in {args.id_col!r}, its "
                   f"columns {columns[1]}, {columns[2]}, ... numbering the steps (the M4 competition's files): one "
@@ -230,10 +232,10 @@ def only_numeric_column(table, exclude=(), source="the table") -> tuple[list[str
     """
     numeric, steps = value_columns(table, exclude)
     if len(numeric) != 1:
-        found = f"its numeric columns are {', '.join(numeric + steps)}" if numeric + steps else \
+        found = f"its numeric columns are {names_listed(numeric + steps)}" if numeric + steps else \
             "it has no numeric column"
         raise ConfigError(f"--target is required: say which column to forecast ({source}: {found}; "
-                          f"columns are: {', '.join(map(str, table.columns))})")
+                          f"columns are: {names_listed(table.columns)})")
     return numeric, steps
 
 

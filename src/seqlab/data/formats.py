@@ -35,7 +35,7 @@ import pandas as pd
 from seqlab.data.csv import TABLE_SUFFIXES, decode, named_columns, read_frame
 from seqlab.data.limits import check_magnitude
 from seqlab.data.text_folders import read_folder_texts, read_text_folders
-from seqlab.io.errors import ConfigError, DataError
+from seqlab.io.errors import ConfigError, DataError, names_listed
 
 FORMATS = ("csv", "ucr", "ts", "arff", "text")
 
@@ -280,7 +280,7 @@ def _read_table(path, sep: str | None = None) -> pd.DataFrame:
 def _label_column(df: pd.DataFrame, path: Path, label_col: str) -> pd.Series:
     if label_col not in df.columns:
         raise DataError(f"{path}: column(s) {label_col!r} not found (the label column); columns are: "
-                        f"{', '.join(map(str, df.columns[:12]))}{' ...' if len(df.columns) > 12 else ''} "
+                        f"{names_listed(df.columns)} "
                         "(choose one with --label-col)")
     labels = df[label_col].str.strip()
     if (labels == "").any():
@@ -338,7 +338,7 @@ def row_texts(table: pd.DataFrame, text_col: str, source="the table") -> list:
     names = named_columns(text_col, table.columns)
     missing = [c for c in names if c not in table.columns]
     if missing:
-        shown = ", ".join(map(str, table.columns[:12])) + (" ..." if len(table.columns) > 12 else "")
+        shown = names_listed(table.columns)
         raise DataError(f"{source}: column(s) {', '.join(map(repr, missing))} not found (the text column"
                         f"{'s' if len(names) > 1 else ''}); columns are: {shown} (choose with --text-col)")
     if len(names) == 1:

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from seqlab.data.csv import as_dates, named_columns, read_frame, to_times, with_joined_time
-from seqlab.io.errors import ConfigError, DataError
+from seqlab.io.errors import ConfigError, DataError, names_listed
 
 FILLS = ("ffill", "interpolate", "zero")
 
@@ -120,7 +120,7 @@ def wide_to_long(df: pd.DataFrame, id_col: str, static=None, value_name: str = "
         time_cols, labels = list(numbered), list(numbered.values())
     elif not time_cols:
         raise DataError(f"no column of the wide table reads as a time step (e.g. 1960 or 2020-01-01) or numbers "
-                        f"the steps (V2, V3, ...); its columns are: {', '.join(map(str, df.columns[:12]))}")
+                        f"the steps (V2, V3, ...); its columns are: {names_listed(df.columns)}")
     else:
         labels = [_time_label(c) for c in time_cols]
     if len({type(v) for v in labels}) > 1:

@@ -36,6 +36,17 @@ class TrainingDivergedError(SeqlabError):
     """Training stopped because the loss became NaN or infinite (the command line fails with it)."""
 
 
+def names_listed(names, limit: int = 12) -> str:
+    """Names for a one-line message: the first ``limit`` joined by commas, and how many more there are.
+
+    >>> names_listed(["a", "b"]), names_listed([f"MT_{i}" for i in range(370)], limit=2)
+    ('a, b', 'MT_0, MT_1, ... (368 more)')
+    """
+    names = [str(n) for n in names]
+    more = f", ... ({len(names) - limit} more)" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
 def os_error_line(err: OSError) -> str:
     """One line saying what the system refused and where, with advice, for the command line.
 
