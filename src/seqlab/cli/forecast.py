@@ -234,8 +234,9 @@ def only_numeric_column(table, exclude=(), source="the table") -> tuple[list[str
     if len(numeric) != 1:
         found = f"its numeric columns are {names_listed(numeric + steps)}" if numeric + steps else \
             "it has no numeric column"
+        several = "; --target a,b forecasts several together" if len(numeric) > 1 else ""
         raise ConfigError(f"--target is required: say which column to forecast ({source}: {found}; "
-                          f"columns are: {names_listed(table.columns)})")
+                          f"columns are: {names_listed(table.columns)}{several})")
     return numeric, steps
 
 
