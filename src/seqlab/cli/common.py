@@ -472,14 +472,15 @@ def only_time_column(table, exclude=()) -> str | None:
 
 def date_and_time_columns(table, exclude=()) -> str | None:
     """``"Date,Time"`` when the table has exactly one column of dates (that repeat) and one of times of day (or of
-    whole hours named as hours: ``seqlab.data.csv.clock_of_hours``) that together read as distinct times (UCI's
+    whole hours named as hours: ``seqlab.data.columns.clock_of_hours``) that together read as distinct times (UCI's
     household power file, its bike sharing ``dteday,hr``), else None; ``with_joined_time`` joins them.
 
     >>> import pandas as pd
     >>> date_and_time_columns(pd.DataFrame({"Date": ["16/12/2006"] * 2, "Time": ["23:59:00", "23:58:00"]}))
     'Date,Time'
     """
-    from seqlab.data.csv import as_dates, clock_of_hours
+    from seqlab.data.columns import clock_of_hours
+    from seqlab.data.csv import as_dates
 
     columns = [c for c in table.columns if c not in exclude]
     clock = [c for c in columns if clock_of_hours(table[c]).astype(str).str.strip().str.fullmatch(TIME_OF_DAY).all()]
@@ -492,7 +493,7 @@ def date_and_time_columns(table, exclude=()) -> str | None:
 
 def calendar_columns(table, exclude=()) -> str | None:
     """``"year,month,day,hour"`` (the names as the table spells them, joined by commas) when the table's columns
-    named as calendar fields (``seqlab.data.csv.is_calendar``: year, month, then optionally day, hour, minute,
+    named as calendar fields (``seqlab.data.columns.is_calendar``: year, month, then optionally day, hour, minute,
     second) hold whole numbers that together are distinct times (the Beijing PM2.5 file's ``year, month, day,
     hour``), else None; ``with_joined_time`` makes them one time.
 
@@ -505,7 +506,7 @@ def calendar_columns(table, exclude=()) -> str | None:
     """
     import pandas as pd
 
-    from seqlab.data.csv import CALENDAR_PARTS, calendar_times, is_calendar
+    from seqlab.data.columns import CALENDAR_PARTS, calendar_times, is_calendar
 
     named = {str(c).strip().lower(): c for c in table.columns if c not in exclude}
     parts = [named[p] for p in CALENDAR_PARTS if p in named]

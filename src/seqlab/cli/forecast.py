@@ -29,7 +29,7 @@ from seqlab.cli.common import (
 )
 from seqlab.cli.forecast_panel import run_panel
 from seqlab.data import read_csv
-from seqlab.data.csv import time_parts
+from seqlab.data.columns import time_parts
 from seqlab.data.series import value_columns
 from seqlab.inspect.forecast_plots import plot_comparison, plot_forecast
 from seqlab.io.errors import ConfigError, DataError, names_listed

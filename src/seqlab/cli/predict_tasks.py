@@ -53,7 +53,7 @@ def training_columns(frame: pd.DataFrame, recorded: dict, source: str) -> tuple[
     """``(the columns the model was trained on, the label column if INPUT has it)``. A missing column is a
     DataError naming it; columns the model does not use (not the recorded label/time columns) are left out
     with a note naming them."""
-    from seqlab.data.csv import time_parts
+    from seqlab.data.columns import time_parts
 
     columns = recorded.get("columns")
     label_col, time_col = recorded.get("label_col"), recorded.get("time_col")

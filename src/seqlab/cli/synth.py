@@ -38,7 +38,8 @@ from seqlab.cli.common import (
     read_table,
     training_run,
 )
-from seqlab.data.csv import read_feature_table, time_parts
+from seqlab.data.columns import time_parts
+from seqlab.data.csv import read_feature_table
 from seqlab.io.errors import ConfigError, DataError
 
 

@@ -32,7 +32,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.data.csv import TABLE_SUFFIXES, decode, named_columns, read_frame
+from seqlab.data.columns import named_columns
+from seqlab.data.csv import TABLE_SUFFIXES, decode, read_frame
 from seqlab.data.limits import check_magnitude
 from seqlab.data.text_folders import read_folder_texts, read_text_folders
 from seqlab.io.errors import ConfigError, DataError, names_listed
@@ -317,7 +318,7 @@ TEXT_JOINER = ". "   # between the values of several text columns of one row (--
 
 def row_texts(table: pd.DataFrame, text_col: str, source="the table") -> list:
     """Each row's text: the values of column ``text_col``, or of the several columns it names separated by commas
-    (``seqlab.data.csv.named_columns``) joined in the order given by ``TEXT_JOINER`` (``". "``), each value stripped
+    (``seqlab.data.columns.named_columns``) joined in the order given by ``TEXT_JOINER`` (``". "``), each value stripped
     and empty or NA cells skipped (a row of none gives ``""``). The one place where a table becomes texts:
     ``read_texts``, ``seqlab.data.unlabeled`` and ``seqlab generate`` read tables through it.
 

@@ -34,7 +34,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.data.csv import as_dates, named_columns, read_frame, to_times, with_joined_time
+from seqlab.data.columns import named_columns, with_joined_time
+from seqlab.data.csv import as_dates, read_frame, to_times
 from seqlab.io.errors import ConfigError, DataError, names_listed
 
 FILLS = ("ffill", "interpolate", "zero")

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from seqlab.data import MinMaxScaler, StandardScaler
-from seqlab.data.csv import as_dates, to_times, with_joined_time
+from seqlab.data.columns import with_joined_time
+from seqlab.data.csv import as_dates, to_times
 from seqlab.data.limits import check_magnitude
 from seqlab.io.errors import ConfigError, DataError
 
