@@ -416,3 +416,22 @@ def test_read_text_and_read_lines_read_the_encoding_in_effect(tmp_path):
     utf16 = tmp_path / "u.csv"                               # no byte-order mark: NUL bytes, yet text
     utf16.write_bytes("a,b\nä,1\n".encode("utf-16-le"))
     assert read_frame(utf16, encoding="utf-16-le")["a"].tolist() == ["ä"]
+
+
+def test_a_zip_of_one_table_is_read_as_that_table_and_of_several_is_one_clear_error(tmp_path):
+    """UCI's downloads are zip archives (household_power_consumption.zip); pandas reads a zip of one file, seqlab
+    refused it as binary."""
+    import zipfile
+
+    one, two = tmp_path / "household_power_consumption.zip", tmp_path / "Bike-Sharing-Dataset.zip"
+    with zipfile.ZipFile(one, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("household_power_consumption.txt", "Date;Time;Power\n16/12/2006;17:24:00;4,216\n"
+                                                      "16/12/2006;17:25:00;5,360\n")
+        z.writestr("__MACOSX/._household_power_consumption.txt", "resource fork")
+    frame = read_frame(one)
+    assert list(frame.columns) == ["Date", "Time", "Power"] and frame["Power"].tolist() == [4.216, 5.36]
+    with zipfile.ZipFile(two, "w") as z:
+        z.writestr("day.csv", "a,b\n1,2\n")
+        z.writestr("hour.csv", "a,b\n1,2\n")
+    with pytest.raises(DataError, match=r"a zip archive of 2 files \(day.csv, hour.csv\); unzip it"):
+        read_frame(two)

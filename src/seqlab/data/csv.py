@@ -402,6 +402,8 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, *, encoding: 
     """
     path = Path(path)
     _check_file(path)
+    if path.suffix.lower() == ".zip":   # UCI's downloads: the one table inside, read as its name says
+        return read_frame(unzipped(path), sep, thousands, encoding=encoding, **options)
     encoding = checked_encoding(encoding) or ENCODING.get()
     if thousands is not None and len(thousands) != 1:
         raise ConfigError(f"the thousands separator must be one character, e.g. ',', got {thousands!r}")
@@ -516,6 +518,39 @@ def _read_parquet(path: Path, options: dict) -> pd.DataFrame:
         raise DataError(f"{path}: not a readable Parquet file ({str(e).splitlines()[0] if str(e) else e!r})") \
             from None
     return _as_read(df, path, options)
+
+
+def unzipped(path: Path) -> Path:
+    """The one file inside the zip archive ``path`` (UCI's ``household_power_consumption.zip``), extracted to a
+    temporary folder named after the archive (removed when Python exits), for the readers that take a file;
+    DataError for an archive that is not one, or holds no file or several (they are named).
+
+    >>> import tempfile, zipfile
+    >>> p = Path(tempfile.mkdtemp()) / "sales.zip"
+    >>> with zipfile.ZipFile(p, "w") as z:
+    ...     z.writestr("sales.csv", "month,sales\\n1,5\\n")
+    >>> unzipped(p).name, unzipped(p).read_text()
+    ('sales.csv', 'month,sales\\n1,5\\n')
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")
+                       and not Path(m.filename).name.startswith(".")]
+            if len(members) != 1:
+                names = ", ".join(m.filename for m in members[:6]) + (", ..." if len(members) > 6 else "")
+                raise DataError(f"{path}: a zip archive of {len(members)} files ({names or 'none'}); unzip it and "
+                                "give the one to read")
+            folder = Path(tempfile.mkdtemp(prefix=f"{path.name}-"))
+            atexit.register(shutil.rmtree, folder, True)
+            target = folder / Path(members[0].filename).name
+            target.write_bytes(archive.read(members[0]))
+    except (zipfile.BadZipFile, OSError) as e:
+        raise DataError(f"{path}: not a readable zip archive ({e})") from None
+    return target
 
 
 def _read_json(path: Path, encoding: str | None, options: dict) -> pd.DataFrame:
