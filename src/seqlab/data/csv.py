@@ -520,10 +520,13 @@ def _read_parquet(path: Path, options: dict) -> pd.DataFrame:
     return _as_read(df, path, options)
 
 
+_UNZIPPED: dict = {}   # (archive, size, mtime) -> its extracted file: a command reads a file several times
+
+
 def unzipped(path: Path) -> Path:
     """The one file inside the zip archive ``path`` (UCI's ``household_power_consumption.zip``), extracted to a
-    temporary folder named after the archive (removed when Python exits), for the readers that take a file;
-    DataError for an archive that is not one, or holds no file or several (they are named).
+    temporary folder named after the archive (removed when Python exits; once per archive and version), for the
+    readers that take a file; DataError for an archive that is not one, or holds no file or several (they are named).
 
     >>> import tempfile, zipfile
     >>> p = Path(tempfile.mkdtemp()) / "sales.zip"
@@ -536,6 +539,10 @@ def unzipped(path: Path) -> Path:
     import shutil
     import tempfile
 
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key in _UNZIPPED and _UNZIPPED[key].is_file():
+        return _UNZIPPED[key]
     try:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")
@@ -550,6 +557,7 @@ def unzipped(path: Path) -> Path:
             target.write_bytes(archive.read(members[0]))
     except (zipfile.BadZipFile, OSError) as e:
         raise DataError(f"{path}: not a readable zip archive ({e})") from None
+    _UNZIPPED[key] = target
     return target
 
 
