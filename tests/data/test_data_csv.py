@@ -433,5 +433,5 @@ def test_a_zip_of_one_table_is_read_as_that_table_and_of_several_is_one_clear_er
     with zipfile.ZipFile(two, "w") as z:
         z.writestr("day.csv", "a,b\n1,2\n")
         z.writestr("hour.csv", "a,b\n1,2\n")
-    with pytest.raises(DataError, match=r"a zip archive of 2 files \(day.csv, hour.csv\); unzip it"):
+    with pytest.raises(DataError, match=r"an archive of 2 files \(day.csv, hour.csv\); unpack it"):
         read_frame(two)

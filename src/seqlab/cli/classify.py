@@ -41,6 +41,7 @@ from seqlab.cli.common import (
 )
 from seqlab.data.csv import TABLE_SUFFIXES
 from seqlab.data.formats import LabeledSeries, LabeledTexts, detect_format, read_labeled
+from seqlab.data.text_folders import split_folders
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.classifiers import SERIES_ENCODERS, TEXT_ENCODERS
 
@@ -107,6 +108,11 @@ def load_data(args, notes: list | None = None):
             args.train, args.test = str(train_file), str(test_file)
             tell([f"seqlab: note: {split[0].parent.name}: training on {train_file.name}, testing on {test_file.name} "
                   "(the archive's own split)"])
+        elif (split := split_folders(train_file)) is not None:   # aclImdb/train beside aclImdb/test
+            train_file, test_file = split
+            args.train, args.test = str(train_file), str(test_file)
+            tell([f"seqlab: note: {train_file.parent.name}: training on the texts of {train_file.name}/, testing on "
+                  f"those of {test_file.name}/ (its own split)"])
     if args.format is None and args.text_col is None and detect_format(train_file) == "csv":
         tell(_find_columns(args, train_file))
     fmt = args.format or detect_format(train_file, args.text_col)

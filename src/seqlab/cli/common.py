@@ -21,7 +21,8 @@ Every command that trains takes ``--threads`` (default: one thread, the rule mea
 
 **Input files.** ``input_file(value)`` is the one way a command finds a file it was given: a path, or
 the name of a bundled data set (``seqlab datasets``) standing for its stored file (gzipped files are
-read as they are); anything else is one error, worded the same in every command (``missing_file``).
+read as they are, a zip or tar archive as what it holds); anything else is one error, worded the same in
+every command (``missing_file``).
 ``add_table_options(p)`` adds ``--columns``/``--drop`` to a command that reads a table, and
 ``read_table(args, value)`` reads it: the selected columns, and a pandas index column
 (``Unnamed: 0``) dropped with a note on stderr.
@@ -216,10 +217,14 @@ def missing_file(value) -> str:
 def input_file(value, split: str = "train") -> Path:
     """The file a command was given: ``value`` itself when it exists (a file or a folder), else the stored
     file of the bundled data set named ``value`` (``split``: "train" or "test" for a set that comes split);
-    otherwise DataError with ``missing_file``'s wording."""
+    otherwise DataError with ``missing_file``'s wording. A zip or tar archive of several files is the folder
+    it unpacks to (``seqlab.data.archives``: ``GunPoint.zip``, ``aclImdb_v1.tar.gz``), and of one file that file."""
     from seqlab import datasets
+    from seqlab.data.archives import is_packed, unpacked
 
     path = Path(value)
+    if is_packed(path):
+        return unpacked(path)
     if path.exists():
         return path
     if datasets.is_bundled(value):
@@ -411,8 +416,10 @@ class Run:
             lines.append(f"plot:    {out / self.plot}")
         lines += [f"report:  {out / 'report.html'}", f"model:   {out / 'model'}"]
         if self.reuse:
+            from seqlab.data.archives import with_archives_named
+
             what, command = self.reuse
-            lines.append(f"{what + ':':<8} {command.format(out=out)}")
+            lines.append(f"{what + ':':<8} {with_archives_named(command.format(out=out))}")
         return "\n".join(lines)
 
 

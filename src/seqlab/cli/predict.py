@@ -68,11 +68,23 @@ def _input_format(task, args) -> str:
         return "text"
     recorded = (getattr(task, "input_", None) or {}).get("format")
     try:  # series: the file name decides between csv, ucr and ts; else the training format
-        return detect_format(input_file(args.input))
+        return detect_format(_scored_input(args.input))
     except ConfigError:
         if recorded:
             return recorded
         raise
+
+
+def _scored_input(value) -> Path:
+    """The file or folder a classifier scores for INPUT ``value``: the test split of a folder (or archive) that
+    holds two, as ``classify`` reads it (``GunPoint.zip``'s GunPoint_TEST.ts, ``aclImdb/test``), else
+    ``input_file(value)``."""
+    from seqlab.cli.classify import archive_split
+    from seqlab.data.text_folders import split_folders
+
+    path = input_file(value)
+    split = (archive_split(path) or split_folders(path)) if path.is_dir() else None
+    return split[1] if split else path
 
 
 def classifier_table(task, args):
@@ -85,7 +97,7 @@ def classifier_table(task, args):
         raise DataError(f"this {type(task).__name__} takes {'texts' if is_text else 'numeric series'}, "
                         f"but INPUT was to be read as {fmt}; give --format "
                         f"{'text' if is_text else recorded.get('format') or 'csv|ucr|ts'}")
-    path = input_file(args.input)
+    path = _scored_input(args.input)
     if fmt == "text" and path.is_dir():
         return _folder_classified(task, path)
     left_out = recorded.get("left_out") or []   # columns classify left out as an id or a row number

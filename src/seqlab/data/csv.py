@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from seqlab.data.archives import archive_of, is_packed, one_file
 from seqlab.data.columns import with_joined_time
 from seqlab.data.limits import check_magnitude
 from seqlab.io.errors import ConfigError, DataError
@@ -234,6 +235,8 @@ def _check_file(path: Path, advice: str = "") -> None:
     if not path.exists():
         raise DataError(f"file not found: {path}{advice}")
     if path.is_dir():
+        if archive_of(path) is not None:   # an archive of several files, unpacked by seqlab.cli.common.input_file
+            one_file(archive_of(path))
         raise DataError(f"{path} is a folder{advice or '; give a file'}")
     if path.is_file() and path.stat().st_size == 0:  # a pipe (<(...)) reports size 0
         raise DataError(f"{path}: the file is empty{advice}")
@@ -402,8 +405,8 @@ def read_frame(path, sep: str = ",", thousands: str | None = None, *, encoding: 
     """
     path = Path(path)
     _check_file(path)
-    if path.suffix.lower() == ".zip":   # UCI's downloads: the one table inside, read as its name says
-        return read_frame(unzipped(path), sep, thousands, encoding=encoding, **options)
+    if is_packed(path):   # UCI's downloads: the one table inside a zip, read as its name says
+        return read_frame(one_file(path), sep, thousands, encoding=encoding, **options)
     encoding = checked_encoding(encoding) or ENCODING.get()
     if thousands is not None and len(thousands) != 1:
         raise ConfigError(f"the thousands separator must be one character, e.g. ',', got {thousands!r}")
@@ -518,47 +521,6 @@ def _read_parquet(path: Path, options: dict) -> pd.DataFrame:
         raise DataError(f"{path}: not a readable Parquet file ({str(e).splitlines()[0] if str(e) else e!r})") \
             from None
     return _as_read(df, path, options)
-
-
-_UNZIPPED: dict = {}   # (archive, size, mtime) -> its extracted file: a command reads a file several times
-
-
-def unzipped(path: Path) -> Path:
-    """The one file inside the zip archive ``path`` (UCI's ``household_power_consumption.zip``), extracted to a
-    temporary folder named after the archive (removed when Python exits; once per archive and version), for the
-    readers that take a file; DataError for an archive that is not one, or holds no file or several (they are named).
-
-    >>> import tempfile, zipfile
-    >>> p = Path(tempfile.mkdtemp()) / "sales.zip"
-    >>> with zipfile.ZipFile(p, "w") as z:
-    ...     z.writestr("sales.csv", "month,sales\\n1,5\\n")
-    >>> unzipped(p).name, unzipped(p).read_text()
-    ('sales.csv', 'month,sales\\n1,5\\n')
-    """
-    import atexit
-    import shutil
-    import tempfile
-
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    if key in _UNZIPPED and _UNZIPPED[key].is_file():
-        return _UNZIPPED[key]
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")
-                       and not Path(m.filename).name.startswith(".")]
-            if len(members) != 1:
-                names = ", ".join(m.filename for m in members[:6]) + (", ..." if len(members) > 6 else "")
-                raise DataError(f"{path}: a zip archive of {len(members)} files ({names or 'none'}); unzip it and "
-                                "give the one to read")
-            folder = Path(tempfile.mkdtemp(prefix=f"{path.name}-"))
-            atexit.register(shutil.rmtree, folder, True)
-            target = folder / Path(members[0].filename).name
-            target.write_bytes(archive.read(members[0]))
-    except (zipfile.BadZipFile, OSError) as e:
-        raise DataError(f"{path}: not a readable zip archive ({e})") from None
-    _UNZIPPED[key] = target
-    return target
 
 
 def _read_json(path: Path, encoding: str | None, options: dict) -> pd.DataFrame:

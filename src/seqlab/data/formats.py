@@ -32,8 +32,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from seqlab.data.archives import is_packed, one_file
 from seqlab.data.columns import named_columns
-from seqlab.data.csv import TABLE_SUFFIXES, decode, read_frame, unzipped
+from seqlab.data.csv import TABLE_SUFFIXES, decode, read_frame
 from seqlab.data.limits import check_magnitude
 from seqlab.data.text_folders import read_folder_texts, read_text_folders
 from seqlab.io.errors import ConfigError, DataError, names_listed
@@ -425,10 +426,10 @@ def detect_format(path: str | Path, text_col: str | None = None) -> str:
     suffix = _suffix(path)
     if text_col is not None or Path(path).is_dir():   # a folder: a sub-folder of text files per class
         return "text"
-    if suffix == ".zip" and Path(path).is_file():      # a table inside (read_frame unzips it); else unzip first
-        suffix = _suffix(unzipped(Path(path)))
+    if is_packed(path):      # a table inside (read_frame unpacks it); else unpack first
+        suffix = _suffix(one_file(Path(path)))
         if suffix not in TABLE_SUFFIXES:
-            raise ConfigError(f"{path} holds a {suffix or 'file without a suffix'}: unzip it and give that file")
+            raise ConfigError(f"{path} holds a {suffix or 'file without a suffix'}: unpack it and give that file")
     found = {".ts": "ts", ".tsv": "ucr", ".txt": "ucr", ".arff": "arff",
              **{t: "csv" for t in TABLE_SUFFIXES if t != ".tsv"}}.get(suffix)
     if found is None:

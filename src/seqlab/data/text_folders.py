@@ -8,7 +8,8 @@ extension; hidden files left out) is one text of that class. Files beside the cl
 Windows-1252 (Latin-1 for the bytes that has no character for), with one warning for the whole folder
 (``--encoding`` names the one to read exactly). HTML line breaks (``<br />``, which the IMDb reviews hold) become
 line breaks. A class folder named ``unsup`` (aclImdb's 50,000 unlabelled reviews) is no class: it is left out with
-a warning.
+a warning. A folder holding ``train`` and ``test`` folders of class folders (``aclImdb/``, the 20 Newsgroups'
+``20news-bydate-train`` beside ``-test``) is the two splits (``split_folders``).
 
 >>> import pathlib, tempfile
 >>> root = pathlib.Path(tempfile.mkdtemp())
@@ -45,6 +46,30 @@ def class_folders(root: Path) -> list[Path]:
         warnings.warn(f"{root}: left out folder(s) {', '.join(p.name for p in unlabelled)}: unlabelled texts, "
                       "not a class", UserWarning, stacklevel=3)
     return [p for p in folders if p not in unlabelled and _files(p)]
+
+
+def split_folders(root) -> tuple[Path, Path] | None:
+    """``(train folder, test folder)`` of a folder that holds the two splits of a folder of texts, each a folder
+    of class folders: ``aclImdb/train`` beside ``aclImdb/test``, ``20news-bydate-train`` beside
+    ``20news-bydate-test`` (a name ``train``/``test`` or ending in ``-train``/``_train``); else None.
+
+    >>> import pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for split in ("20news-bydate-train", "20news-bydate-test"):
+    ...     for label in ("sci.space", "rec.autos"):
+    ...         _ = (root / split / label).mkdir(parents=True), (root / split / label / "1").write_text("a text")
+    >>> [p.name for p in split_folders(root)]
+    ['20news-bydate-train', '20news-bydate-test']
+    """
+    folders = [p for p in Path(root).iterdir() if p.is_dir() and not p.name.startswith(".")]
+
+    def named(split: str) -> list[Path]:
+        return [p for p in folders if p.name.lower() == split or p.name.lower().endswith((f"-{split}", f"_{split}"))]
+
+    train, test = named("train"), named("test")
+    if len(train) == 1 and len(test) == 1 and all(len(class_folders(p)) > 1 for p in (*train, *test)):
+        return train[0], test[0]
+    return None
 
 
 def read_text_folders(root) -> LabeledTexts:
