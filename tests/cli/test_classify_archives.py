@@ -26,7 +26,7 @@ def _ucr_lines(n: int, seed: int) -> str:
 
 
 def _texts(prefix: str, per_class: int) -> dict[str, str]:
-    return {f"{prefix}/{label}/{i}_{label}.txt": f"{words[i % 5]}<br />really {words[(i + 2) % 5]}"
+    return {f"{prefix}/{label}/{i}_{label}.txt": f"{words[i % 5]}<br />really {words[(i + 2) % 5]}, take {i}"
             for label, words in WORDS.items() for i in range(per_class)}
 
 
@@ -135,3 +135,20 @@ def test_a_broken_archive_is_one_line(tmp_path, capsys, content):
     assert main(["classify", str(path), "--out", str(tmp_path / "run")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in err and "broken.zip" in err
+
+
+def test_a_folder_beside_a_readme_is_entered_and_messages_name_the_archive_not_its_unpacked_copy(tmp_path, capsys):
+    """Pang and Lee's review_polarity.tar.gz holds txt_sentoken/{neg,pos} beside poldata.README.2.0."""
+    path = tmp_path / "review_polarity.tar.gz"
+    _tar_gz(path, {**_texts("txt_sentoken", 10), "poldata.README.2.0": "about the data"})
+    assert main(["classify", str(path), "--model", "bag_of_embeddings", "--epochs", "1", "--verbose", "0",
+                 "--out", str(tmp_path / "run")]) == 0
+    assert json.loads((tmp_path / "run" / "metrics.json").read_text())["n"] == 4   # the stratified 20%
+    bad = tmp_path / "Wave.zip"
+    with zipfile.ZipFile(bad, "w") as z:
+        z.writestr("Wave_TRAIN.tsv", "1\t0.5\t0.7\n2\tabc\t0.1\n")
+        z.writestr("Wave_TEST.tsv", _ucr_lines(4, 0))
+    capsys.readouterr()
+    assert main(["classify", str(bad), "--out", str(tmp_path / "bad")]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}/Wave_TRAIN.tsv line 2" in err and "seqlab-unpacked" not in err

@@ -24,6 +24,7 @@ import textwrap
 import warnings
 
 from seqlab.cli.common import check_arguments
+from seqlab.data.archives import with_archives_named
 from seqlab.data.csv import reading_encoding
 from seqlab.io.errors import SeqlabError, os_error_line
 from seqlab.io.modeldir import seqlab_version
@@ -128,7 +129,7 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None,
     if category is UserWarning and "seqlab" in str(filename):
         if seen is not None and str(message) in seen:
             return
-        print(f"seqlab: warning: {message}", file=file or sys.stderr)
+        print(f"seqlab: warning: {with_archives_named(str(message), members=True)}", file=file or sys.stderr)
         if seen is not None:
             seen.add(str(message))
     else:
@@ -149,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
             with reading_encoding(getattr(args, "encoding", None)):
                 return int(args.func(args) or 0)
     except SeqlabError as e:
-        print(f"seqlab: error: {e}", file=sys.stderr)
+        print(f"seqlab: error: {with_archives_named(str(e), members=True)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("seqlab: interrupted", file=sys.stderr)

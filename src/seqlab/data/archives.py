@@ -57,12 +57,13 @@ def archive_of(path) -> Path | None:
     return next((archive for folder, archive in _SOURCES.items() if path == folder or folder in path.parents), None)
 
 
-def with_archives_named(command: str) -> str:
-    """``command`` with each path inside an unpacked archive (gone when Python exits) replaced by the archive, so a
-    command printed for the user to rerun names what they gave: ``seqlab predict RUN GunPoint.zip``."""
+def with_archives_named(text: str, members: bool = False) -> str:
+    """``text`` with each path inside an unpacked archive (gone when Python exits) replaced by the archive, so a
+    command printed for the user to rerun names what they gave (``seqlab predict RUN GunPoint.zip``); with
+    ``members``, for a message, the path inside the archive is kept after it (``GunPoint.zip/GunPoint_TRAIN.ts``)."""
     for folder, archive in _SOURCES.items():
-        command = re.sub(re.escape(str(folder)) + r"\S*", lambda _: str(archive), command)
-    return command
+        text = re.sub(re.escape(str(folder)) + ("" if members else r"\S*"), lambda _: str(archive), text)
+    return text
 
 
 def _members(path: Path) -> list[tuple[str, int, object]]:
@@ -95,13 +96,27 @@ def _extract(path: Path, members: list, folder: Path) -> None:
                 shutil.copyfileobj(source, out, 1 << 20)
 
 
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".ts", ".arff", ".json", ".jsonl", ".ndjson", ".parquet", ".pq", ".xlsx",
+                 ".xls", ".gz", ".zip", ".npy", ".npz", ".mid", ".midi")   # a file beside a folder that may be data
+
+
+def _is_note(path: Path) -> bool:
+    """A file that documents the data beside it rather than holding any: a README, a licence, a Markdown or PDF
+    page, or a name of no data suffix (the review polarity set's ``poldata.README.2.0``)."""
+    name = path.name.lower()
+    return any(word in name for word in ("readme", "license", "licence", "citation")) or \
+        not name.endswith(DATA_SUFFIXES)
+
+
 def _entered(folder: Path) -> Path:
-    """``folder``, or the lone folder inside it (repeatedly): ``aclImdb_v1.tar.gz`` holds ``aclImdb/``."""
+    """``folder``, or the lone folder inside it (repeatedly) when the files beside that are notes (``_is_note``):
+    ``aclImdb_v1.tar.gz`` holds ``aclImdb/``, ``review_polarity.tar.gz`` ``txt_sentoken/`` and a README."""
     while True:
         entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
-        if len(entries) != 1 or not entries[0].is_dir():
+        folders = [p for p in entries if p.is_dir()]
+        if len(folders) != 1 or not all(_is_note(p) for p in entries if p.is_file()):
             return folder
-        folder = entries[0]
+        folder = folders[0]
 
 
 def unpacked(path) -> Path:
