@@ -95,16 +95,19 @@ def parse_duration(value) -> float | None:
 
 
 def format_duration(seconds: float) -> str:
-    """``"90s"``, ``"10m"``, ``"1.5h"``: the shortest way to write ``seconds``.
+    """``"90s"``, ``"10m"``, ``"1.5h"``: the shortest way to write ``seconds``, to three digits (a share of a
+    budget is seldom round).
 
-    >>> format_duration(90), format_duration(600), format_duration(5400)
-    ('90s', '10m', '1.5h')
+    >>> format_duration(90), format_duration(600), format_duration(5400), format_duration(31.4796)
+    ('90s', '10m', '1.5h', '31.5s')
+    >>> format_duration(1234.5678), format_duration(0.25)
+    ('1235s', '0.25s')
     """
     if seconds >= 3600 and seconds % 360 == 0:
         return f"{seconds / 3600:g}h"
     if seconds >= 60 and seconds % 60 == 0:
         return f"{seconds / 60:g}m"
-    return f"{seconds:g}s"
+    return f"{round(seconds)}s" if seconds >= 100 else f"{seconds:.3g}s"
 
 
 def monotonic() -> float:
