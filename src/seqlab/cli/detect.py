@@ -2,8 +2,9 @@
 
 A table (one score per row) or, with ``--window N``, a time series (every window of N steps is
 reconstructed; each step's score is its mean error over the windows holding it). A file of one value
-column beside a column of dates (NAB's ``timestamp,value``) is a time series in windows of 32 steps
-without flags; the date column is found without ``--time-col``. In aeon's and TSB-UAD's
+column beside a column of dates (NAB's ``timestamp,value``) is a time series in windows of whole seasonal
+cycles (a day of 5-minute readings: 288 steps; ``seqlab.tasks.unsupervised.anomaly.series_window``), else of
+32 steps, without flags; the date column is found without ``--time-col``. In aeon's and TSB-UAD's
 ``timestamp,value,is_anomaly`` the 0/1 column is read as the labels (never trained on) and the
 row counter as the time. Rows/steps
 scoring above the ``1 - contamination`` quantile of the training scores are flagged. Writes
@@ -104,9 +105,21 @@ def guess_label_and_counter(args, table: pd.DataFrame, source) -> tuple[pd.DataF
     return table, notes, left_out
 
 
-# --window of a file of one value column beside a time column (NAB's timestamp,value): the window the NAB
-# figures of docs/baselines.md were measured with
-SERIES_WINDOW = 32
+def _window_of(values: pd.DataFrame, times: pd.Series | None) -> tuple[int, str]:
+    """``--window`` for a file of one value column beside a time column (NAB's ``timestamp,value``), chosen by
+    ``series_window``, and the words that say why."""
+    from seqlab.data.series import infer_freq
+    from seqlab.tasks.unsupervised.anomaly import SERIES_WINDOW, series_window
+
+    stamps = None if times is None or pd.api.types.is_numeric_dtype(times) else \
+        pd.to_datetime(times, errors="coerce", format="mixed")
+    freq = infer_freq(stamps) if stamps is not None and stamps.notna().all() else None
+    window, season = series_window(values.to_numpy(), freq)
+    if window == SERIES_WINDOW:
+        return window, f"{window} steps"
+    cycles = window // season
+    return window, (f"{window} steps ({'one seasonal cycle' if cycles == 1 else f'{cycles} seasonal cycles'} of "
+                    f"{season} steps{f' at {freq}' if freq else ''})")
 
 
 def _plot(scores, flags, threshold, labels, times, window, path: Path) -> None:
@@ -154,9 +167,9 @@ def run(args: argparse.Namespace) -> int:
     if labels is not None:
         check_anomaly_labels(labels.to_numpy())           # before training, not after
     if args.window is None and df.shape[1] == 1 and times is not None:
-        args.window = SERIES_WINDOW
+        args.window, why = _window_of(df, times)
         notes.append(f"seqlab: note: one numeric column ({df.columns[0]}) with a time column: a time series, "
-                     f"scored in windows of {SERIES_WINDOW} steps (--window N chooses)")
+                     f"scored in windows of {why} (--window N chooses)")
     elif args.window is None and df.shape[1] == 1:
         print(f"note: one numeric column ({df.columns[0]}) read as a table, each row scored on its own: an "
               "autoencoder of one value reconstructs it exactly; for a time series give --window N", file=sys.stderr)

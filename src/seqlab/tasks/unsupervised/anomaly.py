@@ -39,6 +39,33 @@ MODELS = ("dense", "lstm", "vae", "rbm")
 RBM_EPOCHS = 50  # when epochs is None: CD-1 has no validation score to stop on
 
 
+SERIES_WINDOW = 32          # steps per window of a series without a seasonal cycle
+MAX_SEASON_WINDOW = 1024    # a longer cycle (a week of minutes) is not one window: SERIES_WINDOW instead
+
+
+def series_window(values, freq: str | None = None) -> tuple[int, int]:
+    """``(window, season)``: the steps per window for scoring series ``values`` ``(steps,)`` or
+    ``(steps, features)``, and its seasonal period (``seqlab.data.series.infer_season``, from the first
+    column; ``freq``: the time step, which names the calendar's cycles). A window of whole cycles, the fewest
+    that span ``SERIES_WINDOW`` steps, so that a normal cycle is one shape the autoencoder learns (a day of
+    5-minute readings: 288 steps); ``SERIES_WINDOW`` for a series without a cycle, or whose cycle is longer
+    than ``MAX_SEASON_WINDOW`` or a quarter of its steps.
+
+    >>> t = np.arange(4032)
+    >>> series_window(np.sin(2 * np.pi * t / 288), "5min"), series_window(np.sin(2 * np.pi * t / 12))
+    ((288, 288), (36, 12))
+    >>> series_window(np.random.default_rng(0).normal(size=500))
+    (32, 1)
+    """
+    from seqlab.data.series import infer_season
+
+    values = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
+    season = infer_season(values[:, 0], freq)
+    if season < 2 or season > min(MAX_SEASON_WINDOW, len(values) // 4):
+        return SERIES_WINDOW, season
+    return season * -(-SERIES_WINDOW // season), season
+
+
 def sliding_windows(values: np.ndarray, window: int) -> np.ndarray:
     """Every window of ``window`` steps, stride 1: ``(steps, features) -> (steps - window + 1, window, features)``
     (a read-only view)."""
