@@ -21,6 +21,7 @@ import torch
 
 from seqlab.data.panel import Panel, names_of, panel_from_long, panel_from_wide
 from seqlab.data.panel_windows import PanelInputs, PanelTargets, PerSeriesScaler, WindowIndex, calendar_features
+from seqlab.data.series import calendar_periods
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.models.forecasting import NetworkConfig, QuantileOutputs, check_config, network_config_dict
 from seqlab.models.panel_network import PanelNetwork
@@ -35,19 +36,22 @@ from seqlab.train.losses import quantile_loss
 
 # difference="auto" fits the network on values and on first differences and keeps the lower mean validation MASE
 PANEL_DIFFERENCES = (False, True)
-SEASONS = {"h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "Q": 4, "Y": 1, "A": 1}   # by the frequency's first letter
 
 
 def season_of(step) -> int:
-    """The seasonal period implied by the grid's step: 1 for integer steps and years, 12 for months...
+    """The seasonal period implied by the grid's step (``seqlab.data.series.calendar_periods``, its usual
+    one): 1 for integer steps and years, 12 for months, 24 for hours, a day for steps of minutes (96 at 15
+    minutes: the electricity load's).
 
-    >>> season_of("MS"), season_of(1), season_of("h")
-    (12, 1, 24)
+    >>> season_of("MS"), season_of(1), season_of("h"), season_of("15min"), season_of("W-SUN")
+    (12, 1, 24, 96, 52)
     """
     if not isinstance(step, str):
         return 1
-    name = step.lstrip("0123456789")
-    return SEASONS.get(name[:1].upper() if name[:1] != "h" else "h", 1)
+    periods = calendar_periods(step)
+    if not periods:
+        return 1
+    return max(periods) if step.lstrip("0123456789").startswith(("min", "T")) else periods[0]
 
 
 def rows_of(value, rows: np.ndarray, horizon: int, what: str) -> np.ndarray:
