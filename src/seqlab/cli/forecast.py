@@ -27,7 +27,7 @@ from seqlab.cli.common import (
     read_table,
     training_run,
 )
-from seqlab.cli.forecast_panel import run_panel
+from seqlab.cli.forecast_panel import columns_panel, run_panel
 from seqlab.data import read_csv
 from seqlab.data.columns import time_parts
 from seqlab.data.series import value_columns
@@ -58,6 +58,10 @@ def add_parser(sub) -> None:
     panel.add_argument("--id-col", help="the column naming each series, or several joined by commas (store,item: a "
                                         "series per pair): one global model for all of them")
     panel.add_argument("--wide", action="store_true", help="a row per series and a column per time step")
+    panel.add_argument("--series-per-column", action="store_true",
+                       help="a series per numeric column (or per --target column) beside the time column, forecast "
+                            "by one global model (UCI's electricity load); without it --target a,b forecasts the "
+                            "columns together, as one series of several values")
     panel.add_argument("--past-features", help="covariates observed up to the forecast origin (as --features)")
     panel.add_argument("--future-features", help="covariates known over the horizon (predict needs them)")
     panel.add_argument("--static-features", help="one value per series (text ones are embedded)")
@@ -149,6 +153,9 @@ def run(args) -> int:
     check_args(args, models)
     if not (getattr(args, "id_col", None) or getattr(args, "wide", False) or args.target):
         _neuralforecast_columns(args)
+    if getattr(args, "series_per_column", False):
+        args.csv = str(input_file(args.csv))
+        return run_panel(args, models, forecaster_from_args, *columns_panel(args))
     if getattr(args, "id_col", None) or getattr(args, "wide", False):
         args.csv = str(input_file(args.csv))     # a bundled name, or the one missing-file line
         return run_panel(args, models, forecaster_from_args)
@@ -234,7 +241,8 @@ def only_numeric_column(table, exclude=(), source="the table") -> tuple[list[str
     if len(numeric) != 1:
         found = f"its numeric columns are {names_listed(numeric + steps)}" if numeric + steps else \
             "it has no numeric column"
-        several = "; --target a,b forecasts several together" if len(numeric) > 1 else ""
+        several = ("; --target a,b forecasts several together, --series-per-column each as a series of one global "
+                   "model") if len(numeric) > 1 else ""
         raise ConfigError(f"--target is required: say which column to forecast ({source}: {found}; "
                           f"columns are: {names_listed(table.columns)}{several})")
     return numeric, steps

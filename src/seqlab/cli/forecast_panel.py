@@ -7,21 +7,69 @@ per-series sMAPE) and ``series.png`` (the best, median and worst series).
 """
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 
 from seqlab.cli.common import select_columns, training_run
 from seqlab.data.panel import names_of, read_table
 from seqlab.inspect.panel_plots import plot_error_distribution, plot_series_forecasts
-from seqlab.io.errors import ConfigError
+from seqlab.io.errors import ConfigError, names_listed
 from seqlab.tasks.forecasting.classical import classical_available
 from seqlab.tasks.forecasting.metrics import series_signed_rank
 from seqlab.tasks.forecasting.panel_metrics import format_table
 from seqlab.tasks.verdicts import few_cases, significance_text
 
+ROW_STEPS = "step"   # the time of a table of a series per column without one: the row number
 
-def run_panel(args, models: list[str], forecaster_from_args) -> int:
-    """Fit one global model per name in ``models`` on the panel in ``args.csv`` and write the run directory."""
+
+def columns_panel(args) -> tuple[pd.DataFrame, dict, list[str]]:
+    """``--series-per-column``: the table of ``args.csv`` (a time column, a series per numeric column: UCI's
+    electricity load) as a long panel (``seqlab.data.panel.columns_to_long``), and how it was read (for
+    ``model/input.json``, so that predict reads a new file the same way) and the notes for stderr. The series are
+    the ``--target`` columns, else every numeric column; the time is the one column of dates, else the row number
+    (``ROW_STEPS``); ``args`` is set to read the long panel.
+
+    Raises:
+        ConfigError: with ``--id-col``, ``--wide`` or ``--features``, or fewer than two series.
+    """
+    from seqlab.cli.common import guess_time_column
+    from seqlab.cli.common import read_table as read_cli_table
+    from seqlab.data.columns import time_parts, with_joined_time
+    from seqlab.data.panel import SERIES_COLUMN, columns_to_long
+    from seqlab.data.series import value_columns
+
+    if args.id_col or args.wide or args.features or args.past_features or args.future_features:
+        raise ConfigError("--series-per-column reads one series from each column beside the time: it takes no "
+                          "--id-col, --wide or covariates (give a long table with --id-col for those)")
+    series = names_of(args.target)
+    table = read_cli_table(args, args.csv, keep=[*series, args.time_col], thousands=args.thousands)
+    notes = guess_time_column(args, table, exclude=series, source=args.csv)
+    from_rows = args.time_col is None
+    if from_rows:   # LSTNet's exchange_rate.txt: values only, a row a day
+        args.time_col = ROW_STEPS
+        table = table.assign(**{ROW_STEPS: np.arange(len(table))})
+        notes.append(f"seqlab: note: no column of {args.csv} holds dates: its rows are steps 0, 1, 2, ... "
+                     "(--time-col names a column of times)")
+    table = with_joined_time(table, args.time_col, drop_parts=True)
+    parts = time_parts(args.time_col, table.columns)
+    series = series or value_columns(table, exclude=[args.time_col, *parts])[0]   # not a Year counting steps
+    if len(series) < 2:
+        raise ConfigError(f"--series-per-column needs two columns of values or more; {args.csv} has "
+                          f"{len(series)} ({', '.join(map(str, series)) or 'none'}); for one series leave it out")
+    recorded = {"command": "forecast", "series_per_column": True, "time_col": args.time_col,
+                "time_from_rows": from_rows, "series": list(series)}
+    notes.append(f"seqlab: note: {len(series)} series, one per column ({names_listed(series, 6)}), forecast by "
+                 "one global model; each is named by its column")
+    args.id_col, args.target = SERIES_COLUMN, "value"
+    return columns_to_long(table, args.time_col, series), recorded, notes
+
+
+def run_panel(args, models: list[str], forecaster_from_args, frame: pd.DataFrame | None = None,
+              recorded: dict | None = None, notes=()) -> int:
+    """Fit one global model per name in ``models`` on the panel in ``args.csv`` (or ``frame``, read from it as
+    ``recorded`` says: ``columns_panel``) and write the run directory."""
     if args.wide and not args.id_col:
         raise ConfigError("--wide needs --id-col: the column that names each series (e.g. --id-col 'Country Name')")
     if not args.wide and (not args.target or not args.time_col):
@@ -30,7 +78,9 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
     past = names_of(args.past_features) + names_of(args.features)
     keep = [args.id_col, args.time_col, *names_of(args.target), *past, *names_of(args.future_features),
             *names_of(args.static_features)]
-    frame = read_table(args.csv) if args.wide else select_columns(read_table(args.csv), args, keep, source=args.csv)
+    if frame is None:
+        frame = read_table(args.csv) if args.wide else select_columns(read_table(args.csv), args, keep,
+                                                                      source=args.csv)
     with training_run(args, "forecast") as run:
         fitted = {}
         for m in models:
@@ -39,9 +89,11 @@ def run_panel(args, models: list[str], forecaster_from_args) -> int:
                          static_features=names_of(args.static_features) or None, calendar=args.calendar,
                          cutoff=args.cutoff, drop_short=args.drop_short, classical=args.classical)
             fitted[m] = f.fit(frame, id_col=args.id_col, wide=args.wide)
+        for note in notes:   # after the fit, so that a refusal stays one line
+            print(note, file=sys.stderr)
         best = min(fitted, key=lambda m: _validation_smape(fitted[m]))     # chosen on validation, not test
         f, panel = fitted[best], fitted[best].panel_
-        run.save(f)
+        run.save(f, input=recorded)
         if len(fitted) > 1:
             for m, g in fitted.items():
                 run.save(g, f"models/{m}")
@@ -183,9 +235,10 @@ def summary(fitted: dict, best: str, table: pd.DataFrame, out) -> tuple[str, lis
         verdicts.append(f"{fitted[m].panel_.describe()} {verdict} (sMAPE {row['smape']:.3f} vs {naive['smape']:.3f}, "
                         f"MASE {row['mase']:.3f} vs {naive['mase']:.3f}, OWA {row['owa']:.3f}; "
                         f"{_series_significance(fitted[m], m)})" + few)
-    strongest = table["owa"].idxmin()
-    lost = "" if strongest in fitted else " (a baseline: the models lose to it)"
-    verdicts.append(f"lowest OWA: {strongest}{lost}")
+    if table["owa"].notna().any():   # none when the naive forecast is exact on the test steps (OWA undefined)
+        strongest = table["owa"].idxmin()
+        lost = "" if strongest in fitted else " (a baseline: the models lose to it)"
+        verdicts.append(f"lowest OWA: {strongest}{lost}")
     if "interval_coverage" in fitted[best].metrics_:
         q = fitted[best].metrics_["quantiles"]
         lines.append(f"interval {q[0]:g}-{q[-1]:g}: covers {fitted[best].metrics_['interval_coverage']:.0%} "

@@ -104,6 +104,28 @@ def names_of(value) -> list[str]:
     return [str(v) for v in value]
 
 
+SERIES_COLUMN = "series"   # the id column of a table of a series per column, read as a panel
+
+
+def columns_to_long(df: pd.DataFrame, time_col: str, columns, id_col: str = SERIES_COLUMN,
+                    value_name: str = "value") -> pd.DataFrame:
+    """A table of a series per column beside a time column (UCI's electricity load, LSTNet's traffic and exchange
+    rates) as a long panel ``id_col, time_col, value_name``, series in the order of ``columns``: pandas'
+    ``melt``, as NeuralForecast's users reshape such a table. A missing column is a DataError naming it.
+
+    >>> t = pd.DataFrame({"date": ["2020-01-01", "2020-01-02"], "MT_001": [1.0, 2.0], "MT_002": [5.0, 6.0]})
+    >>> columns_to_long(t, "date", ["MT_001", "MT_002"]).values.tolist()[1:3]
+    [['MT_001', '2020-01-02', 2.0], ['MT_002', '2020-01-01', 5.0]]
+    """
+    columns = names_of(columns)
+    _require(df, [time_col, *columns])
+    if time_col in (id_col, value_name):
+        raise DataError(f"the time column may not be called {time_col!r}: it names the series and values of the "
+                        "panel read from the columns; rename it")
+    return df.melt(id_vars=[time_col], value_vars=columns, var_name=id_col, value_name=value_name)[
+        [id_col, time_col, value_name]]
+
+
 def wide_to_long(df: pd.DataFrame, id_col: str, static=None, value_name: str = "value") -> pd.DataFrame:
     """A wide table (a row per series, a column per time step) as a long one ``id_col, time, value_name``
     plus the static columns. Time columns are those whose names read as integers or dates; other

@@ -65,12 +65,15 @@ def aggregate(tables: dict[str, pd.DataFrame], reference: str = "naive") -> pd.D
     >>> b = pd.DataFrame({"mae": [2.0], "rmse": [2.0], "smape": [5.0], "mase": [0.5]})
     >>> float(aggregate({"naive": a, "model": b}).loc["model", "owa"])
     0.5
+    >>> float(aggregate({"naive": a * 0, "model": b}).loc["model", "owa"])   # the naive forecast is exact
+    nan
     """
     rows = {name: {k: float(np.nanmean(t[k])) if t[k].notna().any() else float("nan") for k in PANEL_METRICS}
             for name, t in tables.items()}
     ref = rows.get(reference)
-    for row in rows.values():
-        row["owa"] = float("nan") if ref is None else 0.5 * (row["smape"] / ref["smape"] + row["mase"] / ref["mase"])
+    for row in rows.values():   # NaN when the reference has no error to be relative to (a last row repeated)
+        row["owa"] = float("nan") if ref is None or not ref["smape"] or not ref["mase"] else \
+            0.5 * (row["smape"] / ref["smape"] + row["mase"] / ref["mase"])
     frame = pd.DataFrame(rows).T[[*PANEL_METRICS, "owa"]]
     frame.index.name = "model"
     return frame
