@@ -76,3 +76,9 @@ def test_values_without_a_header_or_times_are_series_over_row_steps_and_an_exact
     assert main(["predict", str(out), str(path), "--output", str(tmp_path / "p.csv")]) == 0
     table = pd.read_csv(tmp_path / "p.csv")
     assert table["id"].tolist() == [0, 1, 2] and set(table["time"]) == {120}
+
+
+def test_tune_says_a_panel_of_columns_is_not_tuned_yet(tmp_path, capsys):
+    assert main(["tune", "forecast", str(columns_csv(tmp_path)), "--series-per-column", "--trials", "2",
+                 "--out", str(tmp_path / "t")]) == 2
+    assert "a panel (--id-col, --wide, --series-per-column) is not tuned yet" in capsys.readouterr().err

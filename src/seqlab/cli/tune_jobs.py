@@ -87,8 +87,9 @@ def _forecast_job(args) -> Job:
 
     if args.compare:
         raise ConfigError("seqlab tune forecast tunes one --model; drop --compare")
-    if getattr(args, "id_col", None) or getattr(args, "wide", False):
-        raise ConfigError("seqlab tune forecast tunes one series; a panel (--id-col, --wide) is not tuned yet")
+    if getattr(args, "id_col", None) or getattr(args, "wide", False) or getattr(args, "series_per_column", False):
+        raise ConfigError("seqlab tune forecast tunes one series; a panel (--id-col, --wide, --series-per-column) "
+                          "is not tuned yet")
     check_args(args, [args.model])
     df, targets, features, notes = read_series(args)
     for note in notes:
