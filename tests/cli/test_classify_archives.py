@@ -1,6 +1,7 @@
 """Archives as they are downloaded: timeseriesclassification.com's ``GunPoint.zip`` (the set's _TRAIN and _TEST
 files), Stanford's ``aclImdb_v1.tar.gz`` and the ``20news-bydate.tar.gz`` of the 20 Newsgroups (folders of
 texts, split into train and test). Each was one error line asking to unzip it; a hostile archive is refused."""
+import base64
 import io
 import json
 import tarfile
@@ -152,3 +153,18 @@ def test_a_folder_beside_a_readme_is_entered_and_messages_name_the_archive_not_i
     assert main(["classify", str(bad), "--out", str(tmp_path / "bad")]) == 2
     err = capsys.readouterr().err
     assert f"{bad}/Wave_TRAIN.tsv line 2" in err and "seqlab-unpacked" not in err
+
+
+LOCKED_ZIP = ("UEsDBAoACQAAABK0h11E2FuhHAAAABAAAAAJABwAc2FsZXMuY3N2VVQJAAMDNBdrAzQXa3V4CwABBAAAAAAEAAAAAMiA5AxReJR0"
+              "xzTj9R613xI5w7ve+AJkTADvv1hQSwcIRNhboRwAAAAQAAAAUEsBAh4DCgAJAAAAErSHXUTYW6EcAAAAEAAAAAkAGAAAAAAAAQAA"
+              "AKSBAAAAAHNhbGVzLmNzdlVUBQADAzQXa3V4CwABBAAAAAAEAAAAAFBLBQYAAAAAAQABAE8AAABvAAAAAAA=")
+
+
+def test_a_password_protected_zip_is_one_line_and_leaves_nothing_behind(tmp_path, capsys):
+    path = tmp_path / "locked.zip"                   # `zip -P secret locked.zip sales.csv` (Python writes none)
+    path.write_bytes(base64.b64decode(LOCKED_ZIP))
+    before = set(archives._UNPACKED)
+    assert main(["forecast", str(path), "--out", str(tmp_path / "run")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "locked.zip: not a readable archive" in err and "password" in err and len(err.splitlines()) == 1
+    assert set(archives._UNPACKED) == before and not (tmp_path / "run").exists()

@@ -149,9 +149,11 @@ def unpacked(path) -> Path:
                         f"{free / 1e9:.1f} GB free in {root.parent}")
     try:
         _extract(path, members, folder)
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, ValueError) as e:
+    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, ValueError, RuntimeError,
+            NotImplementedError) as e:   # RuntimeError: a password-protected zip; NotImplementedError: Deflate64
         shutil.rmtree(root, ignore_errors=True)
-        raise DataError(f"{path}: not a readable archive ({e})") from None
+        raise DataError(f"{path}: not a readable archive ({e}); unpack it with a tool that reads it and give "
+                        "what it holds") from None
     found = next(f for f in folder.rglob("*") if f.is_file()) if len(members) == 1 else _entered(folder)
     _UNPACKED[key], _SOURCES[folder] = found, path
     return found
