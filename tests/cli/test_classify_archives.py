@@ -168,3 +168,16 @@ def test_a_password_protected_zip_is_one_line_and_leaves_nothing_behind(tmp_path
     err = capsys.readouterr().err.strip()
     assert "locked.zip: not a readable archive" in err and "password" in err and len(err.splitlines()) == 1
     assert set(archives._UNPACKED) == before and not (tmp_path / "run").exists()
+
+
+def test_the_whole_ucr_archive_is_one_line_naming_its_data_sets(tmp_path, capsys):
+    """Univariate2018_ts.zip holds a folder per data set; it was read as a folder of texts, a class per set."""
+    path = tmp_path / "Univariate2018_ts.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        for name in ("Adiac", "ArrowHead", "GunPoint"):
+            z.writestr(f"Univariate_ts/{name}/{name}_TRAIN.tsv", _ucr_lines(10, 0))
+            z.writestr(f"Univariate_ts/{name}/{name}_TEST.tsv", _ucr_lines(4, 1))
+    assert main(["classify", str(path), "--out", str(tmp_path / "run")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"seqlab: error: {path} holds 3 data sets of the UCR/UEA archive (Adiac, ArrowHead, GunPoint); "
+                   "unpack it and give the folder of one of them")

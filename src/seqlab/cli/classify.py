@@ -39,10 +39,11 @@ from seqlab.cli.common import (
     read_table,
     training_run,
 )
+from seqlab.data.archives import archive_of
 from seqlab.data.csv import TABLE_SUFFIXES
 from seqlab.data.formats import LabeledSeries, LabeledTexts, detect_format, read_labeled
 from seqlab.data.text_folders import split_folders
-from seqlab.io.errors import ConfigError, DataError
+from seqlab.io.errors import ConfigError, DataError, names_listed
 from seqlab.models.classifiers import SERIES_ENCODERS, TEXT_ENCODERS
 
 BUNDLED = {"sms-spam": ("SMSSpamCollection", None, "text"), "gunpoint": ("GunPoint_TRAIN.ts", "GunPoint_TEST.ts", "ts"),
@@ -113,6 +114,11 @@ def load_data(args, notes: list | None = None):
             args.train, args.test = str(train_file), str(test_file)
             tell([f"seqlab: note: {train_file.parent.name}: training on the texts of {train_file.name}/, testing on "
                   f"those of {test_file.name}/ (its own split)"])
+        elif sets := sorted(p.name for p in train_file.iterdir() if p.is_dir() and archive_split(p)):
+            packed = archive_of(train_file)
+            raise DataError(f"{packed or train_file} holds {len(sets)} data sets of the UCR/UEA archive "
+                            f"({names_listed(sets, 6)}); " + ("unpack it and give the folder of one of them" if packed
+                                                              else f"give one of them, e.g. {train_file / sets[0]}"))
     if args.format is None and args.text_col is None and detect_format(train_file) == "csv":
         tell(_find_columns(args, train_file))
     fmt = args.format or detect_format(train_file, args.text_col)
