@@ -39,10 +39,11 @@ def plot_series_forecasts(panels: list[dict], path: str | Path) -> Path:
     for ax, p in zip(axes[:, 0], panels):
         ax.grid(True, alpha=0.3)
         ax.plot(p["times"], p["values"], color="black", lw=1.2, label="actual")
+        short = len(p["forecast_times"]) < 3   # a line of one point is not drawn: baselines get a marker too
         for j, (name, values) in enumerate(p["forecasts"].items()):
             ax.plot(p["forecast_times"], values, lw=1.6 if j == 0 else 1.0, ls="-" if j == 0 else "--",
-                    color=COLORS.get(name, "#ee6677" if j == 0 else None), label=name, marker="o" if j == 0 else None,
-                    ms=3)
+                    color=COLORS.get(name, "#ee6677" if j == 0 else None), label=name,
+                    marker="o" if j == 0 else ("x" if short else None), ms=3 if j == 0 else 5)
         if p.get("lower") is not None:
             ax.fill_between(p["forecast_times"], p["lower"], p["upper"], color="#ee6677", alpha=0.15,
                             label="interval")
