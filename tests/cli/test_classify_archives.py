@@ -181,3 +181,13 @@ def test_the_whole_ucr_archive_is_one_line_naming_its_data_sets(tmp_path, capsys
     err = capsys.readouterr().err.strip()
     assert err == (f"seqlab: error: {path} holds 3 data sets of the UCR/UEA archive (Adiac, ArrowHead, GunPoint); "
                    "unpack it and give the folder of one of them")
+
+
+def test_one_data_file_beside_notes_is_that_file(tmp_path):
+    """Keras's seq2seq example reads fra.txt out of fra-eng.zip, which holds _about.txt beside it."""
+    path = tmp_path / "fra-eng.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("_about.txt", "** Info **\nCheck for newest version here: http://www.manythings.org/anki/\n")
+        z.writestr("fra.txt", "Go.\tVa !\tCC-BY 2.0 (France)\nHi.\tSalut !\tCC-BY 2.0 (France)\n")
+    found = archives.unpacked(path)
+    assert found.name == "fra.txt" and archives.archive_of(found) == path

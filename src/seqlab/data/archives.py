@@ -104,7 +104,7 @@ def _is_note(path: Path) -> bool:
     """A file that documents the data beside it rather than holding any: a README, a licence, a Markdown or PDF
     page, or a name of no data suffix (the review polarity set's ``poldata.README.2.0``)."""
     name = path.name.lower()
-    return any(word in name for word in ("readme", "license", "licence", "citation")) or \
+    return any(word in name for word in ("readme", "license", "licence", "citation", "_about")) or \
         not name.endswith(DATA_SUFFIXES)
 
 
@@ -121,7 +121,8 @@ def _entered(folder: Path) -> Path:
 
 def unpacked(path) -> Path:
     """The file or folder archive ``path`` holds, extracted once per archive and version (see the module
-    docstring): the one file when it holds one, else the folder, a lone top folder entered.
+    docstring): the one file when it holds one, or one beside notes only (``_is_note``: the Tatoeba pairs of
+    Keras's ``fra-eng.zip``, ``fra.txt`` beside ``_about.txt``), else the folder, a lone top folder entered.
 
     Raises:
         DataError: not a readable archive, an empty one, a member outside the folder, or too large for the disk.
@@ -154,7 +155,9 @@ def unpacked(path) -> Path:
         shutil.rmtree(root, ignore_errors=True)
         raise DataError(f"{path}: not a readable archive ({e}); unpack it with a tool that reads it and give "
                         "what it holds") from None
-    found = next(f for f in folder.rglob("*") if f.is_file()) if len(members) == 1 else _entered(folder)
+    files = [f for f in folder.rglob("*") if f.is_file()]
+    data = [f for f in files if not _is_note(f)]
+    found = files[0] if len(files) == 1 else data[0] if len(data) == 1 else _entered(folder)
     _UNPACKED[key], _SOURCES[folder] = found, path
     return found
 
