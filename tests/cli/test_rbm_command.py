@@ -105,3 +105,17 @@ def test_predict_of_an_rbm_reads_csv_files_as_spreadsheets_write_them(tmp_path, 
         assert captured.out.splitlines()[0] == "row,reconstruction_error,free_energy" and len(captured.out.split()) == 3
     else:
         assert message in captured.err and captured.err.count("\n") == 1
+
+
+@pytest.mark.skipif(not (MOVIELENS / "u1.base").is_file(), reason="MovieLens-100k is not on this machine")
+def test_rbm_movielens_reads_grouplens_zip_as_downloaded(tmp_path):
+    """ml-100k.zip holds the folder ml-100k/; --movielens said the folder was not found."""
+    import zipfile
+
+    path = tmp_path / "ml-100k.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in ("u1.base", "u1.test", "README"):
+            z.write(MOVIELENS / name, f"ml-100k/{name}")
+    assert main(["rbm", str(path), "--movielens", "--epochs", "1", "--k", "1", "--hidden", "8", "--verbose", "0",
+                 "--out", str(tmp_path / "ml")]) == 0
+    assert json.loads((tmp_path / "ml" / "metrics.json").read_text())["users"] == 459

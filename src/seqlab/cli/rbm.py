@@ -3,7 +3,7 @@
     seqlab rbm ml-100k --movielens --out runs/rbm1      # the course's movie recommender (u1 split)
     seqlab rbm binary.csv --hidden 32 --epochs 20       # any CSV of 0/1 values (or probabilities)
 
-With ``--movielens``, DATA is the unzipped MovieLens-100k folder (``u1.base``, ``u1.test``): ratings
+With ``--movielens``, DATA is the MovieLens-100k folder (``u1.base``, ``u1.test``) or its ``ml-100k.zip``: ratings
 become liked (3-5) / not liked (1-2) / not rated and ``MovieRecommender`` (an RBM with visible units
 for each user's rated movies only, Salakhutdinov, Mnih & Hinton 2007; its visible biases conditioned
 on the user + movie like rates) learns ``u1.base``; by default it trains by the adaptive budget
@@ -41,7 +41,7 @@ from seqlab.tasks.verdicts import verdict
 def add_parser(sub) -> None:
     p = add_command(sub, "rbm", run, description=__doc__,
                     help="restricted Boltzmann machine: 0/1 data or the MovieLens recommender")
-    p.add_argument("data", help="CSV of 0/1 values, or with --movielens the ml-100k folder")
+    p.add_argument("data", help="CSV of 0/1 values, or with --movielens the ml-100k folder (or ml-100k.zip)")
     p.add_argument("--movielens", action="store_true", help="DATA is a MovieLens-100k folder (u1 split)")
     p.add_argument("--hidden", type=int, help="hidden units (default: 30 MovieLens, 100 CSV)")
     p.add_argument("--k", type=int, help="Gibbs steps per update, CD-k (default: 1)")
@@ -94,7 +94,7 @@ def run_movielens(args):
     from seqlab.tasks.unsupervised.rbm import ratings_matrix
     from seqlab.train.budget import describe
 
-    ratings = movielens_100k(args.data)
+    ratings = movielens_100k(input_file(args.data))   # the folder, or GroupLens' ml-100k.zip as downloaded
     train, test = ratings_matrix(ratings["train"].to_numpy(), ratings["test"].to_numpy())
     rec = MovieRecommender(**_options(args))
     rec.fit(train)
