@@ -128,7 +128,8 @@ def test_without_target_several_numeric_columns_are_one_line_exit_2(csv, tmp_pat
     assert main(["forecast", str(csv), "--epochs", "1", "--verbose", "0", "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--target is required" in err and "sales, temp" in err
-    assert err.endswith("; --target a,b forecasts several together)")
+    assert err.endswith("; --target a,b forecasts several together, --series-per-column each as a series of one "
+                        "global model)")
     assert not out.exists()
 
 
