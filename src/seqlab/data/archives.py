@@ -33,7 +33,7 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from seqlab.io.errors import DataError
+from seqlab.io.errors import DataError, names_listed
 
 PACKED_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 
@@ -42,10 +42,13 @@ _SOURCES: dict = {}    # the folder an archive was unpacked into -> the archive,
 
 
 def is_packed(path) -> bool:
-    """True when ``path`` names a zip or tar archive (``PACKED_SUFFIXES``) that is a file.
+    """True when ``path`` names a zip or tar archive (``PACKED_SUFFIXES``) that is a file (a missing one is not).
 
-    >>> is_packed("data.csv"), is_packed("aclImdb_v1.tar.gz")
-    (False, False)
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "aclImdb_v1.tar.gz").write_bytes(b""), (folder / "prices.csv.gz").write_bytes(b"")
+    >>> is_packed(folder / "aclImdb_v1.tar.gz"), is_packed(folder / "prices.csv.gz"), is_packed("gone.zip")
+    (True, False, False)
     """
     name = Path(path).name.lower()
     return name.endswith(PACKED_SUFFIXES) and Path(path).is_file()
@@ -165,8 +168,6 @@ def unpacked(path) -> Path:
 def one_file(path) -> Path:
     """The one file archive ``path`` holds (``unpacked``), for the readers that take a file; DataError naming
     the files when it holds several."""
-    from seqlab.io.errors import names_listed
-
     found = unpacked(path)
     if found.is_file():
         return found
