@@ -116,6 +116,8 @@ def test_the_default_refits_on_every_text_only_when_the_budget_held_out_its_own_
     shares, real = [], module.budget_callback
     monkeypatch.setattr(module, "budget_callback",
                         lambda *a, **k: (shares.append(k["time_budget"]), real(*a, **k))[1])
-    assert TextClassifier(time_budget="1h", **kw).fit(texts, y).refit_epochs_ == [best]
+    budgeted = TextClassifier(time_budget="1h", **kw).fit(texts, y)
+    assert budgeted.refit_epochs_ == [best]
     assert len(shares) == 2 and shares[0] == pytest.approx(1800, abs=60) and shares[1] > shares[0]
+    assert budgeted.training_["time_budget"] == 3600   # the report names the budget given, not the refit's share
     assert TextClassifier(**kw).fit(texts[:400], y[:400], validation_data=(texts[400:], y[400:])).refit_epochs_ == []

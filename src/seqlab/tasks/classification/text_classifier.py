@@ -200,6 +200,8 @@ class TextClassifier(NetTask):
             members.append(self.model_)
             histories.append(self.history_)
         self.refit_epochs_ = refits
+        if total is not None and self.training_:   # the budget given, not the last net's share of it
+            self.training_ = {**self.training_, "time_budget": total}
         if len(members) > 1:
             self.model_ = EnsembleNet(members).eval()
             self.history_ = histories[0]  # loss.png shows the first member
