@@ -84,7 +84,8 @@ class TextClassifier(NetTask):
             reports' strong baseline (``tfidf_logistic``), on the training texts given to ``fit`` (never on
             ``validation_data``), and predict ``(1 - linear_weight)`` times the nets' averaged probabilities plus
             ``linear_weight`` times its: 0.5 is an equal average of the nets and the linear model. The member is
-            ``linear_`` (None at 0, the default) and saves with the nets (terms as JSON, arrays as tensors).
+            ``linear_`` (None at 0, the default) and saves with the nets (terms as JSON, arrays as tensors);
+            from 1,000 training texts it keeps the terms of two texts or more (``member_min_df``).
         linear_chars: None (the default): the member reads word 1-2-grams only, as the baseline; a ``CHARS`` key
             (``"char_wb 2-5"``: 2- to 5-grams of characters inside words) adds those n-grams' TF-IDF columns
             beside the words', one logistic regression over both with C=200 (``CHARS_C``); ``seqlab classify``'s

@@ -50,8 +50,8 @@ PLAIN_TOKENS = ("unicode words", "words")   # the baseline's name says nothing o
 # 3-fold cross-validation of the training part of each set (word 1-2-grams and char_wb 2-5-grams, C=CHARS_C;
 # 2026-12-07): review polarity's 1,600 reviews 0.8544 with every term, 0.8537 with min_df=2, 464k terms against
 # 165k; sms-spam's 4,136 messages 0.9894 and 0.9896, 87k against 32k; the sentiment sentences' ~790 (Amazon, IMDb,
-# Yelp) lost 1.5 to 3 points with min_df=2, so smaller sets keep every term. A model file at IMDb's 25,000
-# reviews held millions of hapax n-grams.
+# Yelp) lost 1.5 to 3 points with min_df=2, so smaller sets keep every term. The terms are JSON in the model
+# file: 17 MB of review polarity's 48 MB before, 9 MB of 34 MB after.
 MIN_DF_TEXTS = 1000
 
 
