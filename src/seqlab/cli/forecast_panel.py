@@ -36,8 +36,8 @@ def columns_panel(args) -> tuple[pd.DataFrame, dict, list[str]]:
     """
     from seqlab.cli.common import guess_time_column
     from seqlab.cli.common import read_table as read_cli_table
-    from seqlab.data.columns import time_parts, with_joined_time
-    from seqlab.data.panel import SERIES_COLUMN, columns_to_long
+    from seqlab.data.columns import time_parts
+    from seqlab.data.panel import SERIES_COLUMN
     from seqlab.data.series import value_columns
 
     if args.id_col or args.wide or args.features or args.past_features or args.future_features:
@@ -49,13 +49,10 @@ def columns_panel(args) -> tuple[pd.DataFrame, dict, list[str]]:
     from_rows = args.time_col is None
     if from_rows:   # LSTNet's exchange_rate.txt: values only, a row a day
         args.time_col = ROW_STEPS
-        table = table.assign(**{ROW_STEPS: np.arange(len(table))})
         notes.append(f"seqlab: note: no column of {args.csv} holds dates: its rows are steps 0, 1, 2, ... "
                      "(--time-col names a column of times)")
-    table = with_joined_time(table, args.time_col, drop_parts=True)
-    parts = time_parts(args.time_col, table.columns)
-    series = series or value_columns(table, exclude=[args.time_col, *parts])[0]   # not a Year counting steps
-    if len(series) < 2:
+    series = series or value_columns(table, exclude=time_parts(args.time_col, table.columns))[0]   # not a Year
+    if len(series) < 2:                                                                          # counting steps
         raise ConfigError(f"--series-per-column needs two columns of values or more; {args.csv} has "
                           f"{len(series)} ({', '.join(map(str, series)) or 'none'}); for one series leave it out")
     recorded = {"command": "forecast", "series_per_column": True, "time_col": args.time_col,
@@ -63,7 +60,20 @@ def columns_panel(args) -> tuple[pd.DataFrame, dict, list[str]]:
     notes.append(f"seqlab: note: {len(series)} series, one per column ({names_listed(series, 6)}), forecast by "
                  "one global model; each is named by its column")
     args.id_col, args.target = SERIES_COLUMN, "value"
-    return columns_to_long(table, args.time_col, series), recorded, notes
+    return columns_frame(table, recorded), recorded, notes
+
+
+def columns_frame(table: pd.DataFrame, recorded: dict) -> pd.DataFrame:
+    """The long panel of ``table``, a series per column, read as ``recorded`` says (``columns_panel`` made it;
+    ``seqlab predict`` reads a new file so): the row number as the time when it had none, the time's columns
+    joined, ``seqlab.data.panel.columns_to_long``."""
+    from seqlab.data.columns import with_joined_time
+    from seqlab.data.panel import columns_to_long
+
+    time_col = recorded["time_col"]
+    if recorded.get("time_from_rows"):
+        table = table.assign(**{time_col: np.arange(len(table))})
+    return columns_to_long(with_joined_time(table, time_col, drop_parts=True), time_col, recorded["series"])
 
 
 def run_panel(args, models: list[str], forecaster_from_args, frame: pd.DataFrame | None = None,

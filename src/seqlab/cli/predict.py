@@ -264,14 +264,9 @@ def forecast_table(task, args) -> pd.DataFrame:
         frame = read_panel(input_file(args.input))
         recorded = recorded_input(model_dir(args.run_dir))
         if recorded.get("series_per_column"):   # forecast --series-per-column: a series per column, as in training
-            from seqlab.data.columns import with_joined_time
-            from seqlab.data.panel import columns_to_long
+            from seqlab.cli.forecast_panel import columns_frame
 
-            time_col = recorded["time_col"]
-            if recorded.get("time_from_rows"):
-                frame = frame.assign(**{time_col: np.arange(len(frame))})
-            return task.predict(columns_to_long(with_joined_time(frame, time_col, drop_parts=True), time_col,
-                                                recorded["series"]))
+            return task.predict(columns_frame(frame, recorded))
         if not panel.wide:   # --columns/--drop as in training: the columns the model reads are kept
             p = panel.p
             keep = [panel.id_col, p.get("time_col"), panel.target, *names_of(p.get("features")),

@@ -235,8 +235,9 @@ def _check_file(path: Path, advice: str = "") -> None:
     if not path.exists():
         raise DataError(f"file not found: {path}{advice}")
     if path.is_dir():
-        if archive_of(path) is not None:   # an archive of several files, unpacked by seqlab.cli.common.input_file
-            one_file(archive_of(path))
+        archive = archive_of(path)   # an archive of several files, unpacked by seqlab.cli.common.input_file
+        if archive is not None:
+            one_file(archive)        # raises the line that names its files
         raise DataError(f"{path} is a folder{advice or '; give a file'}")
     if path.is_file() and path.stat().st_size == 0:  # a pipe (<(...)) reports size 0
         raise DataError(f"{path}: the file is empty{advice}")
