@@ -1,10 +1,11 @@
 """Every task in ``seqlab.tasks.registry.TASK_MODULES`` passes the same checks, in the manner of
 scikit-learn's ``check_estimator``: output before ``fit`` raises NotFittedError; ``fit`` returns
 self; constructor arguments are stored as given (``get_params``, ``set_params``,
-``sklearn.base.clone``) and left alone by ``fit``; save and load give identical outputs; bad input
-raises DataError; two fits with one seed give identical outputs; fitting leaves torch's global
-random state as it was. Also the one signature: one positional argument, the rest keyword-only,
-the shared training arguments in their one spelling.
+``sklearn.base.clone``) and left alone by ``fit``; ``repr`` reads back as the same task; scikit-learn
+sees the classifiers and regressors as such, and their ``score`` is scikit-learn's; save and load give
+identical outputs; bad input raises DataError; two fits with one seed give identical outputs;
+fitting leaves torch's global random state as it was. Also the one signature: one positional
+argument, the rest keyword-only, the shared training arguments in their one spelling.
 
 A new task is covered by adding it to ``CASES`` (tiny arguments, a small data set, its output).
 Test ids start with the task's name: ``tests/contracts/conftest.py`` counts the tasks covered.
@@ -19,7 +20,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.metrics import accuracy_score, r2_score
 
 import seqlab
 from seqlab.data.events import make_event_streams
@@ -32,6 +34,10 @@ from seqlab.tasks.registry import TASK_MODULES, task_class
 NAMES = sorted(TASK_MODULES)
 # The one exception to "one positional argument": a map's size is two numbers, as in MiniSom.
 POSITIONAL = {"SOM": ["x", "y"]}
+# What scikit-learn sees (``is_classifier``, ``is_regressor``) and scores with ``score(X, y)``; the rest neither.
+SKLEARN_KINDS = {"SequenceClassifier": "classifier", "TextClassifier": "classifier", "TabularClassifier": "classifier",
+                 "ImageClassifier": "classifier", "SeriesImageClassifier": "classifier",
+                 "TabularRegressor": "regressor", "EchoStateNetwork": "regressor"}
 
 
 @dataclass(frozen=True)
@@ -369,6 +375,33 @@ def test_set_params_and_sklearn_clone(name):
     copy = clone(_fitted(name).task)
     assert type(copy) is task_class(name) and not copy.is_fitted()
     assert copy.get_params() == _fitted(name).task.get_params()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_repr_reads_back_as_the_same_task(name):
+    task = _make(name)
+    text = repr(task)
+    assert text.startswith(f"{name}(") and "object at" not in text
+    again = eval(text, {name: task_class(name)})
+    assert type(again) is type(task) and again.get_params() == task.get_params()
+    if name not in POSITIONAL:      # the defaults alone print nothing between the brackets
+        assert repr(task_class(name)()) == f"{name}()"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_scikit_learn_sees_classifiers_and_regressors_and_scores_them(name):
+    kind = SKLEARN_KINDS.get(name)
+    task = _make(name)
+    assert (is_classifier(task), is_regressor(task)) == (kind == "classifier", kind == "regressor")
+    if kind is None:
+        return
+    fitted = _fitted(name).task
+    X, y = _case(name).data()[0]
+    direct = accuracy_score if kind == "classifier" else r2_score
+    assert fitted.score(X, y) == pytest.approx(direct(y, fitted.predict(X)), abs=1e-12)
+    weights = np.linspace(0.5, 2.0, len(y))
+    assert fitted.score(X, y, sample_weight=weights) == \
+        pytest.approx(direct(y, fitted.predict(X), sample_weight=weights), abs=1e-12)
 
 
 @pytest.mark.parametrize("name", NAMES)

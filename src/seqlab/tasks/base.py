@@ -23,6 +23,8 @@ and is listed in ``seqlab.tasks.registry.TASK_MODULES`` (class name -> module) s
 ...         self.mean_ = preprocessing["mean"]
 >>> Mean(2.0).fit([1, 2, 3]).mean_
 4.0
+>>> Mean(2.0), Mean()
+(Mean(scale=2.0), Mean())
 >>> import warnings
 >>> with warnings.catch_warnings(record=True) as caught:
 ...     warnings.simplefilter("always")
@@ -140,9 +142,16 @@ class Task:
     """Base class of seqlab's estimators (Forecaster, TextClassifier, SOM, ...).
 
     Constructors take one positional argument, the rest keyword-only, and store each as given.
+    ``repr`` shows the arguments that differ from the defaults, as scikit-learn prints an estimator.
+    scikit-learn's tools (``clone``, ``cross_val_score``, ``GridSearchCV``, ``Pipeline``) take a task:
+    ``_estimator_type`` says what kind it is (``"classifier"``, ``"regressor"`` or None), which
+    ``sklearn.base.is_classifier`` reads (as ``__sklearn_tags__`` from scikit-learn 1.6) to choose
+    stratified folds, and classifiers and regressors have scikit-learn's ``score(X, y)``.
     The shared training arguments (a task takes those that fit it; its docstring adds what is
     particular to it):
     """
+
+    _estimator_type: str | None = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -176,6 +185,22 @@ class Task:
         for k, v in params.items():
             setattr(self, k, v)
         return self
+
+    def __repr__(self) -> str:
+        defaults = {n: p.default for n, p in _parameters(type(self).__init__).items()}
+        changed = [f"{n}={v!r}" for n, v in self.get_params().items()
+                   if n not in defaults or repr(v) != repr(defaults[n])]
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+    def __sklearn_tags__(self):
+        """scikit-learn's description of this estimator (read by ``sklearn.base.is_classifier`` and the
+        tools built on it from scikit-learn 1.6): its kind, and whether ``fit`` needs ``y``."""
+        from sklearn.utils import ClassifierTags, RegressorTags, Tags, TargetTags
+
+        kind = self._estimator_type
+        return Tags(estimator_type=kind, target_tags=TargetTags(required=kind is not None),
+                    classifier_tags=ClassifierTags() if kind == "classifier" else None,
+                    regressor_tags=RegressorTags() if kind == "regressor" else None)
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> "Task":
@@ -245,3 +270,16 @@ class Task:
 
 
 Task.__doc__ += "".join(f"\n        {name}: {text}" for name, text in TRAINING_ARGUMENTS.items())
+
+
+class Regressor:
+    """Mixin for a task that predicts numbers from ``X``: a regressor to scikit-learn, with its ``score``."""
+
+    _estimator_type = "regressor"
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """R^2 of ``predict(X)`` against ``y`` (weighted by ``sample_weight`` if given; averaged over
+        columns when ``y`` has several): scikit-learn's regressor ``score``. Returns a float, 1 at best."""
+        from sklearn.metrics import r2_score
+
+        return float(r2_score(y, self.predict(X), sample_weight=sample_weight))

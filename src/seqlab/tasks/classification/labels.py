@@ -109,7 +109,18 @@ def _class_array(values: list) -> np.ndarray:
 
 class ClassLabels:
     """Mixin for a classifier task: ``_fit_labels(y)`` learns ``classes_`` (in the type given) and
-    returns each label's class index; ``_label_index(y)`` maps labels of the fitted classes."""
+    returns each label's class index; ``_label_index(y)`` maps labels of the fitted classes. A
+    classifier to scikit-learn (stratified folds in ``cross_val_score``), with its ``score``."""
+
+    _estimator_type = "classifier"
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """The share of ``X`` whose predicted label is ``y`` (weighted by ``sample_weight`` if given):
+        scikit-learn's classifier ``score``, what ``cross_val_score`` and ``GridSearchCV`` rank by
+        when given no ``scoring``. Returns a float in [0, 1]."""
+        from sklearn.metrics import accuracy_score
+
+        return float(accuracy_score(label_array(y), self.predict(X), sample_weight=sample_weight))
 
     def _fit_labels(self, y) -> np.ndarray:
         labels = label_array(y)

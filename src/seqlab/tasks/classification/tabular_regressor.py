@@ -20,6 +20,7 @@ import torch
 from seqlab.io.errors import ConfigError, DataError
 from seqlab.nn.core import Dense
 from seqlab.nn.seeding import seeded
+from seqlab.tasks.base import Regressor
 from seqlab.tasks.classification.classifier import ADAPTIVE_VALIDATION, SMALL_SET_BELOW
 from seqlab.tasks.classification.tabular import TabularClassifier, _units
 from seqlab.tasks.sequential import Sequential
@@ -42,7 +43,7 @@ def regression_metrics(y_true, y_pred) -> dict:
             "r2": float(1 - (error ** 2).sum() / total) if total > 0 else float("nan")}
 
 
-class TabularRegressor(TabularClassifier):
+class TabularRegressor(Regressor, TabularClassifier):
     """A multilayer perceptron on a table of mixed numeric and text columns, numeric target.
 
     Args: as ``TabularClassifier`` (units, activation, dropout, drop, label_encode, one_hot,
@@ -50,7 +51,7 @@ class TabularRegressor(TabularClassifier):
     and stops early on their loss.
 
     ``fit(X, y)`` with ``y`` numbers; ``predict(X) -> (n,)`` in the target's units;
-    ``evaluate(X, y) -> {"mae", "rmse", "r2", "baseline": {...}, "beats_baseline"}``.
+    ``evaluate(X, y) -> {"mae", "rmse", "r2", "baseline": {...}, "beats_baseline"}``; ``score(X, y)``: R^2.
     """
 
     def fit(self, X, y, validation_data=None) -> "TabularRegressor":

@@ -130,6 +130,15 @@ class SequenceTagger(NetTask):
         out = [self.classes_[p.argmax(axis=1)] for p in self.predict_proba(X)]
         return np.stack(out) if len({len(o) for o in out}) == 1 else out
 
+    _estimator_type = None   # one label per step, not per example: not a classifier to scikit-learn's folds
+
+    def score(self, X, Y, sample_weight=None) -> float:
+        """The share of every real step of ``X`` whose predicted label is ``Y``'s (``evaluate``'s
+        ``accuracy``). ``sample_weight`` is not taken (ConfigError)."""
+        if sample_weight is not None:
+            raise ConfigError("SequenceTagger.score weighs every step alike; it takes no sample_weight")
+        return float(self.evaluate(X, Y)["accuracy"])
+
     def evaluate(self, X, Y) -> dict:
         """Step-level scores over every real step (see ``classification_metrics``), and under
         ``"events"`` the event-level scores against ``background_`` (see ``event_scores``)."""

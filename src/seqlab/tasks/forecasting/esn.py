@@ -14,10 +14,10 @@ import torch
 
 from seqlab.io.errors import DataError
 from seqlab.models.esn import Reservoir, ridge_readout
-from seqlab.tasks.base import Task
+from seqlab.tasks.base import Regressor, Task
 
 
-class EchoStateNetwork(Task):
+class EchoStateNetwork(Regressor, Task):
     """Echo-state network estimator.
 
     Args: units, spectral_radius, leak_rate, input_scaling, density, ridge (read-out alpha),
@@ -28,7 +28,7 @@ class EchoStateNetwork(Task):
     (n, horizon))``, ``predict(X) -> (n,)`` or ``(n, horizon)``: each window runs from a zero state,
     the read-out sees its final state and last input. Sequence mode: ``fit(X (time, features),
     y (time,) or (time, k))`` teacher-forced over one long sequence, first ``washout`` states
-    dropped; ``predict(X (time, features))`` continues from the fitted end state.
+    dropped; ``predict(X (time, features))`` continues from the fitted end state. ``score(X, y)``: R^2.
     """
 
     def __init__(self, units: int = 200, *, spectral_radius: float = 0.9, leak_rate: float = 1.0,
