@@ -337,6 +337,46 @@ def test_a_series_csv_whose_labels_are_called_target_needs_no_label_col(tmp_path
     assert json.loads((out / "metrics.json").read_text())["format"] == "csv"
 
 
+def _heartbeats(path, n=30, seed=0, label_first=False):
+    """Kaggle's MIT-BIH layout: no header row, 40 readings in [0, 1] padded with zeros, the class as 0.0-2.0
+    last (or first, as the UCR archive's rows written as CSV)."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 3
+    readings = np.clip(rng.random((n, 40)) * 0.3 + (y[:, None] / 3) * np.linspace(0, 1, 40), 0, 1)
+    readings[:, 28:] = 0.0
+    rows = np.column_stack([y, readings] if label_first else [readings, y.astype(float)])
+    np.savetxt(path, rows, delimiter=",", fmt="%.6e")
+    return path
+
+
+@pytest.mark.parametrize("label_first", [False, True], ids=["last", "first"])
+def test_a_headerless_table_of_readings_takes_its_labels_from_the_end_column_of_whole_numbers(
+        tmp_path, capsys, label_first):
+    train = _heartbeats(tmp_path / "mitbih_train.csv", label_first=label_first)
+    test = _heartbeats(tmp_path / "mitbih_test.csv", n=15, seed=1, label_first=label_first)
+    out = tmp_path / "run"
+    assert main(["classify", str(train), "--test", str(test), "--model", "gru", "--units", "4", "--epochs", "1",
+                 "--ensemble", "1", "--out", str(out)]) == 0
+    column = "0" if label_first else "40"
+    where = "first" if label_first else "last"
+    assert f"taking the labels from column '{column}' of mitbih_train.csv, its {where} column" in \
+        capsys.readouterr().err
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n"] == 15 and sorted(metrics["per_class"]) == ["0", "1", "2"]
+    assert main(["predict", str(out), str(test), "--out", str(tmp_path / "p.csv")]) == 0
+    assert len(pd.read_csv(tmp_path / "p.csv")) == 15
+
+
+def test_a_headerless_table_of_counts_names_no_label_column(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    counts = np.column_stack([rng.poisson(5, size=(30, 12)), np.arange(30) % 3])   # whole readings: no end stands out
+    np.savetxt(tmp_path / "counts.csv", counts, delimiter=",", fmt="%d")
+    assert main(["classify", str(tmp_path / "counts.csv"), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("seqlab: error:") and "choose one with --label-col" in err[-1]
+    assert not any("taking the labels" in line for line in err)
+
+
 def test_a_refused_run_with_a_guessed_column_is_still_one_line(tmp_path, capsys):
     train = _series_csv(tmp_path / "train.csv", n=4, label_col="class")
     _fails(["classify", str(train), "--out", str(tmp_path / "r")], capsys, "too few")

@@ -224,6 +224,39 @@ def text_columns(table: pd.DataFrame, label_col: str | None = None) -> tuple[str
     return text, label
 
 
+def end_label_column(table: pd.DataFrame) -> str | None:
+    """The label column of a table of numbers that names none: its first or its last column, when exactly one
+    of the two holds whole numbers of 2 to ``MAX_GUESSED_CLASSES`` values, repeated (a fifth of the rows at
+    most), and the columns between hold measurements (most of their values other than 0 not whole numbers).
+    Kaggle's heartbeat files (MIT-BIH, PTB: 187 readings padded with zeros, then the class as 0.0 to 4.0, no
+    header row) and the UCR archive's rows written as CSV (the class first) are such tables. None when no
+    column, or both ends, qualify.
+
+    >>> beats = pd.DataFrame({"0": ["0.97", "0.51", "0.33", "1.0"] * 5, "1": ["0.74", "0.25", "0.6", "0.08"] * 5,
+    ...                       "2": ["0.0", "0.0", "0.0", "0.0"] * 5, "3": ["1.0", "0.0", "1.0", "2.0"] * 5})
+    >>> end_label_column(beats)
+    '3'
+    >>> end_label_column(beats.iloc[:, :3]) is None       # a column of zeros is no label
+    True
+    """
+    if table.shape[1] < 3 or not len(table):
+        return None
+    numbers = table.apply(lambda c: pd.to_numeric(c.astype(str).str.strip(), errors="coerce"))
+    if numbers.isna().mean().mean() > 0.1:
+        return None
+    whole = numbers.notna() & (numbers == numbers.round())
+    inner = numbers.iloc[:, 1:-1].to_numpy()
+    padded = inner != 0                          # the heartbeats are padded with zeros to 187 readings
+    if not padded.any() or float(whole.iloc[:, 1:-1].to_numpy()[padded].mean()) > 0.5:
+        return None                              # the readings themselves are counts: no end stands out
+
+    def labels_like(column: pd.Series, is_whole: pd.Series) -> bool:
+        return bool(is_whole.all()) and 2 <= column.nunique() <= min(MAX_GUESSED_CLASSES, len(column) / 5)
+
+    ends = [c for c in (table.columns[0], table.columns[-1]) if labels_like(numbers[c], whole[c])]
+    return str(ends[0]) if len(ends) == 1 else None
+
+
 def _mean_words(column: pd.Series) -> float:
     return float(column.astype(str).str.split().str.len().mean())
 
@@ -272,8 +305,9 @@ def without(table, columns: list[str]):
 def _find_columns(args, path: Path) -> list[str]:
     """A ``.csv`` given without ``--text-col``: set ``args.label_col`` when the file has no ``label`` column but
     one column named as labels are (``LABEL_NAMES``, any case; else ``LABEL_SUFFIXES``), and ``args.text_col``
-    (and the label column of a two-column file) when it holds one column of texts (``text_columns``). Returns the
-    notes that say so."""
+    (and the label column of a two-column file) when it holds one column of texts (``text_columns``); a table of
+    numbers that names no label column takes its labels from an end column of whole numbers
+    (``end_label_column``). Returns the notes that say so."""
     from seqlab.data.csv import read_frame
 
     try:
@@ -288,6 +322,14 @@ def _find_columns(args, path: Path) -> list[str]:
         notes.append(f"seqlab: note: taking the labels from column {named[0]!r} of {path.name} (--label-col names "
                      "another)")
     found = text_columns(table, args.label_col)
+    if found is None and args.label_col is None and "label" not in table.columns:
+        end = end_label_column(table)
+        if end is not None:
+            args.label_col = end
+            where = "first" if end == str(table.columns[0]) else "last"
+            notes.append(f"seqlab: note: taking the labels from column {end!r} of {path.name}, its {where} column: "
+                         "the only end column of whole numbers beside readings that are not (--label-col names "
+                         "another)")
     if found is not None:
         args.text_col, label_col = found
         guessed = "" if args.label_col else f" with labels from {label_col!r}"
