@@ -66,6 +66,26 @@ def test_one_class_only_is_an_error():
         SequenceClassifier(epochs=1).fit(X, ["a"] * 8)
 
 
+def test_measurements_as_labels_are_an_error_as_in_scikit_learn():
+    X, _ = _series(8)
+    measured = np.random.default_rng(0).normal(size=8)          # a table of readings read label-first
+    with pytest.raises(DataError, match="measurements, not classes: 8 distinct numbers in 8 examples"):
+        SequenceClassifier(epochs=1).fit(X, measured)
+    with pytest.raises(DataError, match="measurements"):
+        SequenceClassifier(epochs=1).fit(X, [f"{v:.7e}" for v in measured])   # as a UCR file's first column
+    for classes in ([0.0, 1.0] * 4, [0.5, 1.5] * 4, ["1.0", "2.0"] * 4):    # decimals that repeat stay classes
+        assert len(SequenceClassifier("gru", units=4, epochs=1).fit(X, classes).classes_) == 2
+
+
+def test_labels_not_seen_in_training_are_named_and_the_known_ones_listed_within_limits():
+    X, _ = _series(60)
+    model = SequenceClassifier("gru", units=4, epochs=1).fit(X, [f"c{i}" for i in range(30)] * 2)
+    with pytest.raises(DataError) as caught:
+        model.evaluate(X[:2], ["zz", "c1"])
+    assert "labels ['zz'] were not seen in training; known: c0, c1, c10, c11" in str(caught.value)
+    assert str(caught.value).endswith("... (10 more)")
+
+
 def test_predict_before_fit_is_an_error():
     with pytest.raises(NotFittedError):
         SequenceClassifier().predict(np.zeros((1, 5)))

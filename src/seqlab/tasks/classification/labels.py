@@ -25,7 +25,7 @@ import numbers
 
 import numpy as np
 
-from seqlab.io.errors import DataError
+from seqlab.io.errors import DataError, names_listed
 
 
 def _kind(value) -> str:
@@ -68,12 +68,34 @@ def _natural_key(label):
 
 
 def fit_classes(labels: np.ndarray) -> np.ndarray:
-    """The distinct labels of ``label_array`` output, sorted; DataError for fewer than two."""
+    """The distinct labels of ``label_array`` output, sorted; DataError for fewer than two, and for labels that
+    are measurements rather than classes (``is_continuous``, scikit-learn's "Unknown label type: continuous")."""
     classes = sorted(set(labels.tolist()), key=_natural_key)
     if len(classes) < 2:
         raise DataError(f"the training labels hold one class only ({classes[0] if classes else 'none'}); "
                         "a classifier needs examples of at least two classes")
+    if is_continuous(classes, len(labels)):
+        raise DataError(f"the training labels are measurements, not classes: {len(classes)} distinct numbers in "
+                        f"{len(labels)} examples ({names_listed(classes, 3)}); a classifier needs labels that repeat "
+                        "(numbers to predict are a regression: TabularRegressor, or seqlab forecast)")
     return _class_array(classes)
+
+
+def is_continuous(classes: list, n: int) -> bool:
+    """Distinct labels ``classes`` of ``n`` examples are measurements: all numbers (or texts of numbers), some
+    not whole, each of more than half the examples its own value. Classes written as decimals (``1.0``,
+    ``2.0``) and a few fractional classes (``0.5``, ``1.5``) stay classes.
+
+    >>> is_continuous(["-9.51e-02", "5.98e-01", "8.52e-01"], 3), is_continuous([1.0, 2.0, 3.0], 3)
+    (True, False)
+    >>> is_continuous([0.5, 1.5], 40), is_continuous(["a", "b", "c"], 3)
+    (False, False)
+    """
+    try:
+        values = np.array([float(c) for c in classes], dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return len(classes) > n / 2 and bool(np.isfinite(values).all()) and not bool((values == np.round(values)).all())
 
 
 def label_index(classes: np.ndarray, y) -> np.ndarray:
@@ -83,7 +105,7 @@ def label_index(classes: np.ndarray, y) -> np.ndarray:
     unknown = sorted({v for v in labels if v not in index}, key=str)
     if unknown:
         raise DataError(f"labels {unknown[:5]} were not seen in training; known: "
-                        f"{', '.join(map(str, classes.tolist()))}")
+                        f"{names_listed(classes.tolist(), 20)}")
     return np.array([index[v] for v in labels], dtype=np.int64)
 
 
