@@ -1,6 +1,7 @@
 """What several test files share: where the course data lies, how to load an example recipe, how to run
 a job under torchrun beside the same job in this process (``run_two_ranks_and_one``), and a clock whose
-readings advance by a fixed tick (``FakeClock``, for time budgets).
+readings advance by a fixed tick (``FakeClock``, for time budgets), and a small copy of UCI HAR's layout
+(``write_har``).
 
 ``shared/`` stands beside the repository (as CI clones it), so its path is derived from this
 file's place, never written out.
@@ -10,6 +11,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -57,3 +60,25 @@ class FakeClock:
     def __call__(self) -> float:
         self.now += self.tick
         return self.now
+
+
+HAR_CHANNELS = ("total_acc_x", "body_acc_y", "body_gyro_z")      # written out of name order
+
+
+def write_har(root, n=(12, 6), length=16, names=True, seed=0):
+    """Write into folder ``root`` a small UCI HAR Dataset: train and test splits of ``n`` examples, 3 channels
+    (``HAR_CHANNELS``), 3 classes named in ``activity_labels.txt`` (unless ``names`` is False); returns ``root``."""
+    rng = np.random.default_rng(seed)
+    if names:
+        (root / "activity_labels.txt").write_text("1 WALKING\n2 SITTING\n3 LAYING\n")
+    (root / "features.txt").write_text("1 tBodyAcc-mean()-X\n")
+    for split, count in zip(("train", "test"), n):
+        (root / split / "Inertial Signals").mkdir(parents=True)
+        labels = np.arange(count) % 3 + 1
+        np.savetxt(root / split / f"y_{split}.txt", labels, fmt="%d")
+        np.savetxt(root / split / f"X_{split}.txt", rng.normal(size=(count, 5)))   # features: not read
+        for k, channel in enumerate(HAR_CHANNELS):
+            wave = np.sin(3 * (k + 1) * labels[:, None] * np.linspace(0, 1, length))
+            readings = wave + rng.normal(0, .05, (count, length))
+            np.savetxt(root / split / "Inertial Signals" / f"{channel}_{split}.txt", readings, fmt="%15.7e")
+    return root

@@ -29,6 +29,7 @@ import pandas as pd
 
 from seqlab.cli.common import (
     ADAPTIVE,
+    RUN_DIR,
     Described,
     add_arguments,
     add_command,
@@ -42,6 +43,7 @@ from seqlab.cli.common import (
 from seqlab.data.archives import archive_of
 from seqlab.data.csv import TABLE_SUFFIXES
 from seqlab.data.formats import LabeledSeries, LabeledTexts, detect_format, read_labeled
+from seqlab.data.signal_folders import channel_names, signal_split
 from seqlab.data.text_folders import split_folders
 from seqlab.io.errors import ConfigError, DataError, names_listed
 from seqlab.models.classifiers import SERIES_ENCODERS, TEXT_ENCODERS
@@ -109,6 +111,12 @@ def load_data(args, notes: list | None = None):
             args.train, args.test = str(train_file), str(test_file)
             tell([f"seqlab: note: {split[0].parent.name}: training on {train_file.name}, testing on {test_file.name} "
                   "(the archive's own split)"])
+        elif (split := signal_split(train_file)) is not None:   # UCI HAR Dataset/train beside test
+            train_file, test_file = split
+            args.train, args.test = str(train_file), str(test_file)
+            tell([f"seqlab: note: {train_file.parent.name}: training on the series of {train_file.name}/, testing "
+                  f"on those of {test_file.name}/ (its own split), a file per channel: "
+                  f"{names_listed(channel_names(train_file), 9)}"])
         elif (split := split_folders(train_file)) is not None:   # aclImdb/train beside aclImdb/test
             train_file, test_file = split
             args.train, args.test = str(train_file), str(test_file)
@@ -556,7 +564,7 @@ def run(args: argparse.Namespace) -> int:
         run.verdict(f"{model_name} {verdict_line}")
         run.verdict(majority_verdict(metrics, baseline))
         run.plot = "confusion.png"
-        run.reuse = ("predict", f"seqlab predict {{out}} {args.test or args.train}")
+        run.reuse = ("predict", ["seqlab", "predict", RUN_DIR, args.test or args.train])
     return 0
 
 

@@ -48,6 +48,7 @@ import argparse
 import contextlib
 import inspect
 import math
+import shlex
 import sys
 import warnings
 from dataclasses import dataclass, field
@@ -118,7 +119,8 @@ SHARED = {
                                    "seqlab's small networks, most of all on a busy machine)", thread_count, minimum=1),
     "out": Shared("--out", "run directory (default: runs/{command}-<timestamp>)", str),
     "format": Shared("--format", "how the data files are read: csv (a row per series), ucr (.tsv/.txt, label "
-                                 "first), ts (sktime/aeon), arff (Weka, univariate) or text", str, choices=FORMATS),
+                                 "first), ts (sktime/aeon), arff (Weka, univariate), text, or signals (a folder "
+                                 "of a text file per channel beside y_train.txt, as UCI HAR)", str, choices=FORMATS),
     "text_col": Shared("--text-col", "the column of a CSV/TSV that holds the texts, or several columns separated "
                                      "by commas (title,body): each row's values joined in that order by '. ', "
                                      "empty cells skipped (a column whose own name holds a comma stays that column; "
@@ -341,6 +343,9 @@ def torch_threads(n):
     return using_threads(n)
 
 
+RUN_DIR = object()   # in Run.reuse's words: the run directory, known once the run is written
+
+
 @dataclass
 class Run:
     """A run directory being written: files go to ``dir`` (a hidden folder beside ``out``) and appear at
@@ -352,7 +357,7 @@ class Run:
     diverged: list = field(default_factory=list)  # divergences of the fits so far (seqlab.train.divergence)
     verdicts: list[str] = field(default_factory=list)
     plot: str | None = None                  # the main plot, named in the closing block
-    reuse: tuple[str, str] | None = None     # (what, command): how to use the model; {out} is the run directory
+    reuse: tuple[str, list] | None = None    # (what, words of the command that uses the model; RUN_DIR: the run)
 
     def save(self, model, name: str = "model", input: dict | None = None) -> None:
         """The model directory (config.json, model.safetensors, preprocessing.json); ``input`` (how the
@@ -416,10 +421,11 @@ class Run:
             lines.append(f"plot:    {out / self.plot}")
         lines += [f"report:  {out / 'report.html'}", f"model:   {out / 'model'}"]
         if self.reuse:
-            from seqlab.data.archives import with_archives_named
+            from seqlab.data.archives import archive_named
 
-            what, command = self.reuse
-            lines.append(f"{what + ':':<8} {with_archives_named(command.format(out=out))}")
+            what, words = self.reuse
+            command = shlex.join(str(out) if w is RUN_DIR else archive_named(str(w)) for w in words)
+            lines.append(f"{what + ':':<8} {command}")
         return "\n".join(lines)
 
 

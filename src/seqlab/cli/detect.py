@@ -31,6 +31,7 @@ import pandas as pd
 
 from seqlab.cli.common import (
     ADAPTIVE,
+    RUN_DIR,
     Described,
     add_arguments,
     add_command,
@@ -224,5 +225,5 @@ def run(args: argparse.Namespace) -> int:
         run.say(describe(det.training_))
         run.verdict(against)
         run.plot = "score.png"
-        run.reuse = ("predict", f"seqlab predict {{out}} {args.data}")
+        run.reuse = ("predict", ["seqlab", "predict", RUN_DIR, args.data])
     return 0

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from seqlab.cli.common import (
     ADAPTIVE,
+    RUN_DIR,
     add_arguments,
     add_command,
     add_table_options,
@@ -298,7 +299,7 @@ def fit_and_report(df, args, command: str, models: list[str], targets, features,
         run.say(table)
         run.verdict(verdict)
         run.plot = "forecast.png"
-        run.reuse = ("predict", "seqlab predict {out} " + str(getattr(args, "csv", None) or "airline-passengers"))
+        run.reuse = ("predict", ["seqlab", "predict", RUN_DIR, getattr(args, "csv", None) or "airline-passengers"])
     return fitted
 
 

@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from seqlab.cli.common import select_columns, training_run
+from seqlab.cli.common import RUN_DIR, select_columns, training_run
 from seqlab.data.panel import names_of, read_table
 from seqlab.inspect.panel_plots import plot_error_distribution, plot_series_forecasts
 from seqlab.io.errors import ConfigError, names_listed
@@ -139,7 +139,7 @@ def run_panel(args, models: list[str], forecaster_from_args, frame: pd.DataFrame
         sections.append(("Model", f.summary()))
         run.report(f"seqlab forecast: {len(panel.ids)} series of {panel.target}", sections)
         run.plot = "series.png"
-        run.reuse = ("predict", f"seqlab predict {{out}} {args.csv}")
+        run.reuse = ("predict", ["seqlab", "predict", RUN_DIR, args.csv])
     return 0
 
 

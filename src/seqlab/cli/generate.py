@@ -19,6 +19,7 @@ from pathlib import Path
 
 from seqlab.cli.common import (
     ADAPTIVE,
+    RUN_DIR,
     Described,
     add_arguments,
     add_command,
@@ -89,7 +90,7 @@ def train(args: argparse.Namespace) -> int:
         run.say(describe(gen.training_))
         run.verdict(line)
         run.plot = "loss.png"
-        run.reuse = ("sample", "seqlab generate sample {out} --n 10")
+        run.reuse = ("sample", ["seqlab", "generate", "sample", RUN_DIR, "--n", "10"])
     return 0
 
 

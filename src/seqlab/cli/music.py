@@ -20,6 +20,7 @@ from pathlib import Path
 
 from seqlab.cli.common import (
     ADAPTIVE,
+    RUN_DIR,
     Described,
     add_arguments,
     add_command,
@@ -111,7 +112,7 @@ def train(args: argparse.Namespace) -> int:
         run.say(describe(gen.training_))
         run.verdict(line)
         run.plot = "pianoroll.png"
-        run.reuse = ("sample", "seqlab music sample {out} --out piece.mid")
+        run.reuse = ("sample", ["seqlab", "music", "sample", RUN_DIR, "--out", "piece.mid"])
     return 0
 
 

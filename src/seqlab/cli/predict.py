@@ -77,13 +77,15 @@ def _input_format(task, args) -> str:
 
 def _scored_input(value) -> Path:
     """The file or folder a classifier scores for INPUT ``value``: the test split of a folder (or archive) that
-    holds two, as ``classify`` reads it (``GunPoint.zip``'s GunPoint_TEST.ts, ``aclImdb/test``), else
+    holds two, as ``classify`` reads it (``GunPoint.zip``'s GunPoint_TEST.ts, ``aclImdb/test``, ``UCI HAR
+    Dataset/test``), else
     ``input_file(value)``."""
     from seqlab.cli.classify import archive_split
+    from seqlab.data.signal_folders import signal_split
     from seqlab.data.text_folders import split_folders
 
     path = input_file(value)
-    split = (archive_split(path) or split_folders(path)) if path.is_dir() else None
+    split = (archive_split(path) or signal_split(path) or split_folders(path)) if path.is_dir() else None
     return split[1] if split else path
 
 
@@ -169,7 +171,7 @@ def _labelled_input(task, args, path: Path | pd.DataFrame, fmt: str, recorded: d
         except (DataError, ConfigError):   # read again below, and explained there
             return None
     try:
-        labelled = read_labeled(path, fmt, None if fmt in ("ucr", "ts", "arff") else label_col, text_col)
+        labelled = read_labeled(path, fmt, None if fmt in ("ucr", "ts", "arff", "signals") else label_col, text_col)
     except (DataError, ConfigError):
         return None
     truth = [str(v) for v in labelled.y]

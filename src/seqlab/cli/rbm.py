@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from seqlab.cli.common import (
+    RUN_DIR,
     Described,
     add_arguments,
     add_command,
@@ -151,5 +152,5 @@ def run(args: argparse.Namespace) -> int:
         run.verdict(metrics["verdict"])
         run.plot = png
         if not args.movielens:
-            run.reuse = ("predict", f"seqlab predict {{out}} {args.data}")
+            run.reuse = ("predict", ["seqlab", "predict", RUN_DIR, args.data])
     return 0

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from seqlab.cli.common import (
     ADAPTIVE,
+    RUN_DIR,
     Described,
     add_arguments,
     add_command,
@@ -142,14 +143,8 @@ def train(args: argparse.Namespace) -> int:
         run.say(describe(s2s.training_))
         run.verdict(line)
         run.plot = "attention.png" if (run.dir / "attention.png").exists() else "loss.png"
-        run.reuse = ("translate", f"seqlab seq2seq translate {{out}} {_quoted(sample[0][0])}")
+        run.reuse = ("translate", ["seqlab", "seq2seq", "translate", RUN_DIR, sample[0][0]])
     return 0
-
-
-def _quoted(text: str) -> str:
-    import shlex
-
-    return shlex.quote(text)
 
 
 def translate(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seqlab.cli.common import add_arguments, add_command, add_table_options, read_table, training_run
+from seqlab.cli.common import RUN_DIR, add_arguments, add_command, add_table_options, read_table, training_run
 from seqlab.data.csv import read_feature_table
 from seqlab.io.errors import DataError
 
@@ -95,5 +95,5 @@ def run(args: argparse.Namespace) -> int:
         run.say(f"{len(rows)} rows in {len(cells)} outlying cells; quantization error "
                 f"{metrics['quantization_error']:.4f}")
         run.plot = "umatrix.png"
-        run.reuse = ("predict", f"seqlab predict {{out}} {args.data}")
+        run.reuse = ("predict", ["seqlab", "predict", RUN_DIR, args.data])
     return 0

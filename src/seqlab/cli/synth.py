@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from seqlab.cli.common import (
+    RUN_DIR,
     Described,
     add_arguments,
     add_command,
@@ -244,5 +245,5 @@ def run(args: argparse.Namespace) -> int:
         for line in lines:
             run.verdict(line)
         run.plot = "samples.png"
-        run.reuse = ("predict", f"seqlab predict {{out}} {args.data}")
+        run.reuse = ("predict", ["seqlab", "predict", RUN_DIR, args.data])
     return 0

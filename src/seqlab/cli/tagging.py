@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from seqlab.cli.classify import majority_verdict, training_options
-from seqlab.cli.common import read_table, training_run
+from seqlab.cli.common import RUN_DIR, read_table, training_run
 from seqlab.data.events import EVENT_NAMES, make_event_streams
 from seqlab.data.steps import StepTable, chunk_streams, read_step_table
 from seqlab.io.errors import ConfigError, DataError
@@ -136,7 +136,7 @@ def run_tagger(args: argparse.Namespace) -> int:
         run.verdict(majority_verdict(metrics, baseline).replace("majority-class", "always-background"))
         run.plot = "confusion.png"
         if fmt == "steps":
-            run.reuse = ("predict", f"seqlab predict {{out}} {args.test or args.train}")
+            run.reuse = ("predict", ["seqlab", "predict", RUN_DIR, args.test or args.train])
     return 0
 
 

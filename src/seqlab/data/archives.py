@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import atexit
+import os
 import re
 import shutil
 import tarfile
@@ -58,6 +59,16 @@ def archive_of(path) -> Path | None:
     """The archive that ``path``, a file or folder ``unpacked`` returned or anything inside it, came from, or None."""
     path = Path(path)
     return next((archive for folder, archive in _SOURCES.items() if path == folder or folder in path.parents), None)
+
+
+def archive_named(path: str) -> str:
+    """``path``, or the archive it was unpacked from when it lies inside an unpacked archive (gone when Python
+    exits), so a command printed for the user to rerun names what they gave (``seqlab predict RUN GunPoint.zip``,
+    ``"UCI HAR Dataset.zip"`` whose name holds spaces); see ``with_archives_named`` for paths inside a message."""
+    for folder, archive in _SOURCES.items():
+        if path == str(folder) or path.startswith(str(folder) + os.sep):
+            return str(archive)
+    return path
 
 
 def with_archives_named(text: str, members: bool = False) -> str:

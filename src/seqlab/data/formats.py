@@ -15,6 +15,8 @@ Formats:
   series per line, values by ``,``, the class attribute last), univariate; ``?`` pads shorter series.
 - ``text``: a CSV with a text and a label column, or ``label<TAB>text`` lines (the SMS Spam
   Collection's layout).
+- ``signals``: a folder of one split of UCI HAR's layout, a text file per channel beside ``y_train.txt``
+  (``seqlab.data.signal_folders``), multivariate.
 
 >>> data = read_labeled("GunPoint_TRAIN.ts")                       # doctest: +SKIP
 >>> len(data), data.n_channels, data.to_array().shape              # doctest: +SKIP
@@ -36,10 +38,11 @@ from seqlab.data.archives import is_packed, one_file
 from seqlab.data.columns import named_columns
 from seqlab.data.csv import TABLE_SUFFIXES, decode, read_frame
 from seqlab.data.limits import check_magnitude
+from seqlab.data.signal_folders import is_signal_folder, read_signal_folder
 from seqlab.data.text_folders import read_folder_texts, read_text_folders
 from seqlab.io.errors import ConfigError, DataError, names_listed
 
-FORMATS = ("csv", "ucr", "ts", "arff", "text")
+FORMATS = ("csv", "ucr", "ts", "arff", "text", "signals")
 
 
 @dataclass
@@ -49,7 +52,7 @@ class LabeledSeries:
     Attributes:
         X: list of ``n`` float32 arrays, each ``(time_i, channels)``.
         y: ``(n,)`` array of label strings.
-        format: the format read (``csv``, ``ucr``, ``ts`` or ``arff``).
+        format: the format read (``csv``, ``ucr``, ``ts``, ``arff`` or ``signals``).
     """
 
     X: list
@@ -422,8 +425,11 @@ def read_word_vectors(path: str | Path, word_index: dict[str, int], vocab_size: 
 def detect_format(path: str | Path, text_col: str | None = None) -> str:
     """The format implied by a file name: ``.ts`` -> ts, ``.tsv``/``.txt`` -> ucr, ``.arff`` -> arff, ``.csv`` (or
     an Excel ``.xlsx``, a ``.parquet``, JSON Lines: ``seqlab.data.csv.TABLE_SUFFIXES``) -> csv (text when
-    ``text_col`` is given); a folder -> text. Raises ConfigError when the name says nothing."""
+    ``text_col`` is given); a split folder of UCI HAR's layout -> signals; another folder -> text. Raises
+    ConfigError when the name says nothing."""
     suffix = _suffix(path)
+    if text_col is None and is_signal_folder(path):   # UCI HAR's train/: y_train.txt, a file per channel
+        return "signals"
     if text_col is not None or Path(path).is_dir():   # a folder: a sub-folder of text files per class
         return "text"
     if is_packed(path):      # a table inside (read_frame unpacks it); else unpack first
@@ -453,6 +459,8 @@ def read_labeled(path: str | Path, format: str | None = None, label_col: str | N
         return read_texts(path, text_col, label_col)
     if format == "csv":
         return read_csv_series(path, label_col or "label")
+    if format == "signals" and label_col is None:
+        return LabeledSeries(*read_signal_folder(path), "signals")
     if label_col is not None:
         raise ConfigError(f"--label-col does not apply to the {format} format (its label position is fixed)")
     return {"ucr": read_ucr, "arff": read_arff}.get(format, read_ts)(path)
