@@ -78,8 +78,7 @@ def _input_format(task, args) -> str:
 def _scored_input(value) -> Path:
     """The file or folder a classifier scores for INPUT ``value``: the test split of a folder (or archive) that
     holds two, as ``classify`` reads it (``GunPoint.zip``'s GunPoint_TEST.ts, ``aclImdb/test``, ``UCI HAR
-    Dataset/test``), else
-    ``input_file(value)``."""
+    Dataset/test``), else ``input_file(value)``."""
     from seqlab.cli.classify import archive_split
     from seqlab.data.signal_folders import signal_split
     from seqlab.data.text_folders import split_folders

@@ -83,8 +83,8 @@ def fit_classes(labels: np.ndarray) -> np.ndarray:
 
 def is_continuous(classes: list, n: int) -> bool:
     """Distinct labels ``classes`` of ``n`` examples are measurements: all numbers (or texts of numbers), some
-    not whole, each of more than half the examples its own value. Classes written as decimals (``1.0``,
-    ``2.0``) and a few fractional classes (``0.5``, ``1.5``) stay classes.
+    not whole, and more distinct values than half the examples. Classes written as decimals (``1.0``, ``2.0``)
+    and a few fractional classes (``0.5``, ``1.5``) stay classes.
 
     >>> is_continuous(["-9.51e-02", "5.98e-01", "8.52e-01"], 3), is_continuous([1.0, 2.0, 3.0], 3)
     (True, False)
